@@ -1,0 +1,137 @@
+/**
+ * custom — a user's own scripts, byobu style.
+ *
+ * Every executable named `N_name` in shoji's scripts folder ($XDG_CONFIG_HOME/shoji/scripts)
+ * and, unless `byobu_scripts: false`, in an existing ~/.byobu/bin, becomes a module with id
+ * `custom:name` refreshed every N seconds. Put `custom` in a layout to show them all, in name
+ * order, or name one (`custom:weather`).
+ *
+ * | output                                              | shown as                          |
+ * |-----------------------------------------------------|-----------------------------------|
+ * | plain text (first non-empty line)                   | the text, state idle              |
+ * | JSON {"text", "state"?, "short_text"?, "icon"?}     | text with that state (i3status-rust's custom block) |
+ * | empty output                                        | hidden                            |
+ * | non-zero exit, or no output within the timeout      | failed, retried with back-off     |
+ *
+ * Script output is outside text: renderers escape it, so it can never inject tmux formats,
+ * styles or screen escapes. byobu-style colour escapes (\005{...}) are removed.
+ * Scripts run without a shell, with stdin closed; stderr is kept for the failure message.
+ */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ShojiModule, State } from '../../src/core/contract.js';
+import { STATES } from '../../src/core/contract.js';
+import { listDir } from '../../src/core/read.js';
+
+const SCRIPT_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9._-]*)$/;
+const MAX_OUTPUT = 64 * 1024;
+
+export interface ScriptFile {
+  /** Module id: custom:<name>. */
+  id: string;
+  path: string;
+  intervalSeconds: number;
+}
+
+/** Script folders in the order they shadow each other: shoji's own first. */
+export function scriptDirs(configDir: string, home: string, byobuScripts: boolean): string[] {
+  return byobuScripts ? [join(configDir, 'scripts'), join(home, '.byobu', 'bin')] : [join(configDir, 'scripts')];
+}
+
+/** Executable N_name files; editor backups (name~) and non-executables are skipped, as byobu does. */
+export function findScripts(dirs: string[]): ScriptFile[] {
+  const byId = new Map<string, ScriptFile>();
+  for (const dir of dirs) {
+    for (const entry of listDir(dir).sort()) {
+      const m = SCRIPT_NAME.exec(entry);
+      if (!m) continue;
+      const path = join(dir, entry);
+      try {
+        if (!statSync(path).isFile()) continue;
+        accessSync(path, constants.X_OK);
+      } catch {
+        continue;
+      }
+      const id = `custom:${m[2]}`;
+      // byobu's man page: "N should not be less than 5"; we allow 1 but never busy-loop on 0.
+      if (!byId.has(id)) byId.set(id, { id, path, intervalSeconds: Math.max(1, Number(m[1])) });
+    }
+  }
+  return [...byId.values()];
+}
+
+export interface ScriptData {
+  script: string;
+}
+
+/** Turn a script's stdout into text/state, or null when it printed nothing. */
+export function parseScriptOutput(
+  stdout: string,
+): { text: string; state: State; short?: string; icon?: string } | null {
+  const cleaned = stdout.replace(/\u0005\{[^}]*\}/g, '');
+  const trimmed = cleaned.trim();
+  if (trimmed === '') return null;
+  if (trimmed.startsWith('{')) {
+    let obj: Record<string, unknown> | undefined;
+    try {
+      obj = JSON.parse(trimmed) as Record<string, unknown>;
+    } catch {
+      obj = undefined; // not JSON after all: show it as text
+    }
+    if (obj && typeof obj === 'object') {
+      const text = typeof obj.text === 'string' ? obj.text : typeof obj.full_text === 'string' ? obj.full_text : '';
+      if (text.trim() === '') return null;
+      const state = STATES.includes(obj.state as State) ? (obj.state as State) : 'idle';
+      const short = typeof obj.short_text === 'string' ? obj.short_text : typeof obj.short === 'string' ? obj.short : undefined;
+      const icon = typeof obj.icon === 'string' ? obj.icon : undefined;
+      return { text, state, short, icon };
+    }
+  }
+  const line = trimmed.split('\n').find((l) => l.trim() !== '') ?? '';
+  return { text: line.trim(), state: 'idle' };
+}
+
+function run(path: string, signal: AbortSignal, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      path,
+      [],
+      { signal, env, maxBuffer: MAX_OUTPUT, killSignal: 'SIGKILL', encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) {
+          const code = (err as NodeJS.ErrnoException & { code?: unknown }).code;
+          const firstErr = String(stderr).trim().split('\n')[0];
+          const why =
+            err.name === 'AbortError'
+              ? 'timed out'
+              : typeof code === 'number'
+                ? `exited with status ${code}`
+                : err.message.split('\n')[0];
+          reject(new Error(firstErr ? `${why}: ${firstErr}` : why));
+          return;
+        }
+        resolve(stdout);
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+/** One module per script. */
+export function scriptModule(file: ScriptFile): ShojiModule<Record<string, never>, ScriptData> {
+  return {
+    id: file.id,
+    description: `script ${file.path}`,
+    options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+    interval: file.intervalSeconds,
+    timeoutMs: Math.min(10_000, Math.max(2_000, file.intervalSeconds * 1000)),
+    async collect(ctx) {
+      const parsed = parseScriptOutput(await run(file.path, ctx.signal, ctx.env));
+      if (!parsed) return { reading: null };
+      return {
+        reading: { ...parsed, icon: parsed.icon ?? 'script', data: { script: file.path } },
+      };
+    },
+  };
+}

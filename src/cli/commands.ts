@@ -1,0 +1,24 @@
+/** Every command, one file each in src/cli/. */
+import { configCommand } from './config.js';
+import { ec2CostCommand } from './ec2-cost.js';
+import { modulesCommand } from './modules.js';
+import { screenConfCommand } from './screen-conf.js';
+import type { CommandSpec } from './spec.js';
+import { statusCommand } from './status.js';
+import { streamCommand } from './stream.js';
+import { tmuxConfCommand } from './tmux-conf.js';
+import { tmuxDaemonCommand } from './tmux-daemon.js';
+
+export const COMMANDS: CommandSpec[] = [
+  statusCommand,
+  streamCommand,
+  tmuxConfCommand,
+  screenConfCommand,
+  tmuxDaemonCommand,
+  modulesCommand,
+  configCommand,
+  ec2CostCommand,
+];
+
+/** Commands on a status line's or a report's hot path: parsed without loading yargs. */
+export const FAST_COMMANDS = new Set(['status', 'stream', 'tmux-daemon', 'ec2-cost']);

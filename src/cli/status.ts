@@ -1,0 +1,112 @@
+/**
+ * `shoji status`: print the status line once. Collects with the counters saved by the previous
+ * call (never sleeps to sample), so it is cheap enough for a `#(shoji status ...)` job, though the
+ * streaming set-up from `shoji tmux-conf` is cheaper still.
+ */
+import { loadApp } from '../core/app.js';
+import { formatProblem } from '../core/config.js';
+import { collectOneShot } from '../core/oneshot.js';
+import type { ModuleStatus } from '../core/scheduler.js';
+import { FORMATS, joinSides, renderSide, sideIds, sideSegments, type Format, type Side } from '../host/render-sides.js';
+import type { JsonSegment } from '../render/json.js';
+import { fitSegments } from '../render/segments.js';
+import { stripControl } from '../render/sanitize.js';
+import type { CommandSpec, ParsedArgs } from './spec.js';
+
+export const statusCommand: CommandSpec = {
+  command: 'status',
+  describe: 'Print the status line once',
+  options: {
+    format: {
+      type: 'string',
+      choices: FORMATS,
+      describe: 'Output format (default: ansi on a terminal, plain otherwise)',
+    },
+    side: { type: 'string', choices: ['left', 'right', 'both'], default: 'both', describe: 'Which side of the line' },
+    width: { type: 'number', describe: 'Maximum width of each side in cells (overrides max_width)' },
+    explain: { type: 'boolean', default: false, describe: 'Say on stderr why modules are missing from the line' },
+    detail: { type: 'boolean', default: false, describe: 'Print every module’s detail lines instead of the line' },
+  },
+  run: runStatus,
+};
+
+async function runStatus(args: ParsedArgs): Promise<number> {
+  const env = process.env;
+  const app = await loadApp(env);
+  const format = (args.format as Format | undefined) ?? (process.stdout.isTTY ? 'ansi' : 'plain');
+  const which = args.side as Side | 'both';
+  const sides: Side[] = which === 'both' ? ['left', 'right'] : [which];
+  const ids = [...new Set(sides.flatMap((s) => sideIds(app, s)))];
+  const { statuses, saveError } = await collectOneShot(ids, app.registry, app.config, env);
+  if (saveError) process.stderr.write(`shoji: ${saveError}\n`);
+  if (app.configError) process.stderr.write(`shoji: config problem (defaults in use):\n${app.configError.message}\n`);
+
+  if (args.detail) {
+    process.stdout.write(detailReport(ids, statuses));
+    return 0;
+  }
+  const width = args.width as number | undefined;
+  if (format === 'json') {
+    const out: Record<string, unknown> = {};
+    for (const side of sides) out[side] = jsonSide(sideIds(app, side), statuses);
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  const level = format === 'ansi' ? colourLevel(env) : 0;
+  const rendered = sides.map((side) => renderSide(format, sideSegments(app, side, statuses), app, { width, colourLevel: level }));
+  const line = rendered.length === 2 ? joinSides(format, rendered[0], rendered[1]) : rendered[0];
+  process.stdout.write(`${line}\n`);
+  if (args.explain) process.stderr.write(explain(app, sides, statuses, width));
+  return 0;
+}
+
+function colourLevel(env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
+  if (env.NO_COLOR) return 0;
+  if (/truecolor|24bit/i.test(env.COLORTERM ?? '')) return 3;
+  if (/256/.test(env.TERM ?? '')) return 2;
+  return env.TERM === 'dumb' ? 0 : 1;
+}
+
+function jsonSide(ids: string[], statuses: Map<string, ModuleStatus>): JsonSegment[] {
+  return ids.flatMap((id): JsonSegment[] => {
+    const st = statuses.get(id);
+    if (!st || st.available === false) return [];
+    if (st.error && st.failures > 0) return [{ id, state: 'failed', error: st.error, text: st.reading?.text ?? '' }];
+    if (!st.reading) return [];
+    const { text, short, state, icon, data, pending } = st.reading;
+    return [{ id, text, short, state, icon, pending, data }];
+  });
+}
+
+function detailReport(ids: string[], statuses: Map<string, ModuleStatus>): string {
+  const lines: string[] = [];
+  for (const id of ids) {
+    const st = statuses.get(id);
+    if (!st) continue;
+    lines.push(`${id}: ${st.error ? `FAILED (${st.error})` : st.available === false ? 'not available here' : st.reading ? stripControl(st.reading.text) : '(nothing to show)'}`);
+    for (const d of st.reading?.detail ?? []) lines.push(`  ${stripControl(d.label)}: ${stripControl(d.value)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function explain(app: Awaited<ReturnType<typeof loadApp>>, sides: Side[], statuses: Map<string, ModuleStatus>, width?: number): string {
+  const lines: string[] = [];
+  if (app.configError) for (const p of app.configError.problems) lines.push(`config: ${formatProblem(p)}`);
+  if (app.themeError) lines.push(`theme: ${app.themeError}`);
+  for (const side of sides) {
+    for (const id of app.config[side]) {
+      if (id !== 'custom' && !app.registry.modules.has(id)) lines.push(`${side}: ${id}: unknown module`);
+      else if (app.config.modules[id]?.enabled === false) lines.push(`${side}: ${id}: disabled in the config`);
+    }
+    for (const id of sideIds(app, side)) {
+      const st = statuses.get(id);
+      if (!st) continue;
+      if (st.available === false) lines.push(`${side}: ${id}: not available on this host`);
+      else if (st.error) lines.push(`${side}: ${id}: failed: ${st.error}`);
+      else if (!st.reading) lines.push(`${side}: ${id}: nothing to show (hidden until it has)`);
+    }
+    const ro = { theme: app.theme, icons: app.icons, maxWidth: width ?? app.config.max_width };
+    for (const d of fitSegments(sideSegments(app, side, statuses), ro).dropped) lines.push(`${side}: ${d.id}: dropped: ${d.why}`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : 'shoji: every module is on the line\n';
+}

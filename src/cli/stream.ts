@@ -1,0 +1,22 @@
+/** `shoji stream`: print the line on every change (GNU screen backtick, other bars). */
+import { FORMATS } from '../host/render-sides.js';
+import type { CommandSpec } from './spec.js';
+
+export const streamCommand: CommandSpec = {
+  command: 'stream',
+  describe: 'Print the status line each time it changes (for a GNU screen backtick or another bar)',
+  options: {
+    format: { type: 'string', choices: FORMATS.filter((f) => f !== 'json'), default: 'screen', describe: 'Output format' },
+    side: { type: 'string', choices: ['left', 'right', 'both'], default: 'both', describe: 'Which side of the line' },
+  },
+  async run(args) {
+    const { runStream } = await import('../host/stream.js');
+    await runStream({
+      env: process.env,
+      format: args.format as 'tmux' | 'screen' | 'ansi' | 'plain',
+      side: args.side as 'left' | 'right' | 'both',
+      out: process.stdout,
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * Everything a command needs, loaded once: registry, validated config, theme and icons.
+ * A broken config never stops the status line: the defaults are used and the problem is
+ * carried along to be shown (a 'config' failure segment, `shoji config check`).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, DEFAULT_CONFIG, loadConfig, type ShojiConfig } from './config.js';
+import { configDir } from './paths.js';
+import { buildRegistry, moduleSchemas, pluginsKey, type Registry } from './registry.js';
+import { loadIconSet, loadTheme, type IconSet, type Theme } from './theme.js';
+
+export interface App {
+  env: NodeJS.ProcessEnv;
+  config: ShojiConfig;
+  configFile: string;
+  configExists: boolean;
+  configError?: ConfigError;
+  themeError?: string;
+  registry: Registry;
+  theme: Theme;
+  icons: IconSet;
+}
+
+export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { userPlugins?: boolean } = {}): Promise<App> {
+  const dir = configDir(env);
+  const registry = await buildRegistry({ configDir: dir, env, byobuScripts: true, userPlugins: opts.userPlugins });
+  const key = `${pluginsKey(dir)}#${[...registry.modules.keys()].join(',')}`;
+  let config: ShojiConfig = DEFAULT_CONFIG;
+  let configFile = '';
+  let configExists = false;
+  let configError: ConfigError | undefined;
+  try {
+    const loaded = await loadConfig(env, key, () => moduleSchemas(registry));
+    ({ config, file: configFile, exists: configExists } = loaded);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    configError = err;
+    configFile = err.problems[0]?.file ?? '';
+    configExists = true;
+  }
+  if (!config.byobu_scripts) {
+    const byobuBin = join(env.HOME || homedir(), '.byobu', 'bin');
+    for (const [id, m] of registry.modules) {
+      if (m.source === 'script' && m.file?.startsWith(byobuBin)) registry.modules.delete(id);
+    }
+  }
+  let theme: Theme;
+  let themeError: string | undefined;
+  try {
+    theme = loadTheme(config.theme, dir, env);
+  } catch (err) {
+    themeError = (err as Error).message;
+    theme = loadTheme('default', dir, env);
+  }
+  const icons = loadIconSet(config.icons, env);
+  return { env, config, configFile, configExists, configError, themeError, registry, theme, icons };
+}

@@ -1,0 +1,120 @@
+/**
+ * Running one collect of one module: building its context, enforcing its timeout, and turning
+ * a throw, a rejection or a hang into a failure value. Shared by the live scheduler and the
+ * one-shot `shoji status`.
+ */
+import type { Collected, ModuleContext, ShojiModule } from './contract.js';
+import { moduleOptions, type ShojiConfig } from './config.js';
+import { configDir, hostRoots, stateDir } from './paths.js';
+
+/** CLOCK_MONOTONIC in ms: unlike performance.now(), comparable between processes on one boot. */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint() / 1000n) / 1000;
+}
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export interface CollectOutcome {
+  ok: boolean;
+  collected?: Collected;
+  error?: string;
+  /** True when the collect did not settle within its timeout. */
+  timedOut?: boolean;
+  durationMs: number;
+  /** Still-pending collect after a timeout (for single-flight: never start a second one). */
+  pending?: Promise<unknown>;
+}
+
+export function makeContext<O>(
+  def: ShojiModule<O, any, any>,
+  config: ShojiConfig,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): ModuleContext<O> {
+  const roots = hostRoots(env);
+  return {
+    options: moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id]) as O,
+    ...roots,
+    now: monotonicMs,
+    wallNow: Date.now,
+    signal,
+    env,
+    stateDir: stateDir(env),
+    configDir: configDir(env),
+  };
+}
+
+/** The module's timeout: the user's `timeout` (seconds) or the module's own, capped by `capMs`. */
+export function timeoutFor(def: ShojiModule<any, any, any>, config: ShojiConfig, capMs = Infinity): number {
+  const user = config.modules[def.id]?.timeout;
+  const ms = typeof user === 'number' ? user * 1000 : def.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return Math.min(ms, capMs);
+}
+
+function errorText(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0].slice(0, 300) || 'failed';
+}
+
+/** Settle within timeoutMs whatever the module does. */
+export async function runWithTimeout<T>(
+  work: (signal: AbortSignal) => T | Promise<T>,
+  timeoutMs: number,
+): Promise<{ ok: true; value: T; durationMs: number } | { ok: false; error: string; timedOut: boolean; durationMs: number; pending?: Promise<unknown> }> {
+  const started = monotonicMs();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let promise: Promise<T>;
+  try {
+    promise = Promise.resolve(work(controller.signal));
+  } catch (err) {
+    return { ok: false, error: errorText(err), timedOut: false, durationMs: monotonicMs() - started };
+  }
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const winner = await Promise.race([promise, timeout]);
+    if (winner === 'timeout') {
+      controller.abort(new Error('timed out'));
+      const pending = promise.then(
+        () => undefined,
+        () => undefined,
+      );
+      return { ok: false, error: `no answer within ${Math.round(timeoutMs)} ms`, timedOut: true, durationMs: timeoutMs, pending };
+    }
+    return { ok: true, value: winner as T, durationMs: monotonicMs() - started };
+  } catch (err) {
+    return { ok: false, error: errorText(err), timedOut: false, durationMs: monotonicMs() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function collectModule(
+  def: ShojiModule<any, any, any>,
+  config: ShojiConfig,
+  env: NodeJS.ProcessEnv,
+  memo: unknown,
+  timeoutMs: number,
+): Promise<CollectOutcome> {
+  const result = await runWithTimeout((signal) => def.collect(makeContext(def, config, env, signal), memo), timeoutMs);
+  if (!result.ok) return result;
+  const collected = result.value as Collected | undefined;
+  if (!collected || typeof collected !== 'object' || !('reading' in collected)) {
+    return { ok: false, error: 'collect returned no { reading } object', durationMs: result.durationMs };
+  }
+  return { ok: true, collected, durationMs: result.durationMs };
+}
+
+export async function checkAvailable(
+  def: ShojiModule<any, any, any>,
+  config: ShojiConfig,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ available: boolean; error?: string }> {
+  if (!def.available) return { available: true };
+  const result = await runWithTimeout((signal) => def.available!(makeContext(def, config, env, signal)), timeoutMs);
+  if (!result.ok) return { available: false, error: result.error };
+  return { available: Boolean(result.value) };
+}

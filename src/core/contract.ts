@@ -1,0 +1,124 @@
+/**
+ * The shoji module contract.
+ *
+ * Every status module — the built-in ones in plugins/ and a user's own in
+ * $XDG_CONFIG_HOME/shoji/plugins/ — is a plain object of type ShojiModule.
+ * A module returns data and a semantic state, never colours: themes turn states
+ * into colours and renderers turn colours into tmux, screen, ANSI or blessed markup.
+ *
+ * This file is the public API: types and two tiny helpers, so importing it costs nothing.
+ * docs/plugins.md explains it with examples.
+ */
+
+/** Semantic state of a reading. Themes map each state to colours. */
+export type State = 'idle' | 'info' | 'good' | 'warning' | 'critical';
+
+export const STATES: readonly State[] = ['idle', 'info', 'good', 'warning', 'critical'];
+
+/** One detail line for `--detail` views and the dashboard: a label and its value. */
+export interface DetailLine {
+  label: string;
+  value: string;
+}
+
+/** What a module shows. Plain text only: renderers escape it for their back end. */
+export interface Reading<D = unknown> {
+  /** The text for the status line, without icon. Plain text: never markup, never escapes. */
+  text: string;
+  /** A narrower variant used when the line is too wide (optional). */
+  short?: string;
+  /** Semantic state; the theme decides the colours. */
+  state: State;
+  /** Key into the icon set (themes/icons/*.json), e.g. 'cpu'. The renderer prepends the glyph. */
+  icon?: string;
+  /**
+   * True when the module has no value yet (the first reading of a rate, before there is
+   * a previous sample). The text should then be a placeholder such as "--".
+   */
+  pending?: boolean;
+  /** Structured values, for JSON output and the dashboard (numbers, not formatted strings). */
+  data?: D;
+  /** Optional detail lines for `--detail` reports and dashboard panels. */
+  detail?: DetailLine[];
+}
+
+/** The result of one collect. */
+export interface Collected<D = unknown, M = unknown> {
+  /** What to show, or null when the module has nothing to say (no battery, traffic under threshold). */
+  reading: Reading<D> | null;
+  /**
+   * What the module needs next time (previous counters and their monotonic timestamp).
+   * Must be JSON-serialisable: the one-shot `shoji status` persists it between runs.
+   */
+  memo?: M;
+}
+
+/** What a module gets when it runs. */
+export interface ModuleContext<O = Record<string, unknown>> {
+  /** The module's options: its defaults overlaid with the user's validated config. */
+  options: O;
+  /** Root of the proc filesystem: SHOJI_PROC_ROOT or "/proc". */
+  procRoot: string;
+  /** Root of the sys filesystem: SHOJI_SYS_ROOT or "/sys". */
+  sysRoot: string;
+  /** Root for other host files such as /etc/hostname, /var/run/reboot-required: SHOJI_ROOT or "/". */
+  root: string;
+  /** Monotonic clock in milliseconds (CLOCK_MONOTONIC; comparable across processes on one boot). */
+  now(): number;
+  /** Wall-clock time in milliseconds since the epoch. */
+  wallNow(): number;
+  /** Aborted when the collect times out or the host stops; pass it to child processes and requests. */
+  signal: AbortSignal;
+  /** The environment the module may read (process.env, or a test's). */
+  env: NodeJS.ProcessEnv;
+  /** shoji's per-user state directory (for caches a module keeps across boots). */
+  stateDir: string;
+  /** shoji's configuration directory ($XDG_CONFIG_HOME/shoji). */
+  configDir: string;
+}
+
+/** A JSON Schema (draft-07 subset understood by ajv) describing a module's options. */
+export type OptionsSchema = Record<string, unknown>;
+
+/**
+ * How often a module runs: seconds (a number), a cron expression for slow work
+ * ("0 *\/6 * * *"), or 'once' for static facts such as the hostname.
+ */
+export type Interval = number | string;
+
+export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unknown> {
+  /** Unique id, lower-case with dashes: the name used in the config file. */
+  id: string;
+  /** One line saying what the module shows. */
+  description: string;
+  /**
+   * Options: a JSON Schema of the module-specific keys (object with properties and
+   * additionalProperties: false) and their defaults. The host validates the user's
+   * config against it and rejects unknown keys, naming file, line and key.
+   * The keys interval, timeout, priority and enabled are the host's and are added to
+   * every module's schema; do not declare them.
+   */
+  options: { schema: OptionsSchema; defaults: O };
+  /** Default refresh: seconds, cron expression, or 'once'. The user may override it. */
+  interval: Interval;
+  /** Milliseconds a collect may take before it counts as failed (default 5000). */
+  timeoutMs?: number;
+  /** Higher stays longer when the line is too wide (default 50). */
+  priority?: number;
+  /**
+   * Whether the module can work on this host at all (e.g. battery: a power_supply exists).
+   * Checked once at start; false hides the module and `shoji modules` says so.
+   */
+  available?(ctx: ModuleContext<O>): boolean | Promise<boolean>;
+  /**
+   * Collect one reading. Must not sleep to sample: rates are computed from the counters
+   * in `memo` (the previous call's) and the monotonic time elapsed since then.
+   * Throwing marks the module failed; the host retries it with back-off.
+   */
+  collect(ctx: ModuleContext<O>, memo: M | undefined): Collected<D, M> | Promise<Collected<D, M>>;
+}
+
+/** Helper for writing a module with full type inference. */
+export function defineModule<O, D = unknown, M = unknown>(m: ShojiModule<O, D, M>): ShojiModule<O, D, M> {
+  return m;
+}

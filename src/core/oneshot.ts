@@ -1,0 +1,162 @@
+/**
+ * One-shot collection for `shoji status`: no daemon, no sleeping. The previous call's readings
+ * and counters are kept in a state file (per user, per boot), so rates come from the counters
+ * of the last call and the monotonic time since then, and a module is only re-run when its
+ * interval has passed — byobu's cache, without the races:
+ *
+ * - the file is replaced atomically, so 20 concurrent calls each read a whole file and the
+ *   last writer wins (a lost update costs one reading, never a corrupt file);
+ * - a corrupt file is ignored and rebuilt; an unwritable one is reported, and the line is
+ *   still printed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
+import type { ShojiConfig } from './config.js';
+import type { Reading } from './contract.js';
+import { msUntilNext, nominalMs, parseInterval } from './interval.js';
+import { hostRoots, runtimeDir } from './paths.js';
+import { readLine } from './read.js';
+import type { Registry } from './registry.js';
+import { backoffMs, newStatus, type ModuleStatus } from './scheduler.js';
+
+const STATE_VERSION = 1;
+/** A one-shot call is on the status line's clock: never wait long for one module. */
+export const ONE_SHOT_TIMEOUT_CAP_MS = 2000;
+
+interface SavedModule {
+  reading: Reading | null;
+  hasValue: boolean;
+  memo?: unknown;
+  error?: string;
+  failures: number;
+  lastRunMono: number;
+  lastOkWall?: number;
+  /** Wall-clock time after which the module is due again. */
+  dueWall: number;
+  available?: boolean;
+}
+
+interface SavedState {
+  version: number;
+  bootId: string;
+  modules: Record<string, SavedModule>;
+}
+
+export function stateFile(env: NodeJS.ProcessEnv): string {
+  return join(runtimeDir(env), 'status-state.json');
+}
+
+export function bootId(env: NodeJS.ProcessEnv): string {
+  return readLine(join(hostRoots(env).procRoot, 'sys/kernel/random/boot_id')) ?? 'unknown-boot';
+}
+
+/** The saved state, or an empty one when missing, corrupt, or from another boot. */
+export function readState(file: string, boot: string): SavedState {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+    if (parsed && parsed.version === STATE_VERSION && parsed.bootId === boot && typeof parsed.modules === 'object') {
+      return parsed;
+    }
+  } catch {
+    // Missing or corrupt: start afresh; the write below replaces it.
+  }
+  return { version: STATE_VERSION, bootId: boot, modules: {} };
+}
+
+export interface OneShotResult {
+  statuses: Map<string, ModuleStatus>;
+  /** A problem saving the state, to report on stderr (the line is printed regardless). */
+  saveError?: string;
+}
+
+export async function collectOneShot(
+  ids: string[],
+  registry: Registry,
+  config: ShojiConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<OneShotResult> {
+  const file = stateFile(env);
+  const boot = bootId(env);
+  const state = readState(file, boot);
+  const statuses = new Map<string, ModuleStatus>();
+  const nowWall = Date.now();
+  let changed = false;
+
+  await Promise.all(
+    ids.map(async (id) => {
+      const def = registry.modules.get(id)?.def;
+      if (!def) return;
+      const saved = state.modules[id];
+      const status = newStatus(id);
+      if (saved) {
+        Object.assign(status, {
+          reading: saved.reading,
+          hasValue: saved.hasValue,
+          memo: saved.memo,
+          error: saved.error,
+          failures: saved.failures,
+          lastOkWall: saved.lastOkWall,
+          available: saved.available,
+        });
+      }
+      statuses.set(id, status);
+      if (saved && nowWall < saved.dueWall) return;
+      if (saved?.available === false) return;
+      changed = true;
+      const userInterval = config.modules[id]?.interval as number | string | undefined;
+      const interval = parseInterval(userInterval ?? def.interval);
+      if (!saved && def.available) {
+        const avail = await checkAvailable(def, config, env, timeoutFor(def, config, ONE_SHOT_TIMEOUT_CAP_MS));
+        status.available = avail.available;
+        if (!avail.available) {
+          state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueWall: nowWall + 10 * 60_000 };
+          return;
+        }
+      } else {
+        status.available = true;
+      }
+      const outcome = await collectModule(def, config, env, status.memo, timeoutFor(def, config, ONE_SHOT_TIMEOUT_CAP_MS));
+      let due: number;
+      if (outcome.ok) {
+        status.reading = outcome.collected!.reading;
+        if (outcome.collected!.memo !== undefined) status.memo = outcome.collected!.memo;
+        status.hasValue = true;
+        status.error = undefined;
+        status.failures = 0;
+        status.lastOkWall = Date.now();
+        const next = interval.kind === 'every' ? nominalMs(interval) : await msUntilNext(interval, Date.now()).catch(() => 60_000);
+        // Re-collect a little early: a status line asking every second should not see a rate skip a beat.
+        due = next === Infinity ? Number.MAX_SAFE_INTEGER : Date.now() + next * 0.9;
+      } else {
+        status.error = outcome.error;
+        status.failures++;
+        due = Date.now() + backoffMs(interval.kind === 'every' ? interval.ms : 60_000, status.failures);
+      }
+      state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueWall: due };
+    }),
+  );
+
+  let saveError: string | undefined;
+  if (changed) {
+    try {
+      writeFileAtomic(file, JSON.stringify(state));
+    } catch (err) {
+      saveError = `cannot save ${file}: ${(err as Error).message} (rates will show "no value yet" each time)`;
+    }
+  }
+  return { statuses, saveError };
+}
+
+function toSaved(s: ModuleStatus): Omit<SavedModule, 'lastRunMono' | 'dueWall'> {
+  return {
+    reading: s.reading,
+    hasValue: s.hasValue,
+    memo: s.memo,
+    error: s.error,
+    failures: s.failures,
+    lastOkWall: s.lastOkWall,
+    available: s.available,
+  };
+}

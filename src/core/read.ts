@@ -1,0 +1,55 @@
+/**
+ * Small synchronous readers for /proc, /sys and friends. Reading these files takes
+ * microseconds, so sync reads keep modules simple; every reader tolerates a missing or
+ * unreadable file (EACCES on /proc/net under some sandboxes) by returning null.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The file's text, or null when it does not exist or cannot be read. */
+export function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The file's first line, trimmed, or null. */
+export function readLine(path: string): string | null {
+  const text = readText(path);
+  if (text === null) return null;
+  const nl = text.indexOf('\n');
+  return (nl < 0 ? text : text.slice(0, nl)).trim();
+}
+
+/** The file's content as a number, or null when absent or not numeric. */
+export function readNumber(path: string): number | null {
+  const line = readLine(path);
+  if (line === null || line === '') return null;
+  const n = Number(line);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Directory entries, or [] when the directory does not exist or cannot be read. */
+export function listDir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+/** Parse "Key:   value kB" lines (/proc/meminfo, /proc/PID/status) into a map of numbers. */
+export function parseKeyValues(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const value = parseFloat(line.slice(colon + 1));
+    if (Number.isFinite(value)) out.set(line.slice(0, colon).trim(), value);
+  }
+  return out;
+}
+
+export { join };

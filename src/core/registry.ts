@@ -1,0 +1,89 @@
+/**
+ * The registry: every module shoji knows on this host — built-in, the user's plugins and the
+ * user's scripts — and the layout expanded to concrete module ids.
+ */
+import { homedir } from 'node:os';
+import type { ShojiModule } from './contract.js';
+import { BUILTIN_MODULES } from './builtins.js';
+import type { ModuleSchemas, ShojiConfig } from './config.js';
+import { findScripts, scriptDirs, scriptModule } from '../../plugins/custom/index.js';
+import { findPluginFiles, loadUserPlugins, type PluginProblem } from './user-plugins.js';
+
+export type ModuleSource = 'builtin' | 'plugin' | 'script';
+
+export interface RegisteredModule {
+  def: ShojiModule<any, any, any>;
+  source: ModuleSource;
+  /** The plugin or script file, for user modules. */
+  file?: string;
+}
+
+export interface Registry {
+  modules: Map<string, RegisteredModule>;
+  /** Plugins refused or failing to load: shown by `shoji modules` and `shoji config check`. */
+  problems: PluginProblem[];
+}
+
+/** The layout alias that stands for every script, in name order. */
+export const CUSTOM_ALIAS = 'custom';
+
+export interface RegistryOptions {
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Scan ~/.byobu/bin too (config byobu_scripts). */
+  byobuScripts: boolean;
+  /** Load user plugins (JavaScript). */
+  userPlugins?: boolean;
+}
+
+export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
+  const modules = new Map<string, RegisteredModule>();
+  for (const def of BUILTIN_MODULES) modules.set(def.id, { def, source: 'builtin' });
+  const problems: PluginProblem[] = [];
+  if (opts.userPlugins !== false && findPluginFiles(opts.configDir).length > 0) {
+    const loaded = await loadUserPlugins(opts.configDir);
+    problems.push(...loaded.problems);
+    for (const { def, file } of loaded.modules) {
+      if (modules.has(def.id)) {
+        problems.push({ file, message: `module id "${def.id}" is already taken by a built-in module; rename it` });
+        continue;
+      }
+      modules.set(def.id, { def, source: 'plugin', file });
+    }
+  }
+  const home = opts.env.HOME || homedir();
+  for (const file of findScripts(scriptDirs(opts.configDir, home, opts.byobuScripts))) {
+    modules.set(file.id, { def: scriptModule(file), source: 'script', file: file.path });
+  }
+  return { modules, problems };
+}
+
+/** A key that changes whenever the set of user plugins changes (for the config cache). */
+export function pluginsKey(configDir: string): string {
+  return findPluginFiles(configDir)
+    .map((p) => `${p.file}@${p.mtimeMs}`)
+    .join('|');
+}
+
+export function moduleSchemas(registry: Registry): ModuleSchemas {
+  const schemas = new Map<string, Record<string, unknown>>();
+  for (const [id, { def }] of registry.modules) schemas.set(id, def.options.schema);
+  return { schemas, layoutAliases: [CUSTOM_ALIAS] };
+}
+
+/** Module ids of one side, with 'custom' expanded and disabled or unknown ids left out. */
+export function expandLayout(ids: string[], registry: Registry, config: ShojiConfig): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const expanded =
+      id === CUSTOM_ALIAS
+        ? [...registry.modules.values()].filter((m) => m.source === 'script').map((m) => m.def.id).sort()
+        : [id];
+    for (const one of expanded) {
+      if (!registry.modules.has(one) || out.includes(one)) continue;
+      if (config.modules[one]?.enabled === false) continue;
+      out.push(one);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+/**
+ * The live scheduler and store behind the tmux daemon, the screen stream and the dashboard.
+ *
+ * - Each module runs on its own interval (seconds, cron or once); the first run is at start.
+ * - Single flight: a module never has two collects at once. A collect that hangs past its
+ *   timeout is reported failed; while it is still pending, retries count as failures too.
+ * - A failure keeps the last good reading and memo, and is retried with exponential back-off
+ *   (interval x 2^n, at most 5 minutes). Nothing a module does can stop the others.
+ * - Listeners get one 'change' event per settled collect whose outcome changed what is shown.
+ */
+import { EventEmitter } from 'node:events';
+import type { Reading } from './contract.js';
+import type { ShojiConfig } from './config.js';
+import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
+import { msUntilNext, parseInterval, type ParsedInterval } from './interval.js';
+import type { Registry } from './registry.js';
+
+export const MAX_BACKOFF_MS = 5 * 60_000;
+
+export interface ModuleStatus {
+  id: string;
+  /** Whether the module can run here (its availability check); undefined until checked. */
+  available?: boolean;
+  /** The last good reading; null when the module had nothing to show. */
+  reading: Reading | null;
+  /** Whether a collect ever succeeded. */
+  hasValue: boolean;
+  /** The last failure, cleared by the next success. */
+  error?: string;
+  /** Consecutive failures. */
+  failures: number;
+  memo?: unknown;
+  lastOkWall?: number;
+  lastRunWall?: number;
+  nextRunWall?: number;
+  lastDurationMs?: number;
+  running: boolean;
+}
+
+export function newStatus(id: string): ModuleStatus {
+  return { id, reading: null, hasValue: false, failures: 0, running: false };
+}
+
+export function backoffMs(baseMs: number, failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, Math.max(1000, baseMs) * 2 ** Math.max(0, failures - 1));
+}
+
+interface Slot {
+  status: ModuleStatus;
+  interval: ParsedInterval;
+  timer?: NodeJS.Timeout;
+  pending?: Promise<unknown>;
+}
+
+export class Scheduler extends EventEmitter {
+  private slots = new Map<string, Slot>();
+  private stopped = false;
+
+  constructor(
+    private registry: Registry,
+    private config: ShojiConfig,
+    private env: NodeJS.ProcessEnv,
+    ids: string[],
+    previous?: Map<string, ModuleStatus>,
+  ) {
+    super();
+    for (const id of ids) {
+      const reg = registry.modules.get(id);
+      if (!reg) continue;
+      let interval: ParsedInterval;
+      const userInterval = config.modules[id]?.interval;
+      try {
+        interval = parseInterval((userInterval as number | string | undefined) ?? reg.def.interval);
+      } catch {
+        interval = parseInterval(reg.def.interval);
+      }
+      const status = previous?.get(id) ?? newStatus(id);
+      status.running = false;
+      this.slots.set(id, { status, interval });
+    }
+  }
+
+  /** Check availability, then start every module. */
+  async start(): Promise<void> {
+    await Promise.all(
+      [...this.slots.values()].map(async (slot) => {
+        const def = this.registry.modules.get(slot.status.id)!.def;
+        const { available, error } = await checkAvailable(def, this.config, this.env, timeoutFor(def, this.config));
+        slot.status.available = available;
+        if (error) slot.status.error = `availability check failed: ${error}`;
+        if (available && !this.stopped) void this.run(slot);
+      }),
+    );
+    this.emit('change', null);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const slot of this.slots.values()) clearTimeout(slot.timer);
+  }
+
+  statuses(): Map<string, ModuleStatus> {
+    return new Map([...this.slots].map(([id, slot]) => [id, slot.status]));
+  }
+
+  /** Run a module now (e.g. on a user's request), unless it is already running. */
+  refresh(id: string): void {
+    const slot = this.slots.get(id);
+    if (slot && slot.status.available) {
+      clearTimeout(slot.timer);
+      void this.run(slot);
+    }
+  }
+
+  private async run(slot: Slot): Promise<void> {
+    if (this.stopped || slot.status.running) return;
+    const status = slot.status;
+    const def = this.registry.modules.get(status.id)!.def;
+    status.lastRunWall = Date.now();
+    if (slot.pending) {
+      // The last collect hung and has still not settled: keep to one in flight.
+      status.failures++;
+      status.error = `${status.error ?? 'hung'} (still running)`;
+      this.schedule(slot, backoffMs(this.baseMs(slot), status.failures));
+      this.emit('change', status.id);
+      return;
+    }
+    status.running = true;
+    const started = monotonicMs();
+    const outcome = await collectModule(def, this.config, this.env, status.memo, timeoutFor(def, this.config));
+    status.running = false;
+    status.lastDurationMs = monotonicMs() - started;
+    if (this.stopped) return;
+    if (outcome.ok) {
+      const before = JSON.stringify([status.reading, status.error]);
+      status.reading = outcome.collected!.reading;
+      if (outcome.collected!.memo !== undefined) status.memo = outcome.collected!.memo;
+      status.hasValue = true;
+      status.error = undefined;
+      status.failures = 0;
+      status.lastOkWall = Date.now();
+      await this.scheduleNext(slot);
+      if (JSON.stringify([status.reading, status.error]) !== before) this.emit('change', status.id);
+    } else {
+      status.error = outcome.error;
+      status.failures++;
+      if (outcome.pending) {
+        slot.pending = outcome.pending;
+        void outcome.pending.then(() => {
+          slot.pending = undefined;
+        });
+      }
+      this.schedule(slot, backoffMs(this.baseMs(slot), status.failures));
+      this.emit('change', status.id);
+    }
+  }
+
+  private baseMs(slot: Slot): number {
+    return slot.interval.kind === 'every' ? slot.interval.ms : 60_000;
+  }
+
+  private async scheduleNext(slot: Slot): Promise<void> {
+    let delay: number;
+    try {
+      delay = await msUntilNext(slot.interval, Date.now());
+    } catch (err) {
+      slot.status.error = `bad interval: ${(err as Error).message}`;
+      delay = 60_000;
+    }
+    if (delay !== Infinity) this.schedule(slot, delay);
+    else slot.status.nextRunWall = undefined;
+  }
+
+  private schedule(slot: Slot, delayMs: number): void {
+    clearTimeout(slot.timer);
+    if (this.stopped) return;
+    slot.status.nextRunWall = Date.now() + delayMs;
+    slot.timer = setTimeout(() => void this.run(slot), delayMs);
+  }
+}

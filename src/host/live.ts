@@ -1,0 +1,128 @@
+/**
+ * The long-lived side of shoji: one scheduler for the modules a layout (or the dashboard)
+ * uses, one render per burst of changes, and a config that reloads itself.
+ *
+ * A config edit takes effect within a couple of seconds without restarting anything: the
+ * file (and the plugins and scripts folders) are polled with a stat, and on a change the
+ * app is rebuilt and the scheduler restarted with the modules' previous readings and
+ * counters, so rates carry on. A broken edit keeps the last good config and shows a
+ * 'config' failure segment until it is fixed.
+ */
+import { statSync, watchFile, unwatchFile } from 'node:fs';
+import { join } from 'node:path';
+import { loadApp, type App } from '../core/app.js';
+import { configFile } from '../core/config.js';
+import { configDir } from '../core/paths.js';
+import { Scheduler, type ModuleStatus } from '../core/scheduler.js';
+import { log } from './log.js';
+
+export interface LiveOptions {
+  env: NodeJS.ProcessEnv;
+  /** Which modules to run, given the app (e.g. the status line's left and right sides). */
+  moduleIds(app: App): string[];
+  /** Called at most once per `coalesceMs` with the current statuses. */
+  onRender(app: App, statuses: Map<string, ModuleStatus>): void;
+  coalesceMs?: number;
+  /** How often to look for config changes (ms). */
+  configPollMs?: number;
+}
+
+export class LiveStatus {
+  app!: App;
+  private scheduler?: Scheduler;
+  private renderTimer?: NodeJS.Timeout;
+  private pollTimer?: NodeJS.Timeout;
+  private fingerprint = '';
+  private stopped = false;
+
+  constructor(private opts: LiveOptions) {}
+
+  async start(): Promise<void> {
+    this.app = await loadApp(this.opts.env);
+    this.fingerprint = this.configFingerprint();
+    await this.startScheduler();
+    const file = configFile(this.opts.env);
+    // watchFile polls with stat: it works for a file that does not exist yet and on every filesystem.
+    watchFile(file, { interval: this.opts.configPollMs ?? 2000, persistent: false }, () => void this.maybeReload());
+    this.pollTimer = setInterval(() => void this.maybeReload(), (this.opts.configPollMs ?? 2000) * 5);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.scheduler?.stop();
+    clearTimeout(this.renderTimer);
+    clearInterval(this.pollTimer);
+    unwatchFile(configFile(this.opts.env));
+  }
+
+  statuses(): Map<string, ModuleStatus> {
+    return this.scheduler?.statuses() ?? new Map();
+  }
+
+  /** Ask a module to run now. */
+  refresh(id: string): void {
+    this.scheduler?.refresh(id);
+  }
+
+  private async startScheduler(previous?: Map<string, ModuleStatus>): Promise<void> {
+    const ids = this.opts.moduleIds(this.app);
+    const scheduler = new Scheduler(this.app.registry, this.app.config, this.opts.env, ids, previous);
+    scheduler.on('change', () => this.scheduleRender());
+    this.scheduler = scheduler;
+    await scheduler.start();
+    this.scheduleRender();
+  }
+
+  private scheduleRender(): void {
+    if (this.renderTimer || this.stopped) return;
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      try {
+        this.opts.onRender(this.app, this.statuses());
+      } catch (err) {
+        log(this.opts.env, `render failed: ${(err as Error).stack ?? err}`);
+      }
+    }, this.opts.coalesceMs ?? 30);
+  }
+
+  /** What changes when the config, a plugin or a script changes. */
+  private configFingerprint(): string {
+    const dir = configDir(this.opts.env);
+    const parts = [configFile(this.opts.env), join(dir, 'plugins'), join(dir, 'scripts'), join(dir, 'themes')].map((p) => {
+      try {
+        const st = statSync(p);
+        return `${p}:${st.mtimeMs}:${st.size}`;
+      } catch {
+        return `${p}:-`;
+      }
+    });
+    return parts.join('|');
+  }
+
+  private async maybeReload(): Promise<void> {
+    if (this.stopped) return;
+    const fp = this.configFingerprint();
+    if (fp === this.fingerprint) return;
+    this.fingerprint = fp;
+    let app: App;
+    try {
+      app = await loadApp(this.opts.env);
+    } catch (err) {
+      log(this.opts.env, `config reload failed: ${(err as Error).message}`);
+      return;
+    }
+    if (this.stopped) return;
+    if (app.configError) {
+      // Keep running on the last good config; only surface the problem.
+      log(this.opts.env, `config problem, keeping the last good config:\n${app.configError.message}`);
+      this.app = { ...this.app, configError: app.configError };
+      this.scheduleRender();
+      return;
+    }
+    const previous = this.statuses();
+    this.scheduler?.stop();
+    this.app = app;
+    log(this.opts.env, 'config reloaded');
+    await this.startScheduler(previous);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The tmux daemon: one per tmux server, ending when that server ends.
+ *
+ * Why this shape (measured, see docs/benchmarks.md): tmux keeps a #() job's process running
+ * and redraws the status line with the job's latest output line as soon as it arrives, so
+ * status-right is `#(exec shoji-tmux-job right #{pid})`, a shell script that `tail -F`s a file
+ * this daemon appends to. Per refresh that costs no process at all — no fork, no Node start —
+ * and a line that did not change is not written, so tmux redraws nothing. Pushing with
+ * `tmux set` instead would repaint every attached client in full (~5 KB) on each change.
+ *
+ * Files in <runtime>/tmux-<server pid>/: daemon.pid (the single-instance lock), left and right
+ * (one rendered line per change; cut back to one line when they grow), snapshot.json (module
+ * statuses for `shoji modules`).
+ */
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic.js';
+import { runtimeDir } from '../core/paths.js';
+import type { ModuleStatus } from '../core/scheduler.js';
+import { LiveStatus } from './live.js';
+import { log } from './log.js';
+import { renderSide, sideIds, sideSegments, type Side } from './render-sides.js';
+
+const MAX_FILE_BYTES = 16 * 1024;
+
+export function tmuxDir(env: NodeJS.ProcessEnv, serverPid: number): string {
+  return join(runtimeDir(env), `tmux-${serverPid}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Take the single-instance lock; false when another live daemon holds it. */
+export function acquirePidFile(file: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(file, 'utf8').trim());
+      if (holder > 0 && holder !== process.pid && alive(holder)) return false;
+      try {
+        unlinkSync(file); // stale: its daemon died
+      } catch {
+        // someone else removed it first; try again
+      }
+    }
+  }
+  return false;
+}
+
+export interface DaemonHandle {
+  stop(): void;
+  done: Promise<void>;
+}
+
+export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): Promise<DaemonHandle | null> {
+  const dir = tmuxDir(env, serverPid);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const pidFile = join(dir, 'daemon.pid');
+  if (!acquirePidFile(pidFile)) return null;
+
+  const lastLine: Record<Side, string | undefined> = { left: undefined, right: undefined };
+  const size: Record<Side, number> = { left: 0, right: 0 };
+  const write = (side: Side, line: string) => {
+    if (line === lastLine[side]) return;
+    lastLine[side] = line;
+    const file = join(dir, side);
+    const data = `${line}\n`;
+    try {
+      if (size[side] === 0 || size[side] + data.length > MAX_FILE_BYTES) {
+        // Start over with just this line: tail -F notices the truncation and re-reads it.
+        writeFileAtomicInPlace(file, data);
+        size[side] = data.length;
+      } else {
+        appendFileSync(file, data);
+        size[side] += data.length;
+      }
+    } catch (err) {
+      log(env, `cannot write ${file}: ${(err as Error).message}`);
+    }
+  };
+
+  const live = new LiveStatus({
+    env,
+    moduleIds: (app) => [...new Set([...sideIds(app, 'left'), ...sideIds(app, 'right')])],
+    onRender(app, statuses) {
+      for (const side of ['left', 'right'] as Side[]) write(side, renderSide('tmux', sideSegments(app, side, statuses), app));
+      writeSnapshot(join(dir, 'snapshot.json'), statuses);
+    },
+  });
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let watch: NodeJS.Timeout | undefined;
+  const stop = () => {
+    live.stop();
+    clearInterval(watch);
+    rmSync(dir, { recursive: true, force: true });
+    resolveDone();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGHUP', stop);
+  // The daemon belongs to its tmux server: when the server is gone, so is the daemon.
+  watch = setInterval(() => {
+    if (serverPid > 0 && !alive(serverPid)) {
+      log(env, `tmux server ${serverPid} has exited; stopping`);
+      stop();
+    }
+  }, 2000);
+  try {
+    await live.start();
+  } catch (err) {
+    log(env, `tmux daemon failed to start: ${(err as Error).stack ?? err}`);
+    stop();
+  }
+  log(env, `tmux daemon for server ${serverPid} started in ${dir}`);
+  return { stop, done };
+}
+
+/** Truncate-and-write in place (not rename): tail -F follows the same file through truncation. */
+function writeFileAtomicInPlace(file: string, data: string): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeSnapshot(file: string, statuses: Map<string, ModuleStatus>): void {
+  const out: Record<string, Omit<ModuleStatus, 'memo'>> = {};
+  for (const [id, st] of statuses) {
+    const { memo: _memo, ...rest } = st;
+    out[id] = rest;
+  }
+  try {
+    writeFileAtomic(file, JSON.stringify({ pid: process.pid, at: Date.now(), modules: out }));
+  } catch {
+    // The snapshot only serves `shoji modules`; the status line does not depend on it.
+  }
+}

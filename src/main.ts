@@ -1,0 +1,37 @@
+/**
+ * shoji's entry point (bundled to dist/shoji.mjs; bin/shoji and bin/ec2-cost load it).
+ *
+ * The commands a status line runs (`status`, `ec2-cost`, the daemons) are parsed with the
+ * zero-cost parser; anything else, and every --help or completion request, goes to yargs,
+ * which is only loaded then (see src/cli/spec.ts for why).
+ */
+import { COMMANDS, FAST_COMMANDS } from './cli/commands.js';
+import { parseFast, UsageError } from './cli/spec.js';
+
+const YARGS_ONLY = /^(--help|-h|--version|--get-yargs-completions|completion)$/;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const spec = COMMANDS.find((c) => c.command.split(' ')[0] === name);
+  if (spec && FAST_COMMANDS.has(name) && !rest.some((a) => YARGS_ONLY.test(a))) {
+    return spec.run(parseFast(spec, rest));
+  }
+  const { runYargs } = await import('./cli/yargs.js');
+  return runYargs(argv);
+}
+
+function finish(code: number): void {
+  // Exit once stdout is flushed: a module's stray timer must never keep a one-shot call alive.
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(finish, (err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`shoji: ${err.message}\n`);
+    finish(2);
+    return;
+  }
+  process.stderr.write(`shoji: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (process.env.SHOJI_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  finish(1);
+});

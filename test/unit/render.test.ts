@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { loadIconSet, loadTheme } from '../../src/core/theme.js';
+import { renderAnsi } from '../../src/render/ansi.js';
+import { renderPlain } from '../../src/render/plain.js';
+import { renderScreen, renderScreenLine, nearestBasic } from '../../src/render/screen.js';
+import { fitSegments, type Segment } from '../../src/render/segments.js';
+import { escapeTmux, renderTmux, tmuxVisibleText } from '../../src/render/tmux.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const env = {};
+const theme = loadTheme('default', '/nonexistent', env);
+const mono = loadTheme('monochrome', '/nonexistent', env);
+const ascii = loadIconSet('ascii', env);
+const unicode = loadIconSet('unicode', env);
+
+const segments: Segment[] = [
+  { id: 'uptime', text: '3d 4h', state: 'idle', icon: 'uptime', priority: 30 },
+  { id: 'load', text: '0.42', state: 'good', icon: 'load', priority: 60 },
+  { id: 'cpu', text: '87%', short: '87', state: 'warning', icon: 'cpu', priority: 70 },
+  { id: 'memory', text: '7.1G/7.8G 91%', short: '91%', state: 'critical', icon: 'memory', priority: 60 },
+  { id: 'custom:weather', text: 'x#[fg=red]y #{host} #(touch /tmp/p) \u0005{= rw}z\u001b[31m', state: 'info', priority: 10 },
+  { id: 'disk', text: 'disk', state: 'failed', icon: 'failed', priority: 50 },
+];
+
+describe('renderers (golden)', () => {
+  it('tmux', () => expectGolden('tmux-default.txt', renderTmux(segments, { theme, icons: unicode })));
+  it('tmux monochrome', () => expectGolden('tmux-monochrome.txt', renderTmux(segments, { theme: mono, icons: ascii })));
+  it('screen', () => expectGolden('screen-default.txt', renderScreen(segments, { theme, icons: ascii })));
+  it('ansi 256', () => expectGolden('ansi-256.txt', renderAnsi(segments, { theme, icons: ascii, level: 2 })));
+  it('ansi level 0 has no escapes', () => {
+    const out = renderAnsi(segments, { theme, icons: ascii, level: 0 });
+    expect(out).not.toMatch(/\u001b/);
+    expectGolden('ansi-none.txt', out);
+  });
+  it('plain', () => expectGolden('plain-ascii.txt', renderPlain(segments, { theme, icons: ascii })));
+});
+
+describe('tmux escaping', () => {
+  it('doubles every # and strips control characters', () => {
+    expect(escapeTmux('a#[fg=red]#{host}#(x)\n\u0007b')).toBe('a##[fg=red]##{host}##(x)b');
+  });
+  it('shows outside text literally: tmux sees only our own styles', () => {
+    const out = renderTmux([segments[4]], { theme, icons: ascii });
+    expect(tmuxVisibleText(out)).toBe('x#[fg=red]y #{host} #(touch /tmp/p) {= rw}z[31m');
+    // Our styles are the only '#[' tmux applies: one for the segment, one closing.
+    expect(out.match(/(^|[^#])(##)*#\[/g)?.length).toBe(2);
+  });
+  it('never lets a theme colour close the style early', () => {
+    const evil = { ...theme, states: { ...theme.states, good: { fg: 'red]#(touch /tmp/x)' } } };
+    const out = renderTmux([segments[1]], { theme: evil, icons: ascii });
+    expect(out).not.toContain('touch');
+  });
+});
+
+describe('screen', () => {
+  it('strips \\005 from outside text so it cannot start an escape', () => {
+    const out = renderScreen([segments[4]], { theme, icons: ascii });
+    const escapes = out.match(/\u0005/g) ?? [];
+    // Only our own style escapes: one before the segment, one closing.
+    expect(escapes.length).toBe(2);
+  });
+  it('pads between sides', () => expect(renderScreenLine('L', 'R')).toBe('L\u0005=R'));
+  it('maps colours to the 16 basic ones', () => {
+    expect(nearestBasic('red')).toBe(1);
+    expect(nearestBasic('brightwhite')).toBe(15);
+    expect(nearestBasic('colour160')).toBe(9);
+    expect(nearestBasic('colour88')).toBe(1);
+    expect(nearestBasic('#dc322f')).toBe(9);
+    expect(nearestBasic(236)).toBe(0);
+    expect(nearestBasic('default')).toBeNull();
+  });
+});
+
+describe('fitting a width', () => {
+  const opts = { theme, icons: ascii };
+  it('keeps everything when it fits', () => {
+    expect(fitSegments(segments, { ...opts, maxWidth: 500 }).dropped).toEqual([]);
+  });
+  it('uses short texts of low priority first, then drops the lowest priority', () => {
+    const fitted = fitSegments(segments.slice(0, 4), { ...opts, maxWidth: 30 });
+    const plain = renderPlain(fitted.segments, { ...opts });
+    expect(plain.length).toBeLessThanOrEqual(30);
+    expect(fitted.dropped.map((d) => d.id)).toEqual(['uptime']);
+    expect(plain).toContain('cpu 87');
+  });
+  it('measures wide characters as two cells', () => {
+    const wide: Segment[] = [
+      { id: 'a', text: '天気晴れ', state: 'idle', priority: 10 },
+      { id: 'b', text: 'ok', state: 'idle', priority: 90 },
+    ];
+    // 8 cells + 1 separator + 2 = 11: a limit of 10 must drop 'a'.
+    expect(fitSegments(wide, { ...opts, maxWidth: 11 }).dropped).toEqual([]);
+    expect(fitSegments(wide, { ...opts, maxWidth: 10 }).dropped.map((d) => d.id)).toEqual(['a']);
+  });
+});
+
+describe('themes', () => {
+  it('NO_COLOR selects monochrome whatever the config says', () => {
+    expect(loadTheme('solarized', '/nonexistent', { NO_COLOR: '1' }).name).toBe('monochrome');
+  });
+  it('every shipped theme loads', () => {
+    for (const name of ['default', 'monochrome', 'solarized', 'byobu', 'basic16']) {
+      expect(loadTheme(name, '/nonexistent', {}).name).toBe(name);
+    }
+  });
+  it('monochrome uses no colour in tmux', () => {
+    const out = renderTmux(segments, { theme: mono, icons: ascii });
+    expect(out).not.toMatch(/(^|[^#])(##)*#\[[^\]]*(fg|bg)=/);
+  });
+  it('an unknown theme is a clear error', () => {
+    expect(() => loadTheme('nope', '/nonexistent', {})).toThrow(/unknown theme "nope"/);
+  });
+});
