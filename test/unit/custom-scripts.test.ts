@@ -1,0 +1,82 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findScripts, parseScriptOutput, scriptDirs, scriptModule } from '../../plugins/custom/index.js';
+import { fixtureTree, moduleContext, type FixtureTree } from '../helpers/context.js';
+
+function script(dir: string, name: string, body: string, mode = 0o755): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, mode);
+  return path;
+}
+
+describe('custom scripts', () => {
+  let tree: FixtureTree;
+  let shoji: string;
+  let byobu: string;
+  beforeEach(() => {
+    tree = fixtureTree();
+    shoji = join(tree.dir, 'config', 'scripts');
+    byobu = join(tree.dir, 'home', '.byobu', 'bin');
+  });
+  afterEach(() => tree.cleanup());
+
+  it('finds N_name executables in shoji’s folder and ~/.byobu/bin, shoji’s first', () => {
+    script(shoji, '5_weather', 'echo sunny');
+    script(byobu, '60_weather', 'echo rainy');
+    script(byobu, '10_mail', 'echo 3');
+    script(byobu, '10_backup~', 'echo old');
+    script(byobu, '10_noexec', 'echo x', 0o644);
+    script(byobu, 'README', 'echo x');
+    const found = findScripts(scriptDirs(join(tree.dir, 'config'), join(tree.dir, 'home'), true));
+    expect(found.map((f) => [f.id, f.intervalSeconds])).toEqual([
+      ['custom:weather', 5],
+      ['custom:mail', 10],
+    ]);
+    expect(findScripts(scriptDirs(join(tree.dir, 'config'), join(tree.dir, 'home'), false)).map((f) => f.id)).toEqual([
+      'custom:weather',
+    ]);
+  });
+
+  it('parses plain text and the small JSON form', () => {
+    expect(parseScriptOutput('\n  hello world \nsecond\n')).toEqual({ text: 'hello world', state: 'idle' });
+    expect(parseScriptOutput('{"text":"42 mails","state":"warning","short_text":"42"}')).toEqual({
+      text: '42 mails',
+      state: 'warning',
+      short: '42',
+      icon: undefined,
+    });
+    expect(parseScriptOutput('{"text":"x","state":"purple"}')!.state).toBe('idle');
+    expect(parseScriptOutput('{not json')).toEqual({ text: '{not json', state: 'idle' });
+    expect(parseScriptOutput('   \n')).toBeNull();
+    expect(parseScriptOutput('\u0005{= rw}red\u0005{-}')).toEqual({ text: 'red', state: 'idle' });
+  });
+
+  it('runs a script for real and shows its output', async () => {
+    script(join(tree.dir, 's'), '3_hi', 'echo "#(touch x) hi"');
+    const mod = scriptModule(findScripts([join(tree.dir, 's')])[0]);
+    const out = await mod.collect(moduleContext(mod, tree, {}, { PATH: process.env.PATH }), undefined);
+    expect(out.reading).toMatchObject({ text: '#(touch x) hi', state: 'idle', icon: 'script' });
+  });
+
+  it('a failing script is an error with its status and stderr', async () => {
+    script(join(tree.dir, 's'), '3_bad', 'echo oops >&2; exit 3');
+    const mod = scriptModule(findScripts([join(tree.dir, 's')])[0]);
+    await expect(mod.collect(moduleContext(mod, tree, {}, { PATH: process.env.PATH }), undefined)).rejects.toThrow(
+      'exited with status 3: oops',
+    );
+  });
+
+  it('a hanging script is killed when the host aborts it', async () => {
+    script(join(tree.dir, 's'), '3_slow', 'sleep 30');
+    const mod = scriptModule(findScripts([join(tree.dir, 's')])[0]);
+    const controller = new AbortController();
+    const ctx = { ...moduleContext(mod, tree, {}, { PATH: process.env.PATH }), signal: controller.signal };
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 100);
+    await expect(mod.collect(ctx, undefined)).rejects.toThrow(/timed out/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,106 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ShojiModule } from '../../src/core/contract.js';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { collectOneShot, stateFile } from '../../src/core/oneshot.js';
+import type { Registry } from '../../src/core/registry.js';
+import { fixtureTree, type FixtureTree } from '../helpers/context.js';
+
+const schema = { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} };
+
+/** A rate module reading a counter file, as network/cpu do, with the memo carrying the previous sample. */
+const counterRate: ShojiModule<Record<string, never>, { perSecond: number }, { value: number; at: number }> = {
+  id: 'rate',
+  description: 'rate of a counter file',
+  options: schema,
+  interval: 0.25,
+  collect(ctx, prev) {
+    const value = Number(readFileSync(join(ctx.procRoot, 'counter'), 'utf8'));
+    const at = ctx.now();
+    if (!prev || value < prev.value) return { reading: { text: '--', state: 'idle', pending: true }, memo: { value, at } };
+    const perSecond = ((value - prev.value) * 1000) / (at - prev.at);
+    return { reading: { text: `${perSecond.toFixed(0)}/s`, state: 'good', data: { perSecond } }, memo: { value, at } };
+  },
+};
+
+function registryOf(...mods: ShojiModule<any, any, any>[]): Registry {
+  return { modules: new Map(mods.map((def) => [def.id, { def, source: 'builtin' as const }])), problems: [] };
+}
+
+describe('one-shot collection', () => {
+  let tree: FixtureTree;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    tree = fixtureTree();
+    tree.write('proc/sys/kernel/random/boot_id', 'boot-1\n');
+    tree.write('proc/counter', '1000');
+    env = { SHOJI_PROC_ROOT: tree.procRoot, SHOJI_RUNTIME_DIR: join(tree.dir, 'run'), SHOJI_STATE_DIR: join(tree.dir, 'state') };
+  });
+  afterEach(() => tree.cleanup());
+
+  it('shows "no value yet" first, then a rate from the saved counter and the measured time', async () => {
+    const reg = registryOf(counterRate);
+    const first = await collectOneShot(['rate'], reg, DEFAULT_CONFIG, env);
+    expect(first.statuses.get('rate')!.reading).toMatchObject({ pending: true, text: '--' });
+    await new Promise((r) => setTimeout(r, 300));
+    tree.write('proc/counter', '4000');
+    const second = await collectOneShot(['rate'], reg, DEFAULT_CONFIG, env);
+    const perSecond = (second.statuses.get('rate')!.reading!.data as { perSecond: number }).perSecond;
+    // 3000 units over ~300 ms of real time: ~10000/s, never 3000/0.25 s from the nominal interval.
+    expect(perSecond).toBeGreaterThan(6000);
+    expect(perSecond).toBeLessThan(10_100);
+  });
+
+  it('does not re-run a module whose interval has not passed', async () => {
+    let calls = 0;
+    const slow: ShojiModule = { id: 'slow', description: 's', options: schema, interval: 3600, collect: () => ({ reading: { text: `c${++calls}`, state: 'idle' } }) };
+    const reg = registryOf(slow);
+    await collectOneShot(['slow'], reg, DEFAULT_CONFIG, env);
+    const again = await collectOneShot(['slow'], reg, DEFAULT_CONFIG, env);
+    expect(calls).toBe(1);
+    expect(again.statuses.get('slow')!.reading!.text).toBe('c1');
+  });
+
+  it('forgets counters from another boot', async () => {
+    const reg = registryOf(counterRate);
+    await collectOneShot(['rate'], reg, DEFAULT_CONFIG, env);
+    tree.write('proc/sys/kernel/random/boot_id', 'boot-2\n');
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await collectOneShot(['rate'], reg, DEFAULT_CONFIG, env);
+    expect(after.statuses.get('rate')!.reading!.pending).toBe(true);
+  });
+
+  it('rebuilds a corrupt state file', async () => {
+    mkdirSync(join(tree.dir, 'run'), { recursive: true });
+    writeFileSync(stateFile(env), '{"version":1,"bootId":"boot-1","modules":{"rate":');
+    const r = await collectOneShot(['rate'], registryOf(counterRate), DEFAULT_CONFIG, env);
+    expect(r.saveError).toBeUndefined();
+    expect(JSON.parse(readFileSync(stateFile(env), 'utf8')).modules.rate.memo.value).toBe(1000);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports an unwritable state folder and still returns readings', async () => {
+    mkdirSync(join(tree.dir, 'run'), { recursive: true });
+    chmodSync(join(tree.dir, 'run'), 0o500);
+    const r = await collectOneShot(['rate'], registryOf(counterRate), DEFAULT_CONFIG, env);
+    expect(r.saveError).toMatch(/cannot save/);
+    expect(r.statuses.get('rate')!.reading).not.toBeNull();
+  });
+
+  it('reports a state path that cannot be a folder and still returns readings', async () => {
+    // A file where the runtime folder should be: unwritable even for root.
+    writeFileSync(join(tree.dir, 'run'), 'not a folder');
+    const r = await collectOneShot(['rate'], registryOf(counterRate), DEFAULT_CONFIG, env);
+    expect(r.saveError).toMatch(/^cannot save .*status-state\.json: /);
+    expect(r.statuses.get('rate')!.reading!.text).toBe('--');
+  });
+
+  it('a hanging module fails within the one-shot cap and does not hold up the others', async () => {
+    const hang: ShojiModule = { id: 'hang', description: 'h', options: schema, interval: 1, timeoutMs: 300, collect: () => new Promise(() => {}) };
+    const started = Date.now();
+    const r = await collectOneShot(['hang', 'rate'], registryOf(hang, counterRate), DEFAULT_CONFIG, env);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(r.statuses.get('hang')!.error).toMatch(/no answer/);
+    expect(r.statuses.get('rate')!.reading).not.toBeNull();
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { ShojiModule } from '../../src/core/contract.js';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import type { Registry } from '../../src/core/registry.js';
+import { backoffMs, MAX_BACKOFF_MS, Scheduler } from '../../src/core/scheduler.js';
+import { toSegments } from '../../src/core/view.js';
+
+const schema = { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} };
+
+function registryOf(...mods: ShojiModule<any, any, any>[]): Registry {
+  return { modules: new Map(mods.map((def) => [def.id, { def, source: 'builtin' as const }])), problems: [] };
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('scheduler', () => {
+  it('keeps good modules going while one throws and one hangs', async () => {
+    let counter = 0;
+    let hangStarts = 0;
+    const good: ShojiModule = {
+      id: 'good',
+      description: 'counts',
+      options: schema,
+      interval: 0.25,
+      collect: () => ({ reading: { text: `n${++counter}`, state: 'good' } }),
+    };
+    const thrower: ShojiModule = {
+      id: 'thrower',
+      description: 'always throws',
+      options: schema,
+      interval: 0.25,
+      collect: () => {
+        throw new Error('sensor on fire');
+      },
+    };
+    const hanger: ShojiModule = {
+      id: 'hanger',
+      description: 'never answers',
+      options: schema,
+      interval: 0.25,
+      timeoutMs: 100,
+      collect: () => {
+        hangStarts++;
+        return new Promise(() => {});
+      },
+    };
+    const reg = registryOf(good, thrower, hanger);
+    const s = new Scheduler(reg, DEFAULT_CONFIG, {}, ['good', 'thrower', 'hanger']);
+    await s.start();
+    await wait(1300);
+    s.stop();
+    const st = s.statuses();
+    expect(counter).toBeGreaterThanOrEqual(4);
+    expect(st.get('good')!.error).toBeUndefined();
+    expect(st.get('thrower')!.error).toBe('sensor on fire');
+    expect(st.get('thrower')!.failures).toBeGreaterThanOrEqual(1);
+    expect(st.get('hanger')!.error).toMatch(/no answer within 100 ms/);
+    // Single flight: the hung collect is never started a second time while it is pending.
+    expect(hangStarts).toBe(1);
+    const segs = toSegments(['good', 'thrower', 'hanger'], st, reg, DEFAULT_CONFIG);
+    expect(segs.map((x) => [x.id, x.state])).toEqual([
+      ['good', 'good'],
+      ['thrower', 'failed'],
+      ['hanger', 'failed'],
+    ]);
+  });
+
+  it('backs off exponentially up to five minutes', () => {
+    expect(backoffMs(2000, 1)).toBe(2000);
+    expect(backoffMs(2000, 2)).toBe(4000);
+    expect(backoffMs(2000, 4)).toBe(16000);
+    expect(backoffMs(2000, 30)).toBe(MAX_BACKOFF_MS);
+    expect(backoffMs(250, 1)).toBe(1000);
+  });
+
+  it('recovers: a module that fails once shows its value again after the retry', async () => {
+    let calls = 0;
+    const flaky: ShojiModule = {
+      id: 'flaky',
+      description: 'fails the first time',
+      options: schema,
+      interval: 0.25,
+      collect: () => {
+        if (++calls === 1) throw new Error('first call fails');
+        return { reading: { text: 'fine', state: 'good' } };
+      },
+    };
+    const s = new Scheduler(registryOf(flaky), DEFAULT_CONFIG, {}, ['flaky']);
+    await s.start();
+    await wait(1300); // back-off after one failure is 1 s
+    s.stop();
+    const st = s.statuses().get('flaky')!;
+    expect(st.error).toBeUndefined();
+    expect(st.reading?.text).toBe('fine');
+  });
+
+  it('threads the memo from one collect to the next', async () => {
+    const seen: unknown[] = [];
+    const memo: ShojiModule<Record<string, never>, unknown, { n: number }> = {
+      id: 'memo',
+      description: 'remembers',
+      options: schema,
+      interval: 0.25,
+      collect: (_ctx, prev) => {
+        seen.push(prev);
+        return { reading: { text: 'x', state: 'idle' }, memo: { n: (prev?.n ?? 0) + 1 } };
+      },
+    };
+    const s = new Scheduler(registryOf(memo), DEFAULT_CONFIG, {}, ['memo']);
+    await s.start();
+    await wait(700);
+    s.stop();
+    expect(seen.slice(0, 3)).toEqual([undefined, { n: 1 }, { n: 2 }]);
+  });
+
+  it('hides unavailable modules and modules with nothing to say', async () => {
+    const absent: ShojiModule = {
+      id: 'absent',
+      description: 'no hardware',
+      options: schema,
+      interval: 1,
+      available: () => false,
+      collect: () => ({ reading: { text: 'never', state: 'good' } }),
+    };
+    const quiet: ShojiModule = { id: 'quiet', description: 'quiet', options: schema, interval: 1, collect: () => ({ reading: null }) };
+    const reg = registryOf(absent, quiet);
+    const s = new Scheduler(reg, DEFAULT_CONFIG, {}, ['absent', 'quiet']);
+    await s.start();
+    await wait(100);
+    s.stop();
+    expect(s.statuses().get('absent')!.available).toBe(false);
+    expect(toSegments(['absent', 'quiet'], s.statuses(), reg, DEFAULT_CONFIG)).toEqual([]);
+  });
+});
