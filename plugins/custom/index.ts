@@ -17,7 +17,7 @@
  * styles or screen escapes. byobu-style colour escapes (\005{...}) are removed.
  * Scripts run without a shell, with stdin closed; stderr is kept for the failure message.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShojiModule, State } from '../../src/core/contract.js';
@@ -92,29 +92,53 @@ export function parseScriptOutput(
   return { text: line.trim(), state: 'idle' };
 }
 
+/**
+ * Run a script in its own process group, so that on a timeout the whole group goes — a shell
+ * script's `sleep` child would otherwise keep the output pipe open and the collect pending.
+ */
 function run(path: string, signal: AbortSignal, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      path,
-      [],
-      { signal, env, maxBuffer: MAX_OUTPUT, killSignal: 'SIGKILL', encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        if (err) {
-          const code = (err as NodeJS.ErrnoException & { code?: unknown }).code;
-          const firstErr = String(stderr).trim().split('\n')[0];
-          const why =
-            err.name === 'AbortError'
-              ? 'timed out'
-              : typeof code === 'number'
-                ? `exited with status ${code}`
-                : err.message.split('\n')[0];
-          reject(new Error(firstErr ? `${why}: ${firstErr}` : why));
-          return;
-        }
-        resolve(stdout);
-      },
-    );
-    child.stdin?.end();
+    if (signal.aborted) return reject(new Error('timed out'));
+    const child = spawn(path, [], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const finish = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(stdout);
+    };
+    const onAbort = () => {
+      killGroup();
+      finish(new Error('timed out'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.length > MAX_OUTPUT) {
+        killGroup();
+        finish(new Error(`printed more than ${MAX_OUTPUT} bytes`));
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 4096) stderr += chunk;
+    });
+    child.on('error', (err) => finish(new Error(err.message.split('\n')[0])));
+    child.on('close', (code, sig) => {
+      if (code === 0) return finish(null);
+      const why = code !== null ? `exited with status ${code}` : `killed by ${sig}`;
+      const firstErr = stderr.trim().split('\n')[0];
+      finish(new Error(firstErr ? `${why}: ${firstErr}` : why));
+    });
   });
 }
 

@@ -50,7 +50,8 @@ export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {
   }
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, o] of Object.entries(spec.options)) {
-    options[name] = { type: o.type === 'boolean' ? 'boolean' : 'string', multiple: o.array };
+    options[name] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
+    if (o.array) options[name].multiple = true;
     if (o.alias && o.alias.length === 1) options[name].short = o.alias;
   }
   let parsed;

@@ -1,0 +1,43 @@
+/**
+ * A real tmux server on a private socket, with a client attached the way a person's would
+ * be: the client runs inside a pane of a second ("outer") tmux, so the status line is really
+ * drawn, and capture-pane on the outer server reads it as it appears on screen.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export function tmux(socket: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+}
+
+export function tmuxOk(socket: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  return spawnSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' }).status === 0;
+}
+
+export interface Viewer {
+  outer: string;
+  /** The screen as the person sees it (the outer pane), optionally with escapes (-e). */
+  capture(escapes?: boolean): string;
+  /** The last line of the inner client: its status line. */
+  statusLine(): string;
+  kill(): void;
+}
+
+/** Attach a client of `innerSocket` inside an outer tmux pane of the given size. */
+export function attachViewer(innerSocket: string, session: string, env: NodeJS.ProcessEnv, width = 200, height = 12, command?: string): Viewer {
+  const outer = `${innerSocket}-outer`;
+  const cmd = command ?? `exec env -u TMUX tmux -L ${innerSocket} attach -t ${session}`;
+  tmux(outer, ['-f', '/dev/null', 'new-session', '-d', '-s', 'o', '-x', String(width), '-y', String(height), cmd], env);
+  tmux(outer, ['set', '-g', 'status', 'off'], env);
+  const capture = (escapes = false) => tmux(outer, ['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'o'], env);
+  return {
+    outer,
+    capture,
+    statusLine() {
+      const lines = capture().replace(/\n+$/, '').split('\n');
+      return lines[lines.length - 1] ?? '';
+    },
+    kill() {
+      tmuxOk(outer, ['kill-server'], env);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The status line in a real tmux server configured from `shoji tmux-conf`, read as a person
+ * sees it (a client attached inside another tmux's pane, read with capture-pane).
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild, runShoji, sandbox, waitFor, type Sandbox } from '../helpers/cli.js';
+import { attachViewer, tmux, tmuxOk, type Viewer } from '../helpers/tmux.js';
+
+const SOCKET = `shoji-it-${process.pid}`;
+
+function script(sb: Sandbox, name: string, body: string): void {
+  const dir = join(sb.configDir, 'scripts');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(dir, name), 0o755);
+}
+
+function daemonPids(): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return cmd.includes('tmux-daemon') && cmd.includes(`--server-pid`) && cmd.includes(serverPid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+let sb: Sandbox;
+let viewer: Viewer;
+let serverPid = '';
+const pwned = () => join(sb.dir, 'pwned');
+
+beforeAll(async () => {
+  requireBuild();
+  sb = sandbox();
+  // Outside text that tries every way in: a job, a style, a format, a screen escape.
+  writeFileSync(join(sb.dir, 'payload'), `P<#(touch ${join(sb.dir, 'pwned')})> #[fg=red]RED #{host} ##x`);
+  script(sb, '1_payload', `cat '${join(sb.dir, 'payload')}'`);
+  script(sb, '1_tick', `n=$(cat '${join(sb.dir, 'n')}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '${join(sb.dir, 'n')}'; echo "tick$n"`);
+  script(sb, '1_hang', 'sleep 600');
+  script(sb, '1_boom', 'echo "sensor exploded" >&2; exit 3');
+  writeFileSync(
+    join(sb.configDir, 'config.yaml'),
+    [
+      'icons: ascii',
+      'left: [hostname]',
+      'right: [custom:payload, custom:tick, custom:hang, custom:boom, load, uptime]',
+      'modules:',
+      '  custom:hang: { timeout: 1 }',
+      '',
+    ].join('\n'),
+  );
+  const conf = await runShoji(['tmux-conf'], sb.env);
+  expect(conf.code).toBe(0);
+  writeFileSync(join(sb.dir, 'tmux.conf'), `${conf.stdout}set -g status-interval 1\n`);
+  tmux(SOCKET, ['-f', join(sb.dir, 'tmux.conf'), 'new-session', '-d', '-s', 't', '-x', '200', '-y', '12'], sb.env);
+  serverPid = tmux(SOCKET, ['display', '-p', '#{pid}'], sb.env).trim();
+  viewer = attachViewer(SOCKET, 't', sb.env);
+});
+
+afterAll(() => {
+  viewer?.kill();
+  tmuxOk(SOCKET, ['kill-server'], sb?.env);
+  sb?.cleanup();
+});
+
+describe('tmux status line', () => {
+  it('shows the modules, with outside text literally and nothing run', async () => {
+    const line = await waitFor('status line with the payload', () => {
+      const l = viewer.statusLine();
+      return l.includes('P<') && l.includes('load') ? l : undefined;
+    });
+    expect(line).toContain(`P<#(touch ${join(sb.dir, 'pwned')})> #[fg=red]RED #{host} ##x`);
+    expect(existsSync(pwned())).toBe(false);
+    // The payload's "RED" is not drawn red: no red SGR right before it.
+    expect(viewer.capture(true)).not.toMatch(/\u001b\[(?:[0-9;]*;)?31m[^\u001b]*RED/);
+  });
+
+  it('updates as values change', async () => {
+    const first = Number(/tick(\d+)/.exec(viewer.statusLine())?.[1]);
+    expect(first).toBeGreaterThan(0);
+    await waitFor('tick to advance', () => Number(/tick(\d+)/.exec(viewer.statusLine())?.[1]) > first + 1, 8000);
+  });
+
+  it('survives a module that hangs and one that throws: both marked failed, the rest drawn', async () => {
+    const line = await waitFor('failure markers', () => {
+      const l = viewer.statusLine();
+      return l.includes('!custom:hang') && l.includes('!custom:boom') ? l : undefined;
+    });
+    expect(line).toMatch(/load \d/);
+    expect(line).toMatch(/up \d/);
+    const modules = await runShoji(['modules'], sb.env);
+    expect(modules.stdout).toMatch(/custom:boom .*FAILED: exited with status 3: sensor exploded/);
+    expect(modules.stdout).toMatch(/custom:hang .*FAILED: no answer within 1000 ms/);
+    expect(modules.stdout).toMatch(/values from: tmux daemon \d+/);
+  });
+
+  it('runs exactly one daemon for the server', async () => {
+    await waitFor('daemon', () => daemonPids().length > 0);
+    // A second client attaches: still one daemon.
+    const second = attachViewer(SOCKET, 't', sb.env, 120, 8);
+    try {
+      await waitFor('second client drawn', () => second.statusLine().includes('load'));
+      expect(daemonPids()).toHaveLength(1);
+    } finally {
+      second.kill();
+    }
+  });
+
+  it('applies a config edit without restarting tmux', async () => {
+    writeFileSync(
+      join(sb.configDir, 'config.yaml'),
+      ['icons: ascii', 'left: [hostname]', 'right: [custom:tick, processes]', ''].join('\n'),
+    );
+    const line = await waitFor('new layout', () => {
+      const l = viewer.statusLine();
+      return l.includes('procs ') && !l.includes('P<') ? l : undefined;
+    }, 15_000);
+    expect(line).toMatch(/tick\d+/);
+  });
+
+  it('shows a broken config as a failure and keeps the last good line', async () => {
+    writeFileSync(join(sb.configDir, 'config.yaml'), 'right: [custom:tick, processes]\nmodules:\n  cpu:\n    per_cor: true\n');
+    const line = await waitFor('config failure marker', () => {
+      const l = viewer.statusLine();
+      return l.includes('!config') ? l : undefined;
+    }, 15_000);
+    expect(line).toContain('procs ');
+    const check = await runShoji(['config', 'check'], sb.env);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(`${join(sb.configDir, 'config.yaml')}:4:5: modules.cpu.per_cor: unknown key for module cpu`);
+  });
+
+  it('the daemon ends when its tmux server ends', async () => {
+    const pids = daemonPids();
+    expect(pids.length).toBe(1);
+    viewer.kill();
+    tmux(SOCKET, ['kill-server'], sb.env);
+    await waitFor('daemon exit', () => daemonPids().length === 0, 8000);
+    expect(existsSync(join(sb.env.SHOJI_RUNTIME_DIR!, `tmux-${serverPid}`))).toBe(false);
+  });
+});
