@@ -1,12 +1,12 @@
 /**
- * shoji's entry point (bundled to dist/shoji.mjs; bin/shoji and bin/ec2-cost load it).
+ * shoji's entry point (bundled to dist/shoji.cjs; bin/shoji and bin/ec2-cost load it).
  *
  * The commands a status line runs (`status`, `ec2-cost`, the daemons) are parsed with the
  * zero-cost parser; anything else, and every --help or completion request, goes to yargs,
  * which is only loaded then (see src/cli/spec.ts for why).
  */
 import { COMMANDS, FAST_COMMANDS } from './cli/commands.js';
-import { parseFast, UsageError } from './cli/spec.js';
+import { isUsageError, parseFast } from './cli/spec.js';
 
 const YARGS_ONLY = /^(--help|-h|--version|--get-yargs-completions|completion)$/;
 
@@ -21,12 +21,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function finish(code: number): void {
-  // Exit once stdout is flushed: a module's stray timer must never keep a one-shot call alive.
-  process.stdout.write('', () => process.exit(code));
+  // Exit now: a module's stray timer must never keep a one-shot call alive. Writes to
+  // stdout and stderr are synchronous on Linux for files, pipes and terminals alike.
+  process.exit(code);
 }
 
 main(process.argv.slice(2)).then(finish, (err: unknown) => {
-  if (err instanceof UsageError) {
+  if (isUsageError(err)) {
     process.stderr.write(`shoji: ${err.message}\n`);
     finish(2);
     return;

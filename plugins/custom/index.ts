@@ -17,7 +17,6 @@
  * styles or screen escapes. byobu-style colour escapes (\005{...}) are removed.
  * Scripts run without a shell, with stdin closed; stderr is kept for the failure message.
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShojiModule, State } from '../../src/core/contract.js';
@@ -96,7 +95,10 @@ export function parseScriptOutput(
  * Run a script in its own process group, so that on a timeout the whole group goes — a shell
  * script's `sleep` child would otherwise keep the output pipe open and the collect pending.
  */
-function run(path: string, signal: AbortSignal, env: NodeJS.ProcessEnv): Promise<string> {
+async function run(path: string, signal: AbortSignal, env: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded here, not at the top: node:child_process costs ~7 ms to load, which every
+  // `shoji status` would pay even when no script is due.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new Error('timed out'));
     const child = spawn(path, [], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

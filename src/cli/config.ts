@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { loadApp } from '../core/app.js';
-import { ConfigError, configFile, formatProblem } from '../core/config.js';
+import { configFile, formatProblem, isConfigError } from '../core/config.js';
 import { parseInterval, validateCron } from '../core/interval.js';
 import { packageRoot } from '../core/package-root.js';
 import { moduleSchemas } from '../core/registry.js';
@@ -41,7 +41,7 @@ export async function checkConfig(file: string, env: NodeJS.ProcessEnv): Promise
       }
     }
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!isConfigError(err)) throw err;
     problems.push(...err.problems.map(formatProblem));
   }
   return problems;

@@ -36,7 +36,14 @@ export type ParsedArgs = Record<string, string | boolean | number | string[] | n
 };
 
 /** A usage error: printed as one line, exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** By name, not instanceof: lazily loaded bundles (yargs, ec2) carry their own copy of the class. */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof Error && err.name === 'UsageError';
+}
 
 /** Parse argv (after the command name) against a spec without loading yargs. */
 export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {

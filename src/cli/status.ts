@@ -3,11 +3,12 @@
  * call (never sleeps to sample), so it is cheap enough for a `#(shoji status ...)` job, though the
  * streaming set-up from `shoji tmux-conf` is cheaper still.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { loadApp } from '../core/app.js';
 import { formatProblem } from '../core/config.js';
 import { collectOneShot } from '../core/oneshot.js';
 import type { ModuleStatus } from '../core/scheduler.js';
-import { FORMATS, joinSides, renderSide, sideIds, sideSegments, type Format, type Side } from '../host/render-sides.js';
+import { FORMATS, joinSides, prepareFormat, renderSide, sideIds, sideSegments, type Format, type Side } from '../host/render-sides.js';
 import type { JsonSegment } from '../render/json.js';
 import { fitSegments } from '../render/segments.js';
 import { stripControl } from '../render/sanitize.js';
@@ -33,7 +34,7 @@ export const statusCommand: CommandSpec = {
 async function runStatus(args: ParsedArgs): Promise<number> {
   const env = process.env;
   const app = await loadApp(env);
-  const format = (args.format as Format | undefined) ?? (process.stdout.isTTY ? 'ansi' : 'plain');
+  const format = (args.format as Format | undefined) ?? (stdoutIsTerminal() ? 'ansi' : 'plain');
   const which = args.side as Side | 'both';
   const sides: Side[] = which === 'both' ? ['left', 'right'] : [which];
   const ids = [...new Set(sides.flatMap((s) => sideIds(app, s)))];
@@ -42,22 +43,39 @@ async function runStatus(args: ParsedArgs): Promise<number> {
   if (app.configError) process.stderr.write(`shoji: config problem (defaults in use):\n${app.configError.message}\n`);
 
   if (args.detail) {
-    process.stdout.write(detailReport(ids, statuses));
+    out(detailReport(ids, statuses));
     return 0;
   }
   const width = args.width as number | undefined;
   if (format === 'json') {
     const out: Record<string, unknown> = {};
     for (const side of sides) out[side] = jsonSide(sideIds(app, side), statuses);
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    out(`${JSON.stringify(out)}\n`);
     return 0;
   }
+  await prepareFormat(format);
   const level = format === 'ansi' ? colourLevel(env) : 0;
   const rendered = sides.map((side) => renderSide(format, sideSegments(app, side, statuses), app, { width, colourLevel: level }));
   const line = rendered.length === 2 ? joinSides(format, rendered[0], rendered[1]) : rendered[0];
-  process.stdout.write(`${line}\n`);
+  out(`${line}\n`);
   if (args.explain) process.stderr.write(explain(app, sides, statuses, width));
   return 0;
+}
+
+/**
+ * Output straight to fd 1: touching process.stdout would load the stream machinery (and
+ * node:tty on a terminal), a few ms that a status line pays on every refresh.
+ */
+function out(text: string): void {
+  writeSync(1, text);
+}
+
+function stdoutIsTerminal(): boolean {
+  try {
+    return fstatSync(1).isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 function colourLevel(env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, loadConfig, type ShojiConfig } from './config.js';
+import { DEFAULT_CONFIG, isConfigError, loadConfig, type ConfigError, type ShojiConfig } from './config.js';
 import { configDir } from './paths.js';
 import { buildRegistry, moduleSchemas, pluginsKey, type Registry } from './registry.js';
 import { loadIconSet, loadTheme, type IconSet, type Theme } from './theme.js';
@@ -34,7 +34,7 @@ export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { user
     const loaded = await loadConfig(env, key, () => moduleSchemas(registry));
     ({ config, file: configFile, exists: configExists } = loaded);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!isConfigError(err)) throw err;
     configError = err;
     configFile = err.problems[0]?.file ?? '';
     configExists = true;

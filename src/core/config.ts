@@ -72,9 +72,18 @@ export interface ConfigProblem {
 }
 
 export class ConfigError extends Error {
+  override name = 'ConfigError';
   constructor(readonly problems: ConfigProblem[]) {
     super(problems.map(formatProblem).join('\n'));
   }
+}
+
+/**
+ * Whether an error is a ConfigError. Checked by name, not instanceof: the validator is built
+ * into its own lazily loaded bundle (scripts/build.mjs), which has its own copy of the class.
+ */
+export function isConfigError(err: unknown): err is ConfigError {
+  return err instanceof Error && err.name === 'ConfigError' && Array.isArray((err as ConfigError).problems);
 }
 
 export function formatProblem(p: ConfigProblem): string {

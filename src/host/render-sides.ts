@@ -6,7 +6,6 @@ import type { App } from '../core/app.js';
 import { expandLayout } from '../core/registry.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { toSegments } from '../core/view.js';
-import { renderAnsi } from '../render/ansi.js';
 import { renderPlain } from '../render/plain.js';
 import { renderScreen, renderScreenLine } from '../render/screen.js';
 import type { RenderOptions, Segment } from '../render/segments.js';
@@ -29,6 +28,16 @@ export function sideSegments(app: App, side: Side, statuses: Map<string, ModuleS
   return segments;
 }
 
+let ansi: typeof import('../render/ansi.js') | undefined;
+
+/**
+ * Load what a format needs before rendering it. The ANSI renderer (chalk, and node:tty for
+ * colour detection, ~5 ms) is the only one kept out of the status line's start-up.
+ */
+export async function prepareFormat(format: Format): Promise<void> {
+  if (format === 'ansi' && !ansi) ansi = await import('../render/ansi.js');
+}
+
 export function renderSide(
   format: Exclude<Format, 'json'>,
   segments: Segment[],
@@ -42,7 +51,8 @@ export function renderSide(
     case 'screen':
       return renderScreen(segments, ro);
     case 'ansi':
-      return renderAnsi(segments, { ...ro, level: opts.colourLevel ?? 2 });
+      if (!ansi) throw new Error('prepareFormat("ansi") must run before rendering ANSI');
+      return ansi.renderAnsi(segments, { ...ro, level: opts.colourLevel ?? 2 });
     case 'plain':
       return renderPlain(segments, ro);
   }

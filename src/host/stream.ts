@@ -4,7 +4,7 @@
  * and it suits any bar that reads lines from a command. It ends when its reader goes away.
  */
 import { LiveStatus } from './live.js';
-import { joinSides, renderSide, sideIds, sideSegments, type Format, type Side } from './render-sides.js';
+import { joinSides, prepareFormat, renderSide, sideIds, sideSegments, type Format, type Side } from './render-sides.js';
 
 export interface StreamOptions {
   env: NodeJS.ProcessEnv;
@@ -15,6 +15,7 @@ export interface StreamOptions {
 
 export async function runStream(opts: StreamOptions): Promise<void> {
   const sides: Side[] = opts.side === 'both' ? ['left', 'right'] : [opts.side];
+  await prepareFormat(opts.format);
   let last: string | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));

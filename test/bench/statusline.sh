@@ -31,7 +31,7 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
     apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null || exit 1
   fi
 fi
-[ -f "$ROOT/dist/shoji.mjs" ] || (cd "$ROOT" && npm run build >/dev/null) || exit 1
+[ -f "$ROOT/dist/shoji.cjs" ] || (cd "$ROOT" && npm run build >/dev/null) || exit 1
 
 rm -rf "$WORK"; mkdir -p "$WORK/home" && cd "$WORK" || exit 1
 U=$(id -un)
@@ -120,7 +120,7 @@ setup_byobu() {
   tmux -L "$1" set -g status-right '#(byobu-status tmux_right)%Y-%m-%d %H:%M:%S'
 }
 setup_shoji() {
-  ./cenv.sh "$NODE" "$ROOT/dist/shoji.mjs" tmux-conf > shoji-tmux.conf
+  ./cenv.sh "$NODE" "$ROOT/dist/shoji.cjs" tmux-conf > shoji-tmux.conf
   tmux -L "$1" source-file "$WORK/shoji-tmux.conf"
   tmux -L "$1" set -g status-interval 1
 }

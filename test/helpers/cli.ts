@@ -1,5 +1,5 @@
 /**
- * Running the real, built shoji (dist/shoji.mjs via bin/) in a scratch environment:
+ * Running the real, built shoji (dist/shoji.cjs via bin/) in a scratch environment:
  * its own config, state and runtime folders, so tests never touch the user's.
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHOJI = join(ROOT, 'bin', 'shoji');
-export const BUNDLE = join(ROOT, 'dist', 'shoji.mjs');
+export const BUNDLE = join(ROOT, 'dist', 'shoji.cjs');
 
 export function requireBuild(): void {
-  if (!existsSync(BUNDLE)) throw new Error('dist/shoji.mjs is missing: run `npm run build` (npm test does)');
+  if (!existsSync(BUNDLE)) throw new Error('dist/shoji.cjs is missing: run `npm run build` (npm test does)');
 }
 
 export interface Sandbox {

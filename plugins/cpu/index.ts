@@ -1,0 +1,115 @@
+/**
+ * cpu — how busy the processors were since the previous reading, from <procRoot>/stat.
+ *
+ * | option   | default | meaning                                           |
+ * |----------|---------|---------------------------------------------------|
+ * | per_core | false   | also show each core's %: "23% (12 34)"            |
+ * | info     | 50      | total % from which the state is info              |
+ * | warning  | 80      | total % from which the state is warning           |
+ * | critical | 95      | total % from which the state is critical          |
+ *
+ * Shows "23%", or "--%" until there is a previous sample: a first reading would otherwise be
+ * the average since boot (tmux-cpu #19). Busy time is user+nice+system+irq+softirq+steal;
+ * iowait counts as idle, since the CPU was free to run other work. guest time is already
+ * inside user and nice, so it is not added again.
+ * data: { total: 0..1, cores?: 0..1 per core, with per_core }. Detail: each core, sample length.
+ */
+import { join } from 'node:path';
+import { defineModule } from '../../src/core/contract.js';
+import { readText } from '../../src/core/read.js';
+import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { formatPercent } from '../../src/core/units.js';
+
+export interface CpuOptions {
+  per_core: boolean;
+  info?: number;
+  warning?: number;
+  critical?: number;
+}
+
+export interface CpuData {
+  total: number;
+  cores?: number[];
+}
+
+/** Cumulative [busy, idle] ticks per line name ("cpu", "cpu0", ...) and when they were read. */
+export interface CpuMemo {
+  at: number;
+  ticks: Record<string, [number, number]>;
+}
+
+function parseStat(text: string): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  for (const line of text.split('\n')) {
+    if (!/^cpu\d*\s/.test(line)) continue;
+    const [name, ...rest] = line.trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = rest.map(Number).concat(Array(8).fill(0));
+    const busy = user + nice + system + irq + softirq + steal;
+    if (Number.isFinite(busy) && Number.isFinite(idle + iowait)) out[name] = [busy, idle + iowait];
+  }
+  return out;
+}
+
+/** Busy share between two samples; null when a counter went backwards or no tick passed. */
+function busyRatio(prev: [number, number] | undefined, cur: [number, number] | undefined): number | null {
+  if (!prev || !cur) return null;
+  const busy = cur[0] - prev[0];
+  const idle = cur[1] - prev[1];
+  if (busy < 0 || idle < 0 || busy + idle === 0) return null;
+  return busy / (busy + idle);
+}
+
+function isMemo(m: unknown): m is CpuMemo {
+  return typeof m === 'object' && m !== null && typeof (m as CpuMemo).at === 'number' && typeof (m as CpuMemo).ticks === 'object';
+}
+
+const pct = (r: number) => String(Math.round(r * 100));
+
+export default defineModule<CpuOptions, CpuData, CpuMemo>({
+  id: 'cpu',
+  description: 'CPU use since the previous reading',
+  options: {
+    schema: {
+      type: 'object',
+      properties: { per_core: { type: 'boolean' }, ...thresholdSchema },
+      additionalProperties: false,
+    },
+    defaults: { per_core: false, info: 50, warning: 80, critical: 95 },
+  },
+  interval: 2,
+  collect(ctx, prev) {
+    const path = join(ctx.procRoot, 'stat');
+    const text = readText(path);
+    if (text === null) throw new Error(`cannot read ${path}`);
+    const ticks = parseStat(text);
+    if (!ticks.cpu) throw new Error(`no "cpu" line in ${path}`);
+    const memo: CpuMemo = { at: ctx.now(), ticks };
+
+    const elapsedMs = isMemo(prev) ? memo.at - prev.at : 0;
+    const total = elapsedMs > 0 && isMemo(prev) ? busyRatio(prev.ticks.cpu, ticks.cpu) : null;
+    if (total === null) return { reading: { text: '--%', short: '--', state: 'idle', icon: 'cpu', pending: true }, memo };
+
+    const names = Object.keys(ticks).filter((n) => n !== 'cpu').sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+    const perCore = names.map((n) => busyRatio(prev!.ticks[n], ticks[n]));
+    // A core that came online or was reset since the last sample has no share yet: show none.
+    const cores = perCore.every((c) => c !== null) ? (perCore as number[]) : undefined;
+
+    const o = ctx.options;
+    const showCores = o.per_core && cores !== undefined && cores.length > 0;
+    return {
+      reading: {
+        text: showCores ? `${formatPercent(total)} (${cores.map(pct).join(' ')})` : formatPercent(total),
+        short: formatPercent(total),
+        state: stateFor(total * 100, { info: o.info, warning: o.warning, critical: o.critical }),
+        icon: 'cpu',
+        data: o.per_core && cores ? { total, cores } : { total },
+        detail: [
+          { label: 'Total', value: formatPercent(total, 1) },
+          ...names.map((n, i) => ({ label: n, value: perCore[i] === null ? '--' : formatPercent(perCore[i]!, 1) })),
+          { label: 'Sampled over', value: `${(elapsedMs / 1000).toFixed(1)} s` },
+        ],
+      },
+      memo,
+    };
+  },
+});

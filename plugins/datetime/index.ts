@@ -1,0 +1,58 @@
+/**
+ * datetime — the date and time, strftime-style.
+ *
+ * | option | default          | meaning                                               |
+ * |--------|------------------|-------------------------------------------------------|
+ * | format | "%Y-%m-%d %H:%M" | strftime format (src/core/strftime.ts lists directives) |
+ * | utc    | false            | show UTC instead of local time (TZ)                   |
+ *
+ * Shows "2026-11-23 12:00" (state idle). data: { format, utc, epochMs }: in tmux the host
+ * hands `format` to tmux itself, which then keeps the clock current without a refresh.
+ */
+import { defineModule } from '../../src/core/contract.js';
+import { strftime } from '../../src/core/strftime.js';
+
+export interface DatetimeOptions {
+  format: string;
+  utc: boolean;
+}
+
+export interface DatetimeData {
+  format: string;
+  utc: boolean;
+  epochMs: number;
+}
+
+export default defineModule<DatetimeOptions, DatetimeData>({
+  id: 'datetime',
+  description: 'date and time (strftime format)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        format: { type: 'string', minLength: 1 },
+        utc: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+    defaults: { format: '%Y-%m-%d %H:%M', utc: false },
+  },
+  interval: 1,
+  collect(ctx) {
+    const { format, utc } = ctx.options;
+    const epochMs = ctx.wallNow();
+    const date = new Date(epochMs);
+    return {
+      reading: {
+        text: strftime(format, date, { utc }),
+        state: 'idle',
+        icon: 'datetime',
+        data: { format, utc, epochMs },
+        detail: [
+          { label: 'Local', value: strftime('%Y-%m-%d %H:%M:%S %Z (%z)', date) },
+          { label: 'UTC', value: strftime('%Y-%m-%d %H:%M:%S', date, { utc: true }) },
+        ],
+      },
+    };
+  },
+});

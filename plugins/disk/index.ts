@@ -1,0 +1,100 @@
+/**
+ * disk — space used on the chosen filesystems, via statfs (any directory names its filesystem).
+ *
+ * | option   | default | meaning                                                 |
+ * |----------|---------|---------------------------------------------------------|
+ * | mounts   | ['/']   | paths to report, under SHOJI_ROOT                       |
+ * | info     | (none)  | % used from which the state is info                     |
+ * | warning  | 80      | % used from which the state is warning                  |
+ * | critical | 90      | % used from which the state is critical                 |
+ *
+ * Shows "24G/50G 48%" for one path, "/ 48% /home 71%" for several; the state is the worst.
+ * % is df's: used / (used + available to users), so root-reserved blocks count as full.
+ * A path that does not exist is named in the detail and skipped; when none exists the module
+ * fails with that message. statfs runs off the main thread: on a dead NFS mount it hangs, and
+ * the host's timeout must still be able to give up on it.
+ * data: { mounts: [{ mount, total, used, available, ratio }] } in bytes.
+ */
+import { statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineModule, type DetailLine, type State } from '../../src/core/contract.js';
+import { STATES } from '../../src/core/contract.js';
+import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { formatBytes, formatPercent } from '../../src/core/units.js';
+
+export interface DiskOptions {
+  mounts: string[];
+  info?: number;
+  warning?: number;
+  critical?: number;
+}
+
+export interface MountUsage {
+  mount: string;
+  total: number;
+  used: number;
+  available: number;
+  ratio: number;
+}
+
+export interface DiskData {
+  mounts: MountUsage[];
+}
+
+async function usage(path: string, mount: string): Promise<MountUsage> {
+  const s = await statfs(path);
+  const total = s.blocks * s.bsize;
+  const used = (s.blocks - s.bfree) * s.bsize;
+  const available = s.bavail * s.bsize;
+  return { mount, total, used, available, ratio: used + available > 0 ? used / (used + available) : 0 };
+}
+
+const worst = (a: State, b: State) => (STATES.indexOf(b) > STATES.indexOf(a) ? b : a);
+
+export default defineModule<DiskOptions, DiskData>({
+  id: 'disk',
+  description: 'disk space used on chosen mounts',
+  options: {
+    schema: {
+      type: 'object',
+      properties: { mounts: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }, ...thresholdSchema },
+      additionalProperties: false,
+    },
+    defaults: { mounts: ['/'], warning: 80, critical: 90 },
+  },
+  interval: 30,
+  async collect(ctx) {
+    const o = ctx.options;
+    const found: MountUsage[] = [];
+    const detail: DetailLine[] = [];
+    const missing: string[] = [];
+    for (const mount of o.mounts) {
+      try {
+        const u = await usage(join(ctx.root, mount), mount);
+        found.push(u);
+        detail.push({ label: mount, value: `${formatBytes(u.used)} used of ${formatBytes(u.total)} (${formatPercent(u.ratio)}), ${formatBytes(u.available)} free` });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        missing.push(mount);
+        detail.push({ label: mount, value: code === 'ENOENT' ? 'not found' : `cannot read (${code ?? 'error'})` });
+      }
+    }
+    if (found.length === 0) throw new Error(`cannot read ${missing.join(', ')}`);
+
+    const t = { info: o.info, warning: o.warning, critical: o.critical };
+    const state = found.map((u) => stateFor(u.ratio * 100, t)).reduce(worst);
+    const one = found.length === 1 ? found[0] : null;
+    return {
+      reading: {
+        text: one
+          ? `${formatBytes(one.used)}/${formatBytes(one.total)} ${formatPercent(one.ratio)}`
+          : found.map((u) => `${u.mount} ${formatPercent(u.ratio)}`).join(' '),
+        short: found.map((u) => formatPercent(u.ratio)).join(' '),
+        state,
+        icon: 'disk',
+        data: { mounts: found },
+        detail,
+      },
+    };
+  },
+});

@@ -1,0 +1,124 @@
+/**
+ * diskio — disk read and write throughput since the previous reading, from <procRoot>/diskstats.
+ * Hidden while both directions are under the threshold, as byobu's disk_io is.
+ *
+ * | option    | default | meaning                                                         |
+ * |-----------|---------|-----------------------------------------------------------------|
+ * | devices   | []      | device names to count ("sda", "nvme0n1"); empty = every whole disk |
+ * | threshold | 51200   | bytes/s under which a direction is not shown (50 KiB/s)         |
+ * | stacked   | false   | also count dm-* and md* devices, which sit on whole disks and would count their I/O twice |
+ *
+ * Shows "r 1.2M/s w 300K/s" (only the directions over the threshold), or "--" until there is a
+ * previous sample. Partitions are skipped (a partition has a `partition` file in
+ * <sysRoot>/class/block/<name>; without /sys the name decides), as are loop, ram and zram.
+ * Rates divide by the measured time between samples; a counter that went backwards or a disk
+ * that came or went gives "--" once, never a negative or inflated rate.
+ * data: { read, write, devices } in bytes per second.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineModule, type DetailLine } from '../../src/core/contract.js';
+import { readText } from '../../src/core/read.js';
+import { formatRate } from '../../src/core/units.js';
+
+export interface DiskioOptions {
+  devices: string[];
+  threshold: number;
+  stacked: boolean;
+}
+
+export interface DiskioData {
+  read: number;
+  write: number;
+  devices: string[];
+}
+
+/** Cumulative [sectors read, sectors written] per device and when they were read. */
+export interface DiskioMemo {
+  at: number;
+  sectors: Record<string, [number, number]>;
+}
+
+/** /proc/diskstats counts 512-byte sectors whatever the device's real sector size. */
+const SECTOR = 512;
+const PARTITION_NAME = /^((sd|hd|vd|xvd)[a-z]+\d+|(nvme\d+n\d+|mmcblk\d+|nbd\d+|md\d+)p\d+)$/;
+
+function isWholeDisk(sysRoot: string, name: string, stacked: boolean): boolean {
+  if (/^(loop|ram|zram)\d/.test(name)) return false;
+  if (!stacked && /^(dm-|md)\d/.test(name)) return false;
+  // sysfs spells "/" in device names (cciss/c0d0) as "!".
+  const dir = join(sysRoot, 'class/block', name.replace(/\//g, '!'));
+  if (existsSync(dir)) return !existsSync(join(dir, 'partition'));
+  return !PARTITION_NAME.test(name);
+}
+
+function parseDiskstats(text: string): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const read = Number(f[5]);
+    const written = Number(f[9]);
+    if (Number.isFinite(read) && Number.isFinite(written)) out[f[2]] = [read, written];
+  }
+  return out;
+}
+
+function isMemo(m: unknown): m is DiskioMemo {
+  return typeof m === 'object' && m !== null && typeof (m as DiskioMemo).at === 'number' && typeof (m as DiskioMemo).sectors === 'object';
+}
+
+export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
+  id: 'diskio',
+  description: 'disk read/write rates (hidden when quiet)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        devices: { type: 'array', items: { type: 'string', minLength: 1 } },
+        threshold: { type: 'number', minimum: 0 },
+        stacked: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+    defaults: { devices: [], threshold: 50 * 1024, stacked: false },
+  },
+  interval: 3,
+  collect(ctx, prev) {
+    const o = ctx.options;
+    const path = join(ctx.procRoot, 'diskstats');
+    const text = readText(path);
+    if (text === null) throw new Error(`cannot read ${path}`);
+    const all = parseDiskstats(text);
+    const names = Object.keys(all).filter((n) => (o.devices.length > 0 ? o.devices.includes(n) : isWholeDisk(ctx.sysRoot, n, o.stacked)));
+    const memo: DiskioMemo = { at: ctx.now(), sectors: Object.fromEntries(names.map((n) => [n, all[n]])) };
+
+    const elapsed = isMemo(prev) ? (memo.at - prev.at) / 1000 : 0;
+    const deltas = names.map((n) => {
+      const before = isMemo(prev) ? prev.sectors[n] : undefined;
+      return before ? [all[n][0] - before[0], all[n][1] - before[1]] : null;
+    });
+    const sameSet = isMemo(prev) && Object.keys(prev.sectors).length === names.length;
+    if (elapsed <= 0 || !sameSet || deltas.some((d) => d === null || d[0] < 0 || d[1] < 0)) {
+      return { reading: { text: '--', state: 'idle', icon: 'diskio', pending: true }, memo };
+    }
+
+    const perSecond = (sectors: number) => (sectors * SECTOR) / elapsed;
+    const read = perSecond(deltas.reduce((s, d) => s + d![0], 0));
+    const write = perSecond(deltas.reduce((s, d) => s + d![1], 0));
+    if (read < o.threshold && write < o.threshold) return { reading: null, memo };
+
+    const parts: string[] = [];
+    if (read >= o.threshold) parts.push(`r ${formatRate(read)}`);
+    if (write >= o.threshold) parts.push(`w ${formatRate(write)}`);
+    const detail: DetailLine[] = names.map((n, i) => ({
+      label: n,
+      value: `read ${formatRate(perSecond(deltas[i]![0]))}, write ${formatRate(perSecond(deltas[i]![1]))}`,
+    }));
+    detail.push({ label: 'Sampled over', value: `${elapsed.toFixed(1)} s` });
+    return {
+      reading: { text: parts.join(' '), state: 'info', icon: 'diskio', data: { read, write, devices: names }, detail },
+      memo,
+    };
+  },
+});

@@ -1,0 +1,90 @@
+/**
+ * hostname — this machine's name.
+ *
+ * | option | default  | meaning                                                          |
+ * |--------|----------|------------------------------------------------------------------|
+ * | short  | true     | drop the domain: "web1.example.com" -> "web1"                     |
+ * | source | 'kernel' | 'kernel': the running name (<procRoot>/sys/kernel/hostname, as    |
+ * |        |          | uname -n); 'file': <root>/etc/hostname, the name set for next boot |
+ *
+ * Shows "web1" (state idle); the short form is always the name without its domain.
+ * data: { hostname, short, source }. The name is outside text: control characters are
+ * removed here, everything else is escaped by the renderer.
+ */
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { defineModule } from '../../src/core/contract.js';
+import { readText } from '../../src/core/read.js';
+
+export interface HostnameOptions {
+  short: boolean;
+  source: 'kernel' | 'file';
+}
+
+export interface HostnameData {
+  /** The full name as found. */
+  hostname: string;
+  /** The name without its domain. */
+  short: string;
+  /** Where the name came from: 'file' falls back to 'kernel' when /etc/hostname is missing. */
+  source: 'kernel' | 'file';
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** First meaningful line: /etc/hostname may carry comments and blank lines. */
+function firstName(text: string | null): string | null {
+  for (const line of (text ?? '').split('\n')) {
+    const name = line.replace(/#.*/, '').replace(CONTROL, '').trim();
+    if (name !== '') return name;
+  }
+  return null;
+}
+
+/** "web1.example.com" -> "web1"; an address used as a name stays whole ("10.0.0.5"). */
+export function shortName(name: string): string {
+  if (/^\d+(\.\d+){3}$/.test(name)) return name;
+  const dot = name.indexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+export default defineModule<HostnameOptions, HostnameData>({
+  id: 'hostname',
+  description: "this machine's host name",
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        short: { type: 'boolean' },
+        source: { enum: ['kernel', 'file'] },
+      },
+      additionalProperties: false,
+    },
+    defaults: { short: true, source: 'kernel' },
+  },
+  interval: 600,
+  collect(ctx) {
+    let source = ctx.options.source;
+    let name = source === 'file' ? firstName(readText(join(ctx.root, 'etc/hostname'))) : null;
+    if (name === null) {
+      source = 'kernel';
+      // os.hostname() is the same uname call; the proc file lets a fixture tree stand in.
+      name = firstName(readText(join(ctx.procRoot, 'sys/kernel/hostname'))) ?? firstName(osHostname());
+    }
+    if (name === null) return { reading: null };
+    const short = shortName(name);
+    return {
+      reading: {
+        text: ctx.options.short ? short : name,
+        short,
+        state: 'idle',
+        icon: 'hostname',
+        data: { hostname: name, short, source },
+        detail: [
+          { label: 'Host name', value: name },
+          { label: 'Source', value: source === 'file' ? join(ctx.root, 'etc/hostname') : 'kernel' },
+        ],
+      },
+    };
+  },
+});

@@ -1,0 +1,95 @@
+/**
+ * ip — the address this machine is reached at: the default-route interface's.
+ *
+ * | option    | default       | meaning                                           |
+ * |-----------|---------------|---------------------------------------------------|
+ * | family    | 4             | 4 for IPv4, 6 for IPv6                            |
+ * | interface | default route | show this interface's address instead (e.g. wg0)  |
+ *
+ * Shows "192.0.2.2" (state idle); hidden when the interface has no address of that family
+ * or there is no default route (offline). Link-local IPv6 addresses (fe80::/10) never count;
+ * global ones come before unique-local ones (fc00::/7).
+ * data: { address, interface, family, addresses } (addresses: all of that family on it).
+ */
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { join } from 'node:path';
+import { defineModule } from '../../src/core/contract.js';
+import { defaultRouteInterfaces } from '../../src/core/net.js';
+import { readText } from '../../src/core/read.js';
+
+export interface IpOptions {
+  family: 4 | 6;
+  interface?: string;
+}
+
+export interface IpData {
+  address: string;
+  interface: string;
+  family: 4 | 6;
+  addresses: string[];
+}
+
+/** Usable addresses of one family, in the order the kernel lists them. */
+export function usableAddresses(infos: NetworkInterfaceInfo[] | undefined, family: 4 | 6): string[] {
+  const want = family === 4 ? 'IPv4' : 'IPv6';
+  const found = (infos ?? [])
+    .filter((a) => a.family === want && !(family === 6 && /^fe[89ab]/i.test(a.address)))
+    .map((a) => a.address);
+  // A global IPv6 address says more than a unique-local one (fc00::/7), whatever the kernel's order.
+  const local = (address: string) => (family === 6 && /^f[cd]/i.test(address) ? 1 : 0);
+  return found.sort((a, b) => local(a) - local(b));
+}
+
+/**
+ * Interfaces to try, best first. When the route tables cannot be read at all (some
+ * sandboxes deny /proc/net), any non-loopback interface is better than nothing; when they
+ * can be read and hold no default route, the machine is offline and nothing is shown.
+ */
+function candidates(ctx: { procRoot: string; options: IpOptions }, all: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
+  if (ctx.options.interface) return [ctx.options.interface];
+  const routes = defaultRouteInterfaces(ctx.procRoot);
+  if (routes.length > 0) return routes;
+  const readable =
+    readText(join(ctx.procRoot, 'net/route')) !== null || readText(join(ctx.procRoot, 'net/ipv6_route')) !== null;
+  if (readable) return [];
+  return Object.keys(all).filter((name) => !(all[name] ?? []).every((a) => a.internal));
+}
+
+export default defineModule<IpOptions, IpData>({
+  id: 'ip',
+  description: "the default-route interface's IP address",
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        family: { enum: [4, 6] },
+        interface: { type: 'string', minLength: 1 },
+      },
+      additionalProperties: false,
+    },
+    defaults: { family: 4 },
+  },
+  interval: 60,
+  collect(ctx) {
+    const family = ctx.options.family;
+    const all = networkInterfaces();
+    for (const name of candidates(ctx, all)) {
+      const addresses = usableAddresses(all[name], family);
+      if (addresses.length === 0) continue;
+      const address = addresses[0];
+      return {
+        reading: {
+          text: address,
+          state: 'idle',
+          icon: 'ip',
+          data: { address, interface: name, family, addresses },
+          detail: [
+            { label: 'Interface', value: name },
+            { label: family === 4 ? 'IPv4' : 'IPv6', value: addresses.join(', ') },
+          ],
+        },
+      };
+    }
+    return { reading: null };
+  },
+});

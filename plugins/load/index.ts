@@ -1,0 +1,93 @@
+/**
+ * load — the load average from <procRoot>/loadavg, judged against the number of cores.
+ *
+ * | option   | default | meaning                                                  |
+ * |----------|---------|----------------------------------------------------------|
+ * | averages | 1       | 1 shows the 1-minute average; 3 shows 1, 5 and 15        |
+ * | info     | (none)  | 1-minute load per core from which the state is info      |
+ * | warning  | 1.0     | 1-minute load per core from which the state is warning   |
+ * | critical | 2.0     | 1-minute load per core from which the state is critical  |
+ *
+ * Shows "0.42" or "0.42 0.31 0.20". Cores are the cpuN lines of <procRoot>/stat, or fewer
+ * when a cgroup CPU quota (cpu.max, or v1 cpu.cfs_quota_us) allows less: a load of 3 is
+ * fine on 8 cores and an overload for a container allowed 2.
+ * data: { one, five, fifteen, cores, perCore }.
+ */
+import { join } from 'node:path';
+import { cgroupCpuLimit } from '../../src/core/cgroup.js';
+import { defineModule } from '../../src/core/contract.js';
+import { readText } from '../../src/core/read.js';
+import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+
+export interface LoadOptions {
+  averages: 1 | 3;
+  info?: number;
+  warning?: number;
+  critical?: number;
+}
+
+export interface LoadData {
+  one: number;
+  five: number;
+  fifteen: number;
+  /** Cores the load is judged against (may be fractional under a cgroup quota). */
+  cores: number;
+  /** one / cores. */
+  perCore: number;
+}
+
+/** Online CPUs as /proc/stat lists them (offline ones have no line). */
+function onlineCpus(procRoot: string): number {
+  const text = readText(join(procRoot, 'stat')) ?? '';
+  return text.split('\n').filter((l) => /^cpu\d+\s/.test(l)).length;
+}
+
+const fmt = (n: number) => n.toFixed(2);
+
+export default defineModule<LoadOptions, LoadData>({
+  id: 'load',
+  description: 'load average, relative to the cores available',
+  options: {
+    schema: {
+      type: 'object',
+      properties: { averages: { enum: [1, 3] }, ...thresholdSchema },
+      additionalProperties: false,
+    },
+    defaults: { averages: 1, warning: 1.0, critical: 2.0 },
+  },
+  interval: 5,
+  collect(ctx) {
+    const path = join(ctx.procRoot, 'loadavg');
+    const text = readText(path);
+    if (text === null) throw new Error(`cannot read ${path}`);
+    const [one, five, fifteen] = text.trim().split(/\s+/).map(Number);
+    if (![one, five, fifteen].every(Number.isFinite)) throw new Error(`unexpected content in ${path}`);
+
+    const online = onlineCpus(ctx.procRoot);
+    const quota = cgroupCpuLimit(ctx.procRoot, ctx.sysRoot);
+    const limited = quota !== null && (online === 0 || quota.cores < online);
+    const cores = limited ? quota.cores : Math.max(1, online);
+    const perCore = one / cores;
+    const o = ctx.options;
+
+    return {
+      reading: {
+        text: o.averages === 3 ? [one, five, fifteen].map(fmt).join(' ') : fmt(one),
+        short: fmt(one),
+        state: stateFor(perCore, { info: o.info, warning: o.warning, critical: o.critical }),
+        icon: 'load',
+        data: { one, five, fifteen, cores, perCore },
+        detail: [
+          { label: '1 minute', value: fmt(one) },
+          { label: '5 minutes', value: fmt(five) },
+          { label: '15 minutes', value: fmt(fifteen) },
+          {
+            label: 'Cores',
+            value: limited ? `${+cores.toFixed(2)} (cgroup quota; ${online} online)` : String(cores),
+          },
+          { label: 'Per core', value: perCore.toFixed(2) },
+        ],
+      },
+    };
+  },
+});

@@ -1,0 +1,97 @@
+/**
+ * memory — memory in use: MemTotal - MemAvailable from <procRoot>/meminfo, or, inside a
+ * container or slice with a smaller cgroup limit, the group's own use against that limit.
+ *
+ * | option   | default | meaning                                          |
+ * |----------|---------|--------------------------------------------------|
+ * | compact  | false   | show only the percentage: "27%"                  |
+ * | info     | (none)  | % used from which the state is info              |
+ * | warning  | 80      | % used from which the state is warning           |
+ * | critical | 90      | % used from which the state is critical          |
+ *
+ * Shows "2.1G/7.8G 27%". Under a cgroup limit (v2 memory.max, v1 memory.limit_in_bytes, the
+ * tightest on the way to the root) used is memory.current (usage_in_bytes) minus
+ * inactive_file, the page cache the kernel drops before it would kill anything.
+ * data: { total, used, available, ratio, cgroup } in bytes; cgroup is true under a limit.
+ */
+import { join } from 'node:path';
+import { cgroupMemory } from '../../src/core/cgroup.js';
+import { defineModule } from '../../src/core/contract.js';
+import { parseKeyValues, readText } from '../../src/core/read.js';
+import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { formatBytes, formatPercent } from '../../src/core/units.js';
+
+export interface MemoryOptions {
+  compact: boolean;
+  info?: number;
+  warning?: number;
+  critical?: number;
+}
+
+export interface MemoryData {
+  total: number;
+  used: number;
+  available: number;
+  ratio: number;
+  cgroup: boolean;
+}
+
+/** Host total and available bytes; kernels before 3.14 lack MemAvailable, so estimate it. */
+function hostMemory(meminfo: Map<string, number>): { total: number; available: number } | null {
+  const kb = (k: string) => meminfo.get(k) ?? 0;
+  const total = meminfo.get('MemTotal');
+  if (!total) return null;
+  const available = meminfo.has('MemAvailable')
+    ? kb('MemAvailable')
+    : kb('MemFree') + kb('Buffers') + kb('Cached') + kb('SReclaimable') - kb('Shmem');
+  return { total: total * 1024, available: Math.min(total, Math.max(0, available)) * 1024 };
+}
+
+export default defineModule<MemoryOptions, MemoryData>({
+  id: 'memory',
+  description: 'memory in use (container-aware)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: { compact: { type: 'boolean' }, ...thresholdSchema },
+      additionalProperties: false,
+    },
+    defaults: { compact: false, warning: 80, critical: 90 },
+  },
+  interval: 3,
+  collect(ctx) {
+    const path = join(ctx.procRoot, 'meminfo');
+    const text = readText(path);
+    if (text === null) throw new Error(`cannot read ${path}`);
+    const host = hostMemory(parseKeyValues(text));
+    if (!host) throw new Error(`no MemTotal in ${path}`);
+
+    let total = host.total;
+    let used = host.total - host.available;
+    const detail = [{ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(total)}` }];
+    const cg = cgroupMemory(ctx.procRoot, ctx.sysRoot);
+    const limited = cg !== null && cg.limit > 0 && cg.limit < host.total;
+    if (limited) {
+      total = cg.limit;
+      used = Math.min(cg.used, cg.limit);
+      const file = cg.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
+      detail.push({ label: 'Limit', value: `${formatBytes(total)} (cgroup v${cg.version} ${file})` });
+      detail.push({ label: 'Group', value: cg.dir });
+    }
+    const ratio = used / total;
+    const o = ctx.options;
+    const sizes = `${formatBytes(used)}/${formatBytes(total)}`;
+    detail.unshift({ label: 'Used', value: `${sizes} (${formatPercent(ratio, 1)})${limited ? ' of the cgroup limit' : ''}` });
+
+    return {
+      reading: {
+        text: o.compact ? formatPercent(ratio) : `${sizes} ${formatPercent(ratio)}`,
+        short: formatPercent(ratio),
+        state: stateFor(ratio * 100, { info: o.info, warning: o.warning, critical: o.critical }),
+        icon: 'memory',
+        data: { total, used, available: total - used, ratio, cgroup: limited },
+        detail,
+      },
+    };
+  },
+});

@@ -1,0 +1,59 @@
+/**
+ * processes — how many processes exist, and how many are running right now.
+ *
+ * | option   | default | meaning                                     |
+ * |----------|---------|---------------------------------------------|
+ * | info     | (none)  | state info at or above this many processes  |
+ * | warning  | (none)  | state warning at or above                   |
+ * | critical | (none)  | state critical at or above                  |
+ *
+ * Shows "214" (state idle unless a threshold is reached). The count is the numeric entries
+ * of <procRoot>; the running and task (thread) counts come from <procRoot>/loadavg.
+ * data: { processes, running, tasks } (running and tasks null when loadavg is unreadable).
+ */
+import { join } from 'node:path';
+import { defineModule } from '../../src/core/contract.js';
+import { listDir, readText } from '../../src/core/read.js';
+import { stateFor, thresholdSchema, type Thresholds } from '../../src/core/thresholds.js';
+
+export interface ProcessesData {
+  processes: number;
+  running: number | null;
+  tasks: number | null;
+}
+
+/** The "running/total" field of loadavg: runnable tasks and all tasks (threads included). */
+export function parseLoadavgTasks(text: string | null): { running: number; tasks: number } | null {
+  const m = /^\S+\s+\S+\s+\S+\s+(\d+)\/(\d+)/.exec(text ?? '');
+  return m ? { running: Number(m[1]), tasks: Number(m[2]) } : null;
+}
+
+export default defineModule<Thresholds, ProcessesData>({
+  id: 'processes',
+  description: 'number of processes (and how many are running)',
+  options: {
+    schema: { type: 'object', properties: { ...thresholdSchema }, additionalProperties: false },
+    defaults: {},
+  },
+  interval: 7,
+  collect(ctx) {
+    const processes = listDir(ctx.procRoot).filter((name) => /^\d+$/.test(name)).length;
+    // No numeric entries means no usable /proc here, not an empty machine.
+    if (processes === 0) return { reading: null };
+    const tasks = parseLoadavgTasks(readText(join(ctx.procRoot, 'loadavg')));
+    const detail = [{ label: 'Processes', value: String(processes) }];
+    if (tasks) {
+      // loadavg counts the reader itself among the runnable tasks, so 1 is an idle machine.
+      detail.push({ label: 'Running', value: String(tasks.running) }, { label: 'Tasks', value: String(tasks.tasks) });
+    }
+    return {
+      reading: {
+        text: String(processes),
+        state: stateFor(processes, ctx.options, 'idle'),
+        icon: 'processes',
+        data: { processes, running: tasks?.running ?? null, tasks: tasks?.tasks ?? null },
+        detail,
+      },
+    };
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * reboot-required — Debian and Ubuntu's "a restart is required" flag.
+ *
+ * | option | default | meaning |
+ * |--------|---------|---------|
+ * | (none) |         |         |
+ *
+ * Shows "reboot" (state warning) while <root>/var/run/reboot-required (or <root>/run/...)
+ * exists, left there by package scripts such as a new kernel's; hidden otherwise.
+ * data: { since, packages }: the flag's mtime (epoch ms) and the packages named in
+ * reboot-required.pkgs beside it, in order, without repeats. Detail lists them.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineModule } from '../../src/core/contract.js';
+import { readText } from '../../src/core/read.js';
+import { strftime } from '../../src/core/strftime.js';
+
+export interface RebootData {
+  since: number;
+  packages: string[];
+}
+
+export default defineModule<Record<string, never>, RebootData>({
+  id: 'reboot-required',
+  description: 'a reboot is needed to finish package upgrades',
+  options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+  interval: 17,
+  collect(ctx) {
+    for (const dir of ['var/run', 'run']) {
+      const flag = join(ctx.root, dir, 'reboot-required');
+      let since: number;
+      try {
+        since = statSync(flag).mtimeMs;
+      } catch {
+        continue;
+      }
+      const pkgs = readText(`${flag}.pkgs`) ?? '';
+      const packages = [...new Set(pkgs.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
+      return {
+        reading: {
+          text: 'reboot',
+          state: 'warning',
+          icon: 'reboot',
+          data: { since: Math.round(since), packages },
+          detail: [
+            { label: 'Reboot required since', value: strftime('%Y-%m-%d %H:%M', new Date(since)) },
+            { label: 'Packages', value: packages.length > 0 ? packages.join(', ') : 'not named' },
+          ],
+        },
+      };
+    }
+    return { reading: null };
+  },
+});

@@ -1,0 +1,84 @@
+/**
+ * swap — swap in use: SwapTotal - SwapFree from <procRoot>/meminfo, or the container's
+ * swap against a smaller cgroup v2 memory.swap.max. Hidden when there is no swap.
+ *
+ * | option   | default | meaning                                  |
+ * |----------|---------|------------------------------------------|
+ * | compact  | false   | show only the percentage: "25%"          |
+ * | info     | (none)  | % used from which the state is info      |
+ * | warning  | 75      | % used from which the state is warning   |
+ * | critical | 90      | % used from which the state is critical  |
+ *
+ * Shows "512M/2G 25%". A group whose memory.swap.max is 0 may not swap: hidden too.
+ * data: { total, used, ratio, cgroup } in bytes.
+ */
+import { join } from 'node:path';
+import { cgroupSwap } from '../../src/core/cgroup.js';
+import { defineModule } from '../../src/core/contract.js';
+import { parseKeyValues, readText } from '../../src/core/read.js';
+import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { formatBytes, formatPercent } from '../../src/core/units.js';
+
+export interface SwapOptions {
+  compact: boolean;
+  info?: number;
+  warning?: number;
+  critical?: number;
+}
+
+export interface SwapData {
+  total: number;
+  used: number;
+  ratio: number;
+  cgroup: boolean;
+}
+
+export default defineModule<SwapOptions, SwapData>({
+  id: 'swap',
+  description: 'swap in use (hidden without swap)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: { compact: { type: 'boolean' }, ...thresholdSchema },
+      additionalProperties: false,
+    },
+    defaults: { compact: false, warning: 75, critical: 90 },
+  },
+  interval: 10,
+  collect(ctx) {
+    const path = join(ctx.procRoot, 'meminfo');
+    const text = readText(path);
+    if (text === null) throw new Error(`cannot read ${path}`);
+    const info = parseKeyValues(text);
+    const hostTotal = (info.get('SwapTotal') ?? 0) * 1024;
+    if (hostTotal <= 0) return { reading: null };
+
+    let total = hostTotal;
+    let used = Math.max(0, hostTotal - (info.get('SwapFree') ?? 0) * 1024);
+    const detail = [{ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(hostTotal)}` }];
+    const cg = cgroupSwap(ctx.procRoot, ctx.sysRoot);
+    const limited = cg !== null && cg.limit < hostTotal;
+    if (limited) {
+      if (cg.limit <= 0) return { reading: null };
+      total = cg.limit;
+      used = Math.min(cg.used, cg.limit);
+      detail.push({ label: 'Limit', value: `${formatBytes(total)} (cgroup v2 memory.swap.max)` });
+      detail.push({ label: 'Group', value: cg.dir });
+    }
+    const ratio = used / total;
+    const o = ctx.options;
+    const sizes = `${formatBytes(used)}/${formatBytes(total)}`;
+    detail.unshift({ label: 'Used', value: `${sizes} (${formatPercent(ratio, 1)})${limited ? ' of the cgroup limit' : ''}` });
+
+    return {
+      reading: {
+        text: o.compact ? formatPercent(ratio) : `${sizes} ${formatPercent(ratio)}`,
+        short: formatPercent(ratio),
+        state: stateFor(ratio * 100, { info: o.info, warning: o.warning, critical: o.critical }),
+        icon: 'swap',
+        data: { total, used, ratio, cgroup: limited },
+        detail,
+      },
+    };
+  },
+});

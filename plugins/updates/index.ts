@@ -1,0 +1,214 @@
+/**
+ * updates — package updates waiting to be installed (apt).
+ *
+ * | option  | default                                                   | meaning                         |
+ * |---------|-----------------------------------------------------------|---------------------------------|
+ * | command | ["apt-get", "-s", "-o", "Debug::NoLocking=true", "upgrade"] | argv printing apt-get -s style  |
+ * |         |                                                           | "Inst pkg [old] (new origin)" lines |
+ *
+ * Shows "12" (state info), or "12 (3 security)" (state warning) when some come from a
+ * -security archive; short form "12" / "12!". Hidden when there is nothing to install.
+ * Without `command`, Ubuntu's own count (<root>/var/lib/update-notifier/updates-available)
+ * is used while it is newer than dpkg's status file; otherwise apt-get simulates an upgrade.
+ * apt's answer can only change when dpkg's status or apt's lists change, so it is kept in the
+ * memo and reused until one of them does (or for 6 hours): checking every few minutes costs
+ * two stat calls, and an upgrade shows up within minutes rather than hours.
+ * data: { count, security, packages, securityPackages, source, checkedAt }; the package lists
+ * are empty when update-notifier gave only numbers.
+ */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ModuleContext } from '../../src/core/contract.js';
+import { defineModule } from '../../src/core/contract.js';
+import { readText } from '../../src/core/read.js';
+import { strftime } from '../../src/core/strftime.js';
+
+const run = promisify(execFile);
+
+export const DEFAULT_COMMAND = ['apt-get', '-s', '-o', 'Debug::NoLocking=true', 'upgrade'];
+const NOTIFIER = 'var/lib/update-notifier/updates-available';
+const DPKG_STATUS = 'var/lib/dpkg/status';
+const APT_LISTS = 'var/lib/apt/lists';
+const MAX_AGE_MS = 6 * 3600_000;
+const LISTED = 20;
+
+export interface UpdatesOptions {
+  command?: string[];
+}
+
+export interface Pending {
+  count: number;
+  security: number;
+  packages: string[];
+  securityPackages: string[];
+}
+
+export interface UpdatesData extends Pending {
+  /** 'update-notifier' (Ubuntu's file), 'apt' (the default command) or 'command' (the user's). */
+  source: 'update-notifier' | 'apt' | 'command';
+  /** When the count was taken (epoch ms): older than now when apt's answer was reused. */
+  checkedAt: number;
+}
+
+export interface UpdatesMemo {
+  key: string;
+  checkedAt: number;
+  pending: Pending;
+}
+
+/** Count "Inst" lines of `apt-get -s upgrade`; an archive named *-security marks a security update. */
+export function parseAptSimulation(stdout: string): Pending {
+  const packages: string[] = [];
+  const securityPackages: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^Inst\s+(\S+)/.exec(line);
+    if (!m) continue;
+    packages.push(m[1]);
+    if (line.includes('-security')) securityPackages.push(m[1]);
+  }
+  return { count: packages.length, security: securityPackages.length, packages, securityPackages };
+}
+
+/**
+ * Ubuntu's motd text, whose wording has changed between releases: "12 packages can be
+ * updated. / 5 updates are security updates." and "5 updates can be applied immediately. /
+ * 3 of these updates are standard security updates." Updates that need ESM ("2 additional
+ * security updates can be applied with ESM Apps") cannot be installed, so they do not count.
+ * An empty file means none; wording not recognised gives null, so apt is asked instead.
+ */
+export function parseUpdateNotifier(text: string): Pending | null {
+  const none = { count: 0, security: 0, packages: [], securityPackages: [] };
+  if (text.trim() === '') return none;
+  const total = /(\d+)\s+(?:updates?|packages?)\s+can\s+be\s+(?:applied|updated|installed)/i.exec(text);
+  if (!total) return null;
+  const security =
+    /(\d+)\s+(?:of\s+these\s+)?(?:updates?|packages?)\s+(?:are|is)\s+(?:an?\s+)?(?:standard\s+)?security\s+updates?/i.exec(
+      text,
+    );
+  return { ...none, count: Number(total[1]), security: security ? Number(security[1]) : 0 };
+}
+
+/** The executable `name` would run as, looked up in PATH as execFile does; null when none. */
+export function findExecutable(name: string, path: string | undefined): string | null {
+  const dirs = name.includes('/') ? [''] : (path ?? '').split(':').filter((d) => isAbsolute(d));
+  for (const dir of dirs) {
+    const file = dir === '' ? name : join(dir, name);
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here: try the next PATH entry
+    }
+  }
+  return null;
+}
+
+function mtime(path: string): number | null {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/** Ubuntu's count, unless dpkg has installed or removed something since it was written. */
+function fromNotifier(root: string): Pending | null {
+  const text = readText(join(root, NOTIFIER));
+  if (text === null) return null;
+  const written = mtime(join(root, NOTIFIER)) ?? 0;
+  const changed = mtime(join(root, DPKG_STATUS));
+  if (changed !== null && changed > written) return null;
+  return parseUpdateNotifier(text);
+}
+
+async function simulate(ctx: ModuleContext<UpdatesOptions>, argv: string[]): Promise<Pending> {
+  try {
+    const { stdout } = await run(argv[0], argv.slice(1), {
+      signal: ctx.signal,
+      // Inst lines and archive names are only stable in the C locale.
+      env: { ...ctx.env, LC_ALL: 'C' },
+      encoding: 'utf8',
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return parseAptSimulation(stdout);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const e = err as Error & { stderr?: string; code?: unknown };
+    const why = (e.stderr ?? '').trim().split('\n').pop() || e.message;
+    throw new Error(`${argv.join(' ')} failed (${String(e.code)}): ${why}`);
+  }
+}
+
+function listed(names: string[]): string {
+  const shown = names.slice(0, LISTED).join(', ');
+  return names.length > LISTED ? `${shown} and ${names.length - LISTED} more` : shown;
+}
+
+export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
+  id: 'updates',
+  description: 'package updates available (apt)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        command: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      },
+      additionalProperties: false,
+    },
+    defaults: {},
+  },
+  interval: '*/5 * * * *',
+  timeoutMs: 60_000,
+  available(ctx) {
+    const argv = ctx.options.command;
+    if (argv) return findExecutable(argv[0], ctx.env.PATH) !== null;
+    return readText(join(ctx.root, NOTIFIER)) !== null || findExecutable('apt-get', ctx.env.PATH) !== null;
+  },
+  async collect(ctx, memo) {
+    const custom = ctx.options.command;
+    const argv = custom ?? DEFAULT_COMMAND;
+    let source: UpdatesData['source'] = custom ? 'command' : 'apt';
+    let pending = custom ? null : fromNotifier(ctx.root);
+    let checkedAt = ctx.wallNow();
+    let nextMemo = memo;
+    if (pending !== null) {
+      source = 'update-notifier';
+    } else {
+      const isApt = ['apt-get', 'apt'].includes(basename(argv[0]));
+      const key = JSON.stringify([argv, mtime(join(ctx.root, DPKG_STATUS)), mtime(join(ctx.root, APT_LISTS))]);
+      if (isApt && memo && memo.key === key && checkedAt - memo.checkedAt < MAX_AGE_MS && checkedAt >= memo.checkedAt) {
+        pending = memo.pending;
+        checkedAt = memo.checkedAt;
+      } else {
+        pending = await simulate(ctx, argv);
+        nextMemo = isApt ? { key, checkedAt, pending } : undefined;
+      }
+    }
+    if (pending.count === 0) return { reading: null, memo: nextMemo };
+    const { count, security } = pending;
+    const detail = [
+      { label: 'Updates', value: String(count) },
+      { label: 'Security', value: String(security) },
+    ];
+    if (pending.securityPackages.length > 0) detail.push({ label: 'Security packages', value: listed(pending.securityPackages) });
+    if (pending.packages.length > 0) detail.push({ label: 'Packages', value: listed(pending.packages) });
+    detail.push(
+      { label: 'Source', value: source === 'update-notifier' ? join(ctx.root, NOTIFIER) : argv.join(' ') },
+      { label: 'Checked', value: strftime('%Y-%m-%d %H:%M', new Date(checkedAt)) },
+    );
+    return {
+      reading: {
+        text: security > 0 ? `${count} (${security} security)` : String(count),
+        short: security > 0 ? `${count}!` : String(count),
+        state: security > 0 ? 'warning' : 'info',
+        icon: 'updates',
+        data: { ...pending, source, checkedAt },
+        detail,
+      },
+      memo: nextMemo,
+    };
+  },
+});

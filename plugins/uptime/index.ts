@@ -1,0 +1,50 @@
+/**
+ * uptime — how long the machine has been up, from <procRoot>/uptime.
+ *
+ * | option | default | meaning        |
+ * |--------|---------|----------------|
+ * | (none) |         |                |
+ *
+ * Shows "3d 4h" (state idle). data: { seconds }. Detail: the boot time, local.
+ */
+import { join } from 'node:path';
+import { defineModule } from '../../src/core/contract.js';
+import { readText } from '../../src/core/read.js';
+import { strftime } from '../../src/core/strftime.js';
+import { formatDuration } from '../../src/core/units.js';
+
+export interface UptimeData {
+  seconds: number;
+}
+
+function readUptime(procRoot: string): number | null {
+  const text = readText(join(procRoot, 'uptime'));
+  if (text === null) return null;
+  const seconds = parseFloat(text);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+export default defineModule<Record<string, never>, UptimeData>({
+  id: 'uptime',
+  description: 'time since boot',
+  options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+  interval: 60,
+  available: (ctx) => readUptime(ctx.procRoot) !== null,
+  collect(ctx) {
+    const seconds = readUptime(ctx.procRoot);
+    if (seconds === null) throw new Error(`cannot read ${join(ctx.procRoot, 'uptime')}`);
+    const booted = new Date(ctx.wallNow() - seconds * 1000);
+    return {
+      reading: {
+        text: formatDuration(seconds),
+        state: 'idle',
+        icon: 'uptime',
+        data: { seconds },
+        detail: [
+          { label: 'Up', value: `${formatDuration(seconds)} (${Math.floor(seconds)} s)` },
+          { label: 'Booted', value: strftime('%Y-%m-%d %H:%M', booted) },
+        ],
+      },
+    };
+  },
+});
