@@ -32,11 +32,11 @@ export interface HostnameData {
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
-/** First meaningful line: /etc/hostname may carry comments and blank lines. */
+/** First meaningful line: hostname(5) allows blank lines and lines starting with '#'. */
 function firstName(text: string | null): string | null {
   for (const line of (text ?? '').split('\n')) {
-    const name = line.replace(/#.*/, '').replace(CONTROL, '').trim();
-    if (name !== '') return name;
+    const name = line.replace(CONTROL, '').trim();
+    if (name !== '' && !name.startsWith('#')) return name;
   }
   return null;
 }

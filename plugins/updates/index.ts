@@ -16,7 +16,6 @@
  * data: { count, security, packages, securityPackages, source, checkedAt }; the package lists
  * are empty when update-notifier gave only numbers.
  */
-import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,8 +23,6 @@ import type { ModuleContext } from '../../src/core/contract.js';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
-
-const run = promisify(execFile);
 
 export const DEFAULT_COMMAND = ['apt-get', '-s', '-o', 'Debug::NoLocking=true', 'upgrade'];
 const NOTIFIER = 'var/lib/update-notifier/updates-available';
@@ -84,9 +81,8 @@ export function parseUpdateNotifier(text: string): Pending | null {
   const total = /(\d+)\s+(?:updates?|packages?)\s+can\s+be\s+(?:applied|updated|installed)/i.exec(text);
   if (!total) return null;
   const security =
-    /(\d+)\s+(?:of\s+these\s+)?(?:updates?|packages?)\s+(?:are|is)\s+(?:an?\s+)?(?:standard\s+)?security\s+updates?/i.exec(
-      text,
-    );
+    /(\d+)\s+(?:of\s+these\s+)?(?:updates?|packages?)\s+(?:are|is)\s+(?:an?\s+)?(?:standard\s+)?security\s+updates?/i
+      .exec(text);
   return { ...none, count: Number(total[1]), security: security ? Number(security[1]) : 0 };
 }
 
@@ -125,6 +121,9 @@ function fromNotifier(root: string): Pending | null {
 }
 
 async function simulate(ctx: ModuleContext<UpdatesOptions>, argv: string[]): Promise<Pending> {
+  // Loaded here, not at the top: node:child_process costs milliseconds that every
+  // `shoji status` would pay even when apt's answer is reused from the memo.
+  const run = promisify((await import('node:child_process')).execFile);
   try {
     const { stdout } = await run(argv[0], argv.slice(1), {
       signal: ctx.signal,
@@ -193,7 +192,9 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
       { label: 'Updates', value: String(count) },
       { label: 'Security', value: String(security) },
     ];
-    if (pending.securityPackages.length > 0) detail.push({ label: 'Security packages', value: listed(pending.securityPackages) });
+    if (pending.securityPackages.length > 0) {
+      detail.push({ label: 'Security packages', value: listed(pending.securityPackages) });
+    }
     if (pending.packages.length > 0) detail.push({ label: 'Packages', value: listed(pending.packages) });
     detail.push(
       { label: 'Source', value: source === 'update-notifier' ? join(ctx.root, NOTIFIER) : argv.join(' ') },

@@ -1,4 +1,5 @@
 /** Every command, one file each in src/cli/. */
+import { collectCommand } from './collect.js';
 import { configCommand } from './config.js';
 import { ec2CostCommand } from './ec2-cost.js';
 import { modulesCommand } from './modules.js';
@@ -17,8 +18,9 @@ export const COMMANDS: CommandSpec[] = [
   tmuxDaemonCommand,
   modulesCommand,
   configCommand,
+  collectCommand,
   ec2CostCommand,
 ];
 
 /** Commands on a status line's or a report's hot path: parsed without loading yargs. */
-export const FAST_COMMANDS = new Set(['status', 'stream', 'tmux-daemon', 'ec2-cost']);
+export const FAST_COMMANDS = new Set(['status', 'stream', 'tmux-daemon', 'collect', 'ec2-cost']);

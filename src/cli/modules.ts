@@ -47,7 +47,7 @@ export const modulesCommand: CommandSpec = {
     const snap = liveSnapshot(env);
     const statuses = snap
       ? new Map(Object.entries(snap.modules))
-      : (await collectOneShot(ids, app.registry, app.config, env)).statuses;
+      : (await collectOneShot(ids, app.registry, app.config, env, { inline: true })).statuses;
     const rows = ids.map((id) => {
       const reg = app.registry.modules.get(id)!;
       const st = statuses.get(id);

@@ -12,11 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
+import { checkAvailable, collectModule, DEFAULT_TIMEOUT_MS, monotonicMs, timeoutFor } from './collect.js';
 import type { ShojiConfig } from './config.js';
 import type { Reading } from './contract.js';
 import { msUntilNext, nominalMs, parseInterval } from './interval.js';
 import { hostRoots, runtimeDir } from './paths.js';
+import { packageRoot } from './package-root.js';
 import { readLine } from './read.js';
 import type { Registry } from './registry.js';
 import { backoffMs, newStatus, type ModuleStatus } from './scheduler.js';
@@ -69,6 +70,20 @@ export interface OneShotResult {
   statuses: Map<string, ModuleStatus>;
   /** A problem saving the state, to report on stderr (the line is printed regardless). */
   saveError?: string;
+  /** Slow modules handed to a background `shoji collect` (see below). */
+  background: string[];
+}
+
+export interface OneShotOptions {
+  /**
+   * Collect slow modules here too, with their full timeouts (`shoji collect`). Otherwise a due
+   * module that declares a timeout above the default (updates: apt takes seconds) is handed to a
+   * detached `shoji collect` process, and this call shows its last reading: a status line
+   * never waits for apt.
+   */
+  inline?: boolean;
+  /** Starts the background collector; tests replace it. */
+  startBackground?: (ids: string[], env: NodeJS.ProcessEnv) => void | Promise<void>;
 }
 
 export async function collectOneShot(
@@ -76,13 +91,15 @@ export async function collectOneShot(
   registry: Registry,
   config: ShojiConfig,
   env: NodeJS.ProcessEnv,
+  opts: OneShotOptions = {},
 ): Promise<OneShotResult> {
   const file = stateFile(env);
   const boot = bootId(env);
   const state = readState(file, boot);
   const statuses = new Map<string, ModuleStatus>();
   const nowWall = Date.now();
-  let changed = false;
+  const changed = new Set<string>();
+  const background: string[] = [];
 
   await Promise.all(
     ids.map(async (id) => {
@@ -102,13 +119,21 @@ export async function collectOneShot(
         });
       }
       statuses.set(id, status);
-      if (saved && nowWall < saved.dueWall) return;
+      if (!opts.inline && saved && nowWall < saved.dueWall) return;
       if (saved?.available === false) return;
-      changed = true;
+      changed.add(id);
+      const fullTimeout = timeoutFor(def, config);
+      if (!opts.inline && fullTimeout > DEFAULT_TIMEOUT_MS) {
+        background.push(id);
+        // Not due again until the background collector has had its chance.
+        state.modules[id] = { ...toSaved(status), lastRunMono: saved?.lastRunMono ?? 0, dueWall: nowWall + fullTimeout + 5000 };
+        return;
+      }
+      const cap = opts.inline ? Infinity : ONE_SHOT_TIMEOUT_CAP_MS;
       const userInterval = config.modules[id]?.interval as number | string | undefined;
       const interval = parseInterval(userInterval ?? def.interval);
       if (!saved && def.available) {
-        const avail = await checkAvailable(def, config, env, timeoutFor(def, config, ONE_SHOT_TIMEOUT_CAP_MS));
+        const avail = await checkAvailable(def, config, env, timeoutFor(def, config, cap));
         status.available = avail.available;
         if (!avail.available) {
           state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueWall: nowWall + 10 * 60_000 };
@@ -117,7 +142,7 @@ export async function collectOneShot(
       } else {
         status.available = true;
       }
-      const outcome = await collectModule(def, config, env, status.memo, timeoutFor(def, config, ONE_SHOT_TIMEOUT_CAP_MS));
+      const outcome = await collectModule(def, config, env, status.memo, timeoutFor(def, config, cap));
       let due: number;
       if (outcome.ok) {
         status.reading = outcome.collected!.reading;
@@ -139,14 +164,32 @@ export async function collectOneShot(
   );
 
   let saveError: string | undefined;
-  if (changed) {
+  if (changed.size > 0) {
+    // Merge into what is on disk now: another call may have saved other modules meanwhile.
+    const latest = readState(file, boot);
+    for (const id of changed) latest.modules[id] = state.modules[id];
     try {
-      writeFileAtomic(file, JSON.stringify(state));
+      writeFileAtomic(file, JSON.stringify(latest));
     } catch (err) {
       saveError = `cannot save ${file}: ${(err as Error).message} (rates will show "no value yet" each time)`;
     }
   }
-  return { statuses, saveError };
+  if (background.length > 0 && !saveError) await (opts.startBackground ?? startBackgroundCollect)(background, env);
+  return { statuses, saveError, background };
+}
+
+/** Start `shoji collect ID...` detached: it saves its readings for the next `shoji status`. */
+export async function startBackgroundCollect(ids: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'shoji'), 'collect', ...ids], {
+    detached: true,
+    stdio: 'ignore',
+    env,
+  });
+  child.on('error', () => {
+    // Nothing to report to: the module shows its last reading and is retried when due.
+  });
+  child.unref();
 }
 
 function toSaved(s: ModuleStatus): Omit<SavedModule, 'lastRunMono' | 'dueWall'> {

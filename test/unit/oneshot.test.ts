@@ -104,3 +104,43 @@ describe('one-shot collection', () => {
     expect(r.statuses.get('rate')!.reading).not.toBeNull();
   });
 });
+
+describe('slow modules in one-shot calls', () => {
+  let tree: FixtureTree;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    tree = fixtureTree();
+    tree.write('proc/sys/kernel/random/boot_id', 'boot-1\n');
+    env = { SHOJI_PROC_ROOT: tree.procRoot, SHOJI_RUNTIME_DIR: join(tree.dir, 'run') };
+  });
+  afterEach(() => tree.cleanup());
+
+  it('hands a slow module to the background collector, which saves it for the next call', async () => {
+    let runs = 0;
+    const slow: ShojiModule = {
+      id: 'slow',
+      description: 'like apt',
+      options: schema,
+      interval: 3600,
+      timeoutMs: 60_000,
+      collect: () => ({ reading: { text: `upd${++runs}`, state: 'info' } }),
+    };
+    const reg = registryOf(slow, counterRate);
+    tree.write('proc/counter', '5');
+    const started: string[][] = [];
+    const first = await collectOneShot(['slow', 'rate'], reg, DEFAULT_CONFIG, env, { startBackground: (ids) => void started.push(ids) });
+    expect(runs).toBe(0);
+    expect(first.background).toEqual(['slow']);
+    expect(started).toEqual([['slow']]);
+    // A second call before the collector finished does not start another one.
+    await collectOneShot(['slow', 'rate'], reg, DEFAULT_CONFIG, env, { startBackground: (ids) => void started.push(ids) });
+    expect(started).toHaveLength(1);
+    // What `shoji collect slow` does:
+    await collectOneShot(['slow'], reg, DEFAULT_CONFIG, env, { inline: true });
+    expect(runs).toBe(1);
+    const third = await collectOneShot(['slow', 'rate'], reg, DEFAULT_CONFIG, env, { startBackground: (ids) => void started.push(ids) });
+    expect(third.statuses.get('slow')!.reading!.text).toBe('upd1');
+    // The collector's save did not lose the rate module's counters, saved by another call.
+    expect(third.statuses.get('rate')!.memo).toMatchObject({ value: 5 });
+  });
+});

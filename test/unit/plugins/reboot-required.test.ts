@@ -26,7 +26,8 @@ describe('reboot-required', () => {
   it('warns and lists the packages, without repeats', async () => {
     const flag = tree.write('root/var/run/reboot-required', '*** System restart required ***\n');
     utimesSync(flag, SINCE / 1000, SINCE / 1000);
-    tree.write('root/var/run/reboot-required.pkgs', 'linux-image-6.1.0-29-amd64\nlibc6\nlinux-image-6.1.0-29-amd64\n\n');
+    const pkgs = ['linux-image-6.1.0-29-amd64', 'libc6', 'linux-image-6.1.0-29-amd64', '', ''];
+    tree.write('root/var/run/reboot-required.pkgs', pkgs.join('\n'));
     const { reading } = await rebootRequired.collect(moduleContext(rebootRequired, tree), undefined);
     expect(reading).toEqual({
       text: 'reboot',

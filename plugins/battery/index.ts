@@ -1,0 +1,155 @@
+/**
+ * battery — charge and time left, from <sysRoot>/class/power_supply. Hidden without a battery.
+ *
+ * | option   | default | meaning                                                  |
+ * |----------|---------|----------------------------------------------------------|
+ * | info     | (none)  | % at or below which a discharging battery is info        |
+ * | warning  | 20      | % at or below which a discharging battery is warning     |
+ * | critical | 10      | % at or below which a discharging battery is critical    |
+ *
+ * Shows "65% 2h 10m" (time to empty, or to full while charging, when the battery reports a
+ * rate), "65% not charging" when plugged in but held (charge thresholds), "100%" when full.
+ * Only supplies of type Battery count; scope=Device ones are a mouse's or a headset's.
+ * Several batteries are combined by summing their energy, so a full 20 Wh battery and an
+ * empty 80 Wh one make 20 %, not 50 %. Every kernel status ("Charging", "Discharging",
+ * "Not charging", "Full", "Unknown") maps to a word; anything else reads as unknown.
+ * data: { percent, status, seconds?, batteries: [{ name, percent, status }] }; status is
+ * 'charging' | 'discharging' | 'not-charging' | 'full' | 'unknown', seconds the time left.
+ */
+import { join } from 'node:path';
+import { defineModule, type State } from '../../src/core/contract.js';
+import { listDir, readLine, readNumber } from '../../src/core/read.js';
+import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { formatDuration } from '../../src/core/units.js';
+
+export type BatteryStatus = 'charging' | 'discharging' | 'not-charging' | 'full' | 'unknown';
+
+export interface BatteryOptions {
+  info?: number;
+  warning?: number;
+  critical?: number;
+}
+
+export interface BatteryData {
+  percent: number;
+  status: BatteryStatus;
+  seconds?: number;
+  batteries: { name: string; percent: number; status: string }[];
+}
+
+interface Cell {
+  name: string;
+  raw: string;
+  status: BatteryStatus;
+  percent: number;
+  /** Energy in µWh (charge in µAh when the voltage is unknown) and the rate per hour. */
+  now?: number;
+  full?: number;
+  rate?: number;
+  unit?: 'energy' | 'charge';
+}
+
+export function mapStatus(raw: string): BatteryStatus {
+  const key = raw.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+  if (key === 'charging' || key === 'discharging' || key === 'full') return key;
+  return key === 'not charging' ? 'not-charging' : 'unknown';
+}
+
+function batteryDirs(sysRoot: string): string[] {
+  const base = join(sysRoot, 'class/power_supply');
+  return listDir(base)
+    .sort()
+    .map((name) => join(base, name))
+    .filter((dir) => readLine(join(dir, 'type'))?.toLowerCase() === 'battery')
+    .filter((dir) => readLine(join(dir, 'scope'))?.toLowerCase() !== 'device' && readLine(join(dir, 'present')) !== '0');
+}
+
+function readCell(dir: string): Cell | null {
+  const n = (f: string) => readNumber(join(dir, f));
+  const raw = readLine(join(dir, 'status')) ?? 'Unknown';
+  let amounts = { now: n('energy_now'), full: n('energy_full'), rate: n('power_now') };
+  let unit: Cell['unit'] = 'energy';
+  if (amounts.now === null || !amounts.full) {
+    amounts = { now: n('charge_now'), full: n('charge_full'), rate: n('current_now') };
+    unit = 'charge';
+    // µAh × µV / 10^6 = µWh: charge-only batteries then add up with energy-reporting ones.
+    const volts = n('voltage_now') || n('voltage_min_design');
+    if (volts) {
+      const wh = (x: number | null) => (x === null ? null : (x * volts) / 1e6);
+      amounts = { now: wh(amounts.now), full: wh(amounts.full), rate: wh(amounts.rate) };
+      unit = 'energy';
+    }
+  }
+  const { now, full, rate } = amounts;
+  const measured = now !== null && full !== null && full > 0;
+  const percent = n('capacity') ?? (measured ? (100 * now) / full : null);
+  if (percent === null) return null;
+  return {
+    name: dir.slice(dir.lastIndexOf('/') + 1),
+    raw,
+    status: mapStatus(raw),
+    percent: Math.min(100, Math.max(0, percent)),
+    // Some drivers report the rate negative while discharging.
+    ...(measured ? { now, full, rate: rate === null ? undefined : Math.abs(rate), unit } : {}),
+  };
+}
+
+function combinedStatus(cells: Cell[]): BatteryStatus {
+  const s = new Set(cells.map((c) => c.status));
+  for (const one of ['discharging', 'charging', 'unknown', 'not-charging'] as const) if (s.has(one)) return one;
+  return 'full';
+}
+
+export default defineModule<BatteryOptions, BatteryData>({
+  id: 'battery',
+  description: 'battery charge and time left',
+  options: {
+    schema: { type: 'object', properties: { ...thresholdSchema }, additionalProperties: false },
+    defaults: { warning: 20, critical: 10 },
+  },
+  interval: 30,
+  available: (ctx) => batteryDirs(ctx.sysRoot).length > 0,
+  collect(ctx) {
+    const cells = batteryDirs(ctx.sysRoot).map(readCell).filter((c): c is Cell => c !== null);
+    if (cells.length === 0) return { reading: null };
+    const status = combinedStatus(cells);
+    const summable = cells.every((c) => c.now !== undefined && c.unit === cells[0].unit);
+    const sum = (f: (c: Cell) => number | undefined) => cells.reduce((s, c) => s + (f(c) ?? 0), 0);
+    const percent =
+      cells.length === 1
+        ? cells[0].percent
+        : summable
+          ? Math.min(100, (100 * sum((c) => c.now)) / sum((c) => c.full))
+          : sum((c) => c.percent) / cells.length;
+
+    const rate = summable ? sum((c) => c.rate) : 0;
+    const left = status === 'discharging' ? sum((c) => c.now) : status === 'charging' ? sum((c) => c.full! - c.now!) : 0;
+    const hours = rate > 0 && left > 0 ? left / rate : null;
+    const seconds = hours !== null && hours < 100 ? Math.round(hours * 3600) : undefined;
+
+    const o = ctx.options;
+    const t = { info: o.info, warning: o.warning, critical: o.critical };
+    const state: State = status === 'discharging' ? stateFor(percent, t, 'good', true) : status === 'unknown' ? 'idle' : 'good';
+    const pct = `${Math.round(percent)}%`;
+    const suffix = seconds !== undefined ? ` ${formatDuration(seconds)}` : status === 'not-charging' ? ' not charging' : '';
+    const icon = status === 'full' ? 'battery-full' : status === 'charging' ? 'battery-charging' : 'battery';
+    return {
+      reading: {
+        text: pct + suffix,
+        short: pct,
+        state,
+        icon,
+        data: {
+          percent,
+          status,
+          ...(seconds !== undefined ? { seconds } : {}),
+          batteries: cells.map((c) => ({ name: c.name, percent: c.percent, status: c.raw })),
+        },
+        detail: [
+          ...cells.map((c) => ({ label: c.name, value: `${Math.round(c.percent)}%, ${c.raw}` })),
+          ...(seconds !== undefined ? [{ label: status === 'charging' ? 'Until full' : 'Until empty', value: formatDuration(seconds) }] : []),
+        ],
+      },
+    };
+  },
+});

@@ -1,0 +1,116 @@
+/**
+ * network — receive and transmit rates since the previous reading, from <procRoot>/net/dev.
+ * Hidden while both directions are under the threshold, as byobu's network is.
+ *
+ * | option     | default | meaning                                                        |
+ * |------------|---------|----------------------------------------------------------------|
+ * | interfaces | []      | interfaces to sum ("eth0", "wlan0"); empty = the default route's |
+ * | threshold  | 1024    | bytes/s under which a direction is not shown                   |
+ * | units      | 'bytes' | 'bytes' shows "1.2M/s" (binary); 'bits' shows "9.6Mb/s" (SI)   |
+ *
+ * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "--" until there
+ * is a previous sample. The default route is read from the routing table, never guessed
+ * from its last line. Rates divide by the measured time between samples; a counter that
+ * went backwards or an interface that came or went (the default route moved from Wi-Fi to
+ * Ethernet) gives "--" once, never a negative or inflated rate. Hidden when there is no
+ * default route. An unreadable net/dev (some sandboxes deny it) fails the module.
+ * data: { rx, tx, interfaces } in bytes per second, whatever the units.
+ */
+import { join } from 'node:path';
+import { defineModule, type DetailLine } from '../../src/core/contract.js';
+import { defaultRouteInterfaces, readNetDev } from '../../src/core/net.js';
+import { formatRate } from '../../src/core/units.js';
+
+export interface NetworkOptions {
+  interfaces: string[];
+  threshold: number;
+  units: 'bytes' | 'bits';
+}
+
+export interface NetworkData {
+  rx: number;
+  tx: number;
+  interfaces: string[];
+}
+
+/** Cumulative [rx bytes, tx bytes] per interface and when they were read. */
+export interface NetworkMemo {
+  at: number;
+  bytes: Record<string, [number, number]>;
+}
+
+/** Bits are conventionally counted in powers of 1000: 9.6Mb/s. */
+function formatBits(bytesPerSecond: number): string {
+  let v = bytesPerSecond * 8;
+  const units = ['b', 'kb', 'Mb', 'Gb', 'Tb'];
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(u === 0 || v >= 100 ? 0 : 1).replace(/\.0$/, '')}${units[u]}/s`;
+}
+
+function isMemo(m: unknown): m is NetworkMemo {
+  return typeof m === 'object' && m !== null && typeof (m as NetworkMemo).at === 'number' && typeof (m as NetworkMemo).bytes === 'object';
+}
+
+export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
+  id: 'network',
+  description: 'network receive/transmit rates (hidden when quiet)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        interfaces: { type: 'array', items: { type: 'string', minLength: 1 } },
+        threshold: { type: 'number', minimum: 0 },
+        units: { enum: ['bytes', 'bits'] },
+      },
+      additionalProperties: false,
+    },
+    defaults: { interfaces: [], threshold: 1024, units: 'bytes' },
+  },
+  interval: 3,
+  collect(ctx, prev) {
+    const o = ctx.options;
+    const counters = readNetDev(ctx.procRoot);
+    if (counters === null) throw new Error(`cannot read ${join(ctx.procRoot, 'net/dev')}`);
+    const wanted = o.interfaces.length > 0 ? o.interfaces : defaultRouteInterfaces(ctx.procRoot);
+    const present = wanted.filter((n) => counters.has(n));
+    const memo: NetworkMemo = {
+      at: ctx.now(),
+      bytes: Object.fromEntries(present.map((n) => [n, [counters.get(n)!.rxBytes, counters.get(n)!.txBytes]])),
+    };
+    if (wanted.length === 0) return { reading: null, memo };
+
+    const elapsed = isMemo(prev) ? (memo.at - prev.at) / 1000 : 0;
+    const deltas = present.map((n) => {
+      const before = isMemo(prev) ? prev.bytes[n] : undefined;
+      return before ? [memo.bytes[n][0] - before[0], memo.bytes[n][1] - before[1]] : null;
+    });
+    const sameSet = isMemo(prev) && present.length === wanted.length && Object.keys(prev.bytes).length === present.length;
+    if (elapsed <= 0 || !sameSet || deltas.some((d) => d === null || d[0] < 0 || d[1] < 0)) {
+      const gone = wanted.filter((n) => !counters.has(n));
+      const detail = gone.length > 0 ? [{ label: 'Missing', value: gone.join(', ') }] : undefined;
+      return { reading: { text: '--', state: 'idle', icon: 'network', pending: true, detail }, memo };
+    }
+
+    const rx = deltas.reduce((s, d) => s + d![0], 0) / elapsed;
+    const tx = deltas.reduce((s, d) => s + d![1], 0) / elapsed;
+    if (rx < o.threshold && tx < o.threshold) return { reading: null, memo };
+
+    const fmt = o.units === 'bits' ? formatBits : formatRate;
+    const parts: string[] = [];
+    if (rx >= o.threshold) parts.push(`rx ${fmt(rx)}`);
+    if (tx >= o.threshold) parts.push(`tx ${fmt(tx)}`);
+    const detail: DetailLine[] = present.map((n, i) => ({
+      label: n,
+      value: `rx ${fmt(deltas[i]![0] / elapsed)}, tx ${fmt(deltas[i]![1] / elapsed)}`,
+    }));
+    detail.push({ label: 'Sampled over', value: `${elapsed.toFixed(1)} s` });
+    return {
+      reading: { text: parts.join(' '), state: 'info', icon: 'network', data: { rx, tx, interfaces: present }, detail },
+      memo,
+    };
+  },
+});

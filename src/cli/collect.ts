@@ -1,0 +1,28 @@
+/**
+ * `shoji collect ID...`: run modules now, with their full timeouts, and save their readings for
+ * `shoji status`. `shoji status` starts it in the background for slow modules (updates).
+ */
+import { loadApp } from '../core/app.js';
+import { collectOneShot } from '../core/oneshot.js';
+import { UsageError, type CommandSpec } from './spec.js';
+
+export const collectCommand: CommandSpec = {
+  command: 'collect <ids..>',
+  describe: 'Collect modules now and save their readings for `shoji status` (slow ones run here)',
+  positionals: [],
+  options: {},
+  async run(args) {
+    const ids = (args.ids as string[] | undefined) ?? args._;
+    if (ids.length === 0) throw new UsageError('name the modules to collect (see shoji modules)');
+    const app = await loadApp(process.env);
+    const unknown = ids.filter((id) => !app.registry.modules.has(id));
+    if (unknown.length > 0) throw new UsageError(`unknown module: ${unknown.join(', ')}`);
+    const { statuses, saveError } = await collectOneShot(ids, app.registry, app.config, process.env, { inline: true });
+    if (saveError) process.stderr.write(`shoji: ${saveError}\n`);
+    for (const id of ids) {
+      const st = statuses.get(id)!;
+      process.stdout.write(`${id}: ${st.error ? `FAILED: ${st.error}` : st.reading?.text ?? '(nothing to show)'}\n`);
+    }
+    return saveError ? 1 : 0;
+  },
+};

@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import cpu, { type CpuMemo } from '../../../plugins/cpu/index.js';
+import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+
+/** user nice system idle iowait irq softirq steal guest guest_nice */
+type Row = [number, number, number, number, number, number, number, number, number, number];
+
+const TAIL = `intr 369277 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 1 16 0 0 0 0 456 64
+ctxt 650782
+btime 1795439377
+processes 7514
+procs_running 3
+procs_blocked 0
+softirq 215567 0 35531 6 5759 33242 0 2 91356 0 49671
+`;
+
+function stat(cores: Row[]): string {
+  const total = cores.reduce((sum, r) => sum.map((v, i) => v + r[i]) as Row);
+  const line = (name: string, r: Row) => `${name} ${r.join(' ')}`;
+  return [line('cpu ', total), ...cores.map((r, i) => line(`cpu${i}`, r))].join('\n') + '\n' + TAIL;
+}
+
+const add = (r: Row, d: Partial<Record<number, number>>): Row => r.map((v, i) => v + (d[i] ?? 0)) as Row;
+const USER = 0, SYSTEM = 2, IDLE = 3, IOWAIT = 4, IRQ = 5, SOFTIRQ = 6, STEAL = 7, GUEST = 8;
+
+// This machine's /proc/stat at the time of writing: two cores.
+const core0: Row = [3766, 0, 1785, 221817, 155, 0, 60, 1608, 0, 0];
+const core1: Row = [4863, 0, 2213, 219805, 533, 0, 106, 1712, 0, 0];
+
+describe('cpu', () => {
+  let tree: FixtureTree;
+  beforeEach(() => (tree = fixtureTree()));
+  afterEach(() => tree.cleanup());
+
+  it('is pending on the first reading, never a since-boot average', async () => {
+    tree.write('proc/stat', stat([core0, core1]));
+    const ctx = moduleContext(cpu, tree);
+    const first = await cpu.collect(ctx, undefined);
+    expect(first.reading).toMatchObject({ text: '--%', pending: true, state: 'idle', icon: 'cpu' });
+    expect(first.reading!.data).toBeUndefined();
+    expect(first.memo!.at).toBe(ctx.clock.ms);
+  });
+
+  it('computes busy share from the deltas, with iowait as idle', async () => {
+    tree.write('proc/stat', stat([core0, core1]));
+    const ctx = moduleContext(cpu, tree);
+    const { memo } = await cpu.collect(ctx, undefined);
+    // core0: 60 busy (user, system, irq, softirq, steal), 140 idle (100 idle + 40 iowait): 30 %.
+    // core1: 100 busy, 100 idle: 50 %. Together 160 / 400 = 40 %.
+    const c0 = add(core0, { [USER]: 20, [SYSTEM]: 10, [IRQ]: 10, [SOFTIRQ]: 10, [STEAL]: 10, [IDLE]: 100, [IOWAIT]: 40 });
+    const c1 = add(core1, { [USER]: 100, [IDLE]: 100 });
+    tree.write('proc/stat', stat([c0, c1]));
+    ctx.clock.advance(2000);
+    const second = await cpu.collect(ctx, memo);
+    expect(second.reading!.pending).toBeUndefined();
+    expect(second.reading!.text).toBe('40%');
+    expect(second.reading!.data!.total).toBeCloseTo(0.4, 10);
+    expect(second.reading!.data!.cores).toBeUndefined();
+    expect(second.reading!.state).toBe('good');
+    expect(second.reading!.detail).toContainEqual({ label: 'cpu0', value: '30.0%' });
+    expect(second.reading!.detail).toContainEqual({ label: 'Sampled over', value: '2.0 s' });
+  });
+
+  it('does not count guest time twice (it is already inside user)', async () => {
+    tree.write('proc/stat', stat([core0]));
+    const ctx = moduleContext(cpu, tree);
+    const { memo } = await cpu.collect(ctx, undefined);
+    tree.write('proc/stat', stat([add(core0, { [USER]: 50, [GUEST]: 50, [IDLE]: 50 })]));
+    ctx.clock.advance(2000);
+    const { reading } = await cpu.collect(ctx, memo);
+    expect(reading!.data!.total).toBeCloseTo(0.5, 10);
+  });
+
+  it('shows per-core shares with per_core', async () => {
+    tree.write('proc/stat', stat([core0, core1]));
+    const ctx = moduleContext(cpu, tree, { per_core: true });
+    const { memo } = await cpu.collect(ctx, undefined);
+    tree.write('proc/stat', stat([add(core0, { [USER]: 12, [IDLE]: 88 }), add(core1, { [SYSTEM]: 97, [IDLE]: 3 })]));
+    ctx.clock.advance(2500);
+    const { reading } = await cpu.collect(ctx, memo);
+    expect(reading!.text).toBe('55% (12 97)');
+    expect(reading!.short).toBe('55%');
+    expect(reading!.data!.cores).toEqual([0.12, 0.97]);
+  });
+
+  it('keeps the total but drops per-core shares when a core comes online', async () => {
+    tree.write('proc/stat', stat([core0]));
+    const ctx = moduleContext(cpu, tree, { per_core: true });
+    const { memo } = await cpu.collect(ctx, undefined);
+    tree.write('proc/stat', stat([add(core0, { [USER]: 10, [IDLE]: 90 }), [5, 0, 5, 90, 0, 0, 0, 0, 0, 0]]));
+    ctx.clock.advance(2000);
+    const { reading } = await cpu.collect(ctx, memo);
+    expect(reading!.pending).toBeUndefined();
+    expect(reading!.data!.cores).toBeUndefined();
+    expect(reading!.text).toMatch(/^\d+%$/);
+  });
+
+  it('goes back to pending when the counters go backwards, never negative', async () => {
+    tree.write('proc/stat', stat([core0, core1]));
+    const ctx = moduleContext(cpu, tree);
+    const { memo } = await cpu.collect(ctx, undefined);
+    tree.write('proc/stat', stat([[10, 0, 5, 100, 0, 0, 0, 0, 0, 0], [10, 0, 5, 100, 0, 0, 0, 0, 0, 0]]));
+    ctx.clock.advance(2000);
+    const reset = await cpu.collect(ctx, memo);
+    expect(reset.reading).toMatchObject({ text: '--%', pending: true });
+    // ...and measures from the new counters on the next tick.
+    tree.write('proc/stat', stat([[60, 0, 5, 150, 0, 0, 0, 0, 0, 0], [10, 0, 5, 200, 0, 0, 0, 0, 0, 0]]));
+    ctx.clock.advance(2000);
+    const after = await cpu.collect(ctx, reset.memo);
+    expect(after.reading!.data!.total).toBeCloseTo(50 / 200, 10);
+  });
+
+  it('is pending when no time has passed or the memo is from a later clock', async () => {
+    tree.write('proc/stat', stat([core0]));
+    const ctx = moduleContext(cpu, tree);
+    const future: CpuMemo = { at: ctx.clock.ms + 5000, ticks: { cpu: [0, 0], cpu0: [0, 0] } };
+    expect((await cpu.collect(ctx, future)).reading!.pending).toBe(true);
+    const { memo } = await cpu.collect(ctx, undefined);
+    expect((await cpu.collect(ctx, memo)).reading!.pending).toBe(true);
+  });
+
+  it('treats a memo of another shape (an older shoji) as no memo', async () => {
+    tree.write('proc/stat', stat([core0]));
+    const ctx = moduleContext(cpu, tree);
+    const { reading } = await cpu.collect(ctx, { total: 5 } as unknown as CpuMemo);
+    expect(reading!.pending).toBe(true);
+  });
+
+  it('maps the total onto the thresholds', async () => {
+    tree.write('proc/stat', stat([core0]));
+    const ctx = moduleContext(cpu, tree);
+    const { memo } = await cpu.collect(ctx, undefined);
+    const at = (busy: number) => {
+      tree.write('proc/stat', stat([add(core0, { [USER]: busy, [IDLE]: 100 - busy })]));
+      ctx.clock.advance(2000);
+      return cpu.collect(ctx, memo);
+    };
+    expect((await at(49)).reading!.state).toBe('good');
+    expect((await at(50)).reading!.state).toBe('info');
+    expect((await at(85)).reading!.state).toBe('warning');
+    expect((await at(96)).reading!.state).toBe('critical');
+    expect((await at(25)).reading!.state).toBe('good');
+    const custom = moduleContext(cpu, tree, { info: undefined, warning: 20, critical: 30 });
+    custom.clock.advance(2000);
+    expect((await cpu.collect(custom, memo)).reading!.state).toBe('warning');
+  });
+
+  it('fails with the path when /proc/stat cannot be read', () => {
+    const ctx = moduleContext(cpu, tree);
+    expect(() => cpu.collect(ctx, undefined)).toThrow(/cannot read .*stat/);
+    tree.write('proc/stat', 'intr 1 2 3\n');
+    expect(() => cpu.collect(ctx, undefined)).toThrow(/no "cpu" line/);
+  });
+});
