@@ -124,6 +124,7 @@ export default defineModule<BatteryOptions, BatteryData>({
 
     const rate = summable ? sum((c) => c.rate) : 0;
     const left = status === 'discharging' ? sum((c) => c.now) : status === 'charging' ? sum((c) => c.full! - c.now!) : 0;
+    // A battery idling on a trickle reports days left; that is noise, not a forecast.
     const hours = rate > 0 && left > 0 ? left / rate : null;
     const seconds = hours !== null && hours < 100 ? Math.round(hours * 3600) : undefined;
 

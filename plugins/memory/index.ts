@@ -16,7 +16,7 @@
  */
 import { join } from 'node:path';
 import { cgroupMemory } from '../../src/core/cgroup.js';
-import { defineModule } from '../../src/core/contract.js';
+import { defineModule, type DetailLine } from '../../src/core/contract.js';
 import { parseKeyValues, readText } from '../../src/core/read.js';
 import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
@@ -68,10 +68,11 @@ export default defineModule<MemoryOptions, MemoryData>({
 
     let total = host.total;
     let used = host.total - host.available;
-    const detail = [{ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(total)}` }];
+    const detail: DetailLine[] = [];
     const cg = cgroupMemory(ctx.procRoot, ctx.sysRoot);
     const limited = cg !== null && cg.limit > 0 && cg.limit < host.total;
     if (limited) {
+      detail.push({ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(total)}` });
       total = cg.limit;
       used = Math.min(cg.used, cg.limit);
       const file = cg.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';

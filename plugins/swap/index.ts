@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import { cgroupSwap } from '../../src/core/cgroup.js';
-import { defineModule } from '../../src/core/contract.js';
+import { defineModule, type DetailLine } from '../../src/core/contract.js';
 import { parseKeyValues, readText } from '../../src/core/read.js';
 import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
@@ -55,10 +55,11 @@ export default defineModule<SwapOptions, SwapData>({
 
     let total = hostTotal;
     let used = Math.max(0, hostTotal - (info.get('SwapFree') ?? 0) * 1024);
-    const detail = [{ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(hostTotal)}` }];
+    const detail: DetailLine[] = [];
     const cg = cgroupSwap(ctx.procRoot, ctx.sysRoot);
     const limited = cg !== null && cg.limit < hostTotal;
     if (limited) {
+      detail.push({ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(total)}` });
       if (cg.limit <= 0) return { reading: null };
       total = cg.limit;
       used = Math.min(cg.used, cg.limit);

@@ -1,18 +1,19 @@
 /**
  * updates — package updates waiting to be installed (apt).
  *
- * | option  | default                                                   | meaning                         |
- * |---------|-----------------------------------------------------------|---------------------------------|
- * | command | ["apt-get", "-s", "-o", "Debug::NoLocking=true", "upgrade"] | argv printing apt-get -s style  |
- * |         |                                                           | "Inst pkg [old] (new origin)" lines |
+ * | option  | default                                        | meaning                           |
+ * |---------|------------------------------------------------|-----------------------------------|
+ * | command | apt-get -s -o Debug::NoLocking=true upgrade    | argv (a list) whose output has    |
+ * |         | (or Ubuntu's update-notifier file, see below)  | apt-get -s style "Inst pkg" lines |
  *
  * Shows "12" (state info), or "12 (3 security)" (state warning) when some come from a
  * -security archive; short form "12" / "12!". Hidden when there is nothing to install.
  * Without `command`, Ubuntu's own count (<root>/var/lib/update-notifier/updates-available)
  * is used while it is newer than dpkg's status file; otherwise apt-get simulates an upgrade.
  * apt's answer can only change when dpkg's status or apt's lists change, so it is kept in the
- * memo and reused until one of them does (or for 6 hours): checking every few minutes costs
- * two stat calls, and an upgrade shows up within minutes rather than hours.
+ * memo and reused until one of them does (or for 6 hours): the default interval of every
+ * 5 minutes costs two stat calls, and an upgrade shows up within minutes rather than hours.
+ * Another `command` runs at every interval: give a slow one a longer `interval`.
  * data: { count, security, packages, securityPackages, source, checkedAt }; the package lists
  * are empty when update-notifier gave only numbers.
  */

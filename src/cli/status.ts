@@ -48,9 +48,9 @@ async function runStatus(args: ParsedArgs): Promise<number> {
   }
   const width = args.width as number | undefined;
   if (format === 'json') {
-    const out: Record<string, unknown> = {};
-    for (const side of sides) out[side] = jsonSide(sideIds(app, side), statuses);
-    out(`${JSON.stringify(out)}\n`);
+    const json: Record<string, unknown> = {};
+    for (const side of sides) json[side] = jsonSide(sideIds(app, side), statuses);
+    out(`${JSON.stringify(json)}\n`);
     return 0;
   }
   await prepareFormat(format);

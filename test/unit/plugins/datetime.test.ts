@@ -27,7 +27,7 @@ describe('datetime', () => {
       icon: 'datetime',
       data: { format: '%Y-%m-%d %H:%M', utc: false, epochMs: EPOCH_MS },
       detail: [
-        { label: 'Local', value: '2026-11-23 17:46:40 GMT+5:30 (+0530)' },
+        { label: 'Local', value: '2026-11-23 17:46:40 +0530' },
         { label: 'UTC', value: '2026-11-23 12:16:40' },
       ],
     });
