@@ -67,12 +67,21 @@ await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/shoji.cjs'
 
 // esbuild keeps import() for external files; for our own CommonJS bundles require() is the
 // same thing without the ESM loader's start-up and CommonJS lexing (~15 ms measured).
-function requireLazyBundles(file) {
-  const text = readFileSync(file, 'utf8');
-  writeFileSync(file, text.replace(/\bimport\((["'])(\.\/(?:lazy\/)?[A-Za-z0-9_-]+\.cjs)\1\)/g, 'Promise.resolve(require($1$2$1))'));
+// Node built-ins likewise. bin/shoji runs the main bundle from a V8 code cache (a vm.Script),
+// where import() has no loader at all, so the main bundle must not contain any other import().
+function requireLazyBundles(file, isMain) {
+  const text = readFileSync(file, 'utf8')
+    .replace(/\bimport\((["'])(\.\/(?:lazy\/)?[A-Za-z0-9_-]+\.cjs)\1\)/g, 'Promise.resolve(require($1$2$1))')
+    .replace(/\bimport\((["'])(node:[a-z_/]+)\1\)/g, 'Promise.resolve(require($1$2$1))');
+  // The one import() allowed is user-plugins.ts's fallback for running outside bin/shoji.
+  const left = (text.match(/\bimport\([^)]{0,80}/g) ?? []).filter((m) => m !== 'import(pluginUrl');
+  if (isMain && left.length > 0) {
+    throw new Error(`dist/shoji.cjs must not use import() (it runs from a code cache): ${left.join(', ')}`);
+  }
+  writeFileSync(file, text);
 }
 
-requireLazyBundles('dist/shoji.cjs');
+requireLazyBundles('dist/shoji.cjs', true);
 
 // Build lazy bundles until no new ones appear (a lazy bundle may have dynamic imports too).
 for (;;) {
@@ -86,6 +95,6 @@ for (;;) {
       outfile: `dist/lazy/${name}.cjs`,
       plugins: [splitDynamicImports(true)],
     });
-    requireLazyBundles(`dist/lazy/${name}.cjs`);
+    requireLazyBundles(`dist/lazy/${name}.cjs`, false);
   }
 }

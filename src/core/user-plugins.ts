@@ -87,6 +87,15 @@ function isModule(x: unknown): x is ShojiModule {
   );
 }
 
+/**
+ * import() for the user's files. bin/shoji runs the bundle from a V8 code cache, where an
+ * import() has no module loader behind it; bin/shoji therefore provides one of its own.
+ */
+function importEsm(pluginUrl: string): Promise<unknown> {
+  const provided = (globalThis as { __shojiImport?: (u: string) => Promise<unknown> }).__shojiImport;
+  return provided ? provided(pluginUrl) : import(pluginUrl);
+}
+
 /** Load every safe plugin; every refusal or load failure becomes a problem, never an exception. */
 export async function loadUserPlugins(
   configDir: string,
@@ -102,7 +111,7 @@ export async function loadUserPlugins(
     }
     try {
       // The mtime in the URL makes a reloaded config pick up an edited plugin.
-      const mod = (await import(`${pathToFileURL(file).href}?v=${mtimeMs}`)) as { default?: unknown };
+      const mod = (await importEsm(`${pathToFileURL(file).href}?v=${mtimeMs}`)) as { default?: unknown };
       if (!isModule(mod.default)) {
         problems.push({
           file,

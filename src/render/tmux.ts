@@ -1,15 +1,23 @@
 /**
- * tmux back end. Measured in tmux 3.3: the output of a #() job is expanded once more as a
- * format (#{host} is replaced, #[fg=red] is applied), and #[...] inside a user option shown
- * with #{@x} is applied too. Doubling every '#' neutralises both: '##' is drawn as '#'.
- * Control characters are stripped; tmux would drop them anyway, but a newline would end the line.
+ * tmux back end, for the output of a #() job (how shoji's status line reaches tmux).
+ *
+ * Measured in tmux 3.3: a job's output goes through two passes. First it is expanded once as a
+ * format: #{host} is replaced, #(...) would be a job, and '##' becomes '#' — except a run of
+ * '#'s just before '[', which is kept as it is. Then the line is drawn: '##' becomes '#' again
+ * and '#[...]' is applied as a style. So to show outside text literally, a run of n '#'s
+ * becomes 2n when a '[' follows (or our own '#[style]' will: at the end of the text), and 4n
+ * otherwise. Either way no outside '#' can start a format, a job or a style.
+ * Control characters are stripped: tmux would drop them anyway, but a newline ends the line.
  */
 import type { Colour, Style } from '../core/theme.js';
 import { fitSegments, segmentLabel, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
 export function escapeTmux(text: string): string {
-  return stripControl(text).replace(/#/g, '##');
+  return stripControl(text).replace(/#+/g, (run, offset: number, whole: string) => {
+    const next = whole[offset + run.length];
+    return '#'.repeat(run.length * (next === '[' || next === undefined ? 2 : 4));
+  });
 }
 
 function tmuxColour(c: Colour): string {
@@ -31,31 +39,44 @@ export function tmuxStyle(style: Style, base: Style): string {
 }
 
 /**
- * What tmux would draw from our output, or an error naming the first '#' that tmux would
- * interpret (a format, a job, or a style other than our own leading ones). For tests and
- * for anyone checking the escaping.
+ * What tmux would draw from a job's output (both passes, as measured), or an error naming the
+ * first '#' that tmux would interpret as a format or job. Styles are dropped from the result.
+ * For tests, and for anyone checking the escaping.
  */
-export function tmuxVisibleText(markup: string): string {
-  let out = '';
-  for (let i = 0; i < markup.length; i++) {
-    const c = markup[i];
-    if (c !== '#') {
-      out += c;
+export function tmuxVisibleText(output: string): string {
+  // Pass 1: format expansion.
+  let expanded = '';
+  for (let i = 0; i < output.length; i++) {
+    if (output[i] !== '#') {
+      expanded += output[i];
       continue;
     }
-    const next = markup[i + 1];
-    if (next === '#') {
-      out += '#';
-      i++;
-    } else if (next === '[') {
-      const end = markup.indexOf(']', i);
-      if (end < 0) throw new Error(`unterminated style at ${i}`);
-      i = end;
+    let end = i;
+    while (output[end] === '#') end++;
+    const run = end - i;
+    if (output[end] === '[') {
+      expanded += '#'.repeat(run);
     } else {
-      throw new Error(`tmux would interpret "#${next ?? ''}" at ${i}`);
+      if (run % 2 === 1) throw new Error(`tmux would expand "#${output[end] ?? ''}" at ${end - 1}`);
+      expanded += '#'.repeat(run / 2);
     }
+    i = end - 1;
   }
-  return out;
+  // Pass 2: drawing.
+  let drawn = '';
+  for (let i = 0; i < expanded.length; i++) {
+    const c = expanded[i];
+    if (c !== '#') drawn += c;
+    else if (expanded[i + 1] === '#') {
+      drawn += '#';
+      i++;
+    } else if (expanded[i + 1] === '[') {
+      const close = expanded.indexOf(']', i);
+      if (close < 0) throw new Error(`unterminated style at ${i}`);
+      i = close;
+    } else drawn += '#';
+  }
+  return drawn;
 }
 
 /** One side of the status line as tmux markup. */

@@ -23,8 +23,10 @@ export interface Viewer {
 }
 
 /** Attach a client of `innerSocket` inside an outer tmux pane of the given size. */
+let viewers = 0;
+
 export function attachViewer(innerSocket: string, session: string, env: NodeJS.ProcessEnv, width = 200, height = 12, command?: string): Viewer {
-  const outer = `${innerSocket}-outer`;
+  const outer = `${innerSocket}-outer${++viewers}`;
   const cmd = command ?? `exec env -u TMUX tmux -L ${innerSocket} attach -t ${session}`;
   tmux(outer, ['-f', '/dev/null', 'new-session', '-d', '-s', 'o', '-x', String(width), '-y', String(height), cmd], env);
   tmux(outer, ['set', '-g', 'status', 'off'], env);

@@ -50,7 +50,8 @@ describe('screen hardstatus', () => {
       const l = viewer.statusLine();
       return l.includes('S<') && l.includes('tick') ? l : undefined;
     }, 15_000);
-    expect(line).toContain('S<%{= rw}RED {= gk}GREEN #(touch');
+    // '%' escapes are literal in backtick output; byobu-style \005{...} colours are removed.
+    expect(line).toContain('S<%{= rw}RED GREEN #(touch');
     expect(existsSync(join(sb.dir, 'pwned'))).toBe(false);
     // Right side is padded to the right edge by screen.
     expect(line.trimEnd().endsWith(line.trim().split(/\s+/).pop()!)).toBe(true);

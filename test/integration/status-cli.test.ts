@@ -65,7 +65,7 @@ describe('shoji status', () => {
     writeFileSync(join(sb.configDir, 'config.yaml'), 'right: [load]\nbogus: 1\n');
     const r = await runShoji(['status', '--format', 'plain'], sb.env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/!config/);
+    expect(r.stdout).toMatch(/[!✗]config/);
     expect(r.stderr).toContain(`${join(sb.configDir, 'config.yaml')}:2:1: bogus: unknown key`);
   });
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
   requireBuild();
   sb = sandbox();
   // Outside text that tries every way in: a job, a style, a format, a screen escape.
-  writeFileSync(join(sb.dir, 'payload'), `P<#(touch ${join(sb.dir, 'pwned')})> #[fg=red]RED #{host} ##x`);
+  writeFileSync(join(sb.dir, 'payload'), `P<#(touch ${join(sb.dir, 'pwned')})> #[fg=red]RED #{host} ##x ##`);
   script(sb, '1_payload', `cat '${join(sb.dir, 'payload')}'`);
   script(sb, '1_tick', `n=$(cat '${join(sb.dir, 'n')}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '${join(sb.dir, 'n')}'; echo "tick$n"`);
   script(sb, '1_hang', 'sleep 600');
@@ -76,7 +76,7 @@ describe('tmux status line', () => {
       const l = viewer.statusLine();
       return l.includes('P<') && l.includes('load') ? l : undefined;
     });
-    expect(line).toContain(`P<#(touch ${join(sb.dir, 'pwned')})> #[fg=red]RED #{host} ##x`);
+    expect(line, line).toContain(`P<#(touch ${join(sb.dir, 'pwned')})> #[fg=red]RED #{host} ##x ## tick`);
     expect(existsSync(pwned())).toBe(false);
     // The payload's "RED" is not drawn red: no red SGR right before it.
     expect(viewer.capture(true)).not.toMatch(/\u001b\[(?:[0-9;]*;)?31m[^\u001b]*RED/);

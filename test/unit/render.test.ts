@@ -36,14 +36,22 @@ describe('renderers (golden)', () => {
 });
 
 describe('tmux escaping', () => {
-  it('doubles every # and strips control characters', () => {
-    expect(escapeTmux('a#[fg=red]#{host}#(x)\n\u0007b')).toBe('a##[fg=red]##{host}##(x)b');
+  it('escapes # for both passes and strips control characters', () => {
+    expect(escapeTmux('a#[fg=red]#{host}#(x)\n\u0007b')).toBe('a##[fg=red]####{host}####(x)b');
+    expect(escapeTmux('##x #')).toBe('########x ##');
+  });
+  it('shows every run of # exactly, whatever follows it', () => {
+    for (const text of ['#', '##', '###x', '#[x]', '##[fg=red]', 'a#', 'a##', '#{host}', '##(x)', '# # #']) {
+      const out = renderTmux([{ id: 't', text, state: 'idle', priority: 1 }], { theme, icons: ascii });
+      expect(tmuxVisibleText(out)).toBe(text);
+    }
   });
   it('shows outside text literally: tmux sees only our own styles', () => {
     const out = renderTmux([segments[4]], { theme, icons: ascii });
     expect(tmuxVisibleText(out)).toBe('x#[fg=red]y #{host} #(touch /tmp/p) {= rw}z[31m');
-    // Our styles are the only '#[' tmux applies: one for the segment, one closing.
-    expect(out.match(/(^|[^#])(##)*#\[/g)?.length).toBe(2);
+    // Our styles are the only '#[' tmux applies (an odd run of '#' before '['): one for the
+    // segment, one closing.
+    expect(out.match(/(?<!#)(##)*#\[/g)?.length).toBe(2);
   });
   it('never lets a theme colour close the style early', () => {
     const evil = { ...theme, states: { ...theme.states, good: { fg: 'red]#(touch /tmp/x)' } } };

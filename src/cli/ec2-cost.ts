@@ -1,0 +1,40 @@
+/**
+ * `ec2-cost` (also `shoji ec2-cost`): what this machine has cost on EC2 since boot, or would
+ * cost there. This file only declares the options; the work is in src/ec2/run.ts, loaded on
+ * demand so that nothing of it weighs on other commands.
+ *
+ * Exit codes: 0 done; 1 a host file or price file could not be read (one line on stderr);
+ * 2 bad input (one line on stderr). run() reports its own errors and does not throw them.
+ */
+import type { CommandSpec } from './spec.js';
+
+export const ec2CostCommand: CommandSpec = {
+  command: 'ec2-cost',
+  describe: 'Estimate what this machine has cost on Amazon EC2 since boot (or would cost there)',
+  options: {
+    detail: { type: 'boolean', default: false, describe: 'Full report: every line item with quantity @ rate = cost, the price source and date, the assumptions' },
+    json: { type: 'boolean', default: false, describe: 'The estimate as JSON' },
+    'instance-type': { type: 'string', describe: 'Price as this instance type (default: this instance, or the cheapest types that fit this host off EC2)' },
+    region: { type: 'string', describe: 'Price in this region (default: this instance’s, else us-east-1); with --refresh-prices, the region to refresh' },
+    uptime: { type: 'string', describe: 'Seconds since boot (default: /proc/uptime)' },
+    'tx-bytes': { type: 'string', describe: 'Bytes sent since boot, or with KiB/MiB/GiB/TiB (default: the default-route interfaces in /proc/net/dev)' },
+    'rx-bytes': { type: 'string', describe: 'Bytes received since boot, as --tx-bytes (inbound is free; shown for completeness)' },
+    interfaces: { type: 'string', describe: 'Comma-separated interfaces to count (default: those carrying the default route)' },
+    'free-tier': { type: 'boolean', default: false, describe: 'Apply the account-wide 100 GB monthly free egress allowance to this host (--no-free-tier: do not, the default)' },
+    'public-ipv4': { type: 'boolean', describe: 'Count a public IPv4 address at $0.005/h (default: on EC2, whether it has one; else no)' },
+    'ebs-gb': { type: 'number', describe: 'Size in GB of the EBS volumes to count (default: none)' },
+    'ebs-type': { type: 'string', default: 'gp3', choices: ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'], describe: 'EBS volume type for --ebs-gb' },
+    'spot-price': { type: 'number', describe: 'Spot price in USD per hour, used instead of the on-demand price' },
+    vcpus: { type: 'number', describe: 'Off EC2: fit this many vCPUs instead of this host’s' },
+    'memory-gib': { type: 'number', describe: 'Off EC2: fit this much memory (GiB) instead of this host’s' },
+    arch: { type: 'string', choices: ['x86_64', 'arm64', 'any'], describe: 'Off EC2: the architecture to fit (default: this host’s)' },
+    'refresh-prices': {
+      type: 'string',
+      describe: 'Refresh instance prices for --region from an AWS Price List offer file (index.json or index.csv), or from the Price List Query API with "api"',
+    },
+  },
+  async run(args) {
+    const { runEc2Cost } = await import('../ec2/run.js');
+    return runEc2Cost(args);
+  },
+};

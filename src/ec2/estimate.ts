@@ -1,0 +1,235 @@
+/**
+ * One estimate, from what the host says and what the user overrides, for the command and the
+ * status module alike. Three modes:
+ *
+ * - "ec2":     on EC2 with a known instance type (or a type named on EC2);
+ * - "what-if": off EC2 with a type named by the user;
+ * - "off-ec2": off EC2 (or on EC2 with no way to learn the type): the cheapest three types
+ *              that fit this host.
+ *
+ * Everything here is exact (money.ts); rounding is the renderers' business (report.ts).
+ */
+import { loadCatalog, suggestTypes, type Arch, type Catalog } from './catalog.js';
+import { readHostSize, readTraffic, readUptime, type HostSize } from './host.js';
+import { identify, type Identity } from './identify.js';
+import { computeCost, hourlyTotal, projectThirtyDays, type Cost, type CostInput } from './model.js';
+import type { Q } from './money.js';
+import { cheapestFits } from './offhost.js';
+import { readRefreshedPrices } from './price-cache.js';
+import { quotePrice, type PriceQuote } from './prices.js';
+import { transferRates, type EbsType, type TransferRates } from './rates.js';
+import { isKnownRegion, unknownRegionMessage } from './regions.js';
+
+export const DEFAULT_REGION = 'us-east-1';
+
+/** Bad input (exit 2) or a host file that cannot be read (exit 1): one line either way. */
+export class EstimateError extends Error {
+  override name = 'EstimateError';
+  constructor(
+    message: string,
+    readonly kind: 'usage' | 'runtime',
+  ) {
+    super(message);
+  }
+}
+
+export interface EstimateRequest {
+  procRoot: string;
+  sysRoot: string;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  now?: () => Date;
+  /** Already known (the status module keeps it between collects). */
+  identity?: Identity;
+  instanceType?: string;
+  region?: string;
+  uptimeSeconds?: Q;
+  txBytes?: Q;
+  rxBytes?: Q;
+  interfaces?: string[];
+  freeTier?: boolean;
+  /** undefined: what the metadata service says on EC2, none elsewhere. */
+  publicIpv4?: boolean;
+  ebs?: { gb: Q; type: EbsType } | null;
+  spotUsdPerHour?: Q;
+  /** Off EC2: the size to fit (default: this host's) and the architecture ('any' = all). */
+  vcpus?: number;
+  memoryMiB?: number;
+  arch?: Arch | 'any';
+  /** IMDS per-request timeout (tests shorten it). */
+  imdsTimeoutMs?: number;
+}
+
+export interface Priced {
+  instanceType: string;
+  vcpu: number | null;
+  memoryMiB: number | null;
+  region: string;
+  quote: PriceQuote;
+  spot: boolean;
+  /** The spot price was given by the user (and is the rate used). */
+  spotPriceGiven: boolean;
+  /** The hourly rate used: the spot price when given, else the on-demand price. */
+  usdPerHour: Q;
+  input: CostInput;
+  cost: Cost;
+  per30Days: Q;
+  /** Everything that accrues by the hour: instance + IPv4 + EBS. */
+  hourlyAll: Q;
+}
+
+export interface Estimate {
+  mode: 'ec2' | 'what-if' | 'off-ec2';
+  identity: Identity;
+  region: string;
+  transfer: TransferRates;
+  uptimeFrom: 'proc' | 'option';
+  trafficFrom: 'proc' | 'option' | 'mixed';
+  interfaces: string[];
+  missingInterfaces: string[];
+  freeTier: boolean;
+  /** The estimate the one-line report shows (the cheapest candidate off EC2). */
+  main: Priced;
+  /** Off EC2: the cheapest fits, main first. */
+  candidates: Priced[];
+  /** Off EC2: what was fitted. */
+  fit?: { vcpus: number; memoryMiB: number; arch: Arch | null };
+  notes: string[];
+  assumptions: string[];
+}
+
+function usage(message: string): never {
+  throw new EstimateError(message, 'usage');
+}
+
+function runtime<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new EstimateError((err as Error).message, 'runtime');
+  }
+}
+
+export async function estimate(req: EstimateRequest): Promise<Estimate> {
+  if (req.region !== undefined && !isKnownRegion(req.region)) usage(unknownRegionMessage(req.region));
+  const catalog = runtime(loadCatalog);
+  if (req.instanceType !== undefined && !catalog.types.has(req.instanceType)) {
+    const near = suggestTypes(catalog, req.instanceType);
+    usage(`unknown instance type "${req.instanceType}"${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+  }
+
+  const identity =
+    req.identity ?? (await identify({ sysRoot: req.sysRoot, procRoot: req.procRoot, env: req.env, signal: req.signal, timeoutMs: req.imdsTimeoutMs }));
+  const notes: string[] = [];
+
+  const uptimeSeconds = req.uptimeSeconds ?? runtime(() => readUptime(req.procRoot));
+  const needProc = req.txBytes === undefined || req.rxBytes === undefined;
+  const traffic = needProc ? runtime(() => readTraffic(req.procRoot, req.interfaces ?? [])) : null;
+  if (traffic && traffic.interfaces.length === 0) {
+    notes.push(req.interfaces?.length ? `none of the interfaces ${req.interfaces.join(', ')} exists: no traffic counted` : 'no default route: no traffic counted');
+  } else if (traffic && traffic.missing.length > 0) notes.push(`interface(s) not found: ${traffic.missing.join(', ')}`);
+  const txBytes = req.txBytes ?? traffic!.txBytes;
+  const rxBytes = req.rxBytes ?? traffic!.rxBytes;
+
+  let region = req.region ?? identity.region ?? DEFAULT_REGION;
+  if (!req.region && !identity.region && identity.onEc2) notes.push(`the region is unknown (metadata service: ${identity.imdsNote ?? 'not asked'}): ${DEFAULT_REGION} assumed`);
+  if (!isKnownRegion(region)) notes.push(`${region} is a region shoji has no data for`);
+  const transfer = transferRates(region);
+  if (transfer.note) notes.push(transfer.note);
+  const refreshed = readRefreshedPrices(req.env, region);
+
+  const type = req.instanceType ?? (identity.onEc2 ? identity.instanceType : null);
+  const mode: Estimate['mode'] = identity.onEc2 && type ? 'ec2' : type ? 'what-if' : 'off-ec2';
+  if (identity.onEc2 && !type) notes.push(`this is EC2 but its instance type is unknown (metadata service: ${identity.imdsNote ?? 'not asked'}): the cheapest types that fit this host are shown`);
+
+  const freeTier = req.freeTier ?? false;
+  const publicIpv4 = req.publicIpv4 ?? (mode === 'ec2' ? identity.publicIpv4 === true : false);
+  const spot = mode === 'ec2' && identity.lifecycle === 'spot' && !req.instanceType;
+  const base = { uptimeSeconds, txBytes, rxBytes, transfer, freeTier, publicIpv4, ebs: req.ebs ?? null };
+
+  if (mode === 'off-ec2' && req.spotUsdPerHour !== undefined) usage('--spot-price needs --instance-type off EC2');
+  const price = (t: string, quote: PriceQuote, isSpot: boolean): Priced => {
+    const usdPerHour = req.spotUsdPerHour ?? quote.usdPerHour;
+    const input: CostInput = { ...base, usdPerHour };
+    const info = catalog.types.get(t);
+    return {
+      instanceType: t,
+      vcpu: info?.vcpu ?? null,
+      memoryMiB: info?.memoryMiB ?? null,
+      region,
+      quote,
+      spot: isSpot || req.spotUsdPerHour !== undefined,
+      spotPriceGiven: req.spotUsdPerHour !== undefined,
+      usdPerHour,
+      input,
+      cost: computeCost(input),
+      per30Days: projectThirtyDays(input),
+      hourlyAll: hourlyTotal(input),
+    };
+  };
+
+  let candidates: Priced[] = [];
+  let fit: Estimate['fit'];
+  if (mode === 'off-ec2') {
+    const size: HostSize =
+      req.vcpus !== undefined && req.memoryMiB !== undefined
+        ? { vcpus: req.vcpus, memoryMiB: req.memoryMiB, arch: null }
+        : runtime(() => readHostSize(req.procRoot));
+    fit = {
+      vcpus: req.vcpus ?? size.vcpus,
+      memoryMiB: req.memoryMiB ?? size.memoryMiB,
+      arch: req.arch === 'any' ? null : (req.arch ?? size.arch),
+    };
+    candidates = cheapestFits(catalog, fit, region, refreshed).map((c) => price(c.type.type, c.quote, false));
+    if (candidates.length === 0) {
+      throw new EstimateError(
+        `no current instance type has ${fit.vcpus} vCPUs and ${fit.memoryMiB} MiB${fit.arch ? ` on ${fit.arch}` : ''} (try --arch any)`,
+        'runtime',
+      );
+    }
+  } else {
+    const quote = quotePrice(type!, region, catalog, refreshed);
+    if (!quote) throw new EstimateError(`no price is known for ${type} or any type like it`, 'runtime');
+    candidates = [price(type!, quote, spot)];
+  }
+  const main = candidates[0];
+  notes.push(...main.quote.notes);
+  if (spot && req.spotUsdPerHour === undefined) {
+    notes.push('spot instance: the on-demand price is shown as an upper bound (spot prices are not in the price list; give --spot-price)');
+  }
+
+  return {
+    mode,
+    identity,
+    region,
+    transfer,
+    uptimeFrom: req.uptimeSeconds !== undefined ? 'option' : 'proc',
+    trafficFrom: !traffic ? 'option' : req.txBytes === undefined && req.rxBytes === undefined ? 'proc' : 'mixed',
+    interfaces: traffic?.interfaces ?? [],
+    missingInterfaces: traffic?.missing ?? [],
+    freeTier,
+    main,
+    candidates,
+    fit,
+    notes,
+    assumptions: assumptions({ freeTier, region: transfer.region, interfaces: traffic?.interfaces ?? [], trafficFromProc: traffic !== null, catalog, main }),
+  };
+}
+
+function assumptions(a: { freeTier: boolean; region: string; interfaces: string[]; trafficFromProc: boolean; catalog: Catalog; main: Priced }): string[] {
+  const where = a.trafficFromProc ? (a.interfaces.length > 0 ? ` on ${a.interfaces.join(', ')}` : '') : ' (as given)';
+  return [
+    '"GB" means 2^30 bytes (GiB) throughout: bytes / 1,073,741,824.',
+    'Since boot, from /proc/uptime: an OS reboot does not restart EC2 billing, so time before the last reboot is not counted; stopped time is not billed.',
+    'Linux on-demand or spot billing: per second with a 60-second minimum. SUSE (hourly), Windows, RHEL and Marketplace software fees, and Dedicated tenancy are not modelled.',
+    `Every byte sent${where} is counted as internet egress at ${a.region} rates: an upper bound (same-AZ traffic, S3 gateway endpoints and the metadata service are free; inter-AZ at $0.01/GB each way and inter-region transfer are not modelled separately).`,
+    'Inbound data transfer is free.',
+    a.freeTier
+      ? 'The account-wide 100 GB monthly free allowance is applied to this host alone, before the tiers (tiers counted after the free 100 GB).'
+      : 'The account-wide 100 GB monthly free allowance is not applied (other resources may use it): the figure is an upper bound. --free-tier applies it.',
+    'Bytes since boot are priced as one billing month; tiers and the allowance reset monthly on a real bill.',
+    'Not visible from the host: EBS volumes (unless given with --ebs-gb), snapshots, Elastic IPs of stopped instances, NAT gateways, load balancers, Savings Plans and Reserved Instances.',
+    `EBS storage: GB-months prorated by uptime hours over a 730-hour month; provisioned IOPS and throughput are not modelled.`,
+    `Instance prices: ${a.main.quote.source}, as of ${a.main.quote.asOf}${a.main.quote.source === 'shoji catalogue' ? ` (${a.catalog.sources[0]})` : ''}. Where the price list and AWS's pricing pages differ, AWS charges the pricing pages.`,
+  ];
+}

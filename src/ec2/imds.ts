@@ -1,0 +1,178 @@
+/**
+ * A minimal client for the EC2 instance metadata service (IMDS).
+ *
+ * - IMDSv2: PUT /latest/api/token, then every GET carries the token.
+ * - One attempt, short timeouts: a token PUT that never answers (a container one hop too far
+ *   with the default hop limit of 1) costs at most `timeoutMs`, and the answer is "unknown".
+ * - IMDSv1 only when the token PUT is answered 403, 404 or 405 (as the AWS SDKs do), and never
+ *   when AWS_EC2_METADATA_V1_DISABLED is set.
+ * - AWS_EC2_METADATA_DISABLED: no network I/O at all. AWS_EC2_METADATA_SERVICE_ENDPOINT and
+ *   AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 choose the endpoint.
+ * - node:http directly, never a proxy: http_proxy must not see (or break) these requests.
+ *   All requests share one keep-alive connection, since IMDS limits connections per instance.
+ */
+import { Agent, request } from 'node:http';
+
+export interface InstanceMetadata {
+  instanceType: string;
+  region: string | null;
+  availabilityZone: string | null;
+  /** "on-demand", "spot", or whatever IMDS says; null when it does not say. */
+  lifecycle: string | null;
+  /** The public IPv4 address, or null when the instance has none. */
+  publicIpv4: string | null;
+  instanceId: string | null;
+  imdsVersion: 'v2' | 'v1';
+}
+
+export type ImdsResult =
+  | { ok: true; metadata: InstanceMetadata }
+  /** `disabled`: turned off by the environment (nothing was sent, nothing to cache). */
+  | { ok: false; reason: string; disabled?: boolean };
+
+export interface ImdsOptions {
+  env: NodeJS.ProcessEnv;
+  /** Per request, connect included. */
+  timeoutMs?: number;
+  /** For the whole lookup. */
+  budgetMs?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_TIMEOUT_MS = 300;
+export const DEFAULT_BUDGET_MS = 1500;
+const TOKEN_TTL_SECONDS = '21600';
+const MAX_BODY = 64 * 1024;
+
+function isTrue(v: string | undefined): boolean {
+  return (v ?? '').trim().toLowerCase() === 'true';
+}
+
+export function imdsDisabled(env: NodeJS.ProcessEnv): boolean {
+  return isTrue(env.AWS_EC2_METADATA_DISABLED);
+}
+
+export function imdsEndpoint(env: NodeJS.ProcessEnv): URL {
+  const custom = env.AWS_EC2_METADATA_SERVICE_ENDPOINT?.trim();
+  if (custom) return new URL(custom);
+  return new URL(env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.trim().toLowerCase() === 'ipv6' ? 'http://[fd00:ec2::254]/' : 'http://169.254.169.254/');
+}
+
+interface Response {
+  status: number;
+  body: string;
+}
+
+class Failure extends Error {}
+
+export async function queryImds(opts: ImdsOptions): Promise<ImdsResult> {
+  if (imdsDisabled(opts.env)) return { ok: false, reason: 'AWS_EC2_METADATA_DISABLED is set', disabled: true };
+  let base: URL;
+  try {
+    base = imdsEndpoint(opts.env);
+  } catch {
+    return { ok: false, reason: `AWS_EC2_METADATA_SERVICE_ENDPOINT is not a URL: ${opts.env.AWS_EC2_METADATA_SERVICE_ENDPOINT}`, disabled: true };
+  }
+  if (base.protocol !== 'http:') return { ok: false, reason: `unsupported metadata endpoint ${base.href} (http only)`, disabled: true };
+
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = Date.now() + (opts.budgetMs ?? DEFAULT_BUDGET_MS);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (method: 'PUT' | 'GET', path: string, headers: Record<string, string>): Promise<Response> =>
+    send1(base, agent, method, path, headers, Math.min(timeoutMs, deadline - Date.now()), opts.signal);
+
+  try {
+    let token: string | null = null;
+    let version: 'v2' | 'v1' = 'v2';
+    const put = await send('PUT', '/latest/api/token', { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS });
+    if (put.status === 200 && put.body.trim() !== '') token = put.body.trim();
+    else if ([403, 404, 405].includes(put.status)) {
+      if (isTrue(opts.env.AWS_EC2_METADATA_V1_DISABLED)) {
+        return { ok: false, reason: `the IMDSv2 token request was refused (HTTP ${put.status}) and IMDSv1 is disabled` };
+      }
+      version = 'v1';
+    } else return { ok: false, reason: `the IMDSv2 token request failed (HTTP ${put.status})` };
+
+    const headers: Record<string, string> = token ? { 'x-aws-ec2-metadata-token': token } : {};
+    const get = async (path: string, required = false): Promise<string | null> => {
+      const r = await send('GET', `/latest/${path}`, headers);
+      if (r.status === 200 && r.body.trim() !== '') return r.body.trim();
+      if (r.status === 401) throw new Failure(`the metadata service rejected the ${token ? 'token' : 'IMDSv1 request'} (HTTP 401)`);
+      if (required) throw new Failure(`${path}: HTTP ${r.status}`);
+      return null;
+    };
+
+    const instanceType = (await get('meta-data/instance-type', true))!;
+    let region = await get('meta-data/placement/region');
+    const availabilityZone = await get('meta-data/placement/availability-zone');
+    if (!region) region = regionFromIdentity(await get('dynamic/instance-identity/document'));
+    const lifecycle = await get('meta-data/instance-life-cycle');
+    const publicIpv4 = await get('meta-data/public-ipv4');
+    const instanceId = await get('meta-data/instance-id');
+    return { ok: true, metadata: { instanceType, region, availabilityZone, lifecycle, publicIpv4, instanceId, imdsVersion: version } };
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  } finally {
+    agent.destroy();
+  }
+}
+
+function regionFromIdentity(doc: string | null): string | null {
+  if (!doc) return null;
+  try {
+    const region = (JSON.parse(doc) as { region?: unknown }).region;
+    return typeof region === 'string' && region !== '' ? region : null;
+  } catch {
+    return null;
+  }
+}
+
+function send1(
+  base: URL,
+  agent: Agent,
+  method: 'PUT' | 'GET',
+  path: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    if (timeoutMs <= 0) {
+      reject(new Failure('no answer from the metadata service in time'));
+      return;
+    }
+    const prefix = base.pathname.replace(/\/+$/, '');
+    const req = request({
+      host: base.hostname.replace(/^\[|\]$/g, ''),
+      port: base.port || 80,
+      path: prefix + path,
+      method,
+      headers,
+      agent,
+      signal,
+    });
+    const timer = setTimeout(() => req.destroy(new Failure(`no answer from the metadata service within ${timeoutMs} ms`)), timeoutMs);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) req.destroy(new Failure('the metadata service sent an oversized answer'));
+        else chunks.push(c);
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err instanceof Failure ? err : new Failure(`metadata service unreachable (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+    });
+    req.end();
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * The three ways an estimate is shown, as pure functions of it: the one-line default, the
+ * --detail report (every line "quantity @ rate = cost", the price source and date, the
+ * assumptions) and --json. Money is rounded here and only here.
+ */
+import type { Estimate, Priced } from './estimate.js';
+import { BYTES_PER_GB, type TierLine } from './model.js';
+import { cmp, div, groupThousands, int, isZero, toFixed, toNumber, toPlain, usd, ZERO, type Q } from './money.js';
+import { PUBLIC_IPV4_USD_PER_HOUR } from './rates.js';
+
+/** "~$31.26"; "<$0.01" for a few seconds of a small instance, never a misleading "$0.00". */
+export function approxUsd(q: Q): string {
+  if (!isZero(q) && cmp(q, { n: 1n, d: 200n }) < 0) return '<$0.01';
+  return `~${usd(q, 2)}`;
+}
+
+function hours(seconds: Q, digits: number): string {
+  return groupThousands(toFixed(div(seconds, int(3600)), digits));
+}
+
+function gb(q: Q): string {
+  return `${groupThousands(toFixed(q, 6))} GB`;
+}
+
+/** "m7i.large us-east-1", with "spot" when it is one. */
+function what(p: Priced): string {
+  return `${p.instanceType}${p.spot ? ' spot' : ''} ${p.region}`;
+}
+
+export function renderOneLine(e: Estimate): string {
+  const m = e.main;
+  const up = `${hours(m.cost.uptimeSeconds, 1)} h`;
+  const total = approxUsd(m.cost.totalUsd);
+  if (e.mode === 'ec2') return `${total} since boot · ${what(m)} · ${up}`;
+  if (e.mode === 'what-if') return `${total} since boot as ${what(m)} (not EC2) · ${up}`;
+  return `${total} since boot as ${what(m)} (cheapest fit, not EC2) · ${up}`;
+}
+
+const W = 13;
+const row = (label: string, value: string) => `${label.padEnd(W)}${value}`;
+
+function priceSource(p: Priced): string {
+  if (p.spotPriceGiven) return 'spot price given with --spot-price';
+  return `${p.quote.source}, ${p.quote.pricedRegion}, as of ${p.quote.asOf}`;
+}
+
+function tierLabel(t: TierLine): string {
+  const size = t.toGb === null ? null : t.toGb - t.fromGb;
+  if (size === null) return t.fromGb === 0 ? 'all volume' : `over ${groupThousands(String(t.fromGb))} GB`;
+  return t.fromGb === 0 ? `first ${groupThousands(String(size))} GB` : `next ${groupThousands(String(size))} GB`;
+}
+
+/** The line items of one priced estimate. */
+function breakdown(e: Estimate, p: Priced): string[] {
+  const c = p.cost;
+  const lines: string[] = [];
+  lines.push(row('Compute', `${hours(int(c.billedSeconds), 6)} h @ ${usd(p.usdPerHour)}/h = ${usd(c.computeUsd, 6)}`));
+  const eg = c.egress;
+  const parts: { label: string; gb: Q; rate: Q; usd: Q }[] = [];
+  if (e.freeTier) parts.push({ label: 'free allowance', gb: eg.freeGb, rate: ZERO, usd: ZERO });
+  for (const t of eg.tiers) parts.push({ label: tierLabel(t), gb: t.gb, rate: t.usdPerGb, usd: t.usd });
+  if (parts.length === 0) {
+    const rate = e.transfer.tiers[0].usdPerGb;
+    lines.push(row('Network out', `${gb(eg.outGb)} @ ${usd(rate)}/GB = ${usd(ZERO, 6)}`));
+  } else if (parts.length === 1 && !e.freeTier) {
+    lines.push(row('Network out', `${gb(parts[0].gb)} @ ${usd(parts[0].rate)}/GB = ${usd(parts[0].usd, 6)}`));
+  } else {
+    lines.push(row('Network out', `${gb(eg.outGb)} = ${usd(eg.usd, 6)}`));
+    for (const part of parts) lines.push(`  ${part.label.padEnd(W + 3)}${gb(part.gb)} @ ${usd(part.rate)}/GB = ${usd(part.usd, 6)}`);
+  }
+  lines.push(row('Network in', `${gb(c.inGb)} @ $0/GB = ${usd(c.networkInUsd, 6)} (inbound is free)`));
+  lines.push(
+    p.input.publicIpv4
+      ? row('Public IPv4', `${groupThousands(toFixed(c.ipv4Hours, 6))} h @ ${usd(PUBLIC_IPV4_USD_PER_HOUR)}/h = ${usd(c.publicIpv4Usd, 6)}`)
+      : row('Public IPv4', 'none counted (--public-ipv4 to count one)'),
+  );
+  lines.push(
+    p.input.ebs
+      ? row(
+          'EBS',
+          `${toPlain(p.input.ebs.gb)} GB ${p.input.ebs.type} for ${hours(c.uptimeSeconds, 6)} h = ${groupThousands(toFixed(c.ebsGbMonths, 6))} GB-months @ ${usd(c.ebsUsdPerGbMonth!)}/GB-month = ${usd(c.ebsUsd, 6)}`,
+        )
+      : row('EBS', 'none counted (--ebs-gb N --ebs-type gp3 to count volumes)'),
+  );
+  lines.push(row('Total', `${approxUsd(c.totalUsd)} (exactly ${usd(c.totalUsd)}${e.freeTier ? '' : '; an upper bound, see assumptions'})`));
+  lines.push(row('Rate', `${usd(p.usdPerHour)}/h for the instance; ${approxUsd(p.per30Days)} per 30 days at this traffic rate`));
+  return lines;
+}
+
+function identityLine(e: Estimate): string {
+  const id = e.identity;
+  if (id.onEc2) {
+    const bits = [id.detection.platform === 'nitro' ? 'EC2 (Nitro)' : id.detection.platform === 'xen' ? 'EC2 (Xen)' : 'EC2'];
+    if (id.instanceId) bits.push(id.instanceId);
+    if (id.availabilityZone) bits.push(id.availabilityZone);
+    if (id.lifecycle) bits.push(id.lifecycle);
+    bits.push(`from ${id.source}`);
+    return bits.join(', ');
+  }
+  return `not EC2 (${id.detection.reason}${id.imdsNote ? `; metadata service: ${id.imdsNote}` : ''})`;
+}
+
+export function renderDetail(e: Estimate): string {
+  const m = e.main;
+  const out: string[] = ['Estimated cost on Amazon EC2 since boot (an estimate: see the assumptions)'];
+  out.push(row('This host', identityLine(e)));
+  if (e.mode === 'ec2') out.push(row('Instance', `${what(m)}${m.spot ? '' : ' on-demand'}, Linux`));
+  else if (e.mode === 'what-if') out.push(row('Instance', `${what(m)}${m.spot ? '' : ' on-demand'}, Linux (what if this host were one)`));
+  out.push(row('Prices', priceSource(m)));
+  const up = m.cost.uptimeSeconds;
+  out.push(
+    row(
+      'Uptime',
+      `${hours(up, 1)} h since boot (${groupThousands(toPlain(up, 2))} s ${e.uptimeFrom === 'option' ? 'given' : 'from /proc/uptime'}; billed ${groupThousands(String(m.cost.billedSeconds))} s)`,
+    ),
+  );
+  const from = e.trafficFrom === 'option' ? 'as given' : e.interfaces.length > 0 ? `on ${e.interfaces.join(', ')}` : 'no interface';
+  out.push(row('Traffic', `sent ${gb(div(m.input.txBytes, BYTES_PER_GB))}, received ${gb(div(m.input.rxBytes, BYTES_PER_GB))} since boot (${from})`));
+
+  if (e.mode === 'off-ec2' && e.fit) {
+    const mem = toFixed(div(int(e.fit.memoryMiB), int(1024)), 1);
+    out.push('');
+    out.push(`Cheapest current types with at least ${e.fit.vcpus} vCPUs and ${mem} GiB${e.fit.arch ? ` (${e.fit.arch})` : ' (any architecture)'} in ${e.region}:`);
+    const width = Math.max(...e.candidates.map((c) => c.instanceType.length));
+    for (const c of e.candidates) {
+      const size = `${c.vcpu} vCPU ${toPlain(div(int(c.memoryMiB ?? 0), int(1024)), 2)} GiB`;
+      out.push(`  ${c.instanceType.padEnd(width)}  ${size.padEnd(18)} ${`${usd(c.usdPerHour)}/h`.padEnd(12)} ${approxUsd(c.cost.totalUsd)} since boot, ${approxUsd(c.per30Days)} per 30 days`);
+    }
+    out.push('');
+    out.push(`Line items for ${m.instanceType}:`);
+  }
+  out.push(...breakdown(e, m));
+  if (e.notes.length > 0) {
+    out.push('Notes');
+    for (const n of e.notes) out.push(`  - ${n}`);
+  }
+  out.push('Assumptions');
+  for (const a of e.assumptions) out.push(`  - ${a}`);
+  return `${out.join('\n')}\n`;
+}
+
+const num = (q: Q) => toNumber(q);
+
+function pricedJson(e: Estimate, p: Priced): Record<string, unknown> {
+  const c = p.cost;
+  return {
+    instanceType: p.instanceType,
+    vcpu: p.vcpu,
+    memoryMiB: p.memoryMiB,
+    region: p.region,
+    spot: p.spot,
+    uptimeSeconds: num(c.uptimeSeconds),
+    billedSeconds: Number(c.billedSeconds),
+    hourlyRateUsd: num(p.usdPerHour),
+    hourlyTotalUsd: num(p.hourlyAll),
+    computeUsd: num(c.computeUsd),
+    txBytes: num(p.input.txBytes),
+    rxBytes: num(p.input.rxBytes),
+    networkOutGb: num(c.egress.outGb),
+    networkInGb: num(c.inGb),
+    freeAllowanceGb: num(c.egress.freeGb),
+    networkOutTiers: c.egress.tiers.map((t) => ({ fromGb: t.fromGb, toGb: t.toGb, gb: num(t.gb), usdPerGb: num(t.usdPerGb), usd: num(t.usd) })),
+    networkOutUsd: num(c.egress.usd),
+    networkInUsd: num(c.networkInUsd),
+    publicIpv4: p.input.publicIpv4,
+    publicIpv4Usd: num(c.publicIpv4Usd),
+    ebs: p.input.ebs ? { gb: num(p.input.ebs.gb), type: p.input.ebs.type, usdPerGbMonth: num(c.ebsUsdPerGbMonth!), gbMonths: num(c.ebsGbMonths) } : null,
+    ebsUsd: num(c.ebsUsd),
+    totalUsd: num(c.totalUsd),
+    per30DaysUsd: num(p.per30Days),
+    priceSource: p.spotPriceGiven ? 'spot price given with --spot-price' : p.quote.source,
+    pricesAsOf: p.spotPriceGiven ? null : p.quote.asOf,
+    pricedType: p.quote.pricedType,
+    pricedRegion: p.quote.pricedRegion,
+  };
+}
+
+export function renderJson(e: Estimate): string {
+  const id = e.identity;
+  const doc: Record<string, unknown> = {
+    mode: e.mode,
+    onEc2: id.onEc2,
+    estimate: true,
+    ...pricedJson(e, e.main),
+    lifecycle: id.lifecycle,
+    availabilityZone: id.availabilityZone,
+    instanceId: id.instanceId,
+    detection: { verdict: id.detection.verdict, platform: id.detection.platform, reason: id.detection.reason, source: id.source, imds: id.imdsNote ?? null },
+    interfaces: e.interfaces,
+    freeTier: e.freeTier,
+    gbBytes: 2 ** 30,
+    notes: e.notes,
+    assumptions: e.assumptions,
+  };
+  if (e.mode === 'off-ec2') {
+    doc.fit = e.fit;
+    doc.candidates = e.candidates.map((c) => pricedJson(e, c));
+  }
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
