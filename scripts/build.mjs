@@ -60,28 +60,39 @@ const common = {
   logLevel: 'warning',
   // ES-module-only packages (yargs) read import.meta.url; give them this file's URL.
   define: { 'import.meta.url': '__shoji_import_meta_url' },
-  banner: { js: "var __shoji_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  banner: {
+    js: [
+      "var __shoji_import_meta_url = require('url').pathToFileURL(__filename).href;",
+      'var __shoji_import = (s) => (globalThis.__shojiImport ? globalThis.__shojiImport(s) : import(s));',
+    ].join('\n'),
+  },
 };
 
-await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/shoji.cjs', plugins: [splitDynamicImports(false)] });
+// The entries bin/ runs through its code-cache loader (bin/launch.cjs).
+const MAIN_ENTRIES = { shoji: 'src/main.ts', 'ec2-cost': 'src/ec2/cli-entry.ts' };
+for (const [name, entry] of Object.entries(MAIN_ENTRIES)) {
+  await build({ ...common, entryPoints: [entry], outfile: `dist/${name}.cjs`, plugins: [splitDynamicImports(false)] });
+}
 
 // esbuild keeps import() for external files; for our own CommonJS bundles require() is the
 // same thing without the ESM loader's start-up and CommonJS lexing (~15 ms measured).
-// Node built-ins likewise. bin/shoji runs the main bundle from a V8 code cache (a vm.Script),
-// where import() has no loader at all, so the main bundle must not contain any other import().
-function requireLazyBundles(file, isMain) {
+// Node built-ins likewise. bin/launch.cjs runs every bundle from a V8 code cache (a vm.Script),
+// where import() has no loader at all, so packages are imported through the launcher instead.
+function requireLazyBundles(file) {
   const text = readFileSync(file, 'utf8')
     .replace(/\bimport\((["'])(\.\/(?:lazy\/)?[A-Za-z0-9_-]+\.cjs)\1\)/g, 'Promise.resolve(require($1$2$1))')
-    .replace(/\bimport\((["'])(node:[a-z_/]+)\1\)/g, 'Promise.resolve(require($1$2$1))');
-  // The one import() allowed is user-plugins.ts's fallback for running outside bin/shoji.
-  const left = (text.match(/\bimport\([^)]{0,80}/g) ?? []).filter((m) => m !== 'import(pluginUrl');
-  if (isMain && left.length > 0) {
-    throw new Error(`dist/shoji.cjs must not use import() (it runs from a code cache): ${left.join(', ')}`);
+    .replace(/\bimport\((["'])(node:[a-z_/]+)\1\)/g, 'Promise.resolve(require($1$2$1))')
+    // ES-module packages (and CommonJS ones alike) through bin/launch.cjs's import().
+    .replace(/\bimport\((["'])([@a-z][^"'.]*[^"']*)\1\)/g, '__shoji_import($1$2$1)');
+  // The import() calls allowed are the fallbacks for running a bundle outside bin/launch.cjs.
+  const left = (text.match(/\bimport\([^)]{0,80}/g) ?? []).filter((m) => m !== 'import(pluginUrl' && m !== 'import(s');
+  if (left.length > 0) {
+    throw new Error(`${file} must not use import() (it runs from a code cache): ${left.join(', ')}`);
   }
   writeFileSync(file, text);
 }
 
-requireLazyBundles('dist/shoji.cjs', true);
+for (const name of Object.keys(MAIN_ENTRIES)) requireLazyBundles(`dist/${name}.cjs`);
 
 // Build lazy bundles until no new ones appear (a lazy bundle may have dynamic imports too).
 for (;;) {
@@ -95,6 +106,6 @@ for (;;) {
       outfile: `dist/lazy/${name}.cjs`,
       plugins: [splitDynamicImports(true)],
     });
-    requireLazyBundles(`dist/lazy/${name}.cjs`, false);
+    requireLazyBundles(`dist/lazy/${name}.cjs`);
   }
 }

@@ -6,8 +6,9 @@
  * | format | "%Y-%m-%d %H:%M" | strftime format (src/core/strftime.ts lists directives) |
  * | utc    | false            | show UTC instead of local time (TZ)                   |
  *
- * Shows "2026-11-23 12:00" (state idle). data: { format, utc, epochMs }: in tmux the host
- * hands `format` to tmux itself, which then keeps the clock current without a refresh.
+ * Shows "2026-11-23 12:00" (state idle). Runs on the minute, or every second when the format
+ * shows seconds (%S, %T, %s, %r, %c): a line that changes less often costs less to draw.
+ * data: { format, utc, epochMs }.
  */
 import { defineModule } from '../../src/core/contract.js';
 import { strftime } from '../../src/core/strftime.js';
@@ -37,7 +38,9 @@ export default defineModule<DatetimeOptions, DatetimeData>({
     },
     defaults: { format: '%Y-%m-%d %H:%M', utc: false },
   },
-  interval: 1,
+  // Once a minute, on the minute, unless the format shows seconds (or the epoch, %s).
+  interval: (options) => (/%[STsrTc]/.test(options.format.replace(/%%/g, '')) ? 1 : 60),
+  align: true,
   collect(ctx) {
     const { format, utc } = ctx.options;
     const epochMs = ctx.wallNow();

@@ -8,11 +8,11 @@
  * | threshold | 51200   | bytes/s under which a direction is not shown (50 KiB/s)         |
  * | stacked   | false   | also count dm-* and md* devices, which sit on whole disks and would count their I/O twice |
  *
- * Shows "r 1.2M/s w 300K/s" (only the directions over the threshold), or "--" until there is a
+ * Shows "r 1.2M/s w 300K/s" (only the directions over the threshold), or "r -- w --" until there is a
  * previous sample. Partitions are skipped (a partition has a `partition` file in
  * <sysRoot>/class/block/<name>; without /sys the name decides), as are loop, ram and zram.
  * Rates divide by the measured time between samples; a counter that went backwards or a disk
- * that came or went gives "--" once, never a negative or inflated rate.
+ * that came or went gives "r -- w --" once, never a negative or inflated rate.
  * data: { read, write, devices } in bytes per second.
  */
 import { existsSync } from 'node:fs';
@@ -100,7 +100,7 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
     });
     const sameSet = isMemo(prev) && Object.keys(prev.sectors).length === names.length;
     if (elapsed <= 0 || !sameSet || deltas.some((d) => d === null || d[0] < 0 || d[1] < 0)) {
-      return { reading: { text: '--', state: 'idle', icon: 'diskio', pending: true }, memo };
+      return { reading: { text: 'r -- w --', state: 'idle', icon: 'diskio', pending: true }, memo };
     }
 
     const perSecond = (sectors: number) => (sectors * SECTOR) / elapsed;

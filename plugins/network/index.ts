@@ -8,11 +8,11 @@
  * | threshold  | 1024    | bytes/s under which a direction is not shown                   |
  * | units      | 'bytes' | 'bytes' shows "1.2M/s" (binary); 'bits' shows "9.6Mb/s" (SI)   |
  *
- * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "--" until there
- * is a previous sample. The default route is read from the routing table, never guessed
+ * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "rx -- tx --" until there
+ * is a previous sample ("rx -- tx --"). The default route is read from the routing table, never guessed
  * from its last line. Rates divide by the measured time between samples; a counter that
  * went backwards or an interface that came or went (the default route moved from Wi-Fi to
- * Ethernet) gives "--" once, never a negative or inflated rate. Hidden when there is no
+ * Ethernet) gives "rx -- tx --" once, never a negative or inflated rate. Hidden when there is no
  * default route. An unreadable net/dev (some sandboxes deny it) fails the module.
  * data: { rx, tx, interfaces } in bytes per second, whatever the units.
  */
@@ -92,7 +92,7 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
     if (elapsed <= 0 || !sameSet || deltas.some((d) => d === null || d[0] < 0 || d[1] < 0)) {
       const gone = wanted.filter((n) => !counters.has(n));
       const detail = gone.length > 0 ? [{ label: 'Missing', value: gone.join(', ') }] : undefined;
-      return { reading: { text: '--', state: 'idle', icon: 'network', pending: true, detail }, memo };
+      return { reading: { text: 'rx -- tx --', state: 'idle', icon: 'network', pending: true, detail }, memo };
     }
 
     const rx = deltas.reduce((s, d) => s + d![0], 0) / elapsed;

@@ -1,6 +1,7 @@
 /** Every command, one file each in src/cli/. */
 import { collectCommand } from './collect.js';
 import { configCommand } from './config.js';
+import { dashboardCommand } from './dashboard.js';
 import { ec2CostCommand } from './ec2-cost.js';
 import { modulesCommand } from './modules.js';
 import { screenConfCommand } from './screen-conf.js';
@@ -20,7 +21,8 @@ export const COMMANDS: CommandSpec[] = [
   configCommand,
   collectCommand,
   ec2CostCommand,
+  dashboardCommand,
 ];
 
 /** Commands on a status line's or a report's hot path: parsed without loading yargs. */
-export const FAST_COMMANDS = new Set(['status', 'stream', 'tmux-daemon', 'collect', 'ec2-cost']);
+export const FAST_COMMANDS = new Set(['status', 'stream', 'tmux-daemon', 'collect', 'ec2-cost', 'dashboard']);

@@ -1,35 +1,48 @@
 /**
  * `shoji modules`: every module shoji knows here — where it comes from, whether it is on the
  * line, its interval, whether it can run on this host, and its last value or why it failed.
- * Values come from a running tmux daemon when there is one, else from a one-shot collection.
+ * Values come from a running tmux daemon when there is one, else from a one-shot collection
+ * (which runs every module now, slow ones included).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadApp } from '../core/app.js';
+import { intervalOf, type ParsedInterval } from '../core/interval.js';
 import { collectOneShot } from '../core/oneshot.js';
 import { runtimeDir } from '../core/paths.js';
-import { listDir } from '../core/read.js';
+import { listDir, readLine } from '../core/read.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { sideIds } from '../host/render-sides.js';
 import { stripControl } from '../render/sanitize.js';
 import type { CommandSpec } from './spec.js';
 
-function liveSnapshot(env: NodeJS.ProcessEnv): { from: string; modules: Record<string, ModuleStatus> } | null {
+/** Ask a running tmux daemon for its modules' statuses (it writes them on SIGUSR2). */
+async function liveSnapshot(env: NodeJS.ProcessEnv): Promise<{ from: string; modules: Record<string, ModuleStatus> } | null> {
   const dir = runtimeDir(env);
   for (const entry of listDir(dir).filter((e) => e.startsWith('tmux-'))) {
+    const pid = Number(readLine(join(dir, entry, 'daemon.pid')));
+    if (!(pid > 0)) continue;
+    const asked = Date.now();
     try {
-      const snap = JSON.parse(readFileSync(join(dir, entry, 'snapshot.json'), 'utf8'));
-      process.kill(snap.pid, 0);
-      return { from: `tmux daemon ${snap.pid}`, modules: snap.modules };
+      process.kill(pid, 'SIGUSR2');
     } catch {
-      // not a live daemon
+      continue; // not running any more
+    }
+    for (let i = 0; i < 50; i++) {
+      try {
+        const snap = JSON.parse(readFileSync(join(dir, entry, 'snapshot.json'), 'utf8'));
+        if (snap.pid === pid && snap.at >= asked) return { from: `tmux daemon ${pid}`, modules: snap.modules };
+      } catch {
+        // not written yet
+      }
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
   return null;
 }
 
-function intervalText(v: unknown): string {
-  return typeof v === 'number' ? `${v}s` : String(v);
+function describeInterval(i: ParsedInterval): string {
+  return i.kind === 'every' ? `${i.ms / 1000}s` : i.kind === 'once' ? 'once' : i.expr;
 }
 
 export const modulesCommand: CommandSpec = {
@@ -44,7 +57,7 @@ export const modulesCommand: CommandSpec = {
     const left = sideIds(app, 'left');
     const right = sideIds(app, 'right');
     const ids = [...app.registry.modules.keys()].sort();
-    const snap = liveSnapshot(env);
+    const snap = await liveSnapshot(env);
     const statuses = snap
       ? new Map(Object.entries(snap.modules))
       : (await collectOneShot(ids, app.registry, app.config, env, { inline: true })).statuses;
@@ -68,7 +81,7 @@ export const modulesCommand: CommandSpec = {
         file: reg.file,
         enabled,
         side: where,
-        interval: app.config.modules[id]?.interval ?? reg.def.interval,
+        interval: describeInterval(intervalOf(reg.def, app.config)),
         available: st?.available !== false,
         value,
         description: reg.def.description,
@@ -80,7 +93,7 @@ export const modulesCommand: CommandSpec = {
       return 0;
     }
     const head = ['MODULE', 'SOURCE', 'ON', 'INTERVAL', 'HERE', 'LAST VALUE'];
-    const table = rows.map((r) => [r.id, r.source, r.enabled ? r.side : 'off', intervalText(r.interval), r.available ? 'yes' : 'no', r.value]);
+    const table = rows.map((r) => [r.id, r.source, r.enabled ? r.side : 'off', r.interval, r.available ? 'yes' : 'no', r.value]);
     const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
     const fmt = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
     const out = [fmt(head), ...table.map(fmt)];

@@ -99,8 +99,14 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
    * every module's schema; do not declare them.
    */
   options: { schema: OptionsSchema; defaults: O };
-  /** Default refresh: seconds, cron expression, or 'once'. The user may override it. */
-  interval: Interval;
+  /**
+   * Default refresh: seconds, a cron expression, or 'once' — or a function of the options, for a
+   * module whose needs depend on them (a clock showing seconds needs 1 s, one without 60 s).
+   * The user may override it with the `interval` key.
+   */
+  interval: Interval | ((options: O) => Interval);
+  /** Run on wall-clock multiples of the interval, so a clock changes on the minute. */
+  align?: boolean;
   /** Milliseconds a collect may take before it counts as failed (default 5000). */
   timeoutMs?: number;
   /** Higher stays longer when the line is too wide (default 50). */

@@ -2,7 +2,8 @@
  * Module intervals: a number of seconds, 'once', or a cron expression for slow work
  * ("17 *\/6 * * *"). Cron expressions use the cron package, loaded only when one is used.
  */
-import type { Interval } from './contract.js';
+import type { Interval, ShojiModule } from './contract.js';
+import { moduleOptions, type ShojiConfig } from './config.js';
 
 export type ParsedInterval = { kind: 'every'; ms: number } | { kind: 'once' } | { kind: 'cron'; expr: string };
 
@@ -15,6 +16,24 @@ export function parseInterval(value: Interval): ParsedInterval {
   if (text === 'once') return { kind: 'once' };
   if (/^\d+(\.\d+)?$/.test(text)) return parseInterval(Number(text));
   return { kind: 'cron', expr: text };
+}
+
+/** A module's interval: the user's `interval` key, else the module's own (given its options). */
+export function intervalOf(def: ShojiModule<any, any, any>, config: ShojiConfig): ParsedInterval {
+  const own = typeof def.interval === 'function'
+    ? def.interval(moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id]))
+    : def.interval;
+  const user = config.modules[def.id]?.interval as Interval | undefined;
+  try {
+    return parseInterval(user ?? own);
+  } catch {
+    return parseInterval(own);
+  }
+}
+
+/** Milliseconds until the next wall-clock multiple of `ms` (plus a little, so the clock has turned). */
+export function msUntilAligned(ms: number, fromWall: number): number {
+  return ms - (fromWall % ms) + 20;
 }
 
 /** Check a cron expression now, so a typo is a config error rather than a silent never. */

@@ -15,7 +15,7 @@ import { writeFileAtomic } from './atomic.js';
 import { checkAvailable, collectModule, DEFAULT_TIMEOUT_MS, monotonicMs, timeoutFor } from './collect.js';
 import type { ShojiConfig } from './config.js';
 import type { Reading } from './contract.js';
-import { msUntilNext, nominalMs, parseInterval } from './interval.js';
+import { intervalOf, msUntilAligned, msUntilNext, nominalMs } from './interval.js';
 import { hostRoots, runtimeDir } from './paths.js';
 import { packageRoot } from './package-root.js';
 import { readLine } from './read.js';
@@ -130,8 +130,7 @@ export async function collectOneShot(
         return;
       }
       const cap = opts.inline ? Infinity : ONE_SHOT_TIMEOUT_CAP_MS;
-      const userInterval = config.modules[id]?.interval as number | string | undefined;
-      const interval = parseInterval(userInterval ?? def.interval);
+      const interval = intervalOf(def, config);
       if (!saved && def.available) {
         const avail = await checkAvailable(def, config, env, timeoutFor(def, config, cap));
         status.available = avail.available;
@@ -151,9 +150,14 @@ export async function collectOneShot(
         status.error = undefined;
         status.failures = 0;
         status.lastOkWall = Date.now();
-        const next = interval.kind === 'every' ? nominalMs(interval) : await msUntilNext(interval, Date.now()).catch(() => 60_000);
-        // Re-collect a little early: a status line asking every second should not see a rate skip a beat.
-        due = next === Infinity ? Number.MAX_SAFE_INTEGER : Date.now() + next * 0.9;
+        const now = Date.now();
+        if (def.align && interval.kind === 'every') {
+          due = now + msUntilAligned(interval.ms, now) - 20;
+        } else {
+          const next = interval.kind === 'every' ? nominalMs(interval) : await msUntilNext(interval, now).catch(() => 60_000);
+          // Re-collect a little early: a status line asking every second should not see a rate skip a beat.
+          due = next === Infinity ? Number.MAX_SAFE_INTEGER : now + next * 0.9;
+        }
       } else {
         status.error = outcome.error;
         status.failures++;

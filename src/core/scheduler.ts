@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import type { Reading } from './contract.js';
 import type { ShojiConfig } from './config.js';
 import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
-import { msUntilNext, parseInterval, type ParsedInterval } from './interval.js';
+import { intervalOf, msUntilAligned, msUntilNext, type ParsedInterval } from './interval.js';
 import type { Registry } from './registry.js';
 
 export const MAX_BACKOFF_MS = 5 * 60_000;
@@ -67,13 +67,7 @@ export class Scheduler extends EventEmitter {
     for (const id of ids) {
       const reg = registry.modules.get(id);
       if (!reg) continue;
-      let interval: ParsedInterval;
-      const userInterval = config.modules[id]?.interval;
-      try {
-        interval = parseInterval((userInterval as number | string | undefined) ?? reg.def.interval);
-      } catch {
-        interval = parseInterval(reg.def.interval);
-      }
+      const interval = intervalOf(reg.def, config);
       const status = previous?.get(id) ?? newStatus(id);
       status.running = false;
       this.slots.set(id, { status, interval });
@@ -161,8 +155,12 @@ export class Scheduler extends EventEmitter {
 
   private async scheduleNext(slot: Slot): Promise<void> {
     let delay: number;
+    const def = this.registry.modules.get(slot.status.id)!.def;
     try {
-      delay = await msUntilNext(slot.interval, Date.now());
+      delay =
+        def.align && slot.interval.kind === 'every'
+          ? msUntilAligned(slot.interval.ms, Date.now())
+          : await msUntilNext(slot.interval, Date.now());
     } catch (err) {
       slot.status.error = `bad interval: ${(err as Error).message}`;
       delay = 60_000;

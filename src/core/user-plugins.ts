@@ -83,7 +83,7 @@ function isModule(x: unknown): x is ShojiModule {
     typeof m.description === 'string' &&
     !!m.options &&
     typeof m.options.schema === 'object' &&
-    (typeof m.interval === 'number' || typeof m.interval === 'string')
+    ['number', 'string', 'function'].includes(typeof m.interval)
   );
 }
 

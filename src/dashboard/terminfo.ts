@@ -35,7 +35,7 @@ export function toLegacyTerminfo(data: Buffer): Buffer {
     for (let k = 0; k < count; k++) {
       const v = take(4).readInt32LE(0);
       // -1 (absent) and -2 (cancelled) stay as they are; larger values clamp, as ncurses' legacy writer does.
-      b.writeInt16LE(v < 0 ? Math.max(v, -2) : Math.min(v, 0x7fff), 0 + k * 2);
+      b.writeInt16LE(v < 0 ? Math.max(v, -2) : Math.min(v, 0x7fff), k * 2);
     }
     return b;
   };
@@ -52,11 +52,7 @@ export function toLegacyTerminfo(data: Buffer): Buffer {
   out.push(numbers(numCount), take(strCount * 2), take(strSize));
 
   // The extended (user-defined capability) section, when present, uses the same number size.
-  let written = out.reduce((n, b) => n + b.length, 0);
-  if (i % 2 && i < data.length) {
-    out.push(take(1));
-    written++;
-  }
+  if (i % 2 && i < data.length) out.push(take(1));
   if (data.length - i >= 10) {
     const ext = take(10);
     const extBools = ext.readUInt16LE(0);
@@ -67,6 +63,5 @@ export function toLegacyTerminfo(data: Buffer): Buffer {
     if (extBools % 2) out.push(take(1));
     out.push(numbers(extNums), take((extStrs + extBools + extNums + extStrs) * 2), take(extTable));
   }
-  void written;
   return Buffer.concat(out);
 }

@@ -10,7 +10,8 @@
  * Everything here is exact (money.ts); rounding is the renderers' business (report.ts).
  */
 import { loadCatalog, suggestTypes, type Arch, type Catalog } from './catalog.js';
-import { readHostSize, readTraffic, readUptime, type HostSize } from './host.js';
+import { archOf, readHostSize, readTraffic, readUptime, type HostSize } from './host.js';
+import { EstimateError } from './errors.js';
 import { identify, type Identity } from './identify.js';
 import { computeCost, hourlyTotal, projectThirtyDays, type Cost, type CostInput } from './model.js';
 import type { Q } from './money.js';
@@ -20,18 +21,9 @@ import { quotePrice, type PriceQuote } from './prices.js';
 import { transferRates, type EbsType, type TransferRates } from './rates.js';
 import { isKnownRegion, unknownRegionMessage } from './regions.js';
 
-export const DEFAULT_REGION = 'us-east-1';
+export { EstimateError };
 
-/** Bad input (exit 2) or a host file that cannot be read (exit 1): one line either way. */
-export class EstimateError extends Error {
-  override name = 'EstimateError';
-  constructor(
-    message: string,
-    readonly kind: 'usage' | 'runtime',
-  ) {
-    super(message);
-  }
-}
+export const DEFAULT_REGION = 'us-east-1';
 
 export interface EstimateRequest {
   procRoot: string;
@@ -64,6 +56,8 @@ export interface Priced {
   instanceType: string;
   vcpu: number | null;
   memoryMiB: number | null;
+  /** A t-family type: its price assumes CPU use within the baseline (CPU credits). */
+  burstable: boolean;
   region: string;
   quote: PriceQuote;
   spot: boolean;
@@ -113,7 +107,7 @@ function runtime<T>(read: () => T): T {
 export async function estimate(req: EstimateRequest): Promise<Estimate> {
   if (req.region !== undefined && !isKnownRegion(req.region)) usage(unknownRegionMessage(req.region));
   const catalog = runtime(loadCatalog);
-  if (req.instanceType !== undefined && !catalog.types.has(req.instanceType)) {
+  if (req.instanceType !== undefined && !catalog.has(req.instanceType)) {
     const near = suggestTypes(catalog, req.instanceType);
     usage(`unknown instance type "${req.instanceType}"${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}`);
   }
@@ -151,11 +145,12 @@ export async function estimate(req: EstimateRequest): Promise<Estimate> {
   const price = (t: string, quote: PriceQuote, isSpot: boolean): Priced => {
     const usdPerHour = req.spotUsdPerHour ?? quote.usdPerHour;
     const input: CostInput = { ...base, usdPerHour };
-    const info = catalog.types.get(t);
+    const info = catalog.get(t);
     return {
       instanceType: t,
       vcpu: info?.vcpu ?? null,
       memoryMiB: info?.memoryMiB ?? null,
+      burstable: info?.burstable ?? false,
       region,
       quote,
       spot: isSpot || req.spotUsdPerHour !== undefined,
@@ -173,7 +168,7 @@ export async function estimate(req: EstimateRequest): Promise<Estimate> {
   if (mode === 'off-ec2') {
     const size: HostSize =
       req.vcpus !== undefined && req.memoryMiB !== undefined
-        ? { vcpus: req.vcpus, memoryMiB: req.memoryMiB, arch: null }
+        ? { vcpus: req.vcpus, memoryMiB: req.memoryMiB, arch: archOf(process.arch) }
         : runtime(() => readHostSize(req.procRoot));
     fit = {
       vcpus: req.vcpus ?? size.vcpus,
@@ -194,6 +189,9 @@ export async function estimate(req: EstimateRequest): Promise<Estimate> {
   }
   const main = candidates[0];
   notes.push(...main.quote.notes);
+  if (mode === 'off-ec2' && candidates.some((c) => c.burstable)) {
+    notes.push('burstable types (t2, t3, t3a, t4g) cost their list price only while CPU use stays within their baseline; sustained load costs more');
+  }
   if (spot && req.spotUsdPerHour === undefined) {
     notes.push('spot instance: the on-demand price is shown as an upper bound (spot prices are not in the price list; give --spot-price)');
   }

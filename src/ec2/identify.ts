@@ -3,7 +3,8 @@
  * cannot tell — the metadata service, once per boot (imds-cache.ts).
  */
 import { detect, type Detection } from './detect.js';
-import { imdsDisabled, imdsEndpoint, queryImds, type ImdsResult, type InstanceMetadata } from './imds.js';
+import type { ImdsResult, InstanceMetadata } from './imds.js';
+import { imdsDisabled, imdsEndpoint } from './imds-env.js';
 import { bootIdOf, readImdsCache, writeImdsCache } from './imds-cache.js';
 
 export interface Identity {
@@ -62,6 +63,7 @@ export async function identify(opts: IdentifyOptions): Promise<Identity> {
   let cached = true;
   if (!result) {
     cached = false;
+    const { queryImds } = await import('./imds.js');
     result = await queryImds({ env: opts.env, signal: opts.signal, timeoutMs: opts.timeoutMs });
     writeImdsCache(opts.env, boot, endpoint, result, (opts.now ?? (() => new Date()))());
   }

@@ -12,6 +12,7 @@
  *   All requests share one keep-alive connection, since IMDS limits connections per instance.
  */
 import { Agent, request } from 'node:http';
+import { imdsDisabled, imdsEndpoint, isTrue } from './imds-env.js';
 
 export interface InstanceMetadata {
   instanceType: string;
@@ -43,20 +44,6 @@ export const DEFAULT_TIMEOUT_MS = 300;
 export const DEFAULT_BUDGET_MS = 1500;
 const TOKEN_TTL_SECONDS = '21600';
 const MAX_BODY = 64 * 1024;
-
-function isTrue(v: string | undefined): boolean {
-  return (v ?? '').trim().toLowerCase() === 'true';
-}
-
-export function imdsDisabled(env: NodeJS.ProcessEnv): boolean {
-  return isTrue(env.AWS_EC2_METADATA_DISABLED);
-}
-
-export function imdsEndpoint(env: NodeJS.ProcessEnv): URL {
-  const custom = env.AWS_EC2_METADATA_SERVICE_ENDPOINT?.trim();
-  if (custom) return new URL(custom);
-  return new URL(env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.trim().toLowerCase() === 'ipv6' ? 'http://[fd00:ec2::254]/' : 'http://169.254.169.254/');
-}
 
 interface Response {
   status: number;

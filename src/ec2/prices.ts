@@ -29,7 +29,7 @@ function day(iso: string): string {
 }
 
 function fromCatalogue(catalog: Catalog, type: string): string | null {
-  return catalog.types.get(type)?.usdPerHour ?? null;
+  return catalog.get(type)?.usdPerHour ?? null;
 }
 
 /** The priced type nearest by name with the same size ("m9i.large" -> "m8i.large"). */
@@ -37,7 +37,7 @@ function nearestPriced(catalog: Catalog, refreshed: RefreshedPrices | null, type
   const size = sizeOf(type);
   let best: string | null = null;
   let bestD = Infinity;
-  const names = new Set([...catalog.types.keys(), ...Object.keys(refreshed?.prices ?? {})]);
+  const names = new Set([...catalog.names, ...Object.keys(refreshed?.prices ?? {})]);
   for (const name of names) {
     if (name === type || sizeOf(name) !== size) continue;
     if (!refreshed?.prices[name] && !fromCatalogue(catalog, name)) continue;

@@ -82,7 +82,7 @@ function breakdown(e: Estimate, p: Priced): string[] {
         )
       : row('EBS', 'none counted (--ebs-gb N --ebs-type gp3 to count volumes)'),
   );
-  lines.push(row('Total', `${approxUsd(c.totalUsd)} (exactly ${usd(c.totalUsd)}${e.freeTier ? '' : '; an upper bound, see assumptions'})`));
+  lines.push(row('Total', `${approxUsd(c.totalUsd)} (${usd(c.totalUsd)}${e.freeTier ? '' : '; an upper bound, see assumptions'})`));
   lines.push(row('Rate', `${usd(p.usdPerHour)}/h for the instance; ${approxUsd(p.per30Days)} per 30 days at this traffic rate`));
   return lines;
 }
@@ -123,8 +123,8 @@ export function renderDetail(e: Estimate): string {
     out.push(`Cheapest current types with at least ${e.fit.vcpus} vCPUs and ${mem} GiB${e.fit.arch ? ` (${e.fit.arch})` : ' (any architecture)'} in ${e.region}:`);
     const width = Math.max(...e.candidates.map((c) => c.instanceType.length));
     for (const c of e.candidates) {
-      const size = `${c.vcpu} vCPU ${toPlain(div(int(c.memoryMiB ?? 0), int(1024)), 2)} GiB`;
-      out.push(`  ${c.instanceType.padEnd(width)}  ${size.padEnd(18)} ${`${usd(c.usdPerHour)}/h`.padEnd(12)} ${approxUsd(c.cost.totalUsd)} since boot, ${approxUsd(c.per30Days)} per 30 days`);
+      const size = `${c.vcpu} vCPU ${toPlain(div(int(c.memoryMiB ?? 0), int(1024)), 2)} GiB${c.burstable ? ' burstable' : ''}`;
+      out.push(`  ${c.instanceType.padEnd(width)}  ${size.padEnd(28)} ${`${usd(c.usdPerHour)}/h`.padEnd(12)} ${approxUsd(c.cost.totalUsd)} since boot, ${approxUsd(c.per30Days)} per 30 days`);
     }
     out.push('');
     out.push(`Line items for ${m.instanceType}:`);
@@ -147,6 +147,7 @@ function pricedJson(e: Estimate, p: Priced): Record<string, unknown> {
     instanceType: p.instanceType,
     vcpu: p.vcpu,
     memoryMiB: p.memoryMiB,
+    burstable: p.burstable,
     region: p.region,
     spot: p.spot,
     uptimeSeconds: num(c.uptimeSeconds),

@@ -25,6 +25,6 @@ export function closest(input: string, names: Iterable<string>, count = 3): stri
     const d = editDistance(needle, name.toLowerCase());
     if (d <= limit) scored.push({ name, d });
   }
-  scored.sort((x, y) => x.d - y.d || x.name.localeCompare(y.name));
+  scored.sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   return scored.slice(0, count).map((s) => s.name);
 }

@@ -10,7 +10,8 @@
  *
  * Files in <runtime>/tmux-<server pid>/: daemon.pid (the single-instance lock), left and right
  * (one rendered line per change; cut back to one line when they grow), snapshot.json (module
- * statuses for `shoji modules`).
+ * statuses for `shoji modules`, written when it sends SIGUSR2: writing it on every change was
+ * measured as the daemon's largest steady cost).
  */
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,7 +68,16 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
   const dir = tmuxDir(env, serverPid);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pidFile = join(dir, 'daemon.pid');
-  if (!acquirePidFile(pidFile)) return null;
+  // Listen before the pid file exists: SIGUSR2's default action would end the daemon.
+  let live: LiveStatus | undefined;
+  const snapshot = () => {
+    if (live) writeSnapshot(join(dir, 'snapshot.json'), live.statuses());
+  };
+  process.on('SIGUSR2', snapshot);
+  if (!acquirePidFile(pidFile)) {
+    process.off('SIGUSR2', snapshot);
+    return null;
+  }
 
   const lastLine: Record<Side, string | undefined> = { left: undefined, right: undefined };
   const size: Record<Side, number> = { left: 0, right: 0 };
@@ -79,7 +89,7 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     try {
       if (size[side] === 0 || size[side] + data.length > MAX_FILE_BYTES) {
         // Start over with just this line: tail -F notices the truncation and re-reads it.
-        writeFileAtomicInPlace(file, data);
+        overwriteFile(file, data);
         size[side] = data.length;
       } else {
         appendFileSync(file, data);
@@ -90,12 +100,11 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     }
   };
 
-  const live = new LiveStatus({
+  live = new LiveStatus({
     env,
     moduleIds: (app) => [...new Set([...sideIds(app, 'left'), ...sideIds(app, 'right')])],
     onRender(app, statuses) {
       for (const side of ['left', 'right'] as Side[]) write(side, renderSide('tmux', sideSegments(app, side, statuses), app));
-      writeSnapshot(join(dir, 'snapshot.json'), statuses);
     },
   });
 
@@ -103,7 +112,8 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
   const done = new Promise<void>((r) => (resolveDone = r));
   let watch: NodeJS.Timeout | undefined;
   const stop = () => {
-    live.stop();
+    live?.stop();
+    process.off('SIGUSR2', snapshot);
     clearInterval(watch);
     rmSync(dir, { recursive: true, force: true });
     resolveDone();
@@ -119,7 +129,7 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     }
   }, 2000);
   try {
-    await live.start();
+    await live!.start();
   } catch (err) {
     log(env, `tmux daemon failed to start: ${(err as Error).stack ?? err}`);
     stop();
@@ -129,7 +139,7 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
 }
 
 /** Truncate-and-write in place (not rename): tail -F follows the same file through truncation. */
-function writeFileAtomicInPlace(file: string, data: string): void {
+function overwriteFile(file: string, data: string): void {
   const fd = openSync(file, 'w', 0o600);
   try {
     writeSync(fd, data);

@@ -46,3 +46,15 @@ describe('datetime', () => {
     expect((await datetime.collect(ctx, undefined)).reading?.text).toBe('17:47:41');
   });
 });
+
+describe('datetime interval', () => {
+  it('runs on the minute unless the format shows seconds', async () => {
+    const { default: mod } = await import('../../../plugins/datetime/index.js');
+    const interval = mod.interval as (o: { format: string; utc: boolean }) => number;
+    expect(mod.align).toBe(true);
+    expect(interval({ format: '%Y-%m-%d %H:%M', utc: false })).toBe(60);
+    expect(interval({ format: '%H:%M:%S', utc: false })).toBe(1);
+    expect(interval({ format: '%T', utc: false })).toBe(1);
+    expect(interval({ format: '100%% %H:%M', utc: false })).toBe(60);
+  });
+});

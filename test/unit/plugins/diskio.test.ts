@@ -59,7 +59,7 @@ describe('diskio', () => {
 
   it('is pending on the first reading', async () => {
     const { reading, memo } = await diskio.collect(moduleContext(diskio, tree), undefined);
-    expect(reading).toMatchObject({ text: '--', pending: true, state: 'idle', icon: 'diskio' });
+    expect(reading).toMatchObject({ text: 'r -- w --', pending: true, state: 'idle', icon: 'diskio' });
     expect(Object.keys(memo!.sectors).sort()).toEqual(['nvme0n1', 'vda']);
   });
 
@@ -116,7 +116,7 @@ describe('diskio', () => {
 
   it('goes back to pending on a counter reset, never negative', async () => {
     const { second } = await twoSamples({ ...BASE, vda: [10, 10] }, 3000);
-    expect(second.reading).toMatchObject({ text: '--', pending: true });
+    expect(second.reading).toMatchObject({ text: 'r -- w --', pending: true });
   });
 
   it('goes back to pending when a disk comes or goes', async () => {

@@ -51,7 +51,7 @@ describe('network', () => {
 
   it('is pending on the first reading', async () => {
     const { reading, memo } = await network.collect(moduleContext(network, tree), undefined);
-    expect(reading).toMatchObject({ text: '--', pending: true, state: 'idle', icon: 'network' });
+    expect(reading).toMatchObject({ text: 'rx -- tx --', pending: true, state: 'idle', icon: 'network' });
     expect(memo!.bytes).toEqual({ eth0: [175232517, 396897] });
   });
 
@@ -107,7 +107,7 @@ describe('network', () => {
 
   it('goes back to pending on a counter reset, never negative', async () => {
     const { second } = await twoSamples({ ...BASE, eth0: [1000, 1000] }, 3000);
-    expect(second.reading).toMatchObject({ text: '--', pending: true });
+    expect(second.reading).toMatchObject({ text: 'rx -- tx --', pending: true });
   });
 
   it('goes back to pending when the default route moves to another interface', async () => {

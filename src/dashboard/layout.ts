@@ -1,0 +1,153 @@
+/**
+ * Where every panel goes for a terminal size: a pure function, so each size from 200x60 down
+ * to 80x24 can be checked for overlaps and gaps without a terminal, and a resize is just
+ * "compute again and move the boxes".
+ *
+ *   header (1 row: host, OS, uptime, time, keys)
+ *   left column          | right column
+ *   CPU (+ load)         | memory and swap
+ *   network              | disk usage and I/O
+ *   processes            | battery, EC2 cost, then one panel per other module
+ */
+
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export const MIN_COLS = 80;
+export const MIN_ROWS = 24;
+
+export interface ModuleWant {
+  id: string;
+  /** Content lines the panel would like: its text, detail lines, error. */
+  lines: number;
+}
+
+export interface LayoutInput {
+  cols: number;
+  rows: number;
+  battery: boolean;
+  ec2: boolean;
+  modules: ModuleWant[];
+}
+
+export interface PlacedModule {
+  id: string;
+  rect: Rect;
+  /** Content lines that fit inside the border. */
+  lines: number;
+}
+
+export interface Layout {
+  /** Set when the terminal is too small: say so instead of drawing. */
+  tooSmall?: string;
+  header: Rect;
+  cpu: Rect;
+  memory: Rect;
+  network: Rect;
+  disk: Rect;
+  procs: Rect;
+  battery?: Rect;
+  ec2?: Rect;
+  modules: PlacedModule[];
+  /** Modules without room: listed in the `more` panel. */
+  more?: { rect: Rect; ids: string[] };
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+const EMPTY: Rect = { left: 0, top: 0, width: 0, height: 0 };
+/** Narrowest module panel worth drawing. */
+const MODULE_MIN_WIDTH = 26;
+const EC2_LINES = 5;
+
+export function computeLayout(input: LayoutInput): Layout {
+  const { cols, rows } = input;
+  if (cols < MIN_COLS || rows < MIN_ROWS) {
+    return {
+      tooSmall: `shoji dashboard needs at least ${MIN_COLS}x${MIN_ROWS}; this terminal is ${cols}x${rows}`,
+      header: EMPTY, cpu: EMPTY, memory: EMPTY, network: EMPTY, disk: EMPTY, procs: EMPTY, modules: [],
+    };
+  }
+  const body = rows - 1;
+  const leftW = cols >= 120 ? Math.round(cols * 0.58) : Math.floor(cols / 2);
+  const rightW = cols - leftW;
+  const topH = clamp(Math.round(body * 0.3), 7, 16);
+  const midH = clamp(Math.round(body * 0.22), 6, 12);
+  const restTop = 1 + topH + midH;
+  const restH = rows - restTop;
+
+  const layout: Layout = {
+    header: { left: 0, top: 0, width: cols, height: 1 },
+    cpu: { left: 0, top: 1, width: leftW, height: topH },
+    network: { left: 0, top: 1 + topH, width: leftW, height: midH },
+    procs: { left: 0, top: restTop, width: leftW, height: restH },
+    memory: { left: leftW, top: 1, width: rightW, height: topH },
+    disk: { left: leftW, top: 1 + topH, width: rightW, height: midH },
+    modules: [],
+  };
+
+  // The right column's remainder, top down: EC2 cost first (it matters most), then battery.
+  let top = restTop;
+  let free = restH;
+  if (input.ec2) {
+    const h = Math.min(EC2_LINES + 2, free);
+    layout.ec2 = { left: leftW, top, width: rightW, height: h };
+    top += h;
+    free -= h;
+  }
+  if (input.battery && free >= 3) {
+    layout.battery = { left: leftW, top, width: rightW, height: 3 };
+    top += 3;
+    free -= 3;
+  }
+  placeModules(layout, input.modules, { left: leftW, top, width: rightW, height: free });
+  return layout;
+}
+
+/**
+ * Module panels fill the region in columns, top down. If they do not all fit with their
+ * details, details are cut (to 2 lines, then none); when even one-line panels do not fit, the
+ * last slot becomes a "more" panel naming the rest, so no module silently disappears.
+ */
+function placeModules(layout: Layout, wants: ModuleWant[], region: Rect): void {
+  if (wants.length === 0 || region.height < 3) return;
+  const columns = Math.max(1, Math.floor(region.width / MODULE_MIN_WIDTH));
+  const colLeft = (c: number) => region.left + c * Math.floor(region.width / columns);
+  const colWidth = (c: number) => (c === columns - 1 ? region.left + region.width - colLeft(c) : Math.floor(region.width / columns));
+  for (const cap of [Infinity, 3, 1]) {
+    const modules: PlacedModule[] = [];
+    let col = 0;
+    let used = 0;
+    for (const want of wants) {
+      const lines = Math.max(1, Math.min(cap, want.lines));
+      if (used + lines + 2 > region.height) {
+        col++;
+        used = 0;
+      }
+      if (col >= columns) break;
+      modules.push({ id: want.id, rect: { left: colLeft(col), top: region.top + used, width: colWidth(col), height: lines + 2 }, lines });
+      used += lines + 2;
+    }
+    if (modules.length === wants.length) {
+      layout.modules = modules;
+      return;
+    }
+  }
+  // One-line panels, 3 rows each; the last slot lists what has no room.
+  const perColumn = Math.floor(region.height / 3);
+  const slots = columns * perColumn;
+  const shown = wants.slice(0, slots - 1);
+  layout.modules = shown.map((w, i) => {
+    const c = Math.floor(i / perColumn);
+    return { id: w.id, rect: { left: colLeft(c), top: region.top + (i % perColumn) * 3, width: colWidth(c), height: 3 }, lines: 1 };
+  });
+  const last = slots - 1;
+  const c = Math.floor(last / perColumn);
+  layout.more = {
+    rect: { left: colLeft(c), top: region.top + (last % perColumn) * 3, width: colWidth(c), height: 3 },
+    ids: wants.slice(slots - 1).map((w) => w.id),
+  };
+}

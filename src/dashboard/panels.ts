@@ -1,0 +1,255 @@
+/**
+ * The system panels' contents: CPU (+ load), memory and swap, network, disk, battery, and the
+ * header line. Pure functions from values to tagged text, sized to the box they fill.
+ */
+import type { DrawState, Style } from '../core/theme.js';
+import { formatBytes, formatDuration, formatPercent, formatRate } from '../core/units.js';
+import { blessedStyled } from '../render/blessed.js';
+import { areaGraph, gauge } from './graph.js';
+import type { History } from './history.js';
+import type { Metrics, ModuleView } from './model.js';
+import { beside, field, line, p, st, type PanelCtx, type Piece } from './text.js';
+
+export interface PanelContent {
+  /** The box's label (tagged). */
+  label: string;
+  /** The box's lines (tagged), at most ctx.height. */
+  lines: string[];
+}
+
+const pctText = (r: number | null, digits = 0) => (r === null ? '--' : formatPercent(r, digits));
+
+export function label(ctx: PanelCtx, title: string, value?: string, state: DrawState = 'idle'): string {
+  const head = blessedStyled(` ${title} `, { bold: true });
+  return value ? `${head}${blessedStyled(`${value} `, st(ctx.theme, state))}` : head;
+}
+
+/** The error line of a failed module, in the failed style (the last good values stay below). */
+function errorLine(view: ModuleView, ctx: PanelCtx): string[] {
+  return view.error ? [line([p(`! ${view.error}`, st(ctx.theme, 'failed'))], ctx.width)] : [];
+}
+
+/** A history as graph rows in one style; `max` fixes the scale (ratios: 1). */
+export function graphLines(h: History | undefined, width: number, rows: number, max: number, style: Style, ctx: PanelCtx): string[] {
+  if (rows <= 0 || width <= 0) return [];
+  return areaGraph(h?.values() ?? [], width, rows, max, ctx.charset).map((row) => blessedStyled(row, style));
+}
+
+/** A labelled gauge: "Mem  ███▌····  4.1G/23.5G 17%". */
+function gaugeLine(name: string, ratio: number | null, value: string, state: DrawState, ctx: PanelCtx, nameWidth = 5): string {
+  const right = ` ${value}`;
+  const barWidth = Math.max(4, ctx.width - nameWidth - right.length);
+  const [filled, empty] = gauge(ratio ?? 0, barWidth, ctx.charset);
+  return line([p(field(name, nameWidth)), p(filled, st(ctx.theme, state)), p(empty, st(ctx.theme, 'idle')), p(right)], ctx.width);
+}
+
+// ---------------------------------------------------------------- CPU
+
+function coreBars(cores: (number | null)[], width: number, rows: number, ctx: PanelCtx, state: DrawState): string[] {
+  if (cores.length === 0 || rows <= 0) return [];
+  const columns = Math.ceil(cores.length / rows);
+  const colWidth = Math.floor((width - (columns - 1)) / columns);
+  const nameWidth = String(cores.length - 1).length + 1;
+  if (colWidth < nameWidth + 8) {
+    // Too many cores for bars: one cell per core, its level as a block (or digit in ASCII).
+    const glyph = (r: number | null) =>
+      r === null ? '?' : ctx.charset === 'ascii' ? String(Math.min(9, Math.floor(r * 10))) : ' ▁▂▃▄▅▆▇█'[Math.round(r * 8)];
+    const perRow = Math.max(1, width);
+    const out: string[] = [];
+    for (let i = 0; i < cores.length && out.length < rows; i += perRow) {
+      out.push(line([p(cores.slice(i, i + perRow).map(glyph).join(''), st(ctx.theme, state))], width));
+    }
+    return out;
+  }
+  const cell = (i: number) => {
+    const r = cores[i];
+    const [filled, empty] = gauge(r ?? 0, colWidth - nameWidth - 5, ctx.charset);
+    return line([p(field(`${i}`, nameWidth - 1, 'right') + ' '), p(filled, st(ctx.theme, state)), p(empty, st(ctx.theme, 'idle')), p(field(pctText(r), 5, 'right'))], colWidth);
+  };
+  const out: string[] = [];
+  for (let r = 0; r < Math.min(rows, cores.length); r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < columns; c++) if (c * rows + r < cores.length) cells.push(cell(c * rows + r));
+    out.push(cells.join(' '));
+  }
+  return out;
+}
+
+export function cpuPanel(m: Metrics, cpu: ModuleView, load: ModuleView, ctx: PanelCtx): PanelContent {
+  const state: DrawState = cpu.error ? 'failed' : m.cpuTotal === null ? 'idle' : cpu.state;
+  const title = label(ctx, 'CPU', pctText(m.cpuTotal), state);
+  const err = errorLine(cpu, ctx);
+  const loadData = load.data;
+  const loadText = load.error
+    ? line([p('load: '), p(load.error, st(ctx.theme, 'failed'))], ctx.width)
+    : loadData
+      ? line(
+          [
+            p('load '),
+            p([loadData.one, loadData.five, loadData.fifteen].map((v) => (typeof v === 'number' ? v.toFixed(2) : '--')).join(' '), st(ctx.theme, load.state)),
+            p(typeof loadData.cores === 'number' ? `  (${loadData.cores} cores)` : ''),
+          ],
+          ctx.width,
+        )
+      : line([p('load --', st(ctx.theme, 'idle'))], ctx.width);
+  const rows = ctx.height - err.length - 1;
+  const graphStyle = st(ctx.theme, state);
+  let body: string[];
+  if (ctx.width >= 56) {
+    const barsWidth = Math.max(20, Math.min(44, Math.floor(ctx.width * 0.42)));
+    const graphWidth = ctx.width - barsWidth - 1;
+    const bars = coreBars(m.cores, barsWidth, rows, ctx, state);
+    body = beside(bars.length > 0 ? bars : [line([p('per core: --', st(ctx.theme, 'idle'))], barsWidth)], graphLines(m.history.get('cpu'), graphWidth, rows, 1, graphStyle, ctx), barsWidth);
+  } else {
+    const barRows = Math.min(m.cores.length, Math.max(1, Math.floor(rows / 2)));
+    const bars = coreBars(m.cores, ctx.width, barRows, ctx, state);
+    body = [...bars, ...graphLines(m.history.get('cpu'), ctx.width, rows - bars.length, 1, graphStyle, ctx)];
+  }
+  return { label: title, lines: [...err, ...body.slice(0, rows), loadText] };
+}
+
+// ---------------------------------------------------------------- memory and swap
+
+export function memoryPanel(m: Metrics, mem: ModuleView, swap: ModuleView, ctx: PanelCtx): PanelContent {
+  const md = mem.data;
+  const ratio = typeof md?.ratio === 'number' ? md.ratio : null;
+  const title = label(ctx, 'Memory', pctText(ratio), mem.error ? 'failed' : mem.state);
+  const lines = [...errorLine(mem, ctx)];
+  const sizes = (d: Record<string, unknown> | null) =>
+    d && typeof d.used === 'number' && typeof d.total === 'number' ? `${formatBytes(d.used)}/${formatBytes(d.total)} ${pctText(d.ratio as number)}` : '--';
+  lines.push(gaugeLine('Mem', ratio, sizes(md), mem.state, ctx));
+  const sd = swap.data;
+  const swapRatio = typeof sd?.ratio === 'number' ? sd.ratio : null;
+  if (swap.error) lines.push(line([p('Swap '), p(swap.error, st(ctx.theme, 'failed'))], ctx.width));
+  else if (!sd) lines.push(line([p('Swap '), p(swap.pending ? '--' : 'none', st(ctx.theme, 'idle'))], ctx.width));
+  else lines.push(gaugeLine('Swap', swapRatio, sizes(sd), swap.state, ctx));
+  const rows = ctx.height - lines.length;
+  if (sd && rows >= 5) {
+    // Memory gets most of the room; swap a strip below it.
+    const swapRows = Math.max(1, Math.floor(rows / 3));
+    lines.push(...graphLines(m.history.get('memory'), ctx.width, rows - swapRows, 1, st(ctx.theme, mem.state), ctx));
+    lines.push(...graphLines(m.history.get('swap'), ctx.width, swapRows, 1, st(ctx.theme, swap.state), ctx));
+  } else {
+    lines.push(...graphLines(m.history.get('memory'), ctx.width, rows, 1, st(ctx.theme, mem.state), ctx));
+  }
+  return { label: title, lines };
+}
+
+// ---------------------------------------------------------------- network
+
+export function networkPanel(m: Metrics, net: ModuleView, ctx: PanelCtx, arrows: { rx: string; tx: string }): PanelContent {
+  const total = m.net.reduce((s, r) => s + (r.rx ?? 0) + (r.tx ?? 0), 0);
+  const anyValue = m.net.some((r) => r.rx !== null);
+  const title = label(ctx, 'Network', anyValue ? formatRate(total) : undefined, net.error ? 'failed' : 'info');
+  const lines = [...errorLine(net, ctx)];
+  if (m.net.length === 0) {
+    const why = !net.available ? 'not available here' : net.pending ? 'measuring...' : 'no interface to show (no default route?)';
+    lines.push(line([p(why, st(ctx.theme, 'idle'))], ctx.width));
+    return { label: title, lines };
+  }
+  const rxStyle = st(ctx.theme, 'info');
+  const txStyle = st(ctx.theme, 'good');
+  const rate = (v: number | null) => (v === null ? '--' : formatRate(v));
+  const per = Math.max(2, Math.floor((ctx.height - lines.length) / m.net.length));
+  const half = Math.floor((ctx.width - 1) / 2);
+  for (const r of m.net) {
+    if (lines.length >= ctx.height) break;
+    const rxH = m.history.get(`net:${r.name}:rx`);
+    const txH = m.history.get(`net:${r.name}:tx`);
+    lines.push(
+      line(
+        [
+          p(`${r.name} `, { bold: true }),
+          p(`${arrows.rx}rx ${rate(r.rx)}`, rxStyle),
+          p(` peak ${formatRate(rxH.max(half * 2))}  `),
+          p(`${arrows.tx}tx ${rate(r.tx)}`, txStyle),
+          p(` peak ${formatRate(txH.max(half * 2))}`),
+        ],
+        ctx.width,
+      ),
+    );
+    const rows = Math.min(per - 1, ctx.height - lines.length);
+    // Each direction on its own scale (its recent peak): a busy download must not flatten uploads.
+    const rx = graphLines(rxH, half, rows, Math.max(1, rxH.max(half * 2)), rxStyle, ctx);
+    const tx = graphLines(txH, ctx.width - half - 1, rows, Math.max(1, txH.max(half * 2)), txStyle, ctx);
+    lines.push(...beside(rx, tx, half));
+  }
+  return { label: title, lines };
+}
+
+// ---------------------------------------------------------------- disk
+
+export function diskPanel(m: Metrics, disk: ModuleView, io: ModuleView, ctx: PanelCtx): PanelContent {
+  const mounts = Array.isArray(disk.data?.mounts) ? (disk.data!.mounts as Record<string, unknown>[]) : [];
+  const worst = mounts.reduce((w, x) => Math.max(w, typeof x.ratio === 'number' ? x.ratio : 0), 0);
+  const title = label(ctx, 'Disk', mounts.length > 0 ? pctText(worst) : undefined, disk.error ? 'failed' : disk.state);
+  const lines = [...errorLine(disk, ctx)];
+  const nameWidth = Math.min(14, Math.max(5, ...mounts.map((x) => String(x.mount ?? '').length + 1)));
+  const ioRows = io.available ? 3 : 0;
+  for (const x of mounts) {
+    if (lines.length >= ctx.height - ioRows) break;
+    const value = typeof x.used === 'number' && typeof x.total === 'number' ? `${formatBytes(x.used)}/${formatBytes(x.total)} ${pctText(x.ratio as number)}` : '--';
+    lines.push(gaugeLine(String(x.mount ?? '?'), typeof x.ratio === 'number' ? x.ratio : null, value, disk.state, ctx, nameWidth));
+  }
+  if (mounts.length === 0 && !disk.error) lines.push(line([p(disk.pending ? 'measuring...' : 'no filesystem', st(ctx.theme, 'idle'))], ctx.width));
+  if (io.available && lines.length < ctx.height) {
+    const rate = (v: number | null) => (v === null ? '--' : formatRate(v));
+    if (io.error) lines.push(line([p('I/O: '), p(io.error, st(ctx.theme, 'failed'))], ctx.width));
+    else lines.push(line([p('I/O  '), p(`read ${rate(m.io.read)}`, st(ctx.theme, 'info')), p('  '), p(`write ${rate(m.io.write)}`, st(ctx.theme, 'good'))], ctx.width));
+    const rows = ctx.height - lines.length;
+    const half = Math.floor((ctx.width - 1) / 2);
+    const r = m.history.get('io:read');
+    const w = m.history.get('io:write');
+    lines.push(
+      ...beside(
+        graphLines(r, half, rows, Math.max(1, r.max(half * 2)), st(ctx.theme, 'info'), ctx),
+        graphLines(w, ctx.width - half - 1, rows, Math.max(1, w.max(half * 2)), st(ctx.theme, 'good'), ctx),
+        half,
+      ),
+    );
+  }
+  return { label: title, lines };
+}
+
+// ---------------------------------------------------------------- battery
+
+export function batteryPanel(bat: ModuleView, ctx: PanelCtx): PanelContent {
+  const d = bat.data;
+  const percent = typeof d?.percent === 'number' ? d.percent : null;
+  const title = label(ctx, 'Battery', percent === null ? undefined : `${Math.round(percent)}%`, bat.error ? 'failed' : bat.state);
+  if (bat.error) return { label: title, lines: errorLine(bat, ctx) };
+  const status = typeof d?.status === 'string' ? d.status.replace('-', ' ') : '';
+  const left = typeof d?.seconds === 'number' ? ` ${formatDuration(d.seconds)}` : '';
+  const [filled, empty] = gauge((percent ?? 0) / 100, Math.max(4, ctx.width - 24), ctx.charset);
+  return { label: title, lines: [line([p(filled, st(ctx.theme, bat.state)), p(empty, st(ctx.theme, 'idle')), p(` ${status}${left}`)], ctx.width)] };
+}
+
+// ---------------------------------------------------------------- header
+
+export interface HeaderInfo {
+  host: string;
+  os: string;
+  uptime: string;
+  time: string;
+  refreshSeconds: number;
+  paused: boolean;
+  theme: string;
+  /** A passing message (a theme that failed to load, a render error). */
+  message?: { text: string; state: DrawState };
+}
+
+export function headerLine(h: HeaderInfo, ctx: PanelCtx): string {
+  const base = ctx.theme.base;
+  const pieces: Piece[] = [
+    p(` ${h.host}`, { ...base, bold: true }),
+    p(`  ${h.os}`, base),
+    p(`  up ${h.uptime}`, base),
+    p(`  ${h.time}`, { ...base, bold: true }),
+    p(`  every ${h.refreshSeconds}s`, base),
+  ];
+  if (h.paused) pieces.push(p('  PAUSED', { ...st(ctx.theme, 'warning'), bg: base.bg }));
+  if (h.message) pieces.push(p(`  ${h.message.text}`, { ...st(ctx.theme, h.message.state), bg: st(ctx.theme, h.message.state).bg ?? base.bg }));
+  const hint = '? help  q quit ';
+  const left = line(pieces, Math.max(0, ctx.width - hint.length - 1), true);
+  return `${left} ${blessedStyled(hint, base)}`;
+}

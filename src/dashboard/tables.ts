@@ -1,0 +1,141 @@
+/**
+ * The text-heavy panels: the process table, one panel per other module (user plugins and
+ * scripts included), the EC2 cost panel, the "more" panel and the help overlay.
+ */
+import { formatBytes } from '../core/units.js';
+import { label, type PanelContent } from './panels.js';
+import type { ModuleView } from './model.js';
+import type { ProcRow, ProcSort } from './procs.js';
+import { field, line, p, st, type PanelCtx } from './text.js';
+
+// ---------------------------------------------------------------- processes
+
+export interface ProcTable {
+  rows: ProcRow[];
+  total: number;
+  sort: ProcSort;
+  /** First row shown (scrolling) and the selected row, both indexes into rows. */
+  offset: number;
+  selected: number;
+  focused: boolean;
+  error?: string;
+}
+
+export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
+  const sortName = { cpu: '%CPU', mem: '%MEM', pid: 'PID' }[t.sort];
+  const title = label(ctx, 'Processes', `${t.total}, by ${sortName} (s)`, 'info');
+  const lines: string[] = [];
+  if (t.error) lines.push(line([p(`! ${t.error}`, st(ctx.theme, 'failed'))], ctx.width));
+  const mark = (col: ProcSort, text: string) => (t.sort === col ? `${text}*` : `${text} `);
+  const cols = `${field(mark('pid', 'PID'), 8, 'right')} ${field('USER', 9)}${field(mark('cpu', '%CPU'), 7, 'right')}${field(mark('mem', '%MEM'), 7, 'right')}${field('RSS', 7, 'right')} S COMMAND`;
+  lines.push(line([p(cols, { bold: true, underscore: true })], ctx.width));
+  const room = ctx.height - lines.length;
+  for (let i = t.offset; i < Math.min(t.rows.length, t.offset + room); i++) {
+    const r = t.rows[i];
+    const cpu = r.cpu === null ? '-' : r.cpu.toFixed(1);
+    const text = `${field(String(r.pid), 7, 'right')}  ${field(r.user ?? '', 8)} ${field(cpu, 6, 'right')} ${field((r.mem * 100).toFixed(1), 6, 'right')} ${field(formatBytes(r.rssBytes), 6, 'right')} ${r.state} ${r.command ?? r.name}`;
+    const style = t.focused && i === t.selected ? { reverse: true } : r.cpu !== null && r.cpu >= 50 ? st(ctx.theme, 'warning') : {};
+    lines.push(line([p(text, style)], ctx.width));
+  }
+  return { label: title, lines };
+}
+
+// ---------------------------------------------------------------- any module
+
+/** Content lines a module panel would like (its text, error, detail lines). */
+export function moduleLines(v: ModuleView): number {
+  return 1 + (v.error ? 1 : 0) + v.detail.length;
+}
+
+export function modulePanel(v: ModuleView, ctx: PanelCtx, failedIcon: string): PanelContent {
+  const title = label(ctx, v.id);
+  const lines: string[] = [];
+  if (v.error) lines.push(line([p(`${failedIcon || '!'} ${v.error}`, st(ctx.theme, 'failed'))], ctx.width));
+  if (v.text) lines.push(line([p(v.text, st(ctx.theme, v.error ? 'idle' : v.state))], ctx.width));
+  else if (!v.error) lines.push(line([p(!v.available ? 'not available here' : v.pending ? '...' : 'nothing to report', st(ctx.theme, 'idle'))], ctx.width));
+  const labelWidth = Math.min(14, Math.max(0, ...v.detail.map((d) => d.label.length + 1)));
+  for (const d of v.detail) lines.push(line([p(field(d.label, labelWidth), st(ctx.theme, 'idle')), p(` ${d.value}`)], ctx.width));
+  return { label: title, lines: lines.slice(0, ctx.height) };
+}
+
+export function morePanel(ids: string[], ctx: PanelCtx): PanelContent {
+  return { label: label(ctx, `+${ids.length} more`), lines: [line([p(ids.join(', '), st(ctx.theme, 'idle'))], ctx.width)] };
+}
+
+// ---------------------------------------------------------------- EC2 cost
+
+type Rec = Record<string, unknown>;
+
+/** The first of several names that holds a finite number (or a numeric string). */
+function pick(d: Rec | null, names: string[]): number | null {
+  for (const n of names) {
+    const v = d?.[n];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+  }
+  return null;
+}
+
+function pickText(d: Rec | null, names: string[]): string | null {
+  for (const n of names) if (typeof d?.[n] === 'string' && d[n]) return d[n] as string;
+  return null;
+}
+
+const usd = (v: number | null, digits = 2) => (v === null ? '--' : `$${v.toFixed(digits)}`);
+
+/**
+ * The running total, the rate per hour, the projection over 30 days and where the prices come
+ * from, from the ec2-cost module's data ({ totalUsd, hourlyTotalUsd, hourlyRateUsd,
+ * per30DaysUsd, priceSource, pricesAsOf, mode, instanceType, region }); without those, its
+ * text and detail lines are shown as they are.
+ */
+export function ec2Panel(v: ModuleView, ctx: PanelCtx): PanelContent {
+  const d = v.data;
+  const total = pick(d, ['totalUsd']);
+  const hourly = pick(d, ['hourlyTotalUsd', 'hourlyRateUsd']);
+  const instanceHourly = pick(d, ['hourlyRateUsd']);
+  const month = pick(d, ['per30DaysUsd']) ?? (hourly !== null ? hourly * 24 * 30 : null);
+  const source = pickText(d, ['priceSource']);
+  const asOf = pickText(d, ['pricesAsOf']);
+  const type = pickText(d, ['instanceType']);
+  const what = [type, pickText(d, ['region'])].filter(Boolean).join(' ');
+  const title = label(ctx, 'EC2 cost', total !== null ? `~${usd(total)}` : v.text || undefined, v.error ? 'failed' : v.state);
+  const lines: string[] = [];
+  const row = (name: string, value: string, state = v.state) => line([p(field(name, 10), st(ctx.theme, 'idle')), p(value, st(ctx.theme, state))], ctx.width);
+  if (v.error) lines.push(line([p(`! ${v.error}`, st(ctx.theme, 'failed'))], ctx.width));
+  if (total !== null) {
+    lines.push(row('So far', `~${usd(total)}${what ? `  ${what}` : ''}`));
+    const instance = instanceHourly !== null && hourly !== null && instanceHourly !== hourly ? `  (instance ${usd(instanceHourly, 4)})` : '';
+    lines.push(row('Per hour', `${usd(hourly, 4)}${instance}`, 'idle'));
+    lines.push(row('30 days', usd(month), 'idle'));
+    lines.push(row('Prices', [source ?? '?', asOf ?? 'date unknown'].join(', '), 'idle'));
+    const mode = d?.mode;
+    const note = mode === 'off-ec2' ? `not on EC2: priced as ${type ?? '?'}` : mode === 'what-if' ? `what-if: priced as ${type ?? '?'}` : 'estimate from uptime and traffic';
+    lines.push(row('Note', note, 'info'));
+  } else {
+    if (v.text) lines.push(line([p(v.text, st(ctx.theme, v.state))], ctx.width));
+    for (const x of v.detail) lines.push(row(x.label, x.value, 'idle'));
+    if (!v.text && !v.error) lines.push(line([p(v.pending ? 'estimating...' : 'no estimate', st(ctx.theme, 'idle'))], ctx.width));
+  }
+  return { label: title, lines: lines.slice(0, ctx.height) };
+}
+
+// ---------------------------------------------------------------- help
+
+export const HELP_LINES: [string, string][] = [
+  ['q, Ctrl-C', 'quit'],
+  ['?', 'this help (any key closes it)'],
+  ['p', 'pause / resume updates'],
+  ['+ / -', 'refresh slower / faster'],
+  ['Tab, S-Tab', 'move focus between panels (mouse: click)'],
+  ['Up, Down, PgUp, PgDn', 'move in the focused process table (mouse: wheel)'],
+  ['s', 'process sort: %CPU, %MEM, PID'],
+  ['t', 'next theme'],
+];
+
+export function helpLines(ctx: PanelCtx, logFile: string): string[] {
+  const lines = HELP_LINES.map(([k, what]) => line([p(field(k, 22), { bold: true }), p(what)], ctx.width));
+  lines.push(line([p('')], ctx.width));
+  lines.push(line([p('Errors are written to ', st(ctx.theme, 'idle')), p(logFile, st(ctx.theme, 'idle'))], ctx.width));
+  return lines;
+}

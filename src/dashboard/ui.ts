@@ -1,0 +1,478 @@
+/**
+ * The blessed side of `shoji dashboard`: boxes, keys, mouse and the frame loop.
+ *
+ * One render per tick. Each tick asks the scheduler to collect the graphed modules now (so the
+ * graphs move at the dashboard's refresh, not at the status line's intervals), waits a moment
+ * for those /proc reads to settle, then updates every panel's text and calls screen.render()
+ * once; blessed sends only the cells that changed. Readings that arrive between ticks are
+ * picked up by the next one. Keys re-render at once, since they are what the user waits for.
+ * The process table samples /proc on its own, slower interval.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { configDir } from '../core/paths.js';
+import { log, logFile } from '../host/log.js';
+import type { App } from '../core/app.js';
+import type { ModuleStatus } from '../core/scheduler.js';
+import { BUILTIN_THEMES, loadTheme, type Theme } from '../core/theme.js';
+import { formatDuration } from '../core/units.js';
+import { blessedWidgetStyle } from '../render/blessed.js';
+import { loadBlessed, type Box, type Screen } from './blessed-load.js';
+import type { Charset } from './graph.js';
+import { computeLayout, type Layout, type Rect } from './layout.js';
+import { CORE_MODULES, HEADER_MODULES, Metrics, moduleView, type ModuleView } from './model.js';
+import { batteryPanel, cpuPanel, diskPanel, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
+import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
+import { ec2Panel, helpLines, moduleLines, modulePanel, morePanel, procsPanel } from './tables.js';
+import type { PanelCtx } from './text.js';
+import { line, p, st } from './text.js';
+
+export const REFRESH_STEPS = [0.25, 0.5, 1, 2, 3, 5, 10, 30];
+/** Modules collected on every tick: the ones with history graphs (load keeps its own interval). */
+const TICK_MODULES = ['cpu', 'memory', 'swap', 'network', 'diskio'];
+/** How long a tick waits for its collects (plain /proc reads) before drawing. */
+const SETTLE_MS = 40;
+
+export interface UiOptions {
+  env: NodeJS.ProcessEnv;
+  app: App;
+  refreshSeconds: number;
+  processSeconds: number;
+  charset: Charset;
+  /** Static header facts. */
+  os: string;
+  statuses(): Map<string, ModuleStatus>;
+  /** Ask the scheduler to collect a module now. */
+  refresh(id: string): void;
+  /** The app may be reloaded when the config changes. */
+  currentApp(): App;
+  procRoot: string;
+  root: string;
+  now(): number;
+}
+
+export class DashboardUi {
+  private screen: Screen;
+  private blessed = loadBlessed();
+  private header: Box;
+  private boxes = new Map<string, Box>();
+  private lastContent = new Map<string, string>();
+  private versions = new Map<string, string | undefined>();
+  /** Counts process samples, so the table is rebuilt only when there is something new. */
+  private procVersion = 0;
+  private help: Box;
+  private tooSmall: Box;
+  private metrics = new Metrics();
+  private theme: Theme;
+  private refreshSeconds: number;
+  private paused = false;
+  private focus = 0;
+  private focusOrder: string[] = [];
+  private layout?: Layout;
+  private procs: ProcRow[] = [];
+  private procSort: ProcSort = 'cpu';
+  private procSelected = 0;
+  private procOffset = 0;
+  private procError?: string;
+  private sampler: ProcSampler;
+  private tickTimer?: NodeJS.Timeout;
+  private settleTimer?: NodeJS.Timeout;
+  private procTimer?: NodeJS.Timeout;
+  private message?: { text: string; state: 'warning' | 'failed' | 'info'; until: number };
+  private loggedErrors = new Set<string>();
+  private done = false;
+  private resolveDone!: (code: number) => void;
+  readonly finished: Promise<number>;
+
+  constructor(private opts: UiOptions) {
+    this.finished = new Promise((resolve) => (this.resolveDone = resolve));
+    this.theme = opts.app.theme;
+    this.refreshSeconds = opts.refreshSeconds;
+    this.sampler = new ProcSampler({ procRoot: opts.procRoot, root: opts.root, now: opts.now });
+    this.screen = this.createScreen();
+    this.header = this.blessed.box({ parent: this.screen, tags: true, wrap: false, top: 0, left: 0, height: 1, width: '100%' });
+    this.tooSmall = this.blessed.box({ parent: this.screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%', valign: 'middle', align: 'center' });
+    this.help = this.blessed.box({
+      parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, label: ' shoji dashboard: keys ',
+      top: 'center', left: 'center', width: 70, height: 14, wrap: false,
+    });
+    this.bindKeys();
+    this.screen.on('resize', () => this.frame());
+  }
+
+  /** Draw the first frame now, then tick. */
+  start(): void {
+    this.sampleProcs();
+    this.frame();
+    // A second sample soon after the first gives CPU %, rates and process %CPU real values
+    // within the start-up budget, instead of after a whole refresh interval.
+    this.tickTimer = setTimeout(() => this.tick(), 150);
+    this.procTimer = setTimeout(() => this.procLoop(), 160);
+  }
+
+  stop(code = 0): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.tickTimer);
+    clearTimeout(this.settleTimer);
+    clearTimeout(this.procTimer);
+    this.screen.destroy();
+    this.resolveDone(code);
+  }
+
+  // ------------------------------------------------------------ screen
+
+  private createScreen(): Screen {
+    const env = this.opts.env;
+    // blessed reports terminfo trouble with console.error, which would draw over the UI
+    // before its first frame: route it to the log instead, where it can be read.
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => log(env, `blessed: ${args.map(String).join(' ')}`);
+    try {
+      const screen = this.blessed.screen({
+        smartCSR: true,
+        fullUnicode: false,
+        autoPadding: true,
+        warnings: false,
+        title: 'shoji dashboard',
+        terminal: env.TERM || 'xterm',
+        forceUnicode: this.opts.charset !== 'ascii',
+      } as never);
+      screen.program.on('warning', (text: string) => log(env, `blessed: ${text}`));
+      return screen;
+    } finally {
+      console.error = consoleError;
+    }
+  }
+
+  private box(id: string): Box {
+    let b = this.boxes.get(id);
+    if (!b) {
+      b = this.blessed.box({ parent: this.screen, tags: true, wrap: false, border: { type: 'line' }, label: ` ${id} `, hidden: true });
+      b.on('click', () => {
+        const i = this.focusOrder.indexOf(id);
+        if (i >= 0) this.setFocus(i);
+      });
+      if (id === 'procs') {
+        b.on('wheeldown', () => this.moveProc(3));
+        b.on('wheelup', () => this.moveProc(-3));
+      }
+      this.boxes.set(id, b);
+    }
+    return b;
+  }
+
+  /**
+   * Put a panel in its place and give it its content. `version` names what the content depends
+   * on besides size, focus and theme; when it is unchanged the content is not built again
+   * (the process table and module panels change far less often than the graphs).
+   */
+  private place(id: string, rect: Rect | undefined, content: (ctx: PanelCtx) => PanelContent, version?: string): void {
+    if (!rect || rect.height < 3) {
+      this.boxes.get(id)?.hide();
+      return;
+    }
+    const focused = this.focusOrder[this.focus] === id;
+    const key = version === undefined ? undefined : `${version}|${rect.left},${rect.top},${rect.width},${rect.height}|${focused}|${this.theme.name}`;
+    if (key !== undefined && this.versions.get(id) === key) {
+      this.boxes.get(id)?.show();
+      return;
+    }
+    this.versions.set(id, key);
+    const b = this.box(id);
+    b.left = rect.left;
+    b.top = rect.top;
+    b.width = rect.width;
+    b.height = rect.height;
+    const border = focused ? { ...st(this.theme, 'info'), bold: true } : st(this.theme, 'idle');
+    b.style = { border: blessedWidgetStyle(border), label: {} } as never;
+    const c = content({ theme: this.theme, charset: this.opts.charset, width: rect.width - 2, height: rect.height - 2 });
+    const text = c.lines.slice(0, rect.height - 2).join('\n');
+    if (this.lastContent.get(id) !== text) {
+      b.setContent(text);
+      this.lastContent.set(id, text);
+    }
+    if (this.lastContent.get(`${id}:label`) !== c.label) {
+      b.setLabel(c.label);
+      this.lastContent.set(`${id}:label`, c.label);
+    }
+    b.show();
+  }
+
+  // ------------------------------------------------------------ frames
+
+  private tick(): void {
+    if (this.done) return;
+    if (!this.paused) {
+      const statuses = this.opts.statuses();
+      for (const id of TICK_MODULES) {
+        // A module with nothing to show (no swap, say) keeps its own, slower interval.
+        const s = statuses.get(id);
+        if (s && s.hasValue && s.reading === null && id === 'swap') continue;
+        this.opts.refresh(id);
+      }
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.frame(), SETTLE_MS);
+    }
+    this.tickTimer = setTimeout(() => this.tick(), this.refreshSeconds * 1000);
+  }
+
+  private procLoop(): void {
+    if (this.done) return;
+    if (!this.paused) this.sampleProcs();
+    this.procTimer = setTimeout(() => this.procLoop(), this.opts.processSeconds * 1000);
+  }
+
+  private sampleProcs(): void {
+    try {
+      this.procs = sortProcs(this.sampler.sample(), this.procSort);
+      this.procError = undefined;
+      this.procVersion++;
+    } catch (err) {
+      this.procError = (err as Error).message;
+      this.logOnce(`process table: ${this.procError}`);
+    }
+  }
+
+  /** Update every panel and render once. */
+  frame(): void {
+    if (this.done) return;
+    try {
+      this.draw();
+    } catch (err) {
+      // Shown and logged, never swallowed; the next frame tries again.
+      const msg = (err as Error).message;
+      this.logOnce(`dashboard render failed: ${(err as Error).stack ?? msg}`);
+      this.message = { text: `render failed: ${msg} (see ${logFile(this.opts.env)})`, state: 'failed', until: Date.now() + 10_000 };
+      this.header.setContent(headerLine(this.headerInfo(), this.ctx(this.screen.width as number, 1)));
+    }
+    this.screen.render();
+  }
+
+  private ctx(width: number, height: number): PanelCtx {
+    return { theme: this.theme, charset: this.opts.charset, width, height };
+  }
+
+  private draw(): void {
+    const statuses = this.opts.statuses();
+    const app = this.opts.currentApp();
+    if (!this.paused) this.metrics.update(statuses);
+    const view = (id: string): ModuleView => moduleView(id, statuses.get(id));
+    const cols = this.screen.width as number;
+    const rows = this.screen.height as number;
+
+    const others = [...statuses.keys()].filter(
+      (id) => !(CORE_MODULES as readonly string[]).includes(id) && !(HEADER_MODULES as readonly string[]).includes(id) && statuses.get(id)?.available !== false,
+    );
+    const battery = view('battery');
+    const ec2 = view('ec2-cost');
+    const layout = computeLayout({
+      cols,
+      rows,
+      battery: statuses.has('battery') && battery.available && (battery.data !== null || Boolean(battery.error)),
+      ec2: statuses.has('ec2-cost') && ec2.available,
+      modules: others.map((id) => ({ id, lines: moduleLines(view(id)) })),
+    });
+    this.layout = layout;
+
+    if (layout.tooSmall) {
+      for (const b of this.boxes.values()) b.hide();
+      this.header.hide();
+      this.tooSmall.setContent(line([p(layout.tooSmall, st(this.theme, 'warning'))], Math.max(1, cols), false));
+      this.tooSmall.show();
+      return;
+    }
+    this.tooSmall.hide();
+    this.header.show();
+    this.header.style = blessedWidgetStyle(this.theme.base) as never;
+
+    const order = ['cpu', 'memory', 'network', 'disk', 'procs'];
+    if (layout.battery) order.push('battery');
+    if (layout.ec2) order.push('ec2');
+    order.push(...layout.modules.map((m) => `mod:${m.id}`));
+    const focusedId = this.focusOrder[this.focus];
+    this.focusOrder = order;
+    this.focus = Math.max(0, focusedId ? order.indexOf(focusedId) : 0);
+
+    this.header.setContent(headerLine(this.headerInfo(), this.ctx(cols, 1)));
+    this.place('cpu', layout.cpu, (c) => cpuPanel(this.metrics, view('cpu'), view('load'), c));
+    this.place('memory', layout.memory, (c) => memoryPanel(this.metrics, view('memory'), view('swap'), c));
+    const icons = app.icons.icons;
+    this.place('network', layout.network, (c) => networkPanel(this.metrics, view('network'), c, { rx: icons['network-rx'] ?? '', tx: icons['network-tx'] ?? '' }));
+    this.place('disk', layout.disk, (c) => diskPanel(this.metrics, view('disk'), view('diskio'), c));
+    this.place('procs', layout.procs, (c) => this.procPanel(c), `${this.procVersion}|${this.procSort}|${this.procSelected}|${this.procOffset}|${this.procError}`);
+    this.place('battery', layout.battery, (c) => batteryPanel(battery, c), statusVersion(statuses.get('battery')));
+    this.place('ec2', layout.ec2, (c) => ec2Panel(ec2, c), statusVersion(statuses.get('ec2-cost')));
+    const placed = new Set(['cpu', 'memory', 'network', 'disk', 'procs', 'battery', 'ec2', 'more']);
+    for (const m of layout.modules) {
+      placed.add(`mod:${m.id}`);
+      this.place(`mod:${m.id}`, m.rect, (c) => modulePanel(view(m.id), c, icons.failed ?? '!'), statusVersion(statuses.get(m.id)));
+    }
+    this.place('more', layout.more?.rect, (c) => morePanel(layout.more!.ids, c), layout.more?.ids.join(','));
+    for (const [id, b] of this.boxes) if (!placed.has(id)) b.hide();
+    if (!layout.battery) this.boxes.get('battery')?.hide();
+    if (!layout.ec2) this.boxes.get('ec2')?.hide();
+    if (!layout.more) this.boxes.get('more')?.hide();
+    if (!this.help.hidden) this.help.setFront();
+  }
+
+  private procPanel(c: PanelCtx): PanelContent {
+    const room = Math.max(1, c.height - 1 - (this.procError ? 1 : 0));
+    this.procSelected = Math.max(0, Math.min(this.procSelected, this.procs.length - 1));
+    if (this.procSelected < this.procOffset) this.procOffset = this.procSelected;
+    if (this.procSelected >= this.procOffset + room) this.procOffset = this.procSelected - room + 1;
+    this.procOffset = Math.max(0, Math.min(this.procOffset, Math.max(0, this.procs.length - room)));
+    const visible = this.sampler.describe(this.procs.slice(this.procOffset, this.procOffset + room));
+    const rows = [...this.procs.slice(0, this.procOffset), ...visible];
+    return procsPanel(
+      { rows, total: this.procs.length, sort: this.procSort, offset: this.procOffset, selected: this.procSelected, focused: this.focusOrder[this.focus] === 'procs', error: this.procError },
+      c,
+    );
+  }
+
+  private headerInfo() {
+    const statuses = this.opts.statuses();
+    const host = statuses.get('hostname')?.reading?.data as { hostname?: string } | undefined;
+    const up = statuses.get('uptime');
+    const upData = up?.reading?.data as { seconds?: number } | undefined;
+    // The uptime module runs once a minute: add the time since its reading.
+    const upSeconds = typeof upData?.seconds === 'number' ? upData.seconds + (Date.now() - (up!.lastOkWall ?? Date.now())) / 1000 : null;
+    const now = new Date();
+    const two = (n: number) => String(n).padStart(2, '0');
+    if (this.message && this.message.until < Date.now()) this.message = undefined;
+    return {
+      host: host?.hostname ?? statuses.get('hostname')?.reading?.text ?? '',
+      os: this.opts.os,
+      uptime: upSeconds === null ? '--' : formatDuration(upSeconds),
+      time: `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())} ${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`,
+      refreshSeconds: this.refreshSeconds,
+      paused: this.paused,
+      theme: this.theme.name,
+      message: this.message,
+    };
+  }
+
+  private logOnce(msg: string): void {
+    if (this.loggedErrors.has(msg)) return;
+    this.loggedErrors.add(msg);
+    log(this.opts.env, msg);
+  }
+
+  // ------------------------------------------------------------ keys
+
+  private bindKeys(): void {
+    this.screen.on('keypress', (ch: string | undefined, key: { full?: string; name?: string } | undefined) => {
+      try {
+        this.onKey(ch ?? '', key?.full ?? key?.name ?? '');
+      } catch (err) {
+        this.logOnce(`key handler failed: ${(err as Error).stack ?? err}`);
+      }
+    });
+  }
+
+  private onKey(ch: string, full: string): void {
+    if (full === 'C-c' || ch === 'q') return this.stop(0);
+    if (!this.help.hidden) {
+      this.help.hide();
+      return this.frame();
+    }
+    switch (ch || full) {
+      case '?':
+        this.showHelp();
+        break;
+      case 'p':
+        this.paused = !this.paused;
+        break;
+      case '+':
+      case '=':
+        this.stepRefresh(1);
+        break;
+      case '-':
+      case '_':
+        this.stepRefresh(-1);
+        break;
+      case 's':
+        this.procSort = PROC_SORTS[(PROC_SORTS.indexOf(this.procSort) + 1) % PROC_SORTS.length];
+        this.procs = sortProcs(this.procs, this.procSort);
+        this.procSelected = 0;
+        break;
+      case 't':
+        this.nextTheme();
+        break;
+      default:
+        if (full === 'tab') this.setFocus(this.focus + 1, false);
+        else if (full === 'S-tab') this.setFocus(this.focus - 1, false);
+        else if (full === 'down' || full === 'j') this.moveProc(1, false);
+        else if (full === 'up' || full === 'k') this.moveProc(-1, false);
+        else if (full === 'pagedown') this.moveProc(10, false);
+        else if (full === 'pageup') this.moveProc(-10, false);
+        else return;
+    }
+    this.frame();
+  }
+
+  private showHelp(): void {
+    const width = Math.min(70, (this.screen.width as number) - 2);
+    const c = this.ctx(width - 2, 12);
+    const lines = helpLines(c, logFile(this.opts.env));
+    this.help.width = width;
+    this.help.height = lines.length + 2;
+    this.help.setContent(lines.join('\n'));
+    this.help.show();
+    this.help.setFront();
+  }
+
+  private stepRefresh(dir: 1 | -1): void {
+    const i = REFRESH_STEPS.findIndex((s) => s >= this.refreshSeconds);
+    const next = REFRESH_STEPS[Math.max(0, Math.min(REFRESH_STEPS.length - 1, (i < 0 ? REFRESH_STEPS.length - 1 : i) + dir))];
+    this.refreshSeconds = next;
+    clearTimeout(this.tickTimer);
+    this.tickTimer = setTimeout(() => this.tick(), next * 1000);
+  }
+
+  private setFocus(i: number, render = true): void {
+    const n = this.focusOrder.length;
+    if (n === 0) return;
+    this.focus = ((i % n) + n) % n;
+    if (render) this.frame();
+  }
+
+  private moveProc(delta: number, render = true): void {
+    if (this.focusOrder[this.focus] !== 'procs' && render === false) return;
+    this.procSelected = Math.max(0, Math.min(this.procs.length - 1, this.procSelected + delta));
+    if (render) this.frame();
+  }
+
+  private nextTheme(): void {
+    const names = themeNames(this.opts.env);
+    const name = names[(names.indexOf(this.theme.name) + 1) % names.length];
+    try {
+      this.theme = loadTheme(name, configDir(this.opts.env), this.opts.env);
+      this.message = { text: `theme ${this.theme.name}${this.opts.env.NO_COLOR ? ' (NO_COLOR is set)' : ''}`, state: 'info', until: Date.now() + 3000 };
+      this.lastContent.clear();
+      this.versions.clear();
+    } catch (err) {
+      this.message = { text: `theme ${name}: ${(err as Error).message}`, state: 'failed', until: Date.now() + 10_000 };
+      this.logOnce(`theme ${name}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** What a module panel's content depends on: a new reading, a failure, availability. */
+function statusVersion(s: ModuleStatus | undefined): string {
+  return s ? `${s.lastOkWall}|${s.failures}|${s.error}|${s.available}|${s.hasValue}` : '-';
+}
+
+/** shoji's themes, then the user's own (themes/*.json in the config folder). */
+export function themeNames(env: NodeJS.ProcessEnv): string[] {
+  const names: string[] = [...BUILTIN_THEMES];
+  try {
+    for (const f of readdirSync(join(configDir(env), 'themes')).sort()) {
+      const name = f.replace(/\.json$/, '');
+      if (f.endsWith('.json') && !names.includes(name)) names.push(name);
+    }
+  } catch {
+    // no themes folder: the built-in ones
+  }
+  return names;
+}

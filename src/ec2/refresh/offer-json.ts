@@ -1,0 +1,85 @@
+/**
+ * Streams an AWS Price List offer file in JSON (…/AmazonEC2/current/<region>/index.json):
+ *
+ *   { formatVersion, publicationDate, products: { SKU: { sku, productFamily, attributes } },
+ *     terms: { OnDemand: { SKU: { "SKU.term": { priceDimensions: { …: { unit, pricePerUnit: { USD } } } } } },
+ *              Reserved: … } }
+ *
+ * Such files run to hundreds of MB, so only `publicationDate`, each product and each on-demand
+ * term are assembled, one at a time; products come before terms in AWS's files, so a term's
+ * SKU is already known when it arrives. A truncated or malformed file fails the parse.
+ */
+import { createReadStream } from 'node:fs';
+import { Writable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { hourlyUsd, linuxInstanceType, PriceCollector, PriceFileError, type ProductAttributes } from './select.js';
+
+interface Product {
+  sku?: string;
+  productFamily?: string;
+  attributes?: ProductAttributes;
+}
+
+interface Term {
+  sku?: string;
+  priceDimensions?: Record<string, { unit?: string; pricePerUnit?: { USD?: string } }>;
+}
+
+export interface OfferRead {
+  publicationDate: string | null;
+  prices: PriceCollector;
+  products: number;
+}
+
+export async function readOfferJson(file: string, progress: Transform): Promise<OfferRead> {
+  const [{ parser }, { pick }, { streamValues }] = await Promise.all([
+    import('stream-json'),
+    import('stream-json/filters/pick.js'),
+    import('stream-json/streamers/stream-values.js'),
+  ]);
+  let publicationDate: string | null = null;
+  let products = 0;
+  let terms = 0;
+  const skus = new Map<string, { type: string; region: string }>();
+  const prices = new PriceCollector();
+
+  const sink = new Writable({
+    objectMode: true,
+    write(item: { value: unknown }, _enc, done) {
+      const v = item.value;
+      if (typeof v === 'string') publicationDate = v;
+      else if (v && typeof v === 'object' && 'attributes' in v) {
+        products++;
+        const p = v as Product;
+        const type = p.sku && p.attributes ? linuxInstanceType({ productFamily: p.productFamily, ...p.attributes }) : null;
+        if (type) skus.set(p.sku!, { type, region: p.attributes!.regionCode ?? '' });
+      } else if (v && typeof v === 'object') {
+        terms++;
+        for (const term of Object.values(v as Record<string, Term>)) {
+          const product = term.sku ? skus.get(term.sku) : undefined;
+          if (!product) continue;
+          for (const dim of Object.values(term.priceDimensions ?? {})) {
+            const usd = hourlyUsd(dim.unit, dim.pricePerUnit?.USD);
+            if (usd) prices.add(product.region, product.type, usd);
+          }
+        }
+      }
+      done();
+    },
+  });
+
+  try {
+    await pipeline(
+      createReadStream(file),
+      progress,
+      parser.asStream(),
+      pick.asStream({ filter: /^(?:publicationDate|products\.[^.]+|terms\.OnDemand\.[^.]+)$/ }),
+      streamValues.asStream(),
+      sink,
+    );
+  } catch (err) {
+    throw new PriceFileError(`${file} is not a complete JSON price list (${(err as Error).message})`);
+  }
+  if (products === 0 || terms === 0) throw new PriceFileError(`${file} is not an AWS price list offer file (no products or no on-demand terms)`);
+  return { publicationDate, prices, products };
+}

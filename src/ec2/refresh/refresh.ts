@@ -1,0 +1,91 @@
+/**
+ * `ec2-cost --refresh-prices FILE|api [--region R]`: read a price list, keep the region's
+ * Linux on-demand prices with their publication date in cacheDir()/ec2/prices-<region>.json.
+ * Nothing is cached unless the whole list was read and held at least one price.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { EstimateError } from '../errors.js';
+import { writeRefreshedPrices, type RefreshedPrices } from '../price-cache.js';
+import { isKnownRegion, unknownRegionMessage } from '../regions.js';
+import type { Io } from '../run.js';
+import type { OfferRead } from './offer-json.js';
+import { progressFor } from './progress.js';
+import { PriceFileError } from './select.js';
+
+export async function refreshPrices(source: string, region: string | undefined, io: Io): Promise<number> {
+  if (region !== undefined && !isKnownRegion(region)) throw new EstimateError(unknownRegionMessage(region), 'usage');
+  let prices: RefreshedPrices;
+  try {
+    if (source === 'api') {
+      if (!region) throw new EstimateError('--refresh-prices api needs --region', 'usage');
+      const { fetchApiPrices } = await import('./api.js');
+      prices = await fetchApiPrices(region, new Date());
+    } else {
+      prices = await fromOfferFile(source, region, io);
+    }
+  } catch (err) {
+    if (err instanceof PriceFileError) throw new EstimateError(err.message, 'runtime');
+    throw err;
+  }
+  const file = writeRefreshedPrices(io.env, prices);
+  io.out(`Refreshed ${Object.keys(prices.prices).length} Linux on-demand prices for ${prices.region} (published ${prices.pricesAsOf.slice(0, 10)}) from ${prices.source}; cached in ${file}\n`);
+  return 0;
+}
+
+function looksLikeJson(file: string): boolean {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') return true;
+  if (ext === '.csv') return false;
+  const buf = Buffer.alloc(64);
+  const fd = openSync(file, 'r');
+  try {
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function fromOfferFile(file: string, region: string | undefined, io: Io): Promise<RefreshedPrices> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (err) {
+    throw new PriceFileError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const json = looksLikeJson(file);
+  const progress = await progressFor(`ec2-cost: reading ${basename(file)}`, size, io.stderrIsTTY);
+  let read: OfferRead;
+  try {
+    read = json
+      ? await (await import('./offer-json.js')).readOfferJson(file, progress.stream)
+      : await (await import('./offer-csv.js')).readOfferCsv(file, progress.stream);
+  } finally {
+    progress.stop();
+  }
+  if (!read.publicationDate || Number.isNaN(Date.parse(read.publicationDate))) {
+    throw new PriceFileError(`${file} has no publication date: not an AWS price list offer file`);
+  }
+  const chosen = chooseRegion(read, region, file);
+  const found = new Map([...(read.prices.byRegion.get('') ?? []), ...(read.prices.byRegion.get(chosen) ?? [])]);
+  if (found.size === 0) throw new PriceFileError(`${file} has no Linux on-demand instance prices for ${chosen}`);
+  return {
+    format: 1,
+    region: chosen,
+    pricesAsOf: new Date(read.publicationDate).toISOString(),
+    source: `AWS Price List offer file ${basename(file)}`,
+    refreshedAt: new Date().toISOString(),
+    prices: Object.fromEntries([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
+}
+
+/** The region asked for, or the file's only region. */
+function chooseRegion(read: OfferRead, region: string | undefined, file: string): string {
+  if (region) return region;
+  const regions = [...read.prices.byRegion.keys()].filter((r) => r !== '');
+  if (regions.length === 1) return regions[0];
+  if (regions.length === 0) throw new PriceFileError(`${file} does not say which region its prices are for: give --region`);
+  const shown = regions.sort().slice(0, 5).join(', ');
+  throw new PriceFileError(`${file} has prices for ${regions.length} regions (${shown}${regions.length > 5 ? ', …' : ''}): choose one with --region`);
+}

@@ -1,0 +1,66 @@
+/**
+ * The ec2-cost status module's collect (plugins/ec2-cost), kept here so that the module's own
+ * file stays a table of options and the estimator is loaded only when the module runs.
+ */
+import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
+import type { Ec2CostData, Ec2CostMemo, Ec2CostOptions } from '../../plugins/ec2-cost/index.js';
+import { estimate } from './estimate.js';
+import { dec, toNumber } from './money.js';
+import { approxUsd } from './report.js';
+
+export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: Ec2CostMemo | undefined): Promise<Collected<Ec2CostData, Ec2CostMemo>> {
+  const o = ctx.options;
+  const e = await estimate({
+    procRoot: ctx.procRoot,
+    sysRoot: ctx.sysRoot,
+    env: ctx.env,
+    signal: ctx.signal,
+    // Known from an earlier collect: no file or network lookup again.
+    identity: memo?.identity,
+    instanceType: o.instance_type,
+    region: o.region,
+    freeTier: o.free_tier,
+    publicIpv4: o.public_ipv4,
+    ebs: o.ebs_gb > 0 ? { gb: dec(o.ebs_gb), type: o.ebs_type } : null,
+    interfaces: o.interfaces,
+  });
+  const next: Ec2CostMemo = { identity: e.identity };
+  if (e.mode === 'off-ec2' && !o.estimate_off_ec2) return { reading: null, memo: next };
+
+  const m = e.main;
+  const source = m.spotPriceGiven ? 'spot price' : m.quote.source;
+  const detail: DetailLine[] = [
+    { label: 'Since boot', value: `${approxUsd(m.cost.totalUsd)} over ${toNumber(m.cost.uptimeSeconds, 0)} s` },
+    {
+      label: e.mode === 'ec2' ? 'Instance' : 'Priced as',
+      value: `${m.instanceType}${m.spot ? ' spot' : ''} in ${m.region}${e.mode === 'ec2' ? '' : e.mode === 'off-ec2' ? ' (cheapest fit, not EC2)' : ' (not EC2)'}`,
+    },
+    { label: 'Rate', value: `$${toNumber(m.usdPerHour)}/h; ${approxUsd(m.per30Days)} per 30 days at this traffic rate` },
+    { label: 'Prices', value: `${source}, as of ${m.quote.asOf}` },
+    ...e.notes.map((n) => ({ label: 'Note', value: n })),
+  ];
+  return {
+    reading: {
+      text: approxUsd(m.cost.totalUsd),
+      state: 'info',
+      icon: 'ec2-cost',
+      data: {
+        totalUsd: toNumber(m.cost.totalUsd),
+        hourlyRateUsd: toNumber(m.usdPerHour),
+        hourlyTotalUsd: toNumber(m.hourlyAll),
+        per30DaysUsd: toNumber(m.per30Days),
+        instanceType: m.instanceType,
+        region: m.region,
+        onEc2: e.identity.onEc2,
+        mode: e.mode,
+        spot: m.spot,
+        uptimeSeconds: toNumber(m.cost.uptimeSeconds),
+        priceSource: source,
+        pricesAsOf: m.spotPriceGiven ? null : m.quote.asOf,
+        estimate: true,
+      },
+      detail,
+    },
+    memo: next,
+  };
+}
