@@ -8,9 +8,9 @@
  * | threshold  | 1024    | bytes/s under which a direction is not shown                   |
  * | units      | 'bytes' | 'bytes' shows "1.2M/s" (binary); 'bits' shows "9.6Mb/s" (SI)   |
  *
- * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "rx -- tx --" until there
- * is a previous sample ("rx -- tx --"). The default route is read from the routing table, never guessed
- * from its last line. Rates divide by the measured time between samples; a counter that
+ * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "rx -- tx --"
+ * until there is a previous sample. The default route is read from the routing table, never
+ * guessed from its last line. Rates divide by the measured time between samples; a counter that
  * went backwards or an interface that came or went (the default route moved from Wi-Fi to
  * Ethernet) gives "rx -- tx --" once, never a negative or inflated rate. Hidden when there is no
  * default route. An unreadable net/dev (some sandboxes deny it) fails the module.

@@ -1,5 +1,6 @@
 /** `shoji stream`: print the line on every change (GNU screen backtick, other bars). */
 import { FORMATS } from '../host/render-sides.js';
+import { runStream } from '../host/stream.js';
 import type { CommandSpec } from './spec.js';
 
 export const streamCommand: CommandSpec = {
@@ -10,7 +11,6 @@ export const streamCommand: CommandSpec = {
     side: { type: 'string', choices: ['left', 'right', 'both'], default: 'both', describe: 'Which side of the line' },
   },
   async run(args) {
-    const { runStream } = await import('../host/stream.js');
     await runStream({
       env: process.env,
       format: args.format as 'tmux' | 'screen' | 'ansi' | 'plain',

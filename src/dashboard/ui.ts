@@ -22,6 +22,7 @@ import type { Charset } from './graph.js';
 import { computeLayout, type Layout, type Rect } from './layout.js';
 import { CORE_MODULES, HEADER_MODULES, Metrics, moduleView, type ModuleView } from './model.js';
 import { batteryPanel, cpuPanel, diskPanel, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
+import { PaintedLines, paintCells } from './paint.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
 import { ec2Panel, helpLines, moduleLines, modulePanel, morePanel, procsPanel } from './tables.js';
 import type { PanelCtx } from './text.js';
@@ -58,6 +59,7 @@ export class DashboardUi {
   private boxes = new Map<string, Box>();
   private lastContent = new Map<string, string>();
   private versions = new Map<string, string | undefined>();
+  private painted = new Map<Box, PaintedLines>();
   /** Counts process samples, so the table is rebuilt only when there is something new. */
   private procVersion = 0;
   private help: Box;
@@ -90,7 +92,7 @@ export class DashboardUi {
     this.refreshSeconds = opts.refreshSeconds;
     this.sampler = new ProcSampler({ procRoot: opts.procRoot, root: opts.root, now: opts.now });
     this.screen = this.createScreen();
-    this.header = this.blessed.box({ parent: this.screen, tags: true, wrap: false, top: 0, left: 0, height: 1, width: '100%' });
+    this.header = this.paintable(this.blessed.box({ parent: this.screen, top: 0, left: 0, height: 1, width: '100%' }), 0);
     this.tooSmall = this.blessed.box({ parent: this.screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%', valign: 'middle', align: 'center' });
     this.help = this.blessed.box({
       parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, label: ' shoji dashboard: keys ',
@@ -145,10 +147,26 @@ export class DashboardUi {
     }
   }
 
+  /** A box whose interior is painted from our lines after blessed draws it (see paint.ts). */
+  private paintable(b: Box, inset: number): Box {
+    const lines = new PaintedLines();
+    this.painted.set(b, lines);
+    b.on('render', (coords: { xi: number; xl: number; yi: number; yl: number }) => {
+      paintCells(this.screen.lines as never, lines.rows, coords.xi + inset, coords.yi + inset, coords.xl - coords.xi - 2 * inset, coords.yl - coords.yi - 2 * inset);
+    });
+    return b;
+  }
+
+  /** Give a painted box its lines (tagged, as the panels make them). */
+  private paint(b: Box, lines: string[]): void {
+    const base = (b as unknown as { sattr(style: unknown): number }).sattr(b.style);
+    this.painted.get(b)!.set(lines, base);
+  }
+
   private box(id: string): Box {
     let b = this.boxes.get(id);
     if (!b) {
-      b = this.blessed.box({ parent: this.screen, tags: true, wrap: false, border: { type: 'line' }, label: ` ${id} `, hidden: true });
+      b = this.paintable(this.blessed.box({ parent: this.screen, tags: true, border: { type: 'line' }, label: ` ${id} `, hidden: true }), 1);
       b.on('click', () => {
         const i = this.focusOrder.indexOf(id);
         if (i >= 0) this.setFocus(i);
@@ -187,11 +205,7 @@ export class DashboardUi {
     const border = focused ? { ...st(this.theme, 'info'), bold: true } : st(this.theme, 'idle');
     b.style = { border: blessedWidgetStyle(border), label: {} } as never;
     const c = content({ theme: this.theme, charset: this.opts.charset, width: rect.width - 2, height: rect.height - 2 });
-    const text = c.lines.slice(0, rect.height - 2).join('\n');
-    if (this.lastContent.get(id) !== text) {
-      b.setContent(text);
-      this.lastContent.set(id, text);
-    }
+    this.paint(b, c.lines.slice(0, rect.height - 2));
     if (this.lastContent.get(`${id}:label`) !== c.label) {
       b.setLabel(c.label);
       this.lastContent.set(`${id}:label`, c.label);
@@ -244,7 +258,7 @@ export class DashboardUi {
       const msg = (err as Error).message;
       this.logOnce(`dashboard render failed: ${(err as Error).stack ?? msg}`);
       this.message = { text: `render failed: ${msg} (see ${logFile(this.opts.env)})`, state: 'failed', until: Date.now() + 10_000 };
-      this.header.setContent(headerLine(this.headerInfo(), this.ctx(this.screen.width as number, 1)));
+      this.paint(this.header, [headerLine(this.headerInfo(), this.ctx(this.screen.width as number, 1))]);
     }
     this.screen.render();
   }
@@ -294,7 +308,7 @@ export class DashboardUi {
     this.focusOrder = order;
     this.focus = Math.max(0, focusedId ? order.indexOf(focusedId) : 0);
 
-    this.header.setContent(headerLine(this.headerInfo(), this.ctx(cols, 1)));
+    this.paint(this.header, [headerLine(this.headerInfo(), this.ctx(cols, 1))]);
     this.place('cpu', layout.cpu, (c) => cpuPanel(this.metrics, view('cpu'), view('load'), c));
     this.place('memory', layout.memory, (c) => memoryPanel(this.metrics, view('memory'), view('swap'), c));
     const icons = app.icons.icons;

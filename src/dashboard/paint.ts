@@ -1,0 +1,112 @@
+/**
+ * Painting panel lines straight into blessed's cell buffer.
+ *
+ * Why: blessed turns a tagged content string into SGR escape sequences on every setContent and
+ * parses those sequences back into cell attributes on every render. Measured at 160x48 that
+ * round trip was the largest part of a frame, and the graphs change every frame. The panels'
+ * lines use a handful of tags of our own making (render/blessed.ts), so they are parsed here
+ * directly into [attr, char] cells, a line only when it changed, and copied into the box's
+ * inner area after blessed has drawn the box (its border, label and blank interior).
+ *
+ * A blessed attribute is (flags << 18) | (fg << 9) | bg, with 0x1ff for the default colour
+ * and flags bold 1, underline 2, inverse 8.
+ */
+import { codePointWidth } from '../core/width.js';
+
+export type Cell = [number, string];
+
+const DEFAULT = 0x1ff;
+const BASIC = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
+const NAMES = new Map<string, number>([
+  ...BASIC.map((n, i) => [n, i] as [string, number]),
+  ...BASIC.map((n, i) => [`bright${n}`, i + 8] as [string, number]),
+  ...BASIC.map((n, i) => [`light${n}`, i + 8] as [string, number]),
+  ['grey', 8],
+  ['gray', 8],
+]);
+
+function colour(word: string): number {
+  if (/^\d{1,3}$/.test(word)) return Math.min(255, Number(word));
+  return NAMES.get(word) ?? DEFAULT;
+}
+
+/** One tagged line as cells; `base` is the box's own attribute (what '{/}' returns to). */
+export function parseTagged(text: string, base: number): Cell[] {
+  const cells: Cell[] = [];
+  let attr = base;
+  const put = (s: string) => {
+    for (const ch of s) {
+      const w = codePointWidth(ch);
+      if (w === 0) continue;
+      // Without blessed's fullUnicode a wide character would shift the rest of the row.
+      if (w === 2) cells.push([attr, '?'], [attr, '?']);
+      else cells.push([attr, ch]);
+    }
+  };
+  const re = /\{(\/?)([\w\-#]*)\}/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    put(text.slice(last, m.index));
+    last = re.lastIndex;
+    const [, close, name] = m;
+    if (name === 'open') put('{');
+    else if (name === 'close') put('}');
+    else if (close) attr = base;
+    else if (name === 'bold') attr |= 1 << 18;
+    else if (name === 'underline') attr |= 2 << 18;
+    else if (name === 'inverse') attr |= 8 << 18;
+    else if (name.endsWith('-fg')) attr = (attr & ~(0x1ff << 9)) | (colour(name.slice(0, -3)) << 9);
+    else if (name.endsWith('-bg')) attr = (attr & ~0x1ff) | colour(name.slice(0, -3));
+  }
+  put(text.slice(last));
+  return cells;
+}
+
+/** Parsed lines of one panel, re-parsed only where the text changed. */
+export class PaintedLines {
+  private texts: string[] = [];
+  private cells: Cell[][] = [];
+  private base = -1;
+
+  set(lines: string[], base: number): void {
+    if (base !== this.base) {
+      this.texts = [];
+      this.base = base;
+    }
+    for (let i = 0; i < lines.length; i++) {
+      if (this.texts[i] !== lines[i]) {
+        this.texts[i] = lines[i];
+        this.cells[i] = parseTagged(lines[i], base);
+      }
+    }
+    this.texts.length = lines.length;
+    this.cells.length = lines.length;
+  }
+
+  get rows(): readonly Cell[][] {
+    return this.cells;
+  }
+}
+
+interface ScreenLines {
+  [y: number]: (Cell[] & { dirty?: boolean }) | undefined;
+}
+
+/** Copy rows of cells into the screen buffer at (left, top), clipped to width x height. */
+export function paintCells(lines: ScreenLines, rows: readonly Cell[][], left: number, top: number, width: number, height: number): void {
+  for (let y = 0; y < Math.min(rows.length, height); y++) {
+    const line = lines[top + y];
+    if (!line) break;
+    const row = rows[y];
+    for (let x = 0; x < Math.min(row.length, width); x++) {
+      const cell = line[left + x];
+      if (!cell) break;
+      const [a, ch] = row[x];
+      if (cell[0] !== a || cell[1] !== ch) {
+        cell[0] = a;
+        cell[1] = ch;
+        line.dirty = true;
+      }
+    }
+  }
+}
