@@ -41,7 +41,32 @@ function chain(mount: string, path: string): string[] {
   return dirs;
 }
 
+/**
+ * The chains are looked up afresh at most every 30 s: a process's cgroup practically never
+ * changes, and resolving it (a read and several stats) was measured as most of what the
+ * memory and load modules cost each time they run.
+ */
+const CHAIN_TTL_MS = 30_000;
+const chains = new Map<string, { at: number; dirs: string[] }>();
+
+function cached(key: string, find: () => string[]): string[] {
+  const now = Date.now();
+  const hit = chains.get(key);
+  if (hit && now - hit.at < CHAIN_TTL_MS) return hit.dirs;
+  const dirs = find();
+  chains.set(key, { at: now, dirs });
+  return dirs;
+}
+
 function v2Chain(procRoot: string, sysRoot: string): string[] {
+  return cached(`v2|${procRoot}|${sysRoot}`, () => findV2Chain(procRoot, sysRoot));
+}
+
+function v1Chain(procRoot: string, sysRoot: string, controller: string): string[] {
+  return cached(`v1|${controller}|${procRoot}|${sysRoot}`, () => findV1Chain(procRoot, sysRoot, controller));
+}
+
+function findV2Chain(procRoot: string, sysRoot: string): string[] {
   const { v2 } = hierarchies(procRoot);
   if (v2 === null) return [];
   const base = join(sysRoot, 'fs/cgroup');
@@ -49,7 +74,7 @@ function v2Chain(procRoot: string, sysRoot: string): string[] {
   return chain(mount, v2);
 }
 
-function v1Chain(procRoot: string, sysRoot: string, controller: string): string[] {
+function findV1Chain(procRoot: string, sysRoot: string, controller: string): string[] {
   const path = hierarchies(procRoot).v1.get(controller);
   if (path === undefined) return [];
   return chain(join(sysRoot, 'fs/cgroup', controller), path);

@@ -89,21 +89,29 @@ export function computeLayout(input: LayoutInput): Layout {
     modules: [],
   };
 
-  // The right column's remainder, top down: EC2 cost first (it matters most), then battery.
+  // The right column's remainder, top down: EC2 cost first (it matters most), then battery,
+  // keeping 3 rows for module panels (or the "more" panel naming them) when there are any.
   let top = restTop;
   let free = restH;
+  const wants = input.modules.slice();
+  const reserve = () => (wants.length > 0 ? 3 : 0);
   if (input.ec2) {
-    const h = Math.min(EC2_LINES + 2, free);
+    const h = Math.max(Math.min(EC2_LINES + 2, free - reserve() - (input.battery ? 3 : 0)), Math.min(4, free));
     layout.ec2 = { left: leftW, top, width: rightW, height: h };
     top += h;
     free -= h;
   }
-  if (input.battery && free >= 3) {
-    layout.battery = { left: leftW, top, width: rightW, height: 3 };
-    top += 3;
-    free -= 3;
+  if (input.battery) {
+    if (free - reserve() >= 3) {
+      layout.battery = { left: leftW, top, width: rightW, height: 3 };
+      top += 3;
+      free -= 3;
+    } else {
+      // No row of its own: it joins the module panels (or is named in "more").
+      wants.unshift({ id: 'battery', lines: 1 });
+    }
   }
-  placeModules(layout, input.modules, { left: leftW, top, width: rightW, height: free });
+  placeModules(layout, wants, { left: leftW, top, width: rightW, height: free });
   return layout;
 }
 
@@ -114,7 +122,15 @@ export function computeLayout(input: LayoutInput): Layout {
  */
 function placeModules(layout: Layout, wants: ModuleWant[], region: Rect): void {
   if (wants.length === 0 || region.height < 3) return;
-  const columns = Math.max(1, Math.floor(region.width / MODULE_MIN_WIDTH));
+  const maxColumns = Math.max(1, Math.floor(region.width / MODULE_MIN_WIDTH));
+  // As few columns as hold everything with full details, so panels stay wide.
+  let columns = maxColumns;
+  for (let c = 1; c < maxColumns; c++) {
+    if (fits(wants, region.height, c, Infinity)) {
+      columns = c;
+      break;
+    }
+  }
   const colLeft = (c: number) => region.left + c * Math.floor(region.width / columns);
   const colWidth = (c: number) => (c === columns - 1 ? region.left + region.width - colLeft(c) : Math.floor(region.width / columns));
   for (const cap of [Infinity, 3, 1]) {
@@ -150,4 +166,20 @@ function placeModules(layout: Layout, wants: ModuleWant[], region: Rect): void {
     rect: { left: colLeft(c), top: region.top + (last % perColumn) * 3, width: colWidth(c), height: 3 },
     ids: wants.slice(slots - 1).map((w) => w.id),
   };
+}
+
+/** Whether panels of `cap` lines at most fit in `columns` columns of `height` rows. */
+function fits(wants: ModuleWant[], height: number, columns: number, cap: number): boolean {
+  let col = 0;
+  let used = 0;
+  for (const w of wants) {
+    const h = Math.max(1, Math.min(cap, w.lines)) + 2;
+    if (used + h > height) {
+      col++;
+      used = 0;
+    }
+    if (col >= columns || h > height) return false;
+    used += h;
+  }
+  return true;
 }

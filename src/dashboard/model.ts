@@ -98,7 +98,7 @@ export function memoCores(prev: unknown, cur: unknown): (number | null)[] | null
 
 /** The modules with panels of their own (the rest each get a generic module panel). */
 export const CORE_MODULES = ['cpu', 'load', 'memory', 'swap', 'network', 'disk', 'diskio', 'battery', 'ec2-cost'] as const;
-/** Shown in the header rather than in panels. */
+/** Shown in the header rather than in panels (the time comes from the dashboard's clock). */
 export const HEADER_MODULES = ['hostname', 'uptime', 'datetime'] as const;
 
 export class Metrics {

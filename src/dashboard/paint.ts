@@ -13,7 +13,11 @@
  */
 import { codePointWidth } from '../core/width.js';
 
-export type Cell = [number, string];
+/** One row of cells: attributes and characters side by side (two arrays, not a tuple per cell). */
+export interface Row {
+  attrs: number[];
+  chars: string[];
+}
 
 const DEFAULT = 0x1ff;
 const BASIC = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
@@ -30,17 +34,27 @@ function colour(word: string): number {
   return NAMES.get(word) ?? DEFAULT;
 }
 
+/** Width of a character, without the table lookup for the ones the panels draw most. */
+function width(ch: string): number {
+  const c = ch.charCodeAt(0);
+  // ASCII and Latin-1, box drawing, blocks and braille are one cell.
+  if ((c >= 0x20 && c < 0x300) || (c >= 0x2500 && c < 0x2900)) return 1;
+  return codePointWidth(ch);
+}
+
 /** One tagged line as cells; `base` is the box's own attribute (what '{/}' returns to). */
-export function parseTagged(text: string, base: number): Cell[] {
-  const cells: Cell[] = [];
+export function parseTagged(text: string, base: number): Row {
+  const row: Row = { attrs: [], chars: [] };
   let attr = base;
   const put = (s: string) => {
     for (const ch of s) {
-      const w = codePointWidth(ch);
+      const w = width(ch);
       if (w === 0) continue;
       // Without blessed's fullUnicode a wide character would shift the rest of the row.
-      if (w === 2) cells.push([attr, '?'], [attr, '?']);
-      else cells.push([attr, ch]);
+      for (const c of w === 2 ? '??' : ch) {
+        row.attrs.push(attr);
+        row.chars.push(c);
+      }
     }
   };
   const re = /\{(\/?)([\w\-#]*)\}/g;
@@ -59,13 +73,13 @@ export function parseTagged(text: string, base: number): Cell[] {
     else if (name.endsWith('-bg')) attr = (attr & ~0x1ff) | colour(name.slice(0, -3));
   }
   put(text.slice(last));
-  return cells;
+  return row;
 }
 
 /** Parsed lines of one panel, re-parsed only where the text changed. */
 export class PaintedLines {
   private texts: string[] = [];
-  private cells: Cell[][] = [];
+  private cells: Row[] = [];
   private base = -1;
 
   set(lines: string[], base: number): void {
@@ -83,25 +97,27 @@ export class PaintedLines {
     this.cells.length = lines.length;
   }
 
-  get rows(): readonly Cell[][] {
+  get rows(): readonly Row[] {
     return this.cells;
   }
 }
 
+/** blessed's screen buffer: rows of [attr, char] cells. */
 interface ScreenLines {
-  [y: number]: (Cell[] & { dirty?: boolean }) | undefined;
+  [y: number]: ([number, string][] & { dirty?: boolean }) | undefined;
 }
 
 /** Copy rows of cells into the screen buffer at (left, top), clipped to width x height. */
-export function paintCells(lines: ScreenLines, rows: readonly Cell[][], left: number, top: number, width: number, height: number): void {
+export function paintCells(lines: ScreenLines, rows: readonly Row[], left: number, top: number, width: number, height: number): void {
   for (let y = 0; y < Math.min(rows.length, height); y++) {
     const line = lines[top + y];
     if (!line) break;
     const row = rows[y];
-    for (let x = 0; x < Math.min(row.length, width); x++) {
+    for (let x = 0; x < Math.min(row.chars.length, width); x++) {
       const cell = line[left + x];
       if (!cell) break;
-      const [a, ch] = row[x];
+      const a = row.attrs[x];
+      const ch = row.chars[x];
       if (cell[0] !== a || cell[1] !== ch) {
         cell[0] = a;
         cell[1] = ch;

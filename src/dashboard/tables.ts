@@ -44,13 +44,31 @@ export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
 
 /** Content lines a module panel would like (its text, error, detail lines). */
 export function moduleLines(v: ModuleView): number {
-  return 1 + (v.error ? 1 : 0) + v.detail.length;
+  return 1 + (v.error ? 2 : 0) + v.detail.length;
+}
+
+/** Text cut into lines of `width` cells at most (at spaces where it can), `max` lines at most. */
+export function wrap(text: string, width: number, max: number): string[] {
+  const out: string[] = [];
+  let rest = text.trim();
+  while (rest && out.length < max) {
+    if (rest.length <= width || out.length === max - 1) {
+      out.push(rest);
+      break;
+    }
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut <= 0) cut = width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  return out;
 }
 
 export function modulePanel(v: ModuleView, ctx: PanelCtx, failedIcon: string): PanelContent {
   const title = label(ctx, v.id);
   const lines: string[] = [];
-  if (v.error) lines.push(line([p(`${failedIcon || '!'} ${v.error}`, st(ctx.theme, 'failed'))], ctx.width));
+  // The error is what the user needs to read: it may take up to three lines.
+  if (v.error) for (const l of wrap(`${failedIcon || '!'} ${v.error}`, ctx.width, 3)) lines.push(line([p(l, st(ctx.theme, 'failed'))], ctx.width));
   if (v.text) lines.push(line([p(v.text, st(ctx.theme, v.error ? 'idle' : v.state))], ctx.width));
   else if (!v.error) lines.push(line([p(!v.available ? 'not available here' : v.pending ? '...' : 'nothing to report', st(ctx.theme, 'idle'))], ctx.width));
   const labelWidth = Math.min(14, Math.max(0, ...v.detail.map((d) => d.label.length + 1)));

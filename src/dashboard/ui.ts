@@ -152,7 +152,7 @@ export class DashboardUi {
     const lines = new PaintedLines();
     this.painted.set(b, lines);
     b.on('render', (coords: { xi: number; xl: number; yi: number; yl: number }) => {
-      paintCells(this.screen.lines as never, lines.rows, coords.xi + inset, coords.yi + inset, coords.xl - coords.xi - 2 * inset, coords.yl - coords.yi - 2 * inset);
+      paintCells((this.screen as unknown as { lines: never }).lines, lines.rows, coords.xi + inset, coords.yi + inset, coords.xl - coords.xi - 2 * inset, coords.yl - coords.yi - 2 * inset);
     });
     return b;
   }

@@ -67,9 +67,14 @@ export function blessedColour(c: Colour | undefined): string | number | null {
   return n;
 }
 
+const openCache = new WeakMap<Style, string>();
+
 /** The opening tags for a style (empty when it is the terminal's plain default). */
 export function blessedOpen(style: Style): string {
-  let out = '';
+  // Themes' style objects live as long as the theme: remember their tags (drawn every frame).
+  let out = openCache.get(style);
+  if (out !== undefined) return out;
+  out = '';
   const fg = blessedColour(style.fg);
   const bg = blessedColour(style.bg);
   if (fg !== null) out += `{${fg}-fg}`;
@@ -77,6 +82,7 @@ export function blessedOpen(style: Style): string {
   if (style.bold) out += '{bold}';
   if (style.underscore) out += '{underline}';
   if (style.reverse) out += '{inverse}';
+  openCache.set(style, out);
   return out;
 }
 

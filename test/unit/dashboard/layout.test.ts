@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { computeLayout, MIN_COLS, MIN_ROWS, type Layout, type Rect } from '../../../src/dashboard/layout.js';
+
+function rects(l: Layout): [string, Rect][] {
+  const out: [string, Rect][] = [
+    ['header', l.header],
+    ['cpu', l.cpu],
+    ['memory', l.memory],
+    ['network', l.network],
+    ['disk', l.disk],
+    ['procs', l.procs],
+  ];
+  if (l.battery) out.push(['battery', l.battery]);
+  if (l.ec2) out.push(['ec2', l.ec2]);
+  for (const m of l.modules) out.push([`mod:${m.id}`, m.rect]);
+  if (l.more) out.push(['more', l.more.rect]);
+  return out;
+}
+
+const overlaps = (a: Rect, b: Rect) =>
+  a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
+
+const modules = (n: number, lines = 2) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, lines }));
+
+describe('dashboard layout', () => {
+  const sizes: [number, number][] = [[200, 60], [160, 48], [120, 40], [100, 30], [80, 24]];
+  for (const [cols, rows] of sizes) {
+    for (const n of [0, 3, 12, 40]) {
+      it(`${cols}x${rows} with ${n} module panels: inside the screen, no overlaps, every module placed or named`, () => {
+        const l = computeLayout({ cols, rows, battery: true, ec2: true, modules: modules(n) });
+        expect(l.tooSmall).toBeUndefined();
+        const all = rects(l);
+        for (const [name, r] of all) {
+          expect(r.left, name).toBeGreaterThanOrEqual(0);
+          expect(r.top, name).toBeGreaterThanOrEqual(0);
+          expect(r.left + r.width, name).toBeLessThanOrEqual(cols);
+          expect(r.top + r.height, name).toBeLessThanOrEqual(rows);
+          if (name !== 'header') expect(r.height, name).toBeGreaterThanOrEqual(3);
+        }
+        for (let i = 0; i < all.length; i++) {
+          for (let j = i + 1; j < all.length; j++) expect(overlaps(all[i][1], all[j][1]), `${all[i][0]} / ${all[j][0]}`).toBe(false);
+        }
+        const named = new Set([...l.modules.map((m) => m.id), ...(l.more?.ids ?? [])]);
+        expect(named.size).toBe(n);
+        // The main panels keep a usable size at every size.
+        expect(l.cpu.height).toBeGreaterThanOrEqual(7);
+        expect(l.procs.height).toBeGreaterThanOrEqual(6);
+        expect(l.header).toEqual({ left: 0, top: 0, width: cols, height: 1 });
+      });
+    }
+  }
+
+  it('the two columns fill the width exactly', () => {
+    for (const [cols, rows] of sizes) {
+      const l = computeLayout({ cols, rows, battery: false, ec2: false, modules: [] });
+      expect(l.cpu.width + l.memory.width).toBe(cols);
+      expect(l.procs.top + l.procs.height).toBe(rows);
+    }
+  });
+
+  it('says so below the minimum size instead of laying out', () => {
+    for (const [cols, rows] of [[MIN_COLS - 1, MIN_ROWS], [MIN_COLS, MIN_ROWS - 1], [20, 5]]) {
+      const l = computeLayout({ cols, rows, battery: true, ec2: true, modules: modules(3) });
+      expect(l.tooSmall).toMatch(new RegExp(`needs at least ${MIN_COLS}x${MIN_ROWS}; this terminal is ${cols}x${rows}`));
+      expect(l.modules).toEqual([]);
+    }
+  });
+
+  it('cuts module details before it drops a module, and names what has no room', () => {
+    const few = computeLayout({ cols: 160, rows: 48, battery: false, ec2: false, modules: modules(3, 6) });
+    expect(few.modules.map((m) => m.lines)).toEqual([6, 6, 6]);
+    const many = computeLayout({ cols: 80, rows: 24, battery: false, ec2: true, modules: modules(12, 6) });
+    expect(many.more?.ids.length).toBeGreaterThan(0);
+    expect(many.modules.every((m) => m.lines === 1)).toBe(true);
+    expect(many.more!.ids.at(-1)).toBe('m11');
+  });
+});
