@@ -20,7 +20,7 @@ import { hostRoots, runtimeDir } from './paths.js';
 import { packageRoot } from './package-root.js';
 import { readLine } from './read.js';
 import type { Registry } from './registry.js';
-import { backoffMs, newStatus, type ModuleStatus } from './scheduler.js';
+import { backoffMs, newStatus, recordOutcome, type ModuleStatus } from './scheduler.js';
 
 const STATE_VERSION = 1;
 /** A one-shot call is on the status line's clock: never wait long for one module. */
@@ -143,13 +143,8 @@ export async function collectOneShot(
       }
       const outcome = await collectModule(def, config, env, status.memo, timeoutFor(def, config, cap));
       let due: number;
+      recordOutcome(status, outcome);
       if (outcome.ok) {
-        status.reading = outcome.collected!.reading;
-        if (outcome.collected!.memo !== undefined) status.memo = outcome.collected!.memo;
-        status.hasValue = true;
-        status.error = undefined;
-        status.failures = 0;
-        status.lastOkWall = Date.now();
         const now = Date.now();
         if (def.align && interval.kind === 'every') {
           due = now + msUntilAligned(interval.ms, now) - 20;
@@ -159,8 +154,6 @@ export async function collectOneShot(
           due = next === Infinity ? Number.MAX_SAFE_INTEGER : now + next * 0.9;
         }
       } else {
-        status.error = outcome.error;
-        status.failures++;
         due = Date.now() + backoffMs(interval.kind === 'every' ? interval.ms : 60_000, status.failures);
       }
       state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueWall: due };

@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import type { Reading } from './contract.js';
 import type { ShojiConfig } from './config.js';
-import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
+import { checkAvailable, collectModule, monotonicMs, timeoutFor, type CollectOutcome } from './collect.js';
 import { intervalOf, msUntilAligned, msUntilNext, type ParsedInterval } from './interval.js';
 import type { Registry } from './registry.js';
 
@@ -39,6 +39,24 @@ export interface ModuleStatus {
 
 export function newStatus(id: string): ModuleStatus {
   return { id, reading: null, hasValue: false, failures: 0, running: false };
+}
+
+/**
+ * Record a collect's outcome: a success replaces the reading (and the memo, when one came back)
+ * and clears the failure; a failure keeps the last good reading and memo and counts up.
+ */
+export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome): void {
+  if (outcome.ok) {
+    status.reading = outcome.collected!.reading;
+    if (outcome.collected!.memo !== undefined) status.memo = outcome.collected!.memo;
+    status.hasValue = true;
+    status.error = undefined;
+    status.failures = 0;
+    status.lastOkWall = Date.now();
+  } else {
+    status.error = outcome.error;
+    status.failures++;
+  }
 }
 
 export function backoffMs(baseMs: number, failures: number): number {
@@ -125,19 +143,12 @@ export class Scheduler extends EventEmitter {
     status.running = false;
     status.lastDurationMs = monotonicMs() - started;
     if (this.stopped) return;
+    const before = JSON.stringify([status.reading, status.error]);
+    recordOutcome(status, outcome);
     if (outcome.ok) {
-      const before = JSON.stringify([status.reading, status.error]);
-      status.reading = outcome.collected!.reading;
-      if (outcome.collected!.memo !== undefined) status.memo = outcome.collected!.memo;
-      status.hasValue = true;
-      status.error = undefined;
-      status.failures = 0;
-      status.lastOkWall = Date.now();
       await this.scheduleNext(slot);
       if (JSON.stringify([status.reading, status.error]) !== before) this.emit('change', status.id);
     } else {
-      status.error = outcome.error;
-      status.failures++;
       if (outcome.pending) {
         slot.pending = outcome.pending;
         void outcome.pending.then(() => {

@@ -28,19 +28,3 @@ export function displayWidth(text: string): number {
   for (const ch of text) width += codePointWidth(ch);
   return width;
 }
-
-/** Cut text to at most `width` cells, adding an ellipsis when something was cut. */
-export function truncateToWidth(text: string, width: number, ellipsis = '…'): string {
-  if (displayWidth(text) <= width) return text;
-  if (width <= 0) return '';
-  const room = width - displayWidth(ellipsis);
-  let out = '';
-  let used = 0;
-  for (const ch of text) {
-    const w = codePointWidth(ch);
-    if (used + w > room) break;
-    out += ch;
-    used += w;
-  }
-  return out + ellipsis;
-}

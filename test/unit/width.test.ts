@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, truncateToWidth } from '../../src/core/width.js';
+import { displayWidth } from '../../src/core/width.js';
 
 describe('display width', () => {
   it('counts ASCII as one cell each', () => expect(displayWidth('load 0.42')).toBe(9));
@@ -16,10 +16,5 @@ describe('display width', () => {
   });
   it('counts the shipped unicode icons as one cell each', () => {
     for (const glyph of ['▾', '▴', '⟳', '⇡', '✗']) expect(displayWidth(glyph)).toBe(1);
-  });
-  it('truncates to a width with an ellipsis', () => {
-    expect(truncateToWidth('hello world', 8)).toBe('hello w…');
-    expect(truncateToWidth('天気晴れ', 5)).toBe('天気…');
-    expect(truncateToWidth('ok', 5)).toBe('ok');
   });
 });
