@@ -38,7 +38,7 @@ const firstFrame = (session: string) =>
   waitFor(`first frame in ${session}`, () => {
     const c = capture(session);
     return nonEmpty(c) > 10 && /Processes/.test(c) && /CPU/.test(c) && c;
-  });
+  }, 20_000); // generous: the whole suite shares two cores
 const clock = (text: string) => /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.exec(text)?.[0];
 /** What blessed printed before this was fixed: a terminfo compile error and its generated code. */
 const TERMINFO_ERROR = /Error on|plab_norm|stack = \[\]|out\.push/;
@@ -79,7 +79,7 @@ describe('shoji dashboard in a real terminal', () => {
     const full = await waitFor('values in every panel', () => {
       const c = capture(S);
       return /CPU \d+%/.test(c) && /Mem .*\d%/.test(c) && /PID.*%CPU.*%MEM/.test(c) && /\n[│x] +\d+ +\S+ +\d+\.\d/.test(c) && /tick\d+/.test(c) && c;
-    });
+    }, 20_000);
     // The failing script shows its error in its own panel, the others carry on.
     expect(full).toMatch(/exited with status 3/);
     expect(full).toMatch(/sensor\b[^]*\bexploded/); // its stderr, wrapped to the panel
@@ -94,7 +94,7 @@ describe('shoji dashboard in a real terminal', () => {
       const c = capture(S);
       const t = /tick(\d+)/.exec(c);
       return clock(c) !== time && t && Number(t[1]) > tick;
-    });
+    }, 20_000);
   });
 
   it('? shows the help over the panels and any key closes it', async () => {
