@@ -69,7 +69,7 @@ peer_cmd() {
   local env="env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$2"
   case $1 in
     # A fresh config, state and cache folder: factory defaults (or $SHOJI_CONFIG), nothing cached.
-    shoji)   echo "exec $env -u SHOJI_CONFIG_DIR -u SHOJI_STATE_DIR -u SHOJI_CACHE_DIR -u SHOJI_RUNTIME_DIR XDG_STATE_HOME=$2/state XDG_CACHE_HOME=$2/cache XDG_RUNTIME_DIR=$2/run $(command -v node) $ROOT/bin/shoji dashboard" ;;
+    shoji)   echo "exec env -u SHOJI_CONFIG_DIR -u SHOJI_STATE_DIR -u SHOJI_CACHE_DIR -u SHOJI_RUNTIME_DIR ${env#env } XDG_STATE_HOME=$2/state XDG_CACHE_HOME=$2/cache XDG_RUNTIME_DIR=$2/run $(command -v node) $ROOT/bin/shoji dashboard" ;;
     gtop)    echo "exec $env $WORK/node_modules/.bin/gtop" ;;
     btop)    echo "exec $env btop" ;;
   esac
