@@ -74,6 +74,9 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
       if (monotonicMs() - started < 1000) ui?.frame();
     },
   });
+  // Modules start collecting first, while blessed loads: their first readings (and the first
+  // of the two CPU samples a percentage needs) are under way before the screen exists.
+  const liveStarted = live.start();
   ui = new DashboardUi({
     env,
     app,
@@ -108,7 +111,8 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
   process.on('uncaughtException', onCrash);
   try {
     ui.start();
-    await live.start();
+    await liveStarted;
+    ui.run(Math.max(0, 100 - (monotonicMs() - started)));
     ui.frame();
     return await ui.finished;
   } finally {

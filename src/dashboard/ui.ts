@@ -102,14 +102,21 @@ export class DashboardUi {
     this.screen.on('resize', () => this.frame());
   }
 
-  /** Draw the first frame now, then tick. */
+  /** Draw the first frame now (the panels, with whatever values there are yet). */
   start(): void {
     this.sampleProcs();
     this.frame();
-    // A second sample soon after the first gives CPU %, rates and process %CPU real values
-    // within the start-up budget, instead of after a whole refresh interval.
-    this.tickTimer = setTimeout(() => this.tick(), 150);
-    this.procTimer = setTimeout(() => this.procLoop(), 160);
+  }
+
+  /**
+   * Start ticking, once the modules' first collects are under way. The first tick comes soon:
+   * CPU %, rates and process %CPU need a second sample, and the first frame with real values
+   * should not wait a whole refresh interval for it.
+   */
+  run(firstTickMs: number): void {
+    if (this.done || this.tickTimer) return;
+    this.tickTimer = setTimeout(() => this.tick(), firstTickMs);
+    this.procTimer = setTimeout(() => this.procLoop(), firstTickMs);
   }
 
   stop(code = 0): void {
