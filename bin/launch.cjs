@@ -1,31 +1,42 @@
 // Runs one of shoji's bundles from dist/ (and the bundles it loads lazily) with V8 code caches. Node 20 has no built-in compile
 // cache, and a status line starts shoji over and over: compiling the bundle from source each
-// time was measured as the largest part of its start-up. The cache lives in dist/.v8-cache, or
-// in ~/.cache/shoji/v8 when shoji's folder is not writable; V8 rejects a cache that does not
-// match the source or the Node version, and it is then rebuilt at exit.
+// time was measured as the largest part of its start-up. blessed, which the dashboard loads from
+// node_modules, gets code caches the same way (compiling it was a fifth of the dashboard's time
+// to its first frame). The caches live in dist/.v8-cache, or in ~/.cache/shoji/v8 when shoji's
+// folder is not writable, and are written at exit, so the functions a run compiled are in them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 const Module = require('module');
 
-function cacheDir(dist) {
+const dist = path.join(__dirname, '..', 'dist');
+const blessedDir = `${path.sep}node_modules${path.sep}blessed${path.sep}`;
+
+let cacheDirectory;
+function cacheDir() {
+  if (cacheDirectory) return cacheDirectory;
   try {
     fs.accessSync(dist, fs.constants.W_OK);
-    return path.join(dist, '.v8-cache');
+    cacheDirectory = path.join(dist, '.v8-cache');
   } catch {
     const base = process.env.XDG_CACHE_HOME || path.join(require('os').homedir(), '.cache');
-    return path.join(base, 'shoji', 'v8');
+    cacheDirectory = path.join(base, 'shoji', 'v8');
   }
+  return cacheDirectory;
 }
 
 const pendingCaches = [];
 
-/** Compile a bundle with its code cache; remember to write the cache when it was missing or stale. */
-function compile(file, source) {
-  const dist = path.join(__dirname, '..', 'dist');
-  const name = path.relative(dist, file).replace(/[\\/]/g, '-').replace(/\.cjs$/, '');
-  const cacheFile = path.join(cacheDir(dist), `${name}-${process.version}-${process.arch}.bin`);
+/**
+ * Compile a file with its code cache; remember to write the cache when it was missing or stale.
+ * V8 checks a cache only against the source's length, so the cache's name carries the file's
+ * size and modification time: a rebuilt bundle of the same length never runs stale code.
+ */
+function compile(file, name, source) {
+  const stat = fs.statSync(file);
+  const prefix = `${name}-${process.version}-${process.arch}-`;
+  const cacheFile = path.join(cacheDir(), `${prefix}${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -33,34 +44,43 @@ function compile(file, source) {
     // no cache yet: it is written when this run ends
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  if (!cachedData || script.cachedDataRejected) pendingCaches.push({ script, cacheFile });
+  if (!cachedData || script.cachedDataRejected) pendingCaches.push({ script, cacheFile, prefix });
   return script.runInThisContext();
 }
 
-// Written at exit, so the functions this run compiled are in the caches too.
+// Written at exit, replacing the caches of earlier versions of the same file.
 process.once('exit', () => {
-  for (const { script, cacheFile } of pendingCaches) {
+  for (const { script, cacheFile, prefix } of pendingCaches) {
     try {
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+      const dir = path.dirname(cacheFile);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, script.createCachedData());
       fs.renameSync(tmp, cacheFile);
+      for (const old of fs.readdirSync(dir)) {
+        if (old.startsWith(prefix) && old.endsWith('.bin') && path.join(dir, old) !== cacheFile) fs.rmSync(path.join(dir, old), { force: true });
+      }
     } catch {
       // A missing cache only costs start-up time.
     }
   }
 });
 
-function run(fn, file, parent) {
-  const mod = new Module(file, parent);
-  mod.filename = file;
-  mod.paths = Module._nodeModulePaths(path.dirname(file));
+function run(fn, mod, file) {
   fn.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
-  return mod;
+}
+
+/** Load files that `inside(filename)` returns a cache name for through the code cache. */
+function cacheExtension(ext, nameOf) {
+  const plain = Module._extensions[ext] || Module._extensions['.js'];
+  Module._extensions[ext] = function (mod, filename) {
+    const name = nameOf(filename);
+    if (name === null) return plain(mod, filename);
+    run(compile(filename, name, fs.readFileSync(filename, 'utf8')), mod, filename);
+  };
 }
 
 exports.launch = function launch(bundle, command) {
-  const dist = path.join(__dirname, '..', 'dist');
   const file = path.join(dist, bundle);
   let source;
   try {
@@ -72,12 +92,17 @@ exports.launch = function launch(bundle, command) {
   // Code run from a vm.Script has no module loader for import(): the bundles import ES modules
   // (user plugins, a few packages) through this file, which Node compiled itself.
   globalThis.__shojiImport = (specifier) => import(specifier);
-  // The lazily loaded bundles in dist/lazy/ get code caches too.
-  const plain = Module._extensions['.cjs'] || Module._extensions['.js'];
-  Module._extensions['.cjs'] = function (mod, filename) {
-    if (!filename.startsWith(dist + path.sep)) return plain(mod, filename);
-    const fn = compile(filename, fs.readFileSync(filename, 'utf8'));
-    fn.call(mod.exports, mod.exports, Module.createRequire(filename), mod, filename, path.dirname(filename));
-  };
-  run(compile(file, source), file, module);
+  const distName = (filename) =>
+    filename.startsWith(dist + path.sep) ? path.relative(dist, filename).replace(/[\\/]/g, '-').replace(/\.c?js$/, '') : null;
+  // The lazily loaded bundles in dist/lazy/, and blessed's own files.
+  cacheExtension('.cjs', distName);
+  cacheExtension('.js', (filename) => {
+    const at = filename.lastIndexOf(blessedDir);
+    if (at < 0) return null;
+    return `blessed-${filename.slice(at + blessedDir.length).replace(/[\\/]/g, '-').replace(/\.js$/, '')}`;
+  });
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  run(compile(file, distName(file), source), mod, file);
 };

@@ -13,13 +13,17 @@
  * apt's answer can only change when dpkg's status or apt's lists change, so it is kept in the
  * memo and reused until one of them does (or for 6 hours): the default interval of every
  * 5 minutes costs two stat calls, and an upgrade shows up within minutes rather than hours.
+ * The answer is also saved in shoji's state folder (updates-apt.json), so the status line's
+ * daemon, a dashboard and one-shot calls share it: apt's simulation costs about 2 s of CPU
+ * here, which a dashboard would otherwise pay every time it opens.
  * Another `command` runs at every interval: give a slow one a longer `interval`.
  * data: { count, security, packages, securityPackages, source, checkedAt }; the package lists
  * are empty when update-notifier gave only numbers.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeFileAtomic } from '../../src/core/atomic.js';
 import type { ModuleContext } from '../../src/core/contract.js';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
@@ -30,6 +34,8 @@ const NOTIFIER = 'var/lib/update-notifier/updates-available';
 const DPKG_STATUS = 'var/lib/dpkg/status';
 const APT_LISTS = 'var/lib/apt/lists';
 const MAX_AGE_MS = 6 * 3600_000;
+/** apt's last answer, shared by every shoji process of this user (in ctx.stateDir). */
+export const SAVED_ANSWER = 'updates-apt.json';
 const LISTED = 20;
 
 export interface UpdatesOptions {
@@ -142,6 +148,31 @@ async function simulate(ctx: ModuleContext<UpdatesOptions>, argv: string[]): Pro
   }
 }
 
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The answer another shoji process saved, or undefined when there is none or it is damaged. */
+function savedAnswer(ctx: ModuleContext<UpdatesOptions>): UpdatesMemo | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(ctx.stateDir, SAVED_ANSWER), 'utf8')) as UpdatesMemo;
+    const p = m?.pending;
+    const valid =
+      typeof m.key === 'string' && typeof m.checkedAt === 'number' &&
+      typeof p?.count === 'number' && typeof p.security === 'number' &&
+      isStringList(p.packages) && isStringList(p.securityPackages);
+    return valid ? m : undefined;
+  } catch {
+    return undefined; // missing or corrupt: apt is asked, and the file is written afresh
+  }
+}
+
+function saveAnswer(ctx: ModuleContext<UpdatesOptions>, answer: UpdatesMemo): void {
+  try {
+    writeFileAtomic(join(ctx.stateDir, SAVED_ANSWER), JSON.stringify(answer));
+  } catch {
+    // An unwritable state folder only means the next process asks apt again.
+  }
+}
+
 function listed(names: string[]): string {
   const shown = names.slice(0, LISTED).join(', ');
   return names.length > LISTED ? `${shown} and ${names.length - LISTED} more` : shown;
@@ -180,12 +211,21 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
     } else {
       const isApt = ['apt-get', 'apt'].includes(basename(argv[0]));
       const key = JSON.stringify([argv, mtime(join(ctx.root, DPKG_STATUS)), mtime(join(ctx.root, APT_LISTS))]);
-      if (isApt && memo && memo.key === key && checkedAt - memo.checkedAt < MAX_AGE_MS && checkedAt >= memo.checkedAt) {
-        pending = memo.pending;
-        checkedAt = memo.checkedAt;
+      const current = (m: UpdatesMemo | undefined): m is UpdatesMemo =>
+        m !== undefined && m.key === key && checkedAt - m.checkedAt < MAX_AGE_MS && checkedAt >= m.checkedAt;
+      let reused = isApt && current(memo) ? memo : undefined;
+      if (isApt && !reused) {
+        const saved = savedAnswer(ctx);
+        if (current(saved)) reused = saved;
+      }
+      if (reused) {
+        pending = reused.pending;
+        checkedAt = reused.checkedAt;
+        nextMemo = reused;
       } else {
         pending = await simulate(ctx, argv);
         nextMemo = isApt ? { key, checkedAt, pending } : undefined;
+        if (nextMemo) saveAnswer(ctx, nextMemo);
       }
     }
     if (pending.count === 0) return { reading: null, memo: nextMemo };

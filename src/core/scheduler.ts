@@ -115,12 +115,15 @@ export class Scheduler extends EventEmitter {
     return new Map([...this.slots].map(([id, slot]) => [id, slot.status]));
   }
 
-  /** Run a module now (e.g. on a user's request), unless it is already running. */
-  refresh(id: string): void {
+  /**
+   * Run a module now (e.g. on a user's request), unless it is already running. Resolves when
+   * this collect has settled (at once when there is nothing to run).
+   */
+  async refresh(id: string): Promise<void> {
     const slot = this.slots.get(id);
     if (slot && slot.status.available) {
       clearTimeout(slot.timer);
-      void this.run(slot);
+      await this.run(slot);
     }
   }
 

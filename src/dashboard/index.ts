@@ -67,6 +67,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
   const started = monotonicMs();
   const live = new LiveStatus({
     env,
+    app,
     moduleIds: dashboardModuleIds,
     // Frames come from the UI's own tick; only the first readings after start are drawn as
     // they arrive, so the first frame with real values does not wait for a tick.

@@ -2,9 +2,9 @@
  * The blessed side of `shoji dashboard`: boxes, keys, mouse and the frame loop.
  *
  * One render per tick. Each tick asks the scheduler to collect the graphed modules now (so the
- * graphs move at the dashboard's refresh, not at the status line's intervals), waits a moment
- * for those /proc reads to settle, then updates every panel's text and calls screen.render()
- * once; blessed sends only the cells that changed. Readings that arrive between ticks are
+ * graphs move at the dashboard's refresh, not at the status line's intervals), waits for those
+ * /proc reads to come in, then updates every panel's text and calls screen.render() once;
+ * blessed sends only the cells that changed. Readings that arrive between ticks are
  * picked up by the next one. Keys re-render at once, since they are what the user waits for.
  * The process table samples /proc on its own, slower interval.
  */
@@ -31,8 +31,8 @@ import { line, p, st } from './text.js';
 export const REFRESH_STEPS = [0.25, 0.5, 1, 2, 3, 5, 10, 30];
 /** Modules collected on every tick: the ones with history graphs (load keeps its own interval). */
 const TICK_MODULES = ['cpu', 'memory', 'swap', 'network', 'diskio'];
-/** How long a tick waits for its collects (plain /proc reads) before drawing. */
-const SETTLE_MS = 40;
+/** The longest a tick waits for its collects (plain /proc reads, normally a few ms) before drawing. */
+const SETTLE_MS = 200;
 
 export interface UiOptions {
   env: NodeJS.ProcessEnv;
@@ -43,8 +43,8 @@ export interface UiOptions {
   /** Static header facts. */
   os: string;
   statuses(): Map<string, ModuleStatus>;
-  /** Ask the scheduler to collect a module now. */
-  refresh(id: string): void;
+  /** Ask the scheduler to collect a module now; resolves when that collect has settled. */
+  refresh(id: string): Promise<void>;
   /** The app may be reloaded when the config changes. */
   currentApp(): App;
   procRoot: string;
@@ -226,14 +226,24 @@ export class DashboardUi {
     if (this.done) return;
     if (!this.paused) {
       const statuses = this.opts.statuses();
+      const collects: Promise<void>[] = [];
       for (const id of TICK_MODULES) {
         // A module with nothing to show (no swap, say) keeps its own, slower interval.
         const s = statuses.get(id);
         if (s && s.hasValue && s.reading === null && id === 'swap') continue;
-        this.opts.refresh(id);
+        collects.push(this.opts.refresh(id));
       }
+      // Draw once this tick's readings are in; a collect that is slow is drawn by a later tick.
       clearTimeout(this.settleTimer);
-      this.settleTimer = setTimeout(() => this.frame(), SETTLE_MS);
+      let drawn = false;
+      const draw = () => {
+        if (drawn) return;
+        drawn = true;
+        clearTimeout(this.settleTimer);
+        this.frame();
+      };
+      this.settleTimer = setTimeout(draw, SETTLE_MS);
+      void Promise.all(collects).then(draw);
     }
     this.tickTimer = setTimeout(() => this.tick(), this.refreshSeconds * 1000);
   }

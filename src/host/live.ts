@@ -25,6 +25,8 @@ export interface LiveOptions {
   coalesceMs?: number;
   /** How often to look for config changes (ms). */
   configPollMs?: number;
+  /** The app, when the caller has loaded it already (it is loaded again only on config changes). */
+  app?: App;
 }
 
 export class LiveStatus {
@@ -38,7 +40,7 @@ export class LiveStatus {
   constructor(private opts: LiveOptions) {}
 
   async start(): Promise<void> {
-    this.app = await loadApp(this.opts.env);
+    this.app = this.opts.app ?? (await loadApp(this.opts.env));
     this.fingerprint = this.configFingerprint();
     await this.startScheduler();
     const file = configFile(this.opts.env);
@@ -60,8 +62,8 @@ export class LiveStatus {
   }
 
   /** Ask a module to run now. */
-  refresh(id: string): void {
-    this.scheduler?.refresh(id);
+  refresh(id: string): Promise<void> {
+    return this.scheduler?.refresh(id) ?? Promise.resolve();
   }
 
   private async startScheduler(previous?: Map<string, ModuleStatus>): Promise<void> {

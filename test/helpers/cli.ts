@@ -16,6 +16,12 @@ export function requireBuild(): void {
   if (!existsSync(BUNDLE)) throw new Error('dist/shoji.cjs is missing: run `npm run build` (npm test does)');
 }
 
+/** Fail with the fix in the message, not with a timeout, when a program the test drives is missing. */
+export function requireProgram(name: string): void {
+  const found = (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, name)));
+  if (!found) throw new Error(`${name} is not installed: \`bash .ci/run\` installs it (apt-get install ${name})`);
+}
+
 export interface Sandbox {
   dir: string;
   configDir: string;

@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuild, sandbox, SHOJI, waitFor, type Sandbox } from '../helpers/cli.js';
+import { requireBuild, requireProgram, sandbox, SHOJI, waitFor, type Sandbox } from '../helpers/cli.js';
 import { tmux, tmuxOk } from '../helpers/tmux.js';
 
 const SOCKET = `shoji-dash-${process.pid}`;
@@ -45,6 +45,7 @@ const TERMINFO_ERROR = /Error on|plab_norm|stack = \[\]|out\.push/;
 
 beforeAll(() => {
   requireBuild();
+  requireProgram('tmux');
   sb = sandbox();
   writeFileSync(join(sb.dir, 'tmux.conf'), 'set -g status off\nset -g exit-empty off\nset -g history-limit 0\n');
   script('1_tick', `n=$(cat '${join(sb.dir, 'n')}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '${join(sb.dir, 'n')}'; echo "tick$n"`);

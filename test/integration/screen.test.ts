@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuild, runShoji, sandbox, waitFor, type Sandbox } from '../helpers/cli.js';
+import { requireBuild, requireProgram, runShoji, sandbox, waitFor, type Sandbox } from '../helpers/cli.js';
 import { attachViewer, type Viewer } from '../helpers/tmux.js';
 
 let sb: Sandbox;
@@ -13,6 +13,8 @@ let viewer: Viewer;
 
 beforeAll(async () => {
   requireBuild();
+  requireProgram('tmux');
+  requireProgram('screen');
   sb = sandbox();
   const scripts = join(sb.configDir, 'scripts');
   mkdirSync(scripts, { recursive: true });

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuild, runShoji, sandbox, waitFor, type Sandbox } from '../helpers/cli.js';
+import { requireBuild, requireProgram, runShoji, sandbox, waitFor, type Sandbox } from '../helpers/cli.js';
 import { attachViewer, tmux, tmuxOk, type Viewer } from '../helpers/tmux.js';
 
 const SOCKET = `shoji-it-${process.pid}`;
@@ -38,6 +38,7 @@ const pwned = () => join(sb.dir, 'pwned');
 
 beforeAll(async () => {
   requireBuild();
+  requireProgram('tmux');
   sb = sandbox();
   // Outside text that tries every way in: a job, a style, a format, a screen escape.
   writeFileSync(join(sb.dir, 'payload'), `P<#(touch ${join(sb.dir, 'pwned')})> #[fg=red]RED #{host} ##x ##`);

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import updates, { parseUpdateNotifier, type UpdatesMemo } from '../../../plugins/updates/index.js';
+import updates, { parseUpdateNotifier, SAVED_ANSWER, type UpdatesMemo } from '../../../plugins/updates/index.js';
 import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
 
 // What `LC_ALL=C apt-get -s -o Debug::NoLocking=true upgrade` prints on Debian 12.
@@ -159,6 +159,42 @@ describe('updates', () => {
     expect(fourth.reading).toBeNull();
     expect(fourth.memo?.pending.count).toBe(0);
     expect(calls('apt-get')).toHaveLength(3);
+  });
+
+  it("shares apt's answer with other shoji processes through the state folder, and rebuilds a damaged one", async () => {
+    fakeApt('apt-get', BOOKWORM);
+    const first = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
+    const saved = join(tree.dir, 'state', SAVED_ANSWER);
+    expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(first.memo);
+
+    // Another process (no memo of its own) takes the saved answer instead of running apt.
+    writeFileSync(join(bin, 'apt-get.out'), POINT_RELEASE);
+    const other = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
+    expect(other.reading?.data).toMatchObject({ count: 3, security: 2, checkedAt: first.reading?.data?.checkedAt });
+    expect(other.memo).toEqual(first.memo);
+    expect(calls('apt-get')).toHaveLength(1);
+
+    // A damaged file (cut short, or the wrong shape) is ignored and written afresh.
+    for (const damaged of ['{"key":', JSON.stringify({ ...first.memo, pending: { count: 'many' } })]) {
+      writeFileSync(saved, damaged);
+      const again = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
+      expect(again.reading?.data).toMatchObject({ count: 2, security: 0 });
+      expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(again.memo);
+    }
+    expect(calls('apt-get')).toHaveLength(3);
+
+    // An upgrade makes the saved answer stale for everyone.
+    tree.write('root/var/lib/dpkg/status', 'Package: tzdata\nStatus: install ok installed\n');
+    writeFileSync(join(bin, 'apt-get.out'), UP_TO_DATE);
+    expect((await updates.collect(moduleContext(updates, tree, {}, env), undefined)).reading).toBeNull();
+    expect(calls('apt-get')).toHaveLength(4);
+  });
+
+  it('still answers when the state folder cannot be written', async () => {
+    fakeApt('apt-get', BOOKWORM);
+    writeFileSync(join(tree.dir, 'state'), 'a file where the folder should be');
+    const { reading } = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
+    expect(reading?.text).toBe('3 (2 security)');
   });
 
   it("prefers Ubuntu's update-notifier count while it is current", async () => {

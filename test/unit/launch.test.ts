@@ -1,0 +1,61 @@
+/**
+ * bin/launch.cjs, the loader every command starts through: bundles and blessed's files run
+ * with V8 code caches, and a cache never outlives the file it was made from.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const LAUNCH = join(__dirname, '..', '..', 'bin', 'launch.cjs');
+
+describe('launch', () => {
+  let dir: string;
+  const run = () => execFileSync(process.execPath, [join(dir, 'bin', 'tool')], { encoding: 'utf8' }).trim();
+  const caches = () => readdirSync(join(dir, 'dist', '.v8-cache')).sort();
+  /** Write a file and give it a modification time of its own (writes within one tick share one). */
+  const write = (path: string, text: string, mtimeSeconds: number) => {
+    writeFileSync(path, text);
+    utimesSync(path, mtimeSeconds, mtimeSeconds);
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shoji-launch-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist', 'lazy'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', 'blessed', 'lib'), { recursive: true });
+    copyFileSync(LAUNCH, join(dir, 'bin', 'launch.cjs'));
+    writeFileSync(join(dir, 'bin', 'tool'), "require('./launch.cjs').launch('tool.cjs', 'tool');\n");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a bundle, its lazy bundles and blessed through code caches written at exit', () => {
+    write(join(dir, 'dist', 'tool.cjs'), "console.log(require('./lazy/part.cjs').word, require('blessed').word);\n", 1_000);
+    write(join(dir, 'dist', 'lazy', 'part.cjs'), "exports.word = 'lazy';\n", 1_000);
+    write(join(dir, 'node_modules', 'blessed', 'package.json'), '{"name":"blessed","main":"lib/blessed.js"}', 1_000);
+    write(join(dir, 'node_modules', 'blessed', 'lib', 'blessed.js'), "exports.word = 'blessed';\n", 1_000);
+    expect(run()).toBe('lazy blessed');
+    const names = caches().map((f) => f.replace(/-v\d.*$/, ''));
+    expect(names).toEqual(['blessed-lib-blessed', 'lazy-part', 'tool']);
+    // A second run takes the caches as they are.
+    expect(run()).toBe('lazy blessed');
+    expect(caches().map((f) => f.replace(/-v\d.*$/, ''))).toEqual(names);
+  });
+
+  it('never runs a stale cache, even for a rebuilt bundle of the same length', () => {
+    const bundle = join(dir, 'dist', 'tool.cjs');
+    write(bundle, "console.log('one');\n", 1_000);
+    expect(run()).toBe('one');
+    write(bundle, "console.log('two');\n", 2_000);
+    expect(run()).toBe('two');
+    // The old bundle's cache is replaced, not kept beside the new one.
+    expect(caches()).toHaveLength(1);
+  });
+
+  it('says how to build when the bundle is missing', () => {
+    expect(() => execFileSync(process.execPath, [join(dir, 'bin', 'tool')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
+      /tool: cannot read .*tool\.cjs \(ENOENT\): run `npm install` or `npm run build`/,
+    );
+  });
+});
