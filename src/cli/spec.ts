@@ -49,11 +49,22 @@ export function isUsageError(err: unknown): err is UsageError {
 export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {
   const negated = new Set<string>();
   const rest: string[] = [];
-  for (const arg of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
     // parseArgs in Node 20 has no --no-flag support: strip and remember them.
     const m = /^--no-(.+)$/.exec(arg);
-    if (m && spec.options[m[1]]?.type === 'boolean') negated.add(m[1]);
-    else rest.push(arg);
+    if (m && spec.options[m[1]]?.type === 'boolean') {
+      negated.add(m[1]);
+      continue;
+    }
+    // parseArgs calls "--uptime -5" ambiguous: a negative number is the value, so that the
+    // option's own check can say what is wrong with it.
+    const valued = /^--([^=]+)$/.exec(arg);
+    if (valued && spec.options[valued[1]] && spec.options[valued[1]].type !== 'boolean' && /^-\.?\d/.test(argv[i + 1] ?? '')) {
+      rest.push(`${arg}=${argv[++i]}`);
+      continue;
+    }
+    rest.push(arg);
   }
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, o] of Object.entries(spec.options)) {

@@ -173,6 +173,8 @@ describe('bad input: one line, non-zero exit', () => {
 
   it.each([
     [['--uptime=-5'], /--uptime must be zero or more/],
+    [['--uptime', '-5'], /--uptime must be zero or more \(got "-5"\)/],
+    [['--ebs-gb', '-0.5'], /--ebs-gb must be zero or more/],
     [['--uptime', 'abc'], /--uptime must be a number \(got "abc"\)/],
     [['--tx-bytes', '7GB'], /--tx-bytes must be a byte count with KiB/],
     [['--rx-bytes=-1'], /--rx-bytes must be zero or more/],
