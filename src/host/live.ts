@@ -61,7 +61,7 @@ export class LiveStatus {
     return this.scheduler?.statuses() ?? new Map();
   }
 
-  /** Ask a module to run now. */
+  /** Ask a module to run now; resolves when that collect has settled. */
   refresh(id: string): Promise<void> {
     return this.scheduler?.refresh(id) ?? Promise.resolve();
   }
