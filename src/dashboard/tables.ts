@@ -21,6 +21,26 @@ export interface ProcTable {
   error?: string;
 }
 
+/**
+ * Where the sortable columns sit in the header row, in cells from the panel's inner left edge
+ * (as the header below lays them out), so that a click on a column name sorts by it.
+ */
+export const SORT_COLUMNS: readonly { sort: ProcSort; from: number; to: number }[] = [
+  { sort: 'pid', from: 0, to: 7 },
+  { sort: 'cpu', from: 18, to: 24 },
+  { sort: 'mem', from: 25, to: 31 },
+];
+
+/** The sort a click on this cell of the header row asks for, or null off the sortable columns. */
+export function sortAtColumn(cell: number): ProcSort | null {
+  return SORT_COLUMNS.find((c) => cell >= c.from && cell <= c.to)?.sort ?? null;
+}
+
+/** The row of the process panel's content that holds the column names. */
+export function procHeaderRow(t: Pick<ProcTable, 'error'>): number {
+  return t.error ? 1 : 0;
+}
+
 export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
   const sortName = { cpu: '%CPU', mem: '%MEM', pid: 'PID' }[t.sort];
   const title = label(ctx, 'Processes', `${t.total}, by ${sortName} (s)`, 'info');
@@ -147,7 +167,7 @@ export const HELP_LINES: [string, string][] = [
   ['+ / -', 'refresh slower / faster'],
   ['Tab, S-Tab', 'move focus between panels (mouse: click)'],
   ['Up, Down, PgUp, PgDn', 'move in the focused process table (mouse: wheel)'],
-  ['s', 'process sort: %CPU, %MEM, PID'],
+  ['s', 'process sort: %CPU, %MEM, PID (mouse: click a column)'],
   ['t', 'next theme'],
 ];
 

@@ -24,7 +24,7 @@ import { CORE_MODULES, HEADER_MODULES, Metrics, moduleView, type ModuleView } fr
 import { batteryPanel, cpuPanel, diskPanel, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
-import { ec2Panel, helpLines, moduleLines, modulePanel, morePanel, procsPanel } from './tables.js';
+import { ec2Panel, helpLines, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
 import { line, p, st } from './text.js';
 
@@ -181,6 +181,7 @@ export class DashboardUi {
       if (id === 'procs') {
         b.on('wheeldown', () => this.moveProc(3));
         b.on('wheelup', () => this.moveProc(-3));
+        b.on('click', (m: { x: number; y: number }) => this.clickProcs(b!, m));
       }
       this.boxes.set(id, b);
     }
@@ -423,9 +424,7 @@ export class DashboardUi {
         this.stepRefresh(-1);
         break;
       case 's':
-        this.procSort = PROC_SORTS[(PROC_SORTS.indexOf(this.procSort) + 1) % PROC_SORTS.length];
-        this.procs = sortProcs(this.procs, this.procSort);
-        this.procSelected = 0;
+        this.sortProcsBy(PROC_SORTS[(PROC_SORTS.indexOf(this.procSort) + 1) % PROC_SORTS.length]);
         break;
       case 't':
         this.nextTheme();
@@ -459,6 +458,22 @@ export class DashboardUi {
     this.refreshSeconds = next;
     clearTimeout(this.tickTimer);
     this.tickTimer = setTimeout(() => this.tick(), next * 1000);
+  }
+
+  private sortProcsBy(sort: ProcSort): void {
+    this.procSort = sort;
+    this.procs = sortProcs(this.procs, sort);
+    this.procSelected = 0;
+  }
+
+  /** A click on a column name in the process table's header sorts by that column. */
+  private clickProcs(b: Box, m: { x: number; y: number }): void {
+    const at = b as unknown as { aleft: number; atop: number };
+    const row = m.y - at.atop - 1;
+    const sort = row === procHeaderRow({ error: this.procError }) ? sortAtColumn(m.x - at.aleft - 1) : null;
+    if (sort === null || sort === this.procSort) return;
+    this.sortProcsBy(sort);
+    this.frame();
   }
 
   private setFocus(i: number, render = true): void {

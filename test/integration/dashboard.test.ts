@@ -142,6 +142,33 @@ describe('shoji dashboard in a real terminal', () => {
     await waitFor('by %CPU', () => /by %CPU/.test(capture(S)));
   });
 
+  it('a mouse click on a column name in the process header sorts by that column', async () => {
+    /** Press and release the left button at a cell (0-based), as xterm SGR mouse reports (one per write). */
+    const click = (x: number, y: number) => {
+      for (const end of ['M', 'm']) tmux(SOCKET, ['send-keys', '-t', S, '-l', `\u001b[<0;${x + 1};${y + 1}${end}`]);
+    };
+    const header = () => {
+      const rows = capture(S).split('\n');
+      const y = rows.findIndex((r) => /PID\*? +USER +%CPU/.test(r));
+      return { y, row: rows[y] };
+    };
+    const { y, row } = header();
+    expect(y).toBeGreaterThan(0);
+    click(row.indexOf('%MEM') + 1, y);
+    await waitFor('by %MEM after a click', () => /by %MEM/.test(capture(S)) && /%MEM\*/.test(capture(S)));
+    click(header().row.indexOf('PID'), y);
+    await waitFor('by PID after a click', () => /by PID/.test(capture(S)));
+    click(header().row.indexOf('USER'), y); // not a sortable column: nothing changes
+    click(header().row.indexOf('%CPU'), y);
+    await waitFor('by %CPU after a click', () => /by %CPU/.test(capture(S)));
+    // Clicking took the focus to the process table (its first row is highlighted); a click in
+    // the CPU panel takes it back there.
+    const inverse = /\u001b\[(?:\d+;)*7m/;
+    expect(capture(S, true)).toMatch(inverse);
+    click(3, 3);
+    await waitFor('focus back on the CPU panel', () => !inverse.test(capture(S, true)));
+  });
+
   it('Tab moves the focus; in the process table the arrows move a highlighted row', async () => {
     const inverse = /\u001b\[(?:\d+;)*7m/;
     expect(capture(S, true)).not.toMatch(inverse);

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { loadTheme } from '../../../src/core/theme.js';
+import { procHeaderRow, procsPanel, SORT_COLUMNS, sortAtColumn } from '../../../src/dashboard/tables.js';
+
+const ctx = { theme: loadTheme('monochrome', '/nonexistent', {}), charset: 'ascii' as const, width: 100, height: 6 };
+/** A content line as the terminal shows it: blessed's style tags removed. */
+const plain = (tagged: string) => tagged.replace(/\{[^{}]*\}/g, '');
+const table = (error?: string) =>
+  procsPanel({ rows: [], total: 0, sort: 'cpu', offset: 0, selected: 0, focused: false, error }, ctx);
+
+describe('process table header clicks', () => {
+  it('finds each sortable column where the header draws its name', () => {
+    const header = plain(table().lines[procHeaderRow({})]);
+    const names = { pid: 'PID', cpu: '%CPU', mem: '%MEM' };
+    for (const c of SORT_COLUMNS) expect(header.slice(c.from, c.to + 1).trim().replace(/\*$/, '')).toBe(names[c.sort]);
+    expect(sortAtColumn(header.indexOf('PID'))).toBe('pid');
+    expect(sortAtColumn(header.indexOf('%CPU'))).toBe('cpu');
+    expect(sortAtColumn(header.indexOf('%MEM') + 3)).toBe('mem');
+  });
+
+  it('ignores the columns it cannot sort by', () => {
+    const header = plain(table().lines[0]);
+    for (const name of ['USER', 'RSS', 'COMMAND']) expect(sortAtColumn(header.indexOf(name))).toBeNull();
+    expect(sortAtColumn(-1)).toBeNull();
+  });
+
+  it('moves the header down a row when an error line is shown above it', () => {
+    const lines = table('cannot read /proc').lines.map(plain);
+    expect(lines[procHeaderRow({ error: 'cannot read /proc' })]).toMatch(/PID .*%CPU/);
+  });
+});
