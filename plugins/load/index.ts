@@ -8,10 +8,12 @@
  * | warning  | 1.0     | 1-minute load per core from which the state is warning   |
  * | critical | 2.0     | 1-minute load per core from which the state is critical  |
  *
- * Shows "0.42" or "0.42 0.31 0.20". Cores are the cpuN lines of <procRoot>/stat, or fewer
- * when a cgroup CPU quota (cpu.max, or v1 cpu.cfs_quota_us) allows less: a load of 3 is
- * fine on 8 cores and an overload for a container allowed 2.
- * data: { one, five, fifteen, cores, perCore }.
+ * Shows "0.42" or "0.42 0.31 0.20". Cores are the cpuN lines of <procRoot>/stat: a load of
+ * 3 is fine on 8 cores and an overload on 2. The load average counts runnable tasks on the
+ * whole host, even inside a container, so it is judged against the host's cores, not against
+ * a cgroup CPU quota (cpu.max, or v1 cpu.cfs_quota_us): a container allowed 2 cores on a busy
+ * 64-core host would otherwise be in alarm while idle. The quota is shown in the detail.
+ * data: { one, five, fifteen, cores, perCore, cpuQuota } (cpuQuota: cores a quota allows, or null).
  */
 import { join } from 'node:path';
 import { cgroupCpuLimit } from '../../src/core/cgroup.js';
@@ -30,10 +32,12 @@ export interface LoadData {
   one: number;
   five: number;
   fifteen: number;
-  /** Cores the load is judged against (may be fractional under a cgroup quota). */
+  /** Cores the load is judged against: the host's online CPUs. */
   cores: number;
   /** one / cores. */
   perCore: number;
+  /** Cores a cgroup CPU quota allows this process (fractional), or null without one. */
+  cpuQuota: number | null;
 }
 
 /** Online CPUs as /proc/stat lists them (offline ones have no line). */
@@ -64,9 +68,9 @@ export default defineModule<LoadOptions, LoadData>({
     if (![one, five, fifteen].every(Number.isFinite)) throw new Error(`unexpected content in ${path}`);
 
     const online = onlineCpus(ctx.procRoot);
+    const cores = Math.max(1, online);
     const quota = cgroupCpuLimit(ctx.procRoot, ctx.sysRoot);
-    const limited = quota !== null && (online === 0 || quota.cores < online);
-    const cores = limited ? quota.cores : Math.max(1, online);
+    const cpuQuota = quota !== null && quota.cores < cores ? quota.cores : null;
     const perCore = one / cores;
     const o = ctx.options;
 
@@ -76,14 +80,14 @@ export default defineModule<LoadOptions, LoadData>({
         short: fmt(one),
         state: stateFor(perCore, { info: o.info, warning: o.warning, critical: o.critical }),
         icon: 'load',
-        data: { one, five, fifteen, cores, perCore },
+        data: { one, five, fifteen, cores, perCore, cpuQuota },
         detail: [
           { label: '1 minute', value: fmt(one) },
           { label: '5 minutes', value: fmt(five) },
           { label: '15 minutes', value: fmt(fifteen) },
           {
             label: 'Cores',
-            value: limited ? `${+cores.toFixed(2)} (cgroup quota; ${online} online)` : String(cores),
+            value: cpuQuota === null ? String(cores) : `${cores} (a cgroup quota allows this process ${+cpuQuota.toFixed(2)})`,
           },
           { label: 'Per core', value: perCore.toFixed(2) },
         ],
