@@ -15,9 +15,16 @@ function tmuxConfQuote(s: string): string {
   return `"${s.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
 
+/**
+ * The #() job for a side. The right side's command carries #{client_width}: tmux expands it
+ * for each client it draws, so clients of different widths get different jobs, and the
+ * daemon fits the right side to each (dropping the lowest-priority segments) instead of
+ * letting tmux cut the line, and with it the window list, on a narrow terminal.
+ */
 export function tmuxJob(side: 'left' | 'right', nodePath = process.execPath, root = packageRoot()): string {
   const job = join(root, 'bin', 'shoji-tmux-job');
-  return `#(exec ${shQuoteForTmux(job)} ${side} #{pid} ${shQuoteForTmux(nodePath)})`;
+  const width = side === 'right' ? ' #{client_width}' : '';
+  return `#(exec ${shQuoteForTmux(job)} ${side} #{pid} ${shQuoteForTmux(nodePath)}${width})`;
 }
 
 export async function tmuxConfText(env: NodeJS.ProcessEnv = process.env): Promise<string> {

@@ -9,20 +9,40 @@
  * `tmux set` instead would repaint every attached client in full (~5 KB) on each change.
  *
  * Files in <runtime>/tmux-<server pid>/: daemon.pid (the single-instance lock), left and right
- * (one rendered line per change; cut back to one line when they grow), snapshot.json (module
- * statuses for `shoji modules`, written when it sends SIGUSR2: writing it on every change was
- * measured as the daemon's largest steady cost).
+ * (one rendered line per change; cut back to one line when they grow), right@WIDTH (the right
+ * side fitted to a client WIDTH cells wide, for each width a job asked for in want/ before
+ * sending SIGWINCH), snapshot.json (module statuses for `shoji modules`, written when it sends
+ * SIGUSR2: writing it on every change was measured as the daemon's largest steady cost).
  */
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { App } from '../core/app.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { runtimeDir } from '../core/paths.js';
 import type { ModuleStatus } from '../core/scheduler.js';
+import { displayWidth } from '../core/width.js';
+import { renderPlain } from '../render/plain.js';
 import { LiveStatus } from './live.js';
 import { log } from './log.js';
-import { renderSide, sideIds, sideSegments, type Side } from './render-sides.js';
+import { renderSide, sideIds, sideSegments } from './render-sides.js';
 
 const MAX_FILE_BYTES = 16 * 1024;
+/** Client widths served at once; a resize asks for a new one, and the oldest is dropped. */
+const MAX_WIDTHS = 8;
+/** Cells left for what tmux draws itself between the sides: "[session] " and a few windows. */
+export const TMUX_OWN_CELLS = 30;
+const MIN_RIGHT_CELLS = 10;
+
+/**
+ * How wide the right side may be on a client `clientWidth` cells wide, beside a left side
+ * `leftWidth` cells wide: tmux cuts a right side that does not fit from its start and squeezes
+ * the window list out, so shoji drops its lowest-priority segments first. A max_width from
+ * the config still caps it.
+ */
+export function rightWidthFor(clientWidth: number, leftWidth: number, maxWidth: number): number {
+  const room = Math.max(MIN_RIGHT_CELLS, clientWidth - leftWidth - TMUX_OWN_CELLS);
+  return maxWidth > 0 ? Math.min(maxWidth, room) : room;
+}
 
 export function tmuxDir(env: NodeJS.ProcessEnv, serverPid: number): string {
   return join(runtimeDir(env), `tmux-${serverPid}`);
@@ -79,33 +99,67 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     return null;
   }
 
-  const lastLine: Record<Side, string | undefined> = { left: undefined, right: undefined };
-  const size: Record<Side, number> = { left: 0, right: 0 };
-  const write = (side: Side, line: string) => {
-    if (line === lastLine[side]) return;
-    lastLine[side] = line;
-    const file = join(dir, side);
+  // Per file name (left, right, right@WIDTH): the last line written and the file's size.
+  const lastLine = new Map<string, string>();
+  const size = new Map<string, number>();
+  const write = (name: string, line: string) => {
+    if (line === lastLine.get(name)) return;
+    lastLine.set(name, line);
+    const file = join(dir, name);
     const data = `${line}\n`;
+    const had = size.get(name) ?? 0;
     try {
-      if (size[side] === 0 || size[side] + data.length > MAX_FILE_BYTES) {
+      if (had === 0 || had + data.length > MAX_FILE_BYTES) {
         // Start over with just this line: tail -F notices the truncation and re-reads it.
         overwriteFile(file, data);
-        size[side] = data.length;
+        size.set(name, data.length);
       } else {
         appendFileSync(file, data);
-        size[side] += data.length;
+        size.set(name, had + data.length);
       }
     } catch (err) {
       log(env, `cannot write ${file}: ${(err as Error).message}`);
     }
   };
 
+  // Client widths the right side is fitted to, oldest first.
+  const widths: number[] = [];
+  const render = (app: App, statuses: Map<string, ModuleStatus>) => {
+    const left = sideSegments(app, 'left', statuses);
+    write('left', renderSide('tmux', left, app));
+    const right = sideSegments(app, 'right', statuses);
+    write('right', renderSide('tmux', right, app));
+    if (widths.length === 0) return;
+    const leftWidth = displayWidth(renderPlain(left, { theme: app.theme, icons: app.icons, maxWidth: app.config.max_width }));
+    for (const w of widths) {
+      write(`right@${w}`, renderSide('tmux', right, app, { width: rightWidthFor(w, leftWidth, app.config.max_width) }));
+    }
+  };
+  /** Take the widths jobs asked for (want/right@WIDTH) and draw for them at once. */
+  const takeWants = () => {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, 'want'));
+    } catch {
+      return; // no job has asked yet
+    }
+    for (const name of names) {
+      const m = /^right@(\d{1,5})$/.exec(name);
+      const w = m ? Number(m[1]) : 0;
+      if (w > 0 && !widths.includes(w)) {
+        widths.push(w);
+        if (widths.length > MAX_WIDTHS) widths.shift();
+      }
+      rmSync(join(dir, 'want', name), { force: true });
+    }
+    if (live?.app) render(live.app, live.statuses());
+  };
+  process.on('SIGWINCH', takeWants);
+
   live = new LiveStatus({
     env,
     moduleIds: (app) => [...new Set([...sideIds(app, 'left'), ...sideIds(app, 'right')])],
-    onRender(app, statuses) {
-      for (const side of ['left', 'right'] as Side[]) write(side, renderSide('tmux', sideSegments(app, side, statuses), app));
-    },
+    onRender: render,
   });
 
   let resolveDone!: () => void;
@@ -114,6 +168,7 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
   const stop = () => {
     live?.stop();
     process.off('SIGUSR2', snapshot);
+    process.off('SIGWINCH', takeWants);
     clearInterval(watch);
     rmSync(dir, { recursive: true, force: true });
     resolveDone();
@@ -130,6 +185,7 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
   }, 2000);
   try {
     await live!.start();
+    takeWants(); // jobs that asked before this daemon was listening
   } catch (err) {
     log(env, `tmux daemon failed to start: ${(err as Error).stack ?? err}`);
     stop();

@@ -107,7 +107,8 @@ describe('tmux status line', () => {
     // A second client attaches: still one daemon.
     const second = attachViewer(SOCKET, 't', sb.env, 120, 8);
     try {
-      await waitFor('second client drawn', () => second.statusLine().includes('load'));
+      // Narrower, so its line is fitted to 120 columns by the same daemon.
+      await waitFor('second client drawn', () => /tick\d+/.test(second.statusLine()));
       expect(daemonPids()).toHaveLength(1);
     } finally {
       second.kill();
@@ -136,6 +137,29 @@ describe('tmux status line', () => {
     const check = await runShoji(['config', 'check'], sb.env);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(`${join(sb.configDir, 'config.yaml')}:4:5: modules.cpu.per_cor: unknown key for module cpu`);
+  });
+
+  it('fits the right side to each client: a narrow one drops the lowest priority, not the window list', async () => {
+    script(sb, '1_wide', `echo "wide-${'w'.repeat(60)}"`);
+    writeFileSync(
+      join(sb.configDir, 'config.yaml'),
+      ['icons: ascii', 'left: [hostname]', 'right: [custom:wide, custom:tick, uptime]', 'modules:', '  custom:wide: { priority: 1 }', ''].join('\n'),
+    );
+    // The 200-column client has room for everything.
+    await waitFor('wide segment on the wide client', () => /wide-w{60} .*tick\d+ .*up \d/.test(viewer.statusLine()), 15_000);
+    const narrow = attachViewer(SOCKET, 't', sb.env, 80, 8);
+    try {
+      const line = await waitFor('narrow client fitted', () => {
+        const l = narrow.statusLine();
+        return /tick\d+/.test(l) && /up \d/.test(l) && !l.includes('wide-') ? l : undefined;
+      });
+      expect(line).toMatch(/^\[t\] \S+ +0:/); // session, hostname, then the window list
+      // Both clients are served by the one daemon, each with its own line.
+      expect(viewer.statusLine()).toMatch(/wide-w{60}/);
+      expect(daemonPids()).toHaveLength(1);
+    } finally {
+      narrow.kill();
+    }
   });
 
   it('the daemon ends when its tmux server ends', async () => {
