@@ -29,12 +29,9 @@ export default defineModule<Record<string, never>, RebootData>({
   collect(ctx) {
     for (const dir of ['var/run', 'run']) {
       const flag = join(ctx.root, dir, 'reboot-required');
-      let since: number;
-      try {
-        since = statSync(flag).mtimeMs;
-      } catch {
-        continue;
-      }
+      const st = statSync(flag, { throwIfNoEntry: false });
+      if (!st) continue;
+      const since = st.mtimeMs;
       const pkgs = readText(`${flag}.pkgs`) ?? '';
       const packages = [...new Set(pkgs.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
       return {

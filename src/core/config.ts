@@ -128,11 +128,12 @@ export async function loadConfig(
   const file = configFile(env);
   let st;
   try {
-    st = statSync(file);
+    // No exception for the common case of no config file (see core/read.ts for why).
+    st = statSync(file, { throwIfNoEntry: false });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: DEFAULT_CONFIG, file, exists: false };
     throw new ConfigError([{ file, message: `cannot read: ${(err as Error).message}` }]);
   }
+  if (!st) return { config: DEFAULT_CONFIG, file, exists: false };
   const cache = cachePath(env);
   try {
     const entry = JSON.parse(readFileSync(cache, 'utf8')) as CacheEntry;

@@ -2,12 +2,17 @@
  * Small synchronous readers for /proc, /sys and friends. Reading these files takes
  * microseconds, so sync reads keep modules simple; every reader tolerates a missing or
  * unreadable file (EACCES on /proc/net under some sandboxes) by returning null.
+ *
+ * A missing file is looked for with existsSync before it is read: many are often absent (DMI
+ * files in VMs and containers, cgroup files of the other version, plugin folders), and a
+ * failed read throws an error whose first one in a process costs ~0.4 ms, a check ~3 µs.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The file's text, or null when it does not exist or cannot be read. */
 export function readText(path: string): string | null {
+  if (!existsSync(path)) return null;
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -33,6 +38,7 @@ export function readNumber(path: string): number | null {
 
 /** Directory entries, or [] when the directory does not exist or cannot be read. */
 export function listDir(path: string): string[] {
+  if (!existsSync(path)) return [];
   try {
     return readdirSync(path);
   } catch {

@@ -3,7 +3,7 @@
  * that map semantic states to colours and attributes. Icon sets (themes/icons/*.json) map icon
  * keys to glyphs. NO_COLOR (any non-empty value) swaps any theme for the monochrome one.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { State } from './contract.js';
 import { packageRoot } from './package-root.js';
@@ -79,6 +79,7 @@ export function loadTheme(name: string, userConfigDir: string, env: NodeJS.Proce
   if (!/^[A-Za-z0-9_.-]+$/.test(wanted)) throw new Error(`theme name "${wanted}" is not a plain file name`);
   for (const dir of [join(userConfigDir, 'themes'), builtinThemesDir()]) {
     const file = join(dir, `${wanted}.json`);
+    if (!existsSync(file)) continue; // no exception for the usual case (see core/read.ts)
     let raw: unknown;
     try {
       raw = readJson(file);
