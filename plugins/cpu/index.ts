@@ -4,6 +4,9 @@
  * | option   | default | meaning                                           |
  * |----------|---------|---------------------------------------------------|
  * | per_core | false   | also show each core's %: "23% (12 34)"            |
+ * | scope    | auto    | host: the machine's processors; cgroup: the share |
+ * |          |         | of its CPU quota this container used; auto: cgroup|
+ * |          |         | when a quota allows less than the machine has     |
  * | info     | 50      | total % from which the state is info              |
  * | warning  | 80      | total % from which the state is warning           |
  * | critical | 95      | total % from which the state is critical          |
@@ -12,16 +15,25 @@
  * the average since boot (tmux-cpu #19). Busy time is user+nice+system+irq+softirq+steal;
  * iowait counts as idle, since the CPU was free to run other work. guest time is already
  * inside user and nice, so it is not added again.
- * data: { total: 0..1, cores?: 0..1 per core, with per_core }. Detail: each core, sample length.
+ * In a container /proc/stat still counts the host's processors: 5 % of a busy 64-core host
+ * says nothing of a container allowed 2 cores. Under a CPU quota (cgroup cpu.max, or v1
+ * cpu.cfs_quota_us) the total is therefore the group's own CPU time (cpu.stat usage_usec, or
+ * cpuacct.usage) over the time its quota allows; per-core figures stay the host's.
+ * data: { total: 0..1, cores?: 0..1 per host core, with per_core; scope: 'host' | 'cgroup';
+ * quotaCores?: the quota, in cgroup scope }. Detail: each core, sample length, what was measured.
  */
 import { join } from 'node:path';
+import { cgroupCpuLimit, cgroupCpuUsage } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
 import { formatPercent } from '../../src/core/units.js';
 
+export type CpuScope = 'auto' | 'host' | 'cgroup';
+
 export interface CpuOptions {
   per_core: boolean;
+  scope: CpuScope;
   info?: number;
   warning?: number;
   critical?: number;
@@ -30,12 +42,39 @@ export interface CpuOptions {
 export interface CpuData {
   total: number;
   cores?: number[];
+  /** What total measures: the machine, or this process's control group against its quota. */
+  scope: 'host' | 'cgroup';
+  /** In cgroup scope: CPUs' worth of time the quota allows. */
+  quotaCores?: number;
 }
 
-/** Cumulative [busy, idle] ticks per line name ("cpu", "cpu0", ...) and when they were read. */
+/**
+ * Cumulative [busy, idle] ticks per line name ("cpu", "cpu0", ...) and when they were read;
+ * in cgroup scope also the group's CPU time (µs).
+ */
 export interface CpuMemo {
   at: number;
   ticks: Record<string, [number, number]>;
+  cgroupUs?: number;
+}
+
+interface Cgroup {
+  usageUs: number;
+  quotaCores: number;
+  dir: string;
+}
+
+/** The group's usage and quota when the options and the host say to measure the group. */
+function cgroupScope(scope: CpuScope, procRoot: string, sysRoot: string, hostCores: number): Cgroup | null {
+  if (scope === 'host') return null;
+  const limit = cgroupCpuLimit(procRoot, sysRoot);
+  if (scope === 'auto' && (limit === null || limit.cores >= hostCores)) return null;
+  const usage = cgroupCpuUsage(procRoot, sysRoot);
+  if (usage === null) {
+    if (scope === 'cgroup') throw new Error('scope cgroup: no cgroup CPU usage (cpu.stat or cpuacct.usage) to read');
+    return null;
+  }
+  return { usageUs: usage.usageUs, quotaCores: limit?.cores ?? hostCores, dir: usage.dir };
 }
 
 function parseStat(text: string): Record<string, [number, number]> {
@@ -71,10 +110,10 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
   options: {
     schema: {
       type: 'object',
-      properties: { per_core: { type: 'boolean' }, ...thresholdSchema },
+      properties: { per_core: { type: 'boolean' }, scope: { enum: ['auto', 'host', 'cgroup'] }, ...thresholdSchema },
       additionalProperties: false,
     },
-    defaults: { per_core: false, info: 50, warning: 80, critical: 95 },
+    defaults: { per_core: false, scope: 'auto', info: 50, warning: 80, critical: 95 },
   },
   interval: 2,
   collect(ctx, prev) {
@@ -83,30 +122,48 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
     if (text === null) throw new Error(`cannot read ${path}`);
     const ticks = parseStat(text);
     if (!ticks.cpu) throw new Error(`no "cpu" line in ${path}`);
-    const memo: CpuMemo = { at: ctx.now(), ticks };
+    const names = Object.keys(ticks).filter((n) => n !== 'cpu').sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+    const group = cgroupScope(ctx.options.scope ?? 'auto', ctx.procRoot, ctx.sysRoot, Math.max(1, names.length));
+    const memo: CpuMemo = { at: ctx.now(), ticks, ...(group ? { cgroupUs: group.usageUs } : {}) };
 
     const elapsedMs = isMemo(prev) ? memo.at - prev.at : 0;
-    const total = elapsedMs > 0 && isMemo(prev) ? busyRatio(prev.ticks.cpu, ticks.cpu) : null;
+    let total: number | null = null;
+    if (elapsedMs > 0 && isMemo(prev)) {
+      if (!group) total = busyRatio(prev.ticks.cpu, ticks.cpu);
+      else if (prev.cgroupUs !== undefined && group.usageUs >= prev.cgroupUs) {
+        // The group's CPU time over the time its quota allowed in the same span.
+        total = Math.min(1, (group.usageUs - prev.cgroupUs) / (elapsedMs * 1000 * group.quotaCores));
+      }
+    }
     if (total === null) return { reading: { text: '--%', short: '--', state: 'idle', icon: 'cpu', pending: true }, memo };
 
-    const names = Object.keys(ticks).filter((n) => n !== 'cpu').sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
     const perCore = names.map((n) => busyRatio(prev!.ticks[n], ticks[n]));
     // A core that came online or was reset since the last sample has no share yet: show none.
     const cores = perCore.every((c) => c !== null) ? (perCore as number[]) : undefined;
 
     const o = ctx.options;
-    const showCores = o.per_core && cores !== undefined && cores.length > 0;
+    // Host cores beside a container's share would read as parts of it: only in host scope.
+    const showCores = o.per_core && !group && cores !== undefined && cores.length > 0;
     return {
       reading: {
         text: showCores ? `${formatPercent(total)} (${cores.map(pct).join(' ')})` : formatPercent(total),
         short: formatPercent(total),
         state: stateFor(total * 100, { info: o.info, warning: o.warning, critical: o.critical }),
         icon: 'cpu',
-        data: o.per_core && cores ? { total, cores } : { total },
+        data: {
+          total,
+          ...(o.per_core && cores ? { cores } : {}),
+          scope: group ? 'cgroup' : 'host',
+          ...(group ? { quotaCores: group.quotaCores } : {}),
+        },
         detail: [
           { label: 'Total', value: formatPercent(total, 1) },
           ...names.map((n, i) => ({ label: n, value: perCore[i] === null ? '--' : formatPercent(perCore[i]!, 1) })),
           { label: 'Sampled over', value: `${(elapsedMs / 1000).toFixed(1)} s` },
+          {
+            label: 'Measured',
+            value: group ? `cgroup ${group.dir}, against a quota of ${+group.quotaCores.toFixed(2)} CPUs (cores: the host's)` : 'the whole machine (/proc/stat)',
+          },
         ],
       },
       memo,

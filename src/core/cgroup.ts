@@ -1,5 +1,5 @@
 /**
- * Container limits from this process's control groups, for the load, memory and swap modules.
+ * Container limits from this process's control groups, for the cpu, load, memory and swap modules.
  * Inside a container /proc shows the host's CPUs and memory, so a bar reading only /proc
  * calls 3 GiB "40 % used" on a 2 GiB container (htop #1538). Limits can sit on any ancestor
  * (a systemd slice, the pod), so the effective limit is the smallest one on the way to the root.
@@ -168,4 +168,23 @@ export function cgroupCpuLimit(procRoot: string, sysRoot: string): { cores: numb
   }
   const valid = found.filter((f) => Number.isFinite(f.cores) && f.cores > 0);
   return valid.length === 0 ? null : valid.reduce((a, b) => (b.cores < a.cores ? b : a));
+}
+
+/**
+ * CPU time used by this process's own control group (the container), in microseconds since
+ * the group was created: cpu.stat usage_usec (v2), or cpuacct.usage in nanoseconds (v1).
+ * Null when neither can be read.
+ */
+export function cgroupCpuUsage(procRoot: string, sysRoot: string): { usageUs: number; dir: string } | null {
+  const v2 = v2Chain(procRoot, sysRoot)[0];
+  if (v2 !== undefined) {
+    const m = /^usage_usec\s+(\d+)$/m.exec(readText(join(v2, 'cpu.stat')) ?? '');
+    if (m) return { usageUs: Number(m[1]), dir: v2 };
+  }
+  const v1 = v1Chain(procRoot, sysRoot, 'cpuacct')[0];
+  if (v1 !== undefined) {
+    const ns = readNumber(join(v1, 'cpuacct.usage'));
+    if (ns !== null) return { usageUs: ns / 1000, dir: v1 };
+  }
+  return null;
 }

@@ -77,7 +77,9 @@ function coreBars(cores: (number | null)[], width: number, rows: number, ctx: Pa
 
 export function cpuPanel(m: Metrics, cpu: ModuleView, load: ModuleView, ctx: PanelCtx): PanelContent {
   const state: DrawState = cpu.error ? 'failed' : m.cpuTotal === null ? 'idle' : cpu.state;
-  const title = label(ctx, 'CPU', pctText(m.cpuTotal), state);
+  // In a container with a quota the total is its share of the quota; the bars stay the host's cores.
+  const quota = cpu.data?.scope === 'cgroup' && typeof cpu.data.quotaCores === 'number' ? cpu.data.quotaCores : null;
+  const title = label(ctx, quota === null ? 'CPU' : `CPU (of a ${+quota.toFixed(2)}-CPU quota)`, pctText(m.cpuTotal), state);
   const err = errorLine(cpu, ctx);
   const loadData = load.data;
   const loadText = load.error

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTheme } from '../../../src/core/theme.js';
+import { Metrics, type ModuleView } from '../../../src/dashboard/model.js';
+import { cpuPanel } from '../../../src/dashboard/panels.js';
 import { procHeaderRow, procsPanel, SORT_COLUMNS, sortAtColumn } from '../../../src/dashboard/tables.js';
 
 const ctx = { theme: loadTheme('monochrome', '/nonexistent', {}), charset: 'ascii' as const, width: 100, height: 6 };
@@ -27,5 +29,22 @@ describe('process table header clicks', () => {
   it('moves the header down a row when an error line is shown above it', () => {
     const lines = table('cannot read /proc').lines.map(plain);
     expect(lines[procHeaderRow({ error: 'cannot read /proc' })]).toMatch(/PID .*%CPU/);
+  });
+});
+
+describe('CPU panel', () => {
+  const view = (data: Record<string, unknown>): ModuleView => ({
+    id: 'cpu', state: 'good', text: '80%', detail: [], pending: false, available: true, data,
+  });
+  const loadView: ModuleView = { id: 'load', state: 'good', text: '', detail: [], pending: true, available: true, data: null };
+  const title = (data: Record<string, unknown>) => {
+    const m = new Metrics();
+    m.cpuTotal = 0.8;
+    return plain(cpuPanel(m, view(data), loadView, { ...ctx, height: 8 }).label);
+  };
+
+  it("says when the total is a container's share of its CPU quota", () => {
+    expect(title({ total: 0.8, scope: 'host' })).toMatch(/^ ?CPU 80%/);
+    expect(title({ total: 0.8, scope: 'cgroup', quotaCores: 0.5 })).toMatch(/CPU \(of a 0\.5-CPU quota\) 80%/);
   });
 });

@@ -151,4 +151,82 @@ describe('cpu', () => {
     tree.write('proc/stat', 'intr 1 2 3\n');
     expect(() => cpu.collect(ctx, undefined)).toThrow(/no "cpu" line/);
   });
+
+  describe('in a container with a CPU quota', () => {
+    /** A cgroup v2 container: this process in /docker/box, with cpu.max and cpu.stat there. */
+    function container(max: string, usageUs: number) {
+      tree.write('proc/self/cgroup', '0::/docker/box\n');
+      tree.write('sys/fs/cgroup/cgroup.controllers', 'cpuset cpu io memory pids\n');
+      tree.write('sys/fs/cgroup/docker/box/cpu.max', `${max}\n`);
+      tree.write('sys/fs/cgroup/docker/box/cpu.stat', `usage_usec ${usageUs}\nuser_usec 1\nsystem_usec 1\n`);
+    }
+    // The host is 10 % busy throughout: what the host-wide figure would have said.
+    const hostTick = () => tree.write('proc/stat', stat([add(core0, { [USER]: 10, [IDLE]: 90 }), add(core1, { [USER]: 10, [IDLE]: 90 })]));
+
+    it("measures the container's CPU time against its quota, not the host's processors", async () => {
+      tree.write('proc/stat', stat([core0, core1]));
+      container('50000 100000', 1_000_000); // half a CPU
+      const ctx = moduleContext(cpu, tree, { per_core: true });
+      const first = await cpu.collect(ctx, undefined);
+      expect(first.reading!.pending).toBe(true);
+      hostTick();
+      tree.write('sys/fs/cgroup/docker/box/cpu.stat', 'usage_usec 1400000\n'); // 0.4 s of CPU in 1 s
+      ctx.clock.advance(1000);
+      const { reading } = await cpu.collect(ctx, first.memo);
+      expect(reading!.data).toMatchObject({ scope: 'cgroup', quotaCores: 0.5 });
+      expect(reading!.data!.total).toBeCloseTo(0.8, 10);
+      expect(reading!.text).toBe('80%'); // no host cores beside the container's share
+      expect(reading!.state).toBe('warning');
+      expect(reading!.detail).toContainEqual({
+        label: 'Measured',
+        value: `cgroup ${tree.dir}/sys/fs/cgroup/docker/box, against a quota of 0.5 CPUs (cores: the host's)`,
+      });
+    });
+
+    it('measures the host with scope host, or when the quota allows the whole machine', async () => {
+      for (const [max, options] of [['50000 100000', { scope: 'host' as const }], ['max 100000', {}], ['400000 100000', {}]] as const) {
+        tree.write('proc/stat', stat([core0, core1]));
+        container(max, 1_000_000);
+        const ctx = moduleContext(cpu, tree, options);
+        const { memo } = await cpu.collect(ctx, undefined);
+        hostTick();
+        ctx.clock.advance(1000);
+        const { reading } = await cpu.collect(ctx, memo);
+        expect(reading!.data, max).toMatchObject({ scope: 'host' });
+        expect(reading!.data!.total).toBeCloseTo(0.1, 10);
+      }
+    });
+
+    it('with scope cgroup and no quota, measures the group against the host\'s processors', async () => {
+      tree.write('proc/stat', stat([core0, core1]));
+      container('max 100000', 0);
+      const ctx = moduleContext(cpu, tree, { scope: 'cgroup' });
+      const { memo } = await cpu.collect(ctx, undefined);
+      tree.write('sys/fs/cgroup/docker/box/cpu.stat', 'usage_usec 500000\n');
+      ctx.clock.advance(1000);
+      const { reading } = await cpu.collect(ctx, memo);
+      expect(reading!.data).toMatchObject({ scope: 'cgroup', quotaCores: 2 });
+      expect(reading!.data!.total).toBeCloseTo(0.25, 10);
+    });
+
+    it('reads cgroup v1 (cpu.cfs_quota_us and cpuacct.usage in nanoseconds)', async () => {
+      tree.write('proc/stat', stat([core0, core1]));
+      tree.write('proc/self/cgroup', '4:cpu,cpuacct:/lxc/box\n1:name=systemd:/\n');
+      tree.write('sys/fs/cgroup/cpu/lxc/box/cpu.cfs_quota_us', '100000\n');
+      tree.write('sys/fs/cgroup/cpu/lxc/box/cpu.cfs_period_us', '100000\n');
+      tree.write('sys/fs/cgroup/cpuacct/lxc/box/cpuacct.usage', '5000000000\n');
+      const ctx = moduleContext(cpu, tree);
+      const { memo } = await cpu.collect(ctx, undefined);
+      tree.write('sys/fs/cgroup/cpuacct/lxc/box/cpuacct.usage', '5300000000\n'); // 0.3 s in 2 s
+      ctx.clock.advance(2000);
+      const { reading } = await cpu.collect(ctx, memo);
+      expect(reading!.data).toMatchObject({ scope: 'cgroup', quotaCores: 1 });
+      expect(reading!.data!.total).toBeCloseTo(0.15, 10);
+    });
+
+    it('fails clearly with scope cgroup where there is no cgroup usage to read', () => {
+      tree.write('proc/stat', stat([core0, core1]));
+      expect(() => cpu.collect(moduleContext(cpu, tree, { scope: 'cgroup' }), undefined)).toThrow(/scope cgroup: no cgroup CPU usage/);
+    });
+  });
 });
