@@ -14,7 +14,7 @@
  * sending SIGWINCH), snapshot.json (module statuses for `shoji modules`, written when it sends
  * SIGUSR2: writing it on every change was measured as the daemon's largest steady cost).
  */
-import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../core/app.js';
 import { writeFileAtomic } from '../core/atomic.js';
@@ -27,7 +27,10 @@ import { log } from './log.js';
 import { renderSide, sideIds, sideSegments } from './render-sides.js';
 
 const MAX_FILE_BYTES = 16 * 1024;
-/** Client widths served at once; a resize asks for a new one, and the oldest is dropped. */
+/**
+ * Client widths served at once; a resize asks for a new one, and the oldest is dropped (a
+ * client still that wide then keeps its last line until it is resized or reattached).
+ */
 const MAX_WIDTHS = 8;
 /** Cells left for what tmux draws itself between the sides: "[session] " and a few windows. */
 export const TMUX_OWN_CELLS = 30;
@@ -57,26 +60,41 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Take the single-instance lock; false when another live daemon holds it. */
+/** The pid a lock file names, or 0 when it names none. */
+function holderOf(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Take the single-instance lock; false when another live daemon holds it. The file appears
+ * with its pid already in it (written beside it, then hard-linked into place, which fails if
+ * it exists): the left and right jobs start a daemon each at the same moment, and one that
+ * found the file still empty would have taken it for a dead daemon's and run as a second.
+ */
 export function acquirePidFile(file: string): boolean {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(file, 'utf8').trim());
-      if (holder > 0 && holder !== process.pid && alive(holder)) return false;
+  const mine = `${file}.${process.pid}.tmp`;
+  writeFileSync(mine, `${process.pid}\n`, { mode: 0o600 });
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        unlinkSync(file); // stale: its daemon died
-      } catch {
-        // someone else removed it first; try again
+        linkSync(mine, file);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const holder = holderOf(file);
+        if (holder > 0 && holder !== process.pid && alive(holder)) return false;
+        // A dead daemon's: remove it, unless another starter has just replaced it.
+        if (holderOf(file) === holder) rmSync(file, { force: true });
       }
     }
+    return false;
+  } finally {
+    rmSync(mine, { force: true });
   }
-  return false;
 }
 
 export interface DaemonHandle {
@@ -122,8 +140,11 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     }
   };
 
-  // Client widths the right side is fitted to, oldest first.
+  // Client widths the right side is fitted to, oldest first. Lines fitted by a daemon that
+  // died without cleaning up would never change again: start without them (each job asks
+  // for its width when it starts, and tail -F follows the file when it is written anew).
   const widths: number[] = [];
+  for (const name of readdirSync(dir)) if (name.startsWith('right@')) rmSync(join(dir, name), { force: true });
   const render = (app: App, statuses: Map<string, ModuleStatus>) => {
     const left = sideSegments(app, 'left', statuses);
     write('left', renderSide('tmux', left, app));

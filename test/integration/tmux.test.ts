@@ -162,6 +162,16 @@ describe('tmux status line', () => {
     }
   });
 
+  it('heals when the daemon is killed: a new one starts and the fitted lines move again', async () => {
+    const [old] = daemonPids();
+    process.kill(old, 'SIGKILL');
+    await waitFor('a new daemon', () => daemonPids().some((p) => p !== old), 15_000);
+    const tick = () => Number(/tick(\d+)/.exec(viewer.statusLine())?.[1] ?? 0);
+    const now = tick();
+    await waitFor('tick advancing after the restart', () => tick() > now + 1, 15_000);
+    expect(daemonPids()).toHaveLength(1);
+  });
+
   it('the daemon ends when its tmux server ends', async () => {
     const pids = daemonPids();
     expect(pids.length).toBe(1);
