@@ -3,8 +3,8 @@
  *
  * Why this shape (measured, see docs/benchmarks.md): tmux keeps a #() job's process running
  * and redraws the status line with the job's latest output line as soon as it arrives, so
- * status-right is `#(exec shoji-tmux-job right #{pid})`, a shell script that `tail -F`s a file
- * this daemon appends to. Per refresh that costs no process at all — no fork, no Node start —
+ * status-right is `#(exec shoji-tmux-job right #{pid} NODE #{client_width})`, a shell script
+ * that `tail -F`s a file this daemon appends to. Per refresh that costs no process at all — no fork, no Node start —
  * and a line that did not change is not written, so tmux redraws nothing. Pushing with
  * `tmux set` instead would repaint every attached client in full (~5 KB) on each change.
  *
