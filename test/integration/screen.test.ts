@@ -2,6 +2,7 @@
  * The status line in a real GNU screen session configured from `shoji screen-conf`: screen runs
  * inside a tmux pane so that its hardstatus line is really drawn, and capture-pane reads it.
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,9 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  // Quit the session first: screen only detaches when its terminal goes away, and a detached
+  // session (and its `shoji stream`) would outlive the test.
+  spawnSync('screen', ['-S', `shoji-it-${process.pid}`, '-X', 'quit'], { env: sb?.env, stdio: 'ignore' });
   viewer?.kill();
   sb?.cleanup();
 });
