@@ -123,7 +123,7 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
     const ticks = parseStat(text);
     if (!ticks.cpu) throw new Error(`no "cpu" line in ${path}`);
     const names = Object.keys(ticks).filter((n) => n !== 'cpu').sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-    const group = cgroupScope(ctx.options.scope ?? 'auto', ctx.procRoot, ctx.sysRoot, Math.max(1, names.length));
+    const group = cgroupScope(ctx.options.scope, ctx.procRoot, ctx.sysRoot, Math.max(1, names.length));
     const memo: CpuMemo = { at: ctx.now(), ticks, ...(group ? { cgroupUs: group.usageUs } : {}) };
 
     const elapsedMs = isMemo(prev) ? memo.at - prev.at : 0;

@@ -59,8 +59,8 @@ export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {
     }
     // parseArgs calls "--uptime -5" ambiguous: a negative number is the value, so that the
     // option's own check can say what is wrong with it.
-    const valued = /^--([^=]+)$/.exec(arg);
-    if (valued && spec.options[valued[1]] && spec.options[valued[1]].type !== 'boolean' && /^-\.?\d/.test(argv[i + 1] ?? '')) {
+    const option = /^--[^=]+$/.test(arg) ? spec.options[arg.slice(2)] : undefined;
+    if (option && option.type !== 'boolean' && /^-\.?\d/.test(argv[i + 1] ?? '')) {
       rest.push(`${arg}=${argv[++i]}`);
       continue;
     }

@@ -21,7 +21,6 @@ import { writeFileAtomic } from '../core/atomic.js';
 import { runtimeDir } from '../core/paths.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { displayWidth } from '../core/width.js';
-import { renderPlain } from '../render/plain.js';
 import { LiveStatus } from './live.js';
 import { log } from './log.js';
 import { renderSide, sideIds, sideSegments } from './render-sides.js';
@@ -151,7 +150,7 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     const right = sideSegments(app, 'right', statuses);
     write('right', renderSide('tmux', right, app));
     if (widths.length === 0) return;
-    const leftWidth = displayWidth(renderPlain(left, { theme: app.theme, icons: app.icons, maxWidth: app.config.max_width }));
+    const leftWidth = displayWidth(renderSide('plain', left, app));
     for (const w of widths) {
       write(`right@${w}`, renderSide('tmux', right, app, { width: rightWidthFor(w, leftWidth, app.config.max_width) }));
     }
