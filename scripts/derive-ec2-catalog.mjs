@@ -2,10 +2,12 @@
 // Derives shoji's own instance catalogue, data/ec2-catalog.json, from the shared research copy
 // (../shared/data/ec2-catalog.json by default; pass another path as the first argument).
 //
-// The output is compact, so that the one-shot `ec2-cost` parses it in well under a millisecond:
-// one array per instance type, in the order named by "fields". Provenance (pricesAsOf, sources,
-// region) is kept and shown by every report. Prices are written as decimal strings so that they
-// are read back exactly as published.
+// The output is JSON with one array per instance type on a line of its own, in the order named by
+// "fields": current-generation types first, cheapest first (then by name), then the rest by
+// name. The one-shot `ec2-cost` reads only the lines it needs (src/ec2/catalog.ts): a type by
+// name, or the cheapest current types until enough fit the host. Provenance (pricesAsOf,
+// sources, region) is kept and shown by every report. Prices are written as decimal strings so
+// that they are read back exactly as published.
 //
 // "current" marks types shoji may suggest off EC2: not a previous-generation family (AWS's
 // "Previous generation instances" list, plus families AWS has retired), with known vCPUs,
@@ -50,10 +52,13 @@ for (const t of input.instanceTypes) {
     typeof price === 'number' ? String(price) : null,
   ]);
 }
-rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+const byName = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+// Prices have at most a few decimals, so comparing them as numbers orders them exactly.
+const currentRows = rows.filter((r) => r[6] === 1).sort((a, b) => Number(a[7]) - Number(b[7]) || byName(a, b));
+const otherRows = rows.filter((r) => r[6] !== 1).sort(byName);
 
 const out = {
-  format: 1,
+  format: 2,
   description: 'EC2 instance types (vCPU, memory MiB, architecture, GPUs, burstable, current generation) and on-demand Linux shared-tenancy USD per hour in one region',
   region: REGION,
   pricesAsOf: input.pricesAsOf,
@@ -61,11 +66,13 @@ const out = {
   derivedFrom: relative(root, source),
   derivedBy: 'scripts/derive-ec2-catalog.mjs',
   fields: ['type', 'vcpu', 'memoryMiB', 'arch', 'gpus', 'burstable', 'current', 'usdPerHour'],
-  types: rows,
+  order: 'the currentTypes current-generation types first, cheapest first (then by name); then the rest by name',
+  currentTypes: currentRows.length,
+  types: [...currentRows, ...otherRows],
 };
 
 // One type per line: compact to parse, readable in a diff.
-const text = `${JSON.stringify({ ...out, types: [] }, null, 1).replace(/"types": \[\]\n\}$/, '"types": [\n')}${rows
+const text = `${JSON.stringify({ ...out, types: [] }, null, 1).replace(/"types": \[\]\n\}$/, '"types": [\n')}${out.types
   .map((r) => JSON.stringify(r))
   .join(',\n')}\n]\n}\n`;
 JSON.parse(text); // never write something that does not read back

@@ -1,7 +1,12 @@
 /**
  * The instance catalogue shipped in data/ec2-catalog.json (derived by
  * scripts/derive-ec2-catalog.mjs): every type's vCPUs, memory, architecture, and its us-east-1
- * on-demand Linux price with the date of that price. Parsed on first use, only on the EC2 path.
+ * on-demand Linux price with the date of that price.
+ *
+ * The file is plain JSON with one type per line, current-generation types first and cheapest
+ * first. A report reads only the lines it needs: a type by name, or the cheapest current types
+ * until enough fit this host. Parsing all ~1,400 rows took ~1.2 ms of a one-shot report whose
+ * whole budget over Node's start is ~10 ms (measured), and is done only when every row is needed.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,21 +28,27 @@ export interface InstanceType {
   usdPerHour: string | null;
 }
 
+/** [type, vcpu, memoryMiB, arch, gpus, burstable, current, usdPerHour], as in the file. */
+export type Row = [string, number | null, number | null, Arch | null, number | null, 0 | 1, 0 | 1, string | null];
+
 export interface Catalog {
   region: string;
   pricesAsOf: string;
   sources: string[];
-  /** Names in catalogue order. */
-  names: string[];
+  /** Every type's name (reads the whole catalogue: for suggestions). */
+  readonly names: string[];
   has(type: string): boolean;
   /** The type's facts, or undefined when it is not in the catalogue. */
   get(type: string): InstanceType | undefined;
-  /** The raw rows, for a fast scan (off EC2, to find the cheapest fits): see Row. */
-  rows: readonly Row[];
+  /** The current-generation rows, cheapest first, each parsed as the caller comes to it. */
+  currentByPrice(): Iterable<Row>;
+  /** Every row, in file order (parsed once, on first use). */
+  allRows(): readonly Row[];
 }
 
-/** [type, vcpu, memoryMiB, arch, gpus, burstable, current, usdPerHour], as in the file. */
-export type Row = [string, number | null, number | null, Arch | null, number | null, 0 | 1, 0 | 1, string | null];
+/** Opens the types in the file; everything before it is the header, each row is a line of its own. */
+const TYPES_OPEN = '"types": [';
+const FORMAT = 2;
 
 let loaded: Catalog | undefined;
 
@@ -49,46 +60,93 @@ function toType(r: Row): InstanceType {
   return { type: r[0], vcpu: r[1], memoryMiB: r[2], arch: r[3], gpus: r[4], burstable: r[5] === 1, current: r[6] === 1, usdPerHour: r[7] };
 }
 
-/**
- * Parsed once per process. Rows stay the arrays JSON.parse made; objects are built only for
- * the types asked about, since building all 1,400 costs more than the parse (measured).
- */
+/** Parsed once per process; rows are parsed line by line as they are asked for. */
 export function loadCatalog(): Catalog {
   if (loaded) return loaded;
   const path = catalogPath();
-  let raw: { format: number; region: string; pricesAsOf: string; sources: string[]; types: Row[] };
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`cannot read the instance catalogue ${path}: ${(err as Error).message}`);
   }
-  if (raw.format !== 1 || !Array.isArray(raw.types)) throw new Error(`${path}: not a shoji instance catalogue (format 1)`);
-  const rows = raw.types;
-  const index = new Map<string, number>();
-  const names: string[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    names[i] = rows[i][0];
-    index.set(rows[i][0], i);
+  return (loaded = parseCatalog(text, path));
+}
+
+/** The catalogue in `text` (the file at `path`); a line that does not read throws, naming it. */
+export function parseCatalog(text: string, path: string): Catalog {
+  const notCatalogue = `${path}: not a shoji instance catalogue (format ${FORMAT}, one type per line; see scripts/derive-ec2-catalog.mjs)`;
+  const open = text.indexOf(TYPES_OPEN);
+  if (open < 0) throw new Error(notCatalogue);
+  let header: { format: number; region: string; pricesAsOf: string; sources: string[]; currentTypes: number };
+  try {
+    header = JSON.parse(`${text.slice(0, open)}"types": []}`);
+  } catch {
+    throw new Error(notCatalogue);
   }
-  const built = new Map<string, InstanceType>();
-  const get = (type: string): InstanceType | undefined => {
-    let t = built.get(type);
-    if (!t) {
-      const i = index.get(type);
-      if (i === undefined) return undefined;
-      built.set(type, (t = toType(rows[i])));
+  if (header.format !== FORMAT || !Number.isInteger(header.currentTypes)) throw new Error(notCatalogue);
+  const firstRow = text.indexOf('\n', open) + 1;
+  if (firstRow === 0) throw new Error(notCatalogue);
+
+  /** The row on the line starting at `at`, and where the next line starts; null at the end. */
+  const rowAt = (at: number): { row: Row; next: number } | null => {
+    if (at >= text.length) throw new Error(`${path}: ends before its types are closed (truncated?)`);
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end).trimEnd().replace(/,$/, '');
+    if (line === ']') return null;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      row = undefined;
     }
+    if (!Array.isArray(row) || row.length !== 8 || typeof row[0] !== 'string') {
+      const lineNo = text.slice(0, at).split('\n').length;
+      throw new Error(`${path}:${lineNo}: not an instance type row: ${line.slice(0, 60)}`);
+    }
+    return { row: row as Row, next: end + 1 };
+  };
+
+  let all: Row[] | undefined;
+  let names: string[] | undefined;
+  let byName: Map<string, InstanceType> | undefined;
+  const allRows = (): Row[] => {
+    if (all) return all;
+    const rows: Row[] = [];
+    for (let r = rowAt(firstRow); r; r = rowAt(r.next)) rows.push(r.row);
+    return (all = rows);
+  };
+  const found = new Map<string, InstanceType | undefined>();
+  const get = (type: string): InstanceType | undefined => {
+    if (found.has(type)) return found.get(type);
+    let t: InstanceType | undefined;
+    if (all) {
+      byName ??= new Map(all.map((r) => [r[0], toType(r)]));
+      t = byName.get(type);
+    } else {
+      // The row's line starts with its name: ["m7i.large",
+      const at = text.indexOf(`\n${JSON.stringify([type]).slice(0, -1)},`, firstRow - 1);
+      t = at < 0 ? undefined : toType(rowAt(at + 1)!.row);
+    }
+    found.set(type, t);
     return t;
   };
-  return (loaded = {
-    region: raw.region,
-    pricesAsOf: raw.pricesAsOf,
-    sources: raw.sources,
-    names,
-    has: (type) => index.has(type),
+  return {
+    region: header.region,
+    pricesAsOf: header.pricesAsOf,
+    sources: header.sources,
+    get names() {
+      return (names ??= allRows().map((r) => r[0]));
+    },
+    has: (type) => get(type) !== undefined,
     get,
-    rows,
-  });
+    *currentByPrice() {
+      let r = rowAt(firstRow);
+      for (let i = 0; i < header.currentTypes && r; i++, r = rowAt(r.next)) yield r.row;
+    },
+    allRows,
+  };
 }
 
 /** "m7i.lage" -> ["m7i.large", ...]: close names for an error message. */

@@ -22,20 +22,29 @@ export interface Candidate {
 }
 
 export function cheapestFits(catalog: Catalog, fit: Fit, region: string, refreshed: RefreshedPrices | null, count = 3): Candidate[] {
-  // One pass over the raw rows keeping the cheapest few by the float value of the price
-  // string; only those are then priced exactly. Exact arithmetic, objects or a sort for all
-  // ~1,400 types would cost more than Node's own start-up (measured).
+  // One pass keeping the cheapest few by the float value of the price string; only those are
+  // then priced exactly. Exact arithmetic, objects or a sort for all ~1,400 types would cost
+  // more than Node's own start-up (measured). The catalogue lists current types cheapest
+  // first, so with its own prices the pass stops at the first row dearer than all it keeps;
+  // refreshed prices order them differently, and then every row is looked at.
   const best: { row: Row; approx: number }[] = [];
   const keep = count + 4; // room for near-ties, settled exactly below
-  for (const row of catalog.rows) {
+  let inOrder = refreshed === null;
+  let previous = -Infinity;
+  for (const row of refreshed ? catalog.allRows() : catalog.currentByPrice()) {
+    const price = refreshed?.prices[row[0]] ?? row[7];
+    if (price === null) continue;
+    const approx = parseFloat(price);
+    if (approx < previous) inOrder = false; // a hand-edited catalogue: no early stop
+    previous = approx;
+    if (best.length === keep && approx >= best[keep - 1].approx) {
+      if (inOrder) break;
+      continue;
+    }
     if (row[6] !== 1 || row[1] === null || row[2] === null) continue;
     if (row[1] < fit.vcpus || row[2] < fit.memoryMiB) continue;
     if (fit.arch !== null && row[3] !== fit.arch) continue;
     if ((row[4] ?? 0) > 0) continue;
-    const price = refreshed?.prices[row[0]] ?? row[7];
-    if (price === null) continue;
-    const approx = parseFloat(price);
-    if (best.length === keep && approx >= best[keep - 1].approx) continue;
     let i = best.length;
     while (i > 0 && best[i - 1].approx > approx) i--;
     best.splice(i, 0, { row, approx });
