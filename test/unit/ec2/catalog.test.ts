@@ -111,6 +111,16 @@ describe('a catalogue in another order', () => {
   });
 });
 
+describe('line endings', () => {
+  it('a copy with CRLF line endings reads the same', () => {
+    const lf = parseCatalog(shippedText, 'lf.json');
+    const crlf = parseCatalog(shippedText.replace(/\n/g, '\r\n'), 'crlf.json');
+    expect(crlf.get('m7i.large')).toEqual(lf.get('m7i.large'));
+    expect([...crlf.currentByPrice()].slice(0, 50)).toEqual([...lf.currentByPrice()].slice(0, 50));
+    expect(crlf.allRows()).toEqual(lf.allRows());
+  });
+});
+
 describe('a damaged catalogue gets an error naming the file and line', () => {
   const rows: Row[] = [
     ['a.large', 2, 4096, 'x86_64', 0, 0, 1, '0.10'],
