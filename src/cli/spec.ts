@@ -1,14 +1,15 @@
 /**
  * Commands are declared once, as data, and parsed two ways:
  *
- * - the hot paths (`shoji status`, `ec2-cost`) parse with node:util parseArgs, which costs nothing;
+ * - the hot paths (`shoji status`, `ec2-cost`, the daemons) with parseFast below;
  * - everything else, and any `--help` or completion request, goes through yargs.
  *
  * Why: measured here, importing and running yargs adds about 120 ms to a Node start of ~20-50 ms,
- * and `shoji status` must stay within 1.5x `node -e 0`. One spec feeds both parsers, so the
- * options, their types and their help text cannot drift apart.
+ * and `shoji status` must stay within 1.5x `node -e 0`. node:util's parseArgs is no cheaper than
+ * this file's few lines either: its first call loads its modules, ~0.5 ms (measured), a tenth of
+ * all a one-shot report adds to Node's start. One spec feeds both parsers, so the options, their
+ * types and their help text cannot drift apart.
  */
-import { parseArgs } from 'node:util';
 
 export interface OptionSpec {
   type: 'string' | 'boolean' | 'number';
@@ -45,43 +46,61 @@ export function isUsageError(err: unknown): err is UsageError {
   return err instanceof Error && err.name === 'UsageError';
 }
 
-/** Parse argv (after the command name) against a spec without loading yargs. */
+/** A negative number ("-5", "-.5") is a value or a positional, never an option. */
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * Parse argv (after the command name) against a spec without loading yargs. Strict, in the
+ * usual GNU style: `--name value`, `--name=value`, `--flag`, `--no-flag`, `-a value` for a
+ * one-letter alias, `--` before positionals that start with a dash. Anything else is a usage
+ * error naming the option.
+ */
 export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {
-  const negated = new Set<string>();
-  const rest: string[] = [];
+  const given: Record<string, unknown> = {};
+  const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    // parseArgs in Node 20 has no --no-flag support: strip and remember them.
-    const m = /^--no-(.+)$/.exec(arg);
-    if (m && spec.options[m[1]]?.type === 'boolean') {
-      negated.add(m[1]);
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-' || NEGATIVE_NUMBER.test(arg)) {
+      positionals.push(arg);
       continue;
     }
-    // parseArgs calls "--uptime -5" ambiguous: a negative number is the value, so that the
-    // option's own check can say what is wrong with it.
-    const option = /^--[^=]+$/.test(arg) ? spec.options[arg.slice(2)] : undefined;
-    if (option && option.type !== 'boolean' && /^-\.?\d/.test(argv[i + 1] ?? '')) {
-      rest.push(`${arg}=${argv[++i]}`);
+    const eq = arg.indexOf('=');
+    const written = eq < 0 ? arg : arg.slice(0, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    const name = written.startsWith('--') ? written.slice(2) : aliasOf(spec, written.slice(1));
+    const option = name === undefined ? undefined : spec.options[name];
+    if (!option || name === undefined) {
+      const negated = written.startsWith('--no-') ? spec.options[written.slice(5)] : undefined;
+      if (negated?.type === 'boolean' && inline === undefined) {
+        given[written.slice(5)] = false;
+        continue;
+      }
+      throw new UsageError(`unknown option ${written}`);
+    }
+    if (option.type === 'boolean') {
+      if (inline !== undefined) throw new UsageError(`${written} takes no value (--no-${name} turns it off)`);
+      given[name] = true;
       continue;
     }
-    rest.push(arg);
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith('-') && next !== '-' && !NEGATIVE_NUMBER.test(next))) {
+        throw new UsageError(`${written} needs a value`);
+      }
+      value = next;
+      i++;
+    }
+    if (option.array) given[name] = [...((given[name] as string[] | undefined) ?? []), value];
+    else given[name] = value;
   }
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  const out: ParsedArgs = { _: positionals };
   for (const [name, o] of Object.entries(spec.options)) {
-    options[name] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
-    if (o.array) options[name].multiple = true;
-    if (o.alias && o.alias.length === 1) options[name].short = o.alias;
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]);
-  }
-  const out: ParsedArgs = { _: parsed.positionals };
-  for (const [name, o] of Object.entries(spec.options)) {
-    let value: unknown = (parsed.values as Record<string, unknown>)[name];
-    if (negated.has(name)) value = false;
+    let value = given[name];
     if (value === undefined) value = o.default;
     if (value !== undefined && o.type === 'number') value = toNumber(name, value);
     if (typeof value === 'string' && o.choices && !o.choices.includes(value)) {
@@ -90,9 +109,15 @@ export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {
     out[name] = value as ParsedArgs[string];
   }
   (spec.positionals ?? []).forEach((name, i) => {
-    if (parsed.positionals[i] !== undefined) out[name] = parsed.positionals[i];
+    if (positionals[i] !== undefined) out[name] = positionals[i];
   });
   return out;
+}
+
+/** The option a one-letter alias names ("-d" -> "detail"), if any. */
+function aliasOf(spec: CommandSpec, letter: string): string | undefined {
+  for (const [name, o] of Object.entries(spec.options)) if (o.alias === letter) return name;
+  return undefined;
 }
 
 function toNumber(name: string, value: unknown): number | number[] {

@@ -53,6 +53,26 @@ describe('launch', () => {
     expect(caches()).toHaveLength(1);
   });
 
+  it('writes caches only after a run that succeeded', () => {
+    write(join(dir, 'dist', 'tool.cjs'), "if (process.argv[2] === 'fail') process.exit(2);\nconsole.log('ok');\n", 1_000);
+    expect(() => execFileSync(process.execPath, [join(dir, 'bin', 'tool'), 'fail'], { stdio: 'pipe' })).toThrow();
+    expect(readdirSync(join(dir, 'dist'))).not.toContain('.v8-cache');
+    expect(run()).toBe('ok');
+    expect(caches()).toHaveLength(1);
+  });
+
+  it('gives each command a cache of the bundle of its own (a cache holds only what its run compiled)', () => {
+    write(join(dir, 'dist', 'tool.cjs'), 'console.log(process.argv.slice(2).join(" "));\n', 1_000);
+    const runWith = (...args: string[]) => execFileSync(process.execPath, [join(dir, 'bin', 'tool'), ...args], { encoding: 'utf8' }).trim();
+    expect(runWith('status', '--format', 'tmux')).toBe('status --format tmux');
+    expect(runWith('tmux-conf')).toBe('tmux-conf');
+    expect(runWith('--detail')).toBe('--detail');
+    expect(runWith('status', '--help')).toBe('status --help');
+    // Not a command word: shares the bundle's plain cache.
+    expect(runWith('m7i.large')).toBe('m7i.large');
+    expect(caches().map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['tool', 'tool@help', 'tool@status', 'tool@tmux-conf']);
+  });
+
   it('says how to build when the bundle is missing', () => {
     expect(() => execFileSync(process.execPath, [join(dir, 'bin', 'tool')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
       /tool: cannot read .*tool\.cjs \(ENOENT\): run `npm install` or `npm run build`/,
