@@ -6,13 +6,13 @@
 //   becomes its own bundle in dist/lazy/, loaded only when that code path runs.
 // A lazy bundle carries its own copy of the code it shares with the main one, so errors are
 // recognised by name (isConfigError, isUsageError), never by instanceof across bundles.
-// Packages that read their own files at run time (blessed's terminfo, the AWS SDK) or are
-// large and rarely used stay in node_modules and are required from there when needed.
+// The options every bundle shares, and the packages left in node_modules, are in
+// esbuild-options.mjs.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
+import { common } from './esbuild-options.mjs';
 
-const EXTERNAL = ['blessed', 'systeminformation', '@aws-sdk/*', 'cli-progress', 'stream-json', 'stream-json/*', 'csv-parse', 'csv-parse/*'];
 // Packages imported dynamically that must be bundled (ES-module-only, or cheap once split off).
 const SPLIT_PACKAGES = new Set(['cron', 'yaml', 'ajv']);
 
@@ -52,24 +52,6 @@ function splitDynamicImports(fromLazyDir, inline = new Set()) {
   };
 }
 
-const common = {
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
-  legalComments: 'none',
-  logLevel: 'warning',
-  // ES-module-only packages (yargs) read import.meta.url; give them this file's URL, worked out
-  // only when read: pathToFileURL's first call costs ~0.3 ms, on every start of every bundle.
-  define: { 'import.meta.url': '__shoji_import_meta.url', 'import.meta.dirname': '__dirname' },
-  banner: {
-    js: [
-      "var __shoji_import_meta = { get url() { return require('url').pathToFileURL(__filename).href; } };",
-      'var __shoji_import = (s) => (globalThis.__shojiImport ? globalThis.__shojiImport(s) : import(s));',
-    ].join('\n'),
-  },
-};
 
 // The entries bin/ runs through its code-cache loader (bin/launch.cjs), and the lazily loaded
 // code each carries inside: bin/ec2-cost always runs the report, so its bundle holds it

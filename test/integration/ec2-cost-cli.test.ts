@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { common } from '../../scripts/esbuild-options.mjs';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
 import { ROOT } from '../helpers/cli.js';
 import { nitro, plainXen, proc, qemu } from '../unit/ec2/hosts.js';
@@ -31,18 +32,7 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   mkdirSync(join(dir, 'dist'));
   bundle = join(dir, 'dist', 'ec2-cost.cjs');
-  await build({
-    entryPoints: [join(ROOT, 'src/ec2/cli-entry.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['@aws-sdk/*', 'stream-json', 'stream-json/*', 'csv-parse', 'csv-parse/*', 'cli-progress'],
-    define: { 'import.meta.url': '__shoji_import_meta_url' },
-    banner: { js: "var __shoji_import_meta_url = require('url').pathToFileURL(__filename).href;" },
-    logLevel: 'warning',
-  });
+  await build({ ...common, entryPoints: [join(ROOT, 'src/ec2/cli-entry.ts')], outfile: bundle });
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
