@@ -115,27 +115,26 @@ export function parseCatalog(text: string, path: string): Catalog {
 
   let all: Row[] | undefined;
   let names: string[] | undefined;
-  let byName: Map<string, InstanceType> | undefined;
+  let rowByName: Map<string, Row> | undefined;
   const allRows = (): Row[] => {
     if (all) return all;
     const rows: Row[] = [];
     for (let r = rowAt(firstRow); r; r = rowAt(r.next)) rows.push(r.row);
     return (all = rows);
   };
+  const rowNamed = (type: string): Row | undefined => {
+    if (all) return (rowByName ??= new Map(all.map((r) => [r[0], r]))).get(type);
+    // The row's line starts with its name: ["m7i.large",
+    const at = text.indexOf(`\n${JSON.stringify([type]).slice(0, -1)},`, firstRow - 1);
+    return at < 0 ? undefined : rowAt(at + 1)!.row;
+  };
   const found = new Map<string, InstanceType | undefined>();
   const get = (type: string): InstanceType | undefined => {
-    if (found.has(type)) return found.get(type);
-    let t: InstanceType | undefined;
-    if (all) {
-      byName ??= new Map(all.map((r) => [r[0], toType(r)]));
-      t = byName.get(type);
-    } else {
-      // The row's line starts with its name: ["m7i.large",
-      const at = text.indexOf(`\n${JSON.stringify([type]).slice(0, -1)},`, firstRow - 1);
-      t = at < 0 ? undefined : toType(rowAt(at + 1)!.row);
+    if (!found.has(type)) {
+      const row = rowNamed(type);
+      found.set(type, row && toType(row));
     }
-    found.set(type, t);
-    return t;
+    return found.get(type);
   };
   return {
     region: header.region,
