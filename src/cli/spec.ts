@@ -73,7 +73,7 @@ export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
     const name = written.startsWith('--') ? written.slice(2) : aliasOf(spec, written.slice(1));
     const option = name === undefined ? undefined : spec.options[name];
-    if (!option || name === undefined) {
+    if (name === undefined || !option) {
       const negated = written.startsWith('--no-') ? spec.options[written.slice(5)] : undefined;
       if (negated?.type === 'boolean' && inline === undefined) {
         given[written.slice(5)] = false;
