@@ -14,7 +14,7 @@
  * sending SIGWINCH), snapshot.json (module statuses for `shoji modules`, written when it sends
  * SIGUSR2: writing it on every change was measured as the daemon's largest steady cost).
  */
-import { appendFileSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../core/app.js';
 import { writeFileAtomic } from '../core/atomic.js';
@@ -22,10 +22,10 @@ import { runtimeDir } from '../core/paths.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { displayWidth } from '../core/width.js';
 import { LiveStatus } from './live.js';
+import { lineFiles } from './line-files.js';
 import { log } from './log.js';
 import { renderSide, sideIds, sideSegments } from './render-sides.js';
 
-const MAX_FILE_BYTES = 16 * 1024;
 /**
  * Client widths served at once; a resize asks for a new one, and the oldest is dropped (a
  * client still that wide then keeps its last line until it is resized or reattached).
@@ -116,28 +116,8 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     return null;
   }
 
-  // Per file name (left, right, right@WIDTH): the last line written and the file's size.
-  const lastLine = new Map<string, string>();
-  const size = new Map<string, number>();
-  const write = (name: string, line: string) => {
-    if (line === lastLine.get(name)) return;
-    lastLine.set(name, line);
-    const file = join(dir, name);
-    const data = `${line}\n`;
-    const had = size.get(name) ?? 0;
-    try {
-      if (had === 0 || had + data.length > MAX_FILE_BYTES) {
-        // Start over with just this line: tail -F notices the truncation and re-reads it.
-        overwriteFile(file, data);
-        size.set(name, data.length);
-      } else {
-        appendFileSync(file, data);
-        size.set(name, had + data.length);
-      }
-    } catch (err) {
-      log(env, `cannot write ${file}: ${(err as Error).message}`);
-    }
-  };
+  // One file per side and fitted width: left, right, right@WIDTH.
+  const write = lineFiles(dir, (file, err) => log(env, `cannot write ${file}: ${err.message}`));
 
   // Client widths the right side is fitted to, oldest first. Lines fitted by a daemon that
   // died without cleaning up would never change again: start without them (each job asks
@@ -215,15 +195,6 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
 }
 
 /** Truncate-and-write in place (not rename): tail -F follows the same file through truncation. */
-function overwriteFile(file: string, data: string): void {
-  const fd = openSync(file, 'w', 0o600);
-  try {
-    writeSync(fd, data);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function writeSnapshot(file: string, statuses: Map<string, ModuleStatus>): void {
   const out: Record<string, Omit<ModuleStatus, 'memo'>> = {};
   for (const [id, st] of statuses) {
