@@ -9,6 +9,10 @@ export const streamCommand: CommandSpec = {
   options: {
     format: { type: 'string', choices: FORMATS.filter((f) => f !== 'json'), default: 'screen', describe: 'Output format' },
     side: { type: 'string', choices: ['left', 'right', 'both'], default: 'both', describe: 'Which side of the line' },
+    'right-file': {
+      type: 'string',
+      describe: 'Print the left side, and keep the right side in this file, a line per change (for a second screen backtick: see shoji screen-conf)',
+    },
   },
   async run(args) {
     await runStream({
@@ -16,6 +20,7 @@ export const streamCommand: CommandSpec = {
       format: args.format as 'tmux' | 'screen' | 'ansi' | 'plain',
       side: args.side as 'left' | 'right' | 'both',
       out: process.stdout,
+      rightFile: typeof args['right-file'] === 'string' ? args['right-file'] : undefined,
     });
     return 0;
   },

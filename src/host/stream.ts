@@ -2,8 +2,16 @@
  * Streaming mode: print the status line again each time it changes, one line per change.
  * This is what a GNU screen `backtick` with lifespan 0 wants (screen shows the latest line),
  * and it suits any bar that reads lines from a command. It ends when its reader goes away.
+ *
+ * With `rightFile`, the left side goes to the output and the right side to that file, for a
+ * second reader to follow with tail -F (bin/shoji-screen-job): screen pads to the right edge
+ * only between the escapes of its own hardstatus string, never inside a backtick's output.
  */
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { lineFiles } from './line-files.js';
 import { LiveStatus } from './live.js';
+import { log } from './log.js';
 import { joinSides, prepareFormat, renderSide, sideIds, sideSegments, type Format, type Side } from './render-sides.js';
 
 export interface StreamOptions {
@@ -11,11 +19,18 @@ export interface StreamOptions {
   format: Exclude<Format, 'json'>;
   side: Side | 'both';
   out: NodeJS.WritableStream;
+  /** Write the right side here instead (the output then gets the left side alone). */
+  rightFile?: string;
 }
 
+const ORPHAN_CHECK_MS = 5000;
+
 export async function runStream(opts: StreamOptions): Promise<void> {
-  const sides: Side[] = opts.side === 'both' ? ['left', 'right'] : [opts.side];
+  const sides: Side[] = opts.side === 'both' || opts.rightFile ? ['left', 'right'] : [opts.side];
   await prepareFormat(opts.format);
+  const rightFile = opts.rightFile;
+  if (rightFile) mkdirSync(dirname(rightFile), { recursive: true, mode: 0o700 });
+  const writeRight = rightFile ? lineFiles(dirname(rightFile), (file, err) => log(opts.env, `cannot write ${file}: ${err.message}`)) : undefined;
   let last: string | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
@@ -24,17 +39,34 @@ export async function runStream(opts: StreamOptions): Promise<void> {
     moduleIds: (app) => [...new Set(sides.flatMap((s) => sideIds(app, s)))],
     onRender(app, statuses) {
       const parts = sides.map((s) => renderSide(opts.format, sideSegments(app, s, statuses), app));
-      const line = parts.length === 2 ? joinSides(opts.format, parts[0], parts[1]) : parts[0];
+      if (rightFile && writeRight) writeRight(basename(rightFile), parts[1]);
+      const line = rightFile ? parts[0] : parts.length === 2 ? joinSides(opts.format, parts[0], parts[1]) : parts[0];
       if (line === last) return;
       last = line;
       opts.out.write(`${line}\n`);
     },
   });
+  // The reader (screen, a bar) went away: nothing left to do. A write to it fails then, but
+  // the left side may not change for days, so the parent's end is watched as well: screen
+  // closes a backtick's pipe without a signal, and init adopts the stream.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => process.ppid !== parent && stop(), ORPHAN_CHECK_MS);
+  let stopped = false;
   const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(orphaned);
     live.stop();
+    if (rightFile) {
+      rmSync(rightFile, { force: true });
+      try {
+        rmdirSync(dirname(rightFile)); // the job's own folder, when nothing else is left in it
+      } catch {
+        // not empty, or gone
+      }
+    }
     resolveDone();
   };
-  // The reader (screen, a bar) went away: nothing left to do.
   opts.out.on('error', stop);
   process.once('SIGTERM', stop);
   process.once('SIGHUP', stop);

@@ -1,7 +1,9 @@
 /**
  * GNU screen back end, for a `backtick` command's output. Measured with screen 4.09: in
- * backtick output, only \005 starts an escape (\005{= rw} sets colours, \005= pads); '%' is
- * literal. Stripping control characters from outside text therefore removes every way in.
+ * backtick output, only \005 starts an escape (\005{= rw} sets colours); '%' is literal.
+ * Stripping control characters from outside text therefore removes every way in. Padding does
+ * not work there (\005= shows as one space): `shoji screen-conf` puts the sides in two
+ * backticks and pads between them in the hardstatus string itself.
  * screen's string escapes know the eight basic colours (letters, capital = bright), so theme
  * colours map to the nearest of those.
  */
@@ -72,7 +74,7 @@ export function renderScreen(segments: Segment[], opts: RenderOptions): string {
   );
 }
 
-/** A whole screen line: left side, padding to the right edge, right side. */
+/** Both sides in one backtick's line (`shoji stream --side both`): screen shows a space between. */
 export function renderScreenLine(left: string, right: string): string {
   return `${left}${ESC}=${right}`;
 }

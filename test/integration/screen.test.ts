@@ -3,7 +3,8 @@
  * inside a tmux pane so that its hardstatus line is really drawn, and capture-pane reads it.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, requireProgram, runShoji, sandbox, waitFor, type Sandbox } from '../helpers/cli.js';
@@ -11,6 +12,10 @@ import { attachViewer, type Viewer } from '../helpers/tmux.js';
 
 let sb: Sandbox;
 let viewer: Viewer;
+let narrow: Viewer | undefined;
+/** Attaches a second display to the session (screen -x). */
+let narrowCommand = '';
+const session = `shoji-it-${process.pid}`;
 
 beforeAll(async () => {
   requireBuild();
@@ -38,14 +43,16 @@ beforeAll(async () => {
     sb.env,
     160,
     10,
-    `exec env -u TMUX ${envPrefix} TERM=xterm screen -S shoji-it-${process.pid} -c '${join(sb.dir, 'screenrc')}'`,
+    `exec env -u TMUX ${envPrefix} TERM=xterm screen -S ${session} -c '${join(sb.dir, 'screenrc')}'`,
   );
+  narrowCommand = `exec env -u TMUX ${envPrefix} TERM=xterm screen -x ${session}`;
 });
 
 afterAll(() => {
   // Quit the session first: screen only detaches when its terminal goes away, and a detached
   // session (and its `shoji stream`) would outlive the test.
-  spawnSync('screen', ['-S', `shoji-it-${process.pid}`, '-X', 'quit'], { env: sb?.env, stdio: 'ignore' });
+  spawnSync('screen', ['-S', session, '-X', 'quit'], { env: sb?.env, stdio: 'ignore' });
+  narrow?.kill();
   viewer?.kill();
   sb?.cleanup();
 });
@@ -59,12 +66,42 @@ describe('screen hardstatus', () => {
     // '%' escapes are literal in backtick output; byobu-style \005{...} colours are removed.
     expect(line).toContain('S<%{= rw}RED GREEN #(touch');
     expect(existsSync(join(sb.dir, 'pwned'))).toBe(false);
-    // Right side is padded to the right edge by screen.
-    expect(line.trimEnd().endsWith(line.trim().split(/\s+/).pop()!)).toBe(true);
+  });
+
+  it('pads the right side to the right edge, and on a narrower display keeps its end', async () => {
+    // 160 columns: the left side at the start, the right side's last segment (load) ending at
+    // the last column, spaces between.
+    const wide = await waitFor('the line to fill the width', () => {
+      const l = viewer.statusLine();
+      return /^\S.* {2,}.*load \d+\.\d\d$/.test(l) && l.length === 160 ? l : undefined;
+    }, 10_000);
+    expect(wide.startsWith(`${hostname().split('.')[0]} `)).toBe(true);
+    // A second display of the same session, 60 columns wide: screen fits the line to it,
+    // cutting from the start and keeping the end, never a blank line.
+    narrow = attachViewer(`shoji-screen-narrow-${process.pid}`, 'o', sb.env, 60, 10, narrowCommand);
+    const cut = await waitFor('the narrow display\'s line', () => {
+      const l = narrow!.statusLine();
+      return /load \d+\.\d\d$/.test(l) ? l : undefined;
+    }, 10_000);
+    expect(cut.startsWith('...')).toBe(true);
+    expect(cut.length).toBe(60);
+    // The wide display keeps its own fit.
+    expect(viewer.statusLine().length).toBe(160);
   });
 
   it('updates as values change', async () => {
     const first = Number(/tick(\d+)/.exec(viewer.statusLine())?.[1]);
     await waitFor('tick to advance', () => Number(/tick(\d+)/.exec(viewer.statusLine())?.[1]) > first + 1, 10_000);
+  });
+
+  it('quitting screen ends its shoji stream, which removes the right side\'s file', async () => {
+    const run = sb.env.SHOJI_RUNTIME_DIR!;
+    const folders = () => readdirSync(run).filter((f) => f.startsWith('screen-'));
+    expect(folders()).toHaveLength(1);
+    const streams = () => spawnSync('pgrep', ['-f', '--', `--right-file ${run}/`], { encoding: 'utf8' }).stdout.trim();
+    expect(streams()).not.toBe('');
+    spawnSync('screen', ['-S', session, '-X', 'quit'], { env: sb.env, stdio: 'ignore' });
+    // screen closes a backtick's pipe without a signal: the stream notices its parent is gone.
+    await waitFor('the stream to end', () => streams() === '' && folders().length === 0, 10_000);
   });
 });
