@@ -1,10 +1,10 @@
-// Runs one of shoji's bundles from dist/ (and the bundles it loads lazily) with V8 code caches. Node 20 has no built-in compile
-// cache, and a status line starts shoji over and over: compiling the bundle from source each
-// time was measured as the largest part of its start-up. blessed, which the dashboard loads from
-// node_modules, gets code caches the same way (loading it took ~26 ms of the ~180 ms before the
-// dashboard's first frame in a CPU profile). The caches live in dist/.v8-cache, or in ~/.cache/shoji/v8 when shoji's
-// folder is not writable, and are written at the exit of a run that succeeded, so the functions
-// a run compiled are in them.
+// Runs one of shoji's bundles from dist/ (and the bundles it loads lazily) with V8 code caches.
+// Node 20 has no built-in compile cache, and a status line starts shoji over and over:
+// compiling the bundle from source each time was measured as the largest part of its start-up.
+// blessed, which the dashboard loads from node_modules, gets code caches the same way (loading
+// it took ~26 ms of the ~180 ms before the dashboard's first frame in a CPU profile). The
+// caches live in dist/.v8-cache, or in ~/.cache/shoji/v8 when shoji's folder is not writable,
+// and are written at the exit of a run that succeeded, so the functions a run compiled are in them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -76,7 +76,7 @@ function run(fn, mod, file) {
   fn.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
 
-/** Load files that `inside(filename)` returns a cache name for through the code cache. */
+/** Load the files `nameOf(filename)` gives a cache name for through their code caches. */
 function cacheExtension(ext, nameOf) {
   const plain = Module._extensions[ext] || Module._extensions['.js'];
   Module._extensions[ext] = function (mod, filename) {
@@ -111,7 +111,8 @@ exports.launch = function launch(bundle, command) {
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   const variant = commandWord(process.argv.slice(2));
-  run(compile(file, variant ? `${distName(file)}@${variant}` : distName(file), source), mod, file);
+  const name = distName(file);
+  run(compile(file, variant ? `${name}@${variant}` : name, source), mod, file);
 };
 
 /**

@@ -3,10 +3,10 @@
  * where they came from. Written atomically and only after a whole price list was read, so a
  * reader never sees half a refresh.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { cacheDir } from '../core/paths.js';
+import { readText } from '../core/read.js';
 
 export interface RefreshedPrices {
   format: 1;
@@ -27,13 +27,13 @@ export function priceCacheFile(env: NodeJS.ProcessEnv, region: string): string {
 
 /** The region's refreshed prices, or null when there are none (or the file is unusable). */
 export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): RefreshedPrices | null {
-  const file = priceCacheFile(env, region);
-  if (!existsSync(file)) return null; // the usual case: never refreshed (no exception: see core/read.ts)
+  const text = readText(priceCacheFile(env, region)); // null in the usual case: never refreshed
+  if (text === null) return null;
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as RefreshedPrices;
+    const parsed = JSON.parse(text) as RefreshedPrices;
     if (parsed?.format === 1 && parsed.region === region && parsed.prices && typeof parsed.prices === 'object') return parsed;
   } catch {
-    // missing or corrupt: as if never refreshed
+    // corrupt: as if never refreshed
   }
   return null;
 }

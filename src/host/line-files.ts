@@ -34,6 +34,7 @@ export function lineFiles(dir: string, onError: (file: string, err: Error) => vo
   };
 }
 
+/** Truncate-and-write in place (not rename): tail -F follows the same file through truncation. */
 function overwriteFile(file: string, data: string): void {
   const fd = openSync(file, 'w', 0o600);
   try {

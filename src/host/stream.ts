@@ -29,8 +29,12 @@ export async function runStream(opts: StreamOptions): Promise<void> {
   const sides: Side[] = opts.side === 'both' || opts.rightFile ? ['left', 'right'] : [opts.side];
   await prepareFormat(opts.format);
   const rightFile = opts.rightFile;
-  if (rightFile) mkdirSync(dirname(rightFile), { recursive: true, mode: 0o700 });
-  const writeRight = rightFile ? lineFiles(dirname(rightFile), (file, err) => log(opts.env, `cannot write ${file}: ${err.message}`)) : undefined;
+  let writeRight: ((line: string) => void) | undefined;
+  if (rightFile) {
+    mkdirSync(dirname(rightFile), { recursive: true, mode: 0o700 });
+    const write = lineFiles(dirname(rightFile), (file, err) => log(opts.env, `cannot write ${file}: ${err.message}`));
+    writeRight = (line) => write(basename(rightFile), line);
+  }
   let last: string | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
@@ -39,8 +43,8 @@ export async function runStream(opts: StreamOptions): Promise<void> {
     moduleIds: (app) => [...new Set(sides.flatMap((s) => sideIds(app, s)))],
     onRender(app, statuses) {
       const parts = sides.map((s) => renderSide(opts.format, sideSegments(app, s, statuses), app));
-      if (rightFile && writeRight) writeRight(basename(rightFile), parts[1]);
-      const line = rightFile ? parts[0] : parts.length === 2 ? joinSides(opts.format, parts[0], parts[1]) : parts[0];
+      writeRight?.(parts[1]);
+      const line = writeRight ? parts[0] : parts.length === 2 ? joinSides(opts.format, parts[0], parts[1]) : parts[0];
       if (line === last) return;
       last = line;
       opts.out.write(`${line}\n`);

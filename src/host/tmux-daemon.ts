@@ -194,7 +194,6 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
   return { stop, done };
 }
 
-/** Truncate-and-write in place (not rename): tail -F follows the same file through truncation. */
 function writeSnapshot(file: string, statuses: Map<string, ModuleStatus>): void {
   const out: Record<string, Omit<ModuleStatus, 'memo'>> = {};
   for (const [id, st] of statuses) {
