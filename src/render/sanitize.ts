@@ -1,11 +1,32 @@
 /**
- * Text from outside (hostnames, SSIDs, script output, file contents) must reach the terminal
- * as text. Control characters — C0 (ESC, BEL, screen's \005, newlines), DEL and C1 — are
- * removed for every back end; each renderer then escapes its own markup characters.
+ * Text from outside (hostnames, SSIDs, script output, file contents, IMDS answers, interface
+ * names) must reach the terminal as text. Control characters — C0 (ESC, BEL, screen's \005,
+ * newlines), DEL and C1 — are removed for every status-line back end; each renderer then escapes
+ * its own markup characters. Messages printed to a terminal (errors, `--explain`, `shoji
+ * modules`, reports) show them instead, escaped, so a user can see what a file really held.
  */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// Also the bidirectional overrides and isolates, which reorder what a terminal shows.
+// eslint-disable-next-line no-control-regex
+const SHOWN_ESCAPED = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export function stripControl(text: string): string {
   return text.replace(CONTROL, '');
+}
+
+/** Control characters as visible escapes (`\x1b`, `\n`), for text printed to a terminal. */
+export function escapeControl(text: string): string {
+  return text.replace(SHOWN_ESCAPED, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** escapeControl for a message of several lines: the newlines between them stay newlines. */
+export function escapeControlLines(text: string): string {
+  return text.split('\n').map(escapeControl).join('\n');
 }
