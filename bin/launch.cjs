@@ -5,6 +5,7 @@
 // it took ~26 ms of the ~180 ms before the dashboard's first frame in a CPU profile). The
 // caches live in dist/.v8-cache, or in ~/.cache/shoji/v8 when shoji's folder is not writable,
 // and are written at the exit of a run that succeeded, so the functions a run compiled are in them.
+// A cache folder another user could write to is never read (see cacheDir).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -16,16 +17,53 @@ const dist = path.join(__dirname, '..', 'dist');
 const blessedDir = `${path.sep}node_modules${path.sep}blessed${path.sep}`;
 
 let cacheDirectory;
+/**
+ * The folder for code caches, or null when there is none shoji may trust. A code cache is code:
+ * one that another user could write would run as you. So the folder must be yours alone (not a
+ * symlink, owned by you, not writable by group or others), and every folder above it owned by
+ * you or root and not writable by others (as src/core/trust.ts checks for shoji's other folders).
+ */
 function cacheDir() {
-  if (cacheDirectory) return cacheDirectory;
+  if (cacheDirectory !== undefined) return cacheDirectory;
+  cacheDirectory = null;
+  let writableDist = true;
   try {
     fs.accessSync(dist, fs.constants.W_OK);
-    cacheDirectory = path.join(dist, '.v8-cache');
   } catch {
-    const base = process.env.XDG_CACHE_HOME || path.join(require('os').homedir(), '.cache');
-    cacheDirectory = path.join(base, 'shoji', 'v8');
+    writableDist = false;
+  }
+  const base = process.env.XDG_CACHE_HOME || path.join(require('os').homedir(), '.cache');
+  const candidates = writableDist ? [path.join(dist, '.v8-cache'), path.join(base, 'shoji', 'v8')] : [path.join(base, 'shoji', 'v8')];
+  for (const dir of candidates) {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch {
+      continue;
+    }
+    if (privateFolder(dir)) {
+      cacheDirectory = dir;
+      break;
+    }
   }
   return cacheDirectory;
+}
+
+const uid = process.getuid ? process.getuid() : 0;
+
+function privateFolder(dir) {
+  try {
+    const st = fs.lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== uid || st.mode & 0o022) return false;
+    for (let up = fs.realpathSync(path.dirname(dir)); ; up = path.dirname(up)) {
+      const above = fs.statSync(up);
+      if (above.uid !== uid && above.uid !== 0) return false;
+      // Writable by others is fine only for a sticky folder of root's, such as /tmp.
+      if (above.mode & 0o022 && !(above.mode & 0o1000 && above.uid === 0)) return false;
+      if (path.dirname(up) === up) return true;
+    }
+  } catch {
+    return false;
+  }
 }
 
 const pendingCaches = [];
@@ -36,9 +74,11 @@ const pendingCaches = [];
  * size and modification time: a rebuilt bundle of the same length never runs stale code.
  */
 function compile(file, name, source) {
+  const folder = cacheDir();
+  if (folder === null) return new vm.Script(Module.wrap(source), { filename: file }).runInThisContext();
   const stat = fs.statSync(file);
   const prefix = `${name}-${process.version}-${process.arch}-`;
-  const cacheFile = path.join(cacheDir(), `${prefix}${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
+  const cacheFile = path.join(folder, `${prefix}${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -59,9 +99,9 @@ process.once('exit', (code) => {
   for (const { script, cacheFile, prefix } of pendingCaches) {
     try {
       const dir = path.dirname(cacheFile);
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
+      // wx: created anew, never written through a link or into another's file.
+      fs.writeFileSync(tmp, script.createCachedData(), { flag: 'wx', mode: 0o600 });
       fs.renameSync(tmp, cacheFile);
       for (const old of fs.readdirSync(dir)) {
         if (old.startsWith(prefix) && old.endsWith('.bin') && path.join(dir, old) !== cacheFile) fs.rmSync(path.join(dir, old), { force: true });

@@ -16,12 +16,17 @@
  * Script output is outside text: renderers escape it, so it can never inject tmux formats,
  * styles or screen escapes. byobu-style colour escapes (\005{...}) are removed.
  * Scripts run without a shell, with stdin closed; stderr is kept for the failure message.
+ *
+ * A script anyone else could have written is never run: it and its folders must be owned by you
+ * (or root) and not writable by group or others (src/core/trust.ts). Refused and
+ * non-executable scripts are reported in `shoji modules`, with what to fix.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShojiModule, State } from '../../src/core/contract.js';
 import { STATES } from '../../src/core/contract.js';
 import { listDir } from '../../src/core/read.js';
+import { runnableProblem } from '../../src/core/trust.js';
 
 const SCRIPT_NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9._-]*)$/;
 const MAX_OUTPUT = 64 * 1024;
@@ -38,8 +43,11 @@ export function scriptDirs(configDir: string, home: string, byobuScripts: boolea
   return byobuScripts ? [join(configDir, 'scripts'), join(home, '.byobu', 'bin')] : [join(configDir, 'scripts')];
 }
 
-/** Executable N_name files; editor backups (name~) and non-executables are skipped, as byobu does. */
-export function findScripts(dirs: string[]): ScriptFile[] {
+/**
+ * Executable N_name files; editor backups (name~) are skipped, as byobu does. A script that is
+ * not executable, or that another user could have written, is not run: `onRefused` hears why.
+ */
+export function findScripts(dirs: string[], onRefused: (file: string, why: string) => void = () => {}): ScriptFile[] {
   const byId = new Map<string, ScriptFile>();
   for (const dir of dirs) {
     for (const entry of listDir(dir).sort()) {
@@ -48,8 +56,18 @@ export function findScripts(dirs: string[]): ScriptFile[] {
       const path = join(dir, entry);
       try {
         if (!statSync(path).isFile()) continue;
+      } catch {
+        continue; // a dangling link, or gone
+      }
+      const unsafe = runnableProblem(path, dir);
+      if (unsafe) {
+        onRefused(path, `${unsafe}: refusing to run it`);
+        continue;
+      }
+      try {
         accessSync(path, constants.X_OK);
       } catch {
+        onRefused(path, `not executable, so not run (chmod +x ${path})`);
         continue;
       }
       const id = `custom:${m[2]}`;
@@ -116,6 +134,10 @@ async function run(path: string, signal: AbortSignal, env: NodeJS.ProcessEnv): P
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      // Close our ends of the pipes: a child that escaped the group (setsid) may hold theirs
+      // open for ever, and each timeout would leak two descriptors in a long-lived daemon.
+      child.stdout.destroy();
+      child.stderr.destroy();
       if (err) reject(err);
       else resolve(stdout);
     };

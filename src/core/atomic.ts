@@ -2,17 +2,30 @@
  * Write a file so that readers see either the old content or the new, never half of it:
  * write a uniquely named temporary file beside it, then rename over. Concurrent writers
  * (20 `shoji status` calls at once) each rename a whole file; the last one wins.
+ *
+ * The folder must pass the trust check (core/trust.ts) and is created 0700 when missing; the
+ * temporary file is created exclusively (O_EXCL: never through a symlink or into an existing
+ * file), and rename replaces a symlink at the destination rather than writing through it.
  */
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { privateFolder } from './trust.js';
+
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  privateFolder(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, data, { mode });
+    fd = openSync(tmp, CREATE_NEW, mode);
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, path);
   } catch (err) {
+    if (fd !== undefined) closeSync(fd);
     try {
       unlinkSync(tmp);
     } catch {

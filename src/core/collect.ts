@@ -6,6 +6,7 @@
 import type { Collected, ModuleContext, ShojiModule } from './contract.js';
 import { moduleOptions, type ShojiConfig } from './config.js';
 import { configDir, hostRoots, stateDir } from './paths.js';
+import { collectedProblem } from './reading-check.js';
 
 /** CLOCK_MONOTONIC in ms: unlike performance.now(), comparable between processes on one boot. */
 export function monotonicMs(): number {
@@ -100,11 +101,10 @@ export async function collectModule(
 ): Promise<CollectOutcome> {
   const result = await runWithTimeout((signal) => def.collect(makeContext(def, config, env, signal), memo), timeoutMs);
   if (!result.ok) return result;
-  const collected = result.value as Collected | undefined;
-  if (!collected || typeof collected !== 'object' || !('reading' in collected)) {
-    return { ok: false, error: 'collect returned no { reading } object', durationMs: result.durationMs };
-  }
-  return { ok: true, collected, durationMs: result.durationMs };
+  // Checked here, once for every consumer: a bad value fails this module, never the line.
+  const problem = collectedProblem(result.value);
+  if (problem) return { ok: false, error: problem, durationMs: result.durationMs };
+  return { ok: true, collected: result.value as Collected, durationMs: result.durationMs };
 }
 
 export async function checkAvailable(

@@ -2,8 +2,10 @@
  * shoji's configuration: $XDG_CONFIG_HOME/shoji/config.yaml (see docs/config.md).
  *
  * The status line reads the config on every one-shot call, so the validated result is cached
- * in the runtime folder, keyed by the file's path, size and mtime (and the plugins folder's):
- * the YAML parser and the schema validator load only when the file changed.
+ * in the runtime folder (which passed the trust check), together with the exact text it was
+ * validated from and the set of modules it was validated against: the cache is used only when
+ * the file holds that same text, so it is never more than a faster way to the answer the
+ * validator would give. The YAML parser and the schema validator load only when the text changed.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,11 +107,14 @@ export interface ModuleSchemas {
 
 interface CacheEntry {
   file: string;
-  mtimeMs: number;
-  size: number;
+  /** The config file's whole text when it was validated. */
+  text: string;
   key: string;
   config: ShojiConfig;
 }
+
+/** Larger files are refused unread: a config is a page of keys, and YAML's cost grows with size. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 function cachePath(env: NodeJS.ProcessEnv): string {
   return join(runtimeDir(env), 'config-cache.json');
@@ -134,14 +139,8 @@ export async function loadConfig(
     throw new ConfigError([{ file, message: `cannot read: ${(err as Error).message}` }]);
   }
   if (!st) return { config: DEFAULT_CONFIG, file, exists: false };
-  const cache = cachePath(env);
-  try {
-    const entry = JSON.parse(readFileSync(cache, 'utf8')) as CacheEntry;
-    if (entry.file === file && entry.mtimeMs === st.mtimeMs && entry.size === st.size && entry.key === schemasKey) {
-      return { config: entry.config, file, exists: true };
-    }
-  } catch {
-    // No cache, or a corrupt one: validate afresh and rewrite it below.
+  if (st.size > MAX_CONFIG_BYTES) {
+    throw new ConfigError([{ file, message: `the file is ${st.size} bytes; a config may be at most ${MAX_CONFIG_BYTES} (1 MiB)` }]);
   }
   let text: string;
   try {
@@ -149,15 +148,40 @@ export async function loadConfig(
   } catch (err) {
     throw new ConfigError([{ file, message: `cannot read: ${(err as Error).message}` }]);
   }
-  const { validateConfigText } = await import('./config-validate.js');
-  const config = validateConfigText(text, file, schemas());
-  const entry: CacheEntry = { file, mtimeMs: st.mtimeMs, size: st.size, key: schemasKey, config };
+  let cache: string | undefined;
   try {
-    writeFileAtomic(cache, JSON.stringify(entry));
+    cache = cachePath(env);
+    const entry = JSON.parse(readFileSync(cache, 'utf8')) as CacheEntry;
+    if (entry.file === file && entry.key === schemasKey && entry.text === text && isCachedConfig(entry.config)) {
+      return { config: entry.config, file, exists: true };
+    }
+  } catch {
+    // No cache, or a corrupt one: validate afresh and rewrite it below.
+  }
+  const { validateConfigText } = await import('./config-validate.js');
+  const config = await validateConfigText(text, file, schemas());
+  const entry: CacheEntry = { file, text, key: schemasKey, config };
+  try {
+    if (cache) writeFileAtomic(cache, JSON.stringify(entry));
   } catch {
     // An unwritable runtime folder only costs speed: the next call validates again.
   }
   return { config, file, exists: true };
+}
+
+/** The shape a validated config has; a cache entry that lacks it was not written by this version. */
+function isCachedConfig(c: unknown): c is ShojiConfig {
+  const x = c as ShojiConfig;
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    Array.isArray(x.left) &&
+    Array.isArray(x.right) &&
+    typeof x.modules === 'object' &&
+    x.modules !== null &&
+    typeof x.dashboard === 'object' &&
+    x.dashboard !== null
+  );
 }
 
 /** A module's effective options: its defaults, overlaid with the user's keys (host keys removed). */

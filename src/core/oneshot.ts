@@ -10,6 +10,8 @@
  *   still printed.
  */
 import { readFileSync } from 'node:fs';
+import { UnsafeFolderError } from './trust.js';
+import { jsonDataProblem, readingProblem } from './reading-check.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { checkAvailable, collectModule, DEFAULT_TIMEOUT_MS, monotonicMs, timeoutFor } from './collect.js';
@@ -22,9 +24,12 @@ import { readLine } from './read.js';
 import type { Registry } from './registry.js';
 import { backoffMs, newStatus, recordOutcome, type ModuleStatus } from './scheduler.js';
 
-const STATE_VERSION = 1;
+// 2: due times on the monotonic clock (dueMono), and the module options they were collected with.
+const STATE_VERSION = 2;
 /** A one-shot call is on the status line's clock: never wait long for one module. */
 export const ONE_SHOT_TIMEOUT_CAP_MS = 2000;
+/** A module that said it cannot work here is asked again after this long (or when its options change). */
+const UNAVAILABLE_RECHECK_MS = 10 * 60_000;
 
 interface SavedModule {
   reading: Reading | null;
@@ -34,9 +39,14 @@ interface SavedModule {
   failures: number;
   lastRunMono: number;
   lastOkWall?: number;
-  /** Wall-clock time after which the module is due again. */
-  dueWall: number;
+  /**
+   * Monotonic time (CLOCK_MONOTONIC, ms; the state file is per boot) after which the module is
+   * due again: a wall clock stepped backwards by NTP or by hand would freeze it until it caught up.
+   */
+  dueMono: number;
   available?: boolean;
+  /** The module's options when it was last run: an edit to them makes it due at once. */
+  optionsKey?: string;
 }
 
 interface SavedState {
@@ -53,17 +63,35 @@ export function bootId(env: NodeJS.ProcessEnv): string {
   return readLine(join(hostRoots(env).procRoot, 'sys/kernel/random/boot_id')) ?? 'unknown-boot';
 }
 
-/** The saved state, or an empty one when missing, corrupt, or from another boot. */
-export function readState(file: string, boot: string): SavedState {
+/**
+ * The saved state, or an empty one when missing, corrupt, or from another boot. Each module's
+ * entry is checked as strictly as a fresh collect (core/reading-check.ts): one that fails is
+ * dropped and that module collected again, never shown as it was saved.
+ */
+export function readState(file: string | null, boot: string): SavedState {
+  const empty: SavedState = { version: STATE_VERSION, bootId: boot, modules: {} };
+  if (file === null) return empty;
+  let parsed: SavedState;
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
-    if (parsed && parsed.version === STATE_VERSION && parsed.bootId === boot && typeof parsed.modules === 'object') {
-      return parsed;
-    }
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
   } catch {
-    // Missing or corrupt: start afresh; the write below replaces it.
+    return empty; // Missing or corrupt: start afresh; the write below replaces it.
   }
-  return { version: STATE_VERSION, bootId: boot, modules: {} };
+  if (!parsed || parsed.version !== STATE_VERSION || parsed.bootId !== boot || typeof parsed.modules !== 'object' || parsed.modules === null) {
+    return empty;
+  }
+  const modules: Record<string, SavedModule> = Object.create(null);
+  for (const [id, saved] of Object.entries(parsed.modules)) {
+    if (savedProblem(saved) === null) modules[id] = saved;
+  }
+  return { ...parsed, modules };
+}
+
+function savedProblem(m: SavedModule): string | null {
+  if (typeof m !== 'object' || m === null) return 'not an object';
+  if (typeof m.dueMono !== 'number' || Number.isNaN(m.dueMono) || typeof m.failures !== 'number') return 'no due time';
+  if (m.reading !== null && readingProblem(m.reading)) return readingProblem(m.reading);
+  return m.memo === undefined ? null : jsonDataProblem('memo', m.memo);
 }
 
 export interface OneShotResult {
@@ -93,11 +121,18 @@ export async function collectOneShot(
   env: NodeJS.ProcessEnv,
   opts: OneShotOptions = {},
 ): Promise<OneShotResult> {
-  const file = stateFile(env);
+  let file: string | null = null;
+  let folderError: string | undefined;
+  try {
+    file = stateFile(env);
+  } catch (err) {
+    if (!(err instanceof UnsafeFolderError)) throw err;
+    folderError = `${err.message}; running without saved counters (rates will show "no value yet" each time)`;
+  }
   const boot = bootId(env);
   const state = readState(file, boot);
   const statuses = new Map<string, ModuleStatus>();
-  const nowWall = Date.now();
+  const nowMono = monotonicMs();
   const changed = new Set<string>();
   const background: string[] = [];
 
@@ -119,49 +154,55 @@ export async function collectOneShot(
         });
       }
       statuses.set(id, status);
-      if (!opts.inline && saved && nowWall < saved.dueWall) return;
-      if (saved?.available === false) return;
+      const optionsKey = JSON.stringify(config.modules[id] ?? {});
+      const optionsChanged = saved !== undefined && saved.optionsKey !== optionsKey;
+      const due = !saved || optionsChanged || nowMono >= saved.dueMono;
+      // `shoji collect` (inline) runs the modules it was handed even before they are due.
+      if (!due && (!opts.inline || saved.available === false)) return;
       changed.add(id);
       const fullTimeout = timeoutFor(def, config);
       if (!opts.inline && fullTimeout > DEFAULT_TIMEOUT_MS) {
         background.push(id);
         // Not due again until the background collector has had its chance.
-        state.modules[id] = { ...toSaved(status), lastRunMono: saved?.lastRunMono ?? 0, dueWall: nowWall + fullTimeout + 5000 };
+        state.modules[id] = { ...toSaved(status), lastRunMono: saved?.lastRunMono ?? 0, dueMono: nowMono + fullTimeout + 5000, optionsKey };
         return;
       }
       const cap = opts.inline ? Infinity : ONE_SHOT_TIMEOUT_CAP_MS;
       const interval = intervalOf(def, config);
-      if (!saved && def.available) {
+      // Asked again when it was never asked, said no (at its recheck time), or its options changed.
+      if ((!saved || saved.available === false || optionsChanged) && def.available) {
         const avail = await checkAvailable(def, config, env, timeoutFor(def, config, cap));
         status.available = avail.available;
         if (!avail.available) {
-          state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueWall: nowWall + 10 * 60_000 };
+          state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueMono: monotonicMs() + UNAVAILABLE_RECHECK_MS, optionsKey };
           return;
         }
       } else {
         status.available = true;
       }
       const outcome = await collectModule(def, config, env, status.memo, timeoutFor(def, config, cap));
-      let due: number;
       recordOutcome(status, outcome);
+      // How long until it is due again, from now; the due time is kept on the monotonic clock.
+      let wait: number;
       if (outcome.ok) {
-        const now = Date.now();
+        const nowWall = Date.now();
         if (def.align && interval.kind === 'every') {
-          due = now + msUntilAligned(interval.ms, now) - 20;
+          wait = msUntilAligned(interval.ms, nowWall) - 20;
         } else {
-          const next = interval.kind === 'every' ? nominalMs(interval) : await msUntilNext(interval, now).catch(() => 60_000);
+          const next = interval.kind === 'every' ? nominalMs(interval) : await msUntilNext(interval, nowWall).catch(() => 60_000);
           // Re-collect a little early: a status line asking every second should not see a rate skip a beat.
-          due = next === Infinity ? Number.MAX_SAFE_INTEGER : now + next * 0.9;
+          wait = next === Infinity ? Number.MAX_SAFE_INTEGER : next * 0.9;
         }
       } else {
-        due = Date.now() + backoffMs(interval.kind === 'every' ? interval.ms : 60_000, status.failures);
+        wait = backoffMs(interval.kind === 'every' ? interval.ms : 60_000, status.failures);
       }
-      state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueWall: due };
+      const ranAt = monotonicMs();
+      state.modules[id] = { ...toSaved(status), lastRunMono: ranAt, dueMono: Math.min(Number.MAX_SAFE_INTEGER, ranAt + wait), optionsKey };
     }),
   );
 
-  let saveError: string | undefined;
-  if (changed.size > 0) {
+  let saveError = folderError;
+  if (file !== null && changed.size > 0) {
     // Merge into what is on disk now: another call may have saved other modules meanwhile.
     const latest = readState(file, boot);
     for (const id of changed) latest.modules[id] = state.modules[id];
@@ -189,7 +230,7 @@ export async function startBackgroundCollect(ids: string[], env: NodeJS.ProcessE
   child.unref();
 }
 
-function toSaved(s: ModuleStatus): Omit<SavedModule, 'lastRunMono' | 'dueWall'> {
+function toSaved(s: ModuleStatus): Omit<SavedModule, 'lastRunMono' | 'dueMono' | 'optionsKey'> {
   return {
     reading: s.reading,
     hasValue: s.hasValue,

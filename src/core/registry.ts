@@ -52,7 +52,8 @@ export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
     }
   }
   const home = opts.env.HOME || homedir();
-  for (const file of findScripts(scriptDirs(opts.configDir, home, opts.byobuScripts))) {
+  const refused = (file: string, message: string) => problems.push({ file, message });
+  for (const file of findScripts(scriptDirs(opts.configDir, home, opts.byobuScripts), refused)) {
     modules.set(file.id, { def: scriptModule(file), source: 'script', file: file.path });
   }
   return { modules, problems };

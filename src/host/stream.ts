@@ -7,8 +7,9 @@
  * second reader to follow with tail -F (bin/shoji-screen-job): screen pads to the right edge
  * only between the escapes of its own hardstatus string, never inside a backtick's output.
  */
-import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { privateFolder } from '../core/trust.js';
 import { lineFiles } from './line-files.js';
 import { LiveStatus } from './live.js';
 import { log } from './log.js';
@@ -31,7 +32,8 @@ export async function runStream(opts: StreamOptions): Promise<void> {
   const rightFile = opts.rightFile;
   let writeRight: ((line: string) => void) | undefined;
   if (rightFile) {
-    mkdirSync(dirname(rightFile), { recursive: true, mode: 0o700 });
+    // The folder must be yours alone (it holds a line screen shows): refused with a message otherwise.
+    privateFolder(dirname(rightFile));
     const write = lineFiles(dirname(rightFile), (file, err) => log(opts.env, `cannot write ${file}: ${err.message}`));
     writeRight = (line) => write(basename(rightFile), line);
   }

@@ -14,11 +14,12 @@
  * sending SIGWINCH), snapshot.json (module statuses for `shoji modules`, written when it sends
  * SIGUSR2: writing it on every change was measured as the daemon's largest steady cost).
  */
-import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../core/app.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { runtimeDir } from '../core/paths.js';
+import { privateFolder } from '../core/trust.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { displayWidth } from '../core/width.js';
 import { LiveStatus } from './live.js';
@@ -50,19 +51,38 @@ export function tmuxDir(env: NodeJS.ProcessEnv, serverPid: number): string {
   return join(runtimeDir(env), `tmux-${serverPid}`);
 }
 
+/** Whether a process exists and is yours (kill -0 answers EPERM for another user's). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
   }
+}
+
+/**
+ * Whether `pid` is a live shoji daemon of yours serving tmux server `serverPid`: a pid file may
+ * name a process that has since died and whose pid was reused (a `sleep`, pid 1), and waiting
+ * on that would freeze the line for as long as it lives.
+ */
+export function isDaemonFor(pid: number, serverPid: number, procRoot = '/proc'): boolean {
+  if (!(pid > 0) || !alive(pid)) return false;
+  let args: string[];
+  try {
+    args = readFileSync(join(procRoot, String(pid), 'cmdline'), 'latin1').split('\0');
+  } catch {
+    return true; // no /proc to ask (macOS, the BSDs): a live process of yours is taken at its word
+  }
+  const at = args.indexOf('--server-pid');
+  return args.includes('tmux-daemon') && at >= 0 && args[at + 1] === String(serverPid);
 }
 
 /** The pid a lock file names, or 0 when it names none. */
 function holderOf(file: string): number {
   try {
-    return Number(readFileSync(file, 'utf8').trim()) || 0;
+    const text = readFileSync(file, 'utf8').trim();
+    return /^\d{1,10}$/.test(text) ? Number(text) : 0;
   } catch {
     return 0;
   }
@@ -74,10 +94,15 @@ function holderOf(file: string): number {
  * it exists): the left and right jobs start a daemon each at the same moment, and one that
  * found the file still empty would have taken it for a dead daemon's and run as a second.
  */
-export function acquirePidFile(file: string): boolean {
+export function acquirePidFile(file: string, serverPid: number): boolean {
   const mine = `${file}.${process.pid}.tmp`;
-  writeFileSync(mine, `${process.pid}\n`, { mode: 0o600 });
   try {
+    const fd = openSync(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+    try {
+      writeSync(fd, `${process.pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         linkSync(mine, file);
@@ -85,15 +110,56 @@ export function acquirePidFile(file: string): boolean {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const holder = holderOf(file);
-        if (holder > 0 && holder !== process.pid && alive(holder)) return false;
-        // A dead daemon's: remove it, unless another starter has just replaced it.
+        if (holder > 0 && holder !== process.pid && isDaemonFor(holder, serverPid)) return false;
+        // A dead daemon's, or not a daemon's at all: remove it, unless another starter has just replaced it.
         if (holderOf(file) === holder) rmSync(file, { force: true });
       }
     }
     return false;
   } finally {
+    // Also when the disk is full: a half-written temporary file is never left behind.
     rmSync(mine, { force: true });
   }
+}
+
+/**
+ * Take the client widths jobs asked for: want/ holds empty files named right@WIDTH. Only
+ * regular files with that name are taken and unlinked (never followed, never recursed into);
+ * anything else is left and reported once.
+ */
+export function takeWantedWidths(wantDir: string, onOdd: (message: string) => void): number[] {
+  try {
+    const st = lstatSync(wantDir);
+    if (!st.isDirectory()) {
+      onOdd(`${wantDir} is not a folder; ignoring it`);
+      return [];
+    }
+  } catch {
+    return []; // no job has asked yet
+  }
+  const widths: number[] = [];
+  let entries;
+  try {
+    entries = readdirSync(wantDir, { withFileTypes: true });
+  } catch (err) {
+    onOdd(`cannot read ${wantDir}: ${(err as Error).message}`);
+    return [];
+  }
+  for (const entry of entries) {
+    const m = /^right@(\d{1,5})$/.exec(entry.name);
+    if (!m || !entry.isFile()) {
+      onOdd(`unexpected ${entry.isDirectory() ? 'folder' : 'entry'} ${join(wantDir, entry.name)} left alone`);
+      continue;
+    }
+    try {
+      unlinkSync(join(wantDir, entry.name));
+    } catch {
+      // another daemon's request already taken
+    }
+    const w = Number(m[1]);
+    if (w > 0) widths.push(w);
+  }
+  return widths;
 }
 
 export interface DaemonHandle {
@@ -102,8 +168,7 @@ export interface DaemonHandle {
 }
 
 export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): Promise<DaemonHandle | null> {
-  const dir = tmuxDir(env, serverPid);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = privateFolder(tmuxDir(env, serverPid));
   const pidFile = join(dir, 'daemon.pid');
   // Listen before the pid file exists: SIGUSR2's default action would end the daemon.
   let live: LiveStatus | undefined;
@@ -111,19 +176,28 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
     if (live) writeSnapshot(join(dir, 'snapshot.json'), live.statuses());
   };
   process.on('SIGUSR2', snapshot);
-  if (!acquirePidFile(pidFile)) {
+  if (!acquirePidFile(pidFile, serverPid)) {
     process.off('SIGUSR2', snapshot);
     return null;
   }
 
+  // Each problem with the folder's files is logged once, not on every render.
+  const reported = new Set<string>();
+  const reportOnce = (message: string) => {
+    if (reported.has(message)) return;
+    reported.add(message);
+    log(env, message);
+  };
   // One file per side and fitted width: left, right, right@WIDTH.
-  const write = lineFiles(dir, (file, err) => log(env, `cannot write ${file}: ${err.message}`));
+  const write = lineFiles(dir, (file, err) => reportOnce(`cannot write ${file}: ${err.message}`));
 
   // Client widths the right side is fitted to, oldest first. Lines fitted by a daemon that
   // died without cleaning up would never change again: start without them (each job asks
   // for its width when it starts, and tail -F follows the file when it is written anew).
   const widths: number[] = [];
-  for (const name of readdirSync(dir)) if (name.startsWith('right@')) rmSync(join(dir, name), { force: true });
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('right@') && !entry.isDirectory()) unlinkSync(join(dir, entry.name));
+  }
   const render = (app: App, statuses: Map<string, ModuleStatus>) => {
     const left = sideSegments(app, 'left', statuses);
     write('left', renderSide('tmux', left, app));
@@ -137,20 +211,10 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
   };
   /** Take the widths jobs asked for (want/right@WIDTH) and draw for them at once. */
   const takeWants = () => {
-    let names: string[];
-    try {
-      names = readdirSync(join(dir, 'want'));
-    } catch {
-      return; // no job has asked yet
-    }
-    for (const name of names) {
-      const m = /^right@(\d{1,5})$/.exec(name);
-      const w = m ? Number(m[1]) : 0;
-      if (w > 0 && !widths.includes(w)) {
-        widths.push(w);
-        if (widths.length > MAX_WIDTHS) widths.shift();
-      }
-      rmSync(join(dir, 'want', name), { force: true });
+    for (const w of takeWantedWidths(join(dir, 'want'), reportOnce)) {
+      if (widths.includes(w)) continue;
+      widths.push(w);
+      if (widths.length > MAX_WIDTHS) widths.shift();
     }
     if (live?.app) render(live.app, live.statuses());
   };

@@ -32,7 +32,8 @@ export interface Fitted {
 
 /** The visible text of a segment: icon glyph then text. */
 export function segmentLabel(seg: Segment, icons: IconSet): string {
-  const glyph = seg.icon ? icons.icons[seg.icon] ?? '' : '';
+  // Own keys only: an icon named "constructor" must not draw Object's source.
+  const glyph = seg.icon && Object.hasOwn(icons.icons, seg.icon) ? icons.icons[seg.icon] : '';
   return glyph + seg.text;
 }
 
