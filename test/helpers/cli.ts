@@ -69,6 +69,20 @@ export function runShojiSync(args: string[], env: NodeJS.ProcessEnv): RunResult 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * An assertion error (vitest's expect): what a probe throws when what it saw is wrong, as
+ * opposed to not there yet.
+ */
+export function isAssertionError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AssertionError';
+}
+
+/**
+ * Poll `probe` until it returns something truthy. A falsy value, or an ordinary error (a file
+ * not written yet, a server not up yet), means "not yet" and is retried; a failed `expect`
+ * inside the probe is not: it fails the wait at once, so a bad frame seen once fails the test
+ * even if a later frame would have passed.
+ */
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
@@ -78,6 +92,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
       if (v) return v;
       last = v;
     } catch (err) {
+      if (isAssertionError(err)) throw err;
       last = err;
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);

@@ -5,11 +5,20 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 
-export function tmux(socket: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The environment a test's tmux runs with when the test gives none: never the runner's own.
+ * A tmux server hands its environment to every pane, so an inherited NO_COLOR, LC_ALL=C or
+ * TERM=dumb would reach the shoji under test and change what it draws.
+ */
+export function tmuxEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', TERM: 'xterm-256color' };
+}
+
+export function tmux(socket: string, args: string[], env: NodeJS.ProcessEnv = tmuxEnv()): string {
   return execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
 }
 
-export function tmuxOk(socket: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean {
+export function tmuxOk(socket: string, args: string[], env: NodeJS.ProcessEnv = tmuxEnv()): boolean {
   return spawnSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' }).status === 0;
 }
 

@@ -1,11 +1,13 @@
 /**
  * `shoji dashboard` in real tmux panes of a fixed size, read with capture-pane: panels and
  * values, keys, resizing, quitting back to the shell, and every TERM a tmux user may have.
- * Each pane runs `sh -c 'node bin/shoji dashboard; echo DASHBOARD-EXITED; exec sleep 60'`,
- * so a clean exit shows the marker on the restored screen.
+ * Each pane runs `sh -c 'node bin/shoji dashboard; echo DASHBOARD-EXITED $?; exec sleep 60'`,
+ * so a clean exit shows the marker on the restored screen. The panes get the sandbox's
+ * environment only: an inherited NO_COLOR or LC_ALL=C would change what the dashboard draws.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, requireProgram, sandbox, SHOJI, waitFor, type Sandbox } from '../helpers/cli.js';
 import { tmux, tmuxOk } from '../helpers/tmux.js';
@@ -20,19 +22,51 @@ function script(name: string, body: string): void {
   chmodSync(join(dir, name), 0o755);
 }
 
-/** Start the dashboard in a new session; TERM comes from tmux's default-terminal, as for a user. */
-function start(session: string, term: string, cols: number, rows: number, env: NodeJS.ProcessEnv = {}): void {
-  tmux(SOCKET, ['set', '-g', 'default-terminal', term]);
-  const vars = Object.entries({ ...sb.env, ...env })
+/** tmux on the test's server, with the sandbox's environment (never the runner's: see tmuxEnv). */
+const tm = (args: string[]) => tmux(SOCKET, args, sb.env);
+
+/** test/fixtures/dashboard-hooks.cjs: a crash on SIGUSR2, and a pause in process.exit to look at the terminal. */
+const HOOKS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'dashboard-hooks.cjs');
+/** The handshake folder of a session started with hooks. */
+const hooksDir = (session: string) => join(sb.dir, `hooks-${session}`);
+
+/**
+ * Start the dashboard in a new session; TERM comes from tmux's default-terminal, as for a user.
+ * `env -i`: the dashboard sees the sandbox's variables and TERM, nothing else. The marker
+ * after it carries its exit status.
+ */
+function start(session: string, term: string, cols: number, rows: number, env: NodeJS.ProcessEnv = {}, hooks = false): void {
+  tm(['set', '-g', 'default-terminal', term]);
+  if (hooks) mkdirSync(hooksDir(session), { recursive: true });
+  const vars = Object.entries({ ...sb.env, ...env, ...(hooks ? { SHOJI_TEST_HOOKS: hooksDir(session) } : {}) })
     .filter(([k, v]) => k !== 'TERM' && v !== undefined)
     .map(([k, v]) => `${k}='${v}'`)
     .join(' ');
-  const cmd = `env ${vars} ${process.execPath} ${SHOJI} dashboard; echo DASHBOARD-EXITED; exec sleep 60`;
-  tmux(SOCKET, ['new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), `sh -c "${cmd}"`]);
+  const node = hooks ? `${process.execPath} -r ${HOOKS}` : process.execPath;
+  const cmd = `env -i ${vars} TERM=\\$TERM ${node} ${SHOJI} dashboard; echo DASHBOARD-EXITED \\$?; exec sleep 60`;
+  tm(['new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), `sh -c "${cmd}"`]);
 }
 
-const capture = (session: string, escapes = false) => tmux(SOCKET, ['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session]);
-const keys = (session: string, ...k: string[]) => tmux(SOCKET, ['send-keys', '-t', session, ...k]);
+/**
+ * What the pane shows now. Every frame the tests look at is checked for blessed's terminfo
+ * errors: one such frame fails the test, even inside a waitFor whose later frames are fine.
+ */
+const capture = (session: string, escapes = false) => {
+  const c = tm(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session]);
+  expect(c, `a frame of ${session}`).not.toMatch(TERMINFO_ERROR);
+  return c;
+};
+const keys = (session: string, ...k: string[]) => tm(['send-keys', '-t', session, ...k]);
+/** The pane's terminal modes, as tmux tracks them from what the program wrote. */
+const modes = (session: string) => {
+  const [alternateScreen, cursorShown, mouse] = tm(['display', '-p', '-t', session, '#{alternate_on} #{cursor_flag} #{mouse_any_flag}']).trim().split(' ');
+  return { alternateScreen, cursorShown, mouse };
+};
+const RESTORED = { alternateScreen: '0', cursorShown: '1', mouse: '0' };
+/** Wait until a hooked dashboard is inside process.exit, held there until release(). */
+const atExit = (session: string) =>
+  waitFor(`${session}: the dashboard to call process.exit`, () => existsSync(join(hooksDir(session), 'exiting')) && readFileSync(join(hooksDir(session), 'exiting'), 'utf8'));
+const release = (session: string) => writeFileSync(join(hooksDir(session), 'go'), '');
 const nonEmpty = (text: string) => text.split('\n').filter((l) => l.trim() !== '').length;
 const firstFrame = (session: string) =>
   waitFor(`first frame in ${session}`, () => {
@@ -59,11 +93,11 @@ beforeAll(() => {
       '',
     ].join('\n'),
   );
-  tmux(SOCKET, ['-f', join(sb.dir, 'tmux.conf'), 'start-server']);
+  tm(['-f', join(sb.dir, 'tmux.conf'), 'start-server']);
 });
 
 afterAll(() => {
-  tmuxOk(SOCKET, ['kill-server']);
+  tmuxOk(SOCKET, ['kill-server'], sb?.env);
   sb?.cleanup();
 });
 
@@ -71,7 +105,7 @@ describe('shoji dashboard in a real terminal', () => {
   const S = 'main';
 
   it('draws every panel with real values, and they update', async () => {
-    start(S, 'tmux-256color', 160, 48);
+    start(S, 'tmux-256color', 160, 48, {}, true);
     const first = await firstFrame(S);
     for (const panel of ['CPU', 'Memory', 'Network', 'Disk', 'Processes', 'EC2 cost', 'tick', 'boom', 'ip']) {
       expect(first, panel).toContain(panel);
@@ -145,7 +179,7 @@ describe('shoji dashboard in a real terminal', () => {
   it('a mouse click on a column name in the process header sorts by that column', async () => {
     /** Press and release the left button at a cell (0-based), as xterm SGR mouse reports (one per write). */
     const click = (x: number, y: number) => {
-      for (const end of ['M', 'm']) tmux(SOCKET, ['send-keys', '-t', S, '-l', `\u001b[<0;${x + 1};${y + 1}${end}`]);
+      for (const end of ['M', 'm']) tm(['send-keys', '-t', S, '-l', `\u001b[<0;${x + 1};${y + 1}${end}`]);
     };
     const header = () => {
       const rows = capture(S).split('\n');
@@ -199,32 +233,64 @@ describe('shoji dashboard in a real terminal', () => {
       );
     };
     for (const [cols, rows] of [[80, 24], [200, 60], [100, 30], [160, 48]]) {
-      tmux(SOCKET, ['resize-window', '-t', S, '-x', String(cols), '-y', String(rows)]);
+      tm(['resize-window', '-t', S, '-x', String(cols), '-y', String(rows)]);
       await waitFor(`layout at ${cols}x${rows}`, () => {
         const c = capture(S);
         return /CPU \d+%/.test(c) && /Processes/.test(c) && framed(c, cols, rows);
       });
     }
-    tmux(SOCKET, ['resize-window', '-t', S, '-x', '79', '-y', '23']);
+    tm(['resize-window', '-t', S, '-x', '79', '-y', '23']);
     const small = await waitFor('the too-small message', () => {
       const c = capture(S);
       return /needs at least 80x24; this terminal is 79x23/.test(c) && c;
     });
     expect(small).not.toMatch(/[│┌└┐┘]|Processes|CPU/);
-    tmux(SOCKET, ['resize-window', '-t', S, '-x', '80', '-y', '24']);
+    tm(['resize-window', '-t', S, '-x', '80', '-y', '24']);
     await waitFor('panels again', () => {
       const c = capture(S);
       return !/needs at least/.test(c) && framed(c, 80, 24);
     });
   });
 
-  it('q quits and gives the shell its screen back', async () => {
+  it('q quits and gives the shell its screen back, before the process exits', async () => {
+    expect(modes(S)).toEqual({ alternateScreen: '1', cursorShown: '0', mouse: '1' });
     keys(S, 'q');
+    expect(await atExit(S)).toBe('0');
+    // Held inside process.exit: blessed's exit handler has not run, so this is the dashboard's
+    // own doing (screen.destroy() on quit): normal screen, cursor shown, mouse reporting off.
+    expect(modes(S)).toEqual(RESTORED);
+    expect(capture(S)).not.toMatch(/Processes|CPU \d+%/);
+    release(S);
     const after = await waitFor('the exit marker', () => {
       const c = capture(S);
       return /DASHBOARD-EXITED/.test(c) && c;
     });
+    expect(after).toMatch(/^DASHBOARD-EXITED 0$/m);
     expect(after).not.toMatch(/Processes|CPU \d+%/);
+  });
+
+  it('a crash restores the terminal first, then shows the error on the normal screen, and exits 1', async () => {
+    const C = 'crash';
+    start(C, 'tmux-256color', 120, 40, {}, true);
+    await firstFrame(C);
+    process.kill(Number(readFileSync(join(hooksDir(C), 'pid'), 'utf8')), 'SIGUSR2');
+    expect(await atExit(C)).toBe('1');
+    expect(modes(C)).toEqual(RESTORED);
+    const shown = capture(C);
+    expect(shown).not.toMatch(/Processes|CPU \d+%/);
+    // The message and its stack, each line from the left edge: written after the terminal
+    // left raw mode (in raw mode a newline does not return the carriage: a staircase).
+    expect(shown).toMatch(/^shoji dashboard: Error: injected crash \(SIGUSR2 from the test\)$/m);
+    expect(shown).toMatch(/^ {4}at .*dashboard-hooks\.cjs/m);
+    release(C);
+    const after = await waitFor('the exit marker', () => {
+      const c = capture(C);
+      return /DASHBOARD-EXITED/.test(c) && c;
+    });
+    expect(after).toMatch(/^DASHBOARD-EXITED 1$/m);
+    expect(after).toMatch(/^shoji dashboard: Error: injected crash/m);
+    // And the log has it, for when the terminal is gone.
+    expect(readFileSync(join(sb.env.SHOJI_STATE_DIR!, 'shoji.log'), 'utf8')).toMatch(/dashboard crashed: Error: injected crash/);
   });
 });
 
