@@ -17,7 +17,7 @@
  * kept in the memo), so a collect never does network I/O after the first. The estimate code
  * is loaded on the first collect only. `ec2-cost --detail` explains every number.
  * data: { totalUsd, hourlyRateUsd, hourlyTotalUsd, per30DaysUsd, instanceType, region, onEc2,
- * mode, spot, uptimeSeconds, priceSource, pricesAsOf, estimate: true }.
+ * mode, spot, uptimeSeconds, priceSource, pricesAsOf, regionModelled, estimate: true }.
  */
 import { defineModule } from '../../src/core/contract.js';
 import { detect } from '../../src/ec2/detect.js';
@@ -47,6 +47,8 @@ export interface Ec2CostData {
   uptimeSeconds: number;
   priceSource: string;
   pricesAsOf: string | null;
+  /** false for China, GovCloud without refreshed prices, or a region shoji has no data for. */
+  regionModelled: boolean;
   estimate: true;
 }
 
@@ -67,7 +69,7 @@ export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
         region: { type: 'string', minLength: 1 },
         free_tier: { type: 'boolean' },
         public_ipv4: { type: 'boolean' },
-        ebs_gb: { type: 'number', minimum: 0 },
+        ebs_gb: { type: 'number', minimum: 0, maximum: 1000000 },
         ebs_type: { enum: ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] },
         interfaces: { type: 'array', items: { type: 'string', minLength: 1 } },
       },

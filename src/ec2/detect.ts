@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { readLine } from '../core/read.js';
+import { isInstanceId, isTypeName } from './names.js';
 
 export type Verdict = 'ec2' | 'maybe' | 'no';
 
@@ -27,8 +28,6 @@ export interface Detection {
 }
 
 const DMI = 'devices/virtual/dmi/id';
-const TYPE_NAME = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 export function detect(sysRoot: string): Detection {
   const dmi = (name: string) => readLine(join(sysRoot, DMI, name)) ?? '';
@@ -39,10 +38,10 @@ export function detect(sysRoot: string): Detection {
   const assetTag = dmi('board_asset_tag');
   const hvUuid = readLine(join(sysRoot, 'hypervisor/uuid'));
 
-  if (sysVendor === 'Amazon EC2' || biosVendor === 'Amazon EC2' || INSTANCE_ID.test(assetTag)) {
+  if (sysVendor === 'Amazon EC2' || biosVendor === 'Amazon EC2' || isInstanceId(assetTag)) {
     const found: Detection = { verdict: 'ec2', platform: 'nitro', reason: `DMI says Amazon EC2 (${sysVendor || biosVendor || 'asset tag'})` };
-    if (TYPE_NAME.test(productName)) found.instanceType = productName;
-    if (INSTANCE_ID.test(assetTag)) found.instanceId = assetTag;
+    if (isTypeName(productName)) found.instanceType = productName;
+    if (isInstanceId(assetTag)) found.instanceId = assetTag;
     return found;
   }
   if (hvUuid !== null && /^ec2/i.test(hvUuid)) return { verdict: 'ec2', platform: 'xen', reason: '/sys/hypervisor/uuid starts with ec2' };

@@ -19,7 +19,7 @@ import { cheapestFits } from './offhost.js';
 import { readRefreshedPrices } from './price-cache.js';
 import { quotePrice, type PriceQuote } from './prices.js';
 import { transferRates, type EbsType, type TransferRates } from './rates.js';
-import { isKnownRegion, unknownRegionMessage } from './regions.js';
+import { isKnownRegion, notModelled, unknownRegionMessage, type NotModelled } from './regions.js';
 
 export { EstimateError };
 
@@ -88,6 +88,8 @@ export interface Estimate {
   candidates: Priced[];
   /** Off EC2: what was fitted. */
   fit?: { vcpus: number; memoryMiB: number; arch: Arch | null };
+  /** Set when the region is outside what shoji models: the one-line report says so. */
+  notModelled: NotModelled | null;
   notes: string[];
   assumptions: string[];
 }
@@ -104,7 +106,9 @@ function runtime<T>(read: () => T): T {
   }
 }
 
-export async function estimate(req: EstimateRequest): Promise<Estimate> {
+export async function estimate(asked: EstimateRequest): Promise<Estimate> {
+  // Instance types and regions are lower case at AWS: "M7I.LARGE" means m7i.large.
+  const req = { ...asked, instanceType: asked.instanceType?.trim().toLowerCase(), region: asked.region?.trim().toLowerCase() };
   if (req.region !== undefined && !isKnownRegion(req.region)) usage(unknownRegionMessage(req.region));
   const catalog = runtime(loadCatalog);
   if (req.instanceType !== undefined && !catalog.has(req.instanceType)) {
@@ -119,9 +123,12 @@ export async function estimate(req: EstimateRequest): Promise<Estimate> {
   const uptimeSeconds = req.uptimeSeconds ?? runtime(() => readUptime(req.procRoot));
   const needProc = req.txBytes === undefined || req.rxBytes === undefined;
   const traffic = needProc ? runtime(() => readTraffic(req.procRoot, req.interfaces ?? [])) : null;
-  if (traffic && traffic.interfaces.length === 0) {
-    notes.push(req.interfaces?.length ? `none of the interfaces ${req.interfaces.join(', ')} exists: no traffic counted` : 'no default route: no traffic counted');
-  } else if (traffic && traffic.missing.length > 0) notes.push(`interface(s) not found: ${traffic.missing.join(', ')}`);
+  if (traffic && req.interfaces?.length && traffic.missing.length > 0) {
+    // Named by the user: a typo must not quietly count nothing.
+    usage(`--interfaces: no interface ${traffic.missing.join(', ')} on this host (there: ${traffic.listed.join(', ') || 'none'})`);
+  }
+  if (traffic && traffic.interfaces.length === 0) notes.push('no default route: no traffic counted');
+  else if (traffic && traffic.missing.length > 0) notes.push(`interface(s) not found: ${traffic.missing.join(', ')}`);
   const txBytes = req.txBytes ?? traffic!.txBytes;
   const rxBytes = req.rxBytes ?? traffic!.rxBytes;
 
@@ -130,7 +137,10 @@ export async function estimate(req: EstimateRequest): Promise<Estimate> {
   if (!isKnownRegion(region)) notes.push(`${region} is a region shoji has no data for`);
   const transfer = transferRates(region);
   if (transfer.note) notes.push(transfer.note);
-  const refreshed = readRefreshedPrices(req.env, region);
+  const cached = readRefreshedPrices(req.env, region);
+  if (cached.problem) notes.push(cached.problem);
+  const refreshed = cached.prices;
+  const outside = notModelled(region, refreshed !== null);
 
   const type = req.instanceType ?? (identity.onEc2 ? identity.instanceType : null);
   const mode: Estimate['mode'] = identity.onEc2 && type ? 'ec2' : type ? 'what-if' : 'off-ec2';
@@ -209,6 +219,7 @@ export async function estimate(req: EstimateRequest): Promise<Estimate> {
     main,
     candidates,
     fit,
+    notModelled: outside,
     notes,
     assumptions: assumptions({ freeTier, region: transfer.region, interfaces: traffic?.interfaces ?? [], trafficFromProc: traffic !== null, catalog, main }),
   };

@@ -4,7 +4,7 @@
  * Each reader says plainly what it could not read; callers turn that into a one-line error.
  */
 import { join } from 'node:path';
-import { defaultRouteInterfaces, readNetDev } from '../core/net.js';
+import { defaultRouteInterfaces } from '../core/net.js';
 import { parseKeyValues, readText } from '../core/read.js';
 import type { Arch } from './catalog.js';
 import { dec, int, type Q } from './money.js';
@@ -26,26 +26,54 @@ export interface Traffic {
   interfaces: string[];
   txBytes: Q;
   rxBytes: Q;
-  /** Interfaces asked for but not present. */
+  /** Interfaces wanted (named, or carrying the default route) that the counters do not list. */
   missing: string[];
+  /** Every interface the counters list, for a message about a missing one. */
+  listed: string[];
 }
 
 /**
- * Bytes since boot on the default-route interfaces (or the ones named). An unreadable
- * net/dev is an error: "0 bytes" would be a wrong answer, not an estimate.
+ * Every interface's byte counters in a net/dev file: two header lines ("Inter-|", " face |"),
+ * then one "name: 16 counters" line per interface. Anything else means the file is not what
+ * the kernel writes, and an estimate of $0 traffic from it would be a wrong answer: it throws,
+ * naming the file and line. A Map, since the names are the file's.
+ */
+export function parseNetDev(text: string, path: string): Map<string, { rx: bigint; tx: bigint }> {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const notNetDev = (n: number, why: string) => new HostReadError(`${path}:${n}: ${why}: not a network counters file`);
+  if (lines.length < 2 || !lines[0].includes('|') || !lines[1].includes('|')) throw notNetDev(1, 'no header');
+  const out = new Map<string, { rx: bigint; tx: bigint }>();
+  for (let i = 2; i < lines.length; i++) {
+    const colon = lines[i].indexOf(':');
+    const name = colon < 0 ? '' : lines[i].slice(0, colon).trim();
+    const f = lines[i].slice(colon + 1).trim().split(/\s+/);
+    if (name === '' || f.length < 16 || !f.every((n) => /^\d{1,20}$/.test(n))) {
+      throw notNetDev(i + 1, `not an interface line "${lines[i].slice(0, 60)}"`);
+    }
+    out.set(name, { rx: BigInt(f[0]), tx: BigInt(f[8]) });
+  }
+  return out;
+}
+
+/**
+ * Bytes since boot on the default-route interfaces, or on the ones named. An unreadable or
+ * damaged net/dev is an error: "0 bytes" would be a wrong answer, not an estimate.
  */
 export function readTraffic(procRoot: string, named: string[] = []): Traffic {
-  const counters = readNetDev(procRoot);
-  if (counters === null) throw new HostReadError(`cannot read network counters from ${join(procRoot, 'net/dev')}`);
+  const path = join(procRoot, 'net/dev');
+  const text = readText(path);
+  if (text === null) throw new HostReadError(`cannot read network counters from ${path}`);
+  const counters = parseNetDev(text, path);
   const wanted = named.length > 0 ? named : defaultRouteInterfaces(procRoot);
   const present = wanted.filter((n) => counters.has(n));
   let tx = 0n;
   let rx = 0n;
   for (const n of present) {
-    tx += BigInt(counters.get(n)!.txBytes);
-    rx += BigInt(counters.get(n)!.rxBytes);
+    tx += counters.get(n)!.tx;
+    rx += counters.get(n)!.rx;
   }
-  return { interfaces: present, txBytes: int(tx), rxBytes: int(rx), missing: wanted.filter((n) => !counters.has(n)) };
+  return { interfaces: present, txBytes: int(tx), rxBytes: int(rx), missing: wanted.filter((n) => !counters.has(n)), listed: [...counters.keys()] };
 }
 
 export interface HostSize {

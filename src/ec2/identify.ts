@@ -3,7 +3,9 @@
  * cannot tell — the metadata service, once per boot (imds-cache.ts).
  */
 import { detect, type Detection } from './detect.js';
-import type { ImdsResult, InstanceMetadata } from './imds.js';
+import { isInstanceId, isLifecycle, isRegionCode, isTypeName, isZoneName } from './names.js';
+import type { InstanceMetadata } from './imds-check.js';
+import type { ImdsResult } from './imds.js';
 import { imdsDisabled, imdsEndpoint } from './imds-env.js';
 import { bootIdOf, readImdsCache, writeImdsCache } from './imds-cache.js';
 
@@ -21,6 +23,8 @@ export interface Identity {
   source: 'dmi' | 'imds' | 'imds (cached for this boot)' | 'none';
   /** What happened with the metadata service, for --detail; absent when it was not needed. */
   imdsNote?: string;
+  /** The service failed in a way worth retrying: not to be remembered (see imds-cache.ts). */
+  imdsTransient?: boolean;
 }
 
 export interface IdentifyOptions {
@@ -70,11 +74,38 @@ export async function identify(opts: IdentifyOptions): Promise<Identity> {
   return merge(base, result, cached);
 }
 
+/**
+ * An identity remembered elsewhere (the status module's memo, which the one-shot `shoji status`
+ * keeps in a state file), or null when it is not one identify() could have produced: it is used
+ * only when every field it feeds into a lookup or a report has the shape a fresh answer must have.
+ */
+export function checkIdentity(x: unknown): Identity | null {
+  if (!x || typeof x !== 'object') return null;
+  const id = x as Identity;
+  const ok = (v: unknown, valid: (s: string) => boolean) => v === null || (typeof v === 'string' && valid(v));
+  const d = id.detection as Detection | undefined;
+  const fine =
+    typeof id.onEc2 === 'boolean' &&
+    ok(id.instanceType, isTypeName) &&
+    ok(id.region, isRegionCode) &&
+    ok(id.availabilityZone, isZoneName) &&
+    ok(id.lifecycle, isLifecycle) &&
+    ok(id.instanceId, isInstanceId) &&
+    (id.publicIpv4 === null || typeof id.publicIpv4 === 'boolean') &&
+    ['dmi', 'imds', 'imds (cached for this boot)', 'none'].includes(id.source) &&
+    (id.imdsNote === undefined || typeof id.imdsNote === 'string') &&
+    !!d &&
+    ['ec2', 'maybe', 'no'].includes(d.verdict) &&
+    (d.platform === null || d.platform === 'nitro' || d.platform === 'xen') &&
+    typeof d.reason === 'string';
+  return fine ? id : null;
+}
+
 function merge(base: Identity, result: ImdsResult, cached: boolean): Identity {
   const when = cached ? ' (cached for this boot)' : '';
   if (!result.ok) {
     // Files said EC2: still EC2, with what the files told. Files could not tell: not EC2.
-    return { ...base, imdsNote: `no answer${when}: ${result.reason}` };
+    return { ...base, imdsNote: `no answer${when}: ${result.reason}`, ...(result.transient ? { imdsTransient: true } : {}) };
   }
   const m: InstanceMetadata = result.metadata;
   return {

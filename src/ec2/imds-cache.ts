@@ -2,13 +2,18 @@
  * The metadata service's answer, kept for the rest of the boot: the instance type can only
  * change while the instance is stopped, which means a new boot (a new kernel boot id).
  * Negative answers ("no metadata service here") are kept too, so a host that is not EC2 but
- * could not be ruled out from its files pays the short timeout once per boot, not per call.
+ * could not be ruled out from its files pays the short timeout once per boot, not per call;
+ * transient failures (an HTTP error, an answer that is not a valid type or region) are not.
+ *
+ * The file is no more trusted than the service: what is read back is checked as strictly as a
+ * fresh answer, and anything else is ignored (the service is asked again and the file rewritten).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { cacheDir } from '../core/paths.js';
 import { readLine } from '../core/read.js';
+import { checkMetadata } from './imds-check.js';
 import type { ImdsResult } from './imds.js';
 
 interface Saved {
@@ -28,16 +33,32 @@ export function imdsCacheFile(env: NodeJS.ProcessEnv): string {
   return join(cacheDir(env), 'ec2', 'imds.json');
 }
 
-/** The saved answer for this boot and endpoint, or null. */
+/** The longest reason kept for a negative answer (ours are well under 200 characters). */
+const MAX_REASON = 300;
+
+/** The saved answer for this boot and endpoint, or null (none, stale, or not a valid answer). */
 export function readImdsCache(env: NodeJS.ProcessEnv, bootId: string | null, endpoint: string): ImdsResult | null {
   if (!bootId) return null;
+  let saved: Partial<Saved> | null;
   try {
-    const saved = JSON.parse(readFileSync(imdsCacheFile(env), 'utf8')) as Saved;
-    if (saved?.format === 1 && saved.bootId === bootId && saved.endpoint === endpoint && saved.result) return saved.result;
+    saved = JSON.parse(readFileSync(imdsCacheFile(env), 'utf8')) as Partial<Saved> | null;
   } catch {
-    // none yet, or unreadable: ask again
+    return null; // none yet, unreadable or corrupt: ask again
   }
-  return null;
+  if (!saved || saved.format !== 1 || saved.bootId !== bootId || saved.endpoint !== endpoint) return null;
+  return validResult(saved.result);
+}
+
+/** A cached result exactly as the client could have produced it, or null. */
+function validResult(result: unknown): ImdsResult | null {
+  if (!result || typeof result !== 'object') return null;
+  const r = result as Record<string, unknown>;
+  if (r.ok === true) {
+    const metadata = checkMetadata(r.metadata);
+    return typeof metadata === 'string' ? null : { ok: true, metadata };
+  }
+  if (r.ok !== false || typeof r.reason !== 'string' || r.reason.length > MAX_REASON || r.transient || r.disabled) return null;
+  return { ok: false, reason: r.reason };
 }
 
 /**
@@ -45,7 +66,7 @@ export function readImdsCache(env: NodeJS.ProcessEnv, bootId: string | null, end
  * so nothing is kept (callers keep it in memory instead). Failing to write only costs a lookup.
  */
 export function writeImdsCache(env: NodeJS.ProcessEnv, bootId: string | null, endpoint: string, result: ImdsResult, now: Date): void {
-  if (!bootId || (!result.ok && result.disabled)) return;
+  if (!bootId || (!result.ok && (result.disabled || result.transient))) return;
   const saved: Saved = { format: 1, bootId, endpoint, savedAt: now.toISOString(), result };
   try {
     writeFileAtomic(imdsCacheFile(env), `${JSON.stringify(saved)}\n`);

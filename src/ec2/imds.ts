@@ -12,24 +12,19 @@
  *   All requests share one keep-alive connection, since IMDS limits connections per instance.
  */
 import { Agent, request } from 'node:http';
+import { checkMetadata, type InstanceMetadata } from './imds-check.js';
 import { imdsDisabled, imdsEndpoint, isTrue } from './imds-env.js';
 
-export interface InstanceMetadata {
-  instanceType: string;
-  region: string | null;
-  availabilityZone: string | null;
-  /** "on-demand", "spot", or whatever IMDS says; null when it does not say. */
-  lifecycle: string | null;
-  /** The public IPv4 address, or null when the instance has none. */
-  publicIpv4: string | null;
-  instanceId: string | null;
-  imdsVersion: 'v2' | 'v1';
-}
+export type { InstanceMetadata };
 
 export type ImdsResult =
   | { ok: true; metadata: InstanceMetadata }
-  /** `disabled`: turned off by the environment (nothing was sent, nothing to cache). */
-  | { ok: false; reason: string; disabled?: boolean };
+  /**
+   * `disabled`: turned off by the environment (nothing was sent, nothing to cache).
+   * `transient`: the service answered, but not usefully this time (an HTTP error, a refused
+   * token, an answer that is not a valid type or region): worth asking again, never kept.
+   */
+  | { ok: false; reason: string; disabled?: boolean; transient?: boolean };
 
 export interface ImdsOptions {
   env: NodeJS.ProcessEnv;
@@ -50,7 +45,15 @@ interface Response {
   body: string;
 }
 
-class Failure extends Error {}
+class Failure extends Error {
+  constructor(
+    message: string,
+    /** Whether asking again later may well succeed (see ImdsResult). */
+    readonly transient = true,
+  ) {
+    super(message);
+  }
+}
 
 export async function queryImds(opts: ImdsOptions): Promise<ImdsResult> {
   if (imdsDisabled(opts.env)) return { ok: false, reason: 'AWS_EC2_METADATA_DISABLED is set', disabled: true };
@@ -71,14 +74,19 @@ export async function queryImds(opts: ImdsOptions): Promise<ImdsResult> {
   try {
     let token: string | null = null;
     let version: 'v2' | 'v1' = 'v2';
-    const put = await send('PUT', '/latest/api/token', { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS });
+    // No answer at all to the first request means no metadata service here (or one out of
+    // reach, as from a container behind a hop limit of 1): that holds for the boot.
+    // A lookup cut short by its caller (the status module's timeout) is no such answer.
+    const put = await send('PUT', '/latest/api/token', { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS }).catch((err: Error) => {
+      throw new Failure(err.message, opts.signal?.aborted === true);
+    });
     if (put.status === 200 && put.body.trim() !== '') token = put.body.trim();
     else if ([403, 404, 405].includes(put.status)) {
       if (isTrue(opts.env.AWS_EC2_METADATA_V1_DISABLED)) {
         return { ok: false, reason: `the IMDSv2 token request was refused (HTTP ${put.status}) and IMDSv1 is disabled` };
       }
       version = 'v1';
-    } else return { ok: false, reason: `the IMDSv2 token request failed (HTTP ${put.status})` };
+    } else return { ok: false, reason: `the IMDSv2 token request failed (HTTP ${put.status})`, transient: true };
 
     const headers: Record<string, string> = token ? { 'x-aws-ec2-metadata-token': token } : {};
     const get = async (path: string, required = false): Promise<string | null> => {
@@ -96,9 +104,11 @@ export async function queryImds(opts: ImdsOptions): Promise<ImdsResult> {
     const lifecycle = await get('meta-data/instance-life-cycle');
     const publicIpv4 = await get('meta-data/public-ipv4');
     const instanceId = await get('meta-data/instance-id');
-    return { ok: true, metadata: { instanceType, region, availabilityZone, lifecycle, publicIpv4, instanceId, imdsVersion: version } };
+    const metadata = checkMetadata({ instanceType, region, availabilityZone, lifecycle, publicIpv4, instanceId, imdsVersion: version });
+    if (typeof metadata === 'string') return { ok: false, reason: `the metadata service's answer was refused: ${metadata}`, transient: true };
+    return { ok: true, metadata };
   } catch (err) {
-    return { ok: false, reason: (err as Error).message };
+    return err instanceof Failure && !err.transient ? { ok: false, reason: err.message } : { ok: false, reason: (err as Error).message, transient: true };
   } finally {
     agent.destroy();
   }

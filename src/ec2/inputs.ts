@@ -1,33 +1,85 @@
 /**
- * Command-line quantities, read exactly and refused plainly: a negative, empty or non-numeric
- * value is a one-line usage error naming the option, never a silent zero.
+ * Command-line quantities, read exactly and refused plainly: every numeric option goes through
+ * one parser, so they all accept the same things ("1090800", "0.0312", "5e9", "1.5e-3") and
+ * refuse the same things (hex, "Infinity", "1_000", a negative number) with a one-line usage
+ * error naming the option, never a silent zero.
+ *
+ * Each option has a ceiling well above any real machine, so a mistyped exponent cannot turn into
+ * a 1,000-digit dollar figure, and the exponent is bounded before anything is computed: "1e500000"
+ * would otherwise mean building a 500,000-digit integer.
  */
 import { EstimateError } from './errors.js';
-import { dec, int, isDecimal, mul, type Q } from './money.js';
+import { cmp, dec, groupThousands, int, mul, type Q } from './money.js';
 
 function bad(option: string, value: unknown, what: string): never {
   throw new EstimateError(`--${option} must be ${what} (got "${String(value)}")`, 'usage');
 }
 
-/** A non-negative decimal, kept exact. */
-export function nonNegative(option: string, value: string | number): Q {
-  const s = String(value).trim();
-  if (!isDecimal(s)) bad(option, value, 'a number');
-  const q = dec(s);
-  if (q.n < 0n) bad(option, value, 'zero or more');
+/** The most any option is allowed, with the unit its message uses. */
+export const LIMITS = {
+  /** A hundred years of seconds. */
+  uptime: { max: 3_153_600_000, unit: 's (100 years)' },
+  /** An exbibyte: 100 Gbit/s for three years. */
+  'tx-bytes': { max: 2 ** 60, unit: 'bytes (1 EiB)' },
+  'rx-bytes': { max: 2 ** 60, unit: 'bytes (1 EiB)' },
+  'ebs-gb': { max: 1_000_000, unit: 'GB' },
+  'spot-price': { max: 10_000, unit: 'USD per hour' },
+  vcpus: { max: 100_000, unit: 'vCPUs' },
+  'memory-gib': { max: 1_000_000, unit: 'GiB' },
+} as const;
+
+export type QuantityOption = keyof typeof LIMITS;
+
+/** Digits with an optional fraction, an optional exponent; nothing else (no hex, no "_"). */
+const NUMBER = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?$/;
+const MAX_TEXT = 64;
+/** Far beyond every limit below, and small enough that 10^99 costs nothing to build. */
+const MAX_EXPONENT = 99;
+
+function limitMessage(option: QuantityOption): string {
+  const limit = LIMITS[option];
+  return `at most ${groupThousands(String(limit.max))} ${limit.unit}`;
+}
+
+/** A number as the options write it, within the option's limit; `what` names the expected form. */
+function parseNumber(option: QuantityOption, value: string, scale: bigint, what = 'a number'): Q {
+  const s = value.trim();
+  const m = s.length <= MAX_TEXT ? NUMBER.exec(s) : null;
+  if (!m) bad(option, value, what);
+  const exponent = m[3] === undefined ? 0 : Number(m[3]);
+  const zero = !/[1-9]/.test(m[2]);
+  if (!zero && exponent > MAX_EXPONENT) bad(option, value, limitMessage(option));
+  if (!zero && exponent < -MAX_EXPONENT) bad(option, value, `a number with an exponent of at least -${MAX_EXPONENT}`);
+  const q = mul(dec(zero ? '0' : `${m[2]}e${exponent}`), int(scale));
+  if (m[1] === '-' && q.n !== 0n) bad(option, value, 'zero or more');
+  if (cmp(q, int(LIMITS[option].max)) > 0) bad(option, value, limitMessage(option));
   return q;
 }
 
-const IEC: Record<string, bigint> = { '': 1n, b: 1n, kib: 1n << 10n, mib: 1n << 20n, gib: 1n << 30n, tib: 1n << 40n };
+/** A non-negative decimal within the option's limit, kept exact. */
+export function quantity(option: QuantityOption, value: string): Q {
+  return parseNumber(option, value, 1n);
+}
+
+/** Byte units, by lower-case name (a Map: "constructor" or "valueOf" is no unit). */
+const IEC = new Map<string, bigint>([
+  ['', 1n],
+  ['b', 1n],
+  ['kib', 1n << 10n],
+  ['mib', 1n << 20n],
+  ['gib', 1n << 30n],
+  ['tib', 1n << 40n],
+]);
 
 /**
- * Bytes: "8502581400", "7.918646GiB", "1.5 TiB". Decimal units (KB, GB) are refused on
+ * Bytes: "8502581400", "5e9", "7.918646GiB", "1.5 TiB". Decimal units (KB, GB) are refused on
  * purpose: shoji's "GB" is 2^30 bytes, and "7GB" would be ambiguous.
  */
-export function bytes(option: string, value: string): Q {
-  const m = /^\s*([^a-zA-Z\s]+)\s*([a-zA-Z]*)\s*$/.exec(value);
-  if (!m) bad(option, value, 'a byte count, optionally with KiB, MiB, GiB or TiB');
-  const unit = m[2].toLowerCase();
-  if (!(unit in IEC)) bad(option, value, 'a byte count with KiB, MiB, GiB or TiB (decimal KB/MB/GB are ambiguous; shoji’s GB is 2^30 bytes)');
-  return mul(nonNegative(option, m[1]), int(IEC[unit]));
+export function bytes(option: 'tx-bytes' | 'rx-bytes', value: string): Q {
+  const m = value.length <= 2 * MAX_TEXT ? /^\s*([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(value) : null;
+  const what = 'a byte count, optionally with KiB, MiB, GiB or TiB';
+  if (!m) bad(option, value, what);
+  const unit = IEC.get(m[2].toLowerCase());
+  if (unit === undefined) bad(option, value, "a byte count with KiB, MiB, GiB or TiB (decimal KB/MB/GB are ambiguous; shoji's GB is 2^30 bytes)");
+  return parseNumber(option, m[1], unit, what);
 }

@@ -32,7 +32,7 @@ export function cheapestFits(catalog: Catalog, fit: Fit, region: string, refresh
   let inOrder = refreshed === null;
   let previous = -Infinity;
   for (const row of refreshed ? catalog.allRows() : catalog.currentByPrice()) {
-    const price = refreshed?.prices[row[0]] ?? row[7];
+    const price = refreshed?.prices.get(row[0]) ?? row[7];
     if (price === null) continue;
     const approx = parseFloat(price);
     if (approx < previous) inOrder = false; // a hand-edited catalogue: no early stop

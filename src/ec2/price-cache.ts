@@ -2,11 +2,17 @@
  * Refreshed instance prices, one file per region under cacheDir()/ec2/, with their date and
  * where they came from. Written atomically and only after a whole price list was read, so a
  * reader never sees half a refresh.
+ *
+ * The file is no more trusted than the price list it came from: a region that is not one shoji
+ * knows never becomes a file name, and what is read back is checked as strictly as a fresh
+ * refresh (type names, prices, dates). A file that fails is ignored, and the report says so.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { cacheDir } from '../core/paths.js';
 import { readText } from '../core/read.js';
+import { isTypeName, usablePrice } from './names.js';
+import { isKnownRegion } from './regions.js';
 
 export interface RefreshedPrices {
   format: 1;
@@ -17,29 +23,61 @@ export interface RefreshedPrices {
   source: string;
   /** When shoji read it (ISO 8601). */
   refreshedAt: string;
-  /** Instance type -> USD per hour, decimal strings as published. */
-  prices: Record<string, string>;
+  /** Instance type -> USD per hour, decimal strings as published (a Map: the names come from a file). */
+  prices: ReadonlyMap<string, string>;
 }
 
+export interface CachedPrices {
+  prices: RefreshedPrices | null;
+  /** Why a cache file that exists was not used. */
+  problem?: string;
+}
+
+/** The region's cache file; only for a region shoji knows, so a name can never leave the folder. */
 export function priceCacheFile(env: NodeJS.ProcessEnv, region: string): string {
+  if (!isKnownRegion(region)) throw new Error(`not a region shoji knows: "${region.slice(0, 40)}"`);
   return join(cacheDir(env), 'ec2', `prices-${region}.json`);
 }
 
-/** The region's refreshed prices, or null when there are none (or the file is unusable). */
-export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): RefreshedPrices | null {
-  const text = readText(priceCacheFile(env, region)); // null in the usual case: never refreshed
-  if (text === null) return null;
+const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+const MAX_SOURCE = 200;
+
+/** The region's refreshed prices; none when never refreshed, or when the file is unusable. */
+export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): CachedPrices {
+  if (!isKnownRegion(region)) return { prices: null };
+  const file = priceCacheFile(env, region);
+  const text = readText(file); // null in the usual case: never refreshed
+  if (text === null) return { prices: null };
+  const problem = (why: string): CachedPrices => ({ prices: null, problem: `the refreshed prices in ${file} are not usable (${why}): run ec2-cost --refresh-prices again` });
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as RefreshedPrices;
-    if (parsed?.format === 1 && parsed.region === region && parsed.prices && typeof parsed.prices === 'object') return parsed;
+    parsed = JSON.parse(text);
   } catch {
-    // corrupt: as if never refreshed
+    return problem('not JSON');
   }
-  return null;
+  const p = (parsed ?? {}) as Record<string, unknown>;
+  if (p.format !== 1 || p.region !== region) return problem(`not a price file for ${region}`);
+  for (const key of ['pricesAsOf', 'refreshedAt'] as const) {
+    const v = p[key];
+    if (typeof v !== 'string' || !ISO_DATE.test(v) || Number.isNaN(Date.parse(v))) return problem(`${key} is not a date`);
+  }
+  if (typeof p.source !== 'string' || p.source.length > MAX_SOURCE) return problem('no source');
+  if (!p.prices || typeof p.prices !== 'object' || Array.isArray(p.prices)) return problem('no prices');
+  const prices = new Map<string, string>();
+  for (const [type, usd] of Object.entries(p.prices)) {
+    const price = typeof usd === 'string' ? usablePrice(usd) : null;
+    if (!isTypeName(type) || price === null) return problem(`an entry is not an instance type and a price: "${type.slice(0, 40)}"`);
+    prices.set(type, price);
+  }
+  if (prices.size === 0) return problem('no prices');
+  return {
+    prices: { format: 1, region, pricesAsOf: p.pricesAsOf as string, source: p.source, refreshedAt: p.refreshedAt as string, prices },
+  };
 }
 
 export function writeRefreshedPrices(env: NodeJS.ProcessEnv, prices: RefreshedPrices): string {
   const file = priceCacheFile(env, prices.region);
-  writeFileAtomic(file, `${JSON.stringify(prices)}\n`, 0o644);
+  const sorted = [...prices.prices].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  writeFileAtomic(file, `${JSON.stringify({ ...prices, prices: Object.fromEntries(sorted) })}\n`, 0o644);
   return file;
 }

@@ -37,10 +37,10 @@ function nearestPriced(catalog: Catalog, refreshed: RefreshedPrices | null, type
   const size = sizeOf(type);
   let best: string | null = null;
   let bestD = Infinity;
-  const names = new Set([...catalog.names, ...Object.keys(refreshed?.prices ?? {})]);
+  const names = new Set([...catalog.names, ...(refreshed?.prices.keys() ?? [])]);
   for (const name of names) {
     if (name === type || sizeOf(name) !== size) continue;
-    if (!refreshed?.prices[name] && !fromCatalogue(catalog, name)) continue;
+    if (!refreshed?.prices.has(name) && !fromCatalogue(catalog, name)) continue;
     const d = editDistance(type, name);
     if (d < bestD || (d === bestD && best !== null && name < best)) {
       best = name;
@@ -53,14 +53,14 @@ function nearestPriced(catalog: Catalog, refreshed: RefreshedPrices | null, type
 export function quotePrice(type: string, region: string, catalog: Catalog, refreshed: RefreshedPrices | null): PriceQuote | null {
   const notes: string[] = [];
   let priced = type;
-  const have = (t: string) => Boolean(refreshed?.prices[t] ?? fromCatalogue(catalog, t));
+  const have = (t: string) => Boolean(refreshed?.prices.get(t) ?? fromCatalogue(catalog, t));
   if (!have(type)) {
     const near = nearestPriced(catalog, refreshed, type);
     if (!near) return null;
     notes.push(`no price is known for ${type}: priced as ${near}, the nearest known type of the same size`);
     priced = near;
   }
-  const fresh = refreshed?.prices[priced];
+  const fresh = refreshed?.prices.get(priced);
   if (fresh) {
     return { pricedType: priced, pricedRegion: region, usdPerHour: dec(fresh), source: refreshed!.source, asOf: day(refreshed!.pricesAsOf), notes };
   }

@@ -28,8 +28,8 @@ const US_EAST_1_TIERS: Tier[] = [
   { upToGb: null, usdPerGb: dec('0.05') },
 ];
 
-/** First-tier (first 10 TB) internet egress $/GB by source region. */
-const FIRST_TIER: Record<string, string> = {
+/** First-tier (first 10 TB) internet egress $/GB by source region (a Map: regions come from outside). */
+const FIRST_TIER = new Map<string, string>(Object.entries({
   'us-east-1': '0.09', 'us-east-2': '0.09', 'us-west-1': '0.09', 'us-west-2': '0.09',
   'ca-central-1': '0.09', 'ca-west-1': '0.09', 'eu-central-1': '0.09', 'eu-west-1': '0.09',
   'eu-west-2': '0.09', 'eu-west-3': '0.09', 'eu-north-1': '0.09', 'eu-south-1': '0.09',
@@ -37,7 +37,7 @@ const FIRST_TIER: Record<string, string> = {
   'ap-northeast-1': '0.114', 'ap-northeast-3': '0.114', 'ap-southeast-2': '0.114', 'me-south-1': '0.117',
   'ap-southeast-1': '0.12', 'ap-east-1': '0.12', 'ap-northeast-2': '0.126', 'sa-east-1': '0.15',
   'af-south-1': '0.154', 'us-gov-east-1': '0.155', 'us-gov-west-1': '0.155',
-};
+}));
 
 /** The account-wide monthly allowance of internet egress, all services and regions together. */
 export const FREE_EGRESS_GB_PER_MONTH = 100;
@@ -49,7 +49,7 @@ export const FREE_EGRESS_GB_PER_MONTH = 100;
  */
 export function transferRates(region: string): TransferRates {
   if (region === 'us-east-1') return { region, tiers: US_EAST_1_TIERS };
-  const first = FIRST_TIER[region];
+  const first = FIRST_TIER.get(region);
   if (first) {
     return {
       region,

@@ -23,6 +23,30 @@ export function isKnownRegion(region: string): boolean {
   return REGIONS.includes(region);
 }
 
+/** Why a region is outside what shoji models, and what was used instead. */
+export interface NotModelled {
+  /** What the figures are at: "us-east-1 rates". */
+  basis: string;
+  /** One short clause: "China regions are priced in CNY". */
+  why: string;
+}
+
+/**
+ * Whether an estimate for this region is more than a rough guess. Commercial regions are
+ * modelled: their transfer rates are known or overstated, and their instance prices are
+ * us-east-1's until refreshed, which the report notes. China (priced in CNY) and GovCloud
+ * (priced apart, unless refreshed) are not, nor is a region shoji has never heard of (a new one
+ * the metadata service reports): for those the one-line report says so beside the figure.
+ */
+export function notModelled(region: string, refreshed: boolean): NotModelled | null {
+  if (region.startsWith('cn-')) return { basis: 'us-east-1 rates', why: 'China regions are priced in CNY' };
+  if (!isKnownRegion(region)) return { basis: 'us-east-1 rates', why: 'a region shoji has no data for' };
+  if (region.startsWith('us-gov-') && !refreshed) {
+    return { basis: 'us-east-1 instance prices', why: 'GovCloud prices are not in the catalogue (see ec2-cost --refresh-prices)' };
+  }
+  return null;
+}
+
 /** One line for an unknown region, with the closest codes. */
 export function unknownRegionMessage(region: string): string {
   const near = closest(region, REGIONS, 3);

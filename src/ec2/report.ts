@@ -27,13 +27,20 @@ function what(p: Priced): string {
   return `${p.instanceType}${p.spot ? ' spot' : ''} ${p.region}`;
 }
 
+/**
+ * "~$31.26 since boot · m7i.large us-east-1 · 303.0 h". For a region shoji does not model,
+ * what the figure is at stands beside it and why at the end, so the line is never read as
+ * that region's cost: "~$31.26 at us-east-1 rates since boot · … · cn-north-1 not modelled: …".
+ */
 export function renderOneLine(e: Estimate): string {
   const m = e.main;
   const up = `${hours(m.cost.uptimeSeconds, 1)} h`;
-  const total = approxUsd(m.cost.totalUsd);
-  if (e.mode === 'ec2') return `${total} since boot · ${what(m)} · ${up}`;
-  if (e.mode === 'what-if') return `${total} since boot as ${what(m)} (not EC2) · ${up}`;
-  return `${total} since boot as ${what(m)} (cheapest fit, not EC2) · ${up}`;
+  const total = `${approxUsd(m.cost.totalUsd)}${e.notModelled ? ` at ${e.notModelled.basis}` : ''}`;
+  const tail = e.notModelled ? ` · ${e.region} not modelled: ${e.notModelled.why}` : '';
+  if (e.mode === 'ec2') return `${total} since boot · ${what(m)} · ${up}${tail}`;
+  if (e.mode === 'what-if') return `${total} since boot as ${what(m)} (not EC2) · ${up}${tail}`;
+  const whose = e.identity.onEc2 ? 'cheapest fit; the instance type is unknown' : 'cheapest fit, not EC2';
+  return `${total} since boot as ${what(m)} (${whose}) · ${up}${tail}`;
 }
 
 const W = 13;
@@ -44,10 +51,11 @@ function priceSource(p: Priced): string {
   return `${p.quote.source}, ${p.quote.pricedRegion}, as of ${p.quote.asOf}`;
 }
 
+/** "first 10,240 GB:", "over 153,600 GB:": the band, ended by a colon so it never runs into the figure after it. */
 function tierLabel(t: TierLine): string {
   const size = t.toGb === null ? null : t.toGb - t.fromGb;
-  if (size === null) return t.fromGb === 0 ? 'all volume' : `over ${groupThousands(String(t.fromGb))} GB`;
-  return t.fromGb === 0 ? `first ${groupThousands(String(size))} GB` : `next ${groupThousands(String(size))} GB`;
+  if (size === null) return t.fromGb === 0 ? 'all volume:' : `over ${groupThousands(String(t.fromGb))} GB:`;
+  return t.fromGb === 0 ? `first ${groupThousands(String(size))} GB:` : `next ${groupThousands(String(size))} GB:`;
 }
 
 /** The line items of one priced estimate. */
@@ -57,7 +65,7 @@ function breakdown(e: Estimate, p: Priced): string[] {
   lines.push(row('Compute', `${hours(int(c.billedSeconds), 6)} h @ ${usd(p.usdPerHour)}/h = ${usd(c.computeUsd, 6)}`));
   const eg = c.egress;
   const parts: { label: string; gb: Q; rate: Q; usd: Q }[] = [];
-  if (e.freeTier) parts.push({ label: 'free allowance', gb: eg.freeGb, rate: ZERO, usd: ZERO });
+  if (e.freeTier) parts.push({ label: 'free allowance:', gb: eg.freeGb, rate: ZERO, usd: ZERO });
   for (const t of eg.tiers) parts.push({ label: tierLabel(t), gb: t.gb, rate: t.usdPerGb, usd: t.usd });
   if (parts.length === 0) {
     const rate = e.transfer.tiers[0].usdPerGb;
@@ -66,7 +74,10 @@ function breakdown(e: Estimate, p: Priced): string[] {
     lines.push(row('Network out', `${gb(parts[0].gb)} @ ${usd(parts[0].rate)}/GB = ${usd(parts[0].usd, 6)}`));
   } else {
     lines.push(row('Network out', `${gb(eg.outGb)} = ${usd(eg.usd, 6)}`));
-    for (const part of parts) lines.push(`  ${part.label.padEnd(W + 3)}${gb(part.gb)} @ ${usd(part.rate)}/GB = ${usd(part.usd, 6)}`);
+    // Labels and quantities in columns of their own, at least two spaces apart.
+    const width = Math.max(...parts.map((p) => p.label.length)) + 2;
+    const gbWidth = Math.max(...parts.map((p) => gb(p.gb).length));
+    for (const part of parts) lines.push(`  ${part.label.padEnd(width)}${gb(part.gb).padStart(gbWidth)} @ ${usd(part.rate)}/GB = ${usd(part.usd, 6)}`);
   }
   lines.push(row('Network in', `${gb(c.inGb)} @ $0/GB = ${usd(c.networkInUsd, 6)} (inbound is free)`));
   lines.push(
@@ -103,6 +114,7 @@ function identityLine(e: Estimate): string {
 export function renderDetail(e: Estimate): string {
   const m = e.main;
   const out: string[] = ['Estimated cost on Amazon EC2 since boot (an estimate: see the assumptions)'];
+  if (e.notModelled) out.push(row('Region', `${e.region} is not modelled (${e.notModelled.why}): the figures are at ${e.notModelled.basis}`));
   out.push(row('This host', identityLine(e)));
   if (e.mode === 'ec2') out.push(row('Instance', `${what(m)}${m.spot ? '' : ' on-demand'}, Linux`));
   else if (e.mode === 'what-if') out.push(row('Instance', `${what(m)}${m.spot ? '' : ' on-demand'}, Linux (what if this host were one)`));
@@ -189,6 +201,8 @@ export function renderJson(e: Estimate): string {
     detection: { verdict: id.detection.verdict, platform: id.detection.platform, reason: id.detection.reason, source: id.source, imds: id.imdsNote ?? null },
     interfaces: e.interfaces,
     freeTier: e.freeTier,
+    regionModelled: e.notModelled === null,
+    notModelled: e.notModelled,
     gbBytes: 2 ** 30,
     notes: e.notes,
     assumptions: e.assumptions,

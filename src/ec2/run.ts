@@ -4,12 +4,14 @@
  * Every failure is one line on stderr: exit 2 for bad input, 1 for anything else.
  */
 import { fstatSync, writeSync } from 'node:fs';
+import { forLocale, isUtf8Locale } from '../core/locale.js';
 import { hostRoots } from '../core/paths.js';
+import { escapeControl, escapeControlLines, stripControl } from '../render/sanitize.js';
 import type { ParsedArgs } from '../cli/spec.js';
 import { EstimateError } from './errors.js';
 import { estimate, type EstimateRequest } from './estimate.js';
-import { bytes, nonNegative } from './inputs.js';
-import { toNumber } from './money.js';
+import { bytes, quantity } from './inputs.js';
+import { ceil, int, mul } from './money.js';
 import { EBS_TYPES, type EbsType } from './rates.js';
 import { renderDetail, renderJson, renderOneLine } from './report.js';
 
@@ -19,6 +21,11 @@ export interface Io {
   err(text: string): void;
   /** Whether stderr is a terminal (the refresh shows a progress bar only then). */
   stderrIsTTY: boolean;
+}
+
+/** "ec2-cost: <message>" on one line, safe for a terminal under any locale. */
+export function errorLine(err: unknown, env: NodeJS.ProcessEnv): string {
+  return forLocale(`ec2-cost: ${escapeControl(err instanceof Error ? err.message : String(err))}`, env);
 }
 
 const defaultIo = (): Io => ({
@@ -44,46 +51,81 @@ export function requestFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Estim
   const roots = hostRoots(env);
   const req: EstimateRequest = { procRoot: roots.procRoot, sysRoot: roots.sysRoot, env };
   if (args._.length > 0) throw new EstimateError(`unexpected argument "${args._[0]}"`, 'usage');
-  if (str(args['instance-type']) !== undefined) req.instanceType = String(args['instance-type']).trim();
-  if (str(args.region) !== undefined) req.region = String(args.region).trim();
-  if (str(args.uptime) !== undefined) req.uptimeSeconds = nonNegative('uptime', String(args.uptime));
-  if (str(args['tx-bytes']) !== undefined) req.txBytes = bytes('tx-bytes', String(args['tx-bytes']));
-  if (str(args['rx-bytes']) !== undefined) req.rxBytes = bytes('rx-bytes', String(args['rx-bytes']));
-  if (str(args.interfaces) !== undefined) {
-    req.interfaces = String(args.interfaces).split(',').map((s) => s.trim()).filter(Boolean);
+  const given = (name: string): string | undefined => str(args[name]);
+  req.instanceType = given('instance-type');
+  req.region = given('region');
+  const uptime = given('uptime');
+  if (uptime !== undefined) req.uptimeSeconds = quantity('uptime', uptime);
+  const tx = given('tx-bytes');
+  if (tx !== undefined) req.txBytes = bytes('tx-bytes', tx);
+  const rx = given('rx-bytes');
+  if (rx !== undefined) req.rxBytes = bytes('rx-bytes', rx);
+  const interfaces = given('interfaces');
+  if (interfaces !== undefined) {
+    req.interfaces = interfaces.split(',').map((s) => s.trim()).filter(Boolean);
     if (req.interfaces.length === 0) throw new EstimateError('--interfaces must name at least one interface', 'usage');
   }
   req.freeTier = args['free-tier'] === true;
   if (typeof args['public-ipv4'] === 'boolean') req.publicIpv4 = args['public-ipv4'];
-  if (args['ebs-gb'] !== undefined) {
+  const ebsGb = given('ebs-gb');
+  if (ebsGb !== undefined) {
     const type = String(args['ebs-type'] ?? 'gp3');
     if (!(EBS_TYPES as readonly string[]).includes(type)) throw new EstimateError(`--ebs-type must be one of ${EBS_TYPES.join(', ')}`, 'usage');
-    req.ebs = { gb: nonNegative('ebs-gb', args['ebs-gb'] as number), type: type as EbsType };
+    req.ebs = { gb: quantity('ebs-gb', ebsGb), type: type as EbsType };
   }
-  if (args['spot-price'] !== undefined) req.spotUsdPerHour = nonNegative('spot-price', args['spot-price'] as number);
-  if (args.vcpus !== undefined) {
-    const v = nonNegative('vcpus', args.vcpus as number);
-    req.vcpus = Math.ceil(toNumber(v));
-  }
-  if (args['memory-gib'] !== undefined) req.memoryMiB = Math.ceil(toNumber(nonNegative('memory-gib', args['memory-gib'] as number)) * 1024);
+  const spot = given('spot-price');
+  if (spot !== undefined) req.spotUsdPerHour = quantity('spot-price', spot);
+  const vcpus = given('vcpus');
+  if (vcpus !== undefined) req.vcpus = Number(ceil(quantity('vcpus', vcpus)));
+  const memory = given('memory-gib');
+  if (memory !== undefined) req.memoryMiB = Number(ceil(mul(quantity('memory-gib', memory), int(1024))));
   if (str(args.arch) !== undefined) req.arch = args.arch as EstimateRequest['arch'];
   return req;
+}
+
+/**
+ * What the command prints, made safe for a terminal: text from outside (IMDS answers, interface
+ * names, price files, file names) with its control characters shown escaped, never acted on;
+ * and ASCII only under a locale that is not UTF-8 (LANG=C).
+ */
+function forTerminal(text: string, env: NodeJS.ProcessEnv): string {
+  return forLocale(escapeControlLines(text), env);
+}
+
+/** The one-line report is a value on a line of its own: control characters are dropped. */
+function oneLineForTerminal(line: string, env: NodeJS.ProcessEnv): string {
+  return `${forLocale(stripControl(line), env)}\n`;
+}
+
+/**
+ * JSON for a terminal: JSON.stringify already escapes C0 controls; C1 controls and the
+ * bidirectional overrides are escaped too, and everything beyond ASCII under LANG=C, all as
+ * \uXXXX, so the document stays valid JSON with the same values.
+ */
+function jsonForTerminal(json: string, env: NodeJS.ProcessEnv): string {
+  // eslint-disable-next-line no-control-regex
+  const unsafe = isUtf8Locale(env) ? /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g : /[^\u0000-\u007e]/g;
+  return json.replace(unsafe, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo()): Promise<number> {
   try {
     if (args['refresh-prices'] !== undefined) {
       const { refreshPrices } = await import('./refresh/refresh.js');
-      return await refreshPrices(String(args['refresh-prices']), str(args.region), io);
+      const safe: Io = { ...io, out: (t) => io.out(forTerminal(t, io.env)) };
+      return await refreshPrices(String(args['refresh-prices']), str(args.region)?.trim().toLowerCase(), safe);
     }
     if (args.json && args.detail) throw new EstimateError('--json and --detail cannot be combined', 'usage');
     const est = await estimate(requestFromArgs(args, io.env));
-    io.out(args.json ? renderJson(est) : args.detail ? renderDetail(est) : `${renderOneLine(est)}\n`);
+    if (args.json) io.out(jsonForTerminal(renderJson(est), io.env));
+    else if (args.detail) io.out(forTerminal(renderDetail(est), io.env));
+    else io.out(oneLineForTerminal(renderOneLine(est), io.env));
     return 0;
   } catch (err) {
     const usage = (err instanceof Error && err.name === 'EstimateError' && (err as EstimateError).kind === 'usage') || (err instanceof Error && err.name === 'UsageError');
-    io.err(`ec2-cost: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (io.env.SHOJI_DEBUG && err instanceof Error && !usage) io.err(`${err.stack}\n`);
+    // One line, whatever the message holds (an IMDS answer, a file's region code, a file name).
+    io.err(`${errorLine(err, io.env)}\n`);
+    if (io.env.SHOJI_DEBUG && err instanceof Error && !usage) io.err(forTerminal(`${err.stack}\n`, io.env));
     return usage ? 2 : 1;
   }
 }

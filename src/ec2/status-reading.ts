@@ -5,7 +5,9 @@
 import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
 import type { Ec2CostData, Ec2CostMemo, Ec2CostOptions } from '../../plugins/ec2-cost/index.js';
 import { estimate } from './estimate.js';
+import { checkIdentity } from './identify.js';
 import { dec, toNumber } from './money.js';
+import { escapeControl } from '../render/sanitize.js';
 import { approxUsd } from './report.js';
 
 export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: Ec2CostMemo | undefined): Promise<Collected<Ec2CostData, Ec2CostMemo>> {
@@ -15,8 +17,9 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
     sysRoot: ctx.sysRoot,
     env: ctx.env,
     signal: ctx.signal,
-    // Known from an earlier collect: no file or network lookup again.
-    identity: memo?.identity,
+    // Known from an earlier collect: no file or network lookup again (if it still checks out:
+    // the one-shot `shoji status` keeps it in a file between runs).
+    identity: checkIdentity(memo?.identity) ?? undefined,
     instanceType: o.instance_type,
     region: o.region,
     freeTier: o.free_tier,
@@ -24,7 +27,9 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
     ebs: o.ebs_gb > 0 ? { gb: dec(o.ebs_gb), type: o.ebs_type } : null,
     interfaces: o.interfaces,
   });
-  const next: Ec2CostMemo = { identity: e.identity };
+  // A metadata lookup that failed for now (an HTTP error, an invalid answer) is tried again at
+  // the next collect rather than remembered for the life of the daemon.
+  const next: Ec2CostMemo | undefined = e.identity.imdsTransient ? undefined : { identity: e.identity };
   if (e.mode === 'off-ec2' && !o.estimate_off_ec2) return { reading: null, memo: next };
 
   const m = e.main;
@@ -37,11 +42,13 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
     },
     { label: 'Rate', value: `$${toNumber(m.usdPerHour)}/h; ${approxUsd(m.per30Days)} per 30 days at this traffic rate` },
     { label: 'Prices', value: `${source}, as of ${m.quote.asOf}` },
-    ...e.notes.map((n) => ({ label: 'Note', value: n })),
+    ...e.notes.map((n) => ({ label: 'Note', value: escapeControl(n) })),
   ];
+  if (e.notModelled) detail.unshift({ label: 'Region', value: `${e.region} is not modelled (${e.notModelled.why}): the figures are at ${e.notModelled.basis}` });
   return {
     reading: {
-      text: approxUsd(m.cost.totalUsd),
+      // Never a bare figure for a region it is not the cost of.
+      text: `${approxUsd(m.cost.totalUsd)}${e.notModelled ? ` (${e.notModelled.basis})` : ''}`,
       state: 'info',
       icon: 'ec2-cost',
       data: {
@@ -57,6 +64,7 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
         uptimeSeconds: toNumber(m.cost.uptimeSeconds),
         priceSource: source,
         pricesAsOf: m.spotPriceGiven ? null : m.quote.asOf,
+        regionModelled: e.notModelled === null,
         estimate: true,
       },
       detail,

@@ -18,6 +18,8 @@ export function editDistance(a: string, b: string): number {
  * at least 2), nearest first, then alphabetical: "m7i.lage" -> m7i.large.
  */
 export function closest(input: string, names: Iterable<string>, count = 3): string[] {
+  // Nothing is near an overlong input, and comparing one costs its length times every name's.
+  if (input.length > 64) return [];
   const needle = input.toLowerCase();
   const limit = Math.max(2, Math.ceil(needle.length / 3));
   const scored: { name: string; d: number }[] = [];

@@ -42,8 +42,7 @@ export async function fetchApiPrices(region: string, now: Date): Promise<Refresh
         if (!type) continue;
         for (const term of Object.values(item.terms?.OnDemand ?? {})) {
           for (const dim of Object.values(term.priceDimensions ?? {})) {
-            const usd = hourlyUsd(dim.unit, dim.pricePerUnit?.USD);
-            if (usd) prices.add(region, type, usd);
+            prices.add(region, type, hourlyUsd(dim?.unit, dim?.pricePerUnit?.USD));
           }
         }
       }
@@ -58,13 +57,16 @@ export async function fetchApiPrices(region: string, now: Date): Promise<Refresh
     client.destroy();
   }
   const found = prices.byRegion.get(region);
-  if (!found || found.size === 0) throw new PriceFileError(`the Price List Query API returned no Linux on-demand prices for ${region}`);
+  if (!found || found.size === 0) {
+    const refused = prices.refused > 0 ? ` (${prices.refused} refused as unusable, e.g. ${prices.firstRefused})` : '';
+    throw new PriceFileError(`the Price List Query API returned no usable Linux on-demand prices for ${region}${refused}`);
+  }
   return {
     format: 1,
     region,
     pricesAsOf: published && !Number.isNaN(Date.parse(published)) ? new Date(published).toISOString() : now.toISOString(),
     source: 'AWS Price List Query API',
     refreshedAt: now.toISOString(),
-    prices: Object.fromEntries([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    prices: found,
   };
 }

@@ -33,7 +33,7 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
   const prices = new PriceCollector();
   const meta = new Map<string, string>();
   let header: string[] | null = null;
-  let index: Record<string, number> = {};
+  let index = new Map<string, number>();
   let line = 0;
   let products = 0;
   try {
@@ -42,9 +42,9 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
       if (!header) {
         if (record[0] === 'SKU') {
           header = record;
-          index = Object.fromEntries(header.map((h, i) => [h, i]));
+          index = new Map(header.map((h, i) => [h, i]));
           for (const need of ['TermType', 'Unit', 'PricePerUnit', 'Currency', COLUMNS.instanceType, COLUMNS.operatingSystem, COLUMNS.tenancy]) {
-            if (!(need in index)) throw new PriceFileError(`${file}: the header has no "${need}" column: not an EC2 price list`);
+            if (!index.has(need)) throw new PriceFileError(`${file}: the header has no "${need}" column: not an EC2 price list`);
           }
         } else if (line > 5) throw new PriceFileError(`${file}: no header row (SKU, OfferTermCode, …) after the metadata rows: not an AWS price list`);
         else meta.set(record[0], record[1] ?? '');
@@ -54,8 +54,11 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
         throw new PriceFileError(`${file}: row ${line} has ${record.length} fields, the header ${header.length}: the file is truncated or damaged`);
       }
       products++;
-      if (record[index.TermType] !== 'OnDemand' || record[index.Currency] !== 'USD') continue;
-      const field = (name: string) => (name in index ? record[index[name]] : undefined);
+      const field = (name: string) => {
+        const at = index.get(name);
+        return at === undefined ? undefined : record[at];
+      };
+      if (field('TermType') !== 'OnDemand' || field('Currency') !== 'USD') continue;
       const type = linuxInstanceType({
         productFamily: field(COLUMNS.productFamily),
         instanceType: field(COLUMNS.instanceType),
@@ -66,8 +69,7 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
         licenseModel: field(COLUMNS.licenseModel) || undefined,
         operation: field(COLUMNS.operation) || undefined,
       });
-      const usd = type ? hourlyUsd(record[index.Unit], record[index.PricePerUnit]) : null;
-      if (type && usd) prices.add(field(COLUMNS.regionCode) ?? '', type, usd);
+      if (type) prices.add(field(COLUMNS.regionCode) ?? '', type, hourlyUsd(field('Unit'), field('PricePerUnit')));
     }
   } catch (err) {
     if (err instanceof PriceFileError) throw err;

@@ -52,15 +52,14 @@ export async function readOfferJson(file: string, progress: Transform): Promise<
         products++;
         const p = v as Product;
         const type = p.sku && p.attributes ? linuxInstanceType({ productFamily: p.productFamily, ...p.attributes }) : null;
-        if (type) skus.set(p.sku!, { type, region: p.attributes!.regionCode ?? '' });
+        if (type) skus.set(String(p.sku), { type, region: String(p.attributes!.regionCode ?? '') });
       } else if (v && typeof v === 'object') {
         terms++;
-        for (const term of Object.values(v as Record<string, Term>)) {
-          const product = term.sku ? skus.get(term.sku) : undefined;
+        for (const term of Object.values(v as Record<string, Term | null>)) {
+          const product = term && typeof term.sku === 'string' ? skus.get(term.sku) : undefined;
           if (!product) continue;
-          for (const dim of Object.values(term.priceDimensions ?? {})) {
-            const usd = hourlyUsd(dim.unit, dim.pricePerUnit?.USD);
-            if (usd) prices.add(product.region, product.type, usd);
+          for (const dim of Object.values(term!.priceDimensions ?? {})) {
+            prices.add(product.region, product.type, hourlyUsd(dim?.unit, dim?.pricePerUnit?.USD));
           }
         }
       }

@@ -5,7 +5,10 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { escapeControl } from '../../render/sanitize.js';
 import { EstimateError } from '../errors.js';
+import { groupThousands } from '../money.js';
+import { MAX_USD_PER_HOUR } from '../names.js';
 import { writeRefreshedPrices, type RefreshedPrices } from '../price-cache.js';
 import { isKnownRegion, unknownRegionMessage } from '../regions.js';
 import type { Io } from '../run.js';
@@ -29,7 +32,7 @@ export async function refreshPrices(source: string, region: string | undefined, 
     throw err;
   }
   const file = writeRefreshedPrices(io.env, prices);
-  io.out(`Refreshed ${Object.keys(prices.prices).length} Linux on-demand prices for ${prices.region} (published ${prices.pricesAsOf.slice(0, 10)}) from ${prices.source}; cached in ${file}\n`);
+  io.out(`Refreshed ${prices.prices.size} Linux on-demand prices for ${prices.region} (published ${prices.pricesAsOf.slice(0, 10)}) from ${prices.source}; cached in ${file}\n`);
   return 0;
 }
 
@@ -55,7 +58,7 @@ async function fromOfferFile(file: string, region: string | undefined, io: Io): 
     throw new PriceFileError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const json = looksLikeJson(file);
-  const progress = await progressFor(`ec2-cost: reading ${basename(file)}`, size, io.stderrIsTTY);
+  const progress = await progressFor(`ec2-cost: reading ${escapeControl(basename(file))}`, size, io.stderrIsTTY, io.env);
   let read: OfferRead;
   try {
     read = json
@@ -67,6 +70,10 @@ async function fromOfferFile(file: string, region: string | undefined, io: Io): 
   if (!read.publicationDate || Number.isNaN(Date.parse(read.publicationDate))) {
     throw new PriceFileError(`${file} has no publication date: not an AWS price list offer file`);
   }
+  if (read.prices.byRegion.size === 0) {
+    const refused = read.prices.refused > 0 ? `: ${read.prices.refused} refused as unusable (an odd type name, or not a plain USD amount of at most $${groupThousands(String(MAX_USD_PER_HOUR))}/h), e.g. ${quoted(read.prices.firstRefused ?? '')}` : '';
+    throw new PriceFileError(`${file} has no usable Linux on-demand hourly price${refused}`);
+  }
   const chosen = chooseRegion(read, region, file);
   const found = new Map([...(read.prices.byRegion.get('') ?? []), ...(read.prices.byRegion.get(chosen) ?? [])]);
   if (found.size === 0) throw new PriceFileError(`${file} has no Linux on-demand instance prices for ${chosen}`);
@@ -74,17 +81,28 @@ async function fromOfferFile(file: string, region: string | undefined, io: Io): 
     format: 1,
     region: chosen,
     pricesAsOf: new Date(read.publicationDate).toISOString(),
-    source: `AWS Price List offer file ${basename(file)}`,
+    // The file's name is shown in every report priced from it: never its control characters.
+    source: `AWS Price List offer file ${escapeControl(basename(file))}`,
     refreshedAt: new Date().toISOString(),
-    prices: Object.fromEntries([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    prices: found,
   };
 }
 
-/** The region asked for, or the file's only region. */
+const quoted = (s: string) => `"${escapeControl(s.slice(0, 40))}"`;
+
+/**
+ * The region asked for, or the file's only region. A region code from the file becomes part
+ * of the cache file's name, so only the codes shoji knows are taken ("../../x", "__proto__"
+ * and the like are not regions).
+ */
 function chooseRegion(read: OfferRead, region: string | undefined, file: string): string {
   if (region) return region;
-  const regions = [...read.prices.byRegion.keys()].filter((r) => r !== '');
+  const codes = [...read.prices.byRegion.keys()].filter((r) => r !== '');
+  const regions = codes.filter(isKnownRegion);
   if (regions.length === 1) return regions[0];
+  if (regions.length === 0 && codes.length > 0) {
+    throw new PriceFileError(`${file} has prices only for region codes shoji does not know (${codes.slice(0, 3).map(quoted).join(', ')}): not an AWS price list for a region`);
+  }
   if (regions.length === 0) throw new PriceFileError(`${file} does not say which region its prices are for: give --region`);
   const shown = regions.sort().slice(0, 5).join(', ');
   throw new PriceFileError(`${file} has prices for ${regions.length} regions (${shown}${regions.length > 5 ? ', …' : ''}): choose one with --region`);

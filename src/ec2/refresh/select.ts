@@ -4,6 +4,7 @@
  * software, capacity "Used"), plus licence model and operation where the list carries them.
  * Shared by the offer-file readers (JSON and CSV) and the Query API reader.
  */
+import { isTypeName, usablePrice } from '../names.js';
 
 export interface ProductAttributes {
   productFamily?: string;
@@ -22,7 +23,7 @@ const FAMILIES = new Set(['Compute Instance', 'Compute Instance (bare metal)']);
 /** The instance type this product prices, or null when it is not a Linux on-demand compute product. */
 export function linuxInstanceType(a: ProductAttributes): string | null {
   if (a.productFamily !== undefined && !FAMILIES.has(a.productFamily)) return null;
-  if (!a.instanceType || a.operatingSystem !== 'Linux' || a.tenancy !== 'Shared') return null;
+  if (typeof a.instanceType !== 'string' || !a.instanceType || a.operatingSystem !== 'Linux' || a.tenancy !== 'Shared') return null;
   if ((a.preInstalledSw ?? 'NA') !== 'NA') return null;
   if ((a.capacitystatus ?? 'Used') !== 'Used') return null;
   if (a.licenseModel !== undefined && a.licenseModel !== 'No License required') return null;
@@ -30,20 +31,33 @@ export function linuxInstanceType(a: ProductAttributes): string | null {
   return a.instanceType;
 }
 
-/** An hourly USD price string, normalised ("0.1008000000" -> "0.1008"), or null when not usable. */
-export function hourlyUsd(unit: string | undefined, usd: string | undefined): string | null {
-  if (unit !== 'Hrs' || usd === undefined || !/^\d+(\.\d+)?$/.test(usd.trim())) return null;
-  const s = usd.trim();
-  const normal = s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
-  return /^0(\.0*)?$/.test(normal) ? null : normal;
+/** An hourly price dimension's USD amount as text (usable or not, see PriceCollector.add); undefined when not hourly. */
+export function hourlyUsd(unit: unknown, usd: unknown): string | undefined {
+  return unit === 'Hrs' ? String(usd) : undefined;
 }
 
-/** Prices found per region, as the readers collect them. */
+/**
+ * Prices found per region, as the readers collect them. Only a type name of the usual shape
+ * and a plain positive price of at most $10,000/h are kept (names.ts); the rest are counted,
+ * so that a file with no usable price can say exactly that. Maps throughout: region codes and
+ * type names are the file's.
+ */
 export class PriceCollector {
   readonly byRegion = new Map<string, Map<string, string>>();
   conflicts = 0;
+  /** Linux on-demand hourly entries refused: an odd type name, or not a usable price. */
+  refused = 0;
+  /** The first refused entry, for the message. */
+  firstRefused: string | null = null;
 
-  add(region: string, type: string, usd: string): void {
+  add(region: string, type: string, usdText: string | undefined): void {
+    if (usdText === undefined) return;
+    const usd = usablePrice(usdText);
+    if (usd === null || !isTypeName(type)) {
+      this.refused++;
+      this.firstRefused ??= `${type.slice(0, 40)} at ${usdText.slice(0, 40)}`;
+      return;
+    }
     let prices = this.byRegion.get(region);
     if (!prices) this.byRegion.set(region, (prices = new Map()));
     const had = prices.get(type);

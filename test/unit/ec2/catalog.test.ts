@@ -105,7 +105,10 @@ describe('a catalogue in another order', () => {
       pricesAsOf: '2026-08-01T00:00:00Z',
       source: 'test',
       refreshedAt: '2026-08-02T00:00:00Z',
-      prices: { 'i.large': '0.001', 'h.large': '0.002' },
+      prices: new Map([
+        ['i.large', '0.001'],
+        ['h.large', '0.002'],
+      ]),
     };
     expect(cheapestFits(catalog, fit, 'eu-west-1', refreshed).map((c) => c.type.type)).toEqual(['i.large', 'h.large', 'j.large']);
   });

@@ -91,8 +91,10 @@ describe('what-if options', () => {
   it('case F: the tiers in --detail', async () => {
     const r = await run(tree, ['--instance-type', 'm7i.large', '--uptime', '60', '--tx-bytes', '12000GiB', '--rx-bytes', '0', '--detail']);
     expect(r.out).toMatch(/^Network out +12,000\.000000 GB = \$1,071\.200000$/m);
-    expect(r.out).toMatch(/^ +first 10,240 GB +10,240\.000000 GB @ \$0\.09\/GB = \$921\.600000$/m);
-    expect(r.out).toMatch(/^ +next 40,960 GB +1,760\.000000 GB @ \$0\.085\/GB = \$149\.600000$/m);
+    // Each band's label ends with a colon and stands apart from its quantity (never
+    // "first 10,240 GB 10,240.000000 GB").
+    expect(r.out).toMatch(/^ {2}first 10,240 GB: {2,}10,240\.000000 GB @ \$0\.09\/GB = \$921\.600000$/m);
+    expect(r.out).toMatch(/^ {2}next 40,960 GB: {2,}1,760\.000000 GB @ \$0\.085\/GB = \$149\.600000$/m);
     const free = JSON.parse((await run(tree, ['--instance-type', 'm7i.large', '--uptime', '60', '--tx-bytes', '12000GiB', '--rx-bytes', '0', '--free-tier', '--json'])).out);
     expect(free.networkOutUsd).toBe(1062.7);
   });

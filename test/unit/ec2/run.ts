@@ -17,6 +17,8 @@ export function envFor(tree: FixtureTree, extra: NodeJS.ProcessEnv = {}): NodeJS
     SHOJI_CACHE_DIR: `${tree.dir}/cache`,
     // Never the real network: anything that slips through hits a closed loopback port.
     AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:9',
+    // A UTF-8 terminal unless a test says otherwise (under LANG=C the output is ASCII).
+    LANG: 'C.UTF-8',
     ...extra,
   };
 }
