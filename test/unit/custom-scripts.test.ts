@@ -1,8 +1,10 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findScripts, parseScriptOutput, scriptDirs, scriptModule } from '../../plugins/custom/index.js';
+import { waitFor } from '../helpers/cli.js';
 import { fixtureTree, moduleContext, type FixtureTree } from '../helpers/context.js';
+import { liveGroupMembers } from '../helpers/procs.js';
 
 function script(dir: string, name: string, body: string, mode = 0o755): string {
   mkdirSync(dir, { recursive: true });
@@ -78,5 +80,33 @@ describe('custom scripts', () => {
     setTimeout(() => controller.abort(), 100);
     await expect(mod.collect(ctx, undefined)).rejects.toThrow(/timed out/);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a timed-out script goes with its whole process group: no child is left running', async () => {
+    const ready = join(tree.dir, 'pgid');
+    // Children in the script's group, one of them a grandchild; the group id is written last,
+    // once they all run. The script is started in a group of its own, so its pid is the group id.
+    script(join(tree.dir, 's'), '3_forks', `sleep 300 & sh -c 'sleep 300' & echo $$ > '${ready}.tmp' && mv '${ready}.tmp' '${ready}'; sleep 300`);
+    const mod = scriptModule(findScripts([join(tree.dir, 's')])[0]);
+    const controller = new AbortController();
+    const ctx = { ...moduleContext(mod, tree, {}, { PATH: process.env.PATH }), signal: controller.signal };
+    const collecting = mod.collect(ctx, undefined);
+    const pgid = await waitFor('the script and its children to start', () => existsSync(ready) && Number(readFileSync(ready, 'utf8')));
+    try {
+      // The script and the two children it started before writing the file, at least.
+      expect(liveGroupMembers(pgid).length).toBeGreaterThanOrEqual(3);
+      controller.abort();
+      await expect(collecting).rejects.toThrow(/timed out/);
+      const left = await waitFor('the process group to be gone', () => liveGroupMembers(pgid).length === 0 && 'none').catch(() =>
+        liveGroupMembers(pgid).map((p) => `${p.pid} ${p.name} ${p.state}`).join(', '),
+      );
+      expect(left, `still running in group ${pgid}`).toBe('none');
+    } finally {
+      try {
+        process.kill(-pgid, 'SIGKILL'); // whatever this test started, when it failed
+      } catch {
+        // gone, as it should be
+      }
+    }
   });
 });
