@@ -24,6 +24,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../../src/core/atomic.js';
+import { isTrustedFolder } from '../../src/core/trust.js';
 import type { ModuleContext } from '../../src/core/contract.js';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
@@ -152,6 +153,8 @@ const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(
 
 /** The answer another shoji process saved, or undefined when there is none or it is damaged. */
 function savedAnswer(ctx: ModuleContext<UpdatesOptions>): UpdatesMemo | undefined {
+  // Only from a folder another user cannot write (the check is remembered for the process).
+  if (!isTrustedFolder(ctx.stateDir)) return undefined;
   try {
     const m = JSON.parse(readFileSync(join(ctx.stateDir, SAVED_ANSWER), 'utf8')) as UpdatesMemo;
     const p = m?.pending;
@@ -159,7 +162,7 @@ function savedAnswer(ctx: ModuleContext<UpdatesOptions>): UpdatesMemo | undefine
       typeof m.key === 'string' && typeof m.checkedAt === 'number' &&
       typeof p?.count === 'number' && typeof p.security === 'number' &&
       isStringList(p.packages) && isStringList(p.securityPackages);
-    return valid ? m : undefined;
+    return valid && Number.isFinite(m.checkedAt) && p.count >= 0 && p.security >= 0 ? m : undefined;
   } catch {
     return undefined; // missing or corrupt: apt is asked, and the file is written afresh
   }

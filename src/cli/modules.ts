@@ -6,19 +6,46 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadApp } from '../core/app.js';
+import { loadApp, type App } from '../core/app.js';
+import { formatProblem } from '../core/config.js';
 import { intervalOf, type ParsedInterval } from '../core/interval.js';
 import { collectOneShot } from '../core/oneshot.js';
 import { runtimeDir } from '../core/paths.js';
 import { listDir, readLine } from '../core/read.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { sideIds } from '../host/render-sides.js';
-import { stripControl } from '../render/sanitize.js';
+import { escapeControl } from '../render/sanitize.js';
+import { jsonForLocale } from './output.js';
 import type { CommandSpec } from './spec.js';
+
+/** One problem that keeps something off the line: a plugin that did not load, the config, the theme. */
+export interface Problem {
+  kind: 'plugin' | 'config' | 'theme';
+  file?: string;
+  message: string;
+}
+
+/** Every problem the app carries, for the text and the JSON output alike. */
+export function appProblems(app: App): Problem[] {
+  const problems: Problem[] = app.registry.problems.map((p) => ({ kind: 'plugin', file: p.file, message: p.message }));
+  for (const p of app.configError?.problems ?? []) problems.push({ kind: 'config', file: p.file, message: formatProblem(p) });
+  if (app.themeError) problems.push({ kind: 'theme', message: app.themeError });
+  return problems;
+}
+
+function problemLine(p: Problem): string {
+  if (p.kind === 'plugin') return `plugin problem: ${p.file}: ${p.message}`;
+  return p.kind === 'config' ? `config problem (defaults in use): ${p.message}` : `theme problem (default theme in use): ${p.message}`;
+}
 
 /** Ask a running tmux daemon for its modules' statuses (it writes them on SIGUSR2). */
 async function liveSnapshot(env: NodeJS.ProcessEnv): Promise<{ from: string; modules: Record<string, ModuleStatus> } | null> {
-  const dir = runtimeDir(env);
+  let dir: string;
+  try {
+    dir = runtimeDir(env);
+  } catch {
+    return null; // no runtime folder that passes the trust check: no daemon to ask either
+  }
   for (const entry of listDir(dir).filter((e) => e.startsWith('tmux-'))) {
     const pid = Number(readLine(join(dir, entry, 'daemon.pid')));
     if (!(pid > 0)) continue;
@@ -73,7 +100,7 @@ export const modulesCommand: CommandSpec = {
           : st.available === false
             ? '(not available here)'
             : st.reading
-              ? stripControl(st.reading.text)
+              ? st.reading.text
               : '(nothing to show)';
       return {
         id,
@@ -88,18 +115,21 @@ export const modulesCommand: CommandSpec = {
         error: st?.error,
       };
     });
+    const problems = appProblems(app);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ source: snap?.from ?? 'one-shot', modules: rows, problems: app.registry.problems })}\n`);
+      process.stdout.write(`${jsonForLocale({ source: snap?.from ?? 'one-shot', modules: rows, problems }, env)}\n`);
       return 0;
     }
     const head = ['MODULE', 'SOURCE', 'ON', 'INTERVAL', 'HERE', 'LAST VALUE'];
-    const table = rows.map((r) => [r.id, r.source, r.enabled ? r.side : 'off', r.interval, r.available ? 'yes' : 'no', r.value]);
+    // Ids come from script file names and values from scripts: escapes shown, never run.
+    const table = rows.map((r) =>
+      [r.id, r.source, r.enabled ? r.side : 'off', r.interval, r.available ? 'yes' : 'no', r.value].map(escapeControl),
+    );
     const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
     const fmt = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
     const out = [fmt(head), ...table.map(fmt)];
     out.push('', `values from: ${snap?.from ?? 'a one-shot collection'}`);
-    for (const p of app.registry.problems) out.push(`plugin problem: ${p.file}: ${p.message}`);
-    if (app.configError) out.push(`config problem (defaults in use):\n${app.configError.message}`);
+    for (const p of problems) out.push(escapeControl(problemLine(p)));
     process.stdout.write(`${out.join('\n')}\n`);
     return 0;
   },
