@@ -101,6 +101,22 @@ describe('battery', () => {
     expect((await collect())!.state).toBe('good');
   });
 
+  it('changes state exactly at the thresholds: warning at 20 %, critical at 10 % (inclusive)', async () => {
+    const at = async (capacity: number, options = {}) => {
+      bat0('Discharging', { capacity });
+      return (await collect(options))!.state;
+    };
+    expect(await at(21)).toBe('good');
+    expect(await at(20)).toBe('warning');
+    expect(await at(11)).toBe('warning');
+    expect(await at(10)).toBe('critical');
+    expect(await at(0)).toBe('critical');
+    // The user's own thresholds, at their boundaries too.
+    expect(await at(31, { warning: 30, critical: 15 })).toBe('good');
+    expect(await at(30, { warning: 30, critical: 15 })).toBe('warning');
+    expect(await at(15, { warning: 30, critical: 15 })).toBe('critical');
+  });
+
   it('combines batteries by energy, not by averaging percentages', async () => {
     // A full 20 Wh internal battery and an empty 80 Wh external one: 20 %, not 50 %.
     supply('BAT0', { type: 'Battery', status: 'Not charging', capacity: 100, energy_now: 20000000, energy_full: 20000000, power_now: 0 });
