@@ -36,7 +36,8 @@ export function buildSchema(modules: ModuleSchemas): Record<string, unknown> {
     moduleProps[id] = {
       type: 'object',
       properties: { ...own, ...hostKeySchema },
-      additionalProperties: false,
+      // Only a module that says it takes any keys does (a plugin that failed to load: registry.ts).
+      additionalProperties: schema.additionalProperties === true,
     };
   }
   const ids = [...modules.schemas.keys(), ...modules.layoutAliases];

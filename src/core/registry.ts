@@ -7,7 +7,7 @@ import type { ShojiModule } from './contract.js';
 import { BUILTIN_MODULES } from './builtins.js';
 import type { ModuleSchemas, ShojiConfig } from './config.js';
 import { findScripts, scriptDirs, scriptModule } from '../../plugins/custom/index.js';
-import { findPluginFiles, loadUserPlugins, type PluginProblem } from './user-plugins.js';
+import { findPluginFiles, loadUserPlugins, pluginIdOf, type PluginProblem } from './user-plugins.js';
 
 export type ModuleSource = 'builtin' | 'plugin' | 'script';
 
@@ -42,13 +42,21 @@ export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
   const problems: PluginProblem[] = [];
   if (opts.userPlugins !== false && findPluginFiles(opts.configDir).length > 0) {
     const loaded = await loadUserPlugins(opts.configDir);
-    problems.push(...loaded.problems);
     for (const { def, file } of loaded.modules) {
-      if (modules.has(def.id)) {
-        problems.push({ file, message: `module id "${def.id}" is already taken by a built-in module; rename it` });
+      const taken = modules.get(def.id);
+      if (taken) {
+        const by = taken.source === 'builtin' ? 'a built-in module' : taken.file;
+        problems.push({ file, message: `module id "${def.id}" is already taken by ${by}; rename it` });
         continue;
       }
       modules.set(def.id, { def, source: 'plugin', file });
+    }
+    // A plugin that failed to load or was refused keeps its place in the layout (and its options
+    // in the config stay valid), shown as failed with the reason, so the rest of the config holds.
+    for (const problem of loaded.problems) {
+      problems.push(problem);
+      const id = pluginIdOf(problem.file);
+      if (id && !modules.has(id)) modules.set(id, { def: failedPlugin(id, problem), source: 'plugin', file: problem.file });
     }
   }
   const home = opts.env.HOME || homedir();
@@ -59,10 +67,26 @@ export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
   return { modules, problems };
 }
 
+/**
+ * Stands in for a plugin that could not be loaded: any options are accepted (its schema is not
+ * known), and every collect fails with the reason.
+ */
+function failedPlugin(id: string, problem: PluginProblem): ShojiModule {
+  return {
+    id,
+    description: 'a plugin that could not be loaded (see the problem below)',
+    options: { schema: { type: 'object', additionalProperties: true }, defaults: {} },
+    interval: 60,
+    collect() {
+      throw new Error(problem.message);
+    },
+  };
+}
+
 /** A key that changes whenever the set of user plugins changes (for the config cache). */
 export function pluginsKey(configDir: string): string {
   return findPluginFiles(configDir)
-    .map((p) => `${p.file}@${p.mtimeMs}`)
+    .map((p) => `${p.file}@${p.mtimeMs}:${p.ctimeMs}`)
     .join('|');
 }
 

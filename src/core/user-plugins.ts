@@ -3,14 +3,16 @@
  * `name.mjs` or `name/index.js` / `name/index.mjs`, whose default export is a ShojiModule
  * (the same contract the built-in modules use; see docs/plugins.md).
  *
- * shoji runs them inside its own process, so a plugin file anyone else could have written is
- * refused: it and its folders up to the plugins folder must be owned by the user (or root) and
- * not writable by group or others.
+ * A plugin runs as you, so one that anyone else could have written is refused: it and its
+ * folders up to the plugins folder must be owned by you (or root) and not writable by group or
+ * others, and so must everything it imports (src/core/plugin-trust.ts). Each plugin runs in a
+ * worker thread of its own (plugin-host.ts), loaded only when plugin files exist: a status
+ * line without plugins pays nothing for them.
  */
-import { lstatSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { ShojiModule } from './contract.js';
+import { pluginFileProblem } from './plugin-trust.js';
 import { listDir } from './read.js';
 
 export interface PluginProblem {
@@ -21,6 +23,8 @@ export interface PluginProblem {
 export interface FoundPlugin {
   file: string;
   mtimeMs: number;
+  /** Changes with the file's mode and owner too (a refused plugin fixed with chmod). */
+  ctimeMs: number;
 }
 
 export function pluginsDir(configDir: string): string {
@@ -39,12 +43,12 @@ export function findPluginFiles(configDir: string): FoundPlugin[] {
     } catch {
       continue;
     }
-    if (st.isFile() && /\.(m?js)$/.test(entry)) out.push({ file: path, mtimeMs: st.mtimeMs });
+    if (st.isFile() && /\.(m?js)$/.test(entry)) out.push({ file: path, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
     else if (st.isDirectory()) {
       for (const index of ['index.mjs', 'index.js']) {
         try {
           const ist = statSync(join(path, index));
-          out.push({ file: join(path, index), mtimeMs: ist.mtimeMs });
+          out.push({ file: join(path, index), mtimeMs: ist.mtimeMs, ctimeMs: ist.ctimeMs });
           break;
         } catch {
           // try the next name
@@ -55,45 +59,19 @@ export function findPluginFiles(configDir: string): FoundPlugin[] {
   return out;
 }
 
-/** Why a file may not be loaded, or null when it is safe. Checks the file and its folders up to `top`. */
-export function unsafeReason(file: string, top: string, uid = process.getuid?.() ?? 0): string | null {
-  let path = file;
-  for (;;) {
-    let st;
-    try {
-      st = lstatSync(path);
-    } catch (err) {
-      return `cannot check ${path}: ${(err as Error).message}`;
-    }
-    if (st.uid !== uid && st.uid !== 0) return `${path} is owned by uid ${st.uid}, not by you (uid ${uid}): refusing to run it`;
-    if (st.mode & 0o002) return `${path} is world-writable: refusing to run it (chmod o-w ${path})`;
-    if (st.mode & 0o020 && st.uid !== uid) return `${path} is group-writable: refusing to run it (chmod g-w ${path})`;
-    if (path === top || dirname(path) === path) return null;
-    path = dirname(path);
-  }
-}
-
-function isModule(x: unknown): x is ShojiModule {
-  const m = x as ShojiModule;
-  return (
-    !!m &&
-    typeof m.id === 'string' &&
-    /^[a-z0-9][a-z0-9-]*$/.test(m.id) &&
-    typeof m.collect === 'function' &&
-    typeof m.description === 'string' &&
-    !!m.options &&
-    typeof m.options.schema === 'object' &&
-    ['number', 'string', 'function'].includes(typeof m.interval)
-  );
+/** Why a plugin file may not be run, or null when it is safe (the file and its folders up to `top`). */
+export function unsafeReason(file: string, top: string): string | null {
+  const why = pluginFileProblem(file, top);
+  return why && `${why}: refusing to run it`;
 }
 
 /**
- * import() for the user's files. bin/shoji runs the bundle from a V8 code cache, where an
- * import() has no module loader behind it; bin/shoji therefore provides one of its own.
+ * The module id a plugin file would most likely have: its name (`todo.mjs`, `todo/index.mjs`),
+ * when that is a valid id. A plugin that fails to load keeps its place in a layout under it.
  */
-function importEsm(pluginUrl: string): Promise<unknown> {
-  const provided = (globalThis as { __shojiImport?: (u: string) => Promise<unknown> }).__shojiImport;
-  return provided ? provided(pluginUrl) : import(pluginUrl);
+export function pluginIdOf(file: string): string | null {
+  const name = /^index\.m?js$/.test(basename(file)) ? basename(dirname(file)) : basename(file).replace(/\.m?js$/, '');
+  return /^[a-z0-9][a-z0-9-]*$/.test(name) ? name : null;
 }
 
 /** Load every safe plugin; every refusal or load failure becomes a problem, never an exception. */
@@ -101,28 +79,17 @@ export async function loadUserPlugins(
   configDir: string,
 ): Promise<{ modules: { def: ShojiModule; file: string }[]; problems: PluginProblem[] }> {
   const top = pluginsDir(configDir);
+  const files = findPluginFiles(configDir).map(({ file }) => ({ file, unsafe: unsafeReason(file, top) }));
+  const safe = files.filter((f) => !f.unsafe);
+  // Worker threads and their host only when there is a plugin to run.
+  const loaded = safe.length > 0 ? await import('./plugin-host.js') : undefined;
+  const outcomes = await Promise.all(safe.map(({ file }) => loaded!.loadHostedPlugin(file, top)));
   const modules: { def: ShojiModule; file: string }[] = [];
   const problems: PluginProblem[] = [];
-  for (const { file, mtimeMs } of findPluginFiles(configDir)) {
-    const unsafe = unsafeReason(file, top);
-    if (unsafe) {
-      problems.push({ file, message: unsafe });
-      continue;
-    }
-    try {
-      // The mtime in the URL makes a reloaded config pick up an edited plugin.
-      const mod = (await importEsm(`${pathToFileURL(file).href}?v=${mtimeMs}`)) as { default?: unknown };
-      if (!isModule(mod.default)) {
-        problems.push({
-          file,
-          message: 'the default export is not a shoji module (needs id, description, options {schema, defaults}, interval, collect)',
-        });
-        continue;
-      }
-      modules.push({ def: mod.default, file });
-    } catch (err) {
-      problems.push({ file, message: `failed to load: ${(err as Error).message.split('\n')[0]}` });
-    }
+  for (const { file, unsafe } of files) {
+    const outcome = unsafe ? { error: unsafe } : outcomes[safe.findIndex((f) => f.file === file)];
+    if ('def' in outcome) modules.push({ def: outcome.def, file });
+    else problems.push({ file, message: outcome.error });
   }
   return { modules, problems };
 }

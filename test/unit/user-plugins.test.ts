@@ -1,7 +1,14 @@
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+// Loading user plugins: the trust check on the plugin and on everything it imports, and load
+// failures reported without stopping the others. The plugins run in worker threads from the
+// built dist/plugin-worker.cjs (npm test builds it first).
+import { chmodSync, chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadUserPlugins, unsafeReason } from '../../src/core/user-plugins.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collectModule } from '../../src/core/collect.js';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { stopAllPlugins } from '../../src/core/plugin-host.js';
+import { loadUserPlugins, pluginIdOf, unsafeReason } from '../../src/core/user-plugins.js';
+import { requireBuild } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
 
 const GOOD = `export default {
@@ -13,44 +20,96 @@ const GOOD = `export default {
 };
 `;
 
+/** A plugin whose reading comes from what it imports. */
+function importing(id: string, importLine: string, value: string): string {
+  return `${importLine}
+export default {
+  id: '${id}', description: 'imports', interval: 10,
+  options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+  collect: () => ({ reading: { text: String(${value}), state: 'info' } }),
+};
+`;
+}
+
 describe('user plugins', () => {
   let tree: FixtureTree;
   let config: string;
+  let plugins: string;
+  /** Write a file under the plugins folder with an exact mode (whatever the runner's umask). */
+  const put = (name: string, text: string, mode = 0o644) => {
+    const file = join(plugins, name);
+    writeFileSync(file, text);
+    chmodSync(file, mode);
+    return file;
+  };
   beforeEach(() => {
+    requireBuild();
     tree = fixtureTree();
     config = join(tree.dir, 'config');
-    mkdirSync(join(config, 'plugins'), { recursive: true, mode: 0o755 });
-    chmodSync(join(config, 'plugins'), 0o755);
+    plugins = join(config, 'plugins');
+    mkdirSync(plugins, { recursive: true });
+    chmodSync(config, 0o755);
+    chmodSync(plugins, 0o755);
   });
   afterEach(() => tree.cleanup());
+  afterAll(() => stopAllPlugins());
 
-  it('loads a plugin written against the contract', async () => {
-    writeFileSync(join(config, 'plugins', 'hello.mjs'), GOOD, { mode: 0o644 });
+  it('loads a plugin written against the contract, and runs it', async () => {
+    put('hello.mjs', GOOD);
     const { modules, problems } = await loadUserPlugins(config);
     expect(problems).toEqual([]);
     expect(modules.map((m) => m.def.id)).toEqual(['hello']);
+    const outcome = await collectModule(modules[0].def, DEFAULT_CONFIG, { HOME: tree.dir }, undefined, 10_000);
+    expect(outcome.collected?.reading).toEqual({ text: 'hello world', state: 'info' });
   });
 
   it('refuses a world-writable plugin file with a clear message', async () => {
-    const file = join(config, 'plugins', 'hello.mjs');
-    writeFileSync(file, GOOD);
-    chmodSync(file, 0o666);
+    const file = put('hello.mjs', GOOD, 0o666);
     const { modules, problems } = await loadUserPlugins(config);
     expect(modules).toEqual([]);
-    expect(problems[0].message).toBe(`${file} is world-writable: refusing to run it (chmod o-w ${file})`);
+    expect(problems[0].message).toBe(`${file} is writable by others (chmod o-w ${file}): refusing to run it`);
+  });
+
+  it('refuses a group-writable plugin file (664), though it is yours', async () => {
+    const file = put('hello.mjs', GOOD, 0o664);
+    const { modules, problems } = await loadUserPlugins(config);
+    expect(modules).toEqual([]);
+    expect(problems).toEqual([{ file, message: `${file} is writable by its group (chmod g-w ${file}): refusing to run it` }]);
   });
 
   it('refuses a plugin in a world-writable folder', async () => {
-    mkdirSync(join(config, 'plugins', 'clock'));
-    writeFileSync(join(config, 'plugins', 'clock', 'index.mjs'), GOOD, { mode: 0o644 });
-    chmodSync(join(config, 'plugins', 'clock'), 0o777);
+    mkdirSync(join(plugins, 'clock'));
+    put('clock/index.mjs', GOOD);
+    chmodSync(join(plugins, 'clock'), 0o777);
     const { problems } = await loadUserPlugins(config);
-    expect(problems[0].message).toMatch(/clock is world-writable/);
+    expect(problems[0].message).toMatch(/clock is writable by others \(chmod o-w .*clock\): refusing to run it$/);
+  });
+
+  it('follows a symlinked plugins folder (dotfiles) and checks its target by the same rules', async () => {
+    const target = join(tree.dir, 'dotfiles', 'shoji-plugins');
+    mkdirSync(target, { recursive: true });
+    chmodSync(join(tree.dir, 'dotfiles'), 0o755);
+    chmodSync(target, 0o755);
+    writeFileSync(join(target, 'hello.mjs'), GOOD, { mode: 0o644 });
+    chmodSync(join(target, 'hello.mjs'), 0o644);
+    // The plugins folder itself is the link.
+    const linked = plugins;
+    rmSync(linked, { recursive: true });
+    symlinkSync(target, linked);
+    const ok = await loadUserPlugins(config);
+    expect(ok.problems).toEqual([]);
+    expect(ok.modules.map((m) => m.def.id)).toEqual(['hello']);
+
+    chmodSync(target, 0o775);
+    const { modules, problems } = await loadUserPlugins(config);
+    expect(modules).toEqual([]);
+    expect(problems[0].message).toBe(
+      `${linked} is a symlink to ${target}, and ${target} is writable by its group (chmod g-w ${target}): refusing to run it`,
+    );
   });
 
   it.skipIf(process.getuid?.() !== 0)('refuses a file owned by someone else', async () => {
-    const file = join(config, 'plugins', 'x.mjs');
-    writeFileSync(file, GOOD, { mode: 0o644 });
+    const file = put('x.mjs', GOOD);
     chownSync(file, 4242, 4242);
     const { modules, problems } = await loadUserPlugins(config);
     expect(modules).toEqual([]);
@@ -58,20 +117,92 @@ describe('user plugins', () => {
   });
 
   it('accepts a file owned by the user, checking up to the plugins folder only', () => {
-    const file = join(config, 'plugins', 'x.mjs');
-    writeFileSync(file, GOOD, { mode: 0o644 });
-    expect(unsafeReason(file, join(config, 'plugins'))).toBeNull();
+    const file = put('x.mjs', GOOD);
+    expect(unsafeReason(file, plugins)).toBeNull();
+  });
+
+  it('refuses a plugin whose helper anyone can write, naming the helper', async () => {
+    put('a.mjs', importing('a', "import { n } from './a-helper.mjs';", 'n'));
+    const helper = put('a-helper.mjs', 'export const n = 1;', 0o666);
+    const { modules, problems } = await loadUserPlugins(config);
+    expect(modules.map((m) => m.def.id)).toEqual([]);
+    const a = problems.find((p) => p.file.endsWith('a.mjs'))!;
+    expect(a.message).toBe(`failed to load: refusing to load ${helper}: ${helper} is writable by others (chmod o-w ${helper})`);
+  });
+
+  it('refuses a helper in a folder others can write, outside the plugins folder too', async () => {
+    const shared = join(tree.dir, 'shared-lib');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const helper = join(shared, 'lib.mjs');
+    writeFileSync(helper, 'export const n = 2;');
+    chmodSync(helper, 0o644);
+    put('b.mjs', importing('b', `import { n } from ${JSON.stringify(helper)};`, 'n'));
+    const { problems } = await loadUserPlugins(config);
+    expect(problems[0].message).toBe(`failed to load: refusing to load ${helper}: ${shared} is writable by others (chmod o-w ${shared})`);
+    chmodSync(shared, 0o755);
+    const fixed = await loadUserPlugins(config);
+    expect(fixed.problems).toEqual([]);
+  });
+
+  it('checks what a plugin imports later, at collect time', async () => {
+    const helper = put('late-helper.mjs', 'export const n = 3;', 0o666);
+    put(
+      'late.mjs',
+      `export default {
+        id: 'late', description: 'imports when it runs', interval: 10,
+        options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+        async collect() { const { n } = await import('./late-helper.mjs'); return { reading: { text: String(n), state: 'info' } }; },
+      };`,
+    );
+    const { modules } = await loadUserPlugins(config);
+    const outcome = await collectModule(modules[0].def, DEFAULT_CONFIG, {}, undefined, 10_000);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toBe(`refusing to load ${helper}: ${helper} is writable by others (chmod o-w ${helper})`);
+  });
+
+  it('checks what CommonJS code requires: a plain .js plugin, and createRequire in an ES module', async () => {
+    mkdirSync(join(plugins, 'legacy'));
+    chmodSync(join(plugins, 'legacy'), 0o755);
+    put(
+      'legacy/index.js',
+      `const { n } = require('./helper.js');
+      module.exports = { id: 'legacy', description: 'CommonJS', interval: 10,
+        options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+        collect: () => ({ reading: { text: String(n), state: 'info' } }) };`,
+    );
+    const cjsHelper = put('legacy/helper.js', 'exports.n = 4;', 0o664);
+    put('req.mjs', importing('req', "import { createRequire } from 'node:module'; const { n } = createRequire(import.meta.url)('./req-helper.cjs');", 'n'));
+    const reqHelper = put('req-helper.cjs', 'exports.n = 5;', 0o666);
+    const { modules, problems } = await loadUserPlugins(config);
+    expect(modules).toEqual([]);
+    expect(problems.map((p) => p.message)).toEqual([
+      `failed to load: refusing to load ${cjsHelper}: ${cjsHelper} is writable by its group (chmod g-w ${cjsHelper})`,
+      `failed to load: refusing to load ${reqHelper}: ${reqHelper} is writable by others (chmod o-w ${reqHelper})`,
+    ]);
+
+    chmodSync(cjsHelper, 0o644);
+    chmodSync(reqHelper, 0o644);
+    const fixed = await loadUserPlugins(config);
+    expect(fixed.problems).toEqual([]);
+    expect(fixed.modules.map((m) => m.def.id)).toEqual(['legacy', 'req']);
   });
 
   it('reports a plugin that fails to load or is not a module, and carries on', async () => {
-    writeFileSync(join(config, 'plugins', 'a-broken.mjs'), 'export default {', { mode: 0o644 });
-    writeFileSync(join(config, 'plugins', 'b-wrong.mjs'), 'export default 42;', { mode: 0o644 });
-    writeFileSync(join(config, 'plugins', 'c-good.mjs'), GOOD, { mode: 0o644 });
+    put('a-broken.mjs', 'export default {');
+    put('b-wrong.mjs', 'export default 42;');
+    put('c-good.mjs', GOOD);
     const { modules, problems } = await loadUserPlugins(config);
     expect(modules.map((m) => m.def.id)).toEqual(['hello']);
     expect(problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^failed to load: /),
       expect.stringMatching(/^the default export is not a shoji module/),
     ]);
+  });
+
+  it('names a failed plugin after its file, when that is a module id', () => {
+    expect(pluginIdOf('/c/plugins/todo.mjs')).toBe('todo');
+    expect(pluginIdOf('/c/plugins/todo/index.js')).toBe('todo');
+    expect(pluginIdOf('/c/plugins/My Plugin.mjs')).toBeNull();
   });
 });
