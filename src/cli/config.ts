@@ -3,12 +3,11 @@
  * what is wrong — file, line and key. `shoji config path` prints where it lives;
  * `shoji config init` writes a commented starting config when there is none.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { loadApp } from '../core/app.js';
-import { configFile, formatProblem, isConfigError } from '../core/config.js';
-import { parseInterval, validateCron } from '../core/interval.js';
+import { configFile, formatProblem, isConfigError, MAX_CONFIG_BYTES } from '../core/config.js';
 import { packageRoot } from '../core/package-root.js';
 import { moduleSchemas } from '../core/registry.js';
 import { loadTheme } from '../core/theme.js';
@@ -20,29 +19,28 @@ export async function checkConfig(file: string, env: NodeJS.ProcessEnv): Promise
   const problems: string[] = app.registry.problems.map((p) => `${p.file}: ${p.message}`);
   let text: string;
   try {
+    // Refused unread when too large, as loading refuses it (a config is a page of keys).
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) return [...problems, `${file}: the file is ${size} bytes; a config may be at most ${MAX_CONFIG_BYTES} (1 MiB)`];
     text = readFileSync(file, 'utf8');
   } catch (err) {
     return [...problems, `${file}: cannot read: ${(err as Error).message}`];
   }
-  const { validateConfigText } = await import('../core/config-validate.js');
+  const { keyPosition, validateConfigText } = await import('../core/config-validate.js');
+  let config;
   try {
-    const config = validateConfigText(text, file, moduleSchemas(app.registry));
-    try {
-      loadTheme(config.theme, configDir(env), {});
-    } catch (err) {
-      problems.push(`${file}: theme: ${(err as Error).message}`);
-    }
-    for (const [id, opts] of Object.entries(config.modules)) {
-      if (opts.interval === undefined) continue;
-      const parsed = parseInterval(opts.interval as number | string);
-      if (parsed.kind === 'cron') {
-        const why = await validateCron(parsed.expr);
-        if (why) problems.push(`${file}: modules.${id}.interval: not a cron expression: ${why}`);
-      }
-    }
+    config = await validateConfigText(text, file, moduleSchemas(app.registry));
   } catch (err) {
     if (!isConfigError(err)) throw err;
-    problems.push(...err.problems.map(formatProblem));
+    return [...problems, ...err.problems.map(formatProblem)];
+  }
+  // The theme is checked as the status line would load it (NO_COLOR aside): a bad one is drawn
+  // as the default with a 'config' failure segment, so it is a problem here too.
+  try {
+    loadTheme(config.theme, configDir(env), {});
+  } catch (err) {
+    if (isConfigError(err)) problems.push(...err.problems.map(formatProblem));
+    else problems.push(formatProblem({ file, ...keyPosition(text, ['theme']), key: 'theme', message: (err as Error).message }));
   }
   return problems;
 }

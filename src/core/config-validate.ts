@@ -4,10 +4,11 @@
  *
  * Every problem names the file, the line and the key: YAML syntax errors from the parser's
  * own positions, schema errors (unknown keys, wrong types) by mapping ajv's instance path back
- * to the YAML node it came from.
+ * to the YAML node it came from, and the checks ajv cannot do (intervals that never fire or
+ * overflow a timer, aliases that expand without bound) at the node they are about.
  */
 import Ajv, { type ErrorObject } from 'ajv';
-import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import {
   ConfigError,
   DEFAULT_CONFIG,
@@ -16,15 +17,31 @@ import {
   type ModuleSchemas,
   type ShojiConfig,
 } from './config.js';
+import { intervalProblem } from './interval.js';
+import { escapeControl } from '../render/sanitize.js';
 import { ICON_SETS } from './theme.js';
+
+/** The same cap loadConfig applies before reading, for text that reaches the validator otherwise. */
+const MAX_TEXT_BYTES = 1024 * 1024;
+/**
+ * yaml's guard against alias bombs ("billion laughs"): how many times aliases that themselves
+ * hold aliases may be expanded. yaml's own default; said here so that it is a decision.
+ */
+const MAX_ALIAS_COUNT = 100;
+/** Enough problems to fix at once; a file with thousands of them gets a count of the rest. */
+const MAX_PROBLEMS = 20;
+/** Schema errors located (ajv reports several for one mistake at times; the rest are counted). */
+const MAX_LOCATED = 10 * MAX_PROBLEMS;
+/** A timeout longer than an hour is a mistake, and setTimeout could not wait it out anyway. */
+export const MAX_TIMEOUT_S = 3600;
+/** A layout longer than this is not a status line (and each entry costs every render). */
+const MAX_LAYOUT_ITEMS = 100;
 
 /** Host keys every module accepts: how often, how long, how important, whether at all. */
 const hostKeySchema = {
-  interval: {
-    description: 'seconds (>= 0.25), a cron expression, or "once"',
-    anyOf: [{ type: 'number', minimum: 0.25 }, { type: 'string', minLength: 1 }],
-  },
-  timeout: { type: 'number', exclusiveMinimum: 0, description: 'seconds' },
+  // Checked by intervalProblem (config-validate's own pass): one clear message for every bad form.
+  interval: { description: 'seconds (0.25 to a year), a cron expression, or "once"' },
+  timeout: { type: 'number', exclusiveMinimum: 0, maximum: MAX_TIMEOUT_S, description: 'seconds' },
   priority: { type: 'number' },
   enabled: { type: 'boolean' },
 };
@@ -41,7 +58,7 @@ export function buildSchema(modules: ModuleSchemas): Record<string, unknown> {
     };
   }
   const ids = [...modules.schemas.keys(), ...modules.layoutAliases];
-  const layout = { type: 'array', items: { type: 'string', enum: ids } };
+  const layout = { type: 'array', maxItems: MAX_LAYOUT_ITEMS, items: { type: 'string', enum: ids } };
   return {
     type: 'object',
     properties: {
@@ -65,32 +82,175 @@ export function buildSchema(modules: ModuleSchemas): Record<string, unknown> {
   };
 }
 
+/** The parser's message without its trailing " at line N, column M:" (the position is given apart). */
+export function syntaxMessage(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '').trim();
+}
+
+/**
+ * Where to point for a syntax error. yaml reports an unclosed [ or { where it gave up: the
+ * start of the next line that is not part of it ("right: [cpu, load" on line 2 is reported at
+ * 3:1); the ] or } is missing at the end of what came before, so point there.
+ */
+function syntaxOffset(text: string, offset: number, message: string): number {
+  if (!/end with a [\]}]$/.test(message)) return offset;
+  let at = offset;
+  while (at > 0 && /\s/.test(text[at - 1])) at--;
+  return at;
+}
+
 /** Parse and validate; returns the config with defaults filled in, or throws ConfigError. */
-export function validateConfigText(text: string, file: string, modules: ModuleSchemas): ShojiConfig {
+export async function validateConfigText(text: string, file: string, modules: ModuleSchemas): Promise<ShojiConfig> {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_TEXT_BYTES) {
+    throw new ConfigError([{ file, message: `the file is ${bytes} bytes; a config may be at most ${MAX_TEXT_BYTES} (1 MiB)` }]);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  // yaml's own uniqueKeys check compares every key with every other (45 s for a map of 50,000
+  // keys); duplicateKeys does the same in one pass.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const problems: ConfigProblem[] = [];
   for (const err of doc.errors) {
-    const pos = err.linePos?.[0];
-    problems.push({ file, line: pos?.line, column: pos?.col, message: err.message.split('\n')[0] });
+    const message = syntaxMessage(err.message);
+    // yaml's linePos is 1-based, line and column both.
+    const pos = lineCounter.linePos(syntaxOffset(text, err.pos[0], message));
+    problems.push({ file, line: pos.line, column: pos.col, message: escapeControl(message) });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const data = (doc.toJS() ?? {}) as Record<string, any>;
+  if (problems.length === 0) problems.push(...duplicateKeys(doc, lineCounter, file));
+  if (problems.length > 0) throw new ConfigError(capped(problems));
+  let data: Record<string, any>;
+  try {
+    data = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}) as Record<string, any>;
+  } catch (err) {
+    // An alias bomb, or an alias to an anchor not set before it: yaml throws, without a position.
+    throw new ConfigError([aliasProblem(doc, lineCounter, file, (err as Error).message)]);
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([{ file, line: 1, message: 'the config must be a mapping of keys (theme, right, modules, ...)' }]);
   }
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true });
   const validate = ajv.compile(buildSchema(modules));
+  let unlocated = 0;
   if (!validate(data)) {
-    for (const e of validate.errors ?? []) problems.push(locate(e, doc, lineCounter, file, modules));
-    throw new ConfigError(dedupe(problems));
+    // Locating costs a search per error: a file of thousands of bad keys gets the first few.
+    const errors = validate.errors ?? [];
+    for (const e of errors.slice(0, MAX_LOCATED)) problems.push(locate(e, doc, lineCounter, file, modules, data));
+    unlocated = Math.max(0, errors.length - MAX_LOCATED);
   }
+  problems.push(...(await intervalProblems(data, doc, lineCounter, file, modules)));
+  if (problems.length > 0) throw new ConfigError(capped(dedupe(problems), unlocated));
   return {
     ...DEFAULT_CONFIG,
     ...data,
     modules: { ...(data.modules ?? {}) },
     dashboard: { ...DEFAULT_CONFIG.dashboard, ...(data.dashboard ?? {}) },
   } as ShojiConfig;
+}
+
+/** A key written twice in one mapping (the second would silently win). */
+function duplicateKeys(doc: Document, lc: LineCounter, file: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const first = new Map<string, Node>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        // As the parsed result keys it: 1 and "1" are one key there.
+        const name = String(pair.key.value);
+        const earlier = first.get(name);
+        if (!earlier) first.set(name, pair.key);
+        else if (problems.length < MAX_PROBLEMS) {
+          const was = position(earlier, lc).line;
+          problems.push({ file, ...position(pair.key, lc), message: `duplicate key "${escapeControl(name)}"${was ? ` (first at line ${was})` : ''}` });
+        }
+      }
+    },
+  });
+  return problems;
+}
+
+/** Where a key's value is, as line and column (for messages about a config's key from elsewhere). */
+export function keyPosition(text: string, path: string[]): { line: number; column: number } | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const node = (doc.getIn(path, true) as Node | undefined) ?? keyNode(doc, path.slice(0, -1), path[path.length - 1]);
+  const offset = node?.range?.[0];
+  if (offset === undefined) return undefined;
+  const pos = lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+/** Every module's `interval`, checked for what ajv cannot see: never firing, overflowing, absurd. */
+async function intervalProblems(
+  data: Record<string, any>,
+  doc: Document,
+  lc: LineCounter,
+  file: string,
+  known: ModuleSchemas,
+): Promise<ConfigProblem[]> {
+  const modules = data.modules;
+  if (!modules || typeof modules !== 'object' || Array.isArray(modules)) return [];
+  const problems: ConfigProblem[] = [];
+  for (const [id, opts] of Object.entries(modules)) {
+    // Unknown modules are reported already; checking their crons too would cost ~20 ms each.
+    if (!known.schemas.has(id) || problems.length >= MAX_PROBLEMS) continue;
+    if (!opts || typeof opts !== 'object' || !Object.hasOwn(opts, 'interval')) continue;
+    const why = await intervalProblem((opts as Record<string, unknown>).interval);
+    if (!why) continue;
+    const path = ['modules', id, 'interval'];
+    const node = (doc.getIn(path, true) as Node | undefined) ?? keyNode(doc, path.slice(0, -1), 'interval');
+    problems.push({ file, ...position(node, lc), key: path.join('.'), message: escapeControl(why) });
+  }
+  return problems;
+}
+
+/**
+ * Where an alias problem is: the first alias to an anchor not set before it, else the first
+ * alias whose anchored value holds aliases itself (where the expansion starts to multiply).
+ */
+function aliasProblem(doc: Document, lc: LineCounter, file: string, why: string): ConfigProblem {
+  const anchored = new Map<string, Node>();
+  const nested = new WeakMap<Node, boolean>();
+  const holdsAlias = (node: Node): boolean => {
+    let found = nested.get(node);
+    if (found === undefined) {
+      found = false;
+      visit(node, { Alias: () => ((found = true), visit.BREAK) });
+      nested.set(node, found);
+    }
+    return found;
+  };
+  let unresolved: Node | undefined;
+  let multiplying: Node | undefined;
+  let first: Node | undefined;
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        first ??= node;
+        const target = anchored.get(node.source);
+        if (!target) unresolved ??= node;
+        else if (!multiplying && holdsAlias(target)) multiplying = node;
+      } else if (node.anchor) {
+        anchored.set(node.anchor, node);
+      }
+    },
+  });
+  if (unresolved && /unresolved alias/i.test(why)) {
+    const name = (unresolved as unknown as { source: string }).source;
+    return { file, ...position(unresolved, lc), message: `alias *${escapeControl(name)} names no anchor (&${escapeControl(name)}) set before it` };
+  }
+  return {
+    file,
+    ...position(multiplying ?? first, lc),
+    message: `aliases nested in aliases would expand this config without bound (more than ${MAX_ALIAS_COUNT} expansions); write the values out instead`,
+  };
+}
+
+function position(node: Node | undefined, lc: LineCounter): { line?: number; column?: number } {
+  const offset = node?.range?.[0];
+  if (offset === undefined) return {};
+  const pos = lc.linePos(offset);
+  return { line: pos.line, column: pos.col };
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
@@ -101,6 +261,14 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
     seen.add(k);
     return true;
   });
+}
+
+function capped(problems: ConfigProblem[], unlocated = 0): ConfigProblem[] {
+  if (problems.length <= MAX_PROBLEMS && unlocated === 0) return problems;
+  const shown = problems.slice(0, MAX_PROBLEMS);
+  const rest = problems.length - shown.length;
+  const more = unlocated > 0 ? 'and more problems' : `and ${rest} more problem${rest === 1 ? '' : 's'}`;
+  return [...shown, { file: problems[0].file, message: `${more} (fix these first)` }];
 }
 
 function pathSegments(instancePath: string): (string | number)[] {
@@ -119,12 +287,22 @@ function keyNode(doc: Document, path: (string | number)[], key: string): Node | 
   return pair?.key as Node | undefined;
 }
 
+function valueAt(data: unknown, path: (string | number)[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (!v || typeof v !== 'object' || !Object.hasOwn(v, seg)) return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
 function locate(
   e: ErrorObject,
   doc: Document,
   lc: LineCounter,
   file: string,
   modules: ModuleSchemas,
+  data: unknown,
 ): ConfigProblem {
   const path = pathSegments(e.instancePath);
   let node: Node | undefined;
@@ -142,12 +320,15 @@ function locate(
       message = `must be one of: ${allowed.join(', ')}`;
       if (path[0] === 'left' || path[0] === 'right') message = `unknown module (known: ${allowed.join(', ')})`;
     }
+    if (e.keyword === 'type') {
+      // strictNumbers: .inf and .nan are numbers to YAML but no use as a count or a threshold.
+      const value = valueAt(data, path);
+      if (typeof value === 'number' && !Number.isFinite(value)) message = `must be a finite number (got ${Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'})`;
+    }
     // A wrong value's own key is the clearer place to point at.
     if (!node && path.length > 0) node = keyNode(doc, path.slice(0, -1), String(path[path.length - 1]));
   }
-  const offset = node?.range?.[0];
-  const pos = offset !== undefined ? lc.linePos(offset) : undefined;
-  return { file, line: pos?.line, column: pos?.col, key: keyPath.join('.') || undefined, message };
+  return { file, ...position(node, lc), key: escapeControl(keyPath.join('.')) || undefined, message };
 }
 
 function unknownKeyMessage(path: (string | number)[], modules: ModuleSchemas): string {

@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import type { Reading } from './contract.js';
 import type { ShojiConfig } from './config.js';
 import { checkAvailable, collectModule, monotonicMs, timeoutFor, type CollectOutcome } from './collect.js';
-import { intervalOf, msUntilAligned, msUntilNext, type ParsedInterval } from './interval.js';
+import { intervalOf, MAX_TIMER_MS, msUntilAligned, msUntilNext, type ParsedInterval } from './interval.js';
 import type { Registry } from './registry.js';
 
 export const MAX_BACKOFF_MS = 5 * 60_000;
@@ -187,6 +187,19 @@ export class Scheduler extends EventEmitter {
     clearTimeout(slot.timer);
     if (this.stopped) return;
     slot.status.nextRunWall = Date.now() + delayMs;
-    slot.timer = setTimeout(() => void this.run(slot), delayMs);
+    this.runAt(slot, monotonicMs() + delayMs);
+  }
+
+  /**
+   * Run the module at a monotonic time. setTimeout turns a delay over MAX_TIMER_MS (24.8 days:
+   * an interval of 3000000 s, a yearly cron) into 1 ms, a busy loop; such a wait is taken in
+   * steps of MAX_TIMER_MS, each one re-armed from the clock, until what is left fits.
+   */
+  private runAt(slot: Slot, dueMono: number): void {
+    const left = dueMono - monotonicMs();
+    slot.timer =
+      left > MAX_TIMER_MS
+        ? setTimeout(() => this.runAt(slot, dueMono), MAX_TIMER_MS)
+        : setTimeout(() => void this.run(slot), Math.max(0, left));
   }
 }

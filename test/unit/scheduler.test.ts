@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import type { Registry } from '../../src/core/registry.js';
+import { MAX_TIMER_MS } from '../../src/core/interval.js';
 import { backoffMs, MAX_BACKOFF_MS, Scheduler } from '../../src/core/scheduler.js';
 import { toSegments } from '../../src/core/view.js';
 
@@ -130,5 +131,82 @@ describe('scheduler', () => {
     s.stop();
     expect(s.statuses().get('absent')!.available).toBe(false);
     expect(toSegments(['absent', 'quiet'], s.statuses(), reg, DEFAULT_CONFIG)).toEqual([]);
+  });
+});
+
+describe('scheduler: waits longer than setTimeout can take', () => {
+  const DAY = 24 * 3600_000;
+  const counting = (interval: number | string) => {
+    const mod: ShojiModule & { runs: number } = {
+      id: 'slow',
+      description: 'counts its runs',
+      options: schema,
+      interval,
+      runs: 0,
+      collect: () => ({ reading: { text: `run ${++mod.runs}`, state: 'idle' } }),
+    };
+    return mod;
+  };
+  const configWith = (interval: number | string) => ({ ...DEFAULT_CONFIG, modules: { slow: { interval } } });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  it('waits out 3000000 s (34.7 days) in steps, never with a delay setTimeout would turn into 1 ms', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'hrtime', 'performance'] });
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout);
+    const mod = counting(1);
+    const s = new Scheduler(registryOf(mod), configWith(3_000_000), {}, ['slow']);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(mod.runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(34 * DAY);
+    expect(mod.runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(3_000_000_000 - 34 * DAY + 1000);
+    expect(mod.runs).toBe(2);
+    s.stop();
+    expect(delays.length).toBeGreaterThan(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(MAX_TIMER_MS);
+  }, 10_000); // a 1 ms busy loop under fake timers would run until the test's timeout
+
+  it('waits out a yearly cron the same way', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'hrtime', 'performance'] });
+    vi.setSystemTime(new Date('2027-01-02T12:00:00'));
+    await import('cron'); // loaded once for real, so that the scheduler's import is not a wait on the disk
+    const mod = counting(1);
+    const s = new Scheduler(registryOf(mod), configWith('0 0 1 1 *'), {}, ['slow']);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(mod.runs).toBe(1);
+    expect(s.statuses().get('slow')!.nextRunWall).toBe(new Date('2028-01-01T00:00:00').getTime());
+    await vi.advanceTimersByTimeAsync(300 * DAY);
+    expect(mod.runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(65 * DAY);
+    expect(mod.runs).toBe(2);
+    s.stop();
+  }, 10_000);
+
+  it('does not run a module with interval 3000000 again within a second of real time', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const mod = counting(1);
+    const s = new Scheduler(registryOf(mod), configWith(3_000_000), {}, ['slow']);
+    try {
+      await s.start();
+      await wait(1000);
+    } finally {
+      s.stop();
+      process.off('warning', onWarning);
+    }
+    expect(mod.runs).toBe(1);
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
   });
 });
