@@ -127,8 +127,9 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
     // Named by the user: a typo must not quietly count nothing.
     usage(`--interfaces: no interface ${traffic.missing.join(', ')} on this host (there: ${traffic.listed.join(', ') || 'none'})`);
   }
-  if (traffic && traffic.interfaces.length === 0) notes.push('no default route: no traffic counted');
-  else if (traffic && traffic.missing.length > 0) notes.push(`interface(s) not found: ${traffic.missing.join(', ')}`);
+  if (traffic && traffic.missing.length > 0) {
+    notes.push(`the default route's interface(s) ${traffic.missing.join(', ')} have no counters${traffic.interfaces.length === 0 ? ': no traffic counted' : ''}`);
+  } else if (traffic && traffic.interfaces.length === 0) notes.push('no default route: no traffic counted');
   const txBytes = req.txBytes ?? traffic!.txBytes;
   const rxBytes = req.rxBytes ?? traffic!.rxBytes;
 

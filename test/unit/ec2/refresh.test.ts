@@ -113,3 +113,75 @@ describe('refresh errors', () => {
     expect((await run(tree, ['--refresh-prices', plain])).code).toBe(0);
   });
 });
+
+/**
+ * Offer files made hostile or damaged by hand, in both formats: what a file says becomes a
+ * cache file's name, a key and text on a terminal only once it has passed a strict check.
+ */
+describe.each(['json', 'csv'] as const)('an offer file (%s) is trusted no further than checked', (format) => {
+  const original = readFileSync(fixture(`offer-eu-west-1.${format}`), 'utf8');
+  /** The fixture with its region code, prices or a type name replaced, as a real file in the tree. */
+  function offer(edit: { region?: string; prices?: [string, string, string]; m7g?: string }, name = `index.${format}`): string {
+    const quote = (s: string) => (format === 'json' ? JSON.stringify(s) : `"${s}"`);
+    let text = original;
+    if (edit.region !== undefined) text = text.split('"eu-west-1"').join(quote(edit.region));
+    if (edit.m7g !== undefined) text = text.split('"m7g.large"').join(quote(edit.m7g));
+    if (edit.prices) {
+      const [m7i, m7g, t3] = edit.prices;
+      text = text.split('0.1120000000').join(m7i).split('0.0906000000').join(m7g).split('0.0114000000').join(t3);
+    }
+    return tree.write(name, text);
+  }
+  const everything = () => readdirSync(tree.dir, { recursive: true }).map(String).sort();
+
+  it.each(['../../../x/ESCAPED', '__proto__', 'constructor', 'eu-west-1/../../x', 'EU-WEST-1'])('region code %j: refused, nothing written anywhere', async (code) => {
+    const file = offer({ region: code });
+    const before = everything();
+    const r = await run(tree, ['--refresh-prices', file]);
+    expect(r).toMatchObject({ code: 1, out: '' });
+    expect(r.err).toMatch(/has prices only for region codes shoji does not know \(".*"\): not an AWS price list for a region\n$/);
+    expect(everything()).toEqual(before);
+    expect(existsSync(join(tree.dir, 'x'))).toBe(false);
+  });
+
+  it('a region code with terminal escapes is shown escaped, on one line', async () => {
+    const r = await run(tree, ['--refresh-prices', offer({ region: 'eu\u001b]0;pwned\u0007\u001b[2J' })]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('"eu\\x1b]0;pwned\\x07\\x1b[2J"');
+    // eslint-disable-next-line no-control-regex
+    expect(r.err).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an absurd price (400 digits, over $10,000/h) and an odd type name are not kept; the rest are', async () => {
+    const r = await run(tree, ['--refresh-prices', offer({ prices: ['9'.repeat(400), '0.0906000000', '0.0114000000'], m7g: 'constructor' })]);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^Refreshed 1 Linux on-demand prices for eu-west-1/);
+    expect(JSON.parse(readFileSync(cacheFile(), 'utf8')).prices).toEqual({ 't3.micro': '0.0114' });
+  });
+
+  it('$10,000/h is the most believed: exactly that is kept, a hair more is not', async () => {
+    await run(tree, ['--refresh-prices', offer({ prices: ['10000.0000000000', '10000.0000000001', '0.0114000000'] })]);
+    expect(JSON.parse(readFileSync(cacheFile(), 'utf8')).prices).toEqual({ 'm7i.large': '10000', 't3.micro': '0.0114' });
+  });
+
+  it('a file with no usable price says exactly that (exit 1), and caches nothing', async () => {
+    const r = await run(tree, ['--refresh-prices', offer({ prices: ['1e3', '0x10', '1'.repeat(400)] })]);
+    expect(r).toMatchObject({ code: 1, out: '' });
+    expect(r.err).toMatch(/^ec2-cost: .*index\.(json|csv) has no usable Linux on-demand hourly price: 3 refused as unusable \(an odd type name, or not a plain USD amount of at most \$10,000\/h\), e\.g\. "m7i\.large at 1e3"\n$/);
+    expect(existsSync(join(tree.dir, 'cache'))).toBe(false);
+  });
+
+  it('a file name with terminal escapes is shown escaped when refreshed, and in every report priced from it', async () => {
+    const file = offer({}, `offer\u001b]0;pwned\u0007.${format}`);
+    const r = await run(tree, ['--refresh-prices', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('from AWS Price List offer file offer\\x1b]0;pwned\\x07.');
+    // eslint-disable-next-line no-control-regex
+    const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+    expect(r.out).not.toMatch(CONTROL);
+    const detail = await run(tree, [...EXAMPLE_A.slice(0, 2), '--region', 'eu-west-1', ...EXAMPLE_A.slice(4), '--detail']);
+    expect(detail.out).toMatch(/^Prices +AWS Price List offer file offer\\x1b\]0;pwned\\x07\.(json|csv), eu-west-1/m);
+    expect(detail.out).not.toMatch(CONTROL);
+  });
+});
