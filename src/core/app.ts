@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, isConfigError, loadConfig, type ConfigError, type ShojiConfig } from './config.js';
 import { configDir } from './paths.js';
 import { buildRegistry, moduleSchemas, pluginsKey, type Registry } from './registry.js';
-import { loadIconSet, loadTheme, type IconSet, type Theme } from './theme.js';
+import { fallbackTheme, loadIconSet, loadTheme, type IconSet, type Theme } from './theme.js';
 
 export interface App {
   env: NodeJS.ProcessEnv;
@@ -51,7 +51,7 @@ export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { user
     theme = loadTheme(config.theme, dir, env);
   } catch (err) {
     themeError = (err as Error).message;
-    theme = loadTheme('default', dir, env);
+    theme = fallbackTheme(env);
   }
   const icons = loadIconSet(config.icons, env);
   return { env, config, configFile, configExists, configError, themeError, registry, theme, icons };

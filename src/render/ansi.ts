@@ -4,7 +4,7 @@
  * output cannot emit its own escape sequences.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Colour, Style } from '../core/theme.js';
+import { styleOf, type Colour, type Style } from '../core/theme.js';
 import { fitSegments, segmentLabel, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
@@ -41,6 +41,6 @@ export function renderAnsi(segments: Segment[], opts: RenderOptions & { level: 0
   const fitted = fitSegments(segments, opts).segments;
   const sep = ansiStyler({}, theme.base, level)(stripControl(theme.separator));
   return fitted
-    .map((seg) => ansiStyler(theme.states[seg.state], theme.base, level)(stripControl(segmentLabel(seg, icons))))
+    .map((seg) => ansiStyler(styleOf(theme, seg.state), theme.base, level)(stripControl(segmentLabel(seg, icons))))
     .join(sep);
 }

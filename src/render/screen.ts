@@ -7,7 +7,7 @@
  * screen's string escapes know the eight basic colours (letters, capital = bright), so theme
  * colours map to the nearest of those.
  */
-import type { Colour, Style } from '../core/theme.js';
+import { styleOf, type Colour, type Style } from '../core/theme.js';
 import { fitSegments, segmentLabel, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
@@ -21,7 +21,7 @@ export function nearestBasic(c: Colour | undefined): number | null {
   if (typeof c === 'string') {
     const bright = /^bright/.test(c);
     const name = c.replace(/^bright/, '');
-    if (name in NAMES) return NAMES[name] + (bright ? 8 : 0);
+    if (Object.hasOwn(NAMES, name)) return NAMES[name] + (bright ? 8 : 0);
     const idx = /^colou?r(\d+)$/.exec(c);
     if (idx) return nearestBasic(Number(idx[1]));
     const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
@@ -69,7 +69,7 @@ export function renderScreen(segments: Segment[], opts: RenderOptions): string {
   const base = screenStyle({}, theme.base);
   return (
     fitted
-      .map((seg) => `${screenStyle(theme.states[seg.state], theme.base)}${escapeScreen(segmentLabel(seg, icons))}`)
+      .map((seg) => `${screenStyle(styleOf(theme, seg.state), theme.base)}${escapeScreen(segmentLabel(seg, icons))}`)
       .join(`${base}${escapeScreen(theme.separator)}`) + base
   );
 }

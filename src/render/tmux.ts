@@ -9,7 +9,7 @@
  * otherwise. Either way no outside '#' can start a format, a job or a style.
  * Control characters are stripped: tmux would drop them anyway, but a newline ends the line.
  */
-import type { Colour, Style } from '../core/theme.js';
+import { styleOf, type Colour, type Style } from '../core/theme.js';
 import { fitSegments, segmentLabel, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
@@ -87,7 +87,7 @@ export function renderTmux(segments: Segment[], opts: RenderOptions): string {
   const base = tmuxStyle({}, theme.base);
   const sep = escapeTmux(theme.separator);
   const body = fitted
-    .map((seg) => `${tmuxStyle(theme.states[seg.state], theme.base)}${escapeTmux(segmentLabel(seg, icons))}`)
+    .map((seg) => `${tmuxStyle(styleOf(theme, seg.state), theme.base)}${escapeTmux(segmentLabel(seg, icons))}`)
     .join(`${base}${sep}`);
   return `${body}${base}`;
 }
