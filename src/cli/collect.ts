@@ -4,6 +4,7 @@
  */
 import { loadApp } from '../core/app.js';
 import { collectOneShot } from '../core/oneshot.js';
+import { escapeControl } from '../render/sanitize.js';
 import { UsageError, type CommandSpec } from './spec.js';
 
 export const collectCommand: CommandSpec = {
@@ -18,10 +19,11 @@ export const collectCommand: CommandSpec = {
     const unknown = ids.filter((id) => !app.registry.modules.has(id));
     if (unknown.length > 0) throw new UsageError(`unknown module: ${unknown.join(', ')}`);
     const { statuses, saveError } = await collectOneShot(ids, app.registry, app.config, process.env, { inline: true });
-    if (saveError) process.stderr.write(`shoji: ${saveError}\n`);
+    if (saveError) process.stderr.write(`shoji: ${escapeControl(saveError)}\n`);
     for (const id of ids) {
       const st = statuses.get(id)!;
-      process.stdout.write(`${id}: ${st.error ? `FAILED: ${st.error}` : st.reading?.text ?? '(nothing to show)'}\n`);
+      // What a module said, with its escapes shown: printed to a terminal, never run there.
+      process.stdout.write(`${id}: ${escapeControl(st.error ? `FAILED: ${st.error}` : st.reading?.text ?? '(nothing to show)')}\n`);
     }
     return saveError ? 1 : 0;
   },

@@ -6,13 +6,29 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { loadApp } from '../core/app.js';
 import { formatProblem } from '../core/config.js';
+import { forLocale } from '../core/locale.js';
 import { collectOneShot } from '../core/oneshot.js';
 import type { ModuleStatus } from '../core/scheduler.js';
-import { FORMATS, joinSides, prepareFormat, renderSide, sideIds, sideSegments, type Format, type Side } from '../host/render-sides.js';
+import {
+  FORMATS,
+  joinSides,
+  prepareFormat,
+  renderOptions,
+  renderSide,
+  sideIds,
+  sideSegments,
+  type Format,
+  type Side,
+} from '../host/render-sides.js';
+import { colourLevel } from '../render/colour-level.js';
 import type { JsonSegment } from '../render/json.js';
 import { fitSegments } from '../render/segments.js';
-import { stripControl } from '../render/sanitize.js';
-import type { CommandSpec, ParsedArgs } from './spec.js';
+import { escapeControl } from '../render/sanitize.js';
+import { jsonForLocale } from './output.js';
+import { UsageError, type CommandSpec, type ParsedArgs } from './spec.js';
+
+/** The widest side `--width` accepts: far wider than any terminal, small enough to be a width. */
+const MAX_WIDTH = 10_000;
 
 export const statusCommand: CommandSpec = {
   command: 'status',
@@ -24,33 +40,46 @@ export const statusCommand: CommandSpec = {
       describe: 'Output format (default: ansi on a terminal, plain otherwise)',
     },
     side: { type: 'string', choices: ['left', 'right', 'both'], default: 'both', describe: 'Which side of the line' },
-    width: { type: 'number', describe: 'Maximum width of each side in cells (overrides max_width)' },
+    width: { type: 'number', describe: `Maximum width of each side in cells, 1-${MAX_WIDTH} (overrides max_width; 0: no limit)` },
     explain: { type: 'boolean', default: false, describe: 'Say on stderr why modules are missing from the line' },
     detail: { type: 'boolean', default: false, describe: 'Print every module’s detail lines instead of the line' },
   },
   run: runStatus,
 };
 
+/** --width as a number of cells, or a usage error naming what was given. */
+export function widthOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value as number;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_WIDTH) {
+    throw new UsageError(`--width must be a whole number of cells from 0 (no limit) to ${MAX_WIDTH} (got ${String(value)})`);
+  }
+  return n;
+}
+
 async function runStatus(args: ParsedArgs): Promise<number> {
   const env = process.env;
+  const width = widthOption(args.width);
   const app = await loadApp(env);
   const format = (args.format as Format | undefined) ?? (stdoutIsTerminal() ? 'ansi' : 'plain');
   const which = args.side as Side | 'both';
   const sides: Side[] = which === 'both' ? ['left', 'right'] : [which];
   const ids = [...new Set(sides.flatMap((s) => sideIds(app, s)))];
   const { statuses, saveError } = await collectOneShot(ids, app.registry, app.config, env);
-  if (saveError) process.stderr.write(`shoji: ${saveError}\n`);
-  if (app.configError) process.stderr.write(`shoji: config problem (defaults in use):\n${app.configError.message}\n`);
+  if (saveError) process.stderr.write(`shoji: ${escapeControl(saveError)}\n`);
+  if (app.configError) {
+    const problems = app.configError.problems.map((p) => escapeControl(formatProblem(p)));
+    process.stderr.write(`shoji: config problem (defaults in use):\n${problems.join('\n')}\n`);
+  }
 
   if (args.detail) {
     out(detailReport(ids, statuses));
     return 0;
   }
-  const width = args.width as number | undefined;
   if (format === 'json') {
     const json: Record<string, unknown> = {};
     for (const side of sides) json[side] = jsonSide(sideIds(app, side), statuses);
-    out(`${JSON.stringify(json)}\n`);
+    out(`${jsonForLocale(json, env)}\n`);
     return 0;
   }
   await prepareFormat(format);
@@ -64,7 +93,8 @@ async function runStatus(args: ParsedArgs): Promise<number> {
 
 /**
  * Output straight to fd 1: touching process.stdout would load the stream machinery (and
- * node:tty on a terminal), a few ms that a status line pays on every refresh.
+ * node:tty on a terminal), a few ms that a status line pays on every refresh. ASCII only under
+ * a locale that is not UTF-8 (src/cli/output.ts covers process.stdout, not this).
  */
 function out(text: string): void {
   writeSync(1, text);
@@ -78,13 +108,6 @@ function stdoutIsTerminal(): boolean {
   }
 }
 
-function colourLevel(env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
-  if (env.NO_COLOR) return 0;
-  if (/truecolor|24bit/i.test(env.COLORTERM ?? '')) return 3;
-  if (/256/.test(env.TERM ?? '')) return 2;
-  return env.TERM === 'dumb' ? 0 : 1;
-}
-
 function jsonSide(ids: string[], statuses: Map<string, ModuleStatus>): JsonSegment[] {
   return ids.flatMap((id): JsonSegment[] => {
     const st = statuses.get(id);
@@ -96,17 +119,26 @@ function jsonSide(ids: string[], statuses: Map<string, ModuleStatus>): JsonSegme
   });
 }
 
+/** Every module's reading and detail lines; what modules said is shown with its escapes visible. */
 function detailReport(ids: string[], statuses: Map<string, ModuleStatus>): string {
   const lines: string[] = [];
   for (const id of ids) {
     const st = statuses.get(id);
     if (!st) continue;
-    lines.push(`${id}: ${st.error ? `FAILED (${st.error})` : st.available === false ? 'not available here' : st.reading ? stripControl(st.reading.text) : '(nothing to show)'}`);
-    for (const d of st.reading?.detail ?? []) lines.push(`  ${stripControl(d.label)}: ${stripControl(d.value)}`);
+    const value = st.error
+      ? `FAILED (${st.error})`
+      : st.available === false
+        ? 'not available here'
+        : st.reading
+          ? st.reading.text
+          : '(nothing to show)';
+    lines.push(`${escapeControl(id)}: ${escapeControl(value)}`);
+    for (const d of st.reading?.detail ?? []) lines.push(`  ${escapeControl(String(d.label))}: ${escapeControl(String(d.value))}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
+/** Why modules are missing from the line; text from outside (ids, errors) with its escapes visible. */
 function explain(app: Awaited<ReturnType<typeof loadApp>>, sides: Side[], statuses: Map<string, ModuleStatus>, width?: number): string {
   const lines: string[] = [];
   if (app.configError) for (const p of app.configError.problems) lines.push(`config: ${formatProblem(p)}`);
@@ -123,8 +155,9 @@ function explain(app: Awaited<ReturnType<typeof loadApp>>, sides: Side[], status
       else if (st.error) lines.push(`${side}: ${id}: failed: ${st.error}`);
       else if (!st.reading) lines.push(`${side}: ${id}: nothing to show (hidden until it has)`);
     }
-    const ro = { theme: app.theme, icons: app.icons, maxWidth: width ?? app.config.max_width };
-    for (const d of fitSegments(sideSegments(app, side, statuses), ro).dropped) lines.push(`${side}: ${d.id}: dropped: ${d.why}`);
+    for (const d of fitSegments(sideSegments(app, side, statuses), renderOptions(app, width)).dropped) {
+      lines.push(`${side}: ${d.id}: dropped: ${d.why}`);
+    }
   }
-  return lines.length ? `${lines.join('\n')}\n` : 'shoji: every module is on the line\n';
+  return lines.length ? `${lines.map(escapeControl).join('\n')}\n` : 'shoji: every module is on the line\n';
 }

@@ -1,13 +1,29 @@
 /** `shoji stream`: print the line on every change (GNU screen backtick, other bars). */
 import { FORMATS } from '../host/render-sides.js';
 import { runStream } from '../host/stream.js';
+import { colourLevel } from '../render/colour-level.js';
 import type { CommandSpec } from './spec.js';
+
+type StreamFormat = 'tmux' | 'screen' | 'ansi' | 'plain';
+
+/**
+ * Without --format: screen's markup for a reader (screen's backtick, a pipe), and on a
+ * terminal what a terminal shows, as `shoji status` does: colours, or none under NO_COLOR.
+ */
+export function defaultStreamFormat(isTerminal: boolean, env: NodeJS.ProcessEnv): StreamFormat {
+  if (!isTerminal) return 'screen';
+  return colourLevel(env) > 0 ? 'ansi' : 'plain';
+}
 
 export const streamCommand: CommandSpec = {
   command: 'stream',
   describe: 'Print the status line each time it changes (for a GNU screen backtick or another bar)',
   options: {
-    format: { type: 'string', choices: FORMATS.filter((f) => f !== 'json'), default: 'screen', describe: 'Output format' },
+    format: {
+      type: 'string',
+      choices: FORMATS.filter((f) => f !== 'json'),
+      describe: 'Output format (default: ansi on a terminal, screen otherwise)',
+    },
     side: { type: 'string', choices: ['left', 'right', 'both'], default: 'both', describe: 'Which side of the line' },
     'right-file': {
       type: 'string',
@@ -15,12 +31,15 @@ export const streamCommand: CommandSpec = {
     },
   },
   async run(args) {
+    const env = process.env;
+    const format = (args.format as StreamFormat | undefined) ?? defaultStreamFormat(process.stdout.isTTY === true, env);
     await runStream({
-      env: process.env,
-      format: args.format as 'tmux' | 'screen' | 'ansi' | 'plain',
+      env,
+      format,
       side: args.side as 'left' | 'right' | 'both',
       out: process.stdout,
       rightFile: typeof args['right-file'] === 'string' ? args['right-file'] : undefined,
+      colourLevel: format === 'ansi' ? colourLevel(env) : undefined,
     });
     return 0;
   },

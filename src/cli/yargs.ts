@@ -5,6 +5,16 @@
 import yargs from 'yargs';
 import { COMMANDS } from './commands.js';
 import { UsageError, type CommandSpec, type ParsedArgs } from './spec.js';
+import { shojiVersion } from './version.js';
+
+const COMPLETION_HELP = `shoji completion
+
+Print a bash/zsh completion script for shoji. Install it with
+  shoji completion >> ~/.bashrc     (or ~/.zshrc)
+
+Options:
+  -h, --help  Show help
+`;
 
 function register(y: ReturnType<typeof yargs>, spec: CommandSpec, setCode: (code: number) => void) {
   const positionals = (spec.positionals ?? []).map((p) => `[${p}]`).join(' ');
@@ -39,17 +49,25 @@ function register(y: ReturnType<typeof yargs>, spec: CommandSpec, setCode: (code
 }
 
 export async function runYargs(argv: string[]): Promise<number> {
+  // yargs answers `completion --help` with the script itself: say what the command does instead.
+  if (argv[0] === 'completion' && argv.slice(1).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(COMPLETION_HELP);
+    return 0;
+  }
+  // `shoji` alone: the list of commands, rather than an error that refers to it.
+  if (argv.length === 0) argv = ['--help'];
   let code = 0;
   let y = yargs(argv)
     .scriptName('shoji')
     .usage('shoji — a status bar and dashboard for tmux, screen and the terminal\n\nUsage: $0 <command> [options]')
     .strict()
-    .demandCommand(1, 'Name a command (see the list above).')
+    .demandCommand(1, 'Name a command (shoji --help lists them).')
     .completion('completion', 'Print a bash/zsh completion script')
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // From shoji's own package.json: yargs would look for one from the current folder up.
+    .version(shojiVersion())
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     })

@@ -3,6 +3,7 @@
  * Shared by `shoji status`, the tmux daemon and the screen stream.
  */
 import type { App } from '../core/app.js';
+import { isUtf8Locale } from '../core/locale.js';
 import { expandLayout } from '../core/registry.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { toSegments } from '../core/view.js';
@@ -38,13 +39,18 @@ export async function prepareFormat(format: Format): Promise<void> {
   if (format === 'ansi' && !ansi) ansi = await import('../render/ansi.js');
 }
 
+/** How a side is drawn for this app: its theme and icons, its width, ASCII under a locale that is not UTF-8. */
+export function renderOptions(app: App, width?: number): RenderOptions {
+  return { theme: app.theme, icons: app.icons, maxWidth: width ?? app.config.max_width, ascii: !isUtf8Locale(app.env) };
+}
+
 export function renderSide(
   format: Exclude<Format, 'json'>,
   segments: Segment[],
   app: App,
   opts: { width?: number; colourLevel?: 0 | 1 | 2 | 3 } = {},
 ): string {
-  const ro: RenderOptions = { theme: app.theme, icons: app.icons, maxWidth: opts.width ?? app.config.max_width };
+  const ro = renderOptions(app, opts.width);
   switch (format) {
     case 'tmux':
       return renderTmux(segments, ro);

@@ -22,6 +22,8 @@ export interface StreamOptions {
   out: NodeJS.WritableStream;
   /** Write the right side here instead (the output then gets the left side alone). */
   rightFile?: string;
+  /** Colours for the ANSI format (src/render/colour-level.ts); 256 when not given. */
+  colourLevel?: 0 | 1 | 2 | 3;
 }
 
 const ORPHAN_CHECK_MS = 5000;
@@ -44,7 +46,7 @@ export async function runStream(opts: StreamOptions): Promise<void> {
     env: opts.env,
     moduleIds: (app) => [...new Set(sides.flatMap((s) => sideIds(app, s)))],
     onRender(app, statuses) {
-      const parts = sides.map((s) => renderSide(opts.format, sideSegments(app, s, statuses), app));
+      const parts = sides.map((s) => renderSide(opts.format, sideSegments(app, s, statuses), app, { colourLevel: opts.colourLevel }));
       writeRight?.(parts[1]);
       const line = writeRight ? parts[0] : parts.length === 2 ? joinSides(opts.format, parts[0], parts[1]) : parts[0];
       if (line === last) return;

@@ -5,7 +5,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { styleOf, type Colour, type Style } from '../core/theme.js';
-import { fitSegments, segmentLabel, type RenderOptions, type Segment } from './segments.js';
+import { fitSegments, segmentLabel, separatorOf, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
 const NAMED = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const;
@@ -37,10 +37,10 @@ export function ansiStyler(style: Style, base: Style, level: 0 | 1 | 2 | 3): (te
 }
 
 export function renderAnsi(segments: Segment[], opts: RenderOptions & { level: 0 | 1 | 2 | 3 }): string {
-  const { theme, icons, level } = opts;
+  const { theme, level } = opts;
   const fitted = fitSegments(segments, opts).segments;
-  const sep = ansiStyler({}, theme.base, level)(stripControl(theme.separator));
+  const sep = ansiStyler({}, theme.base, level)(stripControl(separatorOf(opts)));
   return fitted
-    .map((seg) => ansiStyler(styleOf(theme, seg.state), theme.base, level)(stripControl(segmentLabel(seg, icons))))
+    .map((seg) => ansiStyler(styleOf(theme, seg.state), theme.base, level)(stripControl(segmentLabel(seg, opts))))
     .join(sep);
 }

@@ -6,9 +6,14 @@
  * backticks and pads between them in the hardstatus string itself.
  * screen's string escapes know the eight basic colours (letters, capital = bright), so theme
  * colours map to the nearest of those.
+ *
+ * Widths: screen 4.09 counts a backtick's output byte by byte when it pads and truncates
+ * (measured: 'AB⇡CD' ends two cells short of the edge, and so does 'é' one cell, '中' one,
+ * an emoji two). So the right side is fitted counting bytes, as screen will, and icons that
+ * are not ASCII are drawn with the ascii set's: they would leave a gap at the right edge.
  */
 import { styleOf, type Colour, type Style } from '../core/theme.js';
-import { fitSegments, segmentLabel, type RenderOptions, type Segment } from './segments.js';
+import { asciiIcons, fitSegments, segmentLabel, separatorOf, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
 const ESC = '\u0005';
@@ -62,15 +67,21 @@ export function escapeScreen(text: string): string {
   return stripControl(text);
 }
 
-export function renderScreen(segments: Segment[], opts: RenderOptions): string {
-  const { theme, icons } = opts;
+/** A text's width as screen counts it: its UTF-8 bytes. */
+export function screenWidth(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+export function renderScreen(segments: Segment[], given: RenderOptions): string {
+  const opts: RenderOptions = { ...given, icons: asciiIcons(given.icons), measure: screenWidth };
+  const { theme } = opts;
   const fitted = fitSegments(segments, opts).segments;
   if (fitted.length === 0) return '';
   const base = screenStyle({}, theme.base);
   return (
     fitted
-      .map((seg) => `${screenStyle(styleOf(theme, seg.state), theme.base)}${escapeScreen(segmentLabel(seg, icons))}`)
-      .join(`${base}${escapeScreen(theme.separator)}`) + base
+      .map((seg) => `${screenStyle(styleOf(theme, seg.state), theme.base)}${escapeScreen(segmentLabel(seg, opts))}`)
+      .join(`${base}${escapeScreen(separatorOf(opts))}`) + base
   );
 }
 

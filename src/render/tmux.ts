@@ -10,7 +10,7 @@
  * Control characters are stripped: tmux would drop them anyway, but a newline ends the line.
  */
 import { styleOf, type Colour, type Style } from '../core/theme.js';
-import { fitSegments, segmentLabel, type RenderOptions, type Segment } from './segments.js';
+import { fitSegments, segmentLabel, separatorOf, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
 export function escapeTmux(text: string): string {
@@ -81,13 +81,13 @@ export function tmuxVisibleText(output: string): string {
 
 /** One side of the status line as tmux markup. */
 export function renderTmux(segments: Segment[], opts: RenderOptions): string {
-  const { theme, icons } = opts;
+  const { theme } = opts;
   const fitted = fitSegments(segments, opts).segments;
   if (fitted.length === 0) return '';
   const base = tmuxStyle({}, theme.base);
-  const sep = escapeTmux(theme.separator);
+  const sep = escapeTmux(separatorOf(opts));
   const body = fitted
-    .map((seg) => `${tmuxStyle(styleOf(theme, seg.state), theme.base)}${escapeTmux(segmentLabel(seg, icons))}`)
+    .map((seg) => `${tmuxStyle(styleOf(theme, seg.state), theme.base)}${escapeTmux(segmentLabel(seg, opts))}`)
     .join(`${base}${sep}`);
   return `${body}${base}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The one-shot `shoji status` as tmux or a person runs it: real processes, real files.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireBuild, runShoji, sandbox, type Sandbox } from '../helpers/cli.js';
@@ -31,6 +31,19 @@ describe('shoji status', () => {
 
   // 20 concurrent calls: test/integration/status-concurrency.test.ts.
 
+  it('JSON keeps a failed module, with its state and why', async () => {
+    const scripts = join(sb.configDir, 'scripts');
+    mkdirSync(scripts, { recursive: true });
+    writeFileSync(join(scripts, '1_boom'), '#!/bin/sh\necho "sensor exploded" >&2\nexit 3\n');
+    chmodSync(join(scripts, '1_boom'), 0o755);
+    writeFileSync(join(sb.configDir, 'config.yaml'), 'icons: ascii\nleft: [hostname]\nright: [custom:boom, load]\n');
+    const r = await runShoji(['status', '--format', 'json', '--side', 'right'], sb.env);
+    expect(r.code).toBe(0);
+    const right = JSON.parse(r.stdout).right as { id: string; state: string; error?: string }[];
+    expect(right.map((s) => s.id)).toEqual(['custom:boom', 'load']);
+    expect(right[0]).toMatchObject({ id: 'custom:boom', state: 'failed', error: 'exited with status 3: sensor exploded' });
+  });
+
   it('rebuilds a corrupt state file', async () => {
     mkdirSync(sb.env.SHOJI_RUNTIME_DIR!, { recursive: true });
     const file = join(sb.env.SHOJI_RUNTIME_DIR!, 'status-state.json');
@@ -38,7 +51,9 @@ describe('shoji status', () => {
     const r = await runShoji(['status', '--format', 'plain'], sb.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/load /);
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(1);
+    const rebuilt = JSON.parse(readFileSync(file, 'utf8'));
+    expect(rebuilt.version).toEqual(expect.any(Number));
+    expect(Object.keys(rebuilt.modules)).toContain('load');
   });
 
   it('reports an unwritable state folder and still prints the line', async () => {
@@ -47,7 +62,7 @@ describe('shoji status', () => {
     const r = await runShoji(['status', '--format', 'plain'], { ...sb.env, SHOJI_RUNTIME_DIR: blocked });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/load /);
-    expect(r.stderr).toMatch(/^shoji: cannot save .*status-state\.json/);
+    expect(r.stderr).toMatch(/^shoji: refusing .*blocked: it is not a folder; running without saved counters/);
   });
 
   it('a broken config still prints a line, with the problem on stderr', async () => {
@@ -72,6 +87,44 @@ describe('shoji status', () => {
     const r = await runShoji(['status', '--format', 'html'], sb.env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^shoji: --format must be one of tmux, screen, ansi, plain, json/);
+  });
+
+  describe('--format ansi: colours as the terminal can show them', () => {
+    // A critical segment in the solarized theme: hex colours, bold.
+    const ansi = async (env: NodeJS.ProcessEnv) => {
+      const scripts = join(sb.configDir, 'scripts');
+      mkdirSync(scripts, { recursive: true });
+      writeFileSync(join(scripts, '1_hot'), '#!/bin/sh\necho \'{"text": "hot", "state": "critical"}\'\n');
+      chmodSync(join(scripts, '1_hot'), 0o755);
+      writeFileSync(join(sb.configDir, 'config.yaml'), 'icons: ascii\ntheme: solarized\nright: [custom:hot]\n');
+      const base = { ...sb.env, TERM: 'xterm', COLORTERM: '', NO_COLOR: '' };
+      const r = await runShoji(['status', '--format', 'ansi', '--side', 'right'], { ...base, ...env });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('hot');
+      return r.stdout;
+    };
+    it('NO_COLOR: none at all, whatever the terminal says', async () => {
+      expect(await ansi({ NO_COLOR: '1', TERM: 'xterm-256color', COLORTERM: 'truecolor' })).not.toContain('\u001b');
+    });
+    it('TERM=dumb: none', async () => {
+      expect(await ansi({ TERM: 'dumb' })).not.toContain('\u001b');
+    });
+    it('a plain xterm: the 16 basic colours', async () => {
+      const out = await ansi({ TERM: 'xterm' });
+      expect(out).toMatch(/\u001b\[(3[0-7]|9[0-7])m/);
+      expect(out).not.toMatch(/\u001b\[[34]8;/);
+    });
+    it('a 256-colour terminal: the palette', async () => {
+      const out = await ansi({ TERM: 'xterm-256color' });
+      expect(out).toMatch(/\u001b\[38;5;\d+m/);
+      expect(out).not.toMatch(/\u001b\[38;2;/);
+    });
+    it('COLORTERM=truecolor: 24-bit colour', async () => {
+      // solarized's critical: #fdf6e3 on #dc322f.
+      const out = await ansi({ TERM: 'xterm-256color', COLORTERM: 'truecolor' });
+      expect(out).toContain('\u001b[38;2;253;246;227m');
+      expect(out).toContain('\u001b[48;2;220;50;47m');
+    });
   });
 
   it('has --help through yargs', async () => {
