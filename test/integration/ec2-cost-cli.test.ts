@@ -27,7 +27,7 @@ const sockets = new Set<Socket>();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shoji-ec2-cli-'));
-  writeFileSync(join(dir, 'package.json'), '{"name":"shoji-under-test","private":true}\n');
+  writeFileSync(join(dir, 'package.json'), '{"name":"shoji-under-test","version":"9.8.7-under-test","private":true}\n');
   symlinkSync(join(ROOT, 'data'), join(dir, 'data'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   mkdirSync(join(dir, 'dist'));
@@ -73,9 +73,10 @@ interface Result {
   ms: number;
 }
 
-function ec2Cost(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> {
+function ec2Cost(args: string[], extra: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Result> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
     HOME: join(tree.dir, 'home'),
     SHOJI_PROC_ROOT: tree.procRoot,
     SHOJI_SYS_ROOT: tree.sysRoot,
@@ -85,7 +86,7 @@ function ec2Cost(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result>
   };
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bundle, ...args], { env });
+    const child = spawn(process.execPath, [bundle, ...args], { env, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -201,5 +202,54 @@ describe('ec2-cost process', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ec2-cost: no AWS credentials found/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('ec2-cost process: version, locale, and text from outside', () => {
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+  const NON_ASCII = /[^\u0000-\u007f]/;
+  const C = { LANG: 'C', LC_ALL: '', LC_CTYPE: '' };
+
+  it('--version prints the version of its own installation, from a folder holding another project', async () => {
+    const elsewhere = join(tree.dir, 'other-project');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, 'package.json'), '{"name":"other","version":"1.2.3"}\n');
+    const r = await ec2Cost(['--version'], {}, elsewhere);
+    expect(r).toMatchObject({ code: 0, stdout: '9.8.7-under-test\n', stderr: '' });
+  });
+
+  it('under LANG=C: --help, the one-line report and errors are ASCII', async () => {
+    qemu(tree);
+    const help = await ec2Cost(['--help'], C);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--instance-type/);
+    expect(help.stdout).not.toMatch(NON_ASCII);
+    const line = await ec2Cost(EXAMPLE_A, C);
+    expect(line).toMatchObject({ code: 0, stdout: '~$31.26 since boot as m7i.large us-east-1 (not EC2) - 303.0 h\n' });
+    const err = await ec2Cost(['--tx-bytes', '7GB'], C);
+    expect(err.code).toBe(2);
+    expect(err.stderr).not.toMatch(NON_ASCII);
+  });
+
+  it('an error naming text from outside prints it escaped, on one line', async () => {
+    qemu(tree);
+    const r = await ec2Cost(['--instance-type', 'm7i.large', '--interfaces', 'x\u001b]0;pwned\u0007\u001b[2J']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ec2-cost: --interfaces: no interface x\\x1b\]0;pwned\\x07\\x1b\[2J on this host/);
+    expect(r.stderr).not.toMatch(CONTROL);
+    // parse errors, before the command runs, too
+    const unknown = await ec2Cost(['--bogus\u001b[2J']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('ec2-cost: unknown option --bogus\\x1b[2J\n');
+  });
+
+  it('--spot-price 0x1 is refused like --uptime 0x10; --uptime 1e500000 is refused', async () => {
+    qemu(tree);
+    for (const args of [['--spot-price', '0x1'], ['--uptime', '0x10'], ['--uptime', '1e500000']]) {
+      const r = await ec2Cost(['--instance-type', 'm7i.large', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^ec2-cost: ${args[0]} must be `));
+    }
   });
 });

@@ -3,7 +3,7 @@
  * renderings of the facts sheet's example A (golden), the what-if options, and bad input.
  * The fixture hosts are QEMU guests or Nitro instances; nothing depends on this machine.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
@@ -204,5 +204,36 @@ describe('bad input: one line, non-zero exit', () => {
     const r = await run(tree, ['--instance-type', 'm7i.large']);
     expect(r).toMatchObject({ code: 1 });
     expect(r.err).toMatch(/^ec2-cost: cannot read the uptime from /);
+  });
+});
+
+describe('a region outside what shoji models says so on the one-line report', () => {
+  const IN = (region: string) => [...EXAMPLE_A.slice(0, 2), '--region', region, ...EXAMPLE_A.slice(4)];
+
+  it('China: the figure is at us-east-1 rates, and the line says why', async () => {
+    const r = await run(tree, IN('cn-north-1'));
+    expect(r).toEqual({ code: 0, err: '', out: '~$31.26 at us-east-1 rates since boot as m7i.large cn-north-1 (not EC2) · 303.0 h · cn-north-1 not modelled: China regions are priced in CNY\n' });
+    const detail = (await run(tree, [...IN('cn-north-1'), '--detail'])).out;
+    expect(detail).toMatch(/^Region +cn-north-1 is not modelled \(China regions are priced in CNY\): the figures are at us-east-1 rates$/m);
+    const j = JSON.parse((await run(tree, [...IN('cn-northwest-1'), '--json'])).out);
+    expect(j).toMatchObject({ regionModelled: false, notModelled: { basis: 'us-east-1 rates', why: 'China regions are priced in CNY' } });
+  });
+
+  it('GovCloud: at us-east-1 instance prices until its prices are refreshed', async () => {
+    const r = await run(tree, IN('us-gov-west-1'));
+    expect(r.out).toMatch(/^~\$\d+\.\d\d at us-east-1 instance prices since boot as m7i\.large us-gov-west-1 \(not EC2\) · 303\.0 h · us-gov-west-1 not modelled: GovCloud prices are not in the catalogue \(see ec2-cost --refresh-prices\)\n$/);
+    const cache = join(tree.dir, 'cache', 'ec2');
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(
+      join(cache, 'prices-us-gov-west-1.json'),
+      JSON.stringify({ format: 1, region: 'us-gov-west-1', pricesAsOf: '2026-08-01T00:00:00.000Z', source: 'AWS Price List Query API', refreshedAt: '2026-08-02T00:00:00.000Z', prices: { 'm7i.large': '0.127' } }),
+    );
+    const refreshed = await run(tree, IN('us-gov-west-1'));
+    expect(refreshed.out).toMatch(/^~\$\d+\.\d\d since boot as m7i\.large us-gov-west-1 \(not EC2\) · 303\.0 h\n$/);
+  });
+
+  it('a commercial region stays a plain line (its us-east-1 price fallback is noted in --detail)', async () => {
+    expect((await run(tree, IN('eu-west-1'))).out).toBe('~$31.26 since boot as m7i.large eu-west-1 (not EC2) · 303.0 h\n');
+    expect(JSON.parse((await run(tree, [...IN('eu-west-1'), '--json'])).out)).toMatchObject({ regionModelled: true, notModelled: null });
   });
 });

@@ -4,16 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import ec2Cost from '../../../plugins/ec2-cost/index.js';
 import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
-import { nitro, proc, qemu } from './hosts.js';
+import { nitro, proc, qemu, xen } from './hosts.js';
 
 let server: Server;
 let endpoint: string;
 let requests = 0;
+/** While set, the metadata service answers the instance type with an HTTP 500. */
+let failing = false;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests++;
     if (req.method === 'PUT') return void res.end('token');
+    if (failing && req.url === '/latest/meta-data/instance-type') return void res.writeHead(500).end();
     const answers: Record<string, string> = {
       '/latest/meta-data/instance-type': 'm7i.large',
       '/latest/meta-data/placement/region': 'us-east-1',
@@ -32,6 +35,7 @@ let tree: FixtureTree;
 beforeEach(() => {
   tree = fixtureTree();
   requests = 0;
+  failing = false;
 });
 afterEach(() => tree.cleanup());
 
@@ -86,5 +90,49 @@ describe('ec2-cost module', () => {
     const asked = requests;
     await ec2Cost.collect(ctx, undefined);
     expect(requests).toBe(asked);
+  });
+});
+
+describe('ec2-cost module: values from outside', () => {
+  it('a region shoji does not model: the text says what the figure is at, and data and detail why', async () => {
+    qemu(tree);
+    proc(tree);
+    const ctx = moduleContext(ec2Cost, tree, { instance_type: 'M7I.LARGE', region: 'CN-NORTH-1' }, env());
+    const r = await ec2Cost.collect(ctx, undefined);
+    expect(r.reading!.text).toMatch(/^~\$\d+\.\d\d \(us-east-1 rates\)$/);
+    expect(r.reading!.data).toMatchObject({ instanceType: 'm7i.large', region: 'cn-north-1', regionModelled: false });
+    expect(r.reading!.detail![0]).toEqual({ label: 'Region', value: 'cn-north-1 is not modelled (China regions are priced in CNY): the figures are at us-east-1 rates' });
+    const modelled = await ec2Cost.collect(moduleContext(ec2Cost, tree, { instance_type: 'm7i.large', region: 'eu-west-1' }, env()), undefined);
+    expect(modelled.reading!.text).toMatch(/^~\$\d+\.\d\d$/);
+    expect(modelled.reading!.data).toMatchObject({ regionModelled: true });
+  });
+
+  it('a metadata failure that may pass (HTTP 500) is not remembered: the next collect asks again', async () => {
+    xen(tree);
+    proc(tree, { bootId: null });
+    const ctx = moduleContext(ec2Cost, tree, { estimate_off_ec2: true }, env());
+    failing = true;
+    const first = await ec2Cost.collect(ctx, undefined);
+    expect(first.memo).toBeUndefined();
+    failing = false;
+    const asked = requests;
+    const second = await ec2Cost.collect(ctx, first.memo);
+    expect(requests).toBeGreaterThan(asked);
+    expect(second.reading!.data).toMatchObject({ instanceType: 'm7i.large', mode: 'ec2' });
+    expect(second.memo).toBeDefined();
+  });
+
+  it('a remembered identity (the one-shot keeps it in a file) that a fresh lookup could not give is not trusted', async () => {
+    nitro(tree);
+    proc(tree, { bootId: null });
+    const ctx = moduleContext(ec2Cost, tree, {}, env());
+    const good = await ec2Cost.collect(ctx, undefined);
+    for (const bad of [{ instanceType: 'constructor' }, { region: '../../../x/ESCAPED' }, { region: '__proto__' }, { instanceType: 'm7i.large\u001b[2J' }, { detection: null }]) {
+      requests = 0;
+      const memo = { identity: { ...good.memo!.identity, ...bad } } as typeof good.memo;
+      const r = await ec2Cost.collect(ctx, memo);
+      expect(requests).toBeGreaterThan(0);
+      expect(r.reading!.data).toMatchObject({ instanceType: 'm7i.large', region: 'us-east-1' });
+    }
   });
 });
