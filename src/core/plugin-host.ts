@@ -33,6 +33,12 @@ const ABORT_GRACE_MS = 100;
 export const IDLE_STOP_MS = 10 * 60_000;
 /** How long shoji waits, its thread blocked, for a plugin's interval(options). */
 const INTERVAL_WAIT_MS = 250;
+/**
+ * Memory outside the heap (Buffers, typed arrays) has no limit in a worker: while a plugin is
+ * working, shoji's resident memory may grow by at most this much before the worker is stopped.
+ */
+export const OUTSIDE_HEAP_LIMIT_MB = 512;
+const MEMORY_CHECK_MS = 100;
 /** Lines of a plugin's console output passed on to shoji's stderr, per worker. */
 const MAX_OUTPUT_LINES = 20;
 
@@ -67,6 +73,7 @@ export class PluginHost {
   private intervalFlag?: Int32Array;
   private intervalSeq = 0;
   private intervals = new Map<string, Interval>();
+  private memoryWatch?: NodeJS.Timeout;
   /** Why the last worker ended, for requests that come too late to be told. */
   private lastEnd = 'stopped';
 
@@ -110,6 +117,7 @@ export class PluginHost {
     this.worker = worker;
     this.intervalPort = port1;
     this.intervalFlag = flag;
+    this.watchMemory(worker);
     this.forwardOutput(worker.stdout);
     this.forwardOutput(worker.stderr);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(worker, msg));
@@ -249,6 +257,8 @@ export class PluginHost {
     this.lastEnd = why;
     clearTimeout(this.loadTimer);
     clearTimeout(this.idleTimer);
+    clearInterval(this.memoryWatch);
+    this.memoryWatch = undefined;
     void worker.terminate();
     const error = new Error(why);
     this.loadWaiter?.reject(error);
@@ -262,10 +272,26 @@ export class PluginHost {
   private busy(worker: Worker): void {
     clearTimeout(this.idleTimer);
     worker.ref();
+    this.watchMemory(worker);
+  }
+
+  /** While the plugin works, stop it if shoji's memory grows past OUTSIDE_HEAP_LIMIT_MB. */
+  private watchMemory(worker: Worker): void {
+    if (this.memoryWatch) return;
+    const before = process.memoryUsage.rss();
+    this.memoryWatch = setInterval(() => {
+      const grown = (process.memoryUsage.rss() - before) / 2 ** 20;
+      if (grown > OUTSIDE_HEAP_LIMIT_MB) {
+        this.end(worker, `used too much memory: shoji grew by ${Math.round(grown)} MiB while it ran (limit ${OUTSIDE_HEAP_LIMIT_MB} MiB outside its heap)`);
+      }
+    }, MEMORY_CHECK_MS);
+    this.memoryWatch.unref();
   }
 
   private idle(worker: Worker): void {
     if (this.requests.size > 0 || this.loadWaiter) return;
+    clearInterval(this.memoryWatch);
+    this.memoryWatch = undefined;
     worker.unref();
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.end(worker, 'stopped while idle'), IDLE_STOP_MS);

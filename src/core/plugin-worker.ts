@@ -192,6 +192,10 @@ async function answer(def: ShojiModule, msg: Extract<HostMessage, { ctx: Context
 }
 
 async function main(setup: WorkerSetup): Promise<void> {
+  if (typeof Module.register !== 'function') {
+    send({ kind: 'failed', message: `user plugins need Node.js 20.6 or later (this is ${process.version})` });
+    return;
+  }
   // Synchronous: returns once the hooks are in place on their own thread.
   Module.register(setup.hooksUrl, { data: { top: setup.top, realTop: setup.realTop } });
   guardRequire(setup.top, setup.realTop);

@@ -8,7 +8,7 @@ import { checkAvailable, collectModule } from '../../src/core/collect.js';
 import { DEFAULT_CONFIG, type ShojiConfig } from '../../src/core/config.js';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { intervalOf } from '../../src/core/interval.js';
-import { HEAP_LIMIT_MB, LOAD_TIMEOUT_MS, stopAllPlugins } from '../../src/core/plugin-host.js';
+import { HEAP_LIMIT_MB, LOAD_TIMEOUT_MS, OUTSIDE_HEAP_LIMIT_MB, stopAllPlugins } from '../../src/core/plugin-host.js';
 import type { Registry } from '../../src/core/registry.js';
 import { Scheduler } from '../../src/core/scheduler.js';
 import { loadUserPlugins } from '../../src/core/user-plugins.js';
@@ -102,6 +102,18 @@ describe('plugin isolation', () => {
     const def = (await load()).get('hog')!;
     const outcome = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 60_000);
     expect(outcome).toMatchObject({ ok: false, error: `ran out of memory (limit ${HEAP_LIMIT_MB} MiB)` });
+  });
+
+  it('stops a plugin that fills memory outside its heap (Buffers), before shoji runs out', async () => {
+    // Stops by itself at 2 GiB (and then hangs), so a broken check cannot hurt the machine.
+    put(
+      'buffers.mjs',
+      plugin('buffers', 'interval: 10, collect() { globalThis.a = []; for (let i = 0; i < 256; i++) a.push(Buffer.alloc(8 << 20, 1)); return new Promise(() => {}); }'),
+    );
+    const def = (await load()).get('buffers')!;
+    const outcome = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 30_000);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(new RegExp(`^used too much memory: shoji grew by \\d+ MiB while it ran \\(limit ${OUTSIDE_HEAP_LIMIT_MB} MiB outside its heap\\)$`));
   });
 
   it('fails a reading that cannot be passed to shoji, with the reason', async () => {
