@@ -87,10 +87,12 @@ export class LiveStatus {
     }, this.opts.coalesceMs ?? 30);
   }
 
-  /** What changes when the config, a plugin or a script changes. */
+  /** What changes when the config, a plugin, a script or the theme in use changes. */
   private configFingerprint(): string {
     const dir = configDir(this.opts.env);
-    const parts = [configFile(this.opts.env), join(dir, 'plugins'), join(dir, 'scripts'), join(dir, 'themes')].map((p) => {
+    // The theme's own file too: an edit in place leaves the themes folder's mtime as it was.
+    const theme = join(dir, 'themes', `${this.app.config.theme}.json`);
+    const parts = [configFile(this.opts.env), join(dir, 'plugins'), join(dir, 'scripts'), join(dir, 'themes'), theme].map((p) => {
       try {
         const st = statSync(p);
         return `${p}:${st.mtimeMs}:${st.size}`;
