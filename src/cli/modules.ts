@@ -29,7 +29,7 @@ export interface Problem {
 export function appProblems(app: App): Problem[] {
   const problems: Problem[] = app.registry.problems.map((p) => ({ kind: 'plugin', file: p.file, message: p.message }));
   for (const p of app.configError?.problems ?? []) problems.push({ kind: 'config', file: p.file, message: formatProblem(p) });
-  if (app.themeError) problems.push({ kind: 'theme', message: app.themeError });
+  for (const line of app.themeError?.split('\n') ?? []) problems.push({ kind: 'theme', message: line });
   return problems;
 }
 

@@ -142,7 +142,8 @@ function detailReport(ids: string[], statuses: Map<string, ModuleStatus>): strin
 function explain(app: Awaited<ReturnType<typeof loadApp>>, sides: Side[], statuses: Map<string, ModuleStatus>, width?: number): string {
   const lines: string[] = [];
   if (app.configError) for (const p of app.configError.problems) lines.push(`config: ${formatProblem(p)}`);
-  if (app.themeError) lines.push(`theme: ${app.themeError}`);
+  // One problem a line, as the config's: a theme file with several problems has several lines.
+  for (const line of app.themeError?.split('\n') ?? []) lines.push(`theme: ${line}`);
   for (const side of sides) {
     for (const id of app.config[side]) {
       if (id !== 'custom' && !app.registry.modules.has(id)) lines.push(`${side}: ${id}: unknown module`);

@@ -89,5 +89,9 @@ describe('a theme that cannot be used', () => {
       `${file}:4:22: states.idle: must be an object like {"fg": "red", "bold": true} (got "red")`,
       `${file}:4:47: states.warning.fg: a colour number is 0-255 (got 999)`,
     ]);
+    // --explain gives each problem a line of its own too (not one line with \n in it).
+    const explained = await runShoji(['status', '--explain'], sb.env);
+    expect(explained.stdout + explained.stderr).toContain(`theme: ${file}:3:16: separator: must be text, e.g. " " or " | " (got 5)\n`);
+    expect(explained.stdout + explained.stderr).not.toContain('\\n');
   });
 });
