@@ -31,6 +31,8 @@ export const LOAD_TIMEOUT_MS = 5000;
 const ABORT_GRACE_MS = 100;
 /** A worker nobody asked anything for this long is stopped (a later request starts it again). */
 export const IDLE_STOP_MS = 10 * 60_000;
+/** How long the worker of a plugin loaded again (a config reload) is left to the old load's collects. */
+const REPLACED_STOP_MS = 30_000;
 /** How long shoji waits, its thread blocked, for a plugin's interval(options). */
 const INTERVAL_WAIT_MS = 250;
 /**
@@ -85,19 +87,17 @@ export class PluginHost {
   /** Start the worker when none runs; resolves when the plugin is loaded, rejects with why not. */
   start(): Promise<PluginMeta> {
     if (this.loading) return this.loading;
+    let files;
+    try {
+      files = workerFiles();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     this.loading = new Promise<PluginMeta>((resolve, reject) => {
       this.loadWaiter = { resolve: resolve as (m: unknown) => void, reject };
     });
     // The promise is awaited by whoever asked; this keeps an unawaited failure quiet.
     this.loading.catch(() => {});
-    let files;
-    try {
-      files = workerFiles();
-    } catch (err) {
-      this.loadWaiter!.reject(err as Error);
-      this.loading = undefined;
-      return Promise.reject(err as Error);
-    }
     let realTop = this.top;
     try {
       realTop = realpathSync(this.top);
@@ -342,7 +342,8 @@ const hosts = new Map<string, PluginHost>();
 
 /** Load one plugin in a fresh worker: its module, or why it cannot be loaded. */
 export async function loadHostedPlugin(file: string, top: string): Promise<{ def: ShojiModule } | { error: string }> {
-  hosts.get(file)?.stop('replaced by a newer load of the plugin');
+  const previous = hosts.get(file);
+  if (previous) setTimeout(() => previous.stop('replaced by a newer load of the plugin'), REPLACED_STOP_MS).unref();
   const host = new PluginHost(file, top);
   hosts.set(file, host);
   try {
