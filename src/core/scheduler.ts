@@ -186,6 +186,8 @@ export class Scheduler extends EventEmitter {
   private schedule(slot: Slot, delayMs: number): void {
     clearTimeout(slot.timer);
     if (this.stopped) return;
+    // NaN (a date computation gone wrong) would be a 1 ms timer, again and again.
+    if (Number.isNaN(delayMs)) delayMs = 60_000;
     slot.status.nextRunWall = Date.now() + delayMs;
     this.runAt(slot, monotonicMs() + delayMs);
   }
