@@ -45,7 +45,7 @@ describe('the live status line and a config that goes bad', () => {
     await start();
     expect(rendered!.configError).toBeUndefined();
     cfg('config.yaml', billionLaughs());
-    const app = await waitFor('the config problem on the line', () => rendered?.configError && rendered);
+    const app = await waitFor('the config problem on the line', () => (rendered?.configError ? rendered : undefined));
     expect(app.configError!.problems[0]).toMatchObject({ file: join(dir, 'cfg', 'config.yaml'), line: 3 });
     expect(app.config.max_width).toBe(77);
     expect(sideSegments(app, 'right', new Map())[0]).toMatchObject({ id: 'config', state: 'failed' });
@@ -58,7 +58,7 @@ describe('the live status line and a config that goes bad', () => {
     expect(rendered!.theme.separator).toBe(' : ');
     // Same folder, same file: only the file's own mtime and size change.
     cfg('themes/mine.json', '{"name": "mine", "separator": 5, "states": {"idle": {}}}\n');
-    const app = await waitFor('the theme problem on the line', () => rendered?.themeError && rendered);
+    const app = await waitFor('the theme problem on the line', () => (rendered?.themeError ? rendered : undefined));
     expect(app.themeError).toMatch(/mine\.json:1:31: separator: must be text/);
     expect(app.theme.name).toBe('default');
     expect(sideSegments(app, 'right', new Map())[0]).toMatchObject({ id: 'config', state: 'failed' });
