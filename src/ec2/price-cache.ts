@@ -61,7 +61,9 @@ export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): Cac
     const v = p[key];
     if (typeof v !== 'string' || !ISO_DATE.test(v) || Number.isNaN(Date.parse(v))) return problem(`${key} is not a date`);
   }
-  if (typeof p.source !== 'string' || p.source.length > MAX_SOURCE) return problem('no source');
+  // A refresh writes its source with control characters escaped; this one is shown in reports.
+  // eslint-disable-next-line no-control-regex
+  if (typeof p.source !== 'string' || p.source.length > MAX_SOURCE || /[\u0000-\u001f\u007f-\u009f]/.test(p.source)) return problem('no source');
   if (!p.prices || typeof p.prices !== 'object' || Array.isArray(p.prices)) return problem('no prices');
   const prices = new Map<string, string>();
   for (const [type, usd] of Object.entries(p.prices)) {

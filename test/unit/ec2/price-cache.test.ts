@@ -53,6 +53,7 @@ describe('the price cache is read as strictly as a refresh', () => {
     ['another region', { ...GOOD, region: 'us-west-2', prices: { 'm7i.large': '0.2' } }],
     ['no date', { ...GOOD, pricesAsOf: 'yesterday', prices: { 'm7i.large': '0.2' } }],
     ['no prices', { ...GOOD, prices: [] }],
+    ['a source with terminal escapes', { ...GOOD, source: 'x\u001b]0;pwned\u0007', prices: { 'm7i.large': '0.2' } }],
   ])('%s: not used, and the report says so', async (_what, content) => {
     cache(JSON.stringify(content));
     const j = JSON.parse((await run(tree, [...IN_EU_WEST_1, '--json'])).out);
