@@ -6,6 +6,7 @@
  * | info     | (none)  | % at or below which a discharging battery is info        |
  * | warning  | 20      | % at or below which a discharging battery is warning     |
  * | critical | 10      | % at or below which a discharging battery is critical    |
+ * | priority | 65      | kept longer than lower ones on a narrow line             |
  *
  * Shows "65% 2h 10m" (time to empty, or to full while charging, when the battery reports a
  * rate), "65% not charging" when plugged in but held (charge thresholds), "100%" when full.
@@ -108,6 +109,7 @@ export default defineModule<BatteryOptions, BatteryData>({
     defaults: { warning: 20, critical: 10 },
   },
   interval: 30,
+  priority: 65,
   available: (ctx) => batteryDirs(ctx.sysRoot).length > 0,
   collect(ctx) {
     const cells = batteryDirs(ctx.sysRoot).map(readCell).filter((c): c is Cell => c !== null);

@@ -10,6 +10,7 @@
  * | info     | 50      | total % from which the state is info              |
  * | warning  | 80      | total % from which the state is warning           |
  * | critical | 95      | total % from which the state is critical          |
+ * | priority | 70      | kept longer than lower ones on a narrow line      |
  *
  * Shows "23%", or "--%" until there is a previous sample: a first reading would otherwise be
  * the average since boot (tmux-cpu #19). Busy time is user+nice+system+irq+softirq+steal;
@@ -116,6 +117,7 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
     defaults: { per_core: false, scope: 'auto', info: 50, warning: 80, critical: 95 },
   },
   interval: 2,
+  priority: 70,
   collect(ctx, prev) {
     const path = join(ctx.procRoot, 'stat');
     const text = readText(path);

@@ -5,6 +5,7 @@
  * |--------|------------------|-------------------------------------------------------|
  * | format | "%Y-%m-%d %H:%M" | strftime format (src/core/strftime.ts lists directives) |
  * | utc    | false            | show UTC instead of local time (TZ)                   |
+ * | priority | 90               | kept longer than lower ones on a narrow line          |
  *
  * Shows "2026-11-23 12:00" (state idle). Runs on the minute, or every second when the format
  * shows seconds (%S, %T, %s, %r, %c): a line that changes less often costs less to draw.
@@ -40,6 +41,7 @@ export default defineModule<DatetimeOptions, DatetimeData>({
   },
   // Once a minute, on the minute, unless the format shows seconds (or the epoch, %s).
   interval: (options) => (/%[STsrTc]/.test(options.format.replace(/%%/g, '')) ? 1 : 60),
+  priority: 90,
   align: true,
   collect(ctx) {
     const { format, utc } = ctx.options;

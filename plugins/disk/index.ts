@@ -7,6 +7,7 @@
  * | info     | (none)  | % used from which the state is info                     |
  * | warning  | 80      | % used from which the state is warning                  |
  * | critical | 90      | % used from which the state is critical                 |
+ * | priority | 60      | kept longer than lower ones on a narrow line            |
  *
  * Shows "24G/50G 48%" for one path, "/ 48% /home 71%" for several; the state is the worst.
  * % is df's: used / (used + available to users), so root-reserved blocks count as full.
@@ -70,6 +71,7 @@ export default defineModule<DiskOptions, DiskData>({
     defaults: { mounts: ['/'], warning: 80, critical: 90 },
   },
   interval: 30,
+  priority: 60,
   async collect(ctx) {
     const o = ctx.options;
     const found: MountUsage[] = [];

@@ -7,6 +7,7 @@
  * | devices   | []      | device names to count ("sda", "nvme0n1"); empty = every whole disk |
  * | threshold | 51200   | bytes/s under which a direction is not shown (50 KiB/s)         |
  * | stacked   | false   | also count dm-* and md* devices, which sit on whole disks and would count their I/O twice |
+ * | priority  | 30      | kept longer than lower ones on a narrow line                    |
  *
  * Shows "r 1.2M/s w 300K/s" (only the directions over the threshold), or "r -- w --" until there is a
  * previous sample. Partitions are skipped (a partition has a `partition` file in
@@ -84,6 +85,7 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
     defaults: { devices: [], threshold: 50 * 1024, stacked: false },
   },
   interval: 3,
+  priority: 30,
   collect(ctx, prev) {
     const o = ctx.options;
     const path = join(ctx.procRoot, 'diskstats');

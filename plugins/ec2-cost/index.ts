@@ -11,6 +11,7 @@
  * | ebs_gb           | 0       | GB of EBS volumes to count                                      |
  * | ebs_type         | gp3     | their type (gp3, gp2, io1, io2, st1, sc1, standard)             |
  * | interfaces       | []      | interfaces to count; empty = the default route's                |
+ * | priority         | 30      | kept longer than lower ones on a narrow line                    |
  *
  * Hidden off EC2 unless estimate_off_ec2 is set. Whether this is EC2 is decided from DMI files;
  * the metadata service is asked at most once per boot (its answer is cached by boot id and

@@ -6,6 +6,7 @@
  * | short  | true     | drop the domain: "web1.example.com" -> "web1"                     |
  * | source | 'kernel' | 'kernel': the running name (<procRoot>/sys/kernel/hostname, as    |
  * |        |          | uname -n); 'file': <root>/etc/hostname, the name set for next boot |
+ * | priority | 80       | kept longer than lower ones on a narrow line                     |
  *
  * Shows "web1" (state idle); the short form is always the name without its domain.
  * data: { hostname, short, source }. The name is outside text: control characters are
@@ -63,6 +64,7 @@ export default defineModule<HostnameOptions, HostnameData>({
     defaults: { short: true, source: 'kernel' },
   },
   interval: 600,
+  priority: 80,
   collect(ctx) {
     let source = ctx.options.source;
     let name = source === 'file' ? firstName(readText(join(ctx.root, 'etc/hostname'))) : null;

@@ -5,6 +5,7 @@
  * |-----------|---------------|---------------------------------------------------|
  * | family    | 4             | 4 for IPv4, 6 for IPv6                            |
  * | interface | default route | show this interface's address instead (e.g. wg0)  |
+ * | priority  | 35            | kept longer than lower ones on a narrow line      |
  *
  * Shows "192.0.2.2" (state idle); hidden when the interface has no address of that family
  * or there is no default route (offline). Link-local IPv6 addresses (fe80::/10) never count;
@@ -70,6 +71,7 @@ export default defineModule<IpOptions, IpData>({
     defaults: { family: 4 },
   },
   interval: 60,
+  priority: 35,
   collect(ctx) {
     const family = ctx.options.family;
     const all = networkInterfaces();

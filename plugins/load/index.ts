@@ -7,6 +7,7 @@
  * | info     | (none)  | 1-minute load per core from which the state is info      |
  * | warning  | 1.0     | 1-minute load per core from which the state is warning   |
  * | critical | 2.0     | 1-minute load per core from which the state is critical  |
+ * | priority | 70      | kept longer than lower ones on a narrow line             |
  *
  * Shows "0.42" or "0.42 0.31 0.20". Cores are the cpuN lines of <procRoot>/stat: a load of
  * 3 is fine on 8 cores and an overload on 2. The load average counts runnable tasks on the
@@ -60,6 +61,7 @@ export default defineModule<LoadOptions, LoadData>({
     defaults: { averages: 1, warning: 1.0, critical: 2.0 },
   },
   interval: 5,
+  priority: 70,
   collect(ctx) {
     const path = join(ctx.procRoot, 'loadavg');
     const text = readText(path);

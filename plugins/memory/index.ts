@@ -8,6 +8,7 @@
  * | info     | (none)  | % used from which the state is info              |
  * | warning  | 80      | % used from which the state is warning           |
  * | critical | 90      | % used from which the state is critical          |
+ * | priority | 70      | kept longer than lower ones on a narrow line     |
  *
  * Shows "2.1G/7.8G 27%". Under a cgroup limit (v2 memory.max, v1 memory.limit_in_bytes, the
  * tightest on the way to the root) used is memory.current (usage_in_bytes) minus
@@ -59,6 +60,7 @@ export default defineModule<MemoryOptions, MemoryData>({
     defaults: { compact: false, warning: 80, critical: 90 },
   },
   interval: 3,
+  priority: 70,
   collect(ctx) {
     const path = join(ctx.procRoot, 'meminfo');
     const text = readText(path);

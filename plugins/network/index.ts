@@ -7,6 +7,7 @@
  * | interfaces | []      | interfaces to sum ("eth0", "wlan0"); empty = the default route's |
  * | threshold  | 1024    | bytes/s under which a direction is not shown                   |
  * | units      | 'bytes' | 'bytes' shows "1.2M/s" (binary); 'bits' shows "9.6Mb/s" (SI)   |
+ * | priority   | 55      | kept longer than lower ones on a narrow line                   |
  *
  * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "rx -- tx --"
  * until there is a previous sample. The default route is read from the routing table, never
@@ -71,6 +72,7 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
     defaults: { interfaces: [], threshold: 1024, units: 'bytes' },
   },
   interval: 3,
+  priority: 55,
   collect(ctx, prev) {
     const o = ctx.options;
     const counters = readNetDev(ctx.procRoot);

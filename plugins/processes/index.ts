@@ -6,6 +6,7 @@
  * | info     | (none)  | state info at or above this many processes  |
  * | warning  | (none)  | state warning at or above                   |
  * | critical | (none)  | state critical at or above                  |
+ * | priority | 25      | kept longer than lower ones on a narrow line |
  *
  * Shows "214" (state idle unless a threshold is reached). The count is the numeric entries
  * of <procRoot>; the running and task (thread) counts come from <procRoot>/loadavg.
@@ -36,6 +37,7 @@ export default defineModule<Thresholds, ProcessesData>({
     defaults: {},
   },
   interval: 7,
+  priority: 25,
   collect(ctx) {
     const processes = listDir(ctx.procRoot).filter((name) => /^\d+$/.test(name)).length;
     // No numeric entries means no usable /proc here, not an empty machine.

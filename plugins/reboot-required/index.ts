@@ -1,9 +1,9 @@
 /**
  * reboot-required — Debian and Ubuntu's "a restart is required" flag.
  *
- * | option | default | meaning |
- * |--------|---------|---------|
- * | (none) |         |         |
+ * | option   | default | meaning                                      |
+ * |----------|---------|----------------------------------------------|
+ * | priority | 35      | kept longer than lower ones on a narrow line |
  *
  * Shows "reboot" (state warning) while <root>/var/run/reboot-required (or <root>/run/...)
  * exists, left there by package scripts such as a new kernel's; hidden otherwise.
@@ -26,6 +26,7 @@ export default defineModule<Record<string, never>, RebootData>({
   description: 'a reboot is needed to finish package upgrades',
   options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
   interval: 17,
+  priority: 35,
   collect(ctx) {
     for (const dir of ['var/run', 'run']) {
       const flag = join(ctx.root, dir, 'reboot-required');

@@ -8,6 +8,7 @@
  * | info     | (none)  | % used from which the state is info      |
  * | warning  | 75      | % used from which the state is warning   |
  * | critical | 90      | % used from which the state is critical  |
+ * | priority | 45      | kept longer than lower ones on a narrow line |
  *
  * Shows "512M/2G 25%". A group whose memory.swap.max is 0 may not swap: hidden too.
  * data: { total, used, ratio, cgroup } in bytes.
@@ -45,6 +46,7 @@ export default defineModule<SwapOptions, SwapData>({
     defaults: { compact: false, warning: 75, critical: 90 },
   },
   interval: 10,
+  priority: 45,
   collect(ctx) {
     const path = join(ctx.procRoot, 'meminfo');
     const text = readText(path);

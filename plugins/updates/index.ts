@@ -5,6 +5,7 @@
  * |---------|------------------------------------------------|-----------------------------------|
  * | command | apt-get -s -o Debug::NoLocking=true upgrade    | argv (a list) whose output has    |
  * |         | (or Ubuntu's update-notifier file, see below)  | apt-get -s style "Inst pkg" lines |
+ * | priority | 30                                             | kept longer than lower ones on a narrow line |
  *
  * Shows "12" (state info), or "12 (3 security)" (state warning) when some come from a
  * -security archive; short form "12" / "12!". Hidden when there is nothing to install.
@@ -196,6 +197,7 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
   },
   // Seconds rather than a cron expression: the daemon then never loads the cron parser (~4 MB).
   interval: 300,
+  priority: 30,
   timeoutMs: 60_000,
   available(ctx) {
     const argv = ctx.options.command;

@@ -1,9 +1,9 @@
 /**
  * uptime — how long the machine has been up, from <procRoot>/uptime.
  *
- * | option | default | meaning        |
- * |--------|---------|----------------|
- * | (none) |         |                |
+ * | option   | default | meaning                                      |
+ * |----------|---------|----------------------------------------------|
+ * | priority | 40      | kept longer than lower ones on a narrow line |
  *
  * Shows "3d 4h" (state idle). data: { seconds }. Detail: the boot time, local.
  */
@@ -29,6 +29,7 @@ export default defineModule<Record<string, never>, UptimeData>({
   description: 'time since boot',
   options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
   interval: 60,
+  priority: 40,
   available: (ctx) => readUptime(ctx.procRoot) !== null,
   collect(ctx) {
     const seconds = readUptime(ctx.procRoot);

@@ -4,6 +4,7 @@
  * | option    | default | meaning                              |
  * |-----------|---------|--------------------------------------|
  * | show_zero | false   | show "0" instead of hiding the module |
+ * | priority  | 25      | kept longer than lower ones on a narrow line |
  *
  * Reads the binary utmp file (<root>/var/run/utmp, else <root>/run/utmp) and counts its
  * USER_PROCESS records. Shows "2" (state info); hidden when nobody is logged in, as byobu does.
@@ -74,6 +75,7 @@ export default defineModule<UsersOptions, UsersData>({
     defaults: { show_zero: false },
   },
   interval: 11,
+  priority: 25,
   available: (ctx) => utmpPath(ctx.root) !== null,
   collect(ctx) {
     const path = utmpPath(ctx.root);

@@ -15,15 +15,33 @@ function tmuxConfQuote(s: string): string {
   return `"${s.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
 
+/** Cells tmux gives each window in its list, beside the index: ":", a 4-letter name, a flag, a space. */
+export const WINDOW_CELLS = 7;
+
 /**
- * The #() job for a side. The right side's command carries #{client_width}: tmux expands it
- * for each client it draws, so clients of different widths get different jobs, and the
- * daemon fits the right side to each (dropping the lowest-priority segments) instead of
- * letting tmux cut the line, and with it the window list, on a narrow terminal.
+ * The cells a client leaves for shoji's two sides, as a tmux format (tmux works it out for each
+ * client it draws): the client's width less the session name and the window list. The window
+ * list is estimated from the windows' indexes and count, exact for windows named like "bash":
+ * measuring the names themselves would change the job's command, and so start another job,
+ * each time a window is renamed (which automatic-rename does with every command run). At
+ * least 1, as the job takes only a positive number.
+ */
+export function tmuxRoomFormat(): string {
+  const windows = `#{e|+:#{w:#{W:#I}},#{e|*:#{session_windows},${WINDOW_CELLS}}}`;
+  const room = `#{e|-:#{client_width},#{e|+:#{w:session_name},${windows}}}`;
+  return `#{?#{e|<:${room},1},1,${room}}`;
+}
+
+/**
+ * The #() job for a side. The right side's command carries the cells each client leaves for
+ * shoji (tmuxRoomFormat): tmux expands it for each client it draws, so clients of different
+ * widths get different jobs, and the daemon fits the right side to each (dropping the
+ * lowest-priority segments) instead of letting tmux cut the line, and with it the window
+ * list, on a narrow terminal.
  */
 export function tmuxJob(side: 'left' | 'right', nodePath = process.execPath, root = packageRoot()): string {
   const job = join(root, 'bin', 'shoji-tmux-job');
-  const width = side === 'right' ? ' #{client_width}' : '';
+  const width = side === 'right' ? ` ${tmuxRoomFormat()}` : '';
   return `#(exec ${shQuoteForTmux(job)} ${side} #{pid} ${shQuoteForTmux(nodePath)}${width})`;
 }
 

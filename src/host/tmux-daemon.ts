@@ -32,18 +32,23 @@ import { renderSide, sideIds, sideSegments } from './render-sides.js';
  * client still that wide then keeps its last line until it is resized or reattached).
  */
 const MAX_WIDTHS = 8;
-/** Cells left for what tmux draws itself between the sides: "[session] " and a few windows. */
-export const TMUX_OWN_CELLS = 30;
+/**
+ * What tmux draws around shoji's left side that the job's number does not already count (see
+ * tmuxRoomFormat in src/cli/tmux-conf.ts): status-left is "[#S] LEFT ", so "[", "]" and a
+ * space on each side of it.
+ */
+export const TMUX_OWN_CELLS = 4;
 const MIN_RIGHT_CELLS = 10;
 
 /**
- * How wide the right side may be on a client `clientWidth` cells wide, beside a left side
+ * How wide the right side may be when a client leaves `cells` for shoji's sides (its width
+ * less the session name and the window list, as the job passes it), beside a left side
  * `leftWidth` cells wide: tmux cuts a right side that does not fit from its start and squeezes
- * the window list out, so shoji drops its lowest-priority segments first. A max_width from
- * the config still caps it.
+ * the window list out, so shoji drops its lowest-priority segments first; and it leaves no
+ * more than that blank. A max_width from the config still caps it.
  */
-export function rightWidthFor(clientWidth: number, leftWidth: number, maxWidth: number): number {
-  const room = Math.max(MIN_RIGHT_CELLS, clientWidth - leftWidth - TMUX_OWN_CELLS);
+export function rightWidthFor(cells: number, leftWidth: number, maxWidth: number): number {
+  const room = Math.max(MIN_RIGHT_CELLS, cells - leftWidth - TMUX_OWN_CELLS);
   return maxWidth > 0 ? Math.min(maxWidth, room) : room;
 }
 

@@ -162,6 +162,49 @@ describe('tmux status line', () => {
     }
   });
 
+  it('at 80 columns the clock stays, and no cells stay blank where a dropped segment would fit', async () => {
+    const before = readFileSync(join(sb.configDir, 'config.yaml'), 'utf8');
+    script(sb, '1_me', 'echo me');
+    script(sb, '1_aaa', `echo ${'a'.repeat(30)}`);
+    script(sb, '1_bbb', `echo ${'b'.repeat(20)}`);
+    script(sb, '1_ccc', `echo ${'c'.repeat(8)}`);
+    // The filler keeps the default priority of scripts; the clock its own, the highest.
+    writeFileSync(
+      join(sb.configDir, 'config.yaml'),
+      ['icons: ascii', 'left: [custom:me]', 'right: [custom:aaa, custom:bbb, custom:ccc, datetime]', ''].join('\n'),
+    );
+    // A session of its own with a window named as tmux's room estimate assumes ("bash").
+    tmux(SOCKET, ['new-session', '-d', '-s', 'n', '-n', 'bash', '-x', '80', '-y', '8'], sb.env);
+    const clients: Viewer[] = [];
+    const CLOCK = /\d{4}-\d\d-\d\d \d\d:\d\d$/;
+    try {
+      for (const width of [80, 40]) {
+        const client = attachViewer(SOCKET, 'n', sb.env, width, 8);
+        clients.push(client);
+        const line = await waitFor(`the ${width}-column line`, () => {
+          const l = client.statusLine();
+          return l.startsWith('[n] me 0:bash* ') && CLOCK.test(l) && l.includes('cccccccc') ? l : undefined;
+        }, 15_000);
+        // Drawn to the last column, the window list whole, the clock last and whole.
+        expect(line.length, line).toBe(width);
+        const fillers = { aaa: 'a'.repeat(30), bbb: 'b'.repeat(20), ccc: 'c'.repeat(8) };
+        const shown = Object.values(fillers).filter((f) => line.includes(` ${f} `));
+        const dropped = Object.values(fillers).filter((f) => !line.includes(f));
+        expect(shown.length + dropped.length, line).toBe(3); // none cut
+        expect(dropped.length, line).toBeGreaterThan(0);
+        // The blank between the window list and the right side: one separating space, and
+        // less than any dropped segment (with its separator) would take.
+        const blank = /^\[n\] me 0:bash\*( +)/.exec(line)![1].length;
+        for (const d of dropped) expect(blank - 1, `${line}: ${d.length} cells would fit in the blank`).toBeLessThan(d.length + 1);
+      }
+      expect(clients[1].statusLine()).toMatch(/ c{8} \d{4}-/); // 40 columns: the clock and the one that still fits
+    } finally {
+      for (const c of clients) c.kill();
+      tmuxOk(SOCKET, ['kill-session', '-t', 'n'], sb.env);
+      writeFileSync(join(sb.configDir, 'config.yaml'), before);
+    }
+  });
+
   it('heals when the daemon is killed: a new one starts and the fitted lines move again', async () => {
     const [old] = daemonPids();
     process.kill(old, 'SIGKILL');

@@ -3,7 +3,8 @@ import { loadIconSet, loadTheme } from '../../src/core/theme.js';
 import { renderAnsi } from '../../src/render/ansi.js';
 import { renderPlain } from '../../src/render/plain.js';
 import { renderScreen, renderScreenLine, nearestBasic } from '../../src/render/screen.js';
-import { fitSegments, type Segment } from '../../src/render/segments.js';
+import { BUILTIN_MODULES } from '../../src/core/builtins.js';
+import { fitSegments, sideWidth, type Segment } from '../../src/render/segments.js';
 import { escapeTmux, renderTmux, tmuxVisibleText } from '../../src/render/tmux.js';
 import { expectGolden } from '../helpers/golden.js';
 
@@ -99,6 +100,61 @@ describe('fitting a width', () => {
     // 8 cells + 1 separator + 2 = 11: a limit of 10 must drop 'a'.
     expect(fitSegments(wide, { ...opts, maxWidth: 11 }).dropped).toEqual([]);
     expect(fitSegments(wide, { ...opts, maxWidth: 10 }).dropped.map((d) => d.id)).toEqual(['a']);
+  });
+});
+
+describe('fitting a width: no room left blank', () => {
+  const opts = { theme, icons: ascii };
+  const seg = (id: string, width: number, priority: number, short?: number): Segment => ({
+    id,
+    text: id[0].repeat(width),
+    short: short === undefined ? undefined : id[0].repeat(short),
+    state: 'idle',
+    priority,
+  });
+
+  it('a dropped segment that fits in the room a later drop left comes back', () => {
+    // 3 + 1 + 30 = 34 cells; a limit of 24 drops the narrow one first (lowest priority), then
+    // the wide one, which leaves room for the narrow one again.
+    const fitted = fitSegments([seg('narrow', 3, 10), seg('wide', 30, 20), seg('clock', 16, 90)], { ...opts, maxWidth: 24 });
+    expect(fitted.segments.map((s) => s.id)).toEqual(['narrow', 'clock']);
+    expect(fitted.dropped.map((d) => d.id)).toEqual(['wide']);
+  });
+
+  it('then shortened texts get their full form back, highest priority first', () => {
+    const segments = [seg('low', 10, 10, 2), seg('mid', 10, 50, 2), seg('big', 40, 20)];
+    // Everything short is 2+2+40+2 = 46 > 30: 'big' drops; then 10+1+10 = 21 fits in full.
+    const fitted = fitSegments(segments, { ...opts, maxWidth: 30 });
+    expect(fitted.segments.map((s) => s.text)).toEqual(['l'.repeat(10), 'm'.repeat(10)]);
+    // Room for one full text only: the higher priority gets it.
+    const tight = fitSegments(segments, { ...opts, maxWidth: 14 });
+    expect(tight.segments.map((s) => s.text)).toEqual(['ll', 'm'.repeat(10)]);
+    expect(sideWidth(tight.segments, opts)).toBeLessThanOrEqual(14);
+  });
+
+  it('never goes over the limit, and says why each missing segment is missing', () => {
+    const segments = [seg('a', 7, 30), seg('b', 12, 60, 4), seg('c', 5, 30), seg('d', 9, 90), seg('e', 3, 10)];
+    for (let limit = 1; limit <= 45; limit++) {
+      const fitted = fitSegments(segments, { ...opts, maxWidth: limit });
+      expect(sideWidth(fitted.segments, opts)).toBeLessThanOrEqual(limit);
+      const kept = new Set(fitted.segments.map((s) => s.id));
+      expect([...kept, ...fitted.dropped.map((d) => d.id)].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+      // Nothing dropped would still fit beside what was kept.
+      for (const d of fitted.dropped) {
+        const missing = segments.find((s) => s.id === d.id)!;
+        const candidate = segments.filter((s) => kept.has(s.id) || s === missing).map((s) => fitted.segments.find((f) => f.id === s.id) ?? { ...s, text: s.short ?? s.text });
+        expect(sideWidth(candidate, opts), `limit ${limit}: ${d.id}`).toBeGreaterThan(limit);
+      }
+    }
+  });
+
+  it('the clock has the highest default priority; the everyday numbers come before the quiet modules', () => {
+    const priority = new Map(BUILTIN_MODULES.map((m) => [m.id, m.priority ?? 50]));
+    const clock = priority.get('datetime')!;
+    for (const [id, p] of priority) if (id !== 'datetime') expect(p, id).toBeLessThan(clock);
+    const everyday = ['cpu', 'load', 'memory', 'disk', 'network', 'battery'];
+    const quiet = ['uptime', 'swap', 'updates', 'reboot-required', 'users', 'processes', 'ip', 'diskio', 'ec2-cost'];
+    for (const e of everyday) for (const q of quiet) expect(priority.get(e)!, `${e} over ${q}`).toBeGreaterThan(priority.get(q)!);
   });
 });
 
