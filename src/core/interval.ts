@@ -111,8 +111,9 @@ export async function cronProblem(expr: string, now = Date.now()): Promise<strin
 }
 
 /**
- * A module's interval: the user's `interval` key, else the module's own (given its options),
- * else once a minute: a plugin's unusable interval must not stop the scheduler.
+ * A module's interval: the user's `interval` key, else the module's own (given its options).
+ * A module's own number of seconds is brought within 0.25 s to a year (a script named
+ * 99999999999_x); anything else unusable is once a minute: it must not stop the scheduler.
  */
 export function intervalOf(def: ShojiModule<any, any, any>, config: ShojiConfig): ParsedInterval {
   const user = config.modules[def.id]?.interval as Interval | undefined;
@@ -123,12 +124,16 @@ export function intervalOf(def: ShojiModule<any, any, any>, config: ShojiConfig)
       // Fall through to the module's own (the config validator reports the user's).
     }
   }
+  let own: unknown;
   try {
-    const own = typeof def.interval === 'function'
+    own = typeof def.interval === 'function'
       ? def.interval(moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id]))
       : def.interval;
-    return parseInterval(own);
+    return parseInterval(own as Interval);
   } catch {
+    if (typeof own === 'number' && own > 0 && own !== Infinity) {
+      return { kind: 'every', ms: Math.round(Math.min(MAX_INTERVAL_S, Math.max(MIN_INTERVAL_S, own)) * 1000) };
+    }
     return FALLBACK_INTERVAL;
   }
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import type { Registry } from '../../src/core/registry.js';
-import { MAX_TIMER_MS } from '../../src/core/interval.js';
+import { intervalOf, MAX_INTERVAL_S, MAX_TIMER_MS } from '../../src/core/interval.js';
 import { backoffMs, MAX_BACKOFF_MS, Scheduler } from '../../src/core/scheduler.js';
 import { toSegments } from '../../src/core/view.js';
 
@@ -208,5 +208,28 @@ describe('scheduler: waits longer than setTimeout can take', () => {
     }
     expect(mod.runs).toBe(1);
     expect(warnings).not.toContain('TimeoutOverflowWarning');
+  });
+});
+
+describe("a module's own interval", () => {
+  const mod = (interval: unknown): ShojiModule => ({ id: 'm', description: 'm', options: schema, interval: interval as number, collect: () => ({ reading: null }) });
+
+  it.each([
+    [0.1, { kind: 'every', ms: 250 }],
+    [1e11, { kind: 'every', ms: MAX_INTERVAL_S * 1000 }],
+    [5, { kind: 'every', ms: 5000 }],
+    ['0 0 1 1 *', { kind: 'cron', expr: '0 0 1 1 *' }],
+    [0, { kind: 'every', ms: 60_000 }],
+    [Infinity, { kind: 'every', ms: 60_000 }],
+    [NaN, { kind: 'every', ms: 60_000 }],
+    [{}, { kind: 'every', ms: 60_000 }],
+  ])('%s is used within bounds, never thrown at the scheduler', (own, expected) => {
+    expect(intervalOf(mod(own), DEFAULT_CONFIG)).toEqual(expected);
+    expect(() => new Scheduler(registryOf(mod(own)), DEFAULT_CONFIG, {}, ['m'])).not.toThrow();
+  });
+
+  it("gives way to the user's interval, and is used when the user's is unusable", () => {
+    expect(intervalOf(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: 'once' } } })).toEqual({ kind: 'once' });
+    expect(intervalOf(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: 0 } } })).toEqual({ kind: 'every', ms: 5000 });
   });
 });
