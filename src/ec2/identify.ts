@@ -69,6 +69,10 @@ export async function identify(opts: IdentifyOptions): Promise<Identity> {
     cached = false;
     const { queryImds } = await import('./imds.js');
     result = await queryImds({ env: opts.env, signal: opts.signal, timeoutMs: opts.timeoutMs });
+    // Files that say EC2 make silence a passing problem (a loaded instance, a slow first token):
+    // asked again next time. Remembered for the boot only when the files could not tell, so a
+    // Xen host elsewhere pays the timeout once, not on every call.
+    if (!result.ok && !result.disabled && detection.verdict === 'ec2') result = { ...result, transient: true };
     writeImdsCache(opts.env, boot, endpoint, result, (opts.now ?? (() => new Date()))());
   }
   return merge(base, result, cached);

@@ -241,6 +241,17 @@ describe('identify: files first, then IMDS once per boot', () => {
     expect(state.requests.length).toBe(requests);
   });
 
+  it('files say EC2 (Nitro) and the PUT hangs once: EC2 from DMI now, and the service asked again next time', async () => {
+    nitro(tree);
+    state.mode = 'hang';
+    const id = await identify({ sysRoot: tree.sysRoot, procRoot: tree.procRoot, env: envFor() });
+    expect(id).toMatchObject({ onEc2: true, instanceType: 'm7i.large', region: null });
+    expect(id.imdsNote).toMatch(/no answer/);
+    state.mode = 'ok';
+    const again = await identify({ sysRoot: tree.sysRoot, procRoot: tree.procRoot, env: envFor() });
+    expect(again).toMatchObject({ onEc2: true, region: 'us-east-1', source: 'imds' });
+  });
+
   it('Nitro with AWS_EC2_METADATA_DISABLED: EC2 with the DMI type, no connection, region unknown', async () => {
     nitro(tree);
     const id = await identify({ sysRoot: tree.sysRoot, procRoot: tree.procRoot, env: envFor({ AWS_EC2_METADATA_DISABLED: 'TRUE' }) });
