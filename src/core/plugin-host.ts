@@ -76,6 +76,8 @@ export class PluginHost {
   private intervalSeq = 0;
   private intervals = new Map<string, Interval>();
   private memoryWatch?: NodeJS.Timeout;
+  private outputLines = 0;
+  private partialLine = '';
   /** Why the last worker ended, for requests that come too late to be told. */
   private lastEnd = 'stopped';
 
@@ -118,6 +120,8 @@ export class PluginHost {
     this.intervalPort = port1;
     this.intervalFlag = flag;
     this.watchMemory(worker);
+    this.outputLines = 0;
+    this.partialLine = '';
     this.forwardOutput(worker.stdout);
     this.forwardOutput(worker.stderr);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(worker, msg));
@@ -220,6 +224,8 @@ export class PluginHost {
       this.loadWaiter?.resolve(msg.meta);
       this.loadWaiter = undefined;
       this.idle(worker);
+    } else if (msg.kind === 'output') {
+      this.output(msg.text);
     } else if (msg.kind === 'failed') {
       this.end(worker, escapeControl(msg.message));
     } else {
@@ -298,21 +304,25 @@ export class PluginHost {
     this.idleTimer.unref();
   }
 
-  /** A plugin's console output goes to shoji's stderr, escaped, a few lines per worker. */
+  /**
+   * A plugin's console output goes to shoji's stderr, escaped, a few lines per worker. The
+   * worker sends it as messages (plugin-worker.ts), so it arrives before the answer it came
+   * with; the worker's own streams are a fallback for what bypasses that.
+   */
   private forwardOutput(stream: Readable): void {
-    const name = escapeControl(pluginName(this.file));
-    let lines = 0;
-    let partial = '';
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop()!.slice(0, 1000);
-      for (const line of parts) {
-        lines++;
-        if (lines <= MAX_OUTPUT_LINES) process.stderr.write(`shoji: plugin ${name}: ${escapeControl(line.slice(0, 500))}\n`);
-        else if (lines === MAX_OUTPUT_LINES + 1) process.stderr.write(`shoji: plugin ${name}: (more output not shown)\n`);
-      }
-    });
+    stream.on('data', (chunk: string) => this.output(chunk));
+  }
+
+  private output(text: string): void {
+    const name = escapeControl(pluginName(this.file));
+    const parts = (this.partialLine + text).split('\n');
+    this.partialLine = parts.pop()!.slice(0, 1000);
+    for (const line of parts) {
+      this.outputLines++;
+      if (this.outputLines <= MAX_OUTPUT_LINES) process.stderr.write(`shoji: plugin ${name}: ${escapeControl(line.slice(0, 500))}\n`);
+      else if (this.outputLines === MAX_OUTPUT_LINES + 1) process.stderr.write(`shoji: plugin ${name}: (more output not shown)\n`);
+    }
   }
 }
 

@@ -55,6 +55,7 @@ export type HostMessage =
 export type WorkerMessage =
   | { kind: 'ready'; meta: PluginMeta }
   | { kind: 'failed'; message: string }
+  | { kind: 'output'; text: string }
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: string };
 
@@ -93,6 +94,22 @@ function guardRequire(top: string, realTop: string): void {
       if (why) throw new Error(`refusing to load ${filename}: ${why}`);
       return load.call(this, mod, filename);
     };
+  }
+}
+
+/**
+ * console.log and friends, and writes to process.stdout/stderr, go to shoji as messages: on the
+ * same port as the answers, so shoji has the output before the answer it came with.
+ */
+function captureOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      send({ kind: 'output', text });
+      const done = typeof encoding === 'function' ? encoding : callback;
+      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof stream.write;
   }
 }
 
@@ -196,6 +213,7 @@ async function main(setup: WorkerSetup): Promise<void> {
     send({ kind: 'failed', message: `user plugins need Node.js 20.6 or later (this is ${process.version})` });
     return;
   }
+  captureOutput();
   // Synchronous: returns once the hooks are in place on their own thread.
   Module.register(setup.hooksUrl, { data: { top: setup.top, realTop: setup.realTop } });
   guardRequire(setup.top, setup.realTop);

@@ -114,6 +114,28 @@ describe('a stuck plugin in a one-shot shoji status', () => {
   });
 });
 
+describe("a plugin's console output", () => {
+  it('goes to stderr with control characters escaped, never into the status line', async () => {
+    requireBuild();
+    const sb = sandbox();
+    try {
+      putPlugin(
+        sb.configDir,
+        'loud.mjs',
+        `export default { id: 'loud', description: 'talks', ${OPTIONS}, interval: 10,
+          collect() { console.log('to stdout \\x1b]0;TITLE\\x07'); console.error('to stderr \\x1b[2J'); return { reading: { text: 'quiet', state: 'info' } }; } };\n`,
+      );
+      writeFileSync(join(sb.configDir, 'config.yaml'), 'icons: ascii\nleft: []\nright: [loud]\n');
+      const r = await runShoji(['status', '--format', 'plain'], sb.env);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('quiet\n');
+      expect(r.stderr.split('\n').sort()).toEqual(['', 'shoji: plugin loud.mjs: to stderr \\x1b[2J', 'shoji: plugin loud.mjs: to stdout \\x1b]0;TITLE\\x07']);
+    } finally {
+      sb.cleanup();
+    }
+  });
+});
+
 describe.skipIf(NO_SECOND_USER)('the plugin trust check as a user who is not root', () => {
   it('refuses a group-writable plugin and one owned by someone else, and loads a good one', () => {
     requireBuild();
