@@ -45,11 +45,17 @@ export function makeContext<O>(
   };
 }
 
+/** The longest a collect may take, whatever a module or the config says (config check caps `timeout` alike). */
+export const MAX_TIMEOUT_MS = 3600_000;
+
 /** The module's timeout: the user's `timeout` (seconds) or the module's own, capped by `capMs`. */
 export function timeoutFor(def: ShojiModule<any, any, any>, config: ShojiConfig, capMs = Infinity): number {
   const user = config.modules[def.id]?.timeout;
   const ms = typeof user === 'number' ? user * 1000 : def.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return Math.min(ms, capMs);
+  // A plugin's own timeoutMs is not checked by the config's schema: NaN, 0 or 1e12 would
+  // make a timer fire at once or overflow setTimeout into a busy loop.
+  const sane = Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
+  return Math.min(sane, capMs);
 }
 
 function errorText(err: unknown): string {

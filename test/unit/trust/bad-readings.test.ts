@@ -89,3 +89,16 @@ describe('the reading boundary', () => {
     expect(() => renderTmux(segments, opts)).not.toThrow();
   });
 });
+
+describe('a module\'s own timeout', () => {
+  it('is brought within bounds: NaN, 0 and 1e12 never become a busy loop or an overflow', async () => {
+    const { timeoutFor, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } = await import('../../../src/core/collect.js');
+    const mod = (timeoutMs: number) => ({ ...returning('t', { reading: null }), timeoutMs });
+    expect(timeoutFor(mod(NaN), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(mod(0), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(mod(-5), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(mod(1e12), DEFAULT_CONFIG)).toBe(MAX_TIMEOUT_MS);
+    expect(timeoutFor(mod(1500), DEFAULT_CONFIG)).toBe(1500);
+    expect(timeoutFor(mod(1e12), DEFAULT_CONFIG, 2000)).toBe(2000);
+  });
+});
