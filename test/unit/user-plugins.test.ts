@@ -145,6 +145,20 @@ describe('user plugins', () => {
     expect(fixed.problems).toEqual([]);
   });
 
+  it("checks a package's files as it loads them", async () => {
+    const dep = join(plugins, 'withdep', 'node_modules', 'dep');
+    mkdirSync(dep, { recursive: true });
+    for (const d of [join(plugins, 'withdep'), join(plugins, 'withdep', 'node_modules'), dep]) chmodSync(d, 0o755);
+    put('withdep/node_modules/dep/package.json', '{ "name": "dep", "type": "module", "main": "index.js" }');
+    put('withdep/node_modules/dep/index.js', "export { n } from './lib.js';");
+    const lib = put('withdep/node_modules/dep/lib.js', 'export const n = 6;', 0o664);
+    put('withdep/index.mjs', importing('withdep', "import { n } from 'dep';", 'n'));
+    const { problems } = await loadUserPlugins(config);
+    expect(problems.map((p) => p.message)).toEqual([`failed to load: refusing to load ${lib}: ${lib} is writable by its group (chmod g-w ${lib})`]);
+    chmodSync(lib, 0o644);
+    expect((await loadUserPlugins(config)).modules.map((m) => m.def.id)).toEqual(['withdep']);
+  });
+
   it('checks what a plugin imports later, at collect time', async () => {
     const helper = put('late-helper.mjs', 'export const n = 3;', 0o666);
     put(
