@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectModule } from '../../src/core/collect.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { stopAllPlugins } from '../../src/core/plugin-host.js';
+import { buildRegistry } from '../../src/core/registry.js';
 import { loadUserPlugins, pluginIdOf, unsafeReason } from '../../src/core/user-plugins.js';
 import { requireBuild } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
@@ -211,6 +212,19 @@ describe('user plugins', () => {
     expect(problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^failed to load: /),
       expect.stringMatching(/^the default export is not a shoji module/),
+    ]);
+  });
+
+  it('keeps the first of two plugins with one id, and says which file has it', async () => {
+    const first = put('a-hello.mjs', GOOD);
+    const second = put('b-hello.mjs', GOOD);
+    const cpu = put('c-cpu.mjs', GOOD.replace("id: 'hello'", "id: 'cpu'"));
+    const registry = await buildRegistry({ configDir: config, env: { HOME: tree.dir }, byobuScripts: false });
+    expect(registry.modules.get('hello')?.file).toBe(first);
+    expect(registry.modules.get('cpu')?.source).toBe('builtin');
+    expect(registry.problems).toEqual([
+      { file: second, message: `module id "hello" is already taken by ${first}; rename it` },
+      { file: cpu, message: 'module id "cpu" is already taken by a built-in module; rename it' },
     ]);
   });
 
