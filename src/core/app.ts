@@ -25,7 +25,10 @@ export interface App {
 export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { userPlugins?: boolean } = {}): Promise<App> {
   const dir = configDir(env);
   const registry = await buildRegistry({ configDir: dir, env, byobuScripts: true, userPlugins: opts.userPlugins });
-  const key = `${pluginsKey(dir)}#${[...registry.modules.keys()].join(',')}`;
+  // What the config was validated against: the plugin files, the modules, and the plugins
+  // refused (a stand-in accepts any options; fixing a helper's chmod must re-validate).
+  const refused = registry.problems.map((p) => `${p.file}:${p.message}`).join('|');
+  const key = `${pluginsKey(dir)}#${[...registry.modules.keys()].join(',')}#${refused}`;
   let config: ShojiConfig = DEFAULT_CONFIG;
   let configFile = '';
   let configExists = false;
