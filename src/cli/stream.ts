@@ -1,5 +1,6 @@
 /** `shoji stream`: print the line on every change (GNU screen backtick, other bars). */
 import { FORMATS } from '../host/render-sides.js';
+import { screenRoom } from '../host/screen-room.js';
 import { runStream } from '../host/stream.js';
 import { colourLevel } from '../render/colour-level.js';
 import type { CommandSpec } from './spec.js';
@@ -33,13 +34,17 @@ export const streamCommand: CommandSpec = {
   async run(args) {
     const env = process.env;
     const format = (args.format as StreamFormat | undefined) ?? defaultStreamFormat(process.stdout.isTTY === true, env);
+    const rightFile = typeof args['right-file'] === 'string' ? args['right-file'] : undefined;
     await runStream({
       env,
       format,
       side: args.side as 'left' | 'right' | 'both',
       out: process.stdout,
-      rightFile: typeof args['right-file'] === 'string' ? args['right-file'] : undefined,
+      rightFile,
       colourLevel: format === 'ansi' ? colourLevel(env) : undefined,
+      // The two backticks of `shoji screen-conf`: this process is a child of the screen server,
+      // which is asked how much room its displays leave the right side.
+      rightRoom: rightFile && format === 'screen' ? screenRoom(process.ppid) : undefined,
     });
     return 0;
   },

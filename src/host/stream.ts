@@ -9,11 +9,14 @@
  */
 import { rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { App } from '../core/app.js';
+import type { ModuleStatus } from '../core/scheduler.js';
 import { privateFolder } from '../core/trust.js';
 import { lineFiles } from './line-files.js';
 import { LiveStatus } from './live.js';
 import { log } from './log.js';
 import { joinSides, prepareFormat, renderSide, sideIds, sideSegments, type Format, type Side } from './render-sides.js';
+import type { RightRoom } from './screen-room.js';
 
 export interface StreamOptions {
   env: NodeJS.ProcessEnv;
@@ -24,6 +27,8 @@ export interface StreamOptions {
   rightFile?: string;
   /** Colours for the ANSI format (src/render/colour-level.ts); 256 when not given. */
   colourLevel?: 0 | 1 | 2 | 3;
+  /** How wide the right side may be beside the left one (GNU screen: src/host/screen-room.ts). */
+  rightRoom?: RightRoom;
 }
 
 const ORPHAN_CHECK_MS = 5000;
@@ -42,17 +47,22 @@ export async function runStream(opts: StreamOptions): Promise<void> {
   let last: string | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
+  const render = (app: App, statuses: Map<string, ModuleStatus>) => {
+    const parts: string[] = [];
+    for (const s of sides) {
+      const width = s === 'right' && parts.length === 1 ? opts.rightRoom?.width(parts[0]) : undefined;
+      parts.push(renderSide(opts.format, sideSegments(app, s, statuses), app, { colourLevel: opts.colourLevel, width }));
+    }
+    writeRight?.(parts[1]);
+    const line = writeRight ? parts[0] : parts.length === 2 ? joinSides(opts.format, parts[0], parts[1]) : parts[0];
+    if (line === last) return;
+    last = line;
+    opts.out.write(`${line}\n`);
+  };
   const live = new LiveStatus({
     env: opts.env,
     moduleIds: (app) => [...new Set(sides.flatMap((s) => sideIds(app, s)))],
-    onRender(app, statuses) {
-      const parts = sides.map((s) => renderSide(opts.format, sideSegments(app, s, statuses), app, { colourLevel: opts.colourLevel }));
-      writeRight?.(parts[1]);
-      const line = writeRight ? parts[0] : parts.length === 2 ? joinSides(opts.format, parts[0], parts[1]) : parts[0];
-      if (line === last) return;
-      last = line;
-      opts.out.write(`${line}\n`);
-    },
+    onRender: render,
   });
   // The reader (screen, a bar) went away: nothing left to do. A write to it fails then, but
   // the left side may not change for days, so the parent's end is watched as well: screen
@@ -64,6 +74,7 @@ export async function runStream(opts: StreamOptions): Promise<void> {
     if (stopped) return;
     stopped = true;
     clearInterval(orphaned);
+    opts.rightRoom?.stop();
     live.stop();
     if (rightFile) {
       rmSync(rightFile, { force: true });
@@ -80,5 +91,7 @@ export async function runStream(opts: StreamOptions): Promise<void> {
   process.once('SIGHUP', stop);
   process.once('SIGINT', stop);
   await live.start();
+  // Drawn again when the room changes (a display resized, a window opened), with the last values.
+  opts.rightRoom?.watch(() => render(live.app, live.statuses()));
   await done;
 }

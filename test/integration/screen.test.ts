@@ -25,10 +25,13 @@ beforeAll(async () => {
   mkdirSync(scripts, { recursive: true });
   writeFileSync(join(sb.dir, 'payload'), `S<%{= rw}RED \u0005{= gk}GREEN #(touch ${join(sb.dir, 'pwned')})>`);
   writeFileSync(join(scripts, '1_payload'), `#!/bin/sh\ncat '${join(sb.dir, 'payload')}'\n`);
+  // An icon from the unicode set, which screen would count as three cells ('⇡').
+  writeFileSync(join(scripts, '1_upd'), '#!/bin/sh\necho \'{"text": "7", "icon": "updates"}\'\n');
+  chmodSync(join(scripts, '1_upd'), 0o755);
   writeFileSync(join(scripts, '1_tick'), `#!/bin/sh\nn=$(cat '${join(sb.dir, 'n')}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '${join(sb.dir, 'n')}'; echo "tick$n"\n`);
   chmodSync(join(scripts, '1_payload'), 0o755);
   chmodSync(join(scripts, '1_tick'), 0o755);
-  writeFileSync(join(sb.configDir, 'config.yaml'), 'icons: ascii\nleft: [hostname]\nright: [custom:payload, custom:tick, load]\n');
+  writeFileSync(join(sb.configDir, 'config.yaml'), 'icons: unicode\nleft: [hostname]\nright: [custom:payload, custom:upd, custom:tick, load]\n');
   const conf = await runShoji(['screen-conf'], sb.env);
   expect(conf.code).toBe(0);
   writeFileSync(join(sb.dir, 'screenrc'), conf.stdout);
@@ -67,26 +70,52 @@ describe('screen hardstatus', () => {
     expect(existsSync(join(sb.dir, 'pwned'))).toBe(false);
   });
 
-  it('pads the right side to the right edge, and on a narrower display keeps its end', async () => {
-    // 160 columns: the left side at the start, the right side's last segment (load) ending at
-    // the last column, spaces between.
+  it('draws the window list, the current window marked, and the right side whole at the right edge', async () => {
+    // 160 columns: the host name, the window list ("0* sh": one window, the current one),
+    // padding, and the right side ending at the last column, its unicode icon drawn as screen
+    // counts it right ("upd 7", not "⇡7", which screen counts as three cells).
     const wide = await waitFor('the line to fill the width', () => {
       const l = viewer.statusLine();
-      return /^\S.* {2,}.*load \d+\.\d\d$/.test(l) && l.length === 160 ? l : undefined;
-    }, 10_000);
-    // The left side (the hostname alone), then the padding.
-    expect(wide).toMatch(/^\S+ {20,}S</);
-    // A second display of the same session, 60 columns wide: screen fits the line to it,
-    // cutting from the start and keeping the end, never a blank line.
+      return /^\S+ 0\* \S+ {2,}S<.* upd 7 tick\d+ ld \d+\.\d\d$/.test(l) ? l : undefined;
+    }, 15_000);
+    expect(wide.length, wide).toBe(160);
+    expect(wide).not.toContain('\u21e1');
+    // The current window in reverse video.
+    expect(viewer.capture(true).split('\n').filter(Boolean).pop()).toMatch(/\u001b\[[0-9;]*7[0-9;]*m0\* /);
+  });
+
+  it('on a narrower display, drops whole segments by priority instead of cutting the line', async () => {
+    // A second display of the same session, 60 columns wide: the right side is fitted to the
+    // narrowest display, so the wide payload goes and the rest stays whole.
     narrow = attachViewer(`shoji-screen-narrow-${process.pid}`, 'o', sb.env, 60, 10, narrowCommand);
-    const cut = await waitFor('the narrow display\'s line', () => {
+    const cut = await waitFor("the narrow display's line", () => {
       const l = narrow!.statusLine();
-      return /load \d+\.\d\d$/.test(l) ? l : undefined;
+      return /^\S+ 0&\* \S+ +upd 7 tick\d+ ld \d+\.\d\d$/.test(l) ? l : undefined;
+    }, 15_000);
+    expect(cut.length, cut).toBe(60);
+    expect(cut).not.toContain('...');
+    expect(cut).not.toContain('S<');
+    // The wide display shows the same right side, at its own right edge.
+    await waitFor('the wide display fitted alike', () => {
+      const l = viewer.statusLine();
+      return l.length === 160 && /^\S+ 0&\* \S+ +upd 7 tick\d+ ld \d+\.\d\d$/.test(l) ? l : undefined;
     }, 10_000);
-    expect(cut.startsWith('...')).toBe(true);
-    expect(cut.length).toBe(60);
-    // The wide display keeps its own fit.
-    expect(viewer.statusLine().length).toBe(160);
+  });
+
+  it('follows the windows: a new one is listed and marked current, and the right side makes room', async () => {
+    spawnSync('screen', ['-S', session, '-X', 'screen', '-t', 'second'], { env: sb.env, stdio: 'ignore' });
+    const line = await waitFor('two windows on the narrow display', () => {
+      const l = narrow!.statusLine();
+      return /^\S+ 0[-&*]* \S+ {2}1[-&*]* second +\S/.test(l) && /ld \d+\.\d\d$/.test(l) && l.length === 60 ? l : undefined;
+    }, 15_000);
+    // screen switched one display to the new window: each marks the window it shows.
+    const marks = [line, viewer.statusLine()].map((l) => /^\S+ 0([-&*]*) \S+ {2}1([-&*]*) second/.exec(l)?.slice(1) ?? []);
+    const context = `${line}\n${viewer.statusLine()}`;
+    expect(marks.filter(([first, second]) => second.endsWith('*') && !first.includes('*')), context).toHaveLength(1);
+    expect(marks.filter(([first, second]) => first.endsWith('*') && !second.includes('*')), context).toHaveLength(1);
+    // Still whole segments: the longer window list took room from the right side, not a cut.
+    expect(line).not.toContain('...');
+    expect(line).toMatch(/ (upd 7 )?(tick\d+ )?ld \d+\.\d\d$/);
   });
 
   it('updates as values change', async () => {
