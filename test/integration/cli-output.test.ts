@@ -90,6 +90,22 @@ describe('first steps', () => {
   });
 });
 
+describe('shoji dashboard --refresh', () => {
+  it('takes the range the + and - keys step through', async () => {
+    const { REFRESH_STEPS } = await import('../../src/dashboard/ui.js');
+    const { REFRESH_RANGE } = await import('../../src/cli/dashboard.js');
+    expect(REFRESH_RANGE).toEqual([REFRESH_STEPS[0], REFRESH_STEPS[REFRESH_STEPS.length - 1]]);
+    for (const bad of ['0.1', '45', '3600']) {
+      const r = await runShoji(['dashboard', '--refresh', bad], sb.env);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toContain(`--refresh must be between 0.25 and 30 seconds (got ${bad})`);
+    }
+    // In range, it gets as far as wanting a terminal.
+    const ok = await runShoji(['dashboard', '--refresh', '0.25'], sb.env);
+    expect(ok.stderr).toMatch(/dashboard needs a terminal/);
+  });
+});
+
 /** Run `shoji stream` on a terminal (a pty from script(1)) until a line with `want` arrives. */
 function streamOnTerminal(env: NodeJS.ProcessEnv, want: RegExp, args = ''): Promise<string> {
   return new Promise((resolve, reject) => {
