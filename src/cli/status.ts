@@ -97,7 +97,7 @@ async function runStatus(args: ParsedArgs): Promise<number> {
  * a locale that is not UTF-8 (src/cli/output.ts covers process.stdout, not this).
  */
 function out(text: string): void {
-  writeSync(1, text);
+  writeSync(1, forLocale(text));
 }
 
 function stdoutIsTerminal(): boolean {
