@@ -14,7 +14,8 @@ function screenQuote(s: string): string {
  * (src/host/screen-room.ts), so screen has nothing to cut; should it have to (a window opened
  * since the stream last asked), `%L>` before the padding with `%<` at the end makes it cut the
  * start of the line ("..."), never the right side. %-Lw and %+Lw list the windows before and
- * after the current one with their flags, as `screen -Q windows` prints them.
+ * after the current one with their flags: "0 bash  1* vim  2- top", as `screen -Q windows`
+ * prints the list.
  */
 export const SCREEN_HARDSTATUS = '%0` %-Lw%{+r}%n%f* %t%{-}%+Lw%L>%=%1`%<';
 
