@@ -72,7 +72,8 @@ export function buildSchema(modules: ModuleSchemas): Record<string, unknown> {
       dashboard: {
         type: 'object',
         properties: {
-          refresh: { type: 'number', minimum: 0.2, maximum: 60 },
+          // The range the dashboard's --refresh and its + and - keys step through.
+          refresh: { type: 'number', minimum: 0.25, maximum: 30 },
           process_interval: { type: 'number', minimum: 0.5, maximum: 600 },
         },
         additionalProperties: false,

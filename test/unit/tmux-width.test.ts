@@ -50,6 +50,6 @@ describe('right side width per client', () => {
   it('the job refuses a width that is not a number', () => {
     const r = spawnSync('sh', [JOB, 'right', '123', 'node', '80;touch'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/CLIENT_WIDTH must be a number/);
+    expect(r.stderr).toMatch(/ROOM must be a number/);
   });
 });
