@@ -38,7 +38,8 @@ const MAX_EXPONENT = 99;
 
 function limitMessage(option: QuantityOption): string {
   const limit = LIMITS[option];
-  return `at most ${groupThousands(String(limit.max))} ${limit.unit}`;
+  // Through BigInt: String(2 ** 60) is "1152921504606847000", not the limit applied.
+  return `at most ${groupThousands(BigInt(limit.max).toString())} ${limit.unit}`;
 }
 
 /** A number as the options write it, within the option's limit; `what` names the expected form. */
