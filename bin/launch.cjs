@@ -35,12 +35,8 @@ function cacheDir() {
   const base = process.env.XDG_CACHE_HOME || path.join(require('os').homedir(), '.cache');
   const candidates = writableDist ? [path.join(dist, '.v8-cache'), path.join(base, 'shoji', 'v8')] : [path.join(base, 'shoji', 'v8')];
   for (const dir of candidates) {
-    try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    } catch {
-      continue;
-    }
-    if (privateFolder(dir)) {
+    // A folder not made yet is made at exit, after a run that succeeded (and checked then).
+    if (!fs.existsSync(dir) || privateFolder(dir)) {
       cacheDirectory = dir;
       break;
     }
@@ -99,6 +95,8 @@ process.once('exit', (code) => {
   for (const { script, cacheFile, prefix } of pendingCaches) {
     try {
       const dir = path.dirname(cacheFile);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (!privateFolder(dir)) return;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       // wx: created anew, never written through a link or into another's file.
       fs.writeFileSync(tmp, script.createCachedData(), { flag: 'wx', mode: 0o600 });
