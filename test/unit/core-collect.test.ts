@@ -1,0 +1,147 @@
+/**
+ * One collect of one module (src/core/collect.ts): the context a module gets, the timeout it
+ * runs under, and the failure text a throw, a rejection or a hang turns into. No timing is
+ * checked: a hang is a promise that never settles, cut by a short timeout.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ShojiModule } from '../../src/core/contract.js';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import {
+  checkAvailable, collectModule, DEFAULT_TIMEOUT_MS, makeContext, MAX_TIMEOUT_MS, monotonicMs, runWithTimeout, timeoutFor,
+} from '../../src/core/collect.js';
+
+const schema = { schema: { type: 'object', properties: {}, additionalProperties: true }, defaults: { size: 1, name: 'x' } };
+function mod(extra: Partial<ShojiModule<any, any, any>> = {}): ShojiModule<any, any, any> {
+  return { id: 'm', description: 'm', options: schema, interval: 1, collect: () => ({ reading: null }), ...extra };
+}
+const config = (modules: Record<string, Record<string, unknown>>) => ({ ...DEFAULT_CONFIG, modules });
+
+describe('makeContext', () => {
+  it('options are the defaults with the user\'s own keys over them; roots and folders follow the env', () => {
+    const env = { SHOJI_PROC_ROOT: '/p', SHOJI_SYS_ROOT: '/s', SHOJI_ROOT: '/r', SHOJI_STATE_DIR: '/st', SHOJI_CONFIG_DIR: '/cf' };
+    const signal = new AbortController().signal;
+    const ctx = makeContext(mod(), config({ m: { size: 5, interval: 3 } }), env, signal);
+    expect(ctx.options).toEqual({ size: 5, name: 'x' });
+    expect(ctx).toMatchObject({ procRoot: '/p', sysRoot: '/s', root: '/r', stateDir: '/st', configDir: '/cf', env, signal });
+    expect(ctx.now).toBe(monotonicMs);
+    expect(ctx.wallNow).toBe(Date.now);
+  });
+
+  it('monotonicMs counts milliseconds forward', () => {
+    const a = monotonicMs();
+    const b = monotonicMs();
+    expect(b).toBeGreaterThanOrEqual(a);
+    // CLOCK_MONOTONIC in ms, as the same value hrtime gives (not µs, not s).
+    expect(Math.abs(a - Number(process.hrtime.bigint()) / 1e6)).toBeLessThan(60_000);
+  });
+});
+
+describe('timeoutFor', () => {
+  it('the user\'s seconds, else the module\'s ms, else 5 s; capped at an hour and by the caller', () => {
+    expect(timeoutFor(mod(), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(mod({ timeoutMs: 1234 }), DEFAULT_CONFIG)).toBe(1234);
+    expect(timeoutFor(mod({ timeoutMs: 1234 }), config({ m: { timeout: 2 } }))).toBe(2000);
+    expect(timeoutFor(mod(), config({ m: { timeout: 0.5 } }))).toBe(500);
+    expect(timeoutFor(mod({ timeoutMs: MAX_TIMEOUT_MS }), DEFAULT_CONFIG)).toBe(3_600_000);
+    expect(timeoutFor(mod({ timeoutMs: MAX_TIMEOUT_MS + 1 }), DEFAULT_CONFIG)).toBe(3_600_000);
+    expect(timeoutFor(mod({ timeoutMs: 1 }), DEFAULT_CONFIG)).toBe(1);
+    expect(timeoutFor(mod({ timeoutMs: 3000 }), DEFAULT_CONFIG, 2500)).toBe(2500);
+    expect(timeoutFor(mod({ timeoutMs: 2000 }), DEFAULT_CONFIG, 2500)).toBe(2000);
+    // A timeout that is not a number of seconds in the config is not the user's.
+    expect(timeoutFor(mod({ timeoutMs: 1234 }), config({ m: { timeout: '2' } }))).toBe(1234);
+    expect(timeoutFor(mod({ timeoutMs: -Infinity }), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
+  });
+});
+
+describe('runWithTimeout', () => {
+  it('a value is passed through', async () => {
+    const r = await runWithTimeout(() => 42, 1000);
+    expect(r).toMatchObject({ ok: true, value: 42 });
+    expect(r.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('an error keeps its first line, at most 300 characters; an empty one reads "failed"', async () => {
+    expect(await runWithTimeout(() => { throw new Error('first\nsecond'); }, 1000)).toMatchObject({ ok: false, error: 'first', timedOut: false });
+    expect(await runWithTimeout(() => Promise.reject(new Error('y'.repeat(400))), 1000)).toMatchObject({ ok: false, error: 'y'.repeat(300), timedOut: false });
+    expect(await runWithTimeout(() => { throw new Error(''); }, 1000)).toMatchObject({ ok: false, error: 'failed' });
+    expect(await runWithTimeout(() => Promise.reject('plain text'), 1000)).toMatchObject({ ok: false, error: 'plain text' });
+    expect(await runWithTimeout(() => { throw 7; }, 1000)).toMatchObject({ ok: false, error: '7' });
+  });
+
+  it('a hang is cut at the timeout, the signal aborted, and the still-running work handed back', async () => {
+    let seen: AbortSignal | undefined;
+    let finish!: () => void;
+    const r = await runWithTimeout((signal) => {
+      seen = signal;
+      return new Promise<void>((resolve) => (finish = resolve));
+    }, 20.4);
+    expect(r).toMatchObject({ ok: false, error: 'no answer within 20 ms', timedOut: true, durationMs: 20.4 });
+    expect(seen!.aborted).toBe(true);
+    expect((seen!.reason as Error).message).toBe('timed out');
+    const pending = (r as { pending?: Promise<unknown> }).pending;
+    expect(pending).toBeInstanceOf(Promise);
+    finish();
+    await expect(pending).resolves.toBeUndefined();
+  });
+
+  it('the handed-back work never rejects, even when the work later does', async () => {
+    let fail!: (e: Error) => void;
+    const r = await runWithTimeout(() => new Promise((_, reject) => (fail = reject)), 10);
+    fail(new Error('late'));
+    await expect((r as { pending?: Promise<unknown> }).pending).resolves.toBeUndefined();
+  });
+
+  it('the signal is not aborted when the work answers in time', async () => {
+    let seen: AbortSignal | undefined;
+    await runWithTimeout(async (signal) => {
+      seen = signal;
+      return 1;
+    }, 1000);
+    expect(seen!.aborted).toBe(false);
+  });
+});
+
+describe('collectModule', () => {
+  it('a good collect comes back with its reading and memo', async () => {
+    const reading = { text: 'hi', state: 'good' as const };
+    const out = await collectModule(mod({ collect: (_ctx, memo) => ({ reading, memo: { was: memo } }) }), DEFAULT_CONFIG, {}, 3, 1000);
+    expect(out).toMatchObject({ ok: true, collected: { reading, memo: { was: 3 } } });
+    expect(out.error).toBeUndefined();
+  });
+
+  it('a reading that fails the check is a failure with the reason, not a collected value', async () => {
+    const out = await collectModule(mod({ collect: () => ({ reading: { text: 'x', state: 'nope' } }) as never }), DEFAULT_CONFIG, {}, undefined, 1000);
+    expect(out.ok).toBe(false);
+    expect(out.collected).toBeUndefined();
+    expect(out.error).toMatch(/^state must be one of/);
+    expect(typeof out.durationMs).toBe('number');
+  });
+
+  it('the collect gets the module\'s options from the config', async () => {
+    let got: unknown;
+    await collectModule(mod({ collect: (ctx) => ((got = ctx.options), { reading: null }) }), config({ m: { name: 'y' } }), {}, undefined, 1000);
+    expect(got).toEqual({ size: 1, name: 'y' });
+  });
+});
+
+describe('checkAvailable', () => {
+  it('a module without a check is available', async () => {
+    expect(await checkAvailable(mod(), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: true });
+  });
+
+  it('the check\'s answer, made a boolean', async () => {
+    expect(await checkAvailable(mod({ available: () => 0 as never }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: false });
+    expect(await checkAvailable(mod({ available: async () => 'yes' as never }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: true });
+  });
+
+  it('a check that throws or hangs makes the module unavailable, with the reason', async () => {
+    expect(await checkAvailable(mod({ available: () => { throw new Error('no sensor'); } }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: false, error: 'no sensor' });
+    expect(await checkAvailable(mod({ available: () => new Promise<boolean>(() => {}) }), DEFAULT_CONFIG, {}, 10)).toEqual({ available: false, error: 'no answer within 10 ms' });
+  });
+
+  it('the check gets the module\'s context', async () => {
+    let root: string | undefined;
+    await checkAvailable(mod({ available: (ctx) => ((root = ctx.procRoot), true) }), DEFAULT_CONFIG, { SHOJI_PROC_ROOT: '/fake' }, 1000);
+    expect(root).toBe('/fake');
+  });
+});
