@@ -23,6 +23,7 @@ describe('tmux colours', () => {
     expect(fg('color33')).toBe('#[default,fg=colour33]');
     expect(fg('#ff00AA')).toBe('#[default,fg=#ff00AA]');
     expect(fg('brightred')).toBe('#[default,fg=brightred]');
+    expect(fg('xcolor')).toBe('#[default,fg=xcolor]'); // only a leading "color" is respelled
   });
   it('anything else is the default colour: nothing of it reaches tmux', () => {
     for (const bad of ['Red', 'red]#(touch x)', '#ff00', '#ff00aa0', 'x#ff0000', 'colour1234', 'red,bold', '']) {
@@ -78,7 +79,8 @@ describe('ANSI colours', () => {
     expect(codes({ bg: 'brightblue' })).toBe('\u001b[104m');
   });
   it('a malformed colour adds nothing', () => {
-    for (const bad of ['redbright', 'xred', 'purple', 'xcolour33', 'colour33x', '#ff00', 'x#ff0000', '#ff0000x']) {
+    // Including chalk's own modifiers: a theme colour must never select a style by its name.
+    for (const bad of ['redbright', 'xred', 'purple', 'xcolour33', 'colour33x', '#ff00', 'x#ff0000', '#ff0000x', 'bold', 'inverse', 'reset', 'hidden']) {
       expect(codes({ fg: bad }), bad).toBe('');
     }
   });
