@@ -4,7 +4,7 @@
  * was moved aside, and a file that could not be written started over at the next line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, symlinkSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,7 +61,8 @@ describe('line files at the edges', () => {
       renameSync(`${dir}.away`, dir);
     }
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`^${join(dir, 'right')}: ENOENT`));
+    // The open's own error, reported as it came (not an attempt to move something aside).
+    expect(errors[0]).toMatch(new RegExp(`^${join(dir, 'right')}: ENOENT: no such file or directory, open `));
     write('right', 'c');
     expect(readFileSync(join(dir, 'right'), 'utf8')).toBe('c\n');
     write('right', 'd');
@@ -87,5 +88,16 @@ describe('line files at the edges', () => {
     });
     write('right', 'fresh');
     expect(readFileSync(join(dir, 'right'), 'utf8')).toBe('fresh\n');
+  });
+
+  it('closes every file it opens, also after moving something aside', () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    const write = lineFiles(dir, () => {});
+    write('right', 'warm up');
+    const before = open();
+    for (let i = 0; i < 50; i++) write('right', `line ${i}`);
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'left'));
+    write('left', 'after a link');
+    expect(open()).toBe(before);
   });
 });
