@@ -9,10 +9,11 @@
  * fresh answer, and anything else is ignored (the service is asked again and the file rewritten).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { cacheDir } from '../core/paths.js';
 import { readLine } from '../core/read.js';
+import { isTrustedFolder } from '../core/trust.js';
 import { checkMetadata } from './imds-check.js';
 import type { ImdsResult } from './imds.js';
 
@@ -38,7 +39,8 @@ const MAX_REASON = 300;
 
 /** The saved answer for this boot and endpoint, or null (none, stale, or not a valid answer). */
 export function readImdsCache(env: NodeJS.ProcessEnv, bootId: string | null, endpoint: string): ImdsResult | null {
-  if (!bootId) return null;
+  // Only from a folder another user cannot write (a planted answer would choose the prices).
+  if (!bootId || !isTrustedFolder(dirname(imdsCacheFile(env)))) return null;
   let saved: Partial<Saved> | null;
   try {
     saved = JSON.parse(readFileSync(imdsCacheFile(env), 'utf8')) as Partial<Saved> | null;

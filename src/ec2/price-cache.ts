@@ -7,10 +7,11 @@
  * knows never becomes a file name, and what is read back is checked as strictly as a fresh
  * refresh (type names, prices, dates). A file that fails is ignored, and the report says so.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { cacheDir } from '../core/paths.js';
 import { readText } from '../core/read.js';
+import { folderProblem, isTrustedFolder } from '../core/trust.js';
 import { isTypeName, usablePrice } from './names.js';
 import { isKnownRegion } from './regions.js';
 
@@ -49,6 +50,8 @@ export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): Cac
   const text = readText(file); // null in the usual case: never refreshed
   if (text === null) return { prices: null };
   const problem = (why: string): CachedPrices => ({ prices: null, problem: `the refreshed prices in ${file} are not usable (${why}): run ec2-cost --refresh-prices again` });
+  // A price file is only as good as the folder it is in: one another user can write is not read.
+  if (!isTrustedFolder(dirname(file))) return problem(`its folder is not yours alone: ${folderProblem(dirname(file))}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

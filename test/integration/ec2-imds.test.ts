@@ -247,7 +247,7 @@ describe('identify: files first, then IMDS once per boot', () => {
     const id = await identify({ sysRoot: tree.sysRoot, procRoot: tree.procRoot, env: envFor() });
     expect(id).toMatchObject({ onEc2: true, instanceType: 'm7i.large', region: null });
     expect(id.imdsNote).toMatch(/no answer/);
-    state.mode = 'ok';
+    state.mode = 'v2';
     const again = await identify({ sysRoot: tree.sysRoot, procRoot: tree.procRoot, env: envFor() });
     expect(again).toMatchObject({ onEc2: true, region: 'us-east-1', source: 'imds' });
   });
