@@ -110,7 +110,9 @@ interface CacheEntry {
   /** The config file's whole text when it was validated. */
   text: string;
   key: string;
-  config: ShojiConfig;
+  /** The validated config, or (for a broken file) the problems the validator found. */
+  config?: ShojiConfig;
+  problems?: ConfigProblem[];
 }
 
 /** Larger files are refused unread: a config is a page of keys, and YAML's cost grows with size. */
@@ -149,24 +151,44 @@ export async function loadConfig(
     throw new ConfigError([{ file, message: `cannot read: ${(err as Error).message}` }]);
   }
   let cache: string | undefined;
+  let cachedProblems: ConfigProblem[] | undefined;
   try {
     cache = cachePath(env);
     const entry = JSON.parse(readFileSync(cache, 'utf8')) as CacheEntry;
-    if (entry.file === file && entry.key === schemasKey && entry.text === text && isCachedConfig(entry.config)) {
-      return { config: entry.config, file, exists: true };
+    if (entry.file === file && entry.key === schemasKey && entry.text === text) {
+      if (isCachedConfig(entry.config)) return { config: entry.config, file, exists: true };
+      // A broken file is not parsed again on every call either (the worst YAML takes seconds).
+      if (isCachedProblems(entry.problems)) cachedProblems = entry.problems;
     }
   } catch {
     // No cache, or a corrupt one: validate afresh and rewrite it below.
   }
+  if (cachedProblems) throw new ConfigError(cachedProblems);
   const { validateConfigText } = await import('./config-validate.js');
-  const config = await validateConfigText(text, file, schemas());
-  const entry: CacheEntry = { file, text, key: schemasKey, config };
+  const save = (entry: CacheEntry) => {
+    try {
+      if (cache) writeFileAtomic(cache, JSON.stringify(entry));
+    } catch {
+      // An unwritable runtime folder only costs speed: the next call validates again.
+    }
+  };
+  let config: ShojiConfig;
   try {
-    if (cache) writeFileAtomic(cache, JSON.stringify(entry));
-  } catch {
-    // An unwritable runtime folder only costs speed: the next call validates again.
+    config = await validateConfigText(text, file, schemas());
+  } catch (err) {
+    if (isConfigError(err)) save({ file, text, key: schemasKey, problems: err.problems });
+    throw err;
   }
+  save({ file, text, key: schemasKey, config });
   return { config, file, exists: true };
+}
+
+function isCachedProblems(p: unknown): p is ConfigProblem[] {
+  return (
+    Array.isArray(p) &&
+    p.length > 0 &&
+    p.every((x: ConfigProblem) => !!x && typeof x.file === 'string' && typeof x.message === 'string' && (x.line === undefined || Number.isInteger(x.line)))
+  );
 }
 
 /** The shape a validated config has; a cache entry that lacks it was not written by this version. */

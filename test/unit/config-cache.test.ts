@@ -68,4 +68,13 @@ describe('config cache', () => {
     expect(Math.floor(statSync(file).mtimeMs / 1000)).toBe(Math.floor(before.mtimeMs / 1000));
     expect((await load()).modules.cpu).toEqual({ warning: 82 });
   });
+  it('a broken file is validated once, its problems kept for the same text, and a fix is seen', async () => {
+    writeFileSync(file, 'modules:\n  cpu: { warning: "hot" }\n');
+    await expect(load()).rejects.toThrow(/config\.yaml:2:.*modules\.cpu\.warning/);
+    await expect(load()).rejects.toThrow(/config\.yaml:2:.*modules\.cpu\.warning/);
+    expect(validations).toBe(1); // the second call's problems came from the cache
+    writeFileSync(file, 'modules:\n  cpu: { warning: 90 }\n');
+    expect(await load()).toMatchObject({ modules: { cpu: { warning: 90 } } });
+    expect(validations).toBe(2);
+  });
 });
