@@ -60,6 +60,8 @@ describe('an instance catalogue', () => {
 
   it('refuses a header that is not the layout, or not format 2, or has no count of current types', () => {
     expect(() => parseCatalog('{"format": 2}', '/x/cat.json')).toThrow(NOT);
+    // No types at all, though the header would read if a types list were added to it.
+    expect(() => parseCatalog('{"format": 2, "currentTypes": 0,\nX', '/x/cat.json')).toThrow(NOT);
     expect(() => parseCatalog('{"format": 2, oops "types": [\n]}', '/x/cat.json')).toThrow(NOT);
     expect(() => parseCatalog(text(ROWS, { format: 1 }), '/x/cat.json')).toThrow(NOT);
     expect(() => parseCatalog(text(ROWS, { currentTypes: 1.5 }), '/x/cat.json')).toThrow(NOT);

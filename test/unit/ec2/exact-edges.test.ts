@@ -45,6 +45,8 @@ describe('exact money at the edges', () => {
     expect(sub(dec('0.25'), dec('0.75'))).toEqual({ n: -1n, d: 2n });
     expect(mul(dec('-0.5'), dec('-0.5'))).toEqual({ n: 1n, d: 4n });
     expect(dec('0')).toEqual({ n: 0n, d: 1n });
+    expect(div(dec('3'), dec('0.5'))).toEqual({ n: 6n, d: 1n });
+    expect(div(dec('0.3'), dec('0.25'))).toEqual({ n: 6n, d: 5n });
     expect(() => div(int(1), ZERO)).toThrow('division by zero');
   });
 
@@ -64,7 +66,7 @@ describe('exact money at the edges', () => {
   });
 
   it('says which strings are plain decimals', () => {
-    for (const yes of ['7', '.5', '5.', '+1', '-1.5', '1e5', '1E-5', ' 7 ']) expect(isDecimal(yes), yes).toBe(true);
+    for (const yes of ['7', '.5', '.55', '5.', '+1', '-1.5', '12.5', '1e5', '1e10', '1E-5', ' 7 ']) expect(isDecimal(yes), yes).toBe(true);
     for (const no of ['', '.', '1e', 'e5', '1.2.3', '7 GB', '0x1', 'x7', '7x']) expect(isDecimal(no), no).toBe(false);
   });
 
@@ -234,6 +236,8 @@ describe('names from outside, one character either side of each limit', () => {
       ['12', '12'],
       ['100', '100'],
       ['012.50', '12.5'],
+      ['0012.5', '12.5'],
+      ['000.25', '0.25'],
       ['0.0001', '0.0001'],
       [' 0.5 ', '0.5'],
       ['10000', '10000'],
@@ -302,6 +306,9 @@ describe('an answer of the metadata service', () => {
     expect(checkMetadata({ ...GOOD, publicIpv4: '256.0.0.1' })).toBe('publicIpv4 is not valid: "256.0.0.1"');
     expect(checkMetadata({ ...GOOD, instanceId: 'i-x' })).toBe('instanceId is not valid: "i-x"');
     expect(checkMetadata({ ...GOOD, instanceType: 7 })).toBe('instanceType is not valid: "7"');
+    // Not text, even when it reads as valid text.
+    expect(checkMetadata({ ...GOOD, lifecycle: ['spot'] })).toBe('lifecycle is not valid: "spot"');
+    expect(checkMetadata({ ...GOOD, instanceType: ['m7i.large'] })).toBe('instanceType is not valid: "m7i.large"');
     expect(checkMetadata({ ...GOOD, instanceType: 'x'.repeat(100) })).toBe(`instanceType is not valid: "${'x'.repeat(80)}"`);
   });
 });

@@ -45,6 +45,8 @@ describe('numeric options at their limits', () => {
     expect(refusal(() => quantity('vcpus', '1e100'))).toBe('--vcpus must be at most 100,000 vCPUs (got "1e100")');
     expect(quantity('vcpus', '1e-99')).toEqual(dec('1e-99'));
     expect(refusal(() => quantity('vcpus', '1e-100'))).toBe('--vcpus must be a number with an exponent of at least -99 (got "1e-100")');
+    // Refused before 10^2000000000 is built (it would be past what a BigInt can hold).
+    expect(refusal(() => quantity('uptime', '1e2000000000'))).toBe('--uptime must be at most 3,153,600,000 s (100 years) (got "1e2000000000")');
     expect(quantity('vcpus', '1E+2')).toEqual(int(100));
     expect(quantity('vcpus', '12.5e-1')).toEqual(dec('1.25'));
   });
@@ -86,6 +88,8 @@ describe('byte counts', () => {
     expect(bytes('tx-bytes', '1.5 TiB')).toEqual(mul(dec('1.5'), int(1024 ** 4)));
     expect(toPlain(bytes('rx-bytes', '7.918646GiB'))).toBe(toPlain(mul(dec('7.918646'), int(2 ** 30))));
     expect(bytes('tx-bytes', '5e9')).toEqual(int(5e9));
+    expect(bytes('tx-bytes', '5e+9')).toEqual(int(5e9));
+    expect(bytes('tx-bytes', '5E-1 KiB')).toEqual(int(512));
     expect(bytes('tx-bytes', '  5e9 B  ')).toEqual(int(5e9));
   });
 

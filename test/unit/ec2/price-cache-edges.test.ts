@@ -68,6 +68,7 @@ describe('reading the price cache', () => {
     expect(cached({ ...GOOD, pricesAsOf: '2026-08-01' })).toEqual(unusable('pricesAsOf is not a date'));
     expect(cached({ ...GOOD, pricesAsOf: '2026-13-45T00:00:00Z' })).toEqual(unusable('pricesAsOf is not a date'));
     expect(cached({ ...GOOD, pricesAsOf: 20260801 })).toEqual(unusable('pricesAsOf is not a date'));
+    expect(cached({ ...GOOD, pricesAsOf: [GOOD.pricesAsOf] })).toEqual(unusable('pricesAsOf is not a date')); // reads as a date, is not text
     expect(cached({ ...GOOD, refreshedAt: 'x2026-08-02T00:00:00Z' })).toEqual(unusable('refreshedAt is not a date'));
     expect(cached({ ...GOOD, refreshedAt: '2026-08-02T00:00:00Zx' })).toEqual(unusable('refreshedAt is not a date'));
     expect(cached({ ...GOOD, source: 7 })).toEqual(unusable('no source'));
