@@ -75,6 +75,10 @@ describe('intervalProblem', () => {
     expect(await cronProblem('0 0 29 2 *', now)).toBeNull();
   });
 
+  it('fields are counted across runs of blanks', async () => {
+    expect(await intervalProblem('*  *  *  *', now)).toBe('must be seconds, "once" or a cron expression of 5 or 6 fields (got "*  *  *  *")');
+  });
+
   it("the cron package's own complaint is kept to its first line", async () => {
     const why = await cronProblem('61 * * * *', now);
     expect(why).not.toBeNull();

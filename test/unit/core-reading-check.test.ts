@@ -82,6 +82,7 @@ describe('readingProblem', () => {
     expect(readingProblem({ ...ok, detail: [line, null] })).toBe('detail[1] must be {label, value}, not null');
     expect(readingProblem({ ...ok, detail: [line, { value: 'v' }] })).toBe('detail[1].label must be text, not a undefined');
     expect(readingProblem({ ...ok, detail: [line, { label: 'l', value: 2 }] })).toBe('detail[1].value must be text, not a number');
+    expect(readingProblem({ ...ok, detail: [{ label: 'l' }] })).toBe('detail[0].value must be text, not a undefined');
   });
 
   it('reports the first problem, in the order text, short, state, icon, pending, detail, data', () => {
@@ -147,5 +148,6 @@ describe('collectedProblem', () => {
     expect(collectedProblem({ reading: { text: 1, state: 'idle' }, memo: { n: NaN } })).toBe('text must be text, not a number');
     expect(collectedProblem({ reading: null, memo: { n: NaN } })).toBe('memo.n is NaN, not a number');
     expect(collectedProblem({ reading: ok, memo: null })).toBeNull();
+    expect(collectedProblem({ reading: ok, memo: { n: NaN } })).toBe('memo.n is NaN, not a number');
   });
 });

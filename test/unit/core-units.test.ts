@@ -10,6 +10,9 @@ describe('formatBytes', () => {
     expect(formatBytes(0)).toBe('0B');
     expect(formatBytes(999)).toBe('999B');
     expect(formatBytes(-5)).toBe('0B');
+    // A rate can be a fraction of a byte a second: bytes are whole.
+    expect(formatBytes(1.5)).toBe('2B');
+    expect(formatBytes(0.25)).toBe('0B');
   });
 
   it('steps up a unit at 1000 (so a value never takes four digits)', () => {
