@@ -3,7 +3,7 @@
  * written escaped, cut in half once it passes 1 MiB (and not at exactly 1 MiB), never written
  * through a symlink, and never throwing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,32 @@ describe("shoji's log", () => {
     expect(text.length).toBe(MiB / 2 + 1);
     expect(text.startsWith('b')).toBe(true);
     expect(text.endsWith(' x\n')).toBe(true);
+  });
+
+  it('cuts by characters, never inside one, and keeps the newer half', () => {
+    mkdirSync(join(dir, 'logs'), { mode: 0o700 });
+    const file = logFile(env);
+    // 600,000 ASCII characters, then 300,000 two-byte ones: past 1 MiB in bytes.
+    writeFileSync(file, `${'a'.repeat(600_000)}${'é'.repeat(300_000)}`);
+    log(env, 'x');
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('\ufffd');
+    expect(text.startsWith('a')).toBe(true);
+    expect(text.split('é').length - 1).toBe(300_000);
+    expect(text.endsWith(' x\n')).toBe(true);
+  });
+
+  it('closes the files it opens', () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    log(env, 'warm up');
+    const before = open();
+    for (let i = 0; i < 20; i++) log(env, `line ${i}`);
+    mkdirSync(join(dir, 'big'), { mode: 0o700 });
+    const big = { ...env, SHOJI_LOG: join(dir, 'big', 'shoji.log') };
+    writeFileSync(big.SHOJI_LOG, 'a'.repeat(MiB));
+    log(big, 'cut');
+    expect(statSync(big.SHOJI_LOG).size).toBeLessThan(MiB);
+    expect(open()).toBe(before);
   });
 
   it('never writes through a symlink, and never throws', () => {

@@ -118,6 +118,18 @@ describe('the single-instance lock', () => {
     expect(existsSync(join(dir, 'gone'))).toBe(false);
   });
 
+  it('closes the files it opens, whether it takes the lock or not', () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    const file = join(dir, 'daemon.pid');
+    expect(acquirePidFile(file, 4242)).toBe(true);
+    const before = open();
+    for (let i = 0; i < 10; i++) {
+      rmSync(file);
+      expect(acquirePidFile(file, 4242)).toBe(true);
+    }
+    expect(open()).toBe(before);
+  });
+
   it('writes the file with only the owner able to read it', () => {
     const file = join(dir, 'daemon.pid');
     expect(acquirePidFile(file, 4242)).toBe(true);
