@@ -13,9 +13,9 @@
  * owner can change a folder that passed.
  */
 import { lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 
-export function myUid(): number {
+function myUid(): number {
   return process.getuid?.() ?? 0;
 }
 
@@ -184,12 +184,4 @@ function ownedProblem(path: string, st: Stats, uid: number): string | null {
   if (st.mode & 0o002) return `${path} is writable by others (chmod o-w ${path})`;
   if (st.mode & 0o020) return `${path} is writable by its group (chmod g-w ${path})`;
   return null;
-}
-
-/** join() for a name that must stay inside `folder`: refuses separators, '..' and empty names. */
-export function childPath(folder: string, name: string): string {
-  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
-    throw new Error(`"${name}" is not a plain file name`);
-  }
-  return join(folder, name);
 }
