@@ -41,6 +41,6 @@ export default {
   tsconfigFile: 'no-tsconfig-to-rewrite.json',
   // The sandbox needs the sources, tests, themes, data and the built bundle (a few unit tests
   // start user plugins' workers from it: run `npm run build` first), not old reports.
-  ignorePatterns: ['reports', 'coverage', '.stryker-tmp'],
+  ignorePatterns: ['reports', 'coverage', '.stryker-tmp*'],
   cleanTempDir: true,
 };
