@@ -38,7 +38,8 @@ function setUp(): void {
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   if (victim) rmSync(`/tmp/shoji-${victim.uid}`, { recursive: true, force: true });
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  // A daemon told to stop may still be writing its last log line into the victim's home.
+  if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
 /** The victim's environment: a login without XDG_RUNTIME_DIR (cron, su, many SSH set-ups). */
@@ -214,6 +215,14 @@ describe.skipIf(!!NO_SECOND_USER)(`another local user (${NO_SECOND_USER || 'real
       expect(readFileSync(`/proc/${daemon}/cmdline`, 'latin1')).toContain(`tmux-daemon\0--server-pid\0${server.pid}`);
       process.kill(daemon, 'SIGTERM');
       job.kill('SIGKILL');
+      await waitFor('the daemon to stop', () => {
+        try {
+          process.kill(daemon, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }, 20_000);
     }
   });
 });
