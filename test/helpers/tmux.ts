@@ -4,6 +4,9 @@
  * drawn, and capture-pane on the outer server reads it as it appears on screen.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runShoji, type Sandbox } from './cli.js';
 
 /**
  * The environment a test's tmux runs with when the test gives none: never the runner's own.
@@ -51,4 +54,18 @@ export function attachViewer(innerSocket: string, session: string, env: NodeJS.P
       tmuxOk(outer, ['kill-server'], env);
     },
   };
+}
+
+/**
+ * A tmux server on `socket` set up as `shoji tmux-conf` says (status-interval 1), with one
+ * 200x12 session "t" and a client attached (tmux runs status jobs, and so starts shoji's
+ * daemon, only for an attached client). Returns the server's pid and the viewer.
+ */
+export async function startShojiTmux(socket: string, sb: Sandbox): Promise<{ serverPid: string; viewer: Viewer }> {
+  const conf = await runShoji(['tmux-conf'], sb.env);
+  if (conf.code !== 0) throw new Error(`shoji tmux-conf failed: ${conf.stderr}`);
+  writeFileSync(join(sb.dir, 'tmux.conf'), `${conf.stdout}set -g status-interval 1\n`);
+  tmux(socket, ['-f', join(sb.dir, 'tmux.conf'), 'new-session', '-d', '-s', 't', '-x', '200', '-y', '12'], sb.env);
+  const serverPid = tmux(socket, ['display', '-p', '#{pid}'], sb.env).trim();
+  return { serverPid, viewer: attachViewer(socket, 't', sb.env) };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, requireProgram, runShoji, sandbox, SHOJI, waitFor, type Sandbox } from '../helpers/cli.js';
-import { attachViewer, tmux, tmuxOk, type Viewer } from '../helpers/tmux.js';
+import { startShojiTmux, tmux, tmuxOk, type Viewer } from '../helpers/tmux.js';
 import { NO_SECOND_USER, runAs, testUser } from '../helpers/users.js';
 
 const OPTIONS = "options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} }";
@@ -61,13 +61,7 @@ describe('user plugins in a live tmux daemon', () => {
       join(sb.configDir, 'config.yaml'),
       ['icons: ascii', 'left: [hostname]', 'right: [spin, hog, tick]', 'modules:', '  spin: { timeout: 1 }', '  hog: { timeout: 20 }', ''].join('\n'),
     );
-    const conf = await runShoji(['tmux-conf'], sb.env);
-    expect(conf.code).toBe(0);
-    writeFileSync(join(sb.dir, 'tmux.conf'), `${conf.stdout}set -g status-interval 1\n`);
-    tmux(socket, ['-f', join(sb.dir, 'tmux.conf'), 'new-session', '-d', '-s', 't', '-x', '200', '-y', '12'], sb.env);
-    serverPid = tmux(socket, ['display', '-p', '#{pid}'], sb.env).trim();
-    // tmux runs the status line's jobs, and so starts the daemon, for an attached client.
-    viewer = attachViewer(socket, 't', sb.env);
+    ({ serverPid, viewer } = await startShojiTmux(socket, sb));
   });
 
   afterAll(() => {

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, requireProgram, runShoji, sandbox, waitFor, type Sandbox } from '../helpers/cli.js';
-import { attachViewer, tmux, tmuxOk, type Viewer } from '../helpers/tmux.js';
+import { attachViewer, startShojiTmux, tmux, tmuxOk, type Viewer } from '../helpers/tmux.js';
 
 const SOCKET = `shoji-it-${process.pid}`;
 
@@ -57,12 +57,7 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  const conf = await runShoji(['tmux-conf'], sb.env);
-  expect(conf.code).toBe(0);
-  writeFileSync(join(sb.dir, 'tmux.conf'), `${conf.stdout}set -g status-interval 1\n`);
-  tmux(SOCKET, ['-f', join(sb.dir, 'tmux.conf'), 'new-session', '-d', '-s', 't', '-x', '200', '-y', '12'], sb.env);
-  serverPid = tmux(SOCKET, ['display', '-p', '#{pid}'], sb.env).trim();
-  viewer = attachViewer(SOCKET, 't', sb.env);
+  ({ serverPid, viewer } = await startShojiTmux(SOCKET, sb));
 });
 
 afterAll(() => {
