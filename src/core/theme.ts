@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { ConfigError, type ConfigProblem } from './config.js';
 import type { State } from './contract.js';
 import { lineColumn, pathKey, scanJson } from './json-scan.js';
+import { isUtf8Locale } from './locale.js';
 import { packageRoot } from './package-root.js';
 import { escapeControl } from '../render/sanitize.js';
 
@@ -266,8 +267,7 @@ export function fallbackTheme(env: NodeJS.ProcessEnv = process.env): Theme {
 /** 'auto' picks unicode when the locale says UTF-8, else ascii (a safe default over SSH). */
 export function resolveIconSetName(name: string, env: NodeJS.ProcessEnv = process.env): IconSetName {
   if (name !== 'auto') return name as IconSetName;
-  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  return /utf-?8/i.test(locale) ? 'unicode' : 'ascii';
+  return isUtf8Locale(env) ? 'unicode' : 'ascii';
 }
 
 export function loadIconSet(name: string, env: NodeJS.ProcessEnv = process.env): IconSet {

@@ -9,6 +9,7 @@ import { release, type } from 'node:os';
 import { join } from 'node:path';
 import { loadApp, type App } from '../core/app.js';
 import { monotonicMs } from '../core/collect.js';
+import { isUtf8Locale } from '../core/locale.js';
 import { configDir, hostRoots } from '../core/paths.js';
 import { loadTheme, resolveIconSetName } from '../core/theme.js';
 import { LiveStatus } from '../host/live.js';
@@ -37,8 +38,7 @@ export function dashboardModuleIds(app: App): string[] {
 
 /** Braille graphs on UTF-8 terminals; plain ASCII with the ascii icon set or another locale. */
 export function chooseCharset(iconSet: string, env: NodeJS.ProcessEnv): Charset {
-  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  if (!/utf-?8/i.test(locale)) return 'ascii';
+  if (!isUtf8Locale(env)) return 'ascii';
   return resolveIconSetName(iconSet, env) === 'ascii' ? 'ascii' : 'braille';
 }
 
