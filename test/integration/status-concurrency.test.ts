@@ -55,32 +55,61 @@ function tornBecause(text: string): string | null {
  */
 const CALL_LIMIT_MS = 120_000;
 
-it('20 concurrent calls never leave the state file half-written, even for a moment', async () => {
-  const file = join(sb.env.SHOJI_RUNTIME_DIR!, 'status-state.json');
-  expect((await runShoji(['status', '--format', 'plain'], sb.env)).code).toBe(0);
-  seed(file);
+/**
+ * A round whose reads all fell before the first write or after the last proves nothing: the
+ * reader shares two cores with 20 node processes and the rest of the suite, and CI once saw
+ * it starved for a whole round. Such a round is run again, up to this many times.
+ */
+const MAX_ROUNDS = 5;
 
+interface Round {
+  runs: RunResult[];
+  torn: string[];
+  reads: number;
+  /** Distinct whole texts seen, the seeded one included. */
+  versions: number;
+}
+
+/** 20 calls at once, with the file read in a loop until the last has exited. */
+async function round(file: string): Promise<Round> {
+  seed(file);
   let running = true;
   const calls = Promise.all(Array.from({ length: 20 }, () => runShoji(['status', '--format', 'plain'], sb.env, undefined, CALL_LIMIT_MS))).finally(
     () => (running = false),
   );
   const torn: string[] = [];
-  const versions = new Set<string>();
+  const seen = new Set<string>();
   let reads = 0;
+  let last = '';
   while (running) {
     const text = readFileSync(file, 'utf8');
     reads++;
-    const why = tornBecause(text);
-    if (why) torn.push(why);
-    else versions.add(JSON.stringify(JSON.parse(text).modules.load));
+    // Parse a mebibyte only when it changed: a cheap loop reads often even when starved.
+    if (text !== last) {
+      last = text;
+      const why = tornBecause(text);
+      if (why) torn.push(why);
+      else seen.add(text);
+    }
     await new Promise((r) => setImmediate(r)); // let the writers' exits be heard
   }
-  const runs: RunResult[] = await calls;
+  return { runs: await calls, torn, reads, versions: seen.size };
+}
 
+it('20 concurrent calls never leave the state file half-written, even for a moment', async () => {
+  const file = join(sb.env.SHOJI_RUNTIME_DIR!, 'status-state.json');
+  expect((await runShoji(['status', '--format', 'plain'], sb.env)).code).toBe(0);
+
+  const rounds: Round[] = [];
+  do rounds.push(await round(file));
+  while (rounds.length < MAX_ROUNDS && rounds.at(-1)!.versions < 2);
+
+  const torn = rounds.flatMap((r) => r.torn);
+  const reads = rounds.reduce((n, r) => n + r.reads, 0);
   expect(torn.slice(0, 5), `${torn.length} of ${reads} reads saw a half-written file`).toEqual([]);
-  // The reads overlapped the writes: they saw the file change.
-  expect(versions.size).toBeGreaterThan(1);
-  for (const r of runs) {
+  // The reads overlapped the writes: some round saw the file change while calls still ran.
+  expect(Math.max(...rounds.map((r) => r.versions)), `versions seen in each of ${rounds.length} rounds`).toBeGreaterThan(1);
+  for (const r of rounds.flatMap((r) => r.runs)) {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/load /);
     expect(r.stderr).toBe('');
