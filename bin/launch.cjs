@@ -7,9 +7,9 @@
 // and are written at the exit of a run that succeeded, so the functions a run compiled are in them.
 // A cache folder another user could write to is never read (see cacheDir).
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const vm = require('vm');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
 // The loader's class, as this file's own module has it: require('module') costs ~0.3 ms more.
 const Module = module.constructor;
 
@@ -32,7 +32,7 @@ function cacheDir() {
   } catch {
     writableDist = false;
   }
-  const base = process.env.XDG_CACHE_HOME || path.join(require('os').homedir(), '.cache');
+  const base = process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache');
   const candidates = writableDist ? [path.join(dist, '.v8-cache'), path.join(base, 'shoji', 'v8')] : [path.join(base, 'shoji', 'v8')];
   for (const dir of candidates) {
     // A folder not made yet is made at exit, after a run that succeeded (and checked then).
@@ -117,7 +117,7 @@ function run(fn, mod, file) {
 /** Load the files `nameOf(filename)` gives a cache name for through their code caches. */
 function cacheExtension(ext, nameOf) {
   const plain = Module._extensions[ext] || Module._extensions['.js'];
-  Module._extensions[ext] = function (mod, filename) {
+  Module._extensions[ext] = (mod, filename) => {
     const name = nameOf(filename);
     if (name === null) return plain(mod, filename);
     run(compile(filename, name, fs.readFileSync(filename, 'utf8')), mod, filename);
@@ -137,13 +137,21 @@ exports.launch = function launch(bundle, command) {
   // (user plugins, a few packages) through this file, which Node compiled itself.
   globalThis.__shojiImport = (specifier) => import(specifier);
   const distName = (filename) =>
-    filename.startsWith(dist + path.sep) ? path.relative(dist, filename).replace(/[\\/]/g, '-').replace(/\.c?js$/, '') : null;
+    filename.startsWith(dist + path.sep)
+      ? path
+          .relative(dist, filename)
+          .replace(/[\\/]/g, '-')
+          .replace(/\.c?js$/, '')
+      : null;
   // The lazily loaded bundles in dist/lazy/, and blessed's own files.
   cacheExtension('.cjs', distName);
   cacheExtension('.js', (filename) => {
     const at = filename.lastIndexOf(blessedDir);
     if (at < 0) return null;
-    return `blessed-${filename.slice(at + blessedDir.length).replace(/[\\/]/g, '-').replace(/\.js$/, '')}`;
+    return `blessed-${filename
+      .slice(at + blessedDir.length)
+      .replace(/[\\/]/g, '-')
+      .replace(/\.js$/, '')}`;
   });
   const mod = new Module(file, module);
   mod.filename = file;

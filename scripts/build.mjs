@@ -52,7 +52,6 @@ function splitDynamicImports(fromLazyDir, inline = new Set()) {
   };
 }
 
-
 // The entries bin/ runs through its code-cache loader (bin/launch.cjs), and the lazily loaded
 // code each carries inside: bin/ec2-cost always runs the report, so its bundle holds it
 // (loading it as a second bundle cost ~0.25 ms more, measured); `shoji ec2-cost` loads it lazily.

@@ -25,9 +25,29 @@ const REGION = 'us-east-1';
 
 const PREVIOUS_GENERATION = new Set([
   // AWS EC2 user guide, "Previous generation instances"
-  'a1', 'c1', 'c3', 'c4', 'g3', 'g3s', 'i2', 'm1', 'm2', 'm3', 'm4', 'r3', 'r4', 't1', 'x1', 'x1e',
+  'a1',
+  'c1',
+  'c3',
+  'c4',
+  'g3',
+  'g3s',
+  'i2',
+  'm1',
+  'm2',
+  'm3',
+  'm4',
+  'r3',
+  'r4',
+  't1',
+  'x1',
+  'x1e',
   // retired or superseded families still present in price lists
-  'cc2', 'cr1', 'hs1', 'g2', 'p2', 'f1',
+  'cc2',
+  'cr1',
+  'hs1',
+  'g2',
+  'p2',
+  'f1',
 ]);
 
 const ARCH = { amd64: 'x86_64', arm64: 'arm64' };
@@ -38,7 +58,7 @@ if (!Array.isArray(input.instanceTypes)) throw new Error(`${source}: no instance
 const rows = [];
 for (const t of input.instanceTypes) {
   const price = t.onDemandUsdPerHour?.[REGION];
-  const arch = t.arch == null ? null : ARCH[t.arch] ?? t.arch;
+  const arch = t.arch == null ? null : (ARCH[t.arch] ?? t.arch);
   const complete = t.vcpu != null && t.memoryMiB != null && arch != null && typeof price === 'number';
   const current = complete && !PREVIOUS_GENERATION.has(t.family) ? 1 : 0;
   rows.push([
@@ -59,7 +79,8 @@ const otherRows = rows.filter((r) => r[6] !== 1).sort(byName);
 
 const out = {
   format: 2,
-  description: 'EC2 instance types (vCPU, memory MiB, architecture, GPUs, burstable, current generation) and on-demand Linux shared-tenancy USD per hour in one region',
+  description:
+    'EC2 instance types (vCPU, memory MiB, architecture, GPUs, burstable, current generation) and on-demand Linux shared-tenancy USD per hour in one region',
   region: REGION,
   pricesAsOf: input.pricesAsOf,
   sources: input.sources,

@@ -51,7 +51,10 @@ interface Cell {
 }
 
 export function mapStatus(raw: string): BatteryStatus {
-  const key = raw.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+  const key = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
   if (key === 'charging' || key === 'discharging' || key === 'full') return key;
   return key === 'not charging' ? 'not-charging' : 'unknown';
 }
@@ -112,17 +115,15 @@ export default defineModule<BatteryOptions, BatteryData>({
   priority: 65,
   available: (ctx) => batteryDirs(ctx.sysRoot).length > 0,
   collect(ctx) {
-    const cells = batteryDirs(ctx.sysRoot).map(readCell).filter((c): c is Cell => c !== null);
+    const cells = batteryDirs(ctx.sysRoot)
+      .map(readCell)
+      .filter((c): c is Cell => c !== null);
     if (cells.length === 0) return { reading: null };
     const status = combinedStatus(cells);
     const summable = cells.every((c) => c.now !== undefined && c.unit === cells[0].unit);
     const sum = (f: (c: Cell) => number | undefined) => cells.reduce((s, c) => s + (f(c) ?? 0), 0);
     const percent =
-      cells.length === 1
-        ? cells[0].percent
-        : summable
-          ? Math.min(100, (100 * sum((c) => c.now)) / sum((c) => c.full))
-          : sum((c) => c.percent) / cells.length;
+      cells.length === 1 ? cells[0].percent : summable ? Math.min(100, (100 * sum((c) => c.now)) / sum((c) => c.full)) : sum((c) => c.percent) / cells.length;
 
     const rate = summable ? sum((c) => c.rate) : 0;
     const left = status === 'discharging' ? sum((c) => c.now) : status === 'charging' ? sum((c) => c.full! - c.now!) : 0;

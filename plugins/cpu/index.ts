@@ -124,7 +124,9 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
     if (text === null) throw new Error(`cannot read ${path}`);
     const ticks = parseStat(text);
     if (!ticks.cpu) throw new Error(`no "cpu" line in ${path}`);
-    const names = Object.keys(ticks).filter((n) => n !== 'cpu').sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+    const names = Object.keys(ticks)
+      .filter((n) => n !== 'cpu')
+      .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
     const group = cgroupScope(ctx.options.scope, ctx.procRoot, ctx.sysRoot, Math.max(1, names.length));
     const memo: CpuMemo = { at: ctx.now(), ticks, ...(group ? { cgroupUs: group.usageUs } : {}) };
 
@@ -164,7 +166,9 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
           { label: 'Sampled over', value: `${(elapsedMs / 1000).toFixed(1)} s` },
           {
             label: 'Measured',
-            value: group ? `cgroup ${group.dir}, against a quota of ${+group.quotaCores.toFixed(2)} CPUs (cores: the host's)` : 'the whole machine (/proc/stat)',
+            value: group
+              ? `cgroup ${group.dir}, against a quota of ${+group.quotaCores.toFixed(2)} CPUs (cores: the host's)`
+              : 'the whole machine (/proc/stat)',
           },
         ],
       },

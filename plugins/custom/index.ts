@@ -83,9 +83,7 @@ export interface ScriptData {
 }
 
 /** Turn a script's stdout into text/state, or null when it printed nothing. */
-export function parseScriptOutput(
-  stdout: string,
-): { text: string; state: State; short?: string; icon?: string } | null {
+export function parseScriptOutput(stdout: string): { text: string; state: State; short?: string; icon?: string } | null {
   const cleaned = stdout.replace(/\u0005\{[^}]*\}/g, '');
   const trimmed = cleaned.trim();
   if (trimmed === '') return null;

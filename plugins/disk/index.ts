@@ -46,8 +46,7 @@ export interface DiskData {
  * statfs off the main thread (libuv's pool). Not through node:fs/promises: loading that module
  * costs ~1.2 ms (measured) on every `shoji status`.
  */
-const statfsOffThread = (path: string) =>
-  new Promise<StatsFs>((resolve, reject) => statfs(path, (err, stats) => (err ? reject(err) : resolve(stats))));
+const statfsOffThread = (path: string) => new Promise<StatsFs>((resolve, reject) => statfs(path, (err, stats) => (err ? reject(err) : resolve(stats))));
 
 async function usage(path: string, mount: string): Promise<MountUsage> {
   const s = await statfsOffThread(path);
@@ -81,7 +80,10 @@ export default defineModule<DiskOptions, DiskData>({
       try {
         const u = await usage(join(ctx.root, mount), mount);
         found.push(u);
-        detail.push({ label: mount, value: `${formatBytes(u.used)} used of ${formatBytes(u.total)} (${formatPercent(u.ratio)}), ${formatBytes(u.available)} free` });
+        detail.push({
+          label: mount,
+          value: `${formatBytes(u.used)} used of ${formatBytes(u.total)} (${formatPercent(u.ratio)}), ${formatBytes(u.available)} free`,
+        });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         missing.push(mount);

@@ -33,9 +33,7 @@ export interface IpData {
 /** Usable addresses of one family, in the order the kernel lists them. */
 export function usableAddresses(infos: NetworkInterfaceInfo[] | undefined, family: 4 | 6): string[] {
   const want = family === 4 ? 'IPv4' : 'IPv6';
-  const found = (infos ?? [])
-    .filter((a) => a.family === want && !(family === 6 && /^fe[89ab]/i.test(a.address)))
-    .map((a) => a.address);
+  const found = (infos ?? []).filter((a) => a.family === want && !(family === 6 && /^fe[89ab]/i.test(a.address))).map((a) => a.address);
   // A global IPv6 address says more than a unique-local one (fc00::/7), whatever the kernel's order.
   const local = (address: string) => (family === 6 && /^f[cd]/i.test(address) ? 1 : 0);
   return found.sort((a, b) => local(a) - local(b));
@@ -50,8 +48,7 @@ function candidates(ctx: { procRoot: string; options: IpOptions }, all: NodeJS.D
   if (ctx.options.interface) return [ctx.options.interface];
   const routes = defaultRouteInterfaces(ctx.procRoot);
   if (routes.length > 0) return routes;
-  const readable =
-    readText(join(ctx.procRoot, 'net/route')) !== null || readText(join(ctx.procRoot, 'net/ipv6_route')) !== null;
+  const readable = readText(join(ctx.procRoot, 'net/route')) !== null || readText(join(ctx.procRoot, 'net/ipv6_route')) !== null;
   if (readable) return [];
   return Object.keys(all).filter((name) => !(all[name] ?? []).every((a) => a.internal));
 }

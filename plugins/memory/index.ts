@@ -42,9 +42,7 @@ function hostMemory(meminfo: Map<string, number>): { total: number; available: n
   const kb = (k: string) => meminfo.get(k) ?? 0;
   const total = meminfo.get('MemTotal');
   if (!total) return null;
-  const available = meminfo.has('MemAvailable')
-    ? kb('MemAvailable')
-    : kb('MemFree') + kb('Buffers') + kb('Cached') + kb('SReclaimable') - kb('Shmem');
+  const available = meminfo.has('MemAvailable') ? kb('MemAvailable') : kb('MemFree') + kb('Buffers') + kb('Cached') + kb('SReclaimable') - kb('Shmem');
   return { total: total * 1024, available: Math.min(total, Math.max(0, available)) * 1024 };
 }
 

@@ -34,7 +34,14 @@ export default defineModule<Record<string, never>, RebootData>({
       if (!st) continue;
       const since = st.mtimeMs;
       const pkgs = readText(`${flag}.pkgs`) ?? '';
-      const packages = [...new Set(pkgs.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
+      const packages = [
+        ...new Set(
+          pkgs
+            .split('\n')
+            .map((l) => l.trim())
+            .filter((l) => l !== ''),
+        ),
+      ];
       return {
         reading: {
           text: 'reboot',

@@ -89,9 +89,7 @@ export function parseUpdateNotifier(text: string): Pending | null {
   if (text.trim() === '') return none;
   const total = /(\d+)\s+(?:updates?|packages?)\s+can\s+be\s+(?:applied|updated|installed)/i.exec(text);
   if (!total) return null;
-  const security =
-    /(\d+)\s+(?:of\s+these\s+)?(?:updates?|packages?)\s+(?:are|is)\s+(?:an?\s+)?(?:standard\s+)?security\s+updates?/i
-      .exec(text);
+  const security = /(\d+)\s+(?:of\s+these\s+)?(?:updates?|packages?)\s+(?:are|is)\s+(?:an?\s+)?(?:standard\s+)?security\s+updates?/i.exec(text);
   return { ...none, count: Number(total[1]), security: security ? Number(security[1]) : 0 };
 }
 
@@ -160,9 +158,12 @@ function savedAnswer(ctx: ModuleContext<UpdatesOptions>): UpdatesMemo | undefine
     const m = JSON.parse(readFileSync(join(ctx.stateDir, SAVED_ANSWER), 'utf8')) as UpdatesMemo;
     const p = m?.pending;
     const valid =
-      typeof m.key === 'string' && typeof m.checkedAt === 'number' &&
-      typeof p?.count === 'number' && typeof p.security === 'number' &&
-      isStringList(p.packages) && isStringList(p.securityPackages);
+      typeof m.key === 'string' &&
+      typeof m.checkedAt === 'number' &&
+      typeof p?.count === 'number' &&
+      typeof p.security === 'number' &&
+      isStringList(p.packages) &&
+      isStringList(p.securityPackages);
     return valid && Number.isFinite(m.checkedAt) && p.count >= 0 && p.security >= 0 ? m : undefined;
   } catch {
     return undefined; // missing or corrupt: apt is asked, and the file is written afresh

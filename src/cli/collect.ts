@@ -23,7 +23,7 @@ export const collectCommand: CommandSpec = {
     for (const id of ids) {
       const st = statuses.get(id)!;
       // What a module said, with its escapes shown: printed to a terminal, never run there.
-      process.stdout.write(`${id}: ${escapeControl(st.error ? `FAILED: ${st.error}` : st.reading?.text ?? '(nothing to show)')}\n`);
+      process.stdout.write(`${id}: ${escapeControl(st.error ? `FAILED: ${st.error}` : (st.reading?.text ?? '(nothing to show)'))}\n`);
     }
     return saveError ? 1 : 0;
   },

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { loadApp } from '../core/app.js';
-import { configFile, formatProblem, isConfigError, MAX_CONFIG_BYTES } from '../core/config.js';
+import { configFile, formatProblem, isConfigError, MAX_CONFIG_BYTES, type ShojiConfig } from '../core/config.js';
 import { packageRoot } from '../core/package-root.js';
 import { moduleSchemas } from '../core/registry.js';
 import { loadTheme } from '../core/theme.js';
@@ -27,7 +27,7 @@ export async function checkConfig(file: string, env: NodeJS.ProcessEnv): Promise
     return [...problems, `${file}: cannot read: ${(err as Error).message}`];
   }
   const { keyPosition, validateConfigText } = await import('../core/config-validate.js');
-  let config;
+  let config: ShojiConfig;
   try {
     config = await validateConfigText(text, file, moduleSchemas(app.registry));
   } catch (err) {

@@ -11,7 +11,10 @@ export const dashboardCommand: CommandSpec = {
   command: 'dashboard',
   describe: 'Full-screen dashboard: CPU, memory, network, disk, processes, EC2 cost and every module',
   options: {
-    refresh: { type: 'number', describe: `Seconds between frames, ${REFRESH_RANGE[0]}-${REFRESH_RANGE[1]} as + and - step (default: config dashboard.refresh, 1)` },
+    refresh: {
+      type: 'number',
+      describe: `Seconds between frames, ${REFRESH_RANGE[0]}-${REFRESH_RANGE[1]} as + and - step (default: config dashboard.refresh, 1)`,
+    },
     'process-interval': { type: 'number', describe: 'Seconds between process-table samples (default: config dashboard.process_interval, 3)' },
     theme: { type: 'string', describe: 'Theme to start with (t cycles themes while running)' },
   },

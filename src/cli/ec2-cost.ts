@@ -12,7 +12,11 @@ export const ec2CostCommand: CommandSpec = {
   command: 'ec2-cost',
   describe: 'Estimate what this machine has cost on Amazon EC2 since boot (or would cost there)',
   options: {
-    detail: { type: 'boolean', default: false, describe: 'Full report: every line item with quantity @ rate = cost, the price source and date, the assumptions' },
+    detail: {
+      type: 'boolean',
+      default: false,
+      describe: 'Full report: every line item with quantity @ rate = cost, the price source and date, the assumptions',
+    },
     json: { type: 'boolean', default: false, describe: 'The estimate as JSON' },
     'instance-type': { type: 'string', describe: 'Price as this instance type (default: this instance, or the cheapest types that fit this host off EC2)' },
     region: { type: 'string', describe: "Price in this region (default: this instance's, else us-east-1); with --refresh-prices, the region to refresh" },
@@ -22,7 +26,11 @@ export const ec2CostCommand: CommandSpec = {
     'tx-bytes': { type: 'string', describe: 'Bytes sent since boot, or with KiB/MiB/GiB/TiB (default: the default-route interfaces in /proc/net/dev)' },
     'rx-bytes': { type: 'string', describe: 'Bytes received since boot, as --tx-bytes (inbound is free; shown for completeness)' },
     interfaces: { type: 'string', describe: 'Comma-separated interfaces to count (default: those carrying the default route)' },
-    'free-tier': { type: 'boolean', default: false, describe: 'Apply the account-wide 100 GB monthly free egress allowance to this host (--no-free-tier: do not, the default)' },
+    'free-tier': {
+      type: 'boolean',
+      default: false,
+      describe: 'Apply the account-wide 100 GB monthly free egress allowance to this host (--no-free-tier: do not, the default)',
+    },
     'public-ipv4': { type: 'boolean', describe: 'Count a public IPv4 address at $0.005/h (default: on EC2, whether it has one; else no)' },
     'ebs-gb': { type: 'string', describe: 'Size in GB of the EBS volumes to count (default: none)' },
     'ebs-type': { type: 'string', default: 'gp3', choices: ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'], describe: 'EBS volume type for --ebs-gb' },

@@ -85,9 +85,7 @@ export const modulesCommand: CommandSpec = {
     const right = sideIds(app, 'right');
     const ids = [...app.registry.modules.keys()].sort();
     const snap = await liveSnapshot(env);
-    const statuses = snap
-      ? new Map(Object.entries(snap.modules))
-      : (await collectOneShot(ids, app.registry, app.config, env, { inline: true })).statuses;
+    const statuses = snap ? new Map(Object.entries(snap.modules)) : (await collectOneShot(ids, app.registry, app.config, env, { inline: true })).statuses;
     const rows = ids.map((id) => {
       const reg = app.registry.modules.get(id)!;
       const st = statuses.get(id);
@@ -122,9 +120,7 @@ export const modulesCommand: CommandSpec = {
     }
     const head = ['MODULE', 'SOURCE', 'ON', 'INTERVAL', 'HERE', 'LAST VALUE'];
     // Ids come from script file names and values from scripts: escapes shown, never run.
-    const table = rows.map((r) =>
-      [r.id, r.source, r.enabled ? r.side : 'off', r.interval, r.available ? 'yes' : 'no', r.value].map(escapeControl),
-    );
+    const table = rows.map((r) => [r.id, r.source, r.enabled ? r.side : 'off', r.interval, r.available ? 'yes' : 'no', r.value].map(escapeControl));
     const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
     const fmt = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
     const out = [fmt(head), ...table.map(fmt)];

@@ -9,17 +9,7 @@ import { formatProblem } from '../core/config.js';
 import { forLocale } from '../core/locale.js';
 import { collectOneShot } from '../core/oneshot.js';
 import type { ModuleStatus } from '../core/scheduler.js';
-import {
-  FORMATS,
-  joinSides,
-  prepareFormat,
-  renderOptions,
-  renderSide,
-  sideIds,
-  sideSegments,
-  type Format,
-  type Side,
-} from '../host/render-sides.js';
+import { FORMATS, joinSides, prepareFormat, renderOptions, renderSide, sideIds, sideSegments, type Format, type Side } from '../host/render-sides.js';
 import { colourLevel } from '../render/colour-level.js';
 import type { JsonSegment } from '../render/json.js';
 import { fitSegments } from '../render/segments.js';
@@ -125,13 +115,7 @@ function detailReport(ids: string[], statuses: Map<string, ModuleStatus>): strin
   for (const id of ids) {
     const st = statuses.get(id);
     if (!st) continue;
-    const value = st.error
-      ? `FAILED (${st.error})`
-      : st.available === false
-        ? 'not available here'
-        : st.reading
-          ? st.reading.text
-          : '(nothing to show)';
+    const value = st.error ? `FAILED (${st.error})` : st.available === false ? 'not available here' : st.reading ? st.reading.text : '(nothing to show)';
     lines.push(`${escapeControl(id)}: ${escapeControl(value)}`);
     for (const d of st.reading?.detail ?? []) lines.push(`  ${escapeControl(String(d.label))}: ${escapeControl(String(d.value))}`);
   }

@@ -2,7 +2,7 @@
  * The built-in modules, one folder each in plugins/, written against the same contract
  * (src/core/contract.ts) as a user's plugin. Add a module here to ship it.
  */
-import type { ShojiModule } from './contract.js';
+import type { AnyModule } from './contract.js';
 import battery from '../../plugins/battery/index.js';
 import cpu from '../../plugins/cpu/index.js';
 import datetime from '../../plugins/datetime/index.js';
@@ -21,7 +21,7 @@ import updates from '../../plugins/updates/index.js';
 import uptime from '../../plugins/uptime/index.js';
 import users from '../../plugins/users/index.js';
 
-export const BUILTIN_MODULES: ShojiModule<any, any, any>[] = [
+export const BUILTIN_MODULES: AnyModule[] = [
   cpu,
   load,
   memory,

@@ -3,7 +3,7 @@
  * a throw, a rejection or a hang into a failure value. Shared by the live scheduler and the
  * one-shot `shoji status`.
  */
-import type { Collected, ModuleContext, ShojiModule } from './contract.js';
+import type { AnyModule, Collected, ModuleContext, ShojiModule } from './contract.js';
 import { moduleOptions, type ShojiConfig } from './config.js';
 import { configDir, hostRoots, stateDir } from './paths.js';
 import { collectedProblem } from './reading-check.js';
@@ -26,12 +26,7 @@ export interface CollectOutcome {
   pending?: Promise<unknown>;
 }
 
-export function makeContext<O>(
-  def: ShojiModule<O, any, any>,
-  config: ShojiConfig,
-  env: NodeJS.ProcessEnv,
-  signal: AbortSignal,
-): ModuleContext<O> {
+export function makeContext<O>(def: ShojiModule<O, unknown, unknown>, config: ShojiConfig, env: NodeJS.ProcessEnv, signal: AbortSignal): ModuleContext<O> {
   const roots = hostRoots(env);
   return {
     options: moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id]) as O,
@@ -49,9 +44,9 @@ export function makeContext<O>(
 export const MAX_TIMEOUT_MS = 3600_000;
 
 /** The module's timeout: the user's `timeout` (seconds) or the module's own, capped by `capMs`. */
-export function timeoutFor(def: ShojiModule<any, any, any>, config: ShojiConfig, capMs = Infinity): number {
+export function timeoutFor(def: AnyModule, config: ShojiConfig, capMs = Infinity): number {
   const user = config.modules[def.id]?.timeout;
-  const ms = typeof user === 'number' ? user * 1000 : def.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const ms = typeof user === 'number' ? user * 1000 : (def.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   // A plugin's own timeoutMs is not checked by the config's schema: NaN, 0 or 1e12 would
   // make a timer fire at once or overflow setTimeout into a busy loop.
   const sane = Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
@@ -98,13 +93,7 @@ export async function runWithTimeout<T>(
   }
 }
 
-export async function collectModule(
-  def: ShojiModule<any, any, any>,
-  config: ShojiConfig,
-  env: NodeJS.ProcessEnv,
-  memo: unknown,
-  timeoutMs: number,
-): Promise<CollectOutcome> {
+export async function collectModule(def: AnyModule, config: ShojiConfig, env: NodeJS.ProcessEnv, memo: unknown, timeoutMs: number): Promise<CollectOutcome> {
   const result = await runWithTimeout((signal) => def.collect(makeContext(def, config, env, signal), memo), timeoutMs);
   if (!result.ok) return result;
   // Checked here, once for every consumer: a bad value fails this module, never the line.
@@ -114,7 +103,7 @@ export async function collectModule(
 }
 
 export async function checkAvailable(
-  def: ShojiModule<any, any, any>,
+  def: AnyModule,
   config: ShojiConfig,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,

@@ -9,14 +9,7 @@
  */
 import Ajv, { type ErrorObject } from 'ajv';
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import {
-  ConfigError,
-  DEFAULT_CONFIG,
-  HOST_MODULE_KEYS,
-  type ConfigProblem,
-  type ModuleSchemas,
-  type ShojiConfig,
-} from './config.js';
+import { ConfigError, DEFAULT_CONFIG, HOST_MODULE_KEYS, type ConfigProblem, type ModuleSchemas, type ShojiConfig } from './config.js';
 import { intervalProblem } from './interval.js';
 import { escapeControl } from '../render/sanitize.js';
 import { ICON_SETS } from './theme.js';
@@ -85,7 +78,10 @@ export function buildSchema(modules: ModuleSchemas): Record<string, unknown> {
 
 /** The parser's message without its trailing " at line N, column M:" (the position is given apart). */
 export function syntaxMessage(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '').trim();
+  return message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?\s*$/, '')
+    .trim();
 }
 
 /**
@@ -119,9 +115,9 @@ export async function validateConfigText(text: string, file: string, modules: Mo
   }
   if (problems.length === 0) problems.push(...duplicateKeys(doc, lineCounter, file));
   if (problems.length > 0) throw new ConfigError(capped(problems));
-  let data: Record<string, any>;
+  let data: ConfigData;
   try {
-    data = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}) as Record<string, any>;
+    data = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}) as ConfigData;
   } catch (err) {
     // An alias bomb, or an alias to an anchor not set before it: yaml throws, without a position.
     throw new ConfigError([aliasProblem(doc, lineCounter, file, (err as Error).message)]);
@@ -147,6 +143,9 @@ export async function validateConfigText(text: string, file: string, modules: Mo
     dashboard: { ...DEFAULT_CONFIG.dashboard, ...(data.dashboard ?? {}) },
   } as ShojiConfig;
 }
+
+/** The parsed file before validation: any keys; modules and dashboard typed as what they must be once valid. */
+type ConfigData = { [key: string]: unknown; modules?: Record<string, unknown>; dashboard?: Record<string, unknown> };
 
 /** A key written twice in one mapping (the second would silently win). */
 function duplicateKeys(doc: Document, lc: LineCounter, file: string): ConfigProblem[] {
@@ -182,13 +181,7 @@ export function keyPosition(text: string, path: string[]): { line: number; colum
 }
 
 /** Every module's `interval`, checked for what ajv cannot see: never firing, overflowing, absurd. */
-async function intervalProblems(
-  data: Record<string, any>,
-  doc: Document,
-  lc: LineCounter,
-  file: string,
-  known: ModuleSchemas,
-): Promise<ConfigProblem[]> {
+async function intervalProblems(data: ConfigData, doc: Document, lc: LineCounter, file: string, known: ModuleSchemas): Promise<ConfigProblem[]> {
   const modules = data.modules;
   if (!modules || typeof modules !== 'object' || Array.isArray(modules)) return [];
   const problems: ConfigProblem[] = [];
@@ -216,7 +209,12 @@ function aliasProblem(doc: Document, lc: LineCounter, file: string, why: string)
     let found = nested.get(node);
     if (found === undefined) {
       found = false;
-      visit(node, { Alias: () => ((found = true), visit.BREAK) });
+      visit(node, {
+        Alias: () => {
+          found = true;
+          return visit.BREAK;
+        },
+      });
       nested.set(node, found);
     }
     return found;
@@ -297,14 +295,7 @@ function valueAt(data: unknown, path: (string | number)[]): unknown {
   return v;
 }
 
-function locate(
-  e: ErrorObject,
-  doc: Document,
-  lc: LineCounter,
-  file: string,
-  modules: ModuleSchemas,
-  data: unknown,
-): ConfigProblem {
+function locate(e: ErrorObject, doc: Document, lc: LineCounter, file: string, modules: ModuleSchemas, data: unknown): ConfigProblem {
   const path = pathSegments(e.instancePath);
   let node: Node | undefined;
   let keyPath = path.map(String);
@@ -324,7 +315,8 @@ function locate(
     if (e.keyword === 'type') {
       // strictNumbers: .inf and .nan are numbers to YAML but no use as a count or a threshold.
       const value = valueAt(data, path);
-      if (typeof value === 'number' && !Number.isFinite(value)) message = `must be a finite number (got ${Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'})`;
+      if (typeof value === 'number' && !Number.isFinite(value))
+        message = `must be a finite number (got ${Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'})`;
     }
     // A wrong value's own key is the clearer place to point at.
     if (!node && path.length > 0) node = keyNode(doc, path.slice(0, -1), String(path[path.length - 1]));

@@ -7,7 +7,7 @@
  * the file holds that same text, so it is never more than a faster way to the answer the
  * validator would give. The YAML parser and the schema validator load only when the text changed.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { configDir, runtimeDir } from './paths.js';
@@ -39,21 +39,7 @@ export const DEFAULT_CONFIG: ShojiConfig = {
   theme: 'default',
   icons: 'auto',
   left: ['hostname'],
-  right: [
-    'custom',
-    'reboot-required',
-    'updates',
-    'uptime',
-    'load',
-    'cpu',
-    'memory',
-    'swap',
-    'disk',
-    'network',
-    'battery',
-    'ec2-cost',
-    'datetime',
-  ],
+  right: ['custom', 'reboot-required', 'updates', 'uptime', 'load', 'cpu', 'memory', 'swap', 'disk', 'network', 'battery', 'ec2-cost', 'datetime'],
   max_width: 0,
   byobu_scripts: true,
   modules: {},
@@ -133,7 +119,7 @@ export async function loadConfig(
   schemas: () => ModuleSchemas,
 ): Promise<{ config: ShojiConfig; file: string; exists: boolean }> {
   const file = configFile(env);
-  let st;
+  let st: Stats | undefined;
   try {
     // No exception for the common case of no config file (see core/read.ts for why).
     st = statSync(file, { throwIfNoEntry: false });
@@ -207,10 +193,7 @@ function isCachedConfig(c: unknown): c is ShojiConfig {
 }
 
 /** A module's effective options: its defaults, overlaid with the user's keys (host keys removed). */
-export function moduleOptions(
-  defaults: Record<string, unknown>,
-  user: Record<string, unknown> | undefined,
-): Record<string, unknown> {
+export function moduleOptions(defaults: Record<string, unknown>, user: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(user ?? {})) {
     if (!(HOST_MODULE_KEYS as readonly string[]).includes(k)) out[k] = v;

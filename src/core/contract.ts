@@ -124,6 +124,13 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
   collect(ctx: ModuleContext<O>, memo: M | undefined): Collected<D, M> | Promise<Collected<D, M>>;
 }
 
+/**
+ * A module of any option, data and memo types: what the host holds in its lists. Options are
+ * validated against the module's own schema before it runs, so the host never needs their types.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a list of modules holds every option type; `unknown` would reject them (collect takes options contravariantly).
+export type AnyModule = ShojiModule<any, any, any>;
+
 /** Helper for writing a module with full type inference. */
 export function defineModule<O, D = unknown, M = unknown>(m: ShojiModule<O, D, M>): ShojiModule<O, D, M> {
   return m;

@@ -10,7 +10,7 @@
  * Waits longer than setTimeout can do (about 24.8 days) are waited out in steps by the
  * scheduler: setTimeout turns a longer delay into 1 ms, which would be a busy loop.
  */
-import type { Interval, ShojiModule } from './contract.js';
+import type { AnyModule, Interval } from './contract.js';
 import { moduleOptions, type ShojiConfig } from './config.js';
 
 export type ParsedInterval = { kind: 'every'; ms: number } | { kind: 'once' } | { kind: 'cron'; expr: string };
@@ -115,7 +115,7 @@ export async function cronProblem(expr: string, now = Date.now()): Promise<strin
  * A module's own number of seconds is brought within 0.25 s to a year (a script named
  * 99999999999_x); anything else unusable is once a minute: it must not stop the scheduler.
  */
-export function intervalOf(def: ShojiModule<any, any, any>, config: ShojiConfig): ParsedInterval {
+export function intervalOf(def: AnyModule, config: ShojiConfig): ParsedInterval {
   const user = config.modules[def.id]?.interval as Interval | undefined;
   if (user !== undefined) {
     try {
@@ -126,9 +126,8 @@ export function intervalOf(def: ShojiModule<any, any, any>, config: ShojiConfig)
   }
   let own: unknown;
   try {
-    own = typeof def.interval === 'function'
-      ? def.interval(moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id]))
-      : def.interval;
+    own =
+      typeof def.interval === 'function' ? def.interval(moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id])) : def.interval;
     return parseInterval(own as Interval);
   } catch {
     if (typeof own === 'number' && own > 0 && own !== Infinity) {

@@ -38,7 +38,6 @@ const ASCII_FOR: Record<string, string> = {
 };
 
 export function toAscii(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[^\u0000-\u007f]/gu, (c) => ASCII_FOR[c] ?? '?');
 }
 

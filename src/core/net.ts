@@ -23,7 +23,11 @@ export function readNetDev(procRoot: string): Map<string, InterfaceCounters> | n
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
-    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (f.length < 16 || f.some((n) => !Number.isFinite(n))) continue;
     out.set(name, { name, rxBytes: f[0], rxPackets: f[1], txBytes: f[8], txPackets: f[9] });
   }

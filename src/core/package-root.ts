@@ -16,5 +16,6 @@ export function packageRoot(): string {
     if (parent === dir) throw new Error('shoji: cannot find its installation folder (package.json)');
     dir = parent;
   }
-  return (cached = dir);
+  cached = dir;
+  return dir;
 }

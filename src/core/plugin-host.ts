@@ -89,7 +89,7 @@ export class PluginHost {
   /** Start the worker when none runs; resolves when the plugin is loaded, rejects with why not. */
   start(): Promise<PluginMeta> {
     if (this.loading) return this.loading;
-    let files;
+    let files: ReturnType<typeof workerFiles>;
     try {
       files = workerFiles();
     } catch (err) {
@@ -126,8 +126,7 @@ export class PluginHost {
     this.forwardOutput(worker.stderr);
     worker.on('message', (msg: WorkerMessage) => this.onMessage(worker, msg));
     worker.on('error', (err: Error & { code?: string }) => {
-      const why =
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (limit ${HEAP_LIMIT_MB} MiB)` : `crashed: ${escapeControl(describe(err))}`;
+      const why = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (limit ${HEAP_LIMIT_MB} MiB)` : `crashed: ${escapeControl(describe(err))}`;
       this.end(worker, why);
     });
     worker.on('exit', (code) => this.end(worker, `stopped (exit code ${code})`));

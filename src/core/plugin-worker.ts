@@ -48,9 +48,7 @@ export interface PluginMeta {
   hasAvailable: boolean;
 }
 
-export type HostMessage =
-  | { kind: 'collect' | 'available'; id: number; ctx: ContextData; memo?: unknown }
-  | { kind: 'abort'; id: number };
+export type HostMessage = { kind: 'collect' | 'available'; id: number; ctx: ContextData; memo?: unknown } | { kind: 'abort'; id: number };
 
 export type WorkerMessage =
   | { kind: 'ready'; meta: PluginMeta }

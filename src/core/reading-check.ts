@@ -82,7 +82,9 @@ export function readingProblem(reading: unknown): string | null {
   const checks = [
     textProblem('text', r.text, false),
     textProblem('short', r.short, true),
-    STATES.includes(r.state as State) ? null : `state must be one of ${STATES.join(', ')}, not ${typeof r.state === 'string' ? JSON.stringify(r.state.slice(0, 40)) : describe(r.state)}`,
+    STATES.includes(r.state as State)
+      ? null
+      : `state must be one of ${STATES.join(', ')}, not ${typeof r.state === 'string' ? JSON.stringify(r.state.slice(0, 40)) : describe(r.state)}`,
     r.icon === undefined || (typeof r.icon === 'string' && ICON_KEY.test(r.icon) && !PROTOTYPE_NAMES.has(r.icon))
       ? null
       : `icon must be an icon name such as "cpu", not ${typeof r.icon === 'string' ? JSON.stringify(r.icon.slice(0, 40)) : describe(r.icon)}`,

@@ -3,7 +3,7 @@
  * user's scripts — and the layout expanded to concrete module ids.
  */
 import { homedir } from 'node:os';
-import type { ShojiModule } from './contract.js';
+import type { AnyModule, ShojiModule } from './contract.js';
 import { BUILTIN_MODULES } from './builtins.js';
 import type { ModuleSchemas, ShojiConfig } from './config.js';
 import { findScripts, scriptDirs, scriptModule } from '../../plugins/custom/index.js';
@@ -12,7 +12,7 @@ import { findPluginFiles, loadUserPlugins, pluginIdOf, type PluginProblem } from
 export type ModuleSource = 'builtin' | 'plugin' | 'script';
 
 export interface RegisteredModule {
-  def: ShojiModule<any, any, any>;
+  def: AnyModule;
   source: ModuleSource;
   /** The plugin or script file, for user modules. */
   file?: string;
@@ -102,7 +102,10 @@ export function expandLayout(ids: string[], registry: Registry, config: ShojiCon
   for (const id of ids) {
     const expanded =
       id === CUSTOM_ALIAS
-        ? [...registry.modules.values()].filter((m) => m.source === 'script').map((m) => m.def.id).sort()
+        ? [...registry.modules.values()]
+            .filter((m) => m.source === 'script')
+            .map((m) => m.def.id)
+            .sort()
         : [id];
     for (const one of expanded) {
       if (!registry.modules.has(one) || out.includes(one)) continue;

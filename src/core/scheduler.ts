@@ -121,7 +121,7 @@ export class Scheduler extends EventEmitter {
    */
   async refresh(id: string): Promise<void> {
     const slot = this.slots.get(id);
-    if (slot && slot.status.available) {
+    if (slot?.status.available) {
       clearTimeout(slot.timer);
       await this.run(slot);
     }
@@ -171,10 +171,7 @@ export class Scheduler extends EventEmitter {
     let delay: number;
     const def = this.registry.modules.get(slot.status.id)!.def;
     try {
-      delay =
-        def.align && slot.interval.kind === 'every'
-          ? msUntilAligned(slot.interval.ms, Date.now())
-          : await msUntilNext(slot.interval, Date.now());
+      delay = def.align && slot.interval.kind === 'every' ? msUntilAligned(slot.interval.ms, Date.now()) : await msUntilNext(slot.interval, Date.now());
     } catch (err) {
       slot.status.error = `bad interval: ${(err as Error).message}`;
       delay = 60_000;
@@ -199,9 +196,6 @@ export class Scheduler extends EventEmitter {
    */
   private runAt(slot: Slot, dueMono: number): void {
     const left = dueMono - monotonicMs();
-    slot.timer =
-      left > MAX_TIMER_MS
-        ? setTimeout(() => this.runAt(slot, dueMono), MAX_TIMER_MS)
-        : setTimeout(() => void this.run(slot), Math.max(0, left));
+    slot.timer = left > MAX_TIMER_MS ? setTimeout(() => this.runAt(slot, dueMono), MAX_TIMER_MS) : setTimeout(() => void this.run(slot), Math.max(0, left));
   }
 }

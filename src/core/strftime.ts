@@ -8,10 +8,7 @@
  */
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 export interface StrftimeOptions {
   /** Format in UTC instead of the process's local time zone (TZ). */
@@ -22,9 +19,7 @@ const pad = (n: number, width = 2, fill = '0') => String(n).padStart(width, fill
 
 /** The local zone's abbreviation ("CET", "EST"); Intl gives "GMT+1" where it knows none. */
 function zoneName(date: Date): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
-    .formatToParts(date)
-    .find((p) => p.type === 'timeZoneName');
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
   return part?.value ?? '';
 }
 
@@ -44,41 +39,71 @@ export function strftime(format: string, date: Date, opts: StrftimeOptions = {})
 
   const one = (c: string): string | null => {
     switch (c) {
-      case 'Y': return String(year);
-      case 'y': return pad(year % 100);
-      case 'm': return pad(month + 1);
-      case 'd': return pad(day);
-      case 'e': return pad(day, 2, ' ');
-      case 'j': return pad(yday, 3);
-      case 'H': return pad(hour);
-      case 'k': return pad(hour, 2, ' ');
-      case 'I': return pad(hour12);
-      case 'l': return pad(hour12, 2, ' ');
-      case 'M': return pad(minute);
-      case 'S': return pad(second);
-      case 'p': return hour < 12 ? 'AM' : 'PM';
-      case 'P': return hour < 12 ? 'am' : 'pm';
-      case 'a': return DAYS[weekday].slice(0, 3);
-      case 'A': return DAYS[weekday];
+      case 'Y':
+        return String(year);
+      case 'y':
+        return pad(year % 100);
+      case 'm':
+        return pad(month + 1);
+      case 'd':
+        return pad(day);
+      case 'e':
+        return pad(day, 2, ' ');
+      case 'j':
+        return pad(yday, 3);
+      case 'H':
+        return pad(hour);
+      case 'k':
+        return pad(hour, 2, ' ');
+      case 'I':
+        return pad(hour12);
+      case 'l':
+        return pad(hour12, 2, ' ');
+      case 'M':
+        return pad(minute);
+      case 'S':
+        return pad(second);
+      case 'p':
+        return hour < 12 ? 'AM' : 'PM';
+      case 'P':
+        return hour < 12 ? 'am' : 'pm';
+      case 'a':
+        return DAYS[weekday].slice(0, 3);
+      case 'A':
+        return DAYS[weekday];
       case 'b':
-      case 'h': return MONTHS[month].slice(0, 3);
-      case 'B': return MONTHS[month];
-      case 'u': return String(weekday === 0 ? 7 : weekday);
-      case 'w': return String(weekday);
-      case 's': return String(Math.floor(date.getTime() / 1000));
-      case 'Z': return utc ? 'UTC' : zoneName(date);
+      case 'h':
+        return MONTHS[month].slice(0, 3);
+      case 'B':
+        return MONTHS[month];
+      case 'u':
+        return String(weekday === 0 ? 7 : weekday);
+      case 'w':
+        return String(weekday);
+      case 's':
+        return String(Math.floor(date.getTime() / 1000));
+      case 'Z':
+        return utc ? 'UTC' : zoneName(date);
       case 'z': {
         const abs = Math.abs(offset);
         return `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
       }
-      case 'F': return `${year}-${pad(month + 1)}-${pad(day)}`;
-      case 'T': return `${pad(hour)}:${pad(minute)}:${pad(second)}`;
-      case 'R': return `${pad(hour)}:${pad(minute)}`;
-      case 'D': return `${pad(month + 1)}/${pad(day)}/${pad(year % 100)}`;
-      case 'n': return '\n';
-      case 't': return '\t';
-      case '%': return '%';
-      default: return null;
+      case 'F':
+        return `${year}-${pad(month + 1)}-${pad(day)}`;
+      case 'T':
+        return `${pad(hour)}:${pad(minute)}:${pad(second)}`;
+      case 'R':
+        return `${pad(hour)}:${pad(minute)}`;
+      case 'D':
+        return `${pad(month + 1)}/${pad(day)}/${pad(year % 100)}`;
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case '%':
+        return '%';
+      default:
+        return null;
     }
   };
 

@@ -66,7 +66,6 @@ const MAX_DESCRIPTION_CHARS = 500;
 /** A theme is a page of JSON; a larger file is refused unread. */
 const MAX_THEME_BYTES = 64 * 1024;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 export function builtinThemesDir(): string {
@@ -154,13 +153,13 @@ function checkTheme(raw: unknown): { theme?: Theme; found: Found[] } {
     if (!THEME_KEYS.includes(key)) found.push({ path: [key], atKey: true, message: `unknown key (known: ${THEME_KEYS.join(', ')})` });
   }
   const has = (key: string) => Object.hasOwn(raw, key);
-  let why: string | null;
+  const problemAt = (key: string, why: string | null) => {
+    if (why) found.push({ path: [key], message: why });
+  };
   if (!has('name')) found.push({ path: [], message: 'missing "name"' });
-  else if ((why = textProblem(raw.name, MAX_NAME_CHARS))) found.push({ path: ['name'], message: why });
-  if (has('description') && (why = textProblem(raw.description, MAX_DESCRIPTION_CHARS))) {
-    found.push({ path: ['description'], message: why });
-  }
-  if (has('separator') && (why = separatorProblem(raw.separator))) found.push({ path: ['separator'], message: why });
+  else problemAt('name', textProblem(raw.name, MAX_NAME_CHARS));
+  if (has('description')) problemAt('description', textProblem(raw.description, MAX_DESCRIPTION_CHARS));
+  if (has('separator')) problemAt('separator', separatorProblem(raw.separator));
   const base = has('base') ? checkStyle(raw.base, ['base'], found) : {};
   const given: Partial<Record<DrawState, Style>> = {};
   if (!has('states')) found.push({ path: [], message: 'missing "states"' });
@@ -191,7 +190,7 @@ function checkTheme(raw: unknown): { theme?: Theme; found: Found[] } {
 function locate(found: Found[], text: string, file: string): ConfigProblem[] {
   const scan = scanJson(text);
   return found.map((f) => {
-    const at = f.atKey ? scan.keyAt.get(pathKey(f.path)) : scan.valueAt.get(pathKey(f.path)) ?? scan.keyAt.get(pathKey(f.path));
+    const at = f.atKey ? scan.keyAt.get(pathKey(f.path)) : (scan.valueAt.get(pathKey(f.path)) ?? scan.keyAt.get(pathKey(f.path)));
     const pos = at !== undefined ? lineColumn(text, at) : {};
     const key = f.path.length > 0 ? escapeControl(f.path.join('.')) : undefined;
     return { file, ...pos, key, message: f.message };

@@ -13,8 +13,7 @@ export interface Thresholds {
  * With `invert`, lower is worse (battery charge, free space).
  */
 export function stateFor(value: number, t: Thresholds, calm: State = 'good', invert = false): State {
-  const reached = (limit: number | undefined) =>
-    limit !== undefined && (invert ? value <= limit : value >= limit);
+  const reached = (limit: number | undefined) => limit !== undefined && (invert ? value <= limit : value >= limit);
   if (reached(t.critical)) return 'critical';
   if (reached(t.warning)) return 'warning';
   if (reached(t.info)) return 'info';

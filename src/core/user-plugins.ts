@@ -9,7 +9,7 @@
  * worker thread of its own (plugin-host.ts), loaded only when plugin files exist: a status
  * line without plugins pays nothing for them.
  */
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ShojiModule } from './contract.js';
 import { pluginFileProblem } from './plugin-trust.js';
@@ -37,7 +37,7 @@ export function findPluginFiles(configDir: string): FoundPlugin[] {
   const out: FoundPlugin[] = [];
   for (const entry of listDir(dir).sort()) {
     const path = join(dir, entry);
-    let st;
+    let st: Stats;
     try {
       st = statSync(path);
     } catch {
@@ -75,9 +75,7 @@ export function pluginIdOf(file: string): string | null {
 }
 
 /** Load every safe plugin; every refusal or load failure becomes a problem, never an exception. */
-export async function loadUserPlugins(
-  configDir: string,
-): Promise<{ modules: { def: ShojiModule; file: string }[]; problems: PluginProblem[] }> {
+export async function loadUserPlugins(configDir: string): Promise<{ modules: { def: ShojiModule; file: string }[]; problems: PluginProblem[] }> {
   const top = pluginsDir(configDir);
   const files = findPluginFiles(configDir).map(({ file }) => ({ file, unsafe: unsafeReason(file, top) }));
   const safe = files.filter((f) => !f.unsafe);

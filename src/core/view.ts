@@ -16,12 +16,7 @@ export function priorityOf(id: string, registry: Registry, config: ShojiConfig):
   return registry.modules.get(id)?.def.priority ?? DEFAULT_PRIORITY;
 }
 
-export function toSegments(
-  ids: string[],
-  statuses: Map<string, ModuleStatus>,
-  registry: Registry,
-  config: ShojiConfig,
-): Segment[] {
+export function toSegments(ids: string[], statuses: Map<string, ModuleStatus>, registry: Registry, config: ShojiConfig): Segment[] {
   const out: Segment[] = [];
   for (const id of ids) {
     const st = statuses.get(id);

@@ -12,8 +12,8 @@ import { eastAsianWidth } from 'get-east-asian-width';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // Marks, format characters (incl. ZWJ), variation selectors: drawn on the previous cell.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: matched against one code point at a time, never a sequence.
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]$/u;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /^[\u0000-\u001f\u007f-\u009f]$/;
 
 /** Width of one code point: 0, 1 or 2 cells. */

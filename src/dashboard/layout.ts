@@ -68,7 +68,13 @@ export function computeLayout(input: LayoutInput): Layout {
   if (cols < MIN_COLS || rows < MIN_ROWS) {
     return {
       tooSmall: `shoji dashboard needs at least ${MIN_COLS}x${MIN_ROWS}; this terminal is ${cols}x${rows}`,
-      header: EMPTY, cpu: EMPTY, memory: EMPTY, network: EMPTY, disk: EMPTY, procs: EMPTY, modules: [],
+      header: EMPTY,
+      cpu: EMPTY,
+      memory: EMPTY,
+      network: EMPTY,
+      disk: EMPTY,
+      procs: EMPTY,
+      modules: [],
     };
   }
   const body = rows - 1;

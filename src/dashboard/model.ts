@@ -39,7 +39,7 @@ export function moduleView(id: string, st: ModuleStatus | undefined): ModuleView
   const failed = Boolean(st?.error && st.failures > 0);
   return {
     id,
-    state: failed ? 'failed' : r?.state ?? 'idle',
+    state: failed ? 'failed' : (r?.state ?? 'idle'),
     text: r?.text ?? '',
     detail: r?.detail ?? [],
     error: failed ? st!.error : st?.available === false && st.error ? st.error : undefined,
@@ -133,7 +133,7 @@ export class Metrics {
     const cores = Array.isArray(data?.cores) ? (data!.cores as unknown[]).map(num) : memoCores(prev, memo);
     this.cores = cores ?? [];
     this.history.get('cpu').push(this.cpuTotal);
-    this.cores.forEach((c, i) => this.history.get(`cpu${i}`).push(c));
+    for (const [i, c] of this.cores.entries()) this.history.get(`cpu${i}`).push(c);
   }
 
   private takeNetwork(data: Rec | null, prev: unknown, memo: unknown): void {

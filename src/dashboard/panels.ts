@@ -52,19 +52,34 @@ function coreBars(cores: (number | null)[], width: number, rows: number, ctx: Pa
   const nameWidth = String(cores.length - 1).length + 1;
   if (colWidth < nameWidth + 8) {
     // Too many cores for bars: one cell per core, its level as a block (or digit in ASCII).
-    const glyph = (r: number | null) =>
-      r === null ? '?' : ctx.charset === 'ascii' ? String(Math.min(9, Math.floor(r * 10))) : ' ▁▂▃▄▅▆▇█'[Math.round(r * 8)];
+    const glyph = (r: number | null) => (r === null ? '?' : ctx.charset === 'ascii' ? String(Math.min(9, Math.floor(r * 10))) : ' ▁▂▃▄▅▆▇█'[Math.round(r * 8)]);
     const perRow = Math.max(1, width);
     const out: string[] = [];
     for (let i = 0; i < cores.length && out.length < rows; i += perRow) {
-      out.push(line([p(cores.slice(i, i + perRow).map(glyph).join(''), st(ctx.theme, state))], width));
+      out.push(
+        line(
+          [
+            p(
+              cores
+                .slice(i, i + perRow)
+                .map(glyph)
+                .join(''),
+              st(ctx.theme, state),
+            ),
+          ],
+          width,
+        ),
+      );
     }
     return out;
   }
   const cell = (i: number) => {
     const r = cores[i];
     const [filled, empty] = gauge(r ?? 0, colWidth - nameWidth - 5, ctx.charset);
-    return line([p(field(`${i}`, nameWidth - 1, 'right') + ' '), p(filled, st(ctx.theme, state)), p(empty, st(ctx.theme, 'idle')), p(field(pctText(r), 5, 'right'))], colWidth);
+    return line(
+      [p(`${field(`${i}`, nameWidth - 1, 'right')} `), p(filled, st(ctx.theme, state)), p(empty, st(ctx.theme, 'idle')), p(field(pctText(r), 5, 'right'))],
+      colWidth,
+    );
   };
   const out: string[] = [];
   for (let r = 0; r < Math.min(rows, cores.length); r++) {
@@ -101,7 +116,11 @@ export function cpuPanel(m: Metrics, cpu: ModuleView, load: ModuleView, ctx: Pan
     const barsWidth = Math.max(20, Math.min(44, Math.floor(ctx.width * 0.42)));
     const graphWidth = ctx.width - barsWidth - 1;
     const bars = coreBars(m.cores, barsWidth, rows, ctx, state);
-    body = beside(bars.length > 0 ? bars : [line([p('per core: --', st(ctx.theme, 'idle'))], barsWidth)], graphLines(m.history.get('cpu'), graphWidth, rows, 1, graphStyle, ctx), barsWidth);
+    body = beside(
+      bars.length > 0 ? bars : [line([p('per core: --', st(ctx.theme, 'idle'))], barsWidth)],
+      graphLines(m.history.get('cpu'), graphWidth, rows, 1, graphStyle, ctx),
+      barsWidth,
+    );
   } else {
     const barRows = Math.min(m.cores.length, Math.max(1, Math.floor(rows / 2)));
     const bars = coreBars(m.cores, ctx.width, barRows, ctx, state);
@@ -190,14 +209,18 @@ export function diskPanel(m: Metrics, disk: ModuleView, io: ModuleView, ctx: Pan
   const ioRows = io.available ? 3 : 0;
   for (const x of mounts) {
     if (lines.length >= ctx.height - ioRows) break;
-    const value = typeof x.used === 'number' && typeof x.total === 'number' ? `${formatBytes(x.used)}/${formatBytes(x.total)} ${pctText(x.ratio as number)}` : '--';
+    const value =
+      typeof x.used === 'number' && typeof x.total === 'number' ? `${formatBytes(x.used)}/${formatBytes(x.total)} ${pctText(x.ratio as number)}` : '--';
     lines.push(gaugeLine(String(x.mount ?? '?'), typeof x.ratio === 'number' ? x.ratio : null, value, disk.state, ctx, nameWidth));
   }
   if (mounts.length === 0 && !disk.error) lines.push(line([p(disk.pending ? 'measuring...' : 'no filesystem', st(ctx.theme, 'idle'))], ctx.width));
   if (io.available && lines.length < ctx.height) {
     const rate = (v: number | null) => (v === null ? '--' : formatRate(v));
     if (io.error) lines.push(line([p('I/O: '), p(io.error, st(ctx.theme, 'failed'))], ctx.width));
-    else lines.push(line([p('I/O  '), p(`read ${rate(m.io.read)}`, st(ctx.theme, 'info')), p('  '), p(`write ${rate(m.io.write)}`, st(ctx.theme, 'good'))], ctx.width));
+    else
+      lines.push(
+        line([p('I/O  '), p(`read ${rate(m.io.read)}`, st(ctx.theme, 'info')), p('  '), p(`write ${rate(m.io.write)}`, st(ctx.theme, 'good'))], ctx.width),
+      );
     const rows = ctx.height - lines.length;
     const half = Math.floor((ctx.width - 1) / 2);
     const r = m.history.get('io:read');

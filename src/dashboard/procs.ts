@@ -197,7 +197,9 @@ export class ProcSampler {
 
   private commandOf(pid: number, name: string): string {
     try {
-      const cmd = readFileSync(join(this.opts.procRoot, String(pid), 'cmdline'), 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+      const cmd = readFileSync(join(this.opts.procRoot, String(pid), 'cmdline'), 'utf8')
+        .replace(/\0+$/, '')
+        .replace(/\0/g, ' ');
       return cmd || `[${name}]`; // kernel threads have no command line
     } catch {
       return `[${name}]`;

@@ -148,7 +148,12 @@ export function ec2Panel(v: ModuleView, ctx: PanelCtx): PanelContent {
     lines.push(row('30 days', usd(month), 'idle'));
     lines.push(row('Prices', [source ?? '?', asOf ?? 'date unknown'].join(', '), 'idle'));
     const mode = d?.mode;
-    const note = mode === 'off-ec2' ? `not on EC2: priced as ${type ?? '?'}` : mode === 'what-if' ? `what-if: priced as ${type ?? '?'}` : 'estimate from uptime and traffic';
+    const note =
+      mode === 'off-ec2'
+        ? `not on EC2: priced as ${type ?? '?'}`
+        : mode === 'what-if'
+          ? `what-if: priced as ${type ?? '?'}`
+          : 'estimate from uptime and traffic';
     lines.push(row('Note', note, 'info'));
   } else {
     if (v.text) lines.push(line([p(v.text, st(ctx.theme, v.state))], ctx.width));

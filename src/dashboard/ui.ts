@@ -19,7 +19,7 @@ import { formatDuration } from '../core/units.js';
 import { blessedWidgetStyle } from '../render/blessed.js';
 import { loadBlessed, type Box, type Screen } from './blessed-load.js';
 import type { Charset } from './graph.js';
-import { computeLayout, type Layout, type Rect } from './layout.js';
+import { computeLayout, type Rect } from './layout.js';
 import { CORE_MODULES, HEADER_MODULES, Metrics, moduleView, type ModuleView } from './model.js';
 import { batteryPanel, cpuPanel, diskPanel, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
@@ -70,7 +70,6 @@ export class DashboardUi {
   private paused = false;
   private focus = 0;
   private focusOrder: string[] = [];
-  private layout?: Layout;
   private procs: ProcRow[] = [];
   private procSort: ProcSort = 'cpu';
   private procSelected = 0;
@@ -93,10 +92,28 @@ export class DashboardUi {
     this.sampler = new ProcSampler({ procRoot: opts.procRoot, root: opts.root, now: opts.now });
     this.screen = this.createScreen();
     this.header = this.paintable(this.blessed.box({ parent: this.screen, top: 0, left: 0, height: 1, width: '100%' }), 0);
-    this.tooSmall = this.blessed.box({ parent: this.screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%', valign: 'middle', align: 'center' });
+    this.tooSmall = this.blessed.box({
+      parent: this.screen,
+      tags: true,
+      hidden: true,
+      top: 0,
+      left: 0,
+      width: '100%',
+      height: '100%',
+      valign: 'middle',
+      align: 'center',
+    });
     this.help = this.blessed.box({
-      parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, label: ' shoji dashboard: keys ',
-      top: 'center', left: 'center', width: 70, height: 14, wrap: false,
+      parent: this.screen,
+      tags: true,
+      hidden: true,
+      border: { type: 'line' },
+      label: ' shoji dashboard: keys ',
+      top: 'center',
+      left: 'center',
+      width: 70,
+      height: 14,
+      wrap: false,
     });
     this.bindKeys();
     this.screen.on('resize', () => this.frame());
@@ -159,7 +176,14 @@ export class DashboardUi {
     const lines = new PaintedLines();
     this.painted.set(b, lines);
     b.on('render', (coords: { xi: number; xl: number; yi: number; yl: number }) => {
-      paintCells((this.screen as unknown as { lines: never }).lines, lines.rows, coords.xi + inset, coords.yi + inset, coords.xl - coords.xi - 2 * inset, coords.yl - coords.yi - 2 * inset);
+      paintCells(
+        (this.screen as unknown as { lines: never }).lines,
+        lines.rows,
+        coords.xi + inset,
+        coords.yi + inset,
+        coords.xl - coords.xi - 2 * inset,
+        coords.yl - coords.yi - 2 * inset,
+      );
     });
     return b;
   }
@@ -231,7 +255,7 @@ export class DashboardUi {
       for (const id of TICK_MODULES) {
         // A module with nothing to show (no swap, say) keeps its own, slower interval.
         const s = statuses.get(id);
-        if (s && s.hasValue && s.reading === null && id === 'swap') continue;
+        if (s?.hasValue && s.reading === null && id === 'swap') continue;
         collects.push(this.opts.refresh(id));
       }
       // Draw once this tick's readings are in; a collect that is slow is drawn by a later tick.
@@ -305,7 +329,6 @@ export class DashboardUi {
       ec2: statuses.has('ec2-cost') && ec2.available,
       modules: others.map((id) => ({ id, lines: moduleLines(view(id)) })),
     });
-    this.layout = layout;
 
     if (layout.tooSmall) {
       for (const b of this.boxes.values()) b.hide();
@@ -330,9 +353,16 @@ export class DashboardUi {
     this.place('cpu', layout.cpu, (c) => cpuPanel(this.metrics, view('cpu'), view('load'), c));
     this.place('memory', layout.memory, (c) => memoryPanel(this.metrics, view('memory'), view('swap'), c));
     const icons = app.icons.icons;
-    this.place('network', layout.network, (c) => networkPanel(this.metrics, view('network'), c, { rx: icons['network-rx'] ?? '', tx: icons['network-tx'] ?? '' }));
+    this.place('network', layout.network, (c) =>
+      networkPanel(this.metrics, view('network'), c, { rx: icons['network-rx'] ?? '', tx: icons['network-tx'] ?? '' }),
+    );
     this.place('disk', layout.disk, (c) => diskPanel(this.metrics, view('disk'), view('diskio'), c));
-    this.place('procs', layout.procs, (c) => this.procPanel(c), `${this.procVersion}|${this.procSort}|${this.procSelected}|${this.procOffset}|${this.procError}`);
+    this.place(
+      'procs',
+      layout.procs,
+      (c) => this.procPanel(c),
+      `${this.procVersion}|${this.procSort}|${this.procSelected}|${this.procOffset}|${this.procError}`,
+    );
     this.place('battery', layout.battery, (c) => batteryPanel(battery, c), statusVersion(statuses.get('battery')));
     this.place('ec2', layout.ec2, (c) => ec2Panel(ec2, c), statusVersion(statuses.get('ec2-cost')));
     const placed = new Set(['cpu', 'memory', 'network', 'disk', 'procs', 'battery', 'ec2', 'more']);
@@ -357,7 +387,15 @@ export class DashboardUi {
     const visible = this.sampler.describe(this.procs.slice(this.procOffset, this.procOffset + room));
     const rows = [...this.procs.slice(0, this.procOffset), ...visible];
     return procsPanel(
-      { rows, total: this.procs.length, sort: this.procSort, offset: this.procOffset, selected: this.procSelected, focused: this.focusOrder[this.focus] === 'procs', error: this.procError },
+      {
+        rows,
+        total: this.procs.length,
+        sort: this.procSort,
+        offset: this.procOffset,
+        selected: this.procSelected,
+        focused: this.focusOrder[this.focus] === 'procs',
+        error: this.procError,
+      },
       c,
     );
   }
@@ -403,10 +441,14 @@ export class DashboardUi {
   }
 
   private onKey(ch: string, full: string): void {
-    if (full === 'C-c' || ch === 'q') return this.stop(0);
+    if (full === 'C-c' || ch === 'q') {
+      this.stop(0);
+      return;
+    }
     if (!this.help.hidden) {
       this.help.hide();
-      return this.frame();
+      this.frame();
+      return;
     }
     switch (ch || full) {
       case '?':

@@ -70,7 +70,8 @@ export function loadCatalog(): Catalog {
   } catch (err) {
     throw new Error(`cannot read the instance catalogue ${path}: ${(err as Error).message}`);
   }
-  return (loaded = parseCatalog(text, path));
+  loaded = parseCatalog(text, path);
+  return loaded;
 }
 
 /** The catalogue in `text` (the file at `path`); a line that does not read throws, naming it. */
@@ -120,10 +121,14 @@ export function parseCatalog(text: string, path: string): Catalog {
     if (all) return all;
     const rows: Row[] = [];
     for (let r = rowAt(firstRow); r; r = rowAt(r.next)) rows.push(r.row);
-    return (all = rows);
+    all = rows;
+    return rows;
   };
   const rowNamed = (type: string): Row | undefined => {
-    if (all) return (rowByName ??= new Map(all.map((r) => [r[0], r]))).get(type);
+    if (all) {
+      rowByName ??= new Map(all.map((r) => [r[0], r]));
+      return rowByName.get(type);
+    }
     // The row's line starts with its name: ["m7i.large",
     const at = text.indexOf(`\n${JSON.stringify([type]).slice(0, -1)},`, firstRow - 1);
     return at < 0 ? undefined : rowAt(at + 1)!.row;
@@ -141,7 +146,8 @@ export function parseCatalog(text: string, path: string): Catalog {
     pricesAsOf: header.pricesAsOf,
     sources: header.sources,
     get names() {
-      return (names ??= allRows().map((r) => r[0]));
+      names ??= allRows().map((r) => r[0]);
+      return names;
     },
     has: (type) => get(type) !== undefined,
     get,

@@ -128,13 +128,16 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
     usage(`--interfaces: no interface ${traffic.missing.join(', ')} on this host (there: ${traffic.listed.join(', ') || 'none'})`);
   }
   if (traffic && traffic.missing.length > 0) {
-    notes.push(`the default route's interface(s) ${traffic.missing.join(', ')} have no counters${traffic.interfaces.length === 0 ? ': no traffic counted' : ''}`);
+    notes.push(
+      `the default route's interface(s) ${traffic.missing.join(', ')} have no counters${traffic.interfaces.length === 0 ? ': no traffic counted' : ''}`,
+    );
   } else if (traffic && traffic.interfaces.length === 0) notes.push('no default route: no traffic counted');
   const txBytes = req.txBytes ?? traffic!.txBytes;
   const rxBytes = req.rxBytes ?? traffic!.rxBytes;
 
-  let region = req.region ?? identity.region ?? DEFAULT_REGION;
-  if (!req.region && !identity.region && identity.onEc2) notes.push(`the region is unknown (metadata service: ${identity.imdsNote ?? 'not asked'}): ${DEFAULT_REGION} assumed`);
+  const region = req.region ?? identity.region ?? DEFAULT_REGION;
+  if (!req.region && !identity.region && identity.onEc2)
+    notes.push(`the region is unknown (metadata service: ${identity.imdsNote ?? 'not asked'}): ${DEFAULT_REGION} assumed`);
   if (!isKnownRegion(region)) notes.push(`${region} is a region shoji has no data for`);
   const transfer = transferRates(region);
   if (transfer.note) notes.push(transfer.note);
@@ -145,7 +148,10 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
 
   const type = req.instanceType ?? (identity.onEc2 ? identity.instanceType : null);
   const mode: Estimate['mode'] = identity.onEc2 && type ? 'ec2' : type ? 'what-if' : 'off-ec2';
-  if (identity.onEc2 && !type) notes.push(`this is EC2 but its instance type is unknown (metadata service: ${identity.imdsNote ?? 'not asked'}): the cheapest types that fit this host are shown`);
+  if (identity.onEc2 && !type)
+    notes.push(
+      `this is EC2 but its instance type is unknown (metadata service: ${identity.imdsNote ?? 'not asked'}): the cheapest types that fit this host are shown`,
+    );
 
   const freeTier = req.freeTier ?? false;
   const publicIpv4 = req.publicIpv4 ?? (mode === 'ec2' ? identity.publicIpv4 === true : false);

@@ -47,7 +47,10 @@ export function parseNetDev(text: string, path: string): Map<string, { rx: bigin
   for (let i = 2; i < lines.length; i++) {
     const colon = lines[i].indexOf(':');
     const name = colon < 0 ? '' : lines[i].slice(0, colon).trim();
-    const f = lines[i].slice(colon + 1).trim().split(/\s+/);
+    const f = lines[i]
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     if (name === '' || f.length < 16 || !f.every((n) => /^\d{1,20}$/.test(n))) {
       throw notNetDev(i + 1, `not an interface line "${lines[i].slice(0, 60)}"`);
     }

@@ -47,7 +47,7 @@ export function readImdsCache(env: NodeJS.ProcessEnv, bootId: string | null, end
   } catch {
     return null; // none yet, unreadable or corrupt: ask again
   }
-  if (!saved || saved.format !== 1 || saved.bootId !== bootId || saved.endpoint !== endpoint) return null;
+  if (saved?.format !== 1 || saved.bootId !== bootId || saved.endpoint !== endpoint) return null;
   return validResult(saved.result);
 }
 

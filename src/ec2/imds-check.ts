@@ -48,4 +48,3 @@ export function checkMetadata(m: unknown): InstanceMetadata | string {
   if (r.imdsVersion !== 'v1' && r.imdsVersion !== 'v2') return 'imdsVersion is not valid';
   return checked;
 }
-

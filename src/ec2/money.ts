@@ -53,7 +53,7 @@ export function dec(v: string | number): Q {
   const frac = m[3] ?? '';
   let n = BigInt((m[2] || '0') + frac);
   if (m[1] === '-') n = -n;
-  let exp = -frac.length + (m[4] ? Number(m[4]) : 0);
+  const exp = -frac.length + (m[4] ? Number(m[4]) : 0);
   let d = 1n;
   if (exp >= 0) n *= 10n ** BigInt(exp);
   else d = 10n ** BigInt(-exp);

@@ -49,7 +49,10 @@ export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): Cac
   const file = priceCacheFile(env, region);
   const text = readText(file); // null in the usual case: never refreshed
   if (text === null) return { prices: null };
-  const problem = (why: string): CachedPrices => ({ prices: null, problem: `the refreshed prices in ${file} are not usable (${why}): run ec2-cost --refresh-prices again` });
+  const problem = (why: string): CachedPrices => ({
+    prices: null,
+    problem: `the refreshed prices in ${file} are not usable (${why}): run ec2-cost --refresh-prices again`,
+  });
   // A price file is only as good as the folder it is in: one another user can write is not read.
   if (!isTrustedFolder(dirname(file))) return problem(`its folder is not yours alone: ${folderProblem(dirname(file))}`);
   let parsed: unknown;
@@ -65,7 +68,6 @@ export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): Cac
     if (typeof v !== 'string' || !ISO_DATE.test(v) || Number.isNaN(Date.parse(v))) return problem(`${key} is not a date`);
   }
   // A refresh writes its source with control characters escaped; this one is shown in reports.
-  // eslint-disable-next-line no-control-regex
   if (typeof p.source !== 'string' || p.source.length > MAX_SOURCE || /[\u0000-\u001f\u007f-\u009f]/.test(p.source)) return problem('no source');
   if (!p.prices || typeof p.prices !== 'object' || Array.isArray(p.prices)) return problem('no prices');
   const prices = new Map<string, string>();

@@ -29,15 +29,37 @@ const US_EAST_1_TIERS: Tier[] = [
 ];
 
 /** First-tier (first 10 TB) internet egress $/GB by source region (a Map: regions come from outside). */
-const FIRST_TIER = new Map<string, string>(Object.entries({
-  'us-east-1': '0.09', 'us-east-2': '0.09', 'us-west-1': '0.09', 'us-west-2': '0.09',
-  'ca-central-1': '0.09', 'ca-west-1': '0.09', 'eu-central-1': '0.09', 'eu-west-1': '0.09',
-  'eu-west-2': '0.09', 'eu-west-3': '0.09', 'eu-north-1': '0.09', 'eu-south-1': '0.09',
-  'ap-southeast-5': '0.108', 'ap-south-1': '0.1093', 'ap-south-2': '0.1093', 'il-central-1': '0.11',
-  'ap-northeast-1': '0.114', 'ap-northeast-3': '0.114', 'ap-southeast-2': '0.114', 'me-south-1': '0.117',
-  'ap-southeast-1': '0.12', 'ap-east-1': '0.12', 'ap-northeast-2': '0.126', 'sa-east-1': '0.15',
-  'af-south-1': '0.154', 'us-gov-east-1': '0.155', 'us-gov-west-1': '0.155',
-}));
+const FIRST_TIER = new Map<string, string>(
+  Object.entries({
+    'us-east-1': '0.09',
+    'us-east-2': '0.09',
+    'us-west-1': '0.09',
+    'us-west-2': '0.09',
+    'ca-central-1': '0.09',
+    'ca-west-1': '0.09',
+    'eu-central-1': '0.09',
+    'eu-west-1': '0.09',
+    'eu-west-2': '0.09',
+    'eu-west-3': '0.09',
+    'eu-north-1': '0.09',
+    'eu-south-1': '0.09',
+    'ap-southeast-5': '0.108',
+    'ap-south-1': '0.1093',
+    'ap-south-2': '0.1093',
+    'il-central-1': '0.11',
+    'ap-northeast-1': '0.114',
+    'ap-northeast-3': '0.114',
+    'ap-southeast-2': '0.114',
+    'me-south-1': '0.117',
+    'ap-southeast-1': '0.12',
+    'ap-east-1': '0.12',
+    'ap-northeast-2': '0.126',
+    'sa-east-1': '0.15',
+    'af-south-1': '0.154',
+    'us-gov-east-1': '0.155',
+    'us-gov-west-1': '0.155',
+  }),
+);
 
 /** The account-wide monthly allowance of internet egress, all services and regions together. */
 export const FREE_EGRESS_GB_PER_MONTH = 100;

@@ -132,11 +132,15 @@ export function renderDetail(e: Estimate): string {
   if (e.mode === 'off-ec2' && e.fit) {
     const mem = toFixed(div(int(e.fit.memoryMiB), int(1024)), 1);
     out.push('');
-    out.push(`Cheapest current types with at least ${e.fit.vcpus} vCPUs and ${mem} GiB${e.fit.arch ? ` (${e.fit.arch})` : ' (any architecture)'} in ${e.region}:`);
+    out.push(
+      `Cheapest current types with at least ${e.fit.vcpus} vCPUs and ${mem} GiB${e.fit.arch ? ` (${e.fit.arch})` : ' (any architecture)'} in ${e.region}:`,
+    );
     const width = Math.max(...e.candidates.map((c) => c.instanceType.length));
     for (const c of e.candidates) {
       const size = `${c.vcpu} vCPU ${toPlain(div(int(c.memoryMiB ?? 0), int(1024)), 2)} GiB${c.burstable ? ' burstable' : ''}`;
-      out.push(`  ${c.instanceType.padEnd(width)}  ${size.padEnd(28)} ${`${usd(c.usdPerHour)}/h`.padEnd(12)} ${approxUsd(c.cost.totalUsd)} since boot, ${approxUsd(c.per30Days)} per 30 days`);
+      out.push(
+        `  ${c.instanceType.padEnd(width)}  ${size.padEnd(28)} ${`${usd(c.usdPerHour)}/h`.padEnd(12)} ${approxUsd(c.cost.totalUsd)} since boot, ${approxUsd(c.per30Days)} per 30 days`,
+      );
     }
     out.push('');
     out.push(`Line items for ${m.instanceType}:`);
@@ -153,7 +157,7 @@ export function renderDetail(e: Estimate): string {
 
 const num = (q: Q) => toNumber(q);
 
-function pricedJson(e: Estimate, p: Priced): Record<string, unknown> {
+function pricedJson(_e: Estimate, p: Priced): Record<string, unknown> {
   const c = p.cost;
   return {
     instanceType: p.instanceType,

@@ -62,7 +62,10 @@ export function requestFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): Estim
   if (rx !== undefined) req.rxBytes = bytes('rx-bytes', rx);
   const interfaces = given('interfaces');
   if (interfaces !== undefined) {
-    req.interfaces = interfaces.split(',').map((s) => s.trim()).filter(Boolean);
+    req.interfaces = interfaces
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (req.interfaces.length === 0) throw new EstimateError('--interfaces must name at least one interface', 'usage');
   }
   req.freeTier = args['free-tier'] === true;
@@ -103,7 +106,6 @@ function oneLineForTerminal(line: string, env: NodeJS.ProcessEnv): string {
  * \uXXXX, so the document stays valid JSON with the same values.
  */
 function jsonForTerminal(json: string, env: NodeJS.ProcessEnv): string {
-  // eslint-disable-next-line no-control-regex
   const unsafe = isUtf8Locale(env) ? /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g : /[^\u0000-\u007e]/g;
   return json.replace(unsafe, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -122,7 +124,8 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo()): Promis
     else io.out(oneLineForTerminal(renderOneLine(est), io.env));
     return 0;
   } catch (err) {
-    const usage = (err instanceof Error && err.name === 'EstimateError' && (err as EstimateError).kind === 'usage') || (err instanceof Error && err.name === 'UsageError');
+    const usage =
+      (err instanceof Error && err.name === 'EstimateError' && (err as EstimateError).kind === 'usage') || (err instanceof Error && err.name === 'UsageError');
     // One line, whatever the message holds (an IMDS answer, a file's region code, a file name).
     io.err(`${errorLine(err, io.env)}\n`);
     if (io.env.SHOJI_DEBUG && err instanceof Error && !usage) io.err(forTerminal(`${err.stack}\n`, io.env));

@@ -44,7 +44,8 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
     { label: 'Prices', value: `${source}, as of ${m.quote.asOf}` },
     ...e.notes.map((n) => ({ label: 'Note', value: escapeControl(n) })),
   ];
-  if (e.notModelled) detail.unshift({ label: 'Region', value: `${e.region} is not modelled (${e.notModelled.why}): the figures are at ${e.notModelled.basis}` });
+  if (e.notModelled)
+    detail.unshift({ label: 'Region', value: `${e.region} is not modelled (${e.notModelled.why}): the figures are at ${e.notModelled.basis}` });
   return {
     reading: {
       // Never a bare figure for a region it is not the cost of.

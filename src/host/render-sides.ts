@@ -44,12 +44,7 @@ export function renderOptions(app: App, width?: number): RenderOptions {
   return { theme: app.theme, icons: app.icons, maxWidth: width ?? app.config.max_width, ascii: !isUtf8Locale(app.env) };
 }
 
-export function renderSide(
-  format: Exclude<Format, 'json'>,
-  segments: Segment[],
-  app: App,
-  opts: { width?: number; colourLevel?: 0 | 1 | 2 | 3 } = {},
-): string {
+export function renderSide(format: Exclude<Format, 'json'>, segments: Segment[], app: App, opts: { width?: number; colourLevel?: 0 | 1 | 2 | 3 } = {}): string {
   const ro = renderOptions(app, opts.width);
   switch (format) {
     case 'tmux':

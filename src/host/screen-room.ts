@@ -37,7 +37,6 @@ export interface RightRoom {
 
 /** What a screen-format line shows: its \005 escapes take no cells. */
 export function screenVisible(line: string): string {
-  // eslint-disable-next-line no-control-regex
   return line.replace(/\u0005\{[^}]*\}|\u0005./g, '');
 }
 
@@ -105,7 +104,10 @@ function terminalColumns(tty: typeof import('node:tty'), path: string): number {
 export function windowListEstimate(serverPid: number, sharedCurrent: boolean, procRoot = '/proc'): string | undefined {
   let children: string[];
   try {
-    children = readFileSync(join(procRoot, String(serverPid), 'task', String(serverPid), 'children'), 'utf8').trim().split(/\s+/).filter(Boolean);
+    children = readFileSync(join(procRoot, String(serverPid), 'task', String(serverPid), 'children'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
   } catch {
     return undefined;
   }

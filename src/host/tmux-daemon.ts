@@ -14,7 +14,7 @@
  * sending SIGWINCH), snapshot.json (module statuses for `shoji modules`, written when it sends
  * SIGUSR2: writing it on every change was measured as the daemon's largest steady cost).
  */
-import { closeSync, constants, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, type Dirent, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../core/app.js';
 import { writeFileAtomic } from '../core/atomic.js';
@@ -143,7 +143,7 @@ export function takeWantedWidths(wantDir: string, onOdd: (message: string) => vo
     return []; // no job has asked yet
   }
   const widths: number[] = [];
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(wantDir, { withFileTypes: true });
   } catch (err) {

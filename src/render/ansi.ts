@@ -19,9 +19,7 @@ function paint(c: ChalkInstance, colour: Colour | undefined, background: boolean
   const bright = colour.startsWith('bright');
   const name = colour.replace(/^bright/, '') as (typeof NAMED)[number];
   if (!NAMED.includes(name)) return c;
-  const key = background
-    ? (`bg${name[0].toUpperCase()}${name.slice(1)}${bright ? 'Bright' : ''}` as const)
-    : (`${name}${bright ? 'Bright' : ''}` as const);
+  const key = background ? (`bg${name[0].toUpperCase()}${name.slice(1)}${bright ? 'Bright' : ''}` as const) : (`${name}${bright ? 'Bright' : ''}` as const);
   return (c as unknown as Record<string, ChalkInstance>)[key] ?? c;
 }
 
@@ -40,7 +38,5 @@ export function renderAnsi(segments: Segment[], opts: RenderOptions & { level: 0
   const { theme, level } = opts;
   const fitted = fitSegments(segments, opts).segments;
   const sep = ansiStyler({}, theme.base, level)(stripControl(separatorOf(opts)));
-  return fitted
-    .map((seg) => ansiStyler(styleOf(theme, seg.state), theme.base, level)(stripControl(segmentLabel(seg, opts))))
-    .join(sep);
+  return fitted.map((seg) => ansiStyler(styleOf(theme, seg.state), theme.base, level)(stripControl(segmentLabel(seg, opts)))).join(sep);
 }

@@ -11,13 +11,7 @@ import type { Colour, Style } from '../core/theme.js';
 import { stripControl } from './sanitize.js';
 
 const BASIC = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
-const KNOWN_NAMES = new Set([
-  ...BASIC,
-  ...BASIC.map((n) => `bright${n}`),
-  ...BASIC.map((n) => `light${n}`),
-  'grey',
-  'gray',
-]);
+const KNOWN_NAMES = new Set([...BASIC, ...BASIC.map((n) => `bright${n}`), ...BASIC.map((n) => `light${n}`), 'grey', 'gray']);
 
 /** xterm's 256-colour palette entry N (16-255) as [r, g, b]: the 6x6x6 cube, then 24 greys. */
 export function xtermRgb(n: number): [number, number, number] {
@@ -121,6 +115,5 @@ export function blessedWidgetStyle(style: Style): BlessedStyle {
 
 /** The visible text of tagged content (for tests and width checks). */
 export function blessedVisibleText(tagged: string): string {
-  return tagged
-    .replace(/\{(\/?)([\w\-,;!#]*)\}/g, (m, _slash, name: string) => (name === 'open' ? '{' : name === 'close' ? '}' : ''));
+  return tagged.replace(/\{(\/?)([\w\-,;!#]*)\}/g, (_m, _slash, name: string) => (name === 'open' ? '{' : name === 'close' ? '}' : ''));
 }

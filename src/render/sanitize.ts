@@ -5,10 +5,8 @@
  * its own markup characters. Messages printed to a terminal (errors, `--explain`, `shoji
  * modules`, reports) show them instead, escaped, so a user can see what a file really held.
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 // Also the bidirectional overrides and isolates, which reorder what a terminal shows.
-// eslint-disable-next-line no-control-regex
 const SHOWN_ESCAPED = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export function stripControl(text: string): string {

@@ -86,8 +86,7 @@ export function fitSegments(segments: Segment[], opts: RenderOptions): Fitted {
   if (limit <= 0 || sideWidth(segments, opts) <= limit) return { segments: segments.slice(), dropped: [] };
   const shortened = new Set<number>();
   const gone = new Set<number>();
-  const current = () =>
-    segments.flatMap((s, i) => (gone.has(i) ? [] : [shortened.has(i) ? { ...s, text: s.short! } : s]));
+  const current = () => segments.flatMap((s, i) => (gone.has(i) ? [] : [shortened.has(i) ? { ...s, text: s.short! } : s]));
   const fits = () => sideWidth(current(), opts) <= limit;
   // Lowest priority first; among equals, the rightmost goes first (it is furthest from the eye).
   const order = segments

@@ -86,8 +86,6 @@ export function renderTmux(segments: Segment[], opts: RenderOptions): string {
   if (fitted.length === 0) return '';
   const base = tmuxStyle({}, theme.base);
   const sep = escapeTmux(separatorOf(opts));
-  const body = fitted
-    .map((seg) => `${tmuxStyle(styleOf(theme, seg.state), theme.base)}${escapeTmux(segmentLabel(seg, opts))}`)
-    .join(`${base}${sep}`);
+  const body = fitted.map((seg) => `${tmuxStyle(styleOf(theme, seg.state), theme.base)}${escapeTmux(segmentLabel(seg, opts))}`).join(`${base}${sep}`);
   return `${body}${base}`;
 }

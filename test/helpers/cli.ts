@@ -59,7 +59,7 @@ export interface RunResult {
 export function runShoji(args: string[], env: NodeJS.ProcessEnv, bin = SHOJI, timeoutMs = 20_000): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [bin, ...args], { env, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1 : 0;
+      const code = err ? (((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1) : 0;
       resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
   });

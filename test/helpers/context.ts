@@ -70,10 +70,6 @@ export function moduleContext<O>(
 }
 
 /** Run collect twice-style helpers: returns the result and threads the memo for the next call. */
-export async function collectWith<O, D, M>(
-  mod: ShojiModule<O, D, M>,
-  ctx: ModuleContext<O>,
-  memo?: M,
-): Promise<Collected<D, M>> {
+export async function collectWith<O, D, M>(mod: ShojiModule<O, D, M>, ctx: ModuleContext<O>, memo?: M): Promise<Collected<D, M>> {
   return await mod.collect(ctx, memo);
 }

@@ -21,11 +21,7 @@ function hasUseradd(): boolean {
 }
 
 /** Why tests needing a second user cannot run here, or '' when they can. */
-export const NO_SECOND_USER: string = !isRoot
-  ? 'needs root to create a second user'
-  : hasUseradd()
-    ? ''
-    : 'needs useradd to create a second user';
+export const NO_SECOND_USER: string = !isRoot ? 'needs root to create a second user' : hasUseradd() ? '' : 'needs useradd to create a second user';
 
 function lookup(name: string): TestUser | null {
   const r = spawnSync('getent', ['passwd', name], { encoding: 'utf8' });
@@ -52,12 +48,7 @@ export function testUser(name: 'shoji-victim' | 'shoji-attacker' | 'shoji-other'
 }
 
 /** Run a command as `user` (uid, gid, HOME; no supplementary groups). */
-export function runAs(
-  user: TestUser,
-  command: string,
-  args: string[],
-  opts: SpawnSyncOptions = {},
-): SpawnSyncReturns<string> {
+export function runAs(user: TestUser, command: string, args: string[], opts: SpawnSyncOptions = {}): SpawnSyncReturns<string> {
   return spawnSync(command, args, {
     encoding: 'utf8',
     timeout: 30_000,

@@ -44,10 +44,14 @@ describe('the background collector', () => {
     expect(first.stdout).not.toContain('slow-ok'); // not waited for
 
     // The first call has exited; the detached collector saves the reading on its own.
-    const saved = await waitFor('the collector to save the slow module', () => {
-      const state = JSON.parse(readFileSync(stateFile, 'utf8'));
-      return state.modules['custom:slow']?.reading?.text === 'slow-ok' && state.modules['custom:slow'];
-    }, 30_000);
+    const saved = await waitFor(
+      'the collector to save the slow module',
+      () => {
+        const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+        return state.modules['custom:slow']?.reading?.text === 'slow-ok' && state.modules['custom:slow'];
+      },
+      30_000,
+    );
     expect(saved.error).toBeUndefined();
     const above = readFileSync(ancestry, 'utf8');
     expect(above, above).toMatch(/bin\/shoji collect custom:slow/);

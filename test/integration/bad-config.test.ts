@@ -19,7 +19,12 @@ afterEach(() => sb.cleanup());
 
 function billionLaughs(): string {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 12; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 12; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(10)
+        .fill(i === 1 ? '*a' : `*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -36,7 +41,9 @@ describe('a config that cannot be used', () => {
     await expectLineWithConfigSegment('plain');
     const r = await runShoji(['config', 'check'], sb.env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`${config}:3:10: aliases nested in aliases would expand this config without bound (more than 100 expansions); write the values out instead\n`);
+    expect(r.stderr).toBe(
+      `${config}:3:10: aliases nested in aliases would expand this config without bound (more than 100 expansions); write the values out instead\n`,
+    );
   });
 
   it('a file over 1 MiB: a line with the config segment, and config check names the file', async () => {

@@ -43,7 +43,7 @@ function runIn(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ c
 }
 
 describe('first steps', () => {
-  it('--version is shoji\'s own, whatever folder it runs in', async () => {
+  it("--version is shoji's own, whatever folder it runs in", async () => {
     const other = join(sb.dir, 'another-project');
     mkdirSync(other);
     writeFileSync(join(other, 'package.json'), '{"name":"another","version":"9.9.9"}\n');

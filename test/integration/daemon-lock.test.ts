@@ -41,13 +41,17 @@ describe('tmux daemon lock', () => {
     const dir = join(sb.env.SHOJI_RUNTIME_DIR!, `tmux-${process.pid}`);
     const pidFile = join(dir, 'daemon.pid');
     children = startDaemons(1);
-    await waitFor('first daemon', () => {
-      try {
-        return Number(readFileSync(pidFile, 'utf8')) === children[0].pid;
-      } catch {
-        return false;
-      }
-    }, 20_000);
+    await waitFor(
+      'first daemon',
+      () => {
+        try {
+          return Number(readFileSync(pidFile, 'utf8')) === children[0].pid;
+        } catch {
+          return false;
+        }
+      },
+      20_000,
+    );
     const second = startDaemons(1)[0];
     children.push(second);
     await waitFor('the second to give way to the live one', () => second.exitCode !== null, 20_000);
@@ -56,13 +60,17 @@ describe('tmux daemon lock', () => {
     writeFileSync(pidFile, '999999999\n'); // a pid that is not running (pid_max is far below it)
     const third = startDaemons(1)[0];
     children.push(third);
-    await waitFor('the third to take the stale lock', () => {
-      try {
-        return Number(readFileSync(pidFile, 'utf8')) === third.pid;
-      } catch {
-        return false;
-      }
-    }, 20_000);
+    await waitFor(
+      'the third to take the stale lock',
+      () => {
+        try {
+          return Number(readFileSync(pidFile, 'utf8')) === third.pid;
+        } catch {
+          return false;
+        }
+      },
+      20_000,
+    );
     expect(third.exitCode).toBeNull();
   });
 });

@@ -65,14 +65,21 @@ const modes = (session: string) => {
 const RESTORED = { alternateScreen: '0', cursorShown: '1', mouse: '0' };
 /** Wait until a hooked dashboard is inside process.exit, held there until release(). */
 const atExit = (session: string) =>
-  waitFor(`${session}: the dashboard to call process.exit`, () => existsSync(join(hooksDir(session), 'exiting')) && readFileSync(join(hooksDir(session), 'exiting'), 'utf8'));
+  waitFor(
+    `${session}: the dashboard to call process.exit`,
+    () => existsSync(join(hooksDir(session), 'exiting')) && readFileSync(join(hooksDir(session), 'exiting'), 'utf8'),
+  );
 const release = (session: string) => writeFileSync(join(hooksDir(session), 'go'), '');
 const nonEmpty = (text: string) => text.split('\n').filter((l) => l.trim() !== '').length;
 const firstFrame = (session: string) =>
-  waitFor(`first frame in ${session}`, () => {
-    const c = capture(session);
-    return nonEmpty(c) > 10 && /Processes/.test(c) && /CPU/.test(c) && c;
-  }, 20_000); // generous: the whole suite shares two cores
+  waitFor(
+    `first frame in ${session}`,
+    () => {
+      const c = capture(session);
+      return nonEmpty(c) > 10 && /Processes/.test(c) && /CPU/.test(c) && c;
+    },
+    20_000,
+  ); // generous: the whole suite shares two cores
 const clock = (text: string) => /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.exec(text)?.[0];
 /** What blessed printed before this was fixed: a terminfo compile error and its generated code. */
 const TERMINFO_ERROR = /Error on|plab_norm|stack = \[\]|out\.push/;
@@ -111,13 +118,17 @@ describe('shoji dashboard in a real terminal', () => {
       expect(first, panel).toContain(panel);
     }
     expect(first.split('\n')[0]).toMatch(/up .*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d.*\? help/);
-    const full = await waitFor('values in every panel', () => {
-      const c = capture(S);
-      return /CPU \d+%/.test(c) && /Mem .*\d%/.test(c) && /PID.*%CPU.*%MEM/.test(c) && /\n[│x] +\d+ +\S+ +\d+\.\d/.test(c) && /tick\d+/.test(c) && c;
-    }, 20_000);
+    const full = await waitFor(
+      'values in every panel',
+      () => {
+        const c = capture(S);
+        return /CPU \d+%/.test(c) && /Mem .*\d%/.test(c) && /PID.*%CPU.*%MEM/.test(c) && /\n[│x] +\d+ +\S+ +\d+\.\d/.test(c) && /tick\d+/.test(c) && c;
+      },
+      20_000,
+    );
     // The failing script shows its error in its own panel, the others carry on.
     expect(full).toMatch(/exited with status 3/);
-    expect(full).toMatch(/sensor\b[^]*\bexploded/); // its stderr, wrapped to the panel
+    expect(full).toMatch(/sensor\b[\s\S]*\bexploded/); // its stderr, wrapped to the panel
     // EC2 cost: running total, rate per hour, 30-day projection, price source and date.
     expect(full).toMatch(/So far +~\$\d+\.\d\d/);
     expect(full).toMatch(/Per hour +\$\d+\.\d{4}/);
@@ -125,11 +136,15 @@ describe('shoji dashboard in a real terminal', () => {
     expect(full).toMatch(/Prices +.+, \d{4}-\d\d-\d\d/);
     const tick = Number(/tick(\d+)/.exec(full)![1]);
     const time = clock(full);
-    await waitFor('the clock and the script to move on', () => {
-      const c = capture(S);
-      const t = /tick(\d+)/.exec(c);
-      return clock(c) !== time && t && Number(t[1]) > tick;
-    }, 20_000);
+    await waitFor(
+      'the clock and the script to move on',
+      () => {
+        const c = capture(S);
+        const t = /tick(\d+)/.exec(c);
+        return clock(c) !== time && t && Number(t[1]) > tick;
+      },
+      20_000,
+    );
   });
 
   it('? shows the help over the panels and any key closes it', async () => {
@@ -232,7 +247,12 @@ describe('shoji dashboard in a real terminal', () => {
         /^└.*┘$/.test(lines[rows - 1].trimEnd())
       );
     };
-    for (const [cols, rows] of [[80, 24], [200, 60], [100, 30], [160, 48]]) {
+    for (const [cols, rows] of [
+      [80, 24],
+      [200, 60],
+      [100, 30],
+      [160, 48],
+    ]) {
       tm(['resize-window', '-t', S, '-x', String(cols), '-y', String(rows)]);
       await waitFor(`layout at ${cols}x${rows}`, () => {
         const c = capture(S);
@@ -299,7 +319,7 @@ describe('every TERM a tmux user may have', () => {
 
   it('draws nothing but the UI from the first frame, under each TERM; Ctrl-C quits', async () => {
     // LANG=C under linux: a terminal without UTF-8 gets the ASCII graphs.
-    TERMS.forEach((term, i) => start(`t${i}`, term, 160, 48, term === 'linux' ? { LANG: 'C', LC_ALL: 'C' } : {}));
+    for (const [i, term] of TERMS.entries()) start(`t${i}`, term, 160, 48, term === 'linux' ? { LANG: 'C', LC_ALL: 'C' } : {});
     await Promise.all(
       TERMS.map(async (term, i) => {
         const s = `t${i}`;
@@ -314,7 +334,7 @@ describe('every TERM a tmux user may have', () => {
         else expect(seen, `${term}: braille graphs`).toMatch(/[\u2800-\u28ff]/);
       }),
     );
-    TERMS.forEach((_, i) => keys(`t${i}`, 'C-c'));
+    for (const i of TERMS.keys()) keys(`t${i}`, 'C-c');
     await Promise.all(TERMS.map((term, i) => waitFor(`${term}: exit`, () => /DASHBOARD-EXITED/.test(capture(`t${i}`)))));
     // The fix is at the root: blessed never even reported a terminfo problem to the log.
     let logText = '';

@@ -137,7 +137,11 @@ describe('ec2-cost process', () => {
     handler = (req, res) => {
       if (req.method === 'PUT') return void res.end('tkn');
       if (req.headers['x-aws-ec2-metadata-token'] !== 'tkn') return void res.writeHead(401).end();
-      const v = { '/latest/meta-data/instance-type': 'm7g.large', '/latest/meta-data/placement/region': 'us-east-1', '/latest/meta-data/instance-life-cycle': 'spot' }[req.url!];
+      const v = {
+        '/latest/meta-data/instance-type': 'm7g.large',
+        '/latest/meta-data/placement/region': 'us-east-1',
+        '/latest/meta-data/instance-life-cycle': 'spot',
+      }[req.url!];
       return v ? void res.end(v) : void res.writeHead(404).end();
     };
     const r = await ec2Cost([]);
@@ -165,9 +169,24 @@ describe('ec2-cost process', () => {
   it('refreshes from the Price List Query API with credentials (loopback endpoint)', async () => {
     const item = (type: string, usd: string) =>
       JSON.stringify({
-        product: { productFamily: 'Compute Instance', attributes: { instanceType: type, regionCode: 'eu-west-1', operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used', licenseModel: 'No License required', operation: 'RunInstances' }, sku: `SKU${type}` },
+        product: {
+          productFamily: 'Compute Instance',
+          attributes: {
+            instanceType: type,
+            regionCode: 'eu-west-1',
+            operatingSystem: 'Linux',
+            tenancy: 'Shared',
+            preInstalledSw: 'NA',
+            capacitystatus: 'Used',
+            licenseModel: 'No License required',
+            operation: 'RunInstances',
+          },
+          sku: `SKU${type}`,
+        },
         serviceCode: 'AmazonEC2',
-        terms: { OnDemand: { [`SKU${type}.JRTCKXETXF`]: { priceDimensions: { [`SKU${type}.JRTCKXETXF.6YS6EN2CT7`]: { unit: 'Hrs', pricePerUnit: { USD: usd } } } } } },
+        terms: {
+          OnDemand: { [`SKU${type}.JRTCKXETXF`]: { priceDimensions: { [`SKU${type}.JRTCKXETXF.6YS6EN2CT7`]: { unit: 'Hrs', pricePerUnit: { USD: usd } } } } },
+        },
         version: '20260801000000',
         publicationDate: '2026-08-01T00:00:00Z',
       });
@@ -177,7 +196,10 @@ describe('ec2-cost process', () => {
       const input = JSON.parse(body);
       expect(input.Filters).toEqual(expect.arrayContaining([{ Type: 'TERM_MATCH', Field: 'regionCode', Value: 'eu-west-1' }]));
       page++;
-      const out = page === 1 ? { FormatVersion: 'aws_v1', PriceList: [item('m7i.large', '0.1120000000')], NextToken: 'next' } : { FormatVersion: 'aws_v1', PriceList: [item('t3.micro', '0.0114000000')] };
+      const out =
+        page === 1
+          ? { FormatVersion: 'aws_v1', PriceList: [item('m7i.large', '0.1120000000')], NextToken: 'next' }
+          : { FormatVersion: 'aws_v1', PriceList: [item('t3.micro', '0.0114000000')] };
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(out));
     };
     const r = await ec2Cost(['--refresh-prices', 'api', '--region', 'eu-west-1'], {
@@ -206,7 +228,6 @@ describe('ec2-cost process', () => {
 });
 
 describe('ec2-cost process: version, locale, and text from outside', () => {
-  // eslint-disable-next-line no-control-regex
   const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
   const NON_ASCII = /[^\u0000-\u007f]/;
   const C = { LANG: 'C', LC_ALL: '', LC_CTYPE: '' };
@@ -246,7 +267,11 @@ describe('ec2-cost process: version, locale, and text from outside', () => {
 
   it('--spot-price 0x1 is refused like --uptime 0x10; --uptime 1e500000 is refused', async () => {
     qemu(tree);
-    for (const args of [['--spot-price', '0x1'], ['--uptime', '0x10'], ['--uptime', '1e500000']]) {
+    for (const args of [
+      ['--spot-price', '0x1'],
+      ['--uptime', '0x10'],
+      ['--uptime', '1e500000'],
+    ]) {
       const r = await ec2Cost(['--instance-type', 'm7i.large', ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^ec2-cost: ${args[0]} must be `));

@@ -266,7 +266,6 @@ describe('identify: files first, then IMDS once per boot', () => {
  * asked again rather than remembered; and the cache file is read back as strictly as an answer.
  */
 describe('IMDS answers are checked before they are used or kept', () => {
-  // eslint-disable-next-line no-control-regex
   const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
   const cacheFile = () => join(tree.dir, 'cache', 'ec2', 'imds.json');
   const ask = () => identify({ sysRoot: tree.sysRoot, procRoot: tree.procRoot, env: envFor() });
@@ -275,7 +274,11 @@ describe('IMDS answers are checked before they are used or kept', () => {
   it('a multi-line instance type with a terminal title in it is refused as invalid, escaped', async () => {
     state.answers['instance-type'] = 'm7i.large\n\u001b]0;pwned\u0007';
     const r = await queryImds({ env: envFor() });
-    expect(r).toEqual({ ok: false, transient: true, reason: 'the metadata service\'s answer was refused: instanceType is not valid: "m7i.large\\n\\x1b]0;pwned\\x07"' });
+    expect(r).toEqual({
+      ok: false,
+      transient: true,
+      reason: 'the metadata service\'s answer was refused: instanceType is not valid: "m7i.large\\n\\x1b]0;pwned\\x07"',
+    });
   });
 
   it('through ec2-cost on a Xen instance: reported as invalid (not "no price is known for m7i.large"), nothing raw', async () => {
@@ -285,7 +288,9 @@ describe('IMDS answers are checked before they are used or kept', () => {
     const detail = await run(tree, ['--detail', '--arch', 'x86_64'], env);
     expect(detail.err).toBe('');
     expect(detail.code).toBe(0);
-    expect(detail.out).toMatch(/this is EC2 but its instance type is unknown \(metadata service: no answer: the metadata service's answer was refused: instanceType is not valid: "m7i\.large\\n\\x1b\]0;pwned\\x07\\x1b\[2J"\)/);
+    expect(detail.out).toMatch(
+      /this is EC2 but its instance type is unknown \(metadata service: no answer: the metadata service's answer was refused: instanceType is not valid: "m7i\.large\\n\\x1b\]0;pwned\\x07\\x1b\[2J"\)/,
+    );
     expect(detail.out).not.toMatch(CONTROL);
     expect(detail.out).not.toMatch(/no price is known/);
     const line = await run(tree, ['--arch', 'x86_64'], env);
@@ -319,9 +324,24 @@ describe('IMDS answers are checked before they are used or kept', () => {
   });
 
   it.each([
-    ['an HTTP 500 for the instance type', () => void (state.answers['instance-type'] = 500)],
-    ['a 503 for the token', () => void (state.putStatus = 503)],
-    ['a token the service then rejects (401)', () => void (state.mode = 'wrong-token')],
+    [
+      'an HTTP 500 for the instance type',
+      () => {
+        state.answers['instance-type'] = 500;
+      },
+    ],
+    [
+      'a 503 for the token',
+      () => {
+        state.putStatus = 503;
+      },
+    ],
+    [
+      'a token the service then rejects (401)',
+      () => {
+        state.mode = 'wrong-token';
+      },
+    ],
   ])('a transient failure (%s) is not kept for the boot: the next call asks again and gets the answer', async (_what, fail) => {
     xen(tree);
     fail();
@@ -335,9 +355,51 @@ describe('IMDS answers are checked before they are used or kept', () => {
   });
 
   it.each([
-    ['a junk type', { ok: true, metadata: { instanceType: 'constructor', region: 'us-east-1', availabilityZone: null, lifecycle: null, publicIpv4: null, instanceId: null, imdsVersion: 'v2' } }],
-    ['a region that is a path', { ok: true, metadata: { instanceType: 'm7i.large', region: '../../../x/ESCAPED', availabilityZone: null, lifecycle: null, publicIpv4: null, instanceId: null, imdsVersion: 'v2' } }],
-    ['a type with escapes', { ok: true, metadata: { instanceType: 'm7i.large\u001b[2J', region: 'us-east-1', availabilityZone: null, lifecycle: null, publicIpv4: null, instanceId: null, imdsVersion: 'v2' } }],
+    [
+      'a junk type',
+      {
+        ok: true,
+        metadata: {
+          instanceType: 'constructor',
+          region: 'us-east-1',
+          availabilityZone: null,
+          lifecycle: null,
+          publicIpv4: null,
+          instanceId: null,
+          imdsVersion: 'v2',
+        },
+      },
+    ],
+    [
+      'a region that is a path',
+      {
+        ok: true,
+        metadata: {
+          instanceType: 'm7i.large',
+          region: '../../../x/ESCAPED',
+          availabilityZone: null,
+          lifecycle: null,
+          publicIpv4: null,
+          instanceId: null,
+          imdsVersion: 'v2',
+        },
+      },
+    ],
+    [
+      'a type with escapes',
+      {
+        ok: true,
+        metadata: {
+          instanceType: 'm7i.large\u001b[2J',
+          region: 'us-east-1',
+          availabilityZone: null,
+          lifecycle: null,
+          publicIpv4: null,
+          instanceId: null,
+          imdsVersion: 'v2',
+        },
+      },
+    ],
     ['no metadata at all', { ok: true }],
     ['a failure marked transient', { ok: false, reason: 'HTTP 500', transient: true }],
     ['a reason that is not text', { ok: false, reason: { toString: 1 } }],
@@ -365,7 +427,9 @@ describe('IMDS answers are checked before they are used or kept', () => {
     state.answers['placement/availability-zone'] = 'xx-new-1a';
     const r = await run(tree, [], { AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint });
     expect(r).toMatchObject({ code: 0, err: '' });
-    expect(r.out).toMatch(/^~\$\d+\.\d\d at us-east-1 rates since boot · m7i\.large xx-new-1 · 303\.0 h · xx-new-1 not modelled: a region shoji has no data for\n$/);
+    expect(r.out).toMatch(
+      /^~\$\d+\.\d\d at us-east-1 rates since boot · m7i\.large xx-new-1 · 303\.0 h · xx-new-1 not modelled: a region shoji has no data for\n$/,
+    );
     expect((await ask()).source).toBe('imds (cached for this boot)');
   });
 });

@@ -71,10 +71,14 @@ describe('user plugins in a live tmux daemon', () => {
   });
 
   it('shows the stuck and the greedy plugin failed while the rest keeps updating', async () => {
-    const failed = await waitFor('both plugins failed', () => {
-      const l = line();
-      return l.includes('!spin') && l.includes('!hog') ? l : undefined;
-    }, 30_000);
+    const failed = await waitFor(
+      'both plugins failed',
+      () => {
+        const l = line();
+        return l.includes('!spin') && l.includes('!hog') ? l : undefined;
+      },
+      30_000,
+    );
     const at = Number(/tick(\d+)/.exec(failed)?.[1] ?? 0);
     await waitFor('tick moving on', () => Number(/tick(\d+)/.exec(line())?.[1] ?? 0) >= at + 2, 15_000);
     const modules = await runShoji(['modules'], sb.env);

@@ -75,7 +75,7 @@ function victimConfig(yaml: string): string {
 const fallbackRuntime = () => join(victimHome, '.cache', 'shoji', `run-${hostname().replace(/[^A-Za-z0-9._-]/g, '_')}`);
 
 describe.skipIf(!!NO_SECOND_USER)(`another local user (${NO_SECOND_USER || 'real users'})`, () => {
-  it("never uses a /tmp/shoji-UID that another user made first, and says so", () => {
+  it('never uses a /tmp/shoji-UID that another user made first, and says so', () => {
     setUp();
     const trap = `/tmp/shoji-${victim.uid}`;
     attackerFolder(trap);
@@ -83,7 +83,11 @@ describe.skipIf(!!NO_SECOND_USER)(`another local user (${NO_SECOND_USER || 'real
     attackerWrites(join(trap, 'config-cache.json'), JSON.stringify({ file: 'x', text: '', key: '', config: { left: ['hostname'], right: [] } }), 0o666);
     attackerWrites(
       join(trap, 'status-state.json'),
-      JSON.stringify({ version: 2, bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), modules: { datetime: { reading: { text: 'PWNED', state: 'idle' }, hasValue: true, failures: 0, lastRunMono: 0, dueMono: 9e15, optionsKey: '{}' } } }),
+      JSON.stringify({
+        version: 2,
+        bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+        modules: { datetime: { reading: { text: 'PWNED', state: 'idle' }, hasValue: true, failures: 0, lastRunMono: 0, dueMono: 9e15, optionsKey: '{}' } },
+      }),
       0o666,
     );
     victimConfig('left: []\nright: [datetime]\n');
@@ -215,14 +219,18 @@ describe.skipIf(!!NO_SECOND_USER)(`another local user (${NO_SECOND_USER || 'real
       expect(readFileSync(`/proc/${daemon}/cmdline`, 'latin1')).toContain(`tmux-daemon\0--server-pid\0${server.pid}`);
       process.kill(daemon, 'SIGTERM');
       job.kill('SIGKILL');
-      await waitFor('the daemon to stop', () => {
-        try {
-          process.kill(daemon, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      }, 20_000);
+      await waitFor(
+        'the daemon to stop',
+        () => {
+          try {
+            process.kill(daemon, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        20_000,
+      );
     }
   });
 });

@@ -96,25 +96,29 @@ async function round(file: string): Promise<Round> {
   return { runs: await calls, torn, reads, versions: seen.size };
 }
 
-it('20 concurrent calls never leave the state file half-written, even for a moment', async () => {
-  const file = join(sb.env.SHOJI_RUNTIME_DIR!, 'status-state.json');
-  expect((await runShoji(['status', '--format', 'plain'], sb.env)).code).toBe(0);
+it(
+  '20 concurrent calls never leave the state file half-written, even for a moment',
+  async () => {
+    const file = join(sb.env.SHOJI_RUNTIME_DIR!, 'status-state.json');
+    expect((await runShoji(['status', '--format', 'plain'], sb.env)).code).toBe(0);
 
-  const rounds: Round[] = [];
-  do rounds.push(await round(file));
-  while (rounds.length < MAX_ROUNDS && rounds.at(-1)!.versions < 2);
+    const rounds: Round[] = [];
+    do rounds.push(await round(file));
+    while (rounds.length < MAX_ROUNDS && rounds.at(-1)!.versions < 2);
 
-  const torn = rounds.flatMap((r) => r.torn);
-  const reads = rounds.reduce((n, r) => n + r.reads, 0);
-  expect(torn.slice(0, 5), `${torn.length} of ${reads} reads saw a half-written file`).toEqual([]);
-  // The reads overlapped the writes: some round saw the file change while calls still ran.
-  expect(Math.max(...rounds.map((r) => r.versions)), `versions seen in each of ${rounds.length} rounds`).toBeGreaterThan(1);
-  for (const r of rounds.flatMap((r) => r.runs)) {
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/load /);
-    expect(r.stderr).toBe('');
-  }
-  expect(tornBecause(readFileSync(file, 'utf8'))).toBeNull();
-  expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).modules)).toEqual(expect.arrayContaining(['load', 'cpu', 'memory']));
-  expect((await runShoji(['status', '--format', 'plain'], sb.env)).code).toBe(0);
-}, 4 * 60_000);
+    const torn = rounds.flatMap((r) => r.torn);
+    const reads = rounds.reduce((n, r) => n + r.reads, 0);
+    expect(torn.slice(0, 5), `${torn.length} of ${reads} reads saw a half-written file`).toEqual([]);
+    // The reads overlapped the writes: some round saw the file change while calls still ran.
+    expect(Math.max(...rounds.map((r) => r.versions)), `versions seen in each of ${rounds.length} rounds`).toBeGreaterThan(1);
+    for (const r of rounds.flatMap((r) => r.runs)) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/load /);
+      expect(r.stderr).toBe('');
+    }
+    expect(tornBecause(readFileSync(file, 'utf8'))).toBeNull();
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).modules)).toEqual(expect.arrayContaining(['load', 'cpu', 'memory']));
+    expect((await runShoji(['status', '--format', 'plain'], sb.env)).code).toBe(0);
+  },
+  4 * 60_000,
+);

@@ -111,23 +111,28 @@ describe('tmux status line', () => {
   });
 
   it('applies a config edit without restarting tmux', async () => {
-    writeFileSync(
-      join(sb.configDir, 'config.yaml'),
-      ['icons: ascii', 'left: [hostname]', 'right: [custom:tick, processes]', ''].join('\n'),
+    writeFileSync(join(sb.configDir, 'config.yaml'), ['icons: ascii', 'left: [hostname]', 'right: [custom:tick, processes]', ''].join('\n'));
+    const line = await waitFor(
+      'new layout',
+      () => {
+        const l = viewer.statusLine();
+        return l.includes('procs ') && !l.includes('P<') ? l : undefined;
+      },
+      15_000,
     );
-    const line = await waitFor('new layout', () => {
-      const l = viewer.statusLine();
-      return l.includes('procs ') && !l.includes('P<') ? l : undefined;
-    }, 15_000);
     expect(line).toMatch(/tick\d+/);
   });
 
   it('shows a broken config as a failure and keeps the last good line', async () => {
     writeFileSync(join(sb.configDir, 'config.yaml'), 'right: [custom:tick, processes]\nmodules:\n  cpu:\n    per_cor: true\n');
-    const line = await waitFor('config failure marker', () => {
-      const l = viewer.statusLine();
-      return l.includes('!config') ? l : undefined;
-    }, 15_000);
+    const line = await waitFor(
+      'config failure marker',
+      () => {
+        const l = viewer.statusLine();
+        return l.includes('!config') ? l : undefined;
+      },
+      15_000,
+    );
     expect(line).toContain('procs ');
     const check = await runShoji(['config', 'check'], sb.env);
     expect(check.code).toBe(1);
@@ -176,10 +181,14 @@ describe('tmux status line', () => {
       for (const width of [80, 40]) {
         const client = attachViewer(SOCKET, 'n', sb.env, width, 8);
         clients.push(client);
-        const line = await waitFor(`the ${width}-column line`, () => {
-          const l = client.statusLine();
-          return l.startsWith('[n] me 0:bash* ') && CLOCK.test(l) && l.includes('cccccccc') ? l : undefined;
-        }, 15_000);
+        const line = await waitFor(
+          `the ${width}-column line`,
+          () => {
+            const l = client.statusLine();
+            return l.startsWith('[n] me 0:bash* ') && CLOCK.test(l) && l.includes('cccccccc') ? l : undefined;
+          },
+          15_000,
+        );
         // Drawn to the last column, the window list whole, the clock last and whole.
         expect(line.length, line).toBe(width);
         const fillers = { aaa: 'a'.repeat(30), bbb: 'b'.repeat(20), ccc: 'c'.repeat(8) };

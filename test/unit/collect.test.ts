@@ -16,7 +16,13 @@ const mod = (id: string, collect: ShojiModule['collect']): ShojiModule => ({ id,
 
 describe('collectModule', () => {
   it('a collect that returns a rejected promise is a failure with its message', async () => {
-    const outcome = await collectModule(mod('rejects', () => Promise.reject(new Error('disk gone\nsecond line'))), DEFAULT_CONFIG, {}, undefined, 5000);
+    const outcome = await collectModule(
+      mod('rejects', () => Promise.reject(new Error('disk gone\nsecond line'))),
+      DEFAULT_CONFIG,
+      {},
+      undefined,
+      5000,
+    );
     expect(outcome).toMatchObject({ ok: false, error: 'disk gone', timedOut: false });
     expect(outcome.collected).toBeUndefined();
   });
@@ -49,8 +55,24 @@ describe('collectModule', () => {
   });
 
   it('a rejection with something that is not an Error still gives a message', async () => {
-    expect((await collectModule(mod('s', () => Promise.reject('plain string')), DEFAULT_CONFIG, {}, undefined, 5000)).error).toBe('plain string');
-    const empty = await collectModule(mod('e', () => Promise.reject(new Error(''))), DEFAULT_CONFIG, {}, undefined, 5000);
+    expect(
+      (
+        await collectModule(
+          mod('s', () => Promise.reject('plain string')),
+          DEFAULT_CONFIG,
+          {},
+          undefined,
+          5000,
+        )
+      ).error,
+    ).toBe('plain string');
+    const empty = await collectModule(
+      mod('e', () => Promise.reject(new Error(''))),
+      DEFAULT_CONFIG,
+      {},
+      undefined,
+      5000,
+    );
     expect(empty).toMatchObject({ ok: false });
     expect(empty.error).toBeTruthy();
   });

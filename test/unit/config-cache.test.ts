@@ -20,7 +20,13 @@ describe('config cache', () => {
   let env: NodeJS.ProcessEnv;
   let file: string;
   let validations: number;
-  const load = async () => (await loadConfig(env, 'k', () => (validations++, schemas))).config;
+  const load = async () =>
+    (
+      await loadConfig(env, 'k', () => {
+        validations++;
+        return schemas;
+      })
+    ).config;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'shoji-cfgcache-'));

@@ -207,7 +207,10 @@ describe('loading the config file', () => {
     const file = join(dir, 'cfg', 'config.yaml');
     writeFileSync(file, 'theme: solarized\n');
     let calls = 0;
-    const counted = () => (calls++, schemas);
+    const counted = () => {
+      calls++;
+      return schemas;
+    };
     expect((await loadConfig(env, 'k', counted)).config.theme).toBe('solarized');
     expect((await loadConfig(env, 'k', counted)).config.theme).toBe('solarized');
     expect(calls).toBe(1);
@@ -227,7 +230,12 @@ describe('loading the config file', () => {
   it('turns an alias bomb into a located ConfigError, not a crash', async () => {
     const file = join(dir, 'cfg', 'config.yaml');
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(', ')}]`,
+      );
     writeFileSync(file, `${lines.join('\n')}\n`);
     const err = await loadConfig(env, 'k', () => schemas).catch((e: unknown) => e);
     expect(isConfigError(err)).toBe(true);

@@ -39,7 +39,7 @@ const cg = (path: string) => join(sys, 'fs/cgroup', path);
 describe('cgroup v2 memory', () => {
   beforeEach(() => write('sys/fs/cgroup/cgroup.controllers', 'memory\n'));
 
-  it('takes the tightest limit on the chain, innermost wins a tie, and its group\'s use less inactive page cache', () => {
+  it("takes the tightest limit on the chain, innermost wins a tie, and its group's use less inactive page cache", () => {
     write('proc/self/cgroup', '0::/a/b/c\n');
     write('sys/fs/cgroup/a/memory.max', '3000\n');
     write('sys/fs/cgroup/a/b/memory.max', '2000\n');
@@ -92,7 +92,7 @@ describe('cgroup v2 memory', () => {
     expect(cgroupMemory(proc, sys)?.dir).toBe(cg('x'));
   });
 
-  it('swap: the tightest memory.swap.max and its group\'s swap use; 0 is a limit', () => {
+  it("swap: the tightest memory.swap.max and its group's swap use; 0 is a limit", () => {
     write('proc/self/cgroup', '0::/a/b\n');
     write('sys/fs/cgroup/a/memory.swap.max', '0\n');
     write('sys/fs/cgroup/a/memory.swap.current', '7\n');
@@ -107,7 +107,7 @@ describe('cgroup v2 memory', () => {
 });
 
 describe('cgroup v1 memory', () => {
-  it('reads the memory controller\'s tree, total_inactive_file before inactive_file', () => {
+  it("reads the memory controller's tree, total_inactive_file before inactive_file", () => {
     write('proc/self/cgroup', '12:cpu,cpuacct:/x\n7:memory:/docker/abc\n');
     write('sys/fs/cgroup/memory/docker/memory.limit_in_bytes', '5000\n');
     write('sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes', '9223372036854771712\n');
@@ -225,6 +225,9 @@ describe('the small readers', () => {
   });
 
   it('parseKeyValues: "Key: value kB" lines, others skipped', () => {
-    expect([...parseKeyValues('MemTotal:  8 kB\nnonsense\nName:\tbash\n Swap : 2.5\n')]).toEqual([['MemTotal', 8], ['Swap', 2.5]]);
+    expect([...parseKeyValues('MemTotal:  8 kB\nnonsense\nName:\tbash\n Swap : 2.5\n')]).toEqual([
+      ['MemTotal', 8],
+      ['Swap', 2.5],
+    ]);
   });
 });

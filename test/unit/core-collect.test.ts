@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import {
-  checkAvailable, collectModule, DEFAULT_TIMEOUT_MS, makeContext, MAX_TIMEOUT_MS, monotonicMs, runWithTimeout, timeoutFor,
+  checkAvailable,
+  collectModule,
+  DEFAULT_TIMEOUT_MS,
+  makeContext,
+  MAX_TIMEOUT_MS,
+  monotonicMs,
+  runWithTimeout,
+  timeoutFor,
 } from '../../src/core/collect.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: true }, defaults: { size: 1, name: 'x' } };
@@ -17,7 +24,7 @@ function mod(extra: Partial<ShojiModule<any, any, any>> = {}): ShojiModule<any, 
 const config = (modules: Record<string, Record<string, unknown>>) => ({ ...DEFAULT_CONFIG, modules });
 
 describe('makeContext', () => {
-  it('options are the defaults with the user\'s own keys over them; roots and folders follow the env', () => {
+  it("options are the defaults with the user's own keys over them; roots and folders follow the env", () => {
     const env = { SHOJI_PROC_ROOT: '/p', SHOJI_SYS_ROOT: '/s', SHOJI_ROOT: '/r', SHOJI_STATE_DIR: '/st', SHOJI_CONFIG_DIR: '/cf' };
     const signal = new AbortController().signal;
     const ctx = makeContext(mod(), config({ m: { size: 5, interval: 3 } }), env, signal);
@@ -37,7 +44,7 @@ describe('makeContext', () => {
 });
 
 describe('timeoutFor', () => {
-  it('the user\'s seconds, else the module\'s ms, else 5 s; capped at an hour and by the caller', () => {
+  it("the user's seconds, else the module's ms, else 5 s; capped at an hour and by the caller", () => {
     expect(timeoutFor(mod(), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
     expect(timeoutFor(mod({ timeoutMs: 1234 }), DEFAULT_CONFIG)).toBe(1234);
     expect(timeoutFor(mod({ timeoutMs: 1234 }), config({ m: { timeout: 2 } }))).toBe(2000);
@@ -61,11 +68,23 @@ describe('runWithTimeout', () => {
   });
 
   it('an error keeps its first line, at most 300 characters; an empty one reads "failed"', async () => {
-    expect(await runWithTimeout(() => { throw new Error('first\nsecond'); }, 1000)).toMatchObject({ ok: false, error: 'first', timedOut: false });
+    expect(
+      await runWithTimeout(() => {
+        throw new Error('first\nsecond');
+      }, 1000),
+    ).toMatchObject({ ok: false, error: 'first', timedOut: false });
     expect(await runWithTimeout(() => Promise.reject(new Error('y'.repeat(400))), 1000)).toMatchObject({ ok: false, error: 'y'.repeat(300), timedOut: false });
-    expect(await runWithTimeout(() => { throw new Error(''); }, 1000)).toMatchObject({ ok: false, error: 'failed' });
+    expect(
+      await runWithTimeout(() => {
+        throw new Error('');
+      }, 1000),
+    ).toMatchObject({ ok: false, error: 'failed' });
     expect(await runWithTimeout(() => Promise.reject('plain text'), 1000)).toMatchObject({ ok: false, error: 'plain text' });
-    expect(await runWithTimeout(() => { throw 7; }, 1000)).toMatchObject({ ok: false, error: '7' });
+    expect(
+      await runWithTimeout(() => {
+        throw 7;
+      }, 1000),
+    ).toMatchObject({ ok: false, error: '7' });
   });
 
   it('a hang is cut at the timeout, the signal aborted, and the still-running work handed back', async () => {
@@ -117,9 +136,20 @@ describe('collectModule', () => {
     expect(typeof out.durationMs).toBe('number');
   });
 
-  it('the collect gets the module\'s options from the config', async () => {
+  it("the collect gets the module's options from the config", async () => {
     let got: unknown;
-    await collectModule(mod({ collect: (ctx) => ((got = ctx.options), { reading: null }) }), config({ m: { name: 'y' } }), {}, undefined, 1000);
+    await collectModule(
+      mod({
+        collect: (ctx) => {
+          got = ctx.options;
+          return { reading: null };
+        },
+      }),
+      config({ m: { name: 'y' } }),
+      {},
+      undefined,
+      1000,
+    );
     expect(got).toEqual({ size: 1, name: 'y' });
   });
 });
@@ -129,19 +159,43 @@ describe('checkAvailable', () => {
     expect(await checkAvailable(mod(), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: true });
   });
 
-  it('the check\'s answer, made a boolean', async () => {
+  it("the check's answer, made a boolean", async () => {
     expect(await checkAvailable(mod({ available: () => 0 as never }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: false });
     expect(await checkAvailable(mod({ available: async () => 'yes' as never }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: true });
   });
 
   it('a check that throws or hangs makes the module unavailable, with the reason', async () => {
-    expect(await checkAvailable(mod({ available: () => { throw new Error('no sensor'); } }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: false, error: 'no sensor' });
-    expect(await checkAvailable(mod({ available: () => new Promise<boolean>(() => {}) }), DEFAULT_CONFIG, {}, 10)).toEqual({ available: false, error: 'no answer within 10 ms' });
+    expect(
+      await checkAvailable(
+        mod({
+          available: () => {
+            throw new Error('no sensor');
+          },
+        }),
+        DEFAULT_CONFIG,
+        {},
+        1000,
+      ),
+    ).toEqual({ available: false, error: 'no sensor' });
+    expect(await checkAvailable(mod({ available: () => new Promise<boolean>(() => {}) }), DEFAULT_CONFIG, {}, 10)).toEqual({
+      available: false,
+      error: 'no answer within 10 ms',
+    });
   });
 
-  it('the check gets the module\'s context', async () => {
+  it("the check gets the module's context", async () => {
     let root: string | undefined;
-    await checkAvailable(mod({ available: (ctx) => ((root = ctx.procRoot), true) }), DEFAULT_CONFIG, { SHOJI_PROC_ROOT: '/fake' }, 1000);
+    await checkAvailable(
+      mod({
+        available: (ctx) => {
+          root = ctx.procRoot;
+          return true;
+        },
+      }),
+      DEFAULT_CONFIG,
+      { SHOJI_PROC_ROOT: '/fake' },
+      1000,
+    );
     expect(root).toBe('/fake');
   });
 });

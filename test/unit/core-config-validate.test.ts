@@ -7,7 +7,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, configFile, DEFAULT_CONFIG, formatProblem, isConfigError, loadConfig, MAX_CONFIG_BYTES, type ModuleSchemas } from '../../src/core/config.js';
+import {
+  ConfigError,
+  configFile,
+  DEFAULT_CONFIG,
+  formatProblem,
+  isConfigError,
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  type ModuleSchemas,
+} from '../../src/core/config.js';
 import { keyPosition, syntaxMessage, validateConfigText } from '../../src/core/config-validate.js';
 
 const FILE = '/c/config.yaml';
@@ -30,7 +39,7 @@ async function problemsOf(text: string): Promise<string[]> {
   return [];
 }
 
-describe('the schema\'s bounds', () => {
+describe("the schema's bounds", () => {
   it('dashboard refresh 0.25-30 s and process_interval 0.5-600 s, inclusive', async () => {
     expect(await problemsOf('dashboard:\n  refresh: 0.25\n  process_interval: 0.5\n')).toEqual([]);
     expect(await problemsOf('dashboard:\n  refresh: 30\n  process_interval: 600\n')).toEqual([]);
@@ -69,14 +78,20 @@ describe('the schema\'s bounds', () => {
   });
 
   it('unknown keys: at the top, for a module, and a module that takes any key', async () => {
-    expect(await problemsOf('colour: red\n')).toEqual([`${FILE}:1:1: colour: unknown key (known: theme, icons, left, right, max_width, byobu_scripts, modules, dashboard)`]);
+    expect(await problemsOf('colour: red\n')).toEqual([
+      `${FILE}:1:1: colour: unknown key (known: theme, icons, left, right, max_width, byobu_scripts, modules, dashboard)`,
+    ]);
     expect(await problemsOf('modules:\n  nope: {}\n')).toEqual([`${FILE}:2:3: modules.nope: unknown module (known: broken, cpu, load)`]);
-    expect(await problemsOf('modules:\n  load:\n    x: 1\n')).toEqual([`${FILE}:3:5: modules.load.x: unknown key for module load (known: interval, timeout, priority, enabled)`]);
-    expect(await problemsOf('modules:\n  cpu:\n    x: 1\n')).toEqual([`${FILE}:3:5: modules.cpu.x: unknown key for module cpu (known: warning, interval, timeout, priority, enabled)`]);
+    expect(await problemsOf('modules:\n  load:\n    x: 1\n')).toEqual([
+      `${FILE}:3:5: modules.load.x: unknown key for module load (known: interval, timeout, priority, enabled)`,
+    ]);
+    expect(await problemsOf('modules:\n  cpu:\n    x: 1\n')).toEqual([
+      `${FILE}:3:5: modules.cpu.x: unknown key for module cpu (known: warning, interval, timeout, priority, enabled)`,
+    ]);
     expect(await problemsOf('modules:\n  broken:\n    anything: [1, 2]\n    timeout: 0\n')).toEqual([`${FILE}:4:14: modules.broken.timeout: must be > 0`]);
   });
 
-  it('a mapping where a module\'s options should be is required', async () => {
+  it("a mapping where a module's options should be is required", async () => {
     expect(await problemsOf('modules:\n  cpu: 5\n')).toEqual([`${FILE}:2:8: modules.cpu: must be object`]);
   });
 });
@@ -112,8 +127,10 @@ describe('problems', () => {
     expect(p).toBe(`${FILE}:1:1: a\\x1bb: unknown key (known: theme, icons, left, right, max_width, byobu_scripts, modules, dashboard)`);
   });
 
-  it('a syntax message without the parser\'s own position', () => {
-    expect(syntaxMessage('Nested mappings are not allowed in compact mappings at line 3, column 7:\n\nfoo: bar: baz\n')).toBe('Nested mappings are not allowed in compact mappings');
+  it("a syntax message without the parser's own position", () => {
+    expect(syntaxMessage('Nested mappings are not allowed in compact mappings at line 3, column 7:\n\nfoo: bar: baz\n')).toBe(
+      'Nested mappings are not allowed in compact mappings',
+    );
     expect(syntaxMessage('  Some problem  ')).toBe('Some problem');
   });
 
@@ -122,10 +139,15 @@ describe('problems', () => {
     expect(formatProblem({ file: 'f', line: 2, message: 'm' })).toBe('f:2: m');
     expect(formatProblem({ file: 'f', line: 2, column: 3, key: 'a.b', message: 'm' })).toBe('f:2:3: a.b: m');
     expect(formatProblem({ file: 'f', column: 3, key: '', message: 'm' })).toBe('f: m');
-    expect(new ConfigError([{ file: 'f', message: 'a' }, { file: 'g', message: 'b' }]).message).toBe('f: a\ng: b');
+    expect(
+      new ConfigError([
+        { file: 'f', message: 'a' },
+        { file: 'g', message: 'b' },
+      ]).message,
+    ).toBe('f: a\ng: b');
   });
 
-  it('isConfigError goes by name and problems (the validator\'s bundle has its own class)', () => {
+  it("isConfigError goes by name and problems (the validator's bundle has its own class)", () => {
     expect(isConfigError(new ConfigError([]))).toBe(true);
     const lookalike = Object.assign(new Error('x'), { name: 'ConfigError', problems: [] });
     expect(isConfigError(lookalike)).toBe(true);
@@ -134,7 +156,7 @@ describe('problems', () => {
     expect(isConfigError({ name: 'ConfigError', problems: [] })).toBe(false);
   });
 
-  it('keyPosition: a key\'s value, or the key itself when it has none', () => {
+  it("keyPosition: a key's value, or the key itself when it has none", () => {
     expect(keyPosition('a: 1\nmodules:\n  cpu:\n    interval: 5\n', ['modules', 'cpu', 'interval'])).toEqual({ line: 4, column: 15 });
     expect(keyPosition('theme:\n', ['theme'])).toEqual({ line: 1, column: 7 });
     // An explicit key with no value at all: the key.
@@ -176,11 +198,20 @@ describe('loadConfig', () => {
     await expect(loadConfig(env, 'k2', never)).rejects.toThrow('the cache should have answered');
   });
 
-  it('a cache entry without a config\'s shape is not trusted', async () => {
+  it("a cache entry without a config's shape is not trusted", async () => {
     writeFileSync(configFile(env), 'right: [load]\n');
     await loadConfig(env, 'k', () => schemas);
     const cache = join(dir, 'run', 'config-cache.json');
-    for (const config of [null, 5, { right: [], modules: {}, dashboard: {} }, { left: [], modules: {}, dashboard: {} }, { left: [], right: [], modules: null, dashboard: {} }, { left: [], right: [], modules: {}, dashboard: null }, { left: [], right: [], dashboard: {} }, { left: [], right: [], modules: {} }]) {
+    for (const config of [
+      null,
+      5,
+      { right: [], modules: {}, dashboard: {} },
+      { left: [], modules: {}, dashboard: {} },
+      { left: [], right: [], modules: null, dashboard: {} },
+      { left: [], right: [], modules: {}, dashboard: null },
+      { left: [], right: [], dashboard: {} },
+      { left: [], right: [], modules: {} },
+    ]) {
       writeFileSync(cache, JSON.stringify({ file: configFile(env), text: 'right: [load]\n', key: 'k', config }));
       await expect(loadConfig(env, 'k', never)).rejects.toThrow('the cache should have answered');
     }

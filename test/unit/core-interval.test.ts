@@ -5,9 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import {
-  cronProblem, intervalOf, intervalProblem, MAX_INTERVAL_S, msUntilAligned, msUntilNext, nominalMs, parseInterval,
-} from '../../src/core/interval.js';
+import { cronProblem, intervalOf, intervalProblem, MAX_INTERVAL_S, msUntilAligned, msUntilNext, nominalMs, parseInterval } from '../../src/core/interval.js';
 
 describe('parseInterval', () => {
   it('seconds as a number or a decimal string, rounded to whole ms', () => {
@@ -15,7 +13,17 @@ describe('parseInterval', () => {
     expect(parseInterval(0.25)).toEqual({ kind: 'every', ms: 250 });
     expect(parseInterval(1.0004)).toEqual({ kind: 'every', ms: 1000 });
     expect(parseInterval(MAX_INTERVAL_S)).toEqual({ kind: 'every', ms: MAX_INTERVAL_S * 1000 });
-    for (const [text, ms] of [['30', 30_000], [' 30 ', 30_000], ['+3', 3000], ['.5', 500], ['1.', 1000], ['1e1', 10_000], ['2.5E0', 2500], ['1e+1', 10_000], ['25e-2', 250]] as const) {
+    for (const [text, ms] of [
+      ['30', 30_000],
+      [' 30 ', 30_000],
+      ['+3', 3000],
+      ['.5', 500],
+      ['1.', 1000],
+      ['1e1', 10_000],
+      ['2.5E0', 2500],
+      ['1e+1', 10_000],
+      ['25e-2', 250],
+    ] as const) {
       expect(parseInterval(text)).toEqual({ kind: 'every', ms });
     }
   });
@@ -31,7 +39,9 @@ describe('parseInterval', () => {
     expect(() => parseInterval(0)).toThrow('interval must be more than 0 seconds (got 0); "once" runs a module only at start');
     expect(() => parseInterval(-1)).toThrow('interval must be more than 0 seconds (got -1)');
     expect(() => parseInterval(0.2499)).toThrow('interval must be at least 0.25 seconds (got 0.2499)');
-    expect(() => parseInterval(MAX_INTERVAL_S + 1)).toThrow('interval must be at most a year (31536000 seconds; got 31536001): for rare work use a cron expression');
+    expect(() => parseInterval(MAX_INTERVAL_S + 1)).toThrow(
+      'interval must be at most a year (31536000 seconds; got 31536001): for rare work use a cron expression',
+    );
     expect(() => parseInterval(Infinity)).toThrow('interval must be a finite number of seconds (got .inf)');
     expect(() => parseInterval(-Infinity)).toThrow('interval must be a finite number of seconds (got -.inf)');
     expect(() => parseInterval(NaN)).toThrow('interval must be a number of seconds, "once" or a cron expression (got .nan)');
@@ -111,7 +121,13 @@ describe('waiting', () => {
 
 describe('intervalOf', () => {
   const schema = { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: { fast: false } };
-  const mod = (interval: unknown): ShojiModule<any, any, any> => ({ id: 'm', description: 'm', options: schema, interval: interval as number, collect: () => ({ reading: null }) });
+  const mod = (interval: unknown): ShojiModule<any, any, any> => ({
+    id: 'm',
+    description: 'm',
+    options: schema,
+    interval: interval as number,
+    collect: () => ({ reading: null }),
+  });
 
   it("a module's interval function gets its options, the user's over the defaults", () => {
     const fn = (o: { fast: boolean }) => (o.fast ? 1 : 10);
@@ -120,7 +136,14 @@ describe('intervalOf', () => {
   });
 
   it('an own interval that throws, or is text that is not usable, is once a minute', () => {
-    expect(intervalOf(mod(() => { throw new Error('x'); }), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 60_000 });
+    expect(
+      intervalOf(
+        mod(() => {
+          throw new Error('x');
+        }),
+        DEFAULT_CONFIG,
+      ),
+    ).toEqual({ kind: 'every', ms: 60_000 });
     expect(intervalOf(mod('0.1'), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 60_000 });
     expect(intervalOf(mod(-3), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 60_000 });
     expect(intervalOf(mod(-Infinity), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 60_000 });

@@ -19,7 +19,11 @@ function registryOf(...mods: ShojiModule<any, any, any>[]): Registry {
 }
 function mod(id: string, extra: Partial<ShojiModule> = {}): ShojiModule & { calls: number } {
   const m: ShojiModule & { calls: number } = {
-    id, description: id, options: schema, interval: 10, calls: 0,
+    id,
+    description: id,
+    options: schema,
+    interval: 10,
+    calls: 0,
     collect: () => ({ reading: { text: `${id} ${++m.calls}`, state: 'idle' } }),
     ...extra,
   };
@@ -63,7 +67,19 @@ describe('the state file', () => {
   });
 
   it('a failure is due again after the back-off, from the interval', async () => {
-    await collectOneShot(['f'], registryOf(mod('f', { interval: 4, collect: () => { throw new Error('nope'); } })), DEFAULT_CONFIG, env);
+    await collectOneShot(
+      ['f'],
+      registryOf(
+        mod('f', {
+          interval: 4,
+          collect: () => {
+            throw new Error('nope');
+          },
+        }),
+      ),
+      DEFAULT_CONFIG,
+      env,
+    );
     const f = saved().modules.f;
     expect(f).toMatchObject({ error: 'nope', failures: 1, hasValue: false });
     expect(f.dueMono - f.lastRunMono).toBe(4000);
@@ -72,7 +88,15 @@ describe('the state file', () => {
   it('a failing cron module backs off from a minute; "once" is never due again', async () => {
     await collectOneShot(
       ['c', 'o'],
-      registryOf(mod('c', { interval: '0 0 1 1 *', collect: () => { throw new Error('x'); } }), mod('o', { interval: 'once' })),
+      registryOf(
+        mod('c', {
+          interval: '0 0 1 1 *',
+          collect: () => {
+            throw new Error('x');
+          },
+        }),
+        mod('o', { interval: 'once' }),
+      ),
       DEFAULT_CONFIG,
       env,
     );
@@ -111,7 +135,11 @@ describe('the state file', () => {
 
   it('a module whose timeout is exactly the default is collected here, not in the background', async () => {
     const m = mod('d', { timeoutMs: 5000 });
-    const r = await collectOneShot(['d'], registryOf(m), DEFAULT_CONFIG, env, { startBackground: () => { throw new Error('not here'); } });
+    const r = await collectOneShot(['d'], registryOf(m), DEFAULT_CONFIG, env, {
+      startBackground: () => {
+        throw new Error('not here');
+      },
+    });
     expect(r.background).toEqual([]);
     expect(m.calls).toBe(1);
   });
@@ -165,7 +193,14 @@ describe('readState', () => {
     const empty = { version: 2, bootId: 'b', modules: {} };
     expect(readState(null, 'b')).toEqual(empty);
     expect(readState(file(), 'b')).toEqual(empty);
-    for (const bad of [null, 5, { version: 1, bootId: 'b', modules: { a: good } }, { version: 2, bootId: 'c', modules: { a: good } }, { version: 2, bootId: 'b', modules: null }, { version: 2, bootId: 'b', modules: 'x' }]) {
+    for (const bad of [
+      null,
+      5,
+      { version: 1, bootId: 'b', modules: { a: good } },
+      { version: 2, bootId: 'c', modules: { a: good } },
+      { version: 2, bootId: 'b', modules: null },
+      { version: 2, bootId: 'b', modules: 'x' },
+    ]) {
       write(bad);
       expect(readState(file(), 'b')).toEqual(empty);
     }
@@ -203,7 +238,11 @@ describe('saving', () => {
   it('a state file that cannot be replaced is reported, the readings kept, and no background collector started', async () => {
     mkdirSync(join(tree.dir, 'run', 'status-state.json'), { recursive: true });
     let started = false;
-    const r = await collectOneShot(['a', 's'], registryOf(mod('a'), mod('s', { timeoutMs: 30_000 })), DEFAULT_CONFIG, env, { startBackground: () => void (started = true) });
+    const r = await collectOneShot(['a', 's'], registryOf(mod('a'), mod('s', { timeoutMs: 30_000 })), DEFAULT_CONFIG, env, {
+      startBackground: () => {
+        started = true;
+      },
+    });
     expect(r.saveError).toMatch(new RegExp(`^cannot save ${stateFile(env).replace(/[.]/g, '\\.')}: .+ \\(rates will show "no value yet" each time\\)$`));
     expect(r.statuses.get('a')!.reading!.text).toBe('a 1');
     expect(started).toBe(false);

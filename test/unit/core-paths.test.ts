@@ -38,11 +38,7 @@ describe('runtime folder candidates', () => {
   });
 
   it('$XDG_RUNTIME_DIR/shoji, then /tmp/shoji-UID, then run-HOST in the cache folder', () => {
-    expect(runtimeCandidates({ XDG_RUNTIME_DIR: '/run/user/7', SHOJI_CACHE_DIR: '/c' })).toEqual([
-      '/run/user/7/shoji',
-      `/tmp/shoji-${uid}`,
-      `/c/run-${host}`,
-    ]);
+    expect(runtimeCandidates({ XDG_RUNTIME_DIR: '/run/user/7', SHOJI_CACHE_DIR: '/c' })).toEqual(['/run/user/7/shoji', `/tmp/shoji-${uid}`, `/c/run-${host}`]);
     expect(runtimeCandidates({ SHOJI_RUNTIME_DIR: '', XDG_RUNTIME_DIR: '', SHOJI_CACHE_DIR: '/c' })).toEqual([`/tmp/shoji-${uid}`, `/c/run-${host}`]);
   });
 });

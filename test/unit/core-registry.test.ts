@@ -35,7 +35,7 @@ function script(folder: string, name: string): string {
 }
 
 describe('buildRegistry', () => {
-  it('holds every built-in, and scripts from the config\'s scripts folder', async () => {
+  it("holds every built-in, and scripts from the config's scripts folder", async () => {
     const file = script(join(cfg, 'scripts'), '5_mail');
     const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
     for (const def of BUILTIN_MODULES) expect(reg.modules.get(def.id)).toEqual({ def, source: 'builtin' });

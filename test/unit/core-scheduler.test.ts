@@ -97,7 +97,11 @@ describe('Scheduler', () => {
 
   it('a module that is not available is never run; a failing check says why', async () => {
     const no = scripted('no', 1, () => reading('x'), { available: () => false });
-    const broken = scripted('broken', 1, () => reading('x'), { available: () => { throw new Error('no sysfs'); } });
+    const broken = scripted('broken', 1, () => reading('x'), {
+      available: () => {
+        throw new Error('no sysfs');
+      },
+    });
     const { s } = await started([no, broken]);
     await vi.advanceTimersByTimeAsync(5000);
     expect(no.calls + broken.calls).toBe(0);

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isConfigError, type ConfigProblem } from '../../src/core/config.js';
 import {
-  BUILTIN_THEMES, builtinThemesDir, colourProblem, COLOUR_NAMES, fallbackTheme, loadIconSet, loadTheme, parseThemeText, resolveIconSetName, styleOf,
+  BUILTIN_THEMES,
+  builtinThemesDir,
+  colourProblem,
+  COLOUR_NAMES,
+  fallbackTheme,
+  loadIconSet,
+  loadTheme,
+  parseThemeText,
+  resolveIconSetName,
+  styleOf,
 } from '../../src/core/theme.js';
 
 const FILE = '/t/mine.json';
@@ -32,8 +41,23 @@ describe('colours', () => {
 
   it('the 17 names: default, eight colours and their bright forms', () => {
     expect(COLOUR_NAMES).toEqual([
-      'default', 'black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white',
-      'brightblack', 'brightred', 'brightgreen', 'brightyellow', 'brightblue', 'brightmagenta', 'brightcyan', 'brightwhite',
+      'default',
+      'black',
+      'red',
+      'green',
+      'yellow',
+      'blue',
+      'magenta',
+      'cyan',
+      'white',
+      'brightblack',
+      'brightred',
+      'brightgreen',
+      'brightyellow',
+      'brightblue',
+      'brightmagenta',
+      'brightcyan',
+      'brightwhite',
     ]);
   });
 
@@ -87,7 +111,7 @@ describe('theme text', () => {
     expect(messages({ name: 'n', separator: '\u0085', states })).toEqual(['separator: must not hold control characters (got "\\x85")']);
   });
 
-  it('states left out take idle\'s style, or none when idle is left out too', () => {
+  it("states left out take idle's style, or none when idle is left out too", () => {
     const t = parseThemeText(text({ name: 'n', states: { warning: { bold: true } } }), FILE);
     expect(t.states).toEqual({ idle: {}, info: {}, good: {}, warning: { bold: true }, critical: {}, failed: {} });
     expect(t.base).toEqual({});
@@ -126,7 +150,7 @@ describe('theme files', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('the user\'s file shadows a built-in theme of the same name; NO_COLOR means monochrome', () => {
+  it("the user's file shadows a built-in theme of the same name; NO_COLOR means monochrome", () => {
     writeFileSync(join(dir, 'themes', 'default.json'), text({ name: 'my default', states }));
     expect(loadTheme('default', dir, {}).name).toBe('my default');
     expect(loadTheme('solarized', dir, {}).name).toBe('solarized');
@@ -165,7 +189,7 @@ describe('theme files', () => {
     expect((caught as Error).message).toBe(`${join(dir, 'themes', 'bad.json')}:1:10: name: must be text (got 1)`);
   });
 
-  it('the fallback is shoji\'s own default, or monochrome under NO_COLOR', () => {
+  it("the fallback is shoji's own default, or monochrome under NO_COLOR", () => {
     expect(fallbackTheme({}).name).toBe('default');
     expect(fallbackTheme({ NO_COLOR: 'yes' }).name).toBe('monochrome');
     expect(builtinThemesDir()).toMatch(/themes$/);
@@ -184,7 +208,7 @@ describe('icon sets', () => {
     expect(resolveIconSetName('nerd', { LANG: 'C' })).toBe('nerd');
   });
 
-  it('loads the chosen set from shoji\'s icons', () => {
+  it("loads the chosen set from shoji's icons", () => {
     expect(loadIconSet('auto', { LANG: 'C' }).name).toBe('ascii');
     expect(loadIconSet('unicode', {}).name).toBe('unicode');
   });

@@ -37,9 +37,7 @@ describe('custom scripts', () => {
       ['custom:weather', 5],
       ['custom:mail', 10],
     ]);
-    expect(findScripts(scriptDirs(join(tree.dir, 'config'), join(tree.dir, 'home'), false)).map((f) => f.id)).toEqual([
-      'custom:weather',
-    ]);
+    expect(findScripts(scriptDirs(join(tree.dir, 'config'), join(tree.dir, 'home'), false)).map((f) => f.id)).toEqual(['custom:weather']);
   });
 
   it('parses plain text and the small JSON form', () => {
@@ -66,9 +64,7 @@ describe('custom scripts', () => {
   it('a failing script is an error with its status and stderr', async () => {
     script(join(tree.dir, 's'), '3_bad', 'echo oops >&2; exit 3');
     const mod = scriptModule(findScripts([join(tree.dir, 's')])[0]);
-    await expect(mod.collect(moduleContext(mod, tree, {}, { PATH: process.env.PATH }), undefined)).rejects.toThrow(
-      'exited with status 3: oops',
-    );
+    await expect(mod.collect(moduleContext(mod, tree, {}, { PATH: process.env.PATH }), undefined)).rejects.toThrow('exited with status 3: oops');
   });
 
   it('a hanging script is killed when the host aborts it', async () => {
@@ -98,7 +94,9 @@ describe('custom scripts', () => {
       controller.abort();
       await expect(collecting).rejects.toThrow(/timed out/);
       const left = await waitFor('the process group to be gone', () => liveGroupMembers(pgid).length === 0 && 'none').catch(() =>
-        liveGroupMembers(pgid).map((p) => `${p.pid} ${p.name} ${p.state}`).join(', '),
+        liveGroupMembers(pgid)
+          .map((p) => `${p.pid} ${p.name} ${p.state}`)
+          .join(', '),
       );
       expect(left, `still running in group ${pgid}`).toBe('none');
     } finally {

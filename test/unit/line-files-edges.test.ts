@@ -20,7 +20,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const lineOf = (n: number, bytes: number) => `${String(n).padStart(3, '0')}`.padEnd(bytes - 1, '.');
 
 describe('line files at the edges', () => {
-  it('a FIFO in a line file\'s place is moved aside as a special file, without blocking', () => {
+  it("a FIFO in a line file's place is moved aside as a special file, without blocking", () => {
     expect(spawnSync('mkfifo', [join(dir, 'right')]).status).toBe(0);
     const errors: { file: string; message: string }[] = [];
     const write = lineFiles(dir, (file, err) => errors.push({ file, message: err.message }));
@@ -29,7 +29,9 @@ describe('line files at the edges', () => {
     expect(statSync(join(dir, 'right')).isFile()).toBe(true);
     expect(errors).toHaveLength(1);
     expect(errors[0].file).toBe(join(dir, 'right'));
-    expect(errors[0].message).toMatch(new RegExp(`^${join(dir, 'right')} was a special file, not a file: moved it to ${join(dir, 'right')}\\.not-a-file\\.\\d+$`));
+    expect(errors[0].message).toMatch(
+      new RegExp(`^${join(dir, 'right')} was a special file, not a file: moved it to ${join(dir, 'right')}\\.not-a-file\\.\\d+$`),
+    );
     const aside = readdirSync(dir).filter((n) => n.startsWith('right.not-a-file.'));
     expect(aside).toHaveLength(1);
     expect(statSync(join(dir, aside[0])).isFIFO()).toBe(true);

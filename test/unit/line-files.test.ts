@@ -30,9 +30,12 @@ describe('line files', () => {
     for (let i = 1; i <= 16; i++) write('right', lineOf(i, 1024));
     // 16 lines of 1 KiB: exactly the limit, all kept.
     expect(statSync(file()).size).toBe(MAX_FILE_BYTES);
-    expect(readFileSync(file(), 'utf8').split('\n').slice(0, -1).map((l) => l.slice(0, 3))).toEqual(
-      Array.from({ length: 16 }, (_, i) => String(i + 1).padStart(3, '0')),
-    );
+    expect(
+      readFileSync(file(), 'utf8')
+        .split('\n')
+        .slice(0, -1)
+        .map((l) => l.slice(0, 3)),
+    ).toEqual(Array.from({ length: 16 }, (_, i) => String(i + 1).padStart(3, '0')));
     // One more byte would pass it: the file holds just the newest line.
     write('right', lineOf(17, 2));
     expect(readFileSync(file(), 'utf8')).toBe(`${lineOf(17, 2)}\n`);

@@ -28,7 +28,14 @@ describe('the live status line reloads', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'shoji-live-reload-'));
-    env = { SHOJI_CONFIG_DIR: join(dir, 'cfg'), SHOJI_RUNTIME_DIR: join(dir, 'run'), SHOJI_STATE_DIR: join(dir, 'state'), SHOJI_LOG: join(dir, 'shoji.log'), HOME: dir, LANG: 'C.UTF-8' };
+    env = {
+      SHOJI_CONFIG_DIR: join(dir, 'cfg'),
+      SHOJI_RUNTIME_DIR: join(dir, 'run'),
+      SHOJI_STATE_DIR: join(dir, 'state'),
+      SHOJI_LOG: join(dir, 'shoji.log'),
+      HOME: dir,
+      LANG: 'C.UTF-8',
+    };
     mkdirSync(join(dir, 'cfg', 'scripts'), { recursive: true, mode: 0o700 });
     mkdirSync(join(dir, 'cfg', 'themes'), { mode: 0o700 });
     writeFileSync(join(dir, 'cfg', 'config.yaml'), 'right: [load]\n');

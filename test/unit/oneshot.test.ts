@@ -58,7 +58,13 @@ describe('one-shot collection', () => {
 
   it('does not re-run a module whose interval has not passed', async () => {
     let calls = 0;
-    const slow: ShojiModule = { id: 'slow', description: 's', options: schema, interval: 3600, collect: () => ({ reading: { text: `c${++calls}`, state: 'idle' } }) };
+    const slow: ShojiModule = {
+      id: 'slow',
+      description: 's',
+      options: schema,
+      interval: 3600,
+      collect: () => ({ reading: { text: `c${++calls}`, state: 'idle' } }),
+    };
     const reg = registryOf(slow);
     await collectOneShot(['slow'], reg, DEFAULT_CONFIG, env);
     const again = await collectOneShot(['slow'], reg, DEFAULT_CONFIG, env);

@@ -77,7 +77,12 @@ describe('parseFast', () => {
   });
 
   it('parses the real commands’ options', () => {
-    expect(parseFast(statusCommand, ['--format', 'tmux', '--side', 'right', '--width', '80'])).toMatchObject({ format: 'tmux', side: 'right', width: 80, explain: false });
+    expect(parseFast(statusCommand, ['--format', 'tmux', '--side', 'right', '--width', '80'])).toMatchObject({
+      format: 'tmux',
+      side: 'right',
+      width: 80,
+      explain: false,
+    });
     expect(parseFast(ec2CostCommand, ['--detail', '--no-free-tier', '--ebs-gb', '100', '--instance-type=m7i.large'])).toMatchObject({
       detail: true,
       'free-tier': false,

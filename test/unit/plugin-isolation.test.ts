@@ -108,12 +108,17 @@ describe('plugin isolation', () => {
     // Stops by itself at 2 GiB (and then hangs), so a broken check cannot hurt the machine.
     put(
       'buffers.mjs',
-      plugin('buffers', 'interval: 10, collect() { globalThis.a = []; for (let i = 0; i < 256; i++) a.push(Buffer.alloc(8 << 20, 1)); return new Promise(() => {}); }'),
+      plugin(
+        'buffers',
+        'interval: 10, collect() { globalThis.a = []; for (let i = 0; i < 256; i++) a.push(Buffer.alloc(8 << 20, 1)); return new Promise(() => {}); }',
+      ),
     );
     const def = (await load()).get('buffers')!;
     const outcome = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 30_000);
     expect(outcome.ok).toBe(false);
-    expect(outcome.error).toMatch(new RegExp(`^used too much memory: shoji grew by \\d+ MiB while it ran \\(limit ${OUTSIDE_HEAP_LIMIT_MB} MiB outside its heap\\)$`));
+    expect(outcome.error).toMatch(
+      new RegExp(`^used too much memory: shoji grew by \\d+ MiB while it ran \\(limit ${OUTSIDE_HEAP_LIMIT_MB} MiB outside its heap\\)$`),
+    );
   });
 
   it('fails a reading that cannot be passed to shoji, with the reason', async () => {
@@ -135,7 +140,10 @@ describe('plugin isolation', () => {
   it('runs available() in the worker, with the options and the environment', async () => {
     put(
       'avail.mjs',
-      plugin('avail', "interval: 10, available(ctx) { return ctx.env.HAS_THING === 'yes' && ctx.options.fast === true; }, collect() { return { reading: null }; }"),
+      plugin(
+        'avail',
+        "interval: 10, available(ctx) { return ctx.env.HAS_THING === 'yes' && ctx.options.fast === true; }, collect() { return { reading: null }; }",
+      ),
     );
     const def = (await load()).get('avail')!;
     const cfg = configWith({ avail: { fast: true } });
@@ -144,7 +152,7 @@ describe('plugin isolation', () => {
   });
 
   it('asks interval(options) of the plugin for the options in the config', async () => {
-    put('iv.mjs', plugin('iv', "interval: (o) => (o.fast ? 1 : 60), collect() { return { reading: null }; }"));
+    put('iv.mjs', plugin('iv', 'interval: (o) => (o.fast ? 1 : 60), collect() { return { reading: null }; }'));
     const def = (await load()).get('iv')!;
     expect(intervalOf(def, configWith({}))).toEqual({ kind: 'every', ms: 60_000 });
     expect(intervalOf(def, configWith({ iv: { fast: true } }))).toEqual({ kind: 'every', ms: 1000 });

@@ -15,7 +15,7 @@ const icons = loadIconSet('ascii', {});
 const opts = (maxWidth?: number) => ({ theme, icons, maxWidth });
 const seg = (id: string, text: string, priority: number, short?: string): Segment => ({ id, text, short, state: 'idle', priority });
 /** What is left, as "id:text". */
-const fit = (segments: Segment[], maxWidth?: number) => {
+const fitLine = (segments: Segment[], maxWidth?: number) => {
   const f = fitSegments(segments, opts(maxWidth));
   return { left: f.segments.map((s) => `${s.id}:${s.text}`), dropped: f.dropped.map((d) => d.id) };
 };
@@ -24,59 +24,59 @@ describe('fitSegments', () => {
   const line = [seg('a', 'aaaa', 50, 'a'), seg('b', 'bbbb', 10, 'b'), seg('c', 'cccc', 90, 'c')]; // 14 cells
 
   it('no limit, or a limit of 0, keeps everything as it is', () => {
-    expect(fit(line)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
-    expect(fit(line, 0)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
-    expect(fit(line, -5)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
+    expect(fitLine(line)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
+    expect(fitLine(line, 0)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
+    expect(fitLine(line, -5)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
   });
 
   it('a side exactly as wide as the limit is left alone', () => {
     expect(sideWidth(line, opts())).toBe(14);
-    expect(fit(line, 14)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
+    expect(fitLine(line, 14)).toEqual({ left: ['a:aaaa', 'b:bbbb', 'c:cccc'], dropped: [] });
   });
 
   it('one cell too wide: only the lowest priority takes its short text', () => {
-    expect(fit(line, 13)).toEqual({ left: ['a:aaaa', 'b:b', 'c:cccc'], dropped: [] });
+    expect(fitLine(line, 13)).toEqual({ left: ['a:aaaa', 'b:b', 'c:cccc'], dropped: [] });
   });
 
   it('shortens in priority order, as far as needed and no further', () => {
-    expect(fit(line, 11)).toEqual({ left: ['a:aaaa', 'b:b', 'c:cccc'], dropped: [] });
-    expect(fit(line, 10)).toEqual({ left: ['a:a', 'b:b', 'c:cccc'], dropped: [] });
-    expect(fit(line, 8)).toEqual({ left: ['a:a', 'b:b', 'c:cccc'], dropped: [] });
-    expect(fit(line, 5)).toEqual({ left: ['a:a', 'b:b', 'c:c'], dropped: [] });
+    expect(fitLine(line, 11)).toEqual({ left: ['a:aaaa', 'b:b', 'c:cccc'], dropped: [] });
+    expect(fitLine(line, 10)).toEqual({ left: ['a:a', 'b:b', 'c:cccc'], dropped: [] });
+    expect(fitLine(line, 8)).toEqual({ left: ['a:a', 'b:b', 'c:cccc'], dropped: [] });
+    expect(fitLine(line, 5)).toEqual({ left: ['a:a', 'b:b', 'c:c'], dropped: [] });
   });
 
   it('then drops, lowest priority first, and says why', () => {
     const f = fitSegments(line, opts(3));
     expect(f.segments.map((s) => `${s.id}:${s.text}`)).toEqual(['a:a', 'c:c']);
     expect(f.dropped).toEqual([{ id: 'b', why: 'line wider than 3 cells; dropped at priority 10' }]);
-    expect(fit(line, 1)).toEqual({ left: ['c:c'], dropped: ['b', 'a'] });
+    expect(fitLine(line, 1)).toEqual({ left: ['c:c'], dropped: ['b', 'a'] });
   });
 
   it('among equal priorities, the rightmost goes first', () => {
     const equal = [seg('x', 'xxxx', 20, 'x'), seg('y', 'yyyy', 20, 'y'), seg('z', 'zzzz', 20, 'z')];
-    expect(fit(equal, 13)).toEqual({ left: ['x:xxxx', 'y:yyyy', 'z:z'], dropped: [] });
-    expect(fit(equal, 3)).toEqual({ left: ['x:x', 'y:y'], dropped: ['z'] });
+    expect(fitLine(equal, 13)).toEqual({ left: ['x:xxxx', 'y:yyyy', 'z:z'], dropped: [] });
+    expect(fitLine(equal, 3)).toEqual({ left: ['x:x', 'y:y'], dropped: ['z'] });
   });
 
   it('a segment without a different short text is never "shortened"', () => {
     const same = [seg('a', 'aaaa', 50), seg('b', 'bbbb', 10, 'bbbb'), seg('c', 'cc', 90)];
-    expect(fit(same, 10)).toEqual({ left: ['a:aaaa', 'c:cc'], dropped: ['b'] });
+    expect(fitLine(same, 10)).toEqual({ left: ['a:aaaa', 'c:cc'], dropped: ['b'] });
   });
 
   it('gives back the room a drop left: a lower-priority segment that fits comes back', () => {
     // Dropping 'wide' (priority 20) frees 11 cells; 'small' (priority 10) was dropped before it
     // but fits in what is left.
     const withWide = [seg('keep', 'kkkk', 90), seg('wide', 'wwwwwwwwww', 20), seg('small', 'ss', 10)];
-    expect(fit(withWide, 8)).toEqual({ left: ['keep:kkkk', 'small:ss'], dropped: ['wide'] });
+    expect(fitLine(withWide, 8)).toEqual({ left: ['keep:kkkk', 'small:ss'], dropped: ['wide'] });
   });
 
   it('gives shortened texts their full form back, highest priority first, when there is room', () => {
     // 'c' is dropped and 'a b' is 3 cells: room for both in full at 7, for 'a' (priority 50)
     // only at 6, for neither at 4.
     const three = [seg('a', 'aaa', 50, 'a'), seg('b', 'bbb', 40, 'b'), seg('c', 'cccccccc', 10)];
-    expect(fit(three, 7)).toEqual({ left: ['a:aaa', 'b:bbb'], dropped: ['c'] });
-    expect(fit(three, 6)).toEqual({ left: ['a:aaa', 'b:b'], dropped: ['c'] });
-    expect(fit(three, 4)).toEqual({ left: ['a:a', 'b:b'], dropped: ['c'] });
+    expect(fitLine(three, 7)).toEqual({ left: ['a:aaa', 'b:bbb'], dropped: ['c'] });
+    expect(fitLine(three, 6)).toEqual({ left: ['a:aaa', 'b:b'], dropped: ['c'] });
+    expect(fitLine(three, 4)).toEqual({ left: ['a:a', 'b:b'], dropped: ['c'] });
   });
 
   it('never changes the segments it was given', () => {
@@ -89,7 +89,7 @@ describe('fitSegments', () => {
 describe('ASCII icons (non-UTF-8 locales, GNU screen)', () => {
   const fancy = { ...icons, name: 'fancy', icons: { cpu: '\u2699 ', load: 'ld ', weird: '\u2603 ' } };
 
-  it('glyphs that are not ASCII become the ascii set\'s, or nothing when it has none', () => {
+  it("glyphs that are not ASCII become the ascii set's, or nothing when it has none", () => {
     const out = asciiIcons(fancy).icons;
     expect(out.cpu).toBe(icons.icons.cpu);
     expect(out.load).toBe('ld ');

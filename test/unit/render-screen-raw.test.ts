@@ -13,7 +13,6 @@ const icons = loadIconSet('ascii', {});
 
 /** Our style escapes: \005{= attributes, a space, background and foreground letters}. */
 const OUR_STYLE = /\u0005\{=[bur]* [kKrRgGyYbBmMcCwWd][kKrRgGyYbBmMcCwWd]\}/g;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** What screen shows of a rendered line: everything but our style escapes. */

@@ -26,7 +26,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shoji-sides-'));
   mkdirSync(join(dir, 'cfg'), { mode: 0o700 });
   writeFileSync(join(dir, 'cfg', 'config.yaml'), 'left: [hostname]\nright: [load, memory]\nmax_width: 0\n');
-  const env = { HOME: dir, SHOJI_CONFIG_DIR: join(dir, 'cfg'), SHOJI_RUNTIME_DIR: join(dir, 'run'), SHOJI_STATE_DIR: join(dir, 'state'), LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
+  const env = {
+    HOME: dir,
+    SHOJI_CONFIG_DIR: join(dir, 'cfg'),
+    SHOJI_RUNTIME_DIR: join(dir, 'run'),
+    SHOJI_STATE_DIR: join(dir, 'state'),
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+  };
   app = await loadApp(env);
   expect(app.configError).toBeUndefined();
 });
@@ -42,7 +49,7 @@ describe('rendering a side', () => {
     expect(renderSide('ansi', SEGMENTS, app)).toContain('load 0.52');
   });
 
-  it('sends each format to its own renderer, with the app\'s theme and icons', () => {
+  it("sends each format to its own renderer, with the app's theme and icons", () => {
     const ro = renderOptions(app);
     expect(renderSide('tmux', SEGMENTS, app)).toBe(renderTmux(SEGMENTS, ro));
     expect(renderSide('screen', SEGMENTS, app)).toBe(renderScreen(SEGMENTS, ro));

@@ -142,7 +142,9 @@ describe('fitting a width: no room left blank', () => {
       // Nothing dropped would still fit beside what was kept.
       for (const d of fitted.dropped) {
         const missing = segments.find((s) => s.id === d.id)!;
-        const candidate = segments.filter((s) => kept.has(s.id) || s === missing).map((s) => fitted.segments.find((f) => f.id === s.id) ?? { ...s, text: s.short ?? s.text });
+        const candidate = segments
+          .filter((s) => kept.has(s.id) || s === missing)
+          .map((s) => fitted.segments.find((f) => f.id === s.id) ?? { ...s, text: s.short ?? s.text });
         expect(sideWidth(candidate, opts), `limit ${limit}: ${d.id}`).toBeGreaterThan(limit);
       }
     }

@@ -212,7 +212,13 @@ describe('scheduler: waits longer than setTimeout can take', () => {
 });
 
 describe("a module's own interval", () => {
-  const mod = (interval: unknown): ShojiModule => ({ id: 'm', description: 'm', options: schema, interval: interval as number, collect: () => ({ reading: null }) });
+  const mod = (interval: unknown): ShojiModule => ({
+    id: 'm',
+    description: 'm',
+    options: schema,
+    interval: interval as number,
+    collect: () => ({ reading: null }),
+  });
 
   it.each([
     [0.1, { kind: 'every', ms: 250 }],

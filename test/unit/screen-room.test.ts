@@ -37,7 +37,7 @@ describe('the right side in screen', () => {
     expect(screenVisible(renderScreen(segments, { theme, icons: unicode, maxWidth: 16 }))).toBe('ééééé bbbbb');
   });
 
-  it("the room: the display less the left side, the window list and a space each side", () => {
+  it('the room: the display less the left side, the window list and a space each side', () => {
     const left = '\u0005{= kw}host\u0005{= kW}';
     expect(screenVisible(left)).toBe('host');
     expect(screenRightWidth(80, left, '0* bash')).toBe(80 - 4 - 7 - 2);

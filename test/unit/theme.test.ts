@@ -70,7 +70,7 @@ describe('theme validation', () => {
     ['idle: "red"', (t: any) => (t.states.idle = 'red'), 'states.idle', '"idle": "red"', /must be an object like/],
     ['states: []', (t: any) => (t.states = []), 'states', '"states": []', /must be an object of states/],
     ['name: 3', (t: any) => (t.name = 3), 'name', '"name": 3', /must be text/],
-  ])('refuses %s, at its value\'s line and column, with its key', (_label, change, key, written, message) => {
+  ])("refuses %s, at its value's line and column, with its key", (_label, change, key, written, message) => {
     const text = themeText(change);
     const [p, ...rest] = problemsOf(text);
     expect(rest).toEqual([]);
@@ -81,10 +81,28 @@ describe('theme validation', () => {
   });
 
   it.each([
-    ['an unknown state', (t: any) => (t.states.bogus = { fg: 'red' }), 'states.bogus', 'bogus', /unknown state \(known: idle, info, good, warning, critical, failed\)/],
-    ['an unknown style key', (t: any) => (t.states.idle.blink = true), 'states.idle.blink', 'blink', /unknown key \(known: fg, bg, bold, italics, underscore, reverse\)/],
+    [
+      'an unknown state',
+      (t: any) => (t.states.bogus = { fg: 'red' }),
+      'states.bogus',
+      'bogus',
+      /unknown state \(known: idle, info, good, warning, critical, failed\)/,
+    ],
+    [
+      'an unknown style key',
+      (t: any) => (t.states.idle.blink = true),
+      'states.idle.blink',
+      'blink',
+      /unknown key \(known: fg, bg, bold, italics, underscore, reverse\)/,
+    ],
     ['an unknown top-level key', (t: any) => (t.colours = {}), 'colours', 'colours', /unknown key \(known: name, description, base, separator, states\)/],
-    ['"__proto__" as a state', (t: any) => Object.defineProperty(t.states, '__proto__', { value: { bold: true }, enumerable: true }), 'states.__proto__', '__proto__', /unknown state/],
+    [
+      '"__proto__" as a state',
+      (t: any) => Object.defineProperty(t.states, '__proto__', { value: { bold: true }, enumerable: true }),
+      'states.__proto__',
+      '__proto__',
+      /unknown state/,
+    ],
   ])('refuses %s, at the key', (_label, change, key, name, message) => {
     const text = themeText(change);
     const [p] = problemsOf(text);
@@ -166,7 +184,23 @@ describe('scanning JSON for positions', () => {
   });
 
   it('accepts what JSON.parse accepts and refuses what it refuses', () => {
-    const samples = ['{}', '[]', '"x"', '-0.5e+3', '{"a":"\\u00e9\\n"}', '[1,]', '{"a":1,}', '01', '+1', '.5', '"\\x41"', '{"a" 1}', 'tru', '[1] x', '{"a":1}{'];
+    const samples = [
+      '{}',
+      '[]',
+      '"x"',
+      '-0.5e+3',
+      '{"a":"\\u00e9\\n"}',
+      '[1,]',
+      '{"a":1,}',
+      '01',
+      '+1',
+      '.5',
+      '"\\x41"',
+      '{"a" 1}',
+      'tru',
+      '[1] x',
+      '{"a":1}{',
+    ];
     for (const s of samples) {
       let parses = true;
       try {
@@ -214,9 +248,12 @@ describe('a bad theme at run time', () => {
     expect(renderSide('screen', segments, app)).toContain('config');
   });
 
-  it('falls back to shoji\'s own default when the user\'s default.json is the bad one', async () => {
+  it("falls back to shoji's own default when the user's default.json is the bad one", async () => {
     write('config.yaml', 'theme: default\n');
-    write('themes/default.json', themeText((t) => (t.separator = 5)));
+    write(
+      'themes/default.json',
+      themeText((t) => (t.separator = 5)),
+    );
     const app = await loadApp(env, { userPlugins: false });
     expect(app.themeError).toMatch(/default\.json:\d+:\d+: separator: must be text/);
     expect((app.theme as Theme).separator).toBe(' ');
@@ -230,7 +267,7 @@ describe('a bad theme at run time', () => {
     expect(problems).toEqual([`${join(dir, 'cfg', 'themes', 'mine.json')}:${lineOf(text, '999')}:13: states.idle.fg: a colour number is 0-255 (got 999)`]);
   });
 
-  it('an unknown theme name is reported by config check at the config\'s theme key', async () => {
+  it("an unknown theme name is reported by config check at the config's theme key", async () => {
     write('config.yaml', 'right: [load]\ntheme: nosuch\n');
     const problems = await checkConfig(join(dir, 'cfg', 'config.yaml'), env);
     expect(problems).toEqual([`${join(dir, 'cfg', 'config.yaml')}:2:8: theme: unknown theme "nosuch" (built-in: ${BUILTIN_THEMES.join(', ')})`]);
@@ -239,6 +276,8 @@ describe('a bad theme at run time', () => {
   it('config check also names the file, line and key of an interval of "0"', async () => {
     write('config.yaml', 'modules:\n  load:\n    interval: "0"\n');
     const problems = await checkConfig(join(dir, 'cfg', 'config.yaml'), env);
-    expect(problems).toEqual([`${join(dir, 'cfg', 'config.yaml')}:3:15: modules.load.interval: must be more than 0 seconds (got "0"); "once" runs a module only at start`]);
+    expect(problems).toEqual([
+      `${join(dir, 'cfg', 'config.yaml')}:3:15: modules.load.interval: must be more than 0 seconds (got "0"); "once" runs a module only at start`,
+    ]);
   });
 });

@@ -29,7 +29,7 @@ describe('thresholds', () => {
     expect(stateFor(-1, low, 'good', true)).toBe('critical');
   });
 
-  it('an unset threshold is never reached, and the calm state is the caller\'s', () => {
+  it("an unset threshold is never reached, and the calm state is the caller's", () => {
     expect(stateFor(100, {})).toBe('good');
     expect(stateFor(0, {}, 'idle', true)).toBe('idle');
     expect(stateFor(95, { critical: 90 }, 'idle')).toBe('critical');

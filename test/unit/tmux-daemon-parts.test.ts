@@ -33,7 +33,7 @@ describe('the right side width', () => {
     expect(rightWidthFor(100, 10, -1)).toBe(86); // not a cap
   });
 
-  it("lives in the runtime folder, one per tmux server", () => {
+  it('lives in the runtime folder, one per tmux server', () => {
     expect(tmuxDir({ SHOJI_RUNTIME_DIR: join(dir, 'run') }, 4242)).toBe(join(dir, 'run', 'tmux-4242'));
   });
 });
@@ -144,7 +144,7 @@ describe('want/ requests', () => {
     expect(odd).toEqual([]);
   });
 
-  it('a file in the folder\'s place is reported by name', () => {
+  it("a file in the folder's place is reported by name", () => {
     writeFileSync(join(dir, 'want'), '');
     const odd: string[] = [];
     expect(takeWantedWidths(join(dir, 'want'), (m) => odd.push(m))).toEqual([]);

@@ -8,7 +8,7 @@ import { rightWidthFor, TMUX_OWN_CELLS } from '../../src/host/tmux-daemon.js';
 const JOB = join(__dirname, '..', '..', 'bin', 'shoji-tmux-job');
 
 describe('right side width per client', () => {
-  it("leaves room for the left side and what tmux draws around it, and no more", () => {
+  it('leaves room for the left side and what tmux draws around it, and no more', () => {
     // The job's number already leaves out the session name and the window list:
     // "[", "]" and a space each side of the left side are what is left to count.
     expect(TMUX_OWN_CELLS).toBe(4);

@@ -104,9 +104,7 @@ describe('user plugins', () => {
     chmodSync(target, 0o775);
     const { modules, problems } = await loadUserPlugins(config);
     expect(modules).toEqual([]);
-    expect(problems[0].message).toBe(
-      `${linked} is a symlink to ${target}, and ${target} is writable by its group (chmod g-w ${target}): refusing to run it`,
-    );
+    expect(problems[0].message).toBe(`${linked} is a symlink to ${target}, and ${target} is writable by its group (chmod g-w ${target}): refusing to run it`);
   });
 
   it.skipIf(process.getuid?.() !== 0)('refuses a file owned by someone else', async () => {

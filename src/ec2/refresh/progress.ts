@@ -17,7 +17,12 @@ export async function progressFor(label: string, totalBytes: number, terminal: b
   const { default: cliProgress } = await import('cli-progress');
   const mb = (n: number) => Math.round(n / 1e5) / 10;
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${forLocale(label, env)} [{bar}] {percentage}% {value}/{total} MB, {eta_formatted} left`, hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: `${forLocale(label, env)} [{bar}] {percentage}% {value}/{total} MB, {eta_formatted} left`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     // Block characters on a UTF-8 terminal; "=" and "-" elsewhere (LANG=C shows them as "?").
     isUtf8Locale(env) ? cliProgress.Presets.shades_classic : cliProgress.Presets.legacy,
   );

@@ -32,7 +32,9 @@ export async function refreshPrices(source: string, region: string | undefined, 
     throw err;
   }
   const file = writeRefreshedPrices(io.env, prices);
-  io.out(`Refreshed ${prices.prices.size} Linux on-demand prices for ${prices.region} (published ${prices.pricesAsOf.slice(0, 10)}) from ${prices.source}; cached in ${file}\n`);
+  io.out(
+    `Refreshed ${prices.prices.size} Linux on-demand prices for ${prices.region} (published ${prices.pricesAsOf.slice(0, 10)}) from ${prices.source}; cached in ${file}\n`,
+  );
   return 0;
 }
 
@@ -44,7 +46,12 @@ function looksLikeJson(file: string): boolean {
   const fd = openSync(file, 'r');
   try {
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{');
+    return buf
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{');
   } finally {
     closeSync(fd);
   }
@@ -71,7 +78,10 @@ async function fromOfferFile(file: string, region: string | undefined, io: Io): 
     throw new PriceFileError(`${file} has no publication date: not an AWS price list offer file`);
   }
   if (read.prices.byRegion.size === 0) {
-    const refused = read.prices.refused > 0 ? `: ${read.prices.refused} refused as unusable (an odd type name, or not a plain USD amount of at most $${groupThousands(String(MAX_USD_PER_HOUR))}/h), e.g. ${quoted(read.prices.firstRefused ?? '')}` : '';
+    const refused =
+      read.prices.refused > 0
+        ? `: ${read.prices.refused} refused as unusable (an odd type name, or not a plain USD amount of at most $${groupThousands(String(MAX_USD_PER_HOUR))}/h), e.g. ${quoted(read.prices.firstRefused ?? '')}`
+        : '';
     throw new PriceFileError(`${file} has no usable Linux on-demand hourly price${refused}`);
   }
   const chosen = chooseRegion(read, region, file);
@@ -101,7 +111,9 @@ function chooseRegion(read: OfferRead, region: string | undefined, file: string)
   const regions = codes.filter(isKnownRegion);
   if (regions.length === 1) return regions[0];
   if (regions.length === 0 && codes.length > 0) {
-    throw new PriceFileError(`${file} has prices only for region codes shoji does not know (${codes.slice(0, 3).map(quoted).join(', ')}): not an AWS price list for a region`);
+    throw new PriceFileError(
+      `${file} has prices only for region codes shoji does not know (${codes.slice(0, 3).map(quoted).join(', ')}): not an AWS price list for a region`,
+    );
   }
   if (regions.length === 0) throw new PriceFileError(`${file} does not say which region its prices are for: give --region`);
   const shown = regions.sort().slice(0, 5).join(', ');

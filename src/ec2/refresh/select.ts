@@ -59,7 +59,10 @@ export class PriceCollector {
       return;
     }
     let prices = this.byRegion.get(region);
-    if (!prices) this.byRegion.set(region, (prices = new Map()));
+    if (!prices) {
+      prices = new Map();
+      this.byRegion.set(region, prices);
+    }
     const had = prices.get(type);
     if (had !== undefined && had !== usd) this.conflicts++;
     // The first price seen is kept: the filters above leave one per type in real lists.

@@ -17,13 +17,18 @@ function rects(l: Layout): [string, Rect][] {
   return out;
 }
 
-const overlaps = (a: Rect, b: Rect) =>
-  a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
+const overlaps = (a: Rect, b: Rect) => a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
 
 const modules = (n: number, lines = 2) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, lines }));
 
 describe('dashboard layout', () => {
-  const sizes: [number, number][] = [[200, 60], [160, 48], [120, 40], [100, 30], [80, 24]];
+  const sizes: [number, number][] = [
+    [200, 60],
+    [160, 48],
+    [120, 40],
+    [100, 30],
+    [80, 24],
+  ];
   for (const [cols, rows] of sizes) {
     for (const n of [0, 3, 12, 40]) {
       it(`${cols}x${rows} with ${n} module panels: inside the screen, no overlaps, every module placed or named`, () => {
@@ -59,7 +64,11 @@ describe('dashboard layout', () => {
   });
 
   it('says so below the minimum size instead of laying out', () => {
-    for (const [cols, rows] of [[MIN_COLS - 1, MIN_ROWS], [MIN_COLS, MIN_ROWS - 1], [20, 5]]) {
+    for (const [cols, rows] of [
+      [MIN_COLS - 1, MIN_ROWS],
+      [MIN_COLS, MIN_ROWS - 1],
+      [20, 5],
+    ]) {
       const l = computeLayout({ cols, rows, battery: true, ec2: true, modules: modules(3) });
       expect(l.tooSmall).toMatch(new RegExp(`needs at least ${MIN_COLS}x${MIN_ROWS}; this terminal is ${cols}x${rows}`));
       expect(l.modules).toEqual([]);

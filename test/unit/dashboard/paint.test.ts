@@ -22,13 +22,18 @@ describe('painting tagged lines into cells', () => {
   });
 
   it('copies cells into the screen buffer, marking only changed lines dirty', () => {
-    const screen = [0, 1].map(() => Object.assign([0, 1, 2, 3].map(() => [D, ' '] as [number, string]), { dirty: false }));
+    const screen = [0, 1].map(() =>
+      Object.assign(
+        [0, 1, 2, 3].map(() => [D, ' '] as [number, string]),
+        { dirty: false },
+      ),
+    );
     const painted = new PaintedLines();
     painted.set(['abcdef', 'x'], D);
     paintCells(screen, painted.rows, 1, 0, 2, 5);
     expect(screen.map((l) => l.map((c) => c[1]).join(''))).toEqual([' ab ', ' x  ']);
     expect(screen.map((l) => l.dirty)).toEqual([true, true]);
-    screen.forEach((l) => (l.dirty = false));
+    for (const l of screen) l.dirty = false;
     paintCells(screen, painted.rows, 1, 0, 2, 5);
     expect(screen.map((l) => l.dirty)).toEqual([false, false]);
   });

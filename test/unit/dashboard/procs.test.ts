@@ -42,7 +42,12 @@ describe('process table from /proc', () => {
     tree.write('proc/11/stat', statLine(11, 'idle', 7, 3));
     tree.write('proc/self/stat', statLine(99, 'not a pid dir', 0, 0));
     const first = sampler.sample();
-    expect(first.map((r) => [r.pid, r.cpu])).toEqual(expect.arrayContaining([[10, null], [11, null]]));
+    expect(first.map((r) => [r.pid, r.cpu])).toEqual(
+      expect.arrayContaining([
+        [10, null],
+        [11, null],
+      ]),
+    );
     expect(first).toHaveLength(2);
 
     // 2.5 s later: +150 ticks at 100 Hz = 1.5 s of CPU in 2.5 s = 60 % of one core.

@@ -7,14 +7,19 @@ import { procHeaderRow, procsPanel, SORT_COLUMNS, sortAtColumn } from '../../../
 const ctx = { theme: loadTheme('monochrome', '/nonexistent', {}), charset: 'ascii' as const, width: 100, height: 6 };
 /** A content line as the terminal shows it: blessed's style tags removed. */
 const plain = (tagged: string) => tagged.replace(/\{[^{}]*\}/g, '');
-const table = (error?: string) =>
-  procsPanel({ rows: [], total: 0, sort: 'cpu', offset: 0, selected: 0, focused: false, error }, ctx);
+const table = (error?: string) => procsPanel({ rows: [], total: 0, sort: 'cpu', offset: 0, selected: 0, focused: false, error }, ctx);
 
 describe('process table header clicks', () => {
   it('finds each sortable column where the header draws its name', () => {
     const header = plain(table().lines[procHeaderRow({})]);
     const names = { pid: 'PID', cpu: '%CPU', mem: '%MEM' };
-    for (const c of SORT_COLUMNS) expect(header.slice(c.from, c.to + 1).trim().replace(/\*$/, '')).toBe(names[c.sort]);
+    for (const c of SORT_COLUMNS)
+      expect(
+        header
+          .slice(c.from, c.to + 1)
+          .trim()
+          .replace(/\*$/, ''),
+      ).toBe(names[c.sort]);
     expect(sortAtColumn(header.indexOf('PID'))).toBe('pid');
     expect(sortAtColumn(header.indexOf('%CPU'))).toBe('cpu');
     expect(sortAtColumn(header.indexOf('%MEM') + 3)).toBe('mem');
@@ -34,7 +39,13 @@ describe('process table header clicks', () => {
 
 describe('CPU panel', () => {
   const view = (data: Record<string, unknown>): ModuleView => ({
-    id: 'cpu', state: 'good', text: '80%', detail: [], pending: false, available: true, data,
+    id: 'cpu',
+    state: 'good',
+    text: '80%',
+    detail: [],
+    pending: false,
+    available: true,
+    data,
   });
   const loadView: ModuleView = { id: 'load', state: 'good', text: '', detail: [], pending: true, available: true, data: null };
   const title = (data: Record<string, unknown>) => {

@@ -83,7 +83,10 @@ describe('terminfo for blessed', () => {
       mkdirSync(join(dir, name[0]), { recursive: true });
       writeFileSync(join(dir, name[0], name), toLegacyTerminfo(readFileSync(file!)));
       const show = (env: NodeJS.ProcessEnv) =>
-        spawnSync('infocmp', ['-x', '-1', name], { env: { ...process.env, ...env }, encoding: 'utf8' }).stdout.split('\n').slice(1).join('\n');
+        spawnSync('infocmp', ['-x', '-1', name], { env: { ...process.env, ...env }, encoding: 'utf8' })
+          .stdout.split('\n')
+          .slice(1)
+          .join('\n');
       const clamp = (s: string) => s.replace(/#0x10000,/g, '#0x7fff,').replace(/#65536,/g, '#32767,');
       expect(show({ TERMINFO: dir })).toBe(clamp(show({ TERMINFO: join(tmp, 'none') })));
     });

@@ -34,8 +34,26 @@ describe('an instance catalogue', () => {
     for (const readAllFirst of [false, true]) {
       const cat = parseCatalog(text(), '/x/cat.json');
       if (readAllFirst) cat.allRows();
-      expect(cat.get('a.large')).toEqual({ type: 'a.large', vcpu: 2, memoryMiB: 4096, arch: 'x86_64', gpus: 0, burstable: true, current: true, usdPerHour: '0.10' });
-      expect(cat.get('c.large')).toEqual({ type: 'c.large', vcpu: 4, memoryMiB: 8192, arch: null, gpus: 1, burstable: false, current: false, usdPerHour: null });
+      expect(cat.get('a.large')).toEqual({
+        type: 'a.large',
+        vcpu: 2,
+        memoryMiB: 4096,
+        arch: 'x86_64',
+        gpus: 0,
+        burstable: true,
+        current: true,
+        usdPerHour: '0.10',
+      });
+      expect(cat.get('c.large')).toEqual({
+        type: 'c.large',
+        vcpu: 4,
+        memoryMiB: 8192,
+        arch: null,
+        gpus: 1,
+        burstable: false,
+        current: false,
+        usdPerHour: null,
+      });
       expect(cat.get('b.large')?.burstable).toBe(false);
       expect(cat.has('b.large')).toBe(true);
       expect(cat.has('large')).toBe(false);
@@ -72,7 +90,9 @@ describe('an instance catalogue', () => {
   it('refuses a row that is not eight fields with a name first, naming its line', () => {
     const lineOf = (t: string, start: string) => t.split('\n').findIndex((l) => l.startsWith(start)) + 1;
     const seven = text().replace('["b.large",2,8192,"arm64",null,0,1,"0.20"]', '["b.large",2,8192,"arm64",null,0,1]');
-    expect(() => parseCatalog(seven, '/x/cat.json').allRows()).toThrow(`/x/cat.json:${lineOf(seven, '["b.large"')}: not an instance type row: ["b.large",2,8192,"arm64",null,0,1]`);
+    expect(() => parseCatalog(seven, '/x/cat.json').allRows()).toThrow(
+      `/x/cat.json:${lineOf(seven, '["b.large"')}: not an instance type row: ["b.large",2,8192,"arm64",null,0,1]`,
+    );
     const nameless = text().replace('["b.large"', '[7');
     expect(() => parseCatalog(nameless, '/x/cat.json').allRows()).toThrow(`/x/cat.json:${lineOf(nameless, '[7')}: not an instance type row: [7,`);
     const object = text().replace('["b.large",2,8192,"arm64",null,0,1,"0.20"]', '{"b.large":1}');

@@ -41,7 +41,22 @@ describe('example A (facts sheet §7)', () => {
   it('--json carries the exact figures and their provenance', async () => {
     const r = await run(tree, [...EXAMPLE_A, '--json']);
     const j = JSON.parse(r.out);
-    for (const key of ['instanceType', 'region', 'uptimeSeconds', 'billedSeconds', 'hourlyRateUsd', 'computeUsd', 'networkOutUsd', 'networkInUsd', 'publicIpv4Usd', 'ebsUsd', 'totalUsd', 'priceSource', 'pricesAsOf', 'assumptions']) {
+    for (const key of [
+      'instanceType',
+      'region',
+      'uptimeSeconds',
+      'billedSeconds',
+      'hourlyRateUsd',
+      'computeUsd',
+      'networkOutUsd',
+      'networkInUsd',
+      'publicIpv4Usd',
+      'ebsUsd',
+      'totalUsd',
+      'priceSource',
+      'pricesAsOf',
+      'assumptions',
+    ]) {
       expect(j).toHaveProperty(key);
     }
     expect(j).toMatchObject({
@@ -95,7 +110,9 @@ describe('what-if options', () => {
     // "first 10,240 GB 10,240.000000 GB").
     expect(r.out).toMatch(/^ {2}first 10,240 GB: {2,}10,240\.000000 GB @ \$0\.09\/GB = \$921\.600000$/m);
     expect(r.out).toMatch(/^ {2}next 40,960 GB: {2,}1,760\.000000 GB @ \$0\.085\/GB = \$149\.600000$/m);
-    const free = JSON.parse((await run(tree, ['--instance-type', 'm7i.large', '--uptime', '60', '--tx-bytes', '12000GiB', '--rx-bytes', '0', '--free-tier', '--json'])).out);
+    const free = JSON.parse(
+      (await run(tree, ['--instance-type', 'm7i.large', '--uptime', '60', '--tx-bytes', '12000GiB', '--rx-bytes', '0', '--free-tier', '--json'])).out,
+    );
     expect(free.networkOutUsd).toBe(1062.7);
   });
 
@@ -212,7 +229,11 @@ describe('a region outside what shoji models says so on the one-line report', ()
 
   it('China: the figure is at us-east-1 rates, and the line says why', async () => {
     const r = await run(tree, IN('cn-north-1'));
-    expect(r).toEqual({ code: 0, err: '', out: '~$31.26 at us-east-1 rates since boot as m7i.large cn-north-1 (not EC2) · 303.0 h · cn-north-1 not modelled: China regions are priced in CNY\n' });
+    expect(r).toEqual({
+      code: 0,
+      err: '',
+      out: '~$31.26 at us-east-1 rates since boot as m7i.large cn-north-1 (not EC2) · 303.0 h · cn-north-1 not modelled: China regions are priced in CNY\n',
+    });
     const detail = (await run(tree, [...IN('cn-north-1'), '--detail'])).out;
     expect(detail).toMatch(/^Region +cn-north-1 is not modelled \(China regions are priced in CNY\): the figures are at us-east-1 rates$/m);
     const j = JSON.parse((await run(tree, [...IN('cn-northwest-1'), '--json'])).out);
@@ -221,12 +242,21 @@ describe('a region outside what shoji models says so on the one-line report', ()
 
   it('GovCloud: at us-east-1 instance prices until its prices are refreshed', async () => {
     const r = await run(tree, IN('us-gov-west-1'));
-    expect(r.out).toMatch(/^~\$\d+\.\d\d at us-east-1 instance prices since boot as m7i\.large us-gov-west-1 \(not EC2\) · 303\.0 h · us-gov-west-1 not modelled: GovCloud prices are not in the catalogue \(see ec2-cost --refresh-prices\)\n$/);
+    expect(r.out).toMatch(
+      /^~\$\d+\.\d\d at us-east-1 instance prices since boot as m7i\.large us-gov-west-1 \(not EC2\) · 303\.0 h · us-gov-west-1 not modelled: GovCloud prices are not in the catalogue \(see ec2-cost --refresh-prices\)\n$/,
+    );
     const cache = join(tree.dir, 'cache', 'ec2');
     mkdirSync(cache, { recursive: true });
     writeFileSync(
       join(cache, 'prices-us-gov-west-1.json'),
-      JSON.stringify({ format: 1, region: 'us-gov-west-1', pricesAsOf: '2026-08-01T00:00:00.000Z', source: 'AWS Price List Query API', refreshedAt: '2026-08-02T00:00:00.000Z', prices: { 'm7i.large': '0.127' } }),
+      JSON.stringify({
+        format: 1,
+        region: 'us-gov-west-1',
+        pricesAsOf: '2026-08-01T00:00:00.000Z',
+        source: 'AWS Price List Query API',
+        refreshedAt: '2026-08-02T00:00:00.000Z',
+        prices: { 'm7i.large': '0.127' },
+      }),
     );
     const refreshed = await run(tree, IN('us-gov-west-1'));
     expect(refreshed.out).toMatch(/^~\$\d+\.\d\d since boot as m7i\.large us-gov-west-1 \(not EC2\) · 303\.0 h\n$/);

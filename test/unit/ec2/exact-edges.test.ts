@@ -160,24 +160,50 @@ describe('rates', () => {
 
   it("applies each region's first-tier rate to all volume, as docs/ec2-cost.md cites them", () => {
     const FIRST_TIER: Record<string, string> = {
-      'us-east-2': '0.09', 'us-west-1': '0.09', 'us-west-2': '0.09', 'ca-central-1': '0.09', 'ca-west-1': '0.09',
-      'eu-central-1': '0.09', 'eu-west-1': '0.09', 'eu-west-2': '0.09', 'eu-west-3': '0.09', 'eu-north-1': '0.09',
-      'eu-south-1': '0.09', 'ap-southeast-5': '0.108', 'ap-south-1': '0.1093', 'ap-south-2': '0.1093',
-      'il-central-1': '0.11', 'ap-northeast-1': '0.114', 'ap-northeast-3': '0.114', 'ap-southeast-2': '0.114',
-      'me-south-1': '0.117', 'ap-southeast-1': '0.12', 'ap-east-1': '0.12', 'ap-northeast-2': '0.126',
-      'sa-east-1': '0.15', 'af-south-1': '0.154', 'us-gov-east-1': '0.155', 'us-gov-west-1': '0.155',
+      'us-east-2': '0.09',
+      'us-west-1': '0.09',
+      'us-west-2': '0.09',
+      'ca-central-1': '0.09',
+      'ca-west-1': '0.09',
+      'eu-central-1': '0.09',
+      'eu-west-1': '0.09',
+      'eu-west-2': '0.09',
+      'eu-west-3': '0.09',
+      'eu-north-1': '0.09',
+      'eu-south-1': '0.09',
+      'ap-southeast-5': '0.108',
+      'ap-south-1': '0.1093',
+      'ap-south-2': '0.1093',
+      'il-central-1': '0.11',
+      'ap-northeast-1': '0.114',
+      'ap-northeast-3': '0.114',
+      'ap-southeast-2': '0.114',
+      'me-south-1': '0.117',
+      'ap-southeast-1': '0.12',
+      'ap-east-1': '0.12',
+      'ap-northeast-2': '0.126',
+      'sa-east-1': '0.15',
+      'af-south-1': '0.154',
+      'us-gov-east-1': '0.155',
+      'us-gov-west-1': '0.155',
     };
     for (const [region, rate] of Object.entries(FIRST_TIER)) {
       const r = transferRates(region);
       expect(r.region, region).toBe(region);
-      expect(r.tiers.map((t) => [t.upToGb, toPlain(t.usdPerGb)]), region).toEqual([[null, rate]]);
+      expect(
+        r.tiers.map((t) => [t.upToGb, toPlain(t.usdPerGb)]),
+        region,
+      ).toEqual([[null, rate]]);
       expect(r.note, region).toBe(`${region}'s rates above the first 10 TB are not known to shoji: its first-tier rate is applied to all volume`);
     }
   });
 
   it('falls back to us-east-1 for a region with no rate, saying why', () => {
     expect(transferRates('cn-north-1')).toMatchObject({ region: 'us-east-1', note: 'China regions are priced in CNY: us-east-1 rates used instead' });
-    expect(transferRates('mx-central-1')).toMatchObject({ region: 'us-east-1', note: 'no data-transfer rate is known for mx-central-1: us-east-1 rates used instead' });
+    expect(transferRates('mx-central-1')).toMatchObject({
+      region: 'us-east-1',
+      note: 'no data-transfer rate is known for mx-central-1: us-east-1 rates used instead',
+    });
     expect(transferRates('constructor').note).toMatch(/^no data-transfer rate is known for constructor/);
     expect(transferRates('cn-north-1').tiers).toHaveLength(4);
   });
@@ -189,27 +215,61 @@ describe('rates', () => {
     expect(toPlain(PUBLIC_IPV4_USD_PER_HOUR)).toBe('0.005');
     expect(EBS_TYPES).toEqual(['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard']);
     expect(Object.fromEntries(EBS_TYPES.map((t) => [t, toPlain(EBS_USD_PER_GB_MONTH[t])]))).toEqual({
-      gp3: '0.08', gp2: '0.1', io1: '0.125', io2: '0.125', st1: '0.045', sc1: '0.015', standard: '0.05',
+      gp3: '0.08',
+      gp2: '0.1',
+      io1: '0.125',
+      io2: '0.125',
+      st1: '0.045',
+      sc1: '0.015',
+      standard: '0.05',
     });
   });
 });
 
 describe('names from outside, one character either side of each limit', () => {
   it('instance types', () => {
-    for (const yes of ['m7i.large', 'u-24tb1.metal', 'mac2-m2pro.metal', `a${'b'.repeat(31)}.x`, `a.${'x'.repeat(31)}`]) expect(isTypeName(yes), yes).toBe(true);
-    for (const no of ['M7i.large', '7m.large', 'm7i', 'm7i.', '.large', `a${'b'.repeat(32)}.x`, `a.${'x'.repeat(32)}`, 'm7i.large\n', 'm7i.la_rge', 'm7i..large', ' m7i.large'])
+    for (const yes of ['m7i.large', 'u-24tb1.metal', 'mac2-m2pro.metal', `a${'b'.repeat(31)}.x`, `a.${'x'.repeat(31)}`])
+      expect(isTypeName(yes), yes).toBe(true);
+    for (const no of [
+      'M7i.large',
+      '7m.large',
+      'm7i',
+      'm7i.',
+      '.large',
+      `a${'b'.repeat(32)}.x`,
+      `a.${'x'.repeat(32)}`,
+      'm7i.large\n',
+      'm7i.la_rge',
+      'm7i..large',
+      ' m7i.large',
+    ])
       expect(isTypeName(no), no).toBe(false);
   });
 
   it('regions', () => {
-    for (const yes of ['us-east-1', 'us-gov-west-1', 'ap-southeast-7', 'us-east-12', `us-${'a'.repeat(16)}-1`, 'aa-b-c-d-1']) expect(isRegionCode(yes), yes).toBe(true);
-    for (const no of ['us-east-123', 'u-east-1', 'use-east-1', 'us-1', 'us-east', 'aa-b-c-d-e-1', `us-${'a'.repeat(17)}-1`, 'US-EAST-1', 'us-east-1\n', 'us-ea5t-1', 'us--east-1', '../us-east-1'])
+    for (const yes of ['us-east-1', 'us-gov-west-1', 'ap-southeast-7', 'us-east-12', `us-${'a'.repeat(16)}-1`, 'aa-b-c-d-1'])
+      expect(isRegionCode(yes), yes).toBe(true);
+    for (const no of [
+      'us-east-123',
+      'u-east-1',
+      'use-east-1',
+      'us-1',
+      'us-east',
+      'aa-b-c-d-e-1',
+      `us-${'a'.repeat(17)}-1`,
+      'US-EAST-1',
+      'us-east-1\n',
+      'us-ea5t-1',
+      'us--east-1',
+      '../us-east-1',
+    ])
       expect(isRegionCode(no), no).toBe(false);
   });
 
   it('zones', () => {
     for (const yes of ['us-east-1a', 'us-west-2-lax-1a', 'us-east-1-wl1-bos-wlz-1', `us-${'a'.repeat(60)}`, 'us-a']) expect(isZoneName(yes), yes).toBe(true);
-    for (const no of [`us-${'a'.repeat(61)}`, 'us-', 'u-east-1a', 'US-east-1a', 'us-east-1A', 'us_east-1a', 'us-east-1a\n', '1s-east-1a']) expect(isZoneName(no), no).toBe(false);
+    for (const no of [`us-${'a'.repeat(61)}`, 'us-', 'u-east-1a', 'US-east-1a', 'us-east-1A', 'us_east-1a', 'us-east-1a\n', '1s-east-1a'])
+      expect(isZoneName(no), no).toBe(false);
   });
 
   it('lifecycles', () => {
@@ -219,13 +279,26 @@ describe('names from outside, one character either side of each limit', () => {
 
   it('instance ids', () => {
     for (const yes of ['i-0123abcd', `i-${'f'.repeat(17)}`, 'i-1234567890abcdef0']) expect(isInstanceId(yes), yes).toBe(true);
-    for (const no of ['i-0123abc', `i-${'f'.repeat(18)}`, 'i-0123ABCD', 'i-0123abcg', 'x-0123abcd', 'i0123abcd', 'i-0123abcd\n']) expect(isInstanceId(no), no).toBe(false);
+    for (const no of ['i-0123abc', `i-${'f'.repeat(18)}`, 'i-0123ABCD', 'i-0123abcg', 'x-0123abcd', 'i0123abcd', 'i-0123abcd\n'])
+      expect(isInstanceId(no), no).toBe(false);
   });
 
   it('IPv4 addresses', () => {
-    for (const yes of ['0.0.0.0', '255.255.255.255', '199.249.200.100', '10.0.0.1', '249.250.201.99', '1.22.133.244'])
-      expect(isIpv4(yes), yes).toBe(true);
-    for (const no of ['256.1.1.1', '1.1.1.256', '260.1.1.1', '300.1.1.1', '01.1.1.1', '1.2.3', '1.2.3.4.5', '1.2.3.a', '1.2.3.4\n', ' 1.2.3.4', '1..2.3', '1000.1.1.1'])
+    for (const yes of ['0.0.0.0', '255.255.255.255', '199.249.200.100', '10.0.0.1', '249.250.201.99', '1.22.133.244']) expect(isIpv4(yes), yes).toBe(true);
+    for (const no of [
+      '256.1.1.1',
+      '1.1.1.256',
+      '260.1.1.1',
+      '300.1.1.1',
+      '01.1.1.1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.a',
+      '1.2.3.4\n',
+      ' 1.2.3.4',
+      '1..2.3',
+      '1000.1.1.1',
+    ])
       expect(isIpv4(no), no).toBe(false);
   });
 

@@ -72,7 +72,10 @@ describe('numeric options at their limits', () => {
 
   it('refuses what is not a plain number', () => {
     for (const bad of ['', '.', '1.2.3', '0x10', '1_000', 'Infinity', 'NaN', '5 s', '+', 'e5', '1e', '--1']) {
-      expect(refusal(() => quantity('uptime', bad)), bad).toBe(`--uptime must be a number (got "${bad}")`);
+      expect(
+        refusal(() => quantity('uptime', bad)),
+        bad,
+      ).toBe(`--uptime must be a number (got "${bad}")`);
     }
     expect(quantity('uptime', '+5')).toEqual(int(5));
     expect(quantity('uptime', '.5')).toEqual(dec('0.5'));

@@ -4,12 +4,32 @@
  * uptime, and what accrues by the hour.
  */
 import { describe, expect, it } from 'vitest';
-import { billedSeconds, BYTES_PER_GB, computeCost, egressCost, hourlyTotal, MINIMUM_BILLED_SECONDS, projectThirtyDays, SECONDS_PER_30_DAYS, type CostInput } from '../../../src/ec2/model.js';
+import {
+  billedSeconds,
+  BYTES_PER_GB,
+  computeCost,
+  egressCost,
+  hourlyTotal,
+  MINIMUM_BILLED_SECONDS,
+  projectThirtyDays,
+  SECONDS_PER_30_DAYS,
+  type CostInput,
+} from '../../../src/ec2/model.js';
 import { dec, int, toPlain, ZERO } from '../../../src/ec2/money.js';
 import { transferRates } from '../../../src/ec2/rates.js';
 
 function input(over: Partial<CostInput>): CostInput {
-  return { usdPerHour: dec('0.1008'), uptimeSeconds: ZERO, txBytes: ZERO, rxBytes: ZERO, transfer: transferRates('us-east-1'), freeTier: false, publicIpv4: false, ebs: null, ...over };
+  return {
+    usdPerHour: dec('0.1008'),
+    uptimeSeconds: ZERO,
+    txBytes: ZERO,
+    rxBytes: ZERO,
+    transfer: transferRates('us-east-1'),
+    freeTier: false,
+    publicIpv4: false,
+    ebs: null,
+    ...over,
+  };
 }
 
 describe('the cost model at its edges', () => {

@@ -69,7 +69,7 @@ describe('ec2-cost off EC2', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^This host +not EC2 \(DMI vendor is QEMU\)$/m);
     expect(r.out).toMatch(/^Cheapest current types with at least 4 vCPUs and 15\.5 GiB \(x86_64\) in us-east-1:$/m);
-    const rows = r.out.split('\n').filter((l) => /^  \S+\.\S+ +\d+ vCPU/.test(l));
+    const rows = r.out.split('\n').filter((l) => /^ {2}\S+\.\S+ +\d+ vCPU/.test(l));
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row).toMatch(/~\$[\d,]+\.\d\d since boot, ~\$[\d,]+\.\d\d per 30 days$/);
 

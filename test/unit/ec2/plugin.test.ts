@@ -59,7 +59,14 @@ describe('ec2-cost module', () => {
     expect(await ec2Cost.available!(ctx)).toBe(true);
     const r = await ec2Cost.collect(ctx, undefined);
     expect(r.reading).toMatchObject({ text: expect.stringMatching(/^~\$\d+\.\d\d$/), state: 'info', icon: 'ec2-cost' });
-    expect(r.reading!.data).toMatchObject({ onEc2: false, mode: 'off-ec2', region: 'us-east-1', priceSource: 'shoji catalogue', pricesAsOf: '2026-07-20', estimate: true });
+    expect(r.reading!.data).toMatchObject({
+      onEc2: false,
+      mode: 'off-ec2',
+      region: 'us-east-1',
+      priceSource: 'shoji catalogue',
+      pricesAsOf: '2026-07-20',
+      estimate: true,
+    });
     expect(requests).toBe(0);
   });
 
@@ -71,7 +78,15 @@ describe('ec2-cost module', () => {
     const first = await ec2Cost.collect(ctx, undefined);
     expect(first.reading!.text).toBe('~$31.26'); // example A: the fixture host sent 7.918646 GiB in 303 h
     const data = first.reading!.data!;
-    expect(data).toMatchObject({ instanceType: 'm7i.large', region: 'us-east-1', onEc2: true, mode: 'ec2', hourlyRateUsd: 0.1008, priceSource: 'shoji catalogue', pricesAsOf: '2026-07-20' });
+    expect(data).toMatchObject({
+      instanceType: 'm7i.large',
+      region: 'us-east-1',
+      onEc2: true,
+      mode: 'ec2',
+      hourlyRateUsd: 0.1008,
+      priceSource: 'shoji catalogue',
+      pricesAsOf: '2026-07-20',
+    });
     expect(data.totalUsd).toBeCloseTo(30.5424 + 0.71267814, 6);
     expect(data.per30DaysUsd).toBeGreaterThan(72.576);
     const asked = requests;
@@ -101,7 +116,10 @@ describe('ec2-cost module: values from outside', () => {
     const r = await ec2Cost.collect(ctx, undefined);
     expect(r.reading!.text).toMatch(/^~\$\d+\.\d\d \(us-east-1 rates\)$/);
     expect(r.reading!.data).toMatchObject({ instanceType: 'm7i.large', region: 'cn-north-1', regionModelled: false });
-    expect(r.reading!.detail![0]).toEqual({ label: 'Region', value: 'cn-north-1 is not modelled (China regions are priced in CNY): the figures are at us-east-1 rates' });
+    expect(r.reading!.detail![0]).toEqual({
+      label: 'Region',
+      value: 'cn-north-1 is not modelled (China regions are priced in CNY): the figures are at us-east-1 rates',
+    });
     const modelled = await ec2Cost.collect(moduleContext(ec2Cost, tree, { instance_type: 'm7i.large', region: 'eu-west-1' }, env()), undefined);
     expect(modelled.reading!.text).toMatch(/^~\$\d+\.\d\d$/);
     expect(modelled.reading!.data).toMatchObject({ regionModelled: true });
@@ -127,7 +145,13 @@ describe('ec2-cost module: values from outside', () => {
     proc(tree, { bootId: null });
     const ctx = moduleContext(ec2Cost, tree, {}, env());
     const good = await ec2Cost.collect(ctx, undefined);
-    for (const bad of [{ instanceType: 'constructor' }, { region: '../../../x/ESCAPED' }, { region: '__proto__' }, { instanceType: 'm7i.large\u001b[2J' }, { detection: null }]) {
+    for (const bad of [
+      { instanceType: 'constructor' },
+      { region: '../../../x/ESCAPED' },
+      { region: '__proto__' },
+      { instanceType: 'm7i.large\u001b[2J' },
+      { detection: null },
+    ]) {
       requests = 0;
       const memo = { identity: { ...good.memo!.identity, ...bad } } as typeof good.memo;
       const r = await ec2Cost.collect(ctx, memo);

@@ -49,7 +49,12 @@ describe('the price cache is read as strictly as a refresh', () => {
     ['a price in hex', { ...GOOD, prices: { 'm7i.large': '0x10' } }],
     ['a price that is a number, not text', { ...GOOD, prices: { 'm7i.large': 0.2 } }],
     ['"constructor" as a type', { ...GOOD, prices: { constructor: '0.5', 'm7i.large': '0.2' } }],
-    ['"__proto__" as a type', JSON.parse(`{"format":1,"region":"eu-west-1","pricesAsOf":"2026-08-01T00:00:00.000Z","source":"x","refreshedAt":"2026-08-02T00:00:00.000Z","prices":{"__proto__":"0.5","m7i.large":"0.2"}}`)],
+    [
+      '"__proto__" as a type',
+      JSON.parse(
+        `{"format":1,"region":"eu-west-1","pricesAsOf":"2026-08-01T00:00:00.000Z","source":"x","refreshedAt":"2026-08-02T00:00:00.000Z","prices":{"__proto__":"0.5","m7i.large":"0.2"}}`,
+      ),
+    ],
     ['another region', { ...GOOD, region: 'us-west-2', prices: { 'm7i.large': '0.2' } }],
     ['no date', { ...GOOD, pricesAsOf: 'yesterday', prices: { 'm7i.large': '0.2' } }],
     ['no prices', { ...GOOD, prices: [] }],

@@ -27,7 +27,11 @@ describe.each(['offer-eu-west-1.json', 'offer-eu-west-1.csv'])('refreshing from 
     const r = await run(tree, ['--refresh-prices', fixture(file)]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^Refreshed 3 Linux on-demand prices for eu-west-1 \\(published 2026-08-01\\) from AWS Price List offer file ${file.replace('.', '\\.')}; cached in .*prices-eu-west-1\\.json\\n$`));
+    expect(r.out).toMatch(
+      new RegExp(
+        `^Refreshed 3 Linux on-demand prices for eu-west-1 \\(published 2026-08-01\\) from AWS Price List offer file ${file.replace('.', '\\.')}; cached in .*prices-eu-west-1\\.json\\n$`,
+      ),
+    );
     const cached = JSON.parse(readFileSync(cacheFile(), 'utf8'));
     expect(cached).toMatchObject({
       format: 1,
@@ -43,7 +47,13 @@ describe.each(['offer-eu-west-1.json', 'offer-eu-west-1.csv'])('refreshing from 
   it('then prices eu-west-1 with them, saying where they came from and how old they are', async () => {
     await run(tree, ['--refresh-prices', fixture(file)]);
     const j = JSON.parse((await run(tree, [...EXAMPLE_A.slice(0, 2), '--region', 'eu-west-1', ...EXAMPLE_A.slice(4), '--json'])).out);
-    expect(j).toMatchObject({ hourlyRateUsd: 0.112, priceSource: `AWS Price List offer file ${file}`, pricesAsOf: '2026-08-01', pricedRegion: 'eu-west-1', computeUsd: 33.936 });
+    expect(j).toMatchObject({
+      hourlyRateUsd: 0.112,
+      priceSource: `AWS Price List offer file ${file}`,
+      pricesAsOf: '2026-08-01',
+      pricedRegion: 'eu-west-1',
+      computeUsd: 33.936,
+    });
     const detail = (await run(tree, [...EXAMPLE_A.slice(0, 2), '--region', 'eu-west-1', ...EXAMPLE_A.slice(4), '--detail'])).out;
     expect(detail).toMatch(/^Prices +AWS Price List offer file offer-eu-west-1\.(json|csv), eu-west-1, as of 2026-08-01$/m);
   });
@@ -134,21 +144,23 @@ describe.each(['json', 'csv'] as const)('an offer file (%s) is trusted no furthe
   }
   const everything = () => readdirSync(tree.dir, { recursive: true }).map(String).sort();
 
-  it.each(['../../../x/ESCAPED', '__proto__', 'constructor', 'eu-west-1/../../x', 'EU-WEST-1'])('region code %j: refused, nothing written anywhere', async (code) => {
-    const file = offer({ region: code });
-    const before = everything();
-    const r = await run(tree, ['--refresh-prices', file]);
-    expect(r).toMatchObject({ code: 1, out: '' });
-    expect(r.err).toMatch(/has prices only for region codes shoji does not know \(".*"\): not an AWS price list for a region\n$/);
-    expect(everything()).toEqual(before);
-    expect(existsSync(join(tree.dir, 'x'))).toBe(false);
-  });
+  it.each(['../../../x/ESCAPED', '__proto__', 'constructor', 'eu-west-1/../../x', 'EU-WEST-1'])(
+    'region code %j: refused, nothing written anywhere',
+    async (code) => {
+      const file = offer({ region: code });
+      const before = everything();
+      const r = await run(tree, ['--refresh-prices', file]);
+      expect(r).toMatchObject({ code: 1, out: '' });
+      expect(r.err).toMatch(/has prices only for region codes shoji does not know \(".*"\): not an AWS price list for a region\n$/);
+      expect(everything()).toEqual(before);
+      expect(existsSync(join(tree.dir, 'x'))).toBe(false);
+    },
+  );
 
   it('a region code with terminal escapes is shown escaped, on one line', async () => {
     const r = await run(tree, ['--refresh-prices', offer({ region: 'eu\u001b]0;pwned\u0007\u001b[2J' })]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('"eu\\x1b]0;pwned\\x07\\x1b[2J"');
-    // eslint-disable-next-line no-control-regex
     expect(r.err).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
@@ -168,7 +180,9 @@ describe.each(['json', 'csv'] as const)('an offer file (%s) is trusted no furthe
   it('a file with no usable price says exactly that (exit 1), and caches nothing', async () => {
     const r = await run(tree, ['--refresh-prices', offer({ prices: ['1e3', '0x10', '1'.repeat(400)] })]);
     expect(r).toMatchObject({ code: 1, out: '' });
-    expect(r.err).toMatch(/^ec2-cost: .*index\.(json|csv) has no usable Linux on-demand hourly price: 3 refused as unusable \(an odd type name, or not a plain USD amount of at most \$10,000\/h\), e\.g\. "m7i\.large at 1e3"\n$/);
+    expect(r.err).toMatch(
+      /^ec2-cost: .*index\.(json|csv) has no usable Linux on-demand hourly price: 3 refused as unusable \(an odd type name, or not a plain USD amount of at most \$10,000\/h\), e\.g\. "m7i\.large at 1e3"\n$/,
+    );
     expect(existsSync(join(tree.dir, 'cache'))).toBe(false);
   });
 
@@ -177,7 +191,6 @@ describe.each(['json', 'csv'] as const)('an offer file (%s) is trusted no furthe
     const r = await run(tree, ['--refresh-prices', file]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('from AWS Price List offer file offer\\x1b]0;pwned\\x07.');
-    // eslint-disable-next-line no-control-regex
     const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
     expect(r.out).not.toMatch(CONTROL);
     const detail = await run(tree, [...EXAMPLE_A.slice(0, 2), '--region', 'eu-west-1', ...EXAMPLE_A.slice(4), '--detail']);

@@ -18,7 +18,6 @@ beforeEach(() => {
 });
 afterEach(() => tree.cleanup());
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const NON_ASCII = /[^\u0000-\u007f]/;
 
@@ -51,7 +50,7 @@ describe('under LANG=C (no UTF-8 in LC_ALL, LC_CTYPE or LANG), ASCII only', () =
     const line = await run(tree, EXAMPLE_A, C);
     expect(line.out).toBe('~$31.26 since boot as m7i.large us-east-1 (not EC2) - 303.0 h\n');
     for (const extra of [['--detail'], ['--json'], ['--detail', '--region', 'cn-north-1'], ['--arch', 'any', '--detail']]) {
-      const r = await run(tree, [...EXAMPLE_A.filter((a, i) => !(extra.includes('--arch') && i < 2)), ...extra], C);
+      const r = await run(tree, [...EXAMPLE_A.filter((_a, i) => !(extra.includes('--arch') && i < 2)), ...extra], C);
       expect(r.code).toBe(0);
       expect(r.out).not.toMatch(NON_ASCII);
     }

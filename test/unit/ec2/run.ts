@@ -36,4 +36,15 @@ export async function run(tree: FixtureTree, argv: string[], extra: NodeJS.Proce
 }
 
 /** The example A inputs (facts sheet §7). */
-export const EXAMPLE_A = ['--instance-type', 'm7i.large', '--region', 'us-east-1', '--uptime', '1090800', '--tx-bytes', '7.918646GiB', '--rx-bytes', '68.17GiB'];
+export const EXAMPLE_A = [
+  '--instance-type',
+  'm7i.large',
+  '--region',
+  'us-east-1',
+  '--uptime',
+  '1090800',
+  '--tx-bytes',
+  '7.918646GiB',
+  '--rx-bytes',
+  '68.17GiB',
+];

@@ -15,9 +15,20 @@ describe('battery', () => {
   /** A ThinkPad-style battery reporting energy (µWh) and power (µW). */
   function bat0(status: string, over: Record<string, string | number> = {}) {
     supply('BAT0', {
-      type: 'Battery', present: 1, status, technology: 'Li-poly', model_name: '5B10W13930', manufacturer: 'SMP',
-      capacity: 65, capacity_level: 'Normal', energy_full_design: 57000000, energy_full: 50000000,
-      energy_now: 32500000, power_now: 15000000, voltage_min_design: 15440000, voltage_now: 16104000,
+      type: 'Battery',
+      present: 1,
+      status,
+      technology: 'Li-poly',
+      model_name: '5B10W13930',
+      manufacturer: 'SMP',
+      capacity: 65,
+      capacity_level: 'Normal',
+      energy_full_design: 57000000,
+      energy_full: 50000000,
+      energy_now: 32500000,
+      power_now: 15000000,
+      voltage_min_design: 15440000,
+      voltage_now: 16104000,
       ...over,
     });
   }

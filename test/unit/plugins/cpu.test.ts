@@ -17,11 +17,18 @@ softirq 215567 0 35531 6 5759 33242 0 2 91356 0 49671
 function stat(cores: Row[]): string {
   const total = cores.reduce((sum, r) => sum.map((v, i) => v + r[i]) as Row);
   const line = (name: string, r: Row) => `${name} ${r.join(' ')}`;
-  return [line('cpu ', total), ...cores.map((r, i) => line(`cpu${i}`, r))].join('\n') + '\n' + TAIL;
+  return `${[line('cpu ', total), ...cores.map((r, i) => line(`cpu${i}`, r))].join('\n')}\n${TAIL}`;
 }
 
 const add = (r: Row, d: Partial<Record<number, number>>): Row => r.map((v, i) => v + (d[i] ?? 0)) as Row;
-const USER = 0, SYSTEM = 2, IDLE = 3, IOWAIT = 4, IRQ = 5, SOFTIRQ = 6, STEAL = 7, GUEST = 8;
+const USER = 0,
+  SYSTEM = 2,
+  IDLE = 3,
+  IOWAIT = 4,
+  IRQ = 5,
+  SOFTIRQ = 6,
+  STEAL = 7,
+  GUEST = 8;
 
 // This machine's /proc/stat at the time of writing: two cores.
 const core0: Row = [3766, 0, 1785, 221817, 155, 0, 60, 1608, 0, 0];
@@ -99,12 +106,24 @@ describe('cpu', () => {
     tree.write('proc/stat', stat([core0, core1]));
     const ctx = moduleContext(cpu, tree);
     const { memo } = await cpu.collect(ctx, undefined);
-    tree.write('proc/stat', stat([[10, 0, 5, 100, 0, 0, 0, 0, 0, 0], [10, 0, 5, 100, 0, 0, 0, 0, 0, 0]]));
+    tree.write(
+      'proc/stat',
+      stat([
+        [10, 0, 5, 100, 0, 0, 0, 0, 0, 0],
+        [10, 0, 5, 100, 0, 0, 0, 0, 0, 0],
+      ]),
+    );
     ctx.clock.advance(2000);
     const reset = await cpu.collect(ctx, memo);
     expect(reset.reading).toMatchObject({ text: '--%', pending: true });
     // ...and measures from the new counters on the next tick.
-    tree.write('proc/stat', stat([[60, 0, 5, 150, 0, 0, 0, 0, 0, 0], [10, 0, 5, 200, 0, 0, 0, 0, 0, 0]]));
+    tree.write(
+      'proc/stat',
+      stat([
+        [60, 0, 5, 150, 0, 0, 0, 0, 0, 0],
+        [10, 0, 5, 200, 0, 0, 0, 0, 0, 0],
+      ]),
+    );
     ctx.clock.advance(2000);
     const after = await cpu.collect(ctx, reset.memo);
     expect(after.reading!.data!.total).toBeCloseTo(50 / 200, 10);
@@ -184,7 +203,11 @@ describe('cpu', () => {
     });
 
     it('measures the host with scope host, or when the quota allows the whole machine', async () => {
-      for (const [max, options] of [['50000 100000', { scope: 'host' as const }], ['max 100000', {}], ['400000 100000', {}]] as const) {
+      for (const [max, options] of [
+        ['50000 100000', { scope: 'host' as const }],
+        ['max 100000', {}],
+        ['400000 100000', {}],
+      ] as const) {
         tree.write('proc/stat', stat([core0, core1]));
         container(max, 1_000_000);
         const ctx = moduleContext(cpu, tree, options);
@@ -197,7 +220,7 @@ describe('cpu', () => {
       }
     });
 
-    it('with scope cgroup and no quota, measures the group against the host\'s processors', async () => {
+    it("with scope cgroup and no quota, measures the group against the host's processors", async () => {
       tree.write('proc/stat', stat([core0, core1]));
       container('max 100000', 0);
       const ctx = moduleContext(cpu, tree, { scope: 'cgroup' });

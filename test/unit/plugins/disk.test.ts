@@ -43,9 +43,7 @@ describe('disk', () => {
   });
 
   it('fails with the names when no mount can be read', async () => {
-    await expect(disk.collect(moduleContext(disk, tree, { mounts: ['/srv/data', '/mnt/usb'] }), undefined)).rejects.toThrow(
-      'cannot read /srv/data, /mnt/usb',
-    );
+    await expect(disk.collect(moduleContext(disk, tree, { mounts: ['/srv/data', '/mnt/usb'] }), undefined)).rejects.toThrow('cannot read /srv/data, /mnt/usb');
   });
 
   it('takes the worst state over the mounts', async () => {
@@ -54,8 +52,7 @@ describe('disk', () => {
     const { reading } = await disk.collect(moduleContext(disk, tree), undefined);
     const percent = reading!.data!.mounts[0].ratio * 100;
     expect(percent).toBeGreaterThan(0);
-    const at = (o: { warning?: number; critical?: number }) =>
-      disk.collect(moduleContext(disk, tree, { mounts: ['/pseudo', '/'], ...o }), undefined);
+    const at = (o: { warning?: number; critical?: number }) => disk.collect(moduleContext(disk, tree, { mounts: ['/pseudo', '/'], ...o }), undefined);
     expect((await at({ warning: percent * 2 + 1, critical: 101 })).reading!.state).toBe('good');
     const mixed = await at({ warning: percent / 2, critical: 101 });
     expect(mixed.reading!.data!.mounts[0].ratio).toBe(0);

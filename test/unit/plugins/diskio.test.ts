@@ -10,14 +10,12 @@ type Sectors = Record<string, [number, number]>;
 const MAJOR: Record<string, string> = { loop: '7', vda: '254', zram: '253', nvme: '259', sda: '8', dm: '252', md: '9' };
 
 function diskstats(s: Sectors): string {
-  return (
-    Object.entries(s)
-      .map(([name, [read, written]], i) => {
-        const major = MAJOR[Object.keys(MAJOR).find((k) => name.startsWith(k)) ?? 'sda'];
-        return `${major.padStart(4)} ${String(i).padStart(7)} ${name} 36805 8966 ${read} 33536 2717 18550 ${written} 4019 0 9804 38196 3574 6 76832 634 101 4`;
-      })
-      .join('\n') + '\n'
-  );
+  return `${Object.entries(s)
+    .map(([name, [read, written]], i) => {
+      const major = MAJOR[Object.keys(MAJOR).find((k) => name.startsWith(k)) ?? 'sda'];
+      return `${major.padStart(4)} ${String(i).padStart(7)} ${name} 36805 8966 ${read} 33536 2717 18550 ${written} 4019 0 9804 38196 3574 6 76832 634 101 4`;
+    })
+    .join('\n')}\n`;
 }
 
 const BASE: Sectors = {

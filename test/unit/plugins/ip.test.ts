@@ -20,9 +20,7 @@ describe('ip', () => {
   it("shows the default-route interface's IPv4 address", async () => {
     tree.write(
       'proc/net/route',
-      ROUTE_HEADER +
-        'nosuch0\t00000000\t010200C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n' +
-        'lo\t00000000\t00000000\t0001\t0\t0\t50\t00000000\t0\t0\t0\n',
+      `${ROUTE_HEADER}nosuch0\t00000000\t010200C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\nlo\t00000000\t00000000\t0001\t0\t0\t50\t00000000\t0\t0\t0\n`,
     );
     const { reading } = await ip.collect(moduleContext(ip, tree), undefined);
     expect(reading).toEqual({
@@ -40,16 +38,14 @@ describe('ip', () => {
   it('tries the next default route when the first interface has no address', async () => {
     tree.write(
       'proc/net/route',
-      ROUTE_HEADER +
-        'nosuch0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n' +
-        'lo\t00000000\t00000000\t0001\t0\t0\t50\t00000000\t0\t0\t0\n',
+      `${ROUTE_HEADER}nosuch0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\nlo\t00000000\t00000000\t0001\t0\t0\t50\t00000000\t0\t0\t0\n`,
     );
     const { reading } = await ip.collect(moduleContext(ip, tree), undefined);
     expect(reading?.data?.interface).toBe('lo');
   });
 
   it('is hidden when the route table has no default route', async () => {
-    tree.write('proc/net/route', ROUTE_HEADER + 'lo\t0000007F\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n');
+    tree.write('proc/net/route', `${ROUTE_HEADER}lo\t0000007F\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n`);
     expect((await ip.collect(moduleContext(ip, tree), undefined)).reading).toBeNull();
   });
 
@@ -67,13 +63,7 @@ describe('ip', () => {
   });
 
   it('skips link-local IPv6 and puts global addresses before unique-local ones', () => {
-    const infos = [
-      info('fe80::1', 'IPv6'),
-      info('fd00::2', 'IPv6'),
-      info('192.0.2.2', 'IPv4'),
-      info('2001:db8::5', 'IPv6'),
-      info('FEBF::9', 'IPv6'),
-    ];
+    const infos = [info('fe80::1', 'IPv6'), info('fd00::2', 'IPv6'), info('192.0.2.2', 'IPv4'), info('2001:db8::5', 'IPv6'), info('FEBF::9', 'IPv6')];
     expect(usableAddresses(infos, 6)).toEqual(['2001:db8::5', 'fd00::2']);
     expect(usableAddresses(infos, 4)).toEqual(['192.0.2.2']);
     expect(usableAddresses(undefined, 4)).toEqual([]);

@@ -5,7 +5,7 @@ import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/cont
 function stat(cores: number): string {
   const lines = ['cpu  8629 0 3998 441622 689 0 166 3321 0 0'];
   for (let i = 0; i < cores; i++) lines.push(`cpu${i} 3766 0 1785 221817 155 0 60 1608 0 0`);
-  return lines.join('\n') + '\nintr 369277 0 0 0\nctxt 650782\nbtime 1795439377\nprocesses 7514\n';
+  return `${lines.join('\n')}\nintr 369277 0 0 0\nctxt 650782\nbtime 1795439377\nprocesses 7514\n`;
 }
 
 describe('load', () => {

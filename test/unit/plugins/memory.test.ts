@@ -65,13 +65,16 @@ describe('memory', () => {
     expect(reading!.data!.available).toBe(available * 1024);
   });
 
-  it('uses a smaller cgroup v2 limit and the limiting group\'s use, without inactive page cache', async () => {
+  it("uses a smaller cgroup v2 limit and the limiting group's use, without inactive page cache", async () => {
     tree.write('proc/self/cgroup', '0::/user.slice/user-1000.slice/session-2.scope\n');
     tree.write('sys/fs/cgroup/cgroup.controllers', 'cpuset cpu io memory pids\n');
     tree.write('sys/fs/cgroup/user.slice/memory.max', 'max\n');
     tree.write('sys/fs/cgroup/user.slice/user-1000.slice/memory.max', `${2 * GiB}\n`);
     tree.write('sys/fs/cgroup/user.slice/user-1000.slice/memory.current', `${1 * GiB}\n`);
-    tree.write('sys/fs/cgroup/user.slice/user-1000.slice/memory.stat', `anon ${600 * MiB}\nfile ${400 * MiB}\nactive_file ${144 * MiB}\ninactive_file ${256 * MiB}\n`);
+    tree.write(
+      'sys/fs/cgroup/user.slice/user-1000.slice/memory.stat',
+      `anon ${600 * MiB}\nfile ${400 * MiB}\nactive_file ${144 * MiB}\ninactive_file ${256 * MiB}\n`,
+    );
     tree.write('sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope/memory.max', 'max\n');
     tree.write('sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope/memory.current', `${100 * MiB}\n`);
     const { reading } = await memory.collect(moduleContext(memory, tree), undefined);

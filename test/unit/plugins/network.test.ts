@@ -22,9 +22,7 @@ function netDev(ifaces: Record<string, [number, number]>): string {
 
 const ROUTE_HEAD = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n';
 const route = (iface: string) =>
-  ROUTE_HEAD +
-  `${iface}\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n` +
-  `${iface}\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n`;
+  `${ROUTE_HEAD}${iface}\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n${iface}\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n`;
 
 // This machine's counters.
 const BASE: Record<string, [number, number]> = { lo: [3193, 3193], ifb0: [0, 0], ifb1: [0, 0], eth0: [175232517, 396897] };
@@ -55,7 +53,7 @@ describe('network', () => {
     expect(memo!.bytes).toEqual({ eth0: [175232517, 396897] });
   });
 
-  it('divides the default-route interface\'s bytes by the measured time', async () => {
+  it("divides the default-route interface's bytes by the measured time", async () => {
     // 2.5 MiB in and 250 KiB out over 2.5 s; loopback traffic does not count.
     const { second } = await twoSamples(plus({ eth0: [2.5 * MiB, 256000], lo: [50 * MiB, 50 * MiB] }), 2500);
     expect(second.reading!.data).toEqual({ rx: MiB, tx: 102400, interfaces: ['eth0'] });

@@ -39,7 +39,7 @@ describe('swap', () => {
     expect(reading!.data).toEqual({ total: 2097148 * 1024, used: 512 * MiB, ratio: (512 * MiB) / (2097148 * 1024), cgroup: false });
   });
 
-  it('is hidden when there is no swap (this machine\'s case)', async () => {
+  it("is hidden when there is no swap (this machine's case)", async () => {
     tree.write('proc/meminfo', meminfo(0, 0));
     expect((await swap.collect(moduleContext(swap, tree), undefined)).reading).toBeNull();
   });

@@ -73,7 +73,10 @@ describe('updates', () => {
     chmodSync(path, 0o755);
     return path;
   }
-  const calls = (name: string) => readFileSync(join(bin, `${name}.calls`), 'utf8').trim().split('\n');
+  const calls = (name: string) =>
+    readFileSync(join(bin, `${name}.calls`), 'utf8')
+      .trim()
+      .split('\n');
 
   beforeEach(() => {
     tree = fixtureTree();
@@ -263,9 +266,11 @@ describe('parseUpdateNotifier', () => {
       security: 5,
       ...none,
     });
-    expect(
-      parseUpdateNotifier('1 update can be applied immediately.\n1 of these updates is a standard security update.\n'),
-    ).toEqual({ count: 1, security: 1, ...none });
+    expect(parseUpdateNotifier('1 update can be applied immediately.\n1 of these updates is a standard security update.\n')).toEqual({
+      count: 1,
+      security: 1,
+      ...none,
+    });
     const zero = { count: 0, security: 0, ...none };
     expect(parseUpdateNotifier('\n0 updates can be applied immediately.\n\n')).toEqual(zero);
   });

@@ -84,8 +84,6 @@ describe('users', () => {
   it('reads fields that fill their whole width, ignores a torn last record, and strips control characters', () => {
     const full = record(USER_PROCESS, 7, 'pts/9', 'u'.repeat(32), 'evil\u001b[2Jhost');
     const torn = record(USER_PROCESS, 8, 'pts/10', 'late').subarray(0, 100);
-    expect(parseUtmp(Buffer.concat([full, torn]))).toEqual([
-      { user: 'u'.repeat(32), line: 'pts/9', host: 'evil[2Jhost' },
-    ]);
+    expect(parseUtmp(Buffer.concat([full, torn]))).toEqual([{ user: 'u'.repeat(32), line: 'pts/9', host: 'evil[2Jhost' }]);
   });
 });

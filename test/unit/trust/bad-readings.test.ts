@@ -90,7 +90,7 @@ describe('the reading boundary', () => {
   });
 });
 
-describe('a module\'s own timeout', () => {
+describe("a module's own timeout", () => {
   it('is brought within bounds: NaN, 0 and 1e12 never become a busy loop or an overflow', async () => {
     const { timeoutFor, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } = await import('../../../src/core/collect.js');
     const mod = (timeoutMs: number) => ({ ...returning('t', { reading: null }), timeoutMs });

@@ -34,7 +34,7 @@ describe('line files', () => {
     expect(errors).toHaveLength(1);
   });
 
-  it('a folder in a line file\'s place is moved aside once, and the line written', () => {
+  it("a folder in a line file's place is moved aside once, and the line written", () => {
     mkdirSync(join(dir, 'left', 'sub'), { recursive: true });
     const errors: string[] = [];
     const write = lineFiles(dir, (_file, err) => errors.push(err.message));

@@ -41,7 +41,15 @@ describe('ec2-cost caches in a folder others can write', () => {
   it('the metadata answer: used from a folder of yours, asked afresh once others can write it', () => {
     const result = {
       ok: true as const,
-      metadata: { instanceType: 'm7i.large', region: 'eu-west-1', availabilityZone: 'eu-west-1a', lifecycle: 'on-demand', publicIpv4: '203.0.113.5', instanceId: 'i-0123456789abcdef0', imdsVersion: 'v2' },
+      metadata: {
+        instanceType: 'm7i.large',
+        region: 'eu-west-1',
+        availabilityZone: 'eu-west-1a',
+        lifecycle: 'on-demand',
+        publicIpv4: '203.0.113.5',
+        instanceId: 'i-0123456789abcdef0',
+        imdsVersion: 'v2',
+      },
     };
     writeImdsCache(env, 'boot-1', 'http://169.254.169.254', result as never, new Date());
     expect(readImdsCache(env, 'boot-1', 'http://169.254.169.254')).not.toBeNull();

@@ -33,7 +33,13 @@ afterEach(() => {
 describe('one-shot state', () => {
   it('a wall clock stepped back a day does not freeze a module: due times are monotonic', async () => {
     let calls = 0;
-    const ticking: ShojiModule = { id: 'tick', description: 't', options: schema, interval: 0.25, collect: () => ({ reading: { text: `c${++calls}`, state: 'idle' } }) };
+    const ticking: ShojiModule = {
+      id: 'tick',
+      description: 't',
+      options: schema,
+      interval: 0.25,
+      collect: () => ({ reading: { text: `c${++calls}`, state: 'idle' } }),
+    };
     const reg = registryOf(ticking);
     const realNow = Date.now();
     await collectOneShot(['tick'], reg, DEFAULT_CONFIG, env);
@@ -67,7 +73,13 @@ describe('one-shot state', () => {
 
   it('a saved reading with an unknown state is not shown: the module is collected afresh', async () => {
     let calls = 0;
-    const mod: ShojiModule = { id: 'm', description: 'm', options: schema, interval: 3600, collect: () => ({ reading: { text: `fresh ${++calls}`, state: 'good' } }) };
+    const mod: ShojiModule = {
+      id: 'm',
+      description: 'm',
+      options: schema,
+      interval: 3600,
+      collect: () => ({ reading: { text: `fresh ${++calls}`, state: 'good' } }),
+    };
     const reg = registryOf(mod);
     await collectOneShot(['m'], reg, DEFAULT_CONFIG, env);
     const file = stateFile(env);

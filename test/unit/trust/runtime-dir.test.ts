@@ -43,9 +43,27 @@ describe('the runtime folder the jobs and shoji choose', () => {
   });
 
   it.each([
-    ['writable by others', (p: string) => (mkdirSync(p), chmodSync(p, 0o777))],
-    ['writable by its group', (p: string) => (mkdirSync(p), chmodSync(p, 0o770))],
-    ['a symlink', (p: string) => (mkdirSync(`${p}-real`, { mode: 0o700 }), symlinkSync(`${p}-real`, p))],
+    [
+      'writable by others',
+      (p: string) => {
+        mkdirSync(p);
+        chmodSync(p, 0o777);
+      },
+    ],
+    [
+      'writable by its group',
+      (p: string) => {
+        mkdirSync(p);
+        chmodSync(p, 0o770);
+      },
+    ],
+    [
+      'a symlink',
+      (p: string) => {
+        mkdirSync(`${p}-real`, { mode: 0o700 });
+        symlinkSync(`${p}-real`, p);
+      },
+    ],
   ])('both pass over $XDG_RUNTIME_DIR/shoji when it is %s, to the same folder', (_what, prepare) => {
     prepare(join(dir, 'shoji'));
     const env = { XDG_RUNTIME_DIR: dir };

@@ -9,9 +9,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  folderProblem, forgetChecks, isTrustedFolder, privateFolder, runnableProblem, UnsafeFolderError,
-} from '../../../src/core/trust.js';
+import { folderProblem, forgetChecks, isTrustedFolder, privateFolder, runnableProblem, UnsafeFolderError } from '../../../src/core/trust.js';
 
 const isRoot = process.getuid?.() === 0;
 const me = process.getuid?.() ?? 0;
@@ -34,7 +32,6 @@ function folder(path: string, mode = 0o700): string {
   return path;
 }
 
-
 describe('folderProblem', () => {
   it('names what cannot be checked', () => {
     expect(folderProblem(join(dir, 'missing'))).toBe('cannot check it: ENOENT');
@@ -53,7 +50,7 @@ describe('folderProblem', () => {
     expect(folderProblem(f, STRANGER)).toBe(`it is owned by uid ${me}, not by you (uid ${STRANGER})`);
   });
 
-  it.skipIf(!isRoot)('a folder above may be yours or root\'s, never a third user\'s', () => {
+  it.skipIf(!isRoot)("a folder above may be yours or root's, never a third user's", () => {
     const above = folder(join(dir, 'above'), 0o755);
     const f = folder(join(above, 'state'));
     chownSync(f, STRANGER, STRANGER);
@@ -192,7 +189,7 @@ describe('runnableProblem', () => {
     expect(runnableProblem(file, top)).toBe(`${file} is writable by others (chmod o-w ${file})`);
   });
 
-  it('a file of root or of yours passes; a third user\'s does not', () => {
+  it("a file of root or of yours passes; a third user's does not", () => {
     const { top, file } = script();
     expect(runnableProblem(file, top)).toBeNull();
     if (!isRoot) return;
