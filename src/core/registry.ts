@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import type { AnyModule, ShojiModule } from './contract.js';
 import { BUILTIN_MODULES } from './builtins.js';
 import type { ModuleSchemas, ShojiConfig } from './config.js';
-import { findScripts, scriptDirs, scriptModule } from '../../plugins/custom/index.js';
+import { findScripts, scriptDirs, scriptModule } from './scripts.js';
 import { findPluginFiles, loadUserPlugins, pluginIdOf, type PluginProblem } from './user-plugins.js';
 
 export type ModuleSource = 'builtin' | 'plugin' | 'script';

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findScripts, parseScriptOutput, scriptDirs, scriptModule } from '../../plugins/custom/index.js';
+import { findScripts, parseScriptOutput, scriptDirs, scriptModule } from '../../src/core/scripts.js';
 import { waitFor } from '../helpers/cli.js';
 import { fixtureTree, moduleContext, type FixtureTree } from '../helpers/context.js';
 import { liveGroupMembers } from '../helpers/procs.js';

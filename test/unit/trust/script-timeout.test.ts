@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectModule } from '../../../src/core/collect.js';
 import { DEFAULT_CONFIG } from '../../../src/core/config.js';
-import { findScripts, scriptModule } from '../../../plugins/custom/index.js';
+import { findScripts, scriptModule } from '../../../src/core/scripts.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 
 let tree: FixtureTree;
