@@ -111,6 +111,8 @@ export const modulesCommand: CommandSpec = {
         value,
         description: reg.def.description,
         error: st?.error,
+        // What the module last published, there even while it shows nothing (--json only).
+        data: st?.data,
       };
     });
     const problems = appProblems(app);

@@ -104,8 +104,8 @@ function jsonSide(ids: string[], statuses: Map<string, ModuleStatus>): JsonSegme
     if (!st || st.available === false) return [];
     if (st.error && st.failures > 0) return [{ id, state: 'failed', error: st.error, text: st.reading?.text ?? '' }];
     if (!st.reading) return [];
-    const { text, short, state, icon, data, pending } = st.reading;
-    return [{ id, text, short, state, icon, pending, data }];
+    const { text, short, state, icon, pending } = st.reading;
+    return [{ id, text, short, state, icon, pending, data: st.data }];
   });
 }
 

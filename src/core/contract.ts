@@ -36,7 +36,10 @@ export interface Reading<D = unknown> {
    * a previous sample). The text should then be a placeholder such as "--".
    */
   pending?: boolean;
-  /** Structured values, for JSON output and the dashboard (numbers, not formatted strings). */
+  /**
+   * Where plugins written before `Collected.data` put their data. The host still reads it as the
+   * module's published data when `Collected.data` is absent; new modules set `Collected.data`.
+   */
   data?: D;
   /** Optional detail lines for `--detail` reports and dashboard panels. */
   detail?: DetailLine[];
@@ -47,7 +50,17 @@ export interface Collected<D = unknown, M = unknown> {
   /** What to show, or null when the module has nothing to say (no battery, traffic under threshold). */
   reading: Reading<D> | null;
   /**
+   * The module's published measurement: numbers (not formatted strings) with their units in
+   * the field names or documented in the data type. What the dashboard, JSON output and
+   * exporters read, and the only part of a module other code may rely on; docs/plugins.md
+   * describes each built-in module's. Present whenever something was measured, even when
+   * `reading` is null (network traffic under its threshold still publishes its rates).
+   * Must be JSON-serialisable.
+   */
+  data?: D;
+  /**
    * What the module needs next time (previous counters and their monotonic timestamp).
+   * Private to the module: nothing else reads it, and its shape may change in any release.
    * Must be JSON-serialisable: the one-shot `shoji status` persists it between runs.
    */
   memo?: M;

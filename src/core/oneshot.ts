@@ -25,6 +25,7 @@ import type { Registry } from './registry.js';
 import { backoffMs, newStatus, recordOutcome, type ModuleStatus } from './scheduler.js';
 
 // 2: due times on the monotonic clock (dueMono), and the module options they were collected with.
+// A saved module's `data` (what it published) is optional: a file written before it is still read.
 const STATE_VERSION = 2;
 /** A one-shot call is on the status line's clock: never wait long for one module. */
 export const ONE_SHOT_TIMEOUT_CAP_MS = 2000;
@@ -34,6 +35,7 @@ const UNAVAILABLE_RECHECK_MS = 10 * 60_000;
 interface SavedModule {
   reading: Reading | null;
   hasValue: boolean;
+  data?: unknown;
   memo?: unknown;
   error?: string;
   failures: number;
@@ -91,6 +93,7 @@ function savedProblem(m: SavedModule): string | null {
   if (typeof m !== 'object' || m === null) return 'not an object';
   if (typeof m.dueMono !== 'number' || Number.isNaN(m.dueMono) || typeof m.failures !== 'number') return 'no due time';
   if (m.reading !== null && readingProblem(m.reading)) return readingProblem(m.reading);
+  if (m.data !== undefined && jsonDataProblem('data', m.data)) return jsonDataProblem('data', m.data);
   return m.memo === undefined ? null : jsonDataProblem('memo', m.memo);
 }
 
@@ -146,6 +149,7 @@ export async function collectOneShot(
         Object.assign(status, {
           reading: saved.reading,
           hasValue: saved.hasValue,
+          data: saved.data,
           memo: saved.memo,
           error: saved.error,
           failures: saved.failures,
@@ -234,6 +238,7 @@ function toSaved(s: ModuleStatus): Omit<SavedModule, 'lastRunMono' | 'dueMono' |
   return {
     reading: s.reading,
     hasValue: s.hasValue,
+    data: s.data,
     memo: s.memo,
     error: s.error,
     failures: s.failures,

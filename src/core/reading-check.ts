@@ -107,7 +107,7 @@ function detailProblem(detail: unknown): string | null {
   return null;
 }
 
-/** Why what a collect returned cannot be used, or null; a module's result must be `{ reading, memo? }`. */
+/** Why what a collect returned cannot be used, or null; a module's result must be `{ reading, data?, memo? }`. */
 export function collectedProblem(collected: unknown): string | null {
   if (!isPlainObject(collected) || !('reading' in collected)) return 'collect returned no { reading } object';
   const c = collected as unknown as Collected;
@@ -115,5 +115,15 @@ export function collectedProblem(collected: unknown): string | null {
     const why = readingProblem(c.reading);
     if (why) return why;
   }
+  const dataWhy = c.data === undefined ? null : jsonDataProblem('data', c.data);
+  if (dataWhy) return dataWhy;
   return c.memo === undefined ? null : jsonDataProblem('memo', c.memo);
+}
+
+/**
+ * What a module published: its `data`, or, for a plugin written before `Collected.data`
+ * existed, its reading's `data`. The one place that reads the older spelling.
+ */
+export function publishedData(collected: Collected): unknown {
+  return collected.data !== undefined ? collected.data : collected.reading?.data;
 }

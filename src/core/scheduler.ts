@@ -13,6 +13,7 @@ import type { Reading } from './contract.js';
 import type { ShojiConfig } from './config.js';
 import { checkAvailable, collectModule, monotonicMs, timeoutFor, type CollectOutcome } from './collect.js';
 import { intervalOf, MAX_TIMER_MS, msUntilAligned, msUntilNext, type ParsedInterval } from './interval.js';
+import { publishedData } from './reading-check.js';
 import type { Registry } from './registry.js';
 
 export const MAX_BACKOFF_MS = 5 * 60_000;
@@ -29,6 +30,12 @@ export interface ModuleStatus {
   error?: string;
   /** Consecutive failures. */
   failures: number;
+  /**
+   * What the last good collect published (Collected.data; core/reading-check.ts's publishedData),
+   * kept through failures as the reading is, and there even while the reading is null.
+   */
+  data?: unknown;
+  /** The module's private memo: passed back to it, never read by anything else. */
   memo?: unknown;
   lastOkWall?: number;
   lastRunWall?: number;
@@ -42,12 +49,14 @@ export function newStatus(id: string): ModuleStatus {
 }
 
 /**
- * Record a collect's outcome: a success replaces the reading (and the memo, when one came back)
- * and clears the failure; a failure keeps the last good reading and memo and counts up.
+ * Record a collect's outcome: a success replaces the reading and the published data (and the
+ * memo, when one came back) and clears the failure; a failure keeps the last good reading, data
+ * and memo and counts up.
  */
 export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome): void {
   if (outcome.ok) {
     status.reading = outcome.collected!.reading;
+    status.data = publishedData(outcome.collected!);
     if (outcome.collected!.memo !== undefined) status.memo = outcome.collected!.memo;
     status.hasValue = true;
     status.error = undefined;
