@@ -1,17 +1,7 @@
 /**
  * ec2-cost — what this machine has cost on Amazon EC2 since boot: "~$31.26".
  *
- * | option           | default | meaning                                                         |
- * |------------------|---------|-----------------------------------------------------------------|
- * | estimate_off_ec2 | false   | off EC2, show what this host would cost there (cheapest fit)    |
- * | instance_type    | (none)  | price as this type instead (a what-if, on or off EC2)           |
- * | region           | (none)  | price in this region (default: the instance's, else us-east-1)  |
- * | free_tier        | false   | apply the account-wide 100 GB monthly free egress to this host  |
- * | public_ipv4      | (auto)  | count a public IPv4 address (default: on EC2, whether it has one)|
- * | ebs_gb           | 0       | GB of EBS volumes to count                                      |
- * | ebs_type         | gp3     | their type (gp3, gp2, io1, io2, st1, sc1, standard)             |
- * | interfaces       | []      | interfaces to count; empty = the default route's                |
- * | priority         | 30      | kept longer than lower ones on a narrow line                    |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Hidden off EC2 unless estimate_off_ec2 is set. Whether this is EC2 is decided from DMI files;
  * the metadata service is asked at most once per boot (its answer is cached by boot id and
@@ -22,41 +12,7 @@
  */
 import { defineModule } from '../../src/core/contract.js';
 import { detect } from '../../src/ec2/detect.js';
-import type { Identity } from '../../src/ec2/identify.js';
-
-export interface Ec2CostOptions {
-  estimate_off_ec2: boolean;
-  instance_type?: string;
-  region?: string;
-  free_tier: boolean;
-  public_ipv4?: boolean;
-  ebs_gb: number;
-  ebs_type: 'gp3' | 'gp2' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard';
-  interfaces: string[];
-}
-
-export interface Ec2CostData {
-  totalUsd: number;
-  hourlyRateUsd: number;
-  hourlyTotalUsd: number;
-  per30DaysUsd: number;
-  instanceType: string;
-  region: string;
-  onEc2: boolean;
-  mode: 'ec2' | 'what-if' | 'off-ec2';
-  spot: boolean;
-  uptimeSeconds: number;
-  priceSource: string;
-  pricesAsOf: string | null;
-  /** false for China, GovCloud without refreshed prices, or a region shoji has no data for. */
-  regionModelled: boolean;
-  estimate: true;
-}
-
-/** Who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
-export interface Ec2CostMemo {
-  identity: Identity;
-}
+import type { Ec2CostData, Ec2CostMemo, Ec2CostOptions } from '../../src/ec2/status-reading.js';
 
 export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
   id: 'ec2-cost',

@@ -3,45 +3,21 @@
  * --refresh-prices, a price refresh (loaded only then: it needs stream parsers or the AWS SDK).
  * Every failure is one line on stderr: exit 2 for bad input, 1 for anything else.
  */
-import { fstatSync, writeSync } from 'node:fs';
 import { forLocale, isUtf8Locale } from '../core/locale.js';
 import { hostRoots } from '../core/paths.js';
 import { escapeControl, escapeControlLines, stripControl } from '../render/sanitize.js';
 import type { ParsedArgs } from '../cli/spec.js';
 import { EstimateError } from './errors.js';
+import { defaultIo, type Io } from './io.js';
 import { estimate, type EstimateRequest } from './estimate.js';
 import { bytes, quantity } from './inputs.js';
 import { ceil, int, mul } from './money.js';
 import { EBS_TYPES, type EbsType } from './rates.js';
 import { renderDetail, renderJson, renderOneLine } from './report.js';
 
-export interface Io {
-  env: NodeJS.ProcessEnv;
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether stderr is a terminal (the refresh shows a progress bar only then). */
-  stderrIsTTY: boolean;
-}
-
 /** "ec2-cost: <message>" on one line, safe for a terminal under any locale. */
 export function errorLine(err: unknown, env: NodeJS.ProcessEnv): string {
   return forLocale(`ec2-cost: ${escapeControl(err instanceof Error ? err.message : String(err))}`, env);
-}
-
-const defaultIo = (): Io => ({
-  env: process.env,
-  out: (t) => writeSync(1, t),
-  err: (t) => writeSync(2, t),
-  stderrIsTTY: isTerminal(2),
-});
-
-/** Without touching process.stderr, which would load the stream machinery on every run. */
-function isTerminal(fd: number): boolean {
-  try {
-    return fstatSync(fd).isCharacterDevice();
-  } catch {
-    return false;
-  }
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -1,14 +1,50 @@
 /**
  * The ec2-cost status module's collect (plugins/ec2-cost), kept here so that the module's own
- * file stays a table of options and the estimator is loaded only when the module runs.
+ * file stays a table of options and the estimator is loaded only when the module runs; and the
+ * module's options, data and memo types, which the plugin imports as types only (erased from the
+ * bundle), so that the dependency points one way: plugins/ec2-cost -> src/ec2.
  */
 import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
-import type { Ec2CostData, Ec2CostMemo, Ec2CostOptions } from '../../plugins/ec2-cost/index.js';
 import { estimate } from './estimate.js';
-import { checkIdentity } from './identify.js';
+import { checkIdentity, type Identity } from './identify.js';
 import { dec, toNumber } from './money.js';
+import type { EbsType } from './rates.js';
 import { escapeControl } from '../render/sanitize.js';
 import { approxUsd } from './report.js';
+
+export interface Ec2CostOptions {
+  estimate_off_ec2: boolean;
+  instance_type?: string;
+  region?: string;
+  free_tier: boolean;
+  public_ipv4?: boolean;
+  ebs_gb: number;
+  ebs_type: EbsType;
+  interfaces: string[];
+}
+
+export interface Ec2CostData {
+  totalUsd: number;
+  hourlyRateUsd: number;
+  hourlyTotalUsd: number;
+  per30DaysUsd: number;
+  instanceType: string;
+  region: string;
+  onEc2: boolean;
+  mode: 'ec2' | 'what-if' | 'off-ec2';
+  spot: boolean;
+  uptimeSeconds: number;
+  priceSource: string;
+  pricesAsOf: string | null;
+  /** false for China, GovCloud without refreshed prices, or a region shoji has no data for. */
+  regionModelled: boolean;
+  estimate: true;
+}
+
+/** Who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
+export interface Ec2CostMemo {
+  identity: Identity;
+}
 
 export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: Ec2CostMemo | undefined): Promise<Collected<Ec2CostData, Ec2CostMemo>> {
   const o = ctx.options;

@@ -11,7 +11,7 @@ import { groupThousands } from '../money.js';
 import { MAX_USD_PER_HOUR } from '../names.js';
 import { writeRefreshedPrices, type RefreshedPrices } from '../price-cache.js';
 import { isKnownRegion, unknownRegionMessage } from '../regions.js';
-import type { Io } from '../run.js';
+import type { Io } from '../io.js';
 import type { OfferRead } from './offer-json.js';
 import { progressFor } from './progress.js';
 import { PriceFileError } from './select.js';
