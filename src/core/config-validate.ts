@@ -9,7 +9,18 @@
  */
 import Ajv, { type ErrorObject } from 'ajv';
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import { ConfigError, DEFAULT_CONFIG, HOST_MODULE_KEYS, type ConfigProblem, type ModuleSchemas, type ShojiConfig } from './config.js';
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULT_CONFIG,
+  HOST_KEYS,
+  HOST_MODULE_KEYS,
+  objectSchema,
+  type ConfigProblem,
+  type JsonSchema,
+  type ModuleSchemas,
+  type ShojiConfig,
+} from './config.js';
 import { intervalProblem } from './interval.js';
 import { escapeControl } from '../render/sanitize.js';
 import { ICON_SETS } from './theme.js';
@@ -25,55 +36,28 @@ const MAX_ALIAS_COUNT = 100;
 const MAX_PROBLEMS = 20;
 /** Schema errors located (ajv reports several for one mistake at times; the rest are counted). */
 const MAX_LOCATED = 10 * MAX_PROBLEMS;
-/** A timeout longer than an hour is a mistake, and setTimeout could not wait it out anyway. */
-export const MAX_TIMEOUT_S = 3600;
 /** A layout longer than this is not a status line (and each entry costs every render). */
 const MAX_LAYOUT_ITEMS = 100;
 
-/** Host keys every module accepts: how often, how long, how important, whether at all. */
-const hostKeySchema = {
-  // Checked by intervalProblem (config-validate's own pass): one clear message for every bad form.
-  interval: { description: 'seconds (0.25 to a year), a cron expression, or "once"' },
-  timeout: { type: 'number', exclusiveMinimum: 0, maximum: MAX_TIMEOUT_S, description: 'seconds' },
-  priority: { type: 'number' },
-  enabled: { type: 'boolean' },
-};
-
-export function buildSchema(modules: ModuleSchemas): Record<string, unknown> {
+/** The whole config's schema: the declared keys (config.ts), with the modules installed here. */
+export function buildSchema(modules: ModuleSchemas): JsonSchema {
+  const hostKeys = Object.fromEntries(Object.entries(HOST_KEYS).map(([name, k]) => [name, k.schema]));
   const moduleProps: Record<string, unknown> = {};
   for (const [id, schema] of modules.schemas) {
     const own = (schema.properties ?? {}) as Record<string, unknown>;
     moduleProps[id] = {
       type: 'object',
-      properties: { ...own, ...hostKeySchema },
+      properties: { ...own, ...hostKeys },
       // Only a module that says it takes any keys does (a plugin that failed to load: registry.ts).
       additionalProperties: schema.additionalProperties === true,
     };
   }
   const ids = [...modules.schemas.keys(), ...modules.layoutAliases];
-  const layout = { type: 'array', maxItems: MAX_LAYOUT_ITEMS, items: { type: 'string', enum: ids } };
-  return {
-    type: 'object',
-    properties: {
-      theme: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
-      icons: { type: 'string', enum: ['auto', ...ICON_SETS] },
-      left: layout,
-      right: layout,
-      max_width: { type: 'integer', minimum: 0 },
-      byobu_scripts: { type: 'boolean' },
-      modules: { type: 'object', properties: moduleProps, additionalProperties: false },
-      dashboard: {
-        type: 'object',
-        properties: {
-          // The range the dashboard's --refresh and its + and - keys step through.
-          refresh: { type: 'number', minimum: 0.25, maximum: 30 },
-          process_interval: { type: 'number', minimum: 0.5, maximum: 600 },
-        },
-        additionalProperties: false,
-      },
-    },
-    additionalProperties: false,
-  };
+  return objectSchema(CONFIG_KEYS, {
+    layout: { type: 'array', maxItems: MAX_LAYOUT_ITEMS, items: { type: 'string', enum: ids } },
+    modules: { type: 'object', properties: moduleProps, additionalProperties: false },
+    iconSets: ICON_SETS,
+  });
 }
 
 /** The parser's message without its trailing " at line N, column M:" (the position is given apart). */
@@ -126,12 +110,13 @@ export async function validateConfigText(text: string, file: string, modules: Mo
     throw new ConfigError([{ file, line: 1, message: 'the config must be a mapping of keys (theme, right, modules, ...)' }]);
   }
   const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true });
-  const validate = ajv.compile(buildSchema(modules));
+  const schema = buildSchema(modules);
+  const validate = ajv.compile(schema);
   let unlocated = 0;
   if (!validate(data)) {
     // Locating costs a search per error: a file of thousands of bad keys gets the first few.
     const errors = validate.errors ?? [];
-    for (const e of errors.slice(0, MAX_LOCATED)) problems.push(locate(e, doc, lineCounter, file, modules, data));
+    for (const e of errors.slice(0, MAX_LOCATED)) problems.push(locate(e, doc, lineCounter, file, modules, schema, data));
     unlocated = Math.max(0, errors.length - MAX_LOCATED);
   }
   problems.push(...(await intervalProblems(data, doc, lineCounter, file, modules)));
@@ -295,7 +280,7 @@ function valueAt(data: unknown, path: (string | number)[]): unknown {
   return v;
 }
 
-function locate(e: ErrorObject, doc: Document, lc: LineCounter, file: string, modules: ModuleSchemas, data: unknown): ConfigProblem {
+function locate(e: ErrorObject, doc: Document, lc: LineCounter, file: string, modules: ModuleSchemas, schema: JsonSchema, data: unknown): ConfigProblem {
   const path = pathSegments(e.instancePath);
   let node: Node | undefined;
   let keyPath = path.map(String);
@@ -304,7 +289,7 @@ function locate(e: ErrorObject, doc: Document, lc: LineCounter, file: string, mo
     const extra = String((e.params as { additionalProperty: string }).additionalProperty);
     node = keyNode(doc, path, extra);
     keyPath = [...keyPath, extra];
-    message = unknownKeyMessage(path, modules);
+    message = unknownKeyMessage(path, modules, schema);
   } else {
     node = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as Node | undefined;
     if (e.keyword === 'enum') {
@@ -324,16 +309,17 @@ function locate(e: ErrorObject, doc: Document, lc: LineCounter, file: string, mo
   return { file, ...position(node, lc), key: escapeControl(keyPath.join('.')) || undefined, message };
 }
 
-function unknownKeyMessage(path: (string | number)[], modules: ModuleSchemas): string {
-  if (path.length === 0) return 'unknown key (known: theme, icons, left, right, max_width, byobu_scripts, modules, dashboard)';
+function unknownKeyMessage(path: (string | number)[], modules: ModuleSchemas, schema: JsonSchema): string {
   if (path.length === 1 && path[0] === 'modules') {
     return `unknown module (known: ${[...modules.schemas.keys()].sort().join(', ')})`;
   }
   if (path.length === 2 && path[0] === 'modules') {
-    const schema = modules.schemas.get(String(path[1]));
-    const own = Object.keys((schema?.properties ?? {}) as object);
+    const own = Object.keys((modules.schemas.get(String(path[1]))?.properties ?? {}) as object);
     return `unknown key for module ${path[1]} (known: ${[...own, ...HOST_MODULE_KEYS].join(', ')})`;
   }
-  if (path[0] === 'dashboard') return 'unknown key (known: refresh, process_interval)';
-  return 'unknown key';
+  // Elsewhere the keys the schema declares at that place (config.ts's CONFIG_KEYS, DASHBOARD_KEYS).
+  let at: JsonSchema | undefined = schema;
+  for (const segment of path) at = (at?.properties as Record<string, JsonSchema> | undefined)?.[segment];
+  const known = at?.properties ? Object.keys(at.properties) : [];
+  return known.length > 0 ? `unknown key (known: ${known.join(', ')})` : 'unknown key';
 }
