@@ -60,11 +60,6 @@ export function dec(v: string | number): Q {
   return make(n, d);
 }
 
-/** Whether a string is a plain decimal number (no units, no junk). */
-export function isDecimal(s: string): boolean {
-  return /^[+-]?(\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s.trim());
-}
-
 export function add(...xs: Q[]): Q {
   let n = 0n;
   let d = 1n;

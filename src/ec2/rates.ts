@@ -1,11 +1,9 @@
 /**
  * Rates other than instance hours: data transfer out, public IPv4, EBS storage. USD list
- * prices with where they come from; docs/ec2-cost.md cites the sources in full.
+ * prices as of 2026-09, with where they come from; docs/ec2-cost.md cites the sources in full.
  * "GB" here is 2^30 bytes (GiB), for data transfer and for EBS alike (see docs/ec2-cost.md).
  */
 import { dec, type Q } from './money.js';
-
-export const RATES_AS_OF = '2026-09';
 
 /** One band of a tiered rate: `upToGb` is the band's upper boundary (null = no limit). */
 export interface Tier {
