@@ -9,19 +9,20 @@
  * is reported like a config problem: file, line, column and key. The theme a renderer gets is
  * rebuilt from own properties only, so no value reaches a prototype lookup (a state written
  * as "red" instead of an object once drew bold italic through String.prototype.bold).
+ * Colours are parsed here, once (core/colour.ts): a theme holds them parsed, and
+ * render/palette.ts maps them to each back end.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Colour, readColour } from './colour.js';
 import { ConfigError, type ConfigProblem } from './config.js';
 import type { State } from './contract.js';
 import { lineColumn, pathKey, scanJson } from './json-scan.js';
 import { isUtf8Locale } from './locale.js';
 import { packageRoot } from './package-root.js';
-import { escapeControl } from '../render/sanitize.js';
+import { escapeControl, shownValue as shown } from '../render/sanitize.js';
 
-/** A colour: a name (red, brightred, default), 'colourN' / a number 0-255, or '#rrggbb'. */
-export type Colour = string | number;
-
+/** A state's look: colours parsed when the theme loaded (core/colour.ts), and attributes. */
 export interface Style {
   fg?: Colour;
   bg?: Colour;
@@ -53,9 +54,6 @@ export type IconSetName = (typeof ICON_SETS)[number];
 
 export const DRAW_STATES: readonly DrawState[] = ['idle', 'info', 'good', 'warning', 'critical', 'failed'];
 
-const BASIC = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
-/** The colour names every back end knows: tmux, screen (nearest of 8), chalk and blessed. */
-export const COLOUR_NAMES: readonly string[] = ['default', ...BASIC, ...BASIC.map((n) => `bright${n}`)];
 const STYLE_FLAGS = ['bold', 'italics', 'underscore', 'reverse'] as const;
 const STYLE_KEYS = ['fg', 'bg', ...STYLE_FLAGS];
 const THEME_KEYS = ['name', 'description', 'base', 'separator', 'states'];
@@ -75,28 +73,8 @@ export function builtinThemesDir(): string {
 /** Names of the themes shipped with shoji. */
 export const BUILTIN_THEMES = ['default', 'monochrome', 'solarized', 'byobu', 'basic16'] as const;
 
-/** A value as a message shows it: JSON, shortened, control characters escaped. */
-function shown(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value) ?? String(value);
-  return escapeControl(json.length > 40 ? `${json.slice(0, 40)}...` : json);
-}
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Why a value is not a colour every back end can draw, or null when it is one. */
-export function colourProblem(value: unknown): string | null {
-  const forms = `a colour name (${COLOUR_NAMES.join(', ')}), colour0-colour255, a number 0-255 or #rrggbb`;
-  if (typeof value === 'number') {
-    return Number.isInteger(value) && value >= 0 && value <= 255 ? null : `a colour number is 0-255 (got ${shown(value)})`;
-  }
-  if (typeof value !== 'string') return `must be ${forms} (got ${shown(value)})`;
-  if (COLOUR_NAMES.includes(value) || /^#[0-9a-fA-F]{6}$/.test(value)) return null;
-  const n = /^colou?r(\d{1,3})$/.exec(value);
-  if (n && Number(n[1]) <= 255) return null;
-  return `unknown colour ${shown(value)}: use ${forms}`;
 }
 
 /** Why a value is not a usable separator, or null. */
@@ -133,9 +111,9 @@ function checkStyle(raw: unknown, path: string[], found: Found[]): Style {
     if (!STYLE_KEYS.includes(key)) {
       found.push({ path: [...path, key], atKey: true, message: `unknown key (known: ${STYLE_KEYS.join(', ')})` });
     } else if (key === 'fg' || key === 'bg') {
-      const why = colourProblem(value);
-      if (why) found.push({ path: [...path, key], message: why });
-      else style[key] = value as Colour;
+      const read = readColour(value);
+      if ('problem' in read) found.push({ path: [...path, key], message: read.problem });
+      else style[key] = read.colour;
     } else if (typeof value !== 'boolean') {
       found.push({ path: [...path, key], message: `must be true or false (got ${shown(value)})` });
     } else {

@@ -12,6 +12,7 @@
  * and flags bold 1, underline 2, inverse 8.
  */
 import { codePointWidth } from '../core/width.js';
+import { blessedColourNumber } from '../render/palette.js';
 
 /** One row of cells: attributes and characters side by side (two arrays, not a tuple per cell). */
 export interface Row {
@@ -20,18 +21,10 @@ export interface Row {
 }
 
 const DEFAULT = 0x1ff;
-const BASIC = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
-const NAMES = new Map<string, number>([
-  ...BASIC.map((n, i) => [n, i] as [string, number]),
-  ...BASIC.map((n, i) => [`bright${n}`, i + 8] as [string, number]),
-  ...BASIC.map((n, i) => [`light${n}`, i + 8] as [string, number]),
-  ['grey', 8],
-  ['gray', 8],
-]);
 
+/** A tag's colour word (as render/blessed.ts writes them: a standard name or a number) as blessed's number. */
 function colour(word: string): number {
-  if (/^\d{1,3}$/.test(word)) return Math.min(255, Number(word));
-  return NAMES.get(word) ?? DEFAULT;
+  return blessedColourNumber(word) ?? DEFAULT;
 }
 
 /** Width of a character, without the table lookup for the ones the panels draw most. */

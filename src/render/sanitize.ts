@@ -28,3 +28,10 @@ export function escapeControl(text: string): string {
 export function escapeControlLines(text: string): string {
   return text.split('\n').map(escapeControl).join('\n');
 }
+
+/** A value as an error message shows it: JSON, cut at 40 characters, control characters escaped. */
+export function shownValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value) ?? String(value);
+  return escapeControl(json.length > 40 ? `${json.slice(0, 40)}...` : json);
+}

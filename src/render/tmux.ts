@@ -9,7 +9,8 @@
  * otherwise. Either way no outside '#' can start a format, a job or a style.
  * Control characters are stripped: tmux would drop them anyway, but a newline ends the line.
  */
-import { styleOf, type Colour, type Style } from '../core/theme.js';
+import { styleOf, type Style } from '../core/theme.js';
+import { tmuxColour } from './palette.js';
 import { fitSegments, segmentLabel, separatorOf, type RenderOptions, type Segment } from './segments.js';
 import { stripControl } from './sanitize.js';
 
@@ -20,20 +21,19 @@ export function escapeTmux(text: string): string {
   });
 }
 
-function tmuxColour(c: Colour): string {
-  if (typeof c === 'number') return `colour${c}`;
-  // Only plain colour words reach tmux: a theme value can never smuggle in ',' or ']'.
-  if (/^(#[0-9a-fA-F]{6}|colou?r\d{1,3}|[a-z]+)$/.test(c)) return c.replace(/^color/, 'colour');
-  return 'default';
-}
-
-export function tmuxStyle(style: Style, base: Style): string {
-  // 'default' first resets colours and attributes to status-style, so nothing leaks from the left.
-  const parts = ['default'];
+/** The colours of a style over its base, as tmux options: ['fg=colour252', 'bg=colour236']. */
+export function tmuxColours(style: Style, base: Style): string[] {
+  const parts: string[] = [];
   const fg = style.fg ?? base.fg;
   const bg = style.bg ?? base.bg;
   if (fg !== undefined) parts.push(`fg=${tmuxColour(fg)}`);
   if (bg !== undefined) parts.push(`bg=${tmuxColour(bg)}`);
+  return parts;
+}
+
+export function tmuxStyle(style: Style, base: Style): string {
+  // 'default' first resets colours and attributes to status-style, so nothing leaks from the left.
+  const parts = ['default', ...tmuxColours(style, base)];
   for (const attr of ['bold', 'italics', 'underscore', 'reverse'] as const) if (style[attr]) parts.push(attr);
   return `#[${parts.join(',')}]`;
 }

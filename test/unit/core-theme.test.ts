@@ -7,19 +7,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { colourProblem, COLOUR_NAMES } from '../../src/core/colour.js';
 import { isConfigError, type ConfigProblem } from '../../src/core/config.js';
-import {
-  BUILTIN_THEMES,
-  builtinThemesDir,
-  colourProblem,
-  COLOUR_NAMES,
-  fallbackTheme,
-  loadIconSet,
-  loadTheme,
-  parseThemeText,
-  resolveIconSetName,
-  styleOf,
-} from '../../src/core/theme.js';
+import { BUILTIN_THEMES, builtinThemesDir, fallbackTheme, loadIconSet, loadTheme, parseThemeText, resolveIconSetName, styleOf } from '../../src/core/theme.js';
+import { colour } from '../helpers/theme-style.js';
 
 const FILE = '/t/mine.json';
 const states = { idle: { fg: 'red' } };
@@ -116,7 +107,7 @@ describe('theme text', () => {
     expect(t.states).toEqual({ idle: {}, info: {}, good: {}, warning: { bold: true }, critical: {}, failed: {} });
     expect(t.base).toEqual({});
     const u = parseThemeText(text({ name: 'n', base: { bg: 3, reverse: false }, states: { idle: { underscore: true, italics: true } } }), FILE);
-    expect(u.base).toEqual({ bg: 3, reverse: false });
+    expect(u.base).toEqual({ bg: colour(3), reverse: false });
     expect(u.states.critical).toEqual({ underscore: true, italics: true });
   });
 
@@ -136,9 +127,9 @@ describe('theme text', () => {
 
   it('styleOf: an own state, else the failed style', () => {
     const t = parseThemeText(text({ name: 'n', states: { idle: { fg: 'red' }, failed: { fg: 'blue' } } }), FILE);
-    expect(styleOf(t, 'idle')).toEqual({ fg: 'red' });
-    expect(styleOf(t, 'nope')).toEqual({ fg: 'blue' });
-    expect(styleOf(t, '__proto__')).toEqual({ fg: 'blue' });
+    expect(styleOf(t, 'idle')).toEqual({ fg: colour('red') });
+    expect(styleOf(t, 'nope')).toEqual({ fg: colour('blue') });
+    expect(styleOf(t, '__proto__')).toEqual({ fg: colour('blue') });
   });
 });
 

@@ -2,36 +2,42 @@
  * How each back end turns a theme colour into its own: tmux words, ANSI codes (chalk), screen's
  * sixteen letters, blessed names and palette numbers. At the edges: palette boundaries (7/8,
  * 15/16, 231/232, 255/256), what counts as "dark" or "bright", malformed names (a prefix or a
- * suffix more than a known one), and the terminal's default.
+ * suffix more than a known one), and the terminal's default. Colours are written as a theme
+ * file writes them and parsed as a theme is loaded: a malformed one is refused there, so
+ * nothing of it reaches any back end.
  */
 import { describe, expect, it } from 'vitest';
+import { colourProblem } from '../../src/core/colour.js';
 import { loadIconSet, loadTheme } from '../../src/core/theme.js';
 import { ansiStyler } from '../../src/render/ansi.js';
-import { blessedColour, blessedWidgetStyle, nearest256, xtermRgb } from '../../src/render/blessed.js';
-import { nearestBasic, renderScreen, screenStyle } from '../../src/render/screen.js';
+import { blessedWidgetStyle } from '../../src/render/blessed.js';
+import { blessedColour, nearest256, nearestBasic, xtermRgb } from '../../src/render/palette.js';
+import { renderScreen, screenStyle } from '../../src/render/screen.js';
 import { segmentLabel, sideWidth, type Segment } from '../../src/render/segments.js';
 import { renderTmux, tmuxStyle, tmuxVisibleText } from '../../src/render/tmux.js';
+import { colour, themeStyle } from '../helpers/theme-style.js';
 
 const theme = loadTheme('default', '/nonexistent', {});
 const icons = loadIconSet('ascii', {});
 
 describe('tmux colours', () => {
-  const fg = (c: Parameters<typeof tmuxStyle>[0]['fg']) => tmuxStyle({ fg: c }, {});
+  const fg = (c: unknown) => tmuxStyle(themeStyle({ fg: c }), {});
   it('passes colour words through, numbers and "color" as tmux spells them', () => {
     expect(fg(160)).toBe('#[default,fg=colour160]');
     expect(fg('colour33')).toBe('#[default,fg=colour33]');
     expect(fg('color33')).toBe('#[default,fg=colour33]');
     expect(fg('#ff00AA')).toBe('#[default,fg=#ff00AA]');
     expect(fg('brightred')).toBe('#[default,fg=brightred]');
-    expect(fg('xcolor')).toBe('#[default,fg=xcolor]'); // only a leading "color" is respelled
+    // A word tmux might take but the other back ends do not ("xcolor") is refused with the theme.
+    expect(() => fg('xcolor')).toThrow(/unknown colour "xcolor"/);
   });
-  it('anything else is the default colour: nothing of it reaches tmux', () => {
+  it('anything else is refused when the theme loads: nothing of it reaches tmux', () => {
     for (const bad of ['Red', 'red]#(touch x)', '#ff00', '#ff00aa0', 'x#ff0000', 'colour1234', 'red,bold', '']) {
-      expect(fg(bad), bad).toBe('#[default,fg=default]');
+      expect(() => fg(bad), bad).toThrow(/unknown colour/);
     }
   });
   it('attributes, in order, after the colours', () => {
-    expect(tmuxStyle({ bold: true, italics: true, underscore: true, reverse: true, bg: 'blue' }, { fg: 'white' })).toBe(
+    expect(tmuxStyle(themeStyle({ bold: true, italics: true, underscore: true, reverse: true, bg: 'blue' }), themeStyle({ fg: 'white' }))).toBe(
       '#[default,fg=white,bg=blue,bold,italics,underscore,reverse]',
     );
   });
@@ -55,8 +61,8 @@ describe('tmuxVisibleText (the check the escaping tests rely on)', () => {
 });
 
 describe('ANSI colours', () => {
-  const codes = (style: Parameters<typeof ansiStyler>[0], level: 0 | 1 | 2 | 3 = 2) => {
-    const out = ansiStyler(style, {}, level)('x');
+  const codes = (style: Record<string, unknown>, level: 0 | 1 | 2 | 3 = 2) => {
+    const out = ansiStyler(themeStyle(style), {}, level)('x');
     return out === 'x' ? '' : out.slice(0, out.indexOf('x'));
   };
   it('the default colour, and none, add nothing', () => {
@@ -78,10 +84,10 @@ describe('ANSI colours', () => {
     expect(codes({ bg: 'blue' })).toBe('\u001b[44m');
     expect(codes({ bg: 'brightblue' })).toBe('\u001b[104m');
   });
-  it('a malformed colour adds nothing', () => {
+  it('a malformed colour is refused when the theme loads: it adds nothing', () => {
     // Including chalk's own modifiers: a theme colour must never select a style by its name.
     for (const bad of ['redbright', 'xred', 'purple', 'xcolour33', 'colour33x', '#ff00', 'x#ff0000', '#ff0000x', 'bold', 'inverse', 'reset', 'hidden']) {
-      expect(codes({ fg: bad }), bad).toBe('');
+      expect(() => codes({ fg: bad }), bad).toThrow(/unknown colour/);
     }
   });
   it('attributes: bold, italics, underline, inverse', () => {
@@ -91,44 +97,47 @@ describe('ANSI colours', () => {
     expect(codes({ reverse: true })).toBe('\u001b[7m');
   });
   it('level 0 draws plain text whatever the style', () => {
-    expect(ansiStyler({ fg: 'red', bold: true, reverse: true }, { bg: 160 }, 0)('x')).toBe('x');
+    expect(ansiStyler(themeStyle({ fg: 'red', bold: true, reverse: true }), themeStyle({ bg: 160 }), 0)('x')).toBe('x');
   });
 });
 
 describe('screen colours', () => {
+  const basic = (c: unknown) => nearestBasic(colour(c));
   it('names: the eight letters, capitals when bright', () => {
     const names = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
-    expect(names.map((n) => screenStyle({ fg: n }, {}))).toEqual(['k', 'r', 'g', 'y', 'b', 'm', 'c', 'w'].map((l) => `\u0005{= d${l}}`));
-    expect(names.map((n) => screenStyle({ bg: `bright${n}` }, {}))).toEqual(['K', 'R', 'G', 'Y', 'B', 'M', 'C', 'W'].map((l) => `\u0005{= ${l}d}`));
+    expect(names.map((n) => screenStyle(themeStyle({ fg: n }), {}))).toEqual(['k', 'r', 'g', 'y', 'b', 'm', 'c', 'w'].map((l) => `\u0005{= d${l}}`));
+    expect(names.map((n) => screenStyle(themeStyle({ bg: `bright${n}` }), {}))).toEqual(['K', 'R', 'G', 'Y', 'B', 'M', 'C', 'W'].map((l) => `\u0005{= ${l}d}`));
   });
   it('the default colour is d; the base style fills in what the segment leaves', () => {
     expect(screenStyle({}, {})).toBe('\u0005{= dd}');
-    expect(screenStyle({ fg: 'default' }, { bg: 'blue' })).toBe('\u0005{= bd}');
-    expect(screenStyle({ bold: true, underscore: true, reverse: true, fg: 'red' }, { bg: 'blue' })).toBe('\u0005{=bur br}');
+    expect(screenStyle(themeStyle({ fg: 'default' }), themeStyle({ bg: 'blue' }))).toBe('\u0005{= bd}');
+    expect(screenStyle(themeStyle({ bold: true, underscore: true, reverse: true, fg: 'red' }), themeStyle({ bg: 'blue' }))).toBe('\u0005{=bur br}');
   });
   it('palette numbers: 0-15 as they are, then the nearest of the sixteen', () => {
-    expect([0, 5, 7, 8, 15].map((n) => nearestBasic(n))).toEqual([0, 5, 7, 8, 15]);
-    expect(nearestBasic(16)).toBe(0); // black in the cube
-    expect(nearestBasic(52)).toBe(1); // #5f0000: a dark red, not white
-    expect(nearestBasic(196)).toBe(9); // #ff0000
-    expect(nearestBasic(231)).toBe(15); // #ffffff
-    expect(nearestBasic(232)).toBe(0); // the darkest grey
-    expect(nearestBasic(255)).toBe(15); // the lightest grey
-    expect(nearestBasic('colour52')).toBe(1);
-    expect(nearestBasic('color196')).toBe(9);
+    expect([0, 5, 7, 8, 15].map((n) => basic(n))).toEqual([0, 5, 7, 8, 15]);
+    expect(basic(16)).toBe(0); // black in the cube
+    expect(basic(52)).toBe(1); // #5f0000: a dark red, not white
+    expect(basic(196)).toBe(9); // #ff0000
+    expect(basic(231)).toBe(15); // #ffffff
+    expect(basic(232)).toBe(0); // the darkest grey
+    expect(basic(255)).toBe(15); // the lightest grey
+    expect(basic('colour52')).toBe(1);
+    expect(basic('color196')).toBe(9);
   });
   it('hex: dark below 64, bright above 191, a channel counts above half the brightest', () => {
-    expect(nearestBasic('#3f0000')).toBe(0);
-    expect(nearestBasic('#400000')).toBe(1);
-    expect(nearestBasic('#bf0000')).toBe(1);
-    expect(nearestBasic('#c00000')).toBe(9);
-    expect(nearestBasic('#800040')).toBe(1); // blue at exactly half: not counted
-    expect(nearestBasic('#800041')).toBe(5);
-    expect(nearestBasic('#FFFF00')).toBe(11);
+    expect(basic('#3f0000')).toBe(0);
+    expect(basic('#400000')).toBe(1);
+    expect(basic('#bf0000')).toBe(1);
+    expect(basic('#c00000')).toBe(9);
+    expect(basic('#800040')).toBe(1); // blue at exactly half: not counted
+    expect(basic('#800041')).toBe(5);
+    expect(basic('#FFFF00')).toBe(11);
   });
-  it('anything else is the default', () => {
-    for (const bad of [undefined, 'default', 'purple', 'redbright', 'xbrightred', 'xcolour9', 'colour9x', 'x#ff0000', '#ff0000ff', '#ff00']) {
-      expect(nearestBasic(bad), String(bad)).toBeNull();
+  it('the default, and none, are the default; anything else is refused when the theme loads', () => {
+    expect(nearestBasic(undefined)).toBeNull();
+    expect(basic('default')).toBeNull();
+    for (const bad of ['purple', 'redbright', 'xbrightred', 'xcolour9', 'colour9x', 'x#ff0000', '#ff0000ff', '#ff00']) {
+      expect(colourProblem(bad), String(bad)).toMatch(/unknown colour/);
     }
   });
   it('an empty side is empty: no style of its own', () => {
@@ -137,26 +146,29 @@ describe('screen colours', () => {
 });
 
 describe('blessed colours', () => {
-  it('0-15 as names, 16-255 as numbers, anything else the default', () => {
-    expect([0, 7, 8, 15, 16, 255].map((n) => blessedColour(n))).toEqual(['black', 'white', 'brightblack', 'brightwhite', 16, 255]);
-    for (const bad of [-1, 256, 1.5, Number.NaN]) expect(blessedColour(bad), String(bad)).toBeNull();
-    expect(blessedColour('colour8')).toBe('brightblack');
-    expect(blessedColour('color200')).toBe(200);
+  const blessedOf = (c: unknown) => blessedColour(colour(c));
+  it('0-15 as names, 16-255 as numbers, anything else refused with the theme', () => {
+    expect([0, 7, 8, 15, 16, 255].map((n) => blessedOf(n))).toEqual(['black', 'white', 'brightblack', 'brightwhite', 16, 255]);
+    for (const bad of [-1, 256, 1.5, Number.NaN]) expect(colourProblem(bad), String(bad)).toMatch(/0-255/);
+    expect(blessedOf('colour8')).toBe('brightblack');
+    expect(blessedOf('color200')).toBe(200);
     expect(blessedColour(undefined)).toBeNull();
   });
-  it('names blessed knows: basic, bright, light, grey and gray', () => {
-    for (const name of ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'brightmagenta', 'lightblue', 'lightcyan', 'grey', 'gray']) {
-      expect(blessedColour(name), name).toBe(name);
+  it('names: basic and bright as blessed knows them; its light and grey names are not theme colours', () => {
+    for (const name of ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'brightmagenta']) {
+      expect(blessedOf(name), name).toBe(name);
     }
+    // Every back end must draw a theme's colours: tmux and chalk know no "lightblue" or "grey".
+    for (const name of ['lightblue', 'lightcyan', 'grey', 'gray']) expect(colourProblem(name), name).toMatch(/unknown colour/);
   });
-  it('malformed names and numbers are the default', () => {
+  it('malformed names and numbers are refused when the theme loads', () => {
     for (const bad of ['', 'purple', 'xcolour12', 'colour12x', 'colour1000', 'colour256', 'x#ff0000', '#ff0000ff', 'lightx']) {
-      expect(blessedColour(bad), bad).toBeNull();
+      expect(colourProblem(bad), bad).toMatch(/unknown colour/);
     }
   });
   it('hex to the nearest palette entry, either case', () => {
-    expect(blessedColour('#ff0000')).toBe(196);
-    expect(blessedColour('#FF0000')).toBe(196);
+    expect(blessedOf('#ff0000')).toBe(196);
+    expect(blessedOf('#FF0000')).toBe(196);
   });
   it('the xterm palette: cube from 16, greys from 232', () => {
     expect(xtermRgb(16)).toEqual([0, 0, 0]);
@@ -169,7 +181,7 @@ describe('blessed colours', () => {
     expect(nearest256(0, 0, 0)).toBe(16);
   });
   it('widget styles carry the attributes', () => {
-    expect(blessedWidgetStyle({ fg: 'red', bg: 'default', bold: true, underscore: true, reverse: true })).toEqual({
+    expect(blessedWidgetStyle(themeStyle({ fg: 'red', bg: 'default', bold: true, underscore: true, reverse: true }))).toEqual({
       fg: 'red',
       bold: true,
       underline: true,

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { loadIconSet, loadTheme } from '../../src/core/theme.js';
 import { renderAnsi } from '../../src/render/ansi.js';
 import { renderPlain } from '../../src/render/plain.js';
-import { renderScreen, renderScreenLine, nearestBasic } from '../../src/render/screen.js';
+import { nearestBasic } from '../../src/render/palette.js';
+import { renderScreen, renderScreenLine } from '../../src/render/screen.js';
 import { BUILTIN_MODULES } from '../../src/core/builtins.js';
 import { fitSegments, sideWidth, type Segment } from '../../src/render/segments.js';
 import { escapeTmux, renderTmux, tmuxVisibleText } from '../../src/render/tmux.js';
 import { expectGolden } from '../helpers/golden.js';
+import { colour, themeStyle } from '../helpers/theme-style.js';
 
 const env = {};
 const theme = loadTheme('default', '/nonexistent', env);
@@ -55,9 +57,12 @@ describe('tmux escaping', () => {
     expect(out.match(/(?<!#)(##)*#\[/g)?.length).toBe(2);
   });
   it('never lets a theme colour close the style early', () => {
-    const evil = { ...theme, states: { ...theme.states, good: { fg: 'red]#(touch /tmp/x)' } } };
+    // Refused when the theme loads: a renderer only ever gets parsed colours.
+    expect(() => themeStyle({ fg: 'red]#(touch /tmp/x)' })).toThrow(/unknown colour/);
+    const evil = { ...theme, states: { ...theme.states, good: themeStyle({ fg: '#ff00AA', bg: 'color9' }) } };
     const out = renderTmux([segments[1]], { theme: evil, icons: ascii });
     expect(out).not.toContain('touch');
+    expect(out.startsWith('#[default,fg=#ff00AA,bg=colour9]')).toBe(true);
   });
 });
 
@@ -70,13 +75,13 @@ describe('screen', () => {
   });
   it('pads between sides', () => expect(renderScreenLine('L', 'R')).toBe('L\u0005=R'));
   it('maps colours to the 16 basic ones', () => {
-    expect(nearestBasic('red')).toBe(1);
-    expect(nearestBasic('brightwhite')).toBe(15);
-    expect(nearestBasic('colour160')).toBe(9);
-    expect(nearestBasic('colour88')).toBe(1);
-    expect(nearestBasic('#dc322f')).toBe(9);
-    expect(nearestBasic(236)).toBe(0);
-    expect(nearestBasic('default')).toBeNull();
+    expect(nearestBasic(colour('red'))).toBe(1);
+    expect(nearestBasic(colour('brightwhite'))).toBe(15);
+    expect(nearestBasic(colour('colour160'))).toBe(9);
+    expect(nearestBasic(colour('colour88'))).toBe(1);
+    expect(nearestBasic(colour('#dc322f'))).toBe(9);
+    expect(nearestBasic(colour(236))).toBe(0);
+    expect(nearestBasic(colour('default'))).toBeNull();
   });
 });
 

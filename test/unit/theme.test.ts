@@ -5,12 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadApp } from '../../src/core/app.js';
 import { formatProblem, isConfigError, type ConfigProblem } from '../../src/core/config.js';
 import { lineColumn, pathKey, scanJson } from '../../src/core/json-scan.js';
-import { BUILTIN_THEMES, colourProblem, loadTheme, parseThemeText, styleOf, type Theme } from '../../src/core/theme.js';
+import { colourProblem } from '../../src/core/colour.js';
+import { BUILTIN_THEMES, loadTheme, parseThemeText, styleOf, type Theme } from '../../src/core/theme.js';
 import { checkConfig } from '../../src/cli/config.js';
 import { sideSegments, renderSide } from '../../src/host/render-sides.js';
 import { renderScreen } from '../../src/render/screen.js';
 import { renderTmux } from '../../src/render/tmux.js';
 import type { Segment } from '../../src/render/segments.js';
+import { colour } from '../helpers/theme-style.js';
 
 const FILE = '/home/u/.config/shoji/themes/mine.json';
 
@@ -48,8 +50,8 @@ describe('theme validation', () => {
 
   it('accepts a good theme and fills missing states from idle', () => {
     const theme = parseThemeText(themeText(), FILE);
-    expect(theme.states.good).toEqual({ fg: 'colour245' });
-    expect(theme.states.warning).toEqual({ fg: 'yellow', bold: true });
+    expect(theme.states.good).toEqual({ fg: colour('colour245') });
+    expect(theme.states.warning).toEqual({ fg: colour('yellow'), bold: true });
     expect(theme.separator).toBe(' ');
   });
 

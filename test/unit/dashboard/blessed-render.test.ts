@@ -1,8 +1,14 @@
 /** render/blessed.ts: theme styles as blessed tags (golden), colours, escaping. */
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_THEMES, loadTheme, type DrawState } from '../../../src/core/theme.js';
-import { blessedColour, blessedEscape, blessedStyled, blessedVisibleText, blessedWidgetStyle, nearest256 } from '../../../src/render/blessed.js';
+import { colourProblem } from '../../../src/core/colour.js';
+import { blessedEscape, blessedStyled, blessedVisibleText, blessedWidgetStyle } from '../../../src/render/blessed.js';
+import { blessedColour as ofParsed, nearest256 } from '../../../src/render/palette.js';
 import { expectGolden } from '../../helpers/golden.js';
+import { colour, themeStyle } from '../../helpers/theme-style.js';
+
+/** A colour written as in a theme file, as blessed gets it. */
+const blessedColour = (c: unknown) => ofParsed(colour(c));
 
 const STATES: DrawState[] = ['idle', 'info', 'good', 'warning', 'critical', 'failed'];
 
@@ -25,13 +31,14 @@ describe('blessed renderer', () => {
     expect(blessedColour('#ffffff')).toBe(231);
     expect(blessedColour('#808080')).toBe(nearest256(128, 128, 128));
     expect(blessedColour('default')).toBeNull();
-    expect(blessedColour('notacolour}{bold')).toBeNull();
-    expect(blessedColour(300)).toBeNull();
+    // Refused when the theme loads: never a blessed colour.
+    expect(colourProblem('notacolour}{bold')).toMatch(/unknown colour/);
+    expect(colourProblem(300)).toMatch(/0-255/);
   });
 
   it('outside text cannot inject tags or escapes', () => {
     const evil = 'x{red-fg}y{/}\u001b[31mz{bold}';
-    const out = blessedStyled(evil, { fg: 'red' });
+    const out = blessedStyled(evil, themeStyle({ fg: 'red' }));
     expect(blessedVisibleText(out)).toBe('x{red-fg}y{/}[31mz{bold}');
     expect(blessedEscape('{a}')).toBe('{open}a{close}');
     expect(blessedStyled('plain', {})).toBe('plain');

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PaintedLines, paintCells, parseTagged } from '../../../src/dashboard/paint.js';
 import { blessedStyled } from '../../../src/render/blessed.js';
+import { themeStyle } from '../../helpers/theme-style.js';
 
 const D = (0x1ff << 9) | 0x1ff;
 
 describe('painting tagged lines into cells', () => {
   it('turns our tags into blessed attributes: colours, bold, underline, inverse, reset', () => {
-    const row = parseTagged(`a${blessedStyled('b', { fg: 'colour114', bold: true })}c{red-fg}{inverse}d{/}{open}x{close}`, D);
+    const row = parseTagged(`a${blessedStyled('b', themeStyle({ fg: 'colour114', bold: true }))}c{red-fg}{inverse}d{/}{open}x{close}`, D);
     expect(row.chars.join('')).toBe('abcd{x}');
     expect(row.attrs[0]).toBe(D);
     expect(row.attrs[1]).toBe((1 << 18) | (114 << 9) | 0x1ff);
