@@ -1,5 +1,5 @@
 /**
- * shoji's configuration: $XDG_CONFIG_HOME/shoji/config.yaml (see docs/config.md).
+ * shoji's configuration: $XDG_CONFIG_HOME/shoji/config.yaml (every key in docs/config.example.yaml).
  *
  * The status line reads the config on every one-shot call, so the validated result is cached
  * in the runtime folder (which passed the trust check), together with the exact text it was

@@ -89,8 +89,8 @@ export type EbsType = (typeof EBS_TYPES)[number];
 
 /**
  * EBS storage $/GB-month in us-east-1 (storage only: provisioned IOPS and throughput, and
- * magnetic I/O requests, are not modelled). gp3, gp2 and standard are from the facts sheet;
- * io1, io2, st1 and sc1 are AWS's published us-east-1 list prices.
+ * magnetic I/O requests, are not modelled): AWS's published us-east-1 list prices, as
+ * docs/ec2-cost.md lists them.
  */
 export const EBS_USD_PER_GB_MONTH: Record<EbsType, Q> = {
   gp3: dec('0.08'),

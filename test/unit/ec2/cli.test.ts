@@ -1,6 +1,6 @@
 /**
  * The ec2-cost command run in-process against fixture hosts: the one-line, --detail and --json
- * renderings of the facts sheet's example A (golden), the what-if options, and bad input.
+ * renderings of docs/ec2-cost.md's worked example, case A (golden), the what-if options, and bad input.
  * The fixture hosts are QEMU guests or Nitro instances; nothing depends on this machine.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => tree.cleanup());
 
-describe('example A (facts sheet §7)', () => {
+describe('example A (docs/ec2-cost.md, worked example)', () => {
   it('one line: ~$31.26', async () => {
     const r = await run(tree, EXAMPLE_A);
     expect(r).toEqual({ code: 0, out: '~$31.26 since boot as m7i.large us-east-1 (not EC2) · 303.0 h\n', err: '' });

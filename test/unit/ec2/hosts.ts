@@ -1,6 +1,6 @@
 /**
  * Fixture hosts for the EC2 tests: DMI trees as Nitro, Xen and QEMU guests expose them, and
- * the /proc files the estimate reads. Values follow real transcripts (see the facts sheet §1.4).
+ * the /proc files the estimate reads. Values follow transcripts of real instances.
  */
 import type { FixtureTree } from '../../helpers/context.js';
 

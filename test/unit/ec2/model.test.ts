@@ -1,6 +1,6 @@
 /**
- * The worked examples of the facts sheet (shared/docs/ec2-facts.md §7) as golden tests.
- * Conventions there: m7i.large us-east-1 Linux on-demand = $0.1008/h, us-east-1 tiers,
+ * The estimator's worked examples, cases A to L, as golden tests (case A is the worked example
+ * in docs/ec2-cost.md). Conventions: m7i.large us-east-1 Linux on-demand = $0.1008/h, us-east-1 tiers,
  * inbound free, exact arithmetic, "GB" = 2^30 bytes.
  */
 import { describe, expect, it } from 'vitest';

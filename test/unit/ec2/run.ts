@@ -35,7 +35,7 @@ export async function run(tree: FixtureTree, argv: string[], extra: NodeJS.Proce
   return { code, out, err };
 }
 
-/** The example A inputs (facts sheet §7). */
+/** The inputs of case A, docs/ec2-cost.md's worked example. */
 export const EXAMPLE_A = [
   '--instance-type',
   'm7i.large',
