@@ -133,9 +133,6 @@ exports.launch = function launch(bundle, command) {
     process.stderr.write(`${command}: cannot read ${file} (${err.code}): run \`npm install\` or \`npm run build\` in the shoji folder\n`);
     process.exit(1);
   }
-  // Code run from a vm.Script has no module loader for import(): the bundles import ES modules
-  // (user plugins, a few packages) through this file, which Node compiled itself.
-  globalThis.__shojiImport = (specifier) => import(specifier);
   const distName = (filename) =>
     filename.startsWith(dist + path.sep)
       ? path

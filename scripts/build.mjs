@@ -7,14 +7,23 @@
 // A lazy bundle carries its own copy of the code it shares with the main one, so errors are
 // recognised by name (isConfigError, isUsageError), never by instanceof across bundles.
 // The options every bundle shares, and the packages left in node_modules, are in
-// esbuild-options.mjs.
+// esbuild-options.mjs. Everything here is esbuild's own options and one resolve plugin: the
+// output is written as esbuild makes it.
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
 import { common } from './esbuild-options.mjs';
 
 // Packages imported dynamically that must be bundled (ES-module-only, or cheap once split off).
 const SPLIT_PACKAGES = new Set(['cron', 'yaml', 'ajv']);
+
+// The bundles bin/launch.cjs runs. On Node 20 it runs them from a V8 code cache (a vm.Script),
+// where import() has no module loader; and where it has one (Node's own compile cache), loading
+// a CommonJS file through the ES module loader costs ~15 ms (measured) that require() does not.
+// So esbuild writes every import() as require(): a lazy bundle, a Node built-in and a package
+// from node_modules alike (checkRequirable makes sure such a package can be required).
+const launched = { ...common, supported: { 'dynamic-import': false }, metafile: true };
 
 rmSync('dist', { recursive: true, force: true });
 
@@ -52,40 +61,59 @@ function splitDynamicImports(fromLazyDir, inline = new Set()) {
   };
 }
 
-// The entries bin/ runs through its code-cache loader (bin/launch.cjs), and the lazily loaded
-// code each carries inside: bin/ec2-cost always runs the report, so its bundle holds it
-// (loading it as a second bundle cost ~0.25 ms more, measured); `shoji ec2-cost` loads it lazily.
+const requireFromRoot = createRequire(join(process.cwd(), 'package.json'));
+
+/**
+ * A package left in node_modules is require()d by the bundle, so it must be CommonJS, or have a
+ * CommonJS build that require() picks: Node 20 cannot require() an ES module. One that is not
+ * fails the build here, naming it, rather than the command that first loads it.
+ */
+function checkRequirable(metafile) {
+  for (const [output, { imports }] of Object.entries(metafile.outputs)) {
+    for (const { path, external } of imports) {
+      if (!external || path.startsWith('.') || isBuiltin(path)) continue;
+      const file = requireFromRoot.resolve(path);
+      if (isEsModule(file)) {
+        throw new Error(
+          `${output} requires ${path}, an ES module (${file}), which Node 20 cannot require(): take it out of EXTERNAL in scripts/esbuild-options.mjs so that it is bundled`,
+        );
+      }
+    }
+  }
+}
+
+function isEsModule(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (file.endsWith('.cjs')) return false;
+  for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+  }
+  return false;
+}
+
+async function buildLaunched(entry, outfile, plugin) {
+  const result = await build({ ...launched, entryPoints: [entry], outfile, plugins: [plugin] });
+  checkRequirable(result.metafile);
+}
+
+// The entries bin/ runs through bin/launch.cjs, and the lazily loaded code each carries inside:
+// bin/ec2-cost always runs the report, so its bundle holds it (loading it as a second bundle
+// cost ~0.25 ms more, measured); `shoji ec2-cost` loads it lazily.
 const MAIN_ENTRIES = {
   shoji: { entry: 'src/main.ts', inline: [] },
   'ec2-cost': { entry: 'src/ec2/cli-entry.ts', inline: ['src/ec2/run.ts'] },
 };
 for (const [name, { entry, inline }] of Object.entries(MAIN_ENTRIES)) {
-  const plugins = [splitDynamicImports(false, new Set(inline.map((f) => resolve(f))))];
-  await build({ ...common, entryPoints: [entry], outfile: `dist/${name}.cjs`, plugins });
+  await buildLaunched(entry, `dist/${name}.cjs`, splitDynamicImports(false, new Set(inline.map((f) => resolve(f)))));
 }
-
-// esbuild keeps import() for external files; for our own CommonJS bundles require() is the
-// same thing without the ESM loader's start-up and CommonJS lexing (~15 ms measured).
-// Node built-ins likewise. bin/launch.cjs runs every bundle from a V8 code cache (a vm.Script),
-// where import() has no loader at all, so packages are imported through the launcher instead.
-function requireLazyBundles(file) {
-  const text = readFileSync(file, 'utf8')
-    .replace(/\bimport\((["'])(\.\/(?:lazy\/)?[A-Za-z0-9_-]+\.cjs)\1\)/g, 'Promise.resolve(require($1$2$1))')
-    .replace(/\bimport\((["'])(node:[a-z_/]+)\1\)/g, 'Promise.resolve(require($1$2$1))')
-    // ES-module packages (and CommonJS ones alike) through bin/launch.cjs's import().
-    .replace(/\bimport\((["'])([@a-z][^"'.]*[^"']*)\1\)/g, '__shoji_import($1$2$1)');
-  // The import() calls allowed are the fallbacks for running a bundle outside bin/launch.cjs.
-  const left = (text.match(/\bimport\([^)]{0,80}/g) ?? []).filter((m) => m !== 'import(s');
-  if (left.length > 0) {
-    throw new Error(`${file} must not use import() (it runs from a code cache): ${left.join(', ')}`);
-  }
-  writeFileSync(file, text);
-}
-
-for (const name of Object.keys(MAIN_ENTRIES)) requireLazyBundles(`dist/${name}.cjs`);
 
 // User plugins run in a worker thread (src/core/plugin-host.ts starts it), which Node loads
-// itself, so import() works there; its loader hooks run on Node's hooks thread as an ES module.
+// itself, so import() works there and loads a plugin that is an ES module; its loader hooks run
+// on Node's hooks thread as an ES module.
 await build({ ...common, entryPoints: ['src/core/plugin-worker.ts'], outfile: 'dist/plugin-worker.cjs' });
 await build({
   bundle: true,
@@ -104,12 +132,6 @@ for (;;) {
   if (pending.length === 0) break;
   for (const [key, name] of pending) {
     built.add(key);
-    await build({
-      ...common,
-      entryPoints: [key],
-      outfile: `dist/lazy/${name}.cjs`,
-      plugins: [splitDynamicImports(true)],
-    });
-    requireLazyBundles(`dist/lazy/${name}.cjs`);
+    await buildLaunched(key, `dist/lazy/${name}.cjs`, splitDynamicImports(true));
   }
 }
