@@ -16,9 +16,10 @@ export const collectCommand: CommandSpec = {
     const ids = (args.ids as string[] | undefined) ?? args._;
     if (ids.length === 0) throw new UsageError('name the modules to collect (see shoji modules)');
     const app = await loadApp(process.env);
-    const unknown = ids.filter((id) => !app.registry.modules.has(id));
+    const unknown = ids.filter((id) => !app.modules.all.has(id));
     if (unknown.length > 0) throw new UsageError(`unknown module: ${unknown.join(', ')}`);
-    const { statuses, saveError } = await collectOneShot(ids, app.registry, app.config, process.env, { inline: true });
+    const modules = [...new Set(ids)].map((id) => app.modules.all.get(id)!);
+    const { statuses, saveError } = await collectOneShot(modules, process.env, { inline: true });
     if (saveError) process.stderr.write(`shoji: ${escapeControl(saveError)}\n`);
     for (const id of ids) {
       const st = statuses.get(id)!;

@@ -8,12 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadApp, type App } from '../core/app.js';
 import { formatProblem } from '../core/config.js';
-import { intervalOf, type ParsedInterval } from '../core/interval.js';
+import type { ParsedInterval } from '../core/interval.js';
 import { collectOneShot } from '../core/oneshot.js';
 import { runtimeDir } from '../core/paths.js';
 import { listDir, readLine } from '../core/read.js';
 import type { ModuleStatus } from '../core/scheduler.js';
-import { sideIds } from '../host/render-sides.js';
 import { escapeControl } from '../render/sanitize.js';
 import { jsonForLocale } from './output.js';
 import type { CommandSpec } from './spec.js';
@@ -81,16 +80,12 @@ export const modulesCommand: CommandSpec = {
   async run(args) {
     const env = process.env;
     const app = await loadApp(env);
-    const left = sideIds(app, 'left');
-    const right = sideIds(app, 'right');
-    const ids = [...app.registry.modules.keys()].sort();
+    const modules = [...app.modules.all.keys()].sort().map((id) => app.modules.all.get(id)!);
     const snap = await liveSnapshot(env);
-    const statuses = snap ? new Map(Object.entries(snap.modules)) : (await collectOneShot(ids, app.registry, app.config, env, { inline: true })).statuses;
-    const rows = ids.map((id) => {
-      const reg = app.registry.modules.get(id)!;
+    const statuses = snap ? new Map(Object.entries(snap.modules)) : (await collectOneShot(modules, env, { inline: true })).statuses;
+    const rows = modules.map((m) => {
+      const { id } = m;
       const st = statuses.get(id);
-      const where = left.includes(id) ? 'left' : right.includes(id) ? 'right' : '-';
-      const enabled = app.config.modules[id]?.enabled !== false && where !== '-';
       const value = !st
         ? '(not collected)'
         : st.error && st.failures > 0
@@ -102,14 +97,15 @@ export const modulesCommand: CommandSpec = {
               : '(nothing to show)';
       return {
         id,
-        source: reg.source,
-        file: reg.file,
-        enabled,
-        side: where,
-        interval: describeInterval(intervalOf(reg.def, app.config)),
+        source: m.source,
+        file: m.file,
+        // On the line: enabled, and named by a side of the layout.
+        enabled: m.side !== undefined,
+        side: m.side ?? '-',
+        interval: describeInterval(m.interval),
         available: st?.available !== false,
         value,
-        description: reg.def.description,
+        description: m.def.description,
         error: st?.error,
         // What the module last published, there even while it shows nothing (--json only).
         data: st?.data,

@@ -54,8 +54,9 @@ async function runStatus(args: ParsedArgs): Promise<number> {
   const format = (args.format as Format | undefined) ?? (stdoutIsTerminal() ? 'ansi' : 'plain');
   const which = args.side as Side | 'both';
   const sides: Side[] = which === 'both' ? ['left', 'right'] : [which];
-  const ids = [...new Set(sides.flatMap((s) => sideIds(app, s)))];
-  const { statuses, saveError } = await collectOneShot(ids, app.registry, app.config, env);
+  const modules = [...new Set(sides.flatMap((s) => app.modules[s]))];
+  const ids = modules.map((m) => m.id);
+  const { statuses, saveError } = await collectOneShot(modules, env);
   if (saveError) process.stderr.write(`shoji: ${escapeControl(saveError)}\n`);
   if (app.configError) {
     const problems = app.configError.problems.map((p) => escapeControl(formatProblem(p)));
@@ -131,7 +132,7 @@ function explain(app: Awaited<ReturnType<typeof loadApp>>, sides: Side[], status
   for (const side of sides) {
     for (const id of app.config[side]) {
       if (id !== 'custom' && !app.registry.modules.has(id)) lines.push(`${side}: ${id}: unknown module`);
-      else if (app.config.modules[id]?.enabled === false) lines.push(`${side}: ${id}: disabled in the config`);
+      else if (app.modules.all.get(id)?.enabled === false) lines.push(`${side}: ${id}: disabled in the config`);
     }
     for (const id of sideIds(app, side)) {
       const st = statuses.get(id);

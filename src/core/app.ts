@@ -1,5 +1,6 @@
 /**
- * Everything a command needs, loaded once: registry, validated config, theme and icons.
+ * Everything a command needs, loaded once: registry, validated config, the modules resolved
+ * from both (core/resolve.ts), theme and icons.
  * A broken config never stops the status line: the defaults are used and the problem is
  * carried along to be shown (a 'config' failure segment, `shoji config check`).
  */
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, isConfigError, loadConfig, type ConfigError, type ShojiConfig } from './config.js';
 import { configDir } from './paths.js';
 import { buildRegistry, moduleSchemas, pluginsKey, type Registry } from './registry.js';
+import { resolveModules, type ResolvedModules } from './resolve.js';
 import { fallbackTheme, loadIconSet, loadTheme, type IconSet, type Theme } from './theme.js';
 
 export interface App {
@@ -18,6 +20,8 @@ export interface App {
   configError?: ConfigError;
   themeError?: string;
   registry: Registry;
+  /** Every module with the config's settings for it, and the layout: what everything else reads. */
+  modules: ResolvedModules;
   theme: Theme;
   icons: IconSet;
 }
@@ -57,5 +61,5 @@ export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { user
     theme = fallbackTheme(env);
   }
   const icons = loadIconSet(config.icons, env);
-  return { env, config, configFile, configExists, configError, themeError, registry, theme, icons };
+  return { env, config, configFile, configExists, configError, themeError, registry, modules: resolveModules(config, registry), theme, icons };
 }

@@ -3,10 +3,11 @@
  * a throw, a rejection or a hang into a failure value. Shared by the live scheduler and the
  * one-shot `shoji status`.
  */
-import type { AnyModule, Collected, ModuleContext, ShojiModule } from './contract.js';
-import { moduleOptions, type ShojiConfig } from './config.js';
+import type { Collected, ModuleContext } from './contract.js';
+import { MAX_TIMEOUT_S } from './config.js';
 import { configDir, hostRoots, stateDir } from './paths.js';
 import { collectedProblem } from './reading-check.js';
+import type { ResolvedModule } from './resolve.js';
 
 /** CLOCK_MONOTONIC in ms: unlike performance.now(), comparable between processes on one boot. */
 export function monotonicMs(): number {
@@ -26,10 +27,14 @@ export interface CollectOutcome {
   pending?: Promise<unknown>;
 }
 
-export function makeContext<O>(def: ShojiModule<O, unknown, unknown>, config: ShojiConfig, env: NodeJS.ProcessEnv, signal: AbortSignal): ModuleContext<O> {
+/** What one module is run with: its definition and its effective options (core/resolve.ts). */
+export type Runnable = Pick<ResolvedModule, 'def' | 'options'>;
+
+export function makeContext<O>(mod: Runnable, env: NodeJS.ProcessEnv, signal: AbortSignal): ModuleContext<O> {
   const roots = hostRoots(env);
   return {
-    options: moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id]) as O,
+    // A copy for each run: what one collect does to its options is not seen by the next.
+    options: { ...mod.options } as O,
     ...roots,
     now: monotonicMs,
     wallNow: Date.now,
@@ -40,17 +45,12 @@ export function makeContext<O>(def: ShojiModule<O, unknown, unknown>, config: Sh
   };
 }
 
-/** The longest a collect may take, whatever a module or the config says (config check caps `timeout` alike). */
-export const MAX_TIMEOUT_MS = 3600_000;
+/** The longest a collect may take, whatever a module or the config says (the config's own cap on `timeout`). */
+export const MAX_TIMEOUT_MS = MAX_TIMEOUT_S * 1000;
 
-/** The module's timeout: the user's `timeout` (seconds) or the module's own, capped by `capMs`. */
-export function timeoutFor(def: AnyModule, config: ShojiConfig, capMs = Infinity): number {
-  const user = config.modules[def.id]?.timeout;
-  const ms = typeof user === 'number' ? user * 1000 : (def.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  // A plugin's own timeoutMs is not checked by the config's schema: NaN, 0 or 1e12 would
-  // make a timer fire at once or overflow setTimeout into a busy loop.
-  const sane = Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
-  return Math.min(sane, capMs);
+/** The module's timeout (core/resolve.ts), capped by `capMs`. */
+export function timeoutFor(mod: Pick<ResolvedModule, 'timeoutMs'>, capMs = Infinity): number {
+  return Math.min(mod.timeoutMs, capMs);
 }
 
 function errorText(err: unknown): string {
@@ -93,8 +93,8 @@ export async function runWithTimeout<T>(
   }
 }
 
-export async function collectModule(def: AnyModule, config: ShojiConfig, env: NodeJS.ProcessEnv, memo: unknown, timeoutMs: number): Promise<CollectOutcome> {
-  const result = await runWithTimeout((signal) => def.collect(makeContext(def, config, env, signal), memo), timeoutMs);
+export async function collectModule(mod: Runnable, env: NodeJS.ProcessEnv, memo: unknown, timeoutMs: number): Promise<CollectOutcome> {
+  const result = await runWithTimeout((signal) => mod.def.collect(makeContext(mod, env, signal), memo), timeoutMs);
   if (!result.ok) return result;
   // Checked here, once for every consumer: a bad value fails this module, never the line.
   const problem = collectedProblem(result.value);
@@ -102,14 +102,10 @@ export async function collectModule(def: AnyModule, config: ShojiConfig, env: No
   return { ok: true, collected: result.value as Collected, durationMs: result.durationMs };
 }
 
-export async function checkAvailable(
-  def: AnyModule,
-  config: ShojiConfig,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<{ available: boolean; error?: string }> {
+export async function checkAvailable(mod: Runnable, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ available: boolean; error?: string }> {
+  const { def } = mod;
   if (!def.available) return { available: true };
-  const result = await runWithTimeout((signal) => def.available!(makeContext(def, config, env, signal)), timeoutMs);
+  const result = await runWithTimeout((signal) => def.available!(makeContext(mod, env, signal)), timeoutMs);
   if (!result.ok) return { available: false, error: result.error };
   return { available: Boolean(result.value) };
 }

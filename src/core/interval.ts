@@ -11,7 +11,6 @@
  * scheduler: setTimeout turns a longer delay into 1 ms, which would be a busy loop.
  */
 import type { AnyModule, Interval } from './contract.js';
-import { moduleOptions, type ShojiConfig } from './config.js';
 
 export type ParsedInterval = { kind: 'every'; ms: number } | { kind: 'once' } | { kind: 'cron'; expr: string };
 
@@ -111,23 +110,22 @@ export async function cronProblem(expr: string, now = Date.now()): Promise<strin
 }
 
 /**
- * A module's interval: the user's `interval` key, else the module's own (given its options).
- * A module's own number of seconds is brought within 0.25 s to a year (a script named
- * 99999999999_x); anything else unusable is once a minute: it must not stop the scheduler.
+ * A module's interval: the user's `interval` key (`user`, validated), else the module's own
+ * given its effective options. A module's own number of seconds is brought within 0.25 s to a
+ * year (a script named 99999999999_x); anything else unusable is once a minute: it must not
+ * stop the scheduler.
  */
-export function intervalOf(def: AnyModule, config: ShojiConfig): ParsedInterval {
-  const user = config.modules[def.id]?.interval as Interval | undefined;
+export function intervalOf(def: AnyModule, user: unknown, options: Record<string, unknown>): ParsedInterval {
   if (user !== undefined) {
     try {
-      return parseInterval(user);
+      return parseInterval(user as Interval);
     } catch {
       // Fall through to the module's own (the config validator reports the user's).
     }
   }
   let own: unknown;
   try {
-    own =
-      typeof def.interval === 'function' ? def.interval(moduleOptions(def.options.defaults as Record<string, unknown>, config.modules[def.id])) : def.interval;
+    own = typeof def.interval === 'function' ? def.interval(options) : def.interval;
     return parseInterval(own as Interval);
   } catch {
     if (typeof own === 'number' && own > 0 && own !== Infinity) {
@@ -137,11 +135,6 @@ export function intervalOf(def: AnyModule, config: ShojiConfig): ParsedInterval 
   }
 }
 
-/** Milliseconds until the next wall-clock multiple of `ms` (plus a little, so the clock has turned). */
-export function msUntilAligned(ms: number, fromWall: number): number {
-  return ms - (fromWall % ms) + 20;
-}
-
 /** Milliseconds from `fromWall` (epoch ms) until the interval next fires; Infinity for 'once'. */
 export async function msUntilNext(interval: ParsedInterval, fromWall: number): Promise<number> {
   if (interval.kind === 'every') return interval.ms;
@@ -149,9 +142,4 @@ export async function msUntilNext(interval: ParsedInterval, fromWall: number): P
   const { CronTime } = await import('cron');
   const next = new CronTime(interval.expr).getNextDateFrom(new Date(fromWall));
   return Math.max(1000, next.toMillis() - fromWall);
-}
-
-/** How long a module's reading stays fresh, for deciding whether a one-shot call re-collects. */
-export function nominalMs(interval: ParsedInterval): number {
-  return interval.kind === 'every' ? interval.ms : Infinity;
 }

@@ -14,23 +14,20 @@ import { UnsafeFolderError } from './trust.js';
 import { jsonDataProblem, readingProblem } from './reading-check.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import { checkAvailable, collectModule, DEFAULT_TIMEOUT_MS, monotonicMs, timeoutFor } from './collect.js';
-import type { ShojiConfig } from './config.js';
+import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
 import type { Reading } from './contract.js';
-import { intervalOf, msUntilAligned, msUntilNext, nominalMs } from './interval.js';
+import { ONE_SHOT_POLICY, waitAfterFailure, waitAfterHandOff, waitAfterSuccess } from './due.js';
 import { hostRoots, runtimeDir } from './paths.js';
 import { packageRoot } from './package-root.js';
 import { readLine } from './read.js';
-import type { Registry } from './registry.js';
-import { backoffMs, newStatus, recordOutcome, type ModuleStatus } from './scheduler.js';
+import type { ResolvedModule } from './resolve.js';
+import { newStatus, recordOutcome, type ModuleStatus } from './scheduler.js';
 
 // 2: due times on the monotonic clock (dueMono), and the module options they were collected with.
 // A saved module's `data` (what it published) is optional: a file written before it is still read.
 const STATE_VERSION = 2;
 /** A one-shot call is on the status line's clock: never wait long for one module. */
 export const ONE_SHOT_TIMEOUT_CAP_MS = 2000;
-/** A module that said it cannot work here is asked again after this long (or when its options change). */
-const UNAVAILABLE_RECHECK_MS = 10 * 60_000;
 
 interface SavedModule {
   reading: Reading | null;
@@ -107,23 +104,17 @@ export interface OneShotResult {
 
 export interface OneShotOptions {
   /**
-   * Collect slow modules here too, with their full timeouts (`shoji collect`). Otherwise a due
-   * module that declares a timeout above the default (updates: apt takes seconds) is handed to a
-   * detached `shoji collect` process, and this call shows its last reading: a status line
-   * never waits for apt.
+   * Collect background modules here too, with their full timeouts (`shoji collect`). Otherwise
+   * a due module that is collected in the background (ResolvedModule.background; updates: apt
+   * takes seconds) is handed to a detached `shoji collect` process, and this call shows its
+   * last reading: a status line never waits for apt.
    */
   inline?: boolean;
   /** Starts the background collector; tests replace it. */
   startBackground?: (ids: string[], env: NodeJS.ProcessEnv) => void | Promise<void>;
 }
 
-export async function collectOneShot(
-  ids: string[],
-  registry: Registry,
-  config: ShojiConfig,
-  env: NodeJS.ProcessEnv,
-  opts: OneShotOptions = {},
-): Promise<OneShotResult> {
+export async function collectOneShot(modules: readonly ResolvedModule[], env: NodeJS.ProcessEnv, opts: OneShotOptions = {}): Promise<OneShotResult> {
   let file: string | null = null;
   let folderError: string | undefined;
   try {
@@ -140,9 +131,8 @@ export async function collectOneShot(
   const background: string[] = [];
 
   await Promise.all(
-    ids.map(async (id) => {
-      const def = registry.modules.get(id)?.def;
-      if (!def) return;
+    modules.map(async (mod) => {
+      const { id } = mod;
       const saved = state.modules[id];
       const status = newStatus(id);
       if (saved) {
@@ -158,48 +148,37 @@ export async function collectOneShot(
         });
       }
       statuses.set(id, status);
-      const optionsKey = JSON.stringify(config.modules[id] ?? {});
+      const optionsKey = mod.settingsKey;
       const optionsChanged = saved !== undefined && saved.optionsKey !== optionsKey;
       const due = !saved || optionsChanged || nowMono >= saved.dueMono;
       // `shoji collect` (inline) runs the modules it was handed even before they are due.
       if (!due && (!opts.inline || saved.available === false)) return;
       changed.add(id);
-      const fullTimeout = timeoutFor(def, config);
-      if (!opts.inline && fullTimeout > DEFAULT_TIMEOUT_MS) {
+      if (!opts.inline && mod.background) {
         background.push(id);
         // Not due again until the background collector has had its chance.
-        state.modules[id] = { ...toSaved(status), lastRunMono: saved?.lastRunMono ?? 0, dueMono: nowMono + fullTimeout + 5000, optionsKey };
+        state.modules[id] = { ...toSaved(status), lastRunMono: saved?.lastRunMono ?? 0, dueMono: nowMono + waitAfterHandOff(mod.timeoutMs), optionsKey };
         return;
       }
       const cap = opts.inline ? Infinity : ONE_SHOT_TIMEOUT_CAP_MS;
-      const interval = intervalOf(def, config);
       // Asked again when it was never asked, said no (at its recheck time), or its options changed.
-      if ((!saved || saved.available === false || optionsChanged) && def.available) {
-        const avail = await checkAvailable(def, config, env, timeoutFor(def, config, cap));
+      if ((!saved || saved.available === false || optionsChanged) && mod.def.available) {
+        const avail = await checkAvailable(mod, env, timeoutFor(mod, cap));
         status.available = avail.available;
         if (!avail.available) {
-          state.modules[id] = { ...toSaved(status), lastRunMono: monotonicMs(), dueMono: monotonicMs() + UNAVAILABLE_RECHECK_MS, optionsKey };
+          const askedAt = monotonicMs();
+          state.modules[id] = { ...toSaved(status), lastRunMono: askedAt, dueMono: askedAt + ONE_SHOT_POLICY.unavailableMs, optionsKey };
           return;
         }
       } else {
         status.available = true;
       }
-      const outcome = await collectModule(def, config, env, status.memo, timeoutFor(def, config, cap));
+      const outcome = await collectModule(mod, env, status.memo, timeoutFor(mod, cap));
       recordOutcome(status, outcome);
       // How long until it is due again, from now; the due time is kept on the monotonic clock.
-      let wait: number;
-      if (outcome.ok) {
-        const nowWall = Date.now();
-        if (def.align && interval.kind === 'every') {
-          wait = msUntilAligned(interval.ms, nowWall) - 20;
-        } else {
-          const next = interval.kind === 'every' ? nominalMs(interval) : await msUntilNext(interval, nowWall).catch(() => 60_000);
-          // Re-collect a little early: a status line asking every second should not see a rate skip a beat.
-          wait = next === Infinity ? Number.MAX_SAFE_INTEGER : next * 0.9;
-        }
-      } else {
-        wait = backoffMs(interval.kind === 'every' ? interval.ms : 60_000, status.failures);
-      }
+      const wait = outcome.ok
+        ? (await waitAfterSuccess(mod.interval, mod.def.align === true, Date.now(), ONE_SHOT_POLICY)).ms
+        : waitAfterFailure(mod.interval, status.failures);
       const ranAt = monotonicMs();
       state.modules[id] = { ...toSaved(status), lastRunMono: ranAt, dueMono: Math.min(Number.MAX_SAFE_INTEGER, ranAt + wait), optionsKey };
     }),

@@ -1,11 +1,11 @@
 /**
  * The registry: every module shoji knows on this host — built-in, the user's plugins and the
- * user's scripts — and the layout expanded to concrete module ids.
+ * user's scripts. What the config makes of them (options, interval, layout) is core/resolve.ts.
  */
 import { homedir } from 'node:os';
 import type { AnyModule, ShojiModule } from './contract.js';
 import { BUILTIN_MODULES } from './builtins.js';
-import type { ModuleSchemas, ShojiConfig } from './config.js';
+import type { ModuleSchemas } from './config.js';
 import { findScripts, scriptDirs, scriptModule } from './scripts.js';
 import { findPluginFiles, loadUserPlugins, pluginIdOf, type PluginProblem } from './user-plugins.js';
 
@@ -94,24 +94,4 @@ export function moduleSchemas(registry: Registry): ModuleSchemas {
   const schemas = new Map<string, Record<string, unknown>>();
   for (const [id, { def }] of registry.modules) schemas.set(id, def.options.schema);
   return { schemas, layoutAliases: [CUSTOM_ALIAS] };
-}
-
-/** Module ids of one side, with 'custom' expanded and disabled or unknown ids left out. */
-export function expandLayout(ids: string[], registry: Registry, config: ShojiConfig): string[] {
-  const out: string[] = [];
-  for (const id of ids) {
-    const expanded =
-      id === CUSTOM_ALIAS
-        ? [...registry.modules.values()]
-            .filter((m) => m.source === 'script')
-            .map((m) => m.def.id)
-            .sort()
-        : [id];
-    for (const one of expanded) {
-      if (!registry.modules.has(one) || out.includes(one)) continue;
-      if (config.modules[one]?.enabled === false) continue;
-      out.push(one);
-    }
-  }
-  return out;
 }

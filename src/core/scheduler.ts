@@ -6,17 +6,16 @@
  *   timeout is reported failed; while it is still pending, retries count as failures too.
  * - A failure keeps the last good reading and memo, and is retried with exponential back-off
  *   (interval x 2^n, at most 5 minutes). Nothing a module does can stop the others.
+ * - When a module is next due is core/due.ts's policy, shared with the one-shot path.
  * - Listeners get one 'change' event per settled collect whose outcome changed what is shown.
  */
 import { EventEmitter } from 'node:events';
 import type { Reading } from './contract.js';
-import type { ShojiConfig } from './config.js';
-import { checkAvailable, collectModule, monotonicMs, timeoutFor, type CollectOutcome } from './collect.js';
-import { intervalOf, MAX_TIMER_MS, msUntilAligned, msUntilNext, type ParsedInterval } from './interval.js';
+import { checkAvailable, collectModule, monotonicMs, type CollectOutcome } from './collect.js';
+import { DAEMON_POLICY, waitAfterFailure, waitAfterSuccess } from './due.js';
+import { MAX_TIMER_MS } from './interval.js';
 import { publishedData } from './reading-check.js';
-import type { Registry } from './registry.js';
-
-export const MAX_BACKOFF_MS = 5 * 60_000;
+import type { ResolvedModule } from './resolve.js';
 
 export interface ModuleStatus {
   id: string;
@@ -68,13 +67,9 @@ export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome): vo
   }
 }
 
-export function backoffMs(baseMs: number, failures: number): number {
-  return Math.min(MAX_BACKOFF_MS, Math.max(1000, baseMs) * 2 ** Math.max(0, failures - 1));
-}
-
 interface Slot {
   status: ModuleStatus;
-  interval: ParsedInterval;
+  mod: ResolvedModule;
   timer?: NodeJS.Timeout;
   pending?: Promise<unknown>;
 }
@@ -84,20 +79,15 @@ export class Scheduler extends EventEmitter {
   private stopped = false;
 
   constructor(
-    private registry: Registry,
-    private config: ShojiConfig,
+    modules: readonly ResolvedModule[],
     private env: NodeJS.ProcessEnv,
-    ids: string[],
     previous?: Map<string, ModuleStatus>,
   ) {
     super();
-    for (const id of ids) {
-      const reg = registry.modules.get(id);
-      if (!reg) continue;
-      const interval = intervalOf(reg.def, config);
-      const status = previous?.get(id) ?? newStatus(id);
+    for (const mod of modules) {
+      const status = previous?.get(mod.id) ?? newStatus(mod.id);
       status.running = false;
-      this.slots.set(id, { status, interval });
+      this.slots.set(mod.id, { status, mod });
     }
   }
 
@@ -105,8 +95,7 @@ export class Scheduler extends EventEmitter {
   async start(): Promise<void> {
     await Promise.all(
       [...this.slots.values()].map(async (slot) => {
-        const def = this.registry.modules.get(slot.status.id)!.def;
-        const { available, error } = await checkAvailable(def, this.config, this.env, timeoutFor(def, this.config));
+        const { available, error } = await checkAvailable(slot.mod, this.env, slot.mod.timeoutMs);
         slot.status.available = available;
         if (error) slot.status.error = `availability check failed: ${error}`;
         if (available && !this.stopped) void this.run(slot);
@@ -139,19 +128,18 @@ export class Scheduler extends EventEmitter {
   private async run(slot: Slot): Promise<void> {
     if (this.stopped || slot.status.running) return;
     const status = slot.status;
-    const def = this.registry.modules.get(status.id)!.def;
     status.lastRunWall = Date.now();
     if (slot.pending) {
       // The last collect hung and has still not settled: keep to one in flight.
       status.failures++;
       status.error = `${status.error ?? 'hung'} (still running)`;
-      this.schedule(slot, backoffMs(this.baseMs(slot), status.failures));
+      this.schedule(slot, waitAfterFailure(slot.mod.interval, status.failures));
       this.emit('change', status.id);
       return;
     }
     status.running = true;
     const started = monotonicMs();
-    const outcome = await collectModule(def, this.config, this.env, status.memo, timeoutFor(def, this.config));
+    const outcome = await collectModule(slot.mod, this.env, status.memo, slot.mod.timeoutMs);
     status.running = false;
     status.lastDurationMs = monotonicMs() - started;
     if (this.stopped) return;
@@ -167,25 +155,15 @@ export class Scheduler extends EventEmitter {
           slot.pending = undefined;
         });
       }
-      this.schedule(slot, backoffMs(this.baseMs(slot), status.failures));
+      this.schedule(slot, waitAfterFailure(slot.mod.interval, status.failures));
       this.emit('change', status.id);
     }
   }
 
-  private baseMs(slot: Slot): number {
-    return slot.interval.kind === 'every' ? slot.interval.ms : 60_000;
-  }
-
   private async scheduleNext(slot: Slot): Promise<void> {
-    let delay: number;
-    const def = this.registry.modules.get(slot.status.id)!.def;
-    try {
-      delay = def.align && slot.interval.kind === 'every' ? msUntilAligned(slot.interval.ms, Date.now()) : await msUntilNext(slot.interval, Date.now());
-    } catch (err) {
-      slot.status.error = `bad interval: ${(err as Error).message}`;
-      delay = 60_000;
-    }
-    if (delay !== Infinity) this.schedule(slot, delay);
+    const wait = await waitAfterSuccess(slot.mod.interval, slot.mod.def.align === true, Date.now(), DAEMON_POLICY);
+    if (wait.problem) slot.status.error = `bad interval: ${wait.problem}`;
+    if (wait.ms !== Infinity) this.schedule(slot, wait.ms);
     else slot.status.nextRunWall = undefined;
   }
 

@@ -11,6 +11,7 @@ import { loadApp, type App } from '../core/app.js';
 import { monotonicMs } from '../core/collect.js';
 import { isUtf8Locale } from '../core/locale.js';
 import { configDir, hostRoots } from '../core/paths.js';
+import type { ResolvedModule } from '../core/resolve.js';
 import { loadTheme, resolveIconSetName } from '../core/theme.js';
 import { LiveStatus } from '../host/live.js';
 import { log } from '../host/log.js';
@@ -32,8 +33,8 @@ export interface DashboardOptions {
  * second from the dashboard's own clock, and running that module every second for nothing
  * would cost CPU on every tick.
  */
-export function dashboardModuleIds(app: App): string[] {
-  return [...app.registry.modules.keys()].filter((id) => id !== 'datetime' && app.config.modules[id]?.enabled !== false);
+export function dashboardModules(app: App): ResolvedModule[] {
+  return [...app.modules.all.values()].filter((m) => m.id !== 'datetime' && m.enabled);
 }
 
 /** Braille graphs on UTF-8 terminals; plain ASCII with the ascii icon set or another locale. */
@@ -68,7 +69,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
   const live = new LiveStatus({
     env,
     app,
-    moduleIds: dashboardModuleIds,
+    modules: dashboardModules,
     // Frames come from the UI's own tick; only the first readings after start are drawn as
     // they arrive, so the first frame with real values does not wait for a tick.
     onRender: () => {

@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { loadApp, type App } from '../core/app.js';
 import { configFile } from '../core/config.js';
 import { configDir } from '../core/paths.js';
+import type { ResolvedModule } from '../core/resolve.js';
 import { Scheduler, type ModuleStatus } from '../core/scheduler.js';
 import { log } from './log.js';
 
 export interface LiveOptions {
   env: NodeJS.ProcessEnv;
   /** Which modules to run, given the app (e.g. the status line's left and right sides). */
-  moduleIds(app: App): string[];
+  modules(app: App): ResolvedModule[];
   /** Called at most once per `coalesceMs` with the current statuses. */
   onRender(app: App, statuses: Map<string, ModuleStatus>): void;
   coalesceMs?: number;
@@ -67,8 +68,7 @@ export class LiveStatus {
   }
 
   private async startScheduler(previous?: Map<string, ModuleStatus>): Promise<void> {
-    const ids = this.opts.moduleIds(this.app);
-    const scheduler = new Scheduler(this.app.registry, this.app.config, this.opts.env, ids, previous);
+    const scheduler = new Scheduler(this.opts.modules(this.app), this.opts.env, previous);
     scheduler.on('change', () => this.scheduleRender());
     this.scheduler = scheduler;
     await scheduler.start();

@@ -4,7 +4,7 @@
  */
 import type { App } from '../core/app.js';
 import { isUtf8Locale } from '../core/locale.js';
-import { expandLayout } from '../core/registry.js';
+import type { Side } from '../core/resolve.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { toSegments } from '../core/view.js';
 import { renderPlain } from '../render/plain.js';
@@ -14,15 +14,16 @@ import { renderTmux } from '../render/tmux.js';
 
 export type Format = 'tmux' | 'screen' | 'ansi' | 'plain' | 'json';
 export const FORMATS: readonly Format[] = ['tmux', 'screen', 'ansi', 'plain', 'json'];
-export type Side = 'left' | 'right';
+export type { Side };
 
+/** The ids of a side's modules, in order (the layout as core/resolve.ts expanded it). */
 export function sideIds(app: App, side: Side): string[] {
-  return expandLayout(app.config[side], app.registry, app.config);
+  return app.modules[side].map((m) => m.id);
 }
 
 /** Segments of a side, with a config or theme problem shown first on the right. */
 export function sideSegments(app: App, side: Side, statuses: Map<string, ModuleStatus>): Segment[] {
-  const segments = toSegments(sideIds(app, side), statuses, app.registry, app.config);
+  const segments = toSegments(app.modules[side], statuses);
   if (side === 'right' && (app.configError || app.themeError)) {
     segments.unshift({ id: 'config', text: 'config', state: 'failed', icon: 'failed', priority: 1000 });
   }

@@ -15,7 +15,7 @@ import { privateFolder } from '../core/trust.js';
 import { lineFiles } from './line-files.js';
 import { LiveStatus } from './live.js';
 import { log } from './log.js';
-import { joinSides, prepareFormat, renderSide, sideIds, sideSegments, type Format, type Side } from './render-sides.js';
+import { joinSides, prepareFormat, renderSide, sideSegments, type Format, type Side } from './render-sides.js';
 import type { RightRoom } from './screen-room.js';
 
 export interface StreamOptions {
@@ -61,7 +61,7 @@ export async function runStream(opts: StreamOptions): Promise<void> {
   };
   const live = new LiveStatus({
     env: opts.env,
-    moduleIds: (app) => [...new Set(sides.flatMap((s) => sideIds(app, s)))],
+    modules: (app) => [...new Set(sides.flatMap((s) => app.modules[s]))],
     onRender: render,
   });
   // The reader (screen, a bar) went away: nothing left to do. A write to it fails then, but

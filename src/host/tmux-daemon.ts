@@ -25,7 +25,7 @@ import { displayWidth } from '../core/width.js';
 import { LiveStatus } from './live.js';
 import { lineFiles } from './line-files.js';
 import { log } from './log.js';
-import { renderSide, sideIds, sideSegments } from './render-sides.js';
+import { renderSide, sideSegments } from './render-sides.js';
 
 /**
  * Client widths served at once; a resize asks for a new one, and the oldest is dropped (a
@@ -227,7 +227,7 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
 
   live = new LiveStatus({
     env,
-    moduleIds: (app) => [...new Set([...sideIds(app, 'left'), ...sideIds(app, 'right')])],
+    modules: (app) => [...new Set([...app.modules.left, ...app.modules.right])],
     onRender: render,
   });
 

@@ -5,35 +5,30 @@
  */
 import { describe, expect, it } from 'vitest';
 import { collectModule, runWithTimeout } from '../../src/core/collect.js';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { collectOneShot } from '../../src/core/oneshot.js';
 import type { Registry } from '../../src/core/registry.js';
 import { fixtureTree } from '../helpers/context.js';
+import { resolved, resolvedIds } from '../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} };
 const mod = (id: string, collect: ShojiModule['collect']): ShojiModule => ({ id, description: id, options: schema, interval: 1, collect });
 
 describe('collectModule', () => {
   it('a collect that returns a rejected promise is a failure with its message', async () => {
-    const outcome = await collectModule(
-      mod('rejects', () => Promise.reject(new Error('disk gone\nsecond line'))),
-      DEFAULT_CONFIG,
-      {},
-      undefined,
-      5000,
-    );
+    const outcome = await collectModule(resolved(mod('rejects', () => Promise.reject(new Error('disk gone\nsecond line')))), {}, undefined, 5000);
     expect(outcome).toMatchObject({ ok: false, error: 'disk gone', timedOut: false });
     expect(outcome.collected).toBeUndefined();
   });
 
   it('an async collect that throws after an await is the same failure', async () => {
     const outcome = await collectModule(
-      mod('async-throw', async () => {
-        await new Promise((r) => setTimeout(r, 10));
-        throw new TypeError('cannot read x of undefined');
-      }),
-      DEFAULT_CONFIG,
+      resolved(
+        mod('async-throw', async () => {
+          await new Promise((r) => setTimeout(r, 10));
+          throw new TypeError('cannot read x of undefined');
+        }),
+      ),
       {},
       undefined,
       5000,
@@ -43,10 +38,11 @@ describe('collectModule', () => {
 
   it('a collect that throws synchronously is a failure with its message', async () => {
     const outcome = await collectModule(
-      mod('throws', () => {
-        throw new Error('parse error in /proc/stat');
-      }),
-      DEFAULT_CONFIG,
+      resolved(
+        mod('throws', () => {
+          throw new Error('parse error in /proc/stat');
+        }),
+      ),
       {},
       undefined,
       5000,
@@ -55,24 +51,8 @@ describe('collectModule', () => {
   });
 
   it('a rejection with something that is not an Error still gives a message', async () => {
-    expect(
-      (
-        await collectModule(
-          mod('s', () => Promise.reject('plain string')),
-          DEFAULT_CONFIG,
-          {},
-          undefined,
-          5000,
-        )
-      ).error,
-    ).toBe('plain string');
-    const empty = await collectModule(
-      mod('e', () => Promise.reject(new Error(''))),
-      DEFAULT_CONFIG,
-      {},
-      undefined,
-      5000,
-    );
+    expect((await collectModule(resolved(mod('s', () => Promise.reject('plain string'))), {}, undefined, 5000)).error).toBe('plain string');
+    const empty = await collectModule(resolved(mod('e', () => Promise.reject(new Error('')))), {}, undefined, 5000);
     expect(empty).toMatchObject({ ok: false });
     expect(empty.error).toBeTruthy();
   });
@@ -113,7 +93,7 @@ describe('one-shot collection with a failing module', () => {
         ),
         problems: [],
       };
-      const r = await collectOneShot(['bad', 'sync-bad', 'good'], registry, DEFAULT_CONFIG, env);
+      const r = await collectOneShot(resolvedIds(['bad', 'sync-bad', 'good'], registry), env);
       expect(r.statuses.get('bad')).toMatchObject({ error: 'sensor on fire', failures: 1 });
       expect(r.statuses.get('sync-bad')).toMatchObject({ error: 'sync fire', failures: 1 });
       expect(r.statuses.get('good')!.reading).toMatchObject({ text: 'fine' });

@@ -16,6 +16,7 @@ import {
   runWithTimeout,
   timeoutFor,
 } from '../../src/core/collect.js';
+import { resolved } from '../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: true }, defaults: { size: 1, name: 'x' } };
 function mod(extra: Partial<ShojiModule<any, any, any>> = {}): ShojiModule<any, any, any> {
@@ -27,7 +28,7 @@ describe('makeContext', () => {
   it("options are the defaults with the user's own keys over them; roots and folders follow the env", () => {
     const env = { SHOJI_PROC_ROOT: '/p', SHOJI_SYS_ROOT: '/s', SHOJI_ROOT: '/r', SHOJI_STATE_DIR: '/st', SHOJI_CONFIG_DIR: '/cf' };
     const signal = new AbortController().signal;
-    const ctx = makeContext(mod(), config({ m: { size: 5, interval: 3 } }), env, signal);
+    const ctx = makeContext(resolved(mod(), config({ m: { size: 5, interval: 3 } })), env, signal);
     expect(ctx.options).toEqual({ size: 5, name: 'x' });
     expect(ctx).toMatchObject({ procRoot: '/p', sysRoot: '/s', root: '/r', stateDir: '/st', configDir: '/cf', env, signal });
     expect(ctx.now).toBe(monotonicMs);
@@ -45,18 +46,18 @@ describe('makeContext', () => {
 
 describe('timeoutFor', () => {
   it("the user's seconds, else the module's ms, else 5 s; capped at an hour and by the caller", () => {
-    expect(timeoutFor(mod(), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
-    expect(timeoutFor(mod({ timeoutMs: 1234 }), DEFAULT_CONFIG)).toBe(1234);
-    expect(timeoutFor(mod({ timeoutMs: 1234 }), config({ m: { timeout: 2 } }))).toBe(2000);
-    expect(timeoutFor(mod(), config({ m: { timeout: 0.5 } }))).toBe(500);
-    expect(timeoutFor(mod({ timeoutMs: MAX_TIMEOUT_MS }), DEFAULT_CONFIG)).toBe(3_600_000);
-    expect(timeoutFor(mod({ timeoutMs: MAX_TIMEOUT_MS + 1 }), DEFAULT_CONFIG)).toBe(3_600_000);
-    expect(timeoutFor(mod({ timeoutMs: 1 }), DEFAULT_CONFIG)).toBe(1);
-    expect(timeoutFor(mod({ timeoutMs: 3000 }), DEFAULT_CONFIG, 2500)).toBe(2500);
-    expect(timeoutFor(mod({ timeoutMs: 2000 }), DEFAULT_CONFIG, 2500)).toBe(2000);
+    expect(timeoutFor(resolved(mod()))).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(resolved(mod({ timeoutMs: 1234 })))).toBe(1234);
+    expect(timeoutFor(resolved(mod({ timeoutMs: 1234 }), config({ m: { timeout: 2 } })))).toBe(2000);
+    expect(timeoutFor(resolved(mod(), config({ m: { timeout: 0.5 } })))).toBe(500);
+    expect(timeoutFor(resolved(mod({ timeoutMs: MAX_TIMEOUT_MS })))).toBe(3_600_000);
+    expect(timeoutFor(resolved(mod({ timeoutMs: MAX_TIMEOUT_MS + 1 })))).toBe(3_600_000);
+    expect(timeoutFor(resolved(mod({ timeoutMs: 1 })))).toBe(1);
+    expect(timeoutFor(resolved(mod({ timeoutMs: 3000 })), 2500)).toBe(2500);
+    expect(timeoutFor(resolved(mod({ timeoutMs: 2000 })), 2500)).toBe(2000);
     // A timeout that is not a number of seconds in the config is not the user's.
-    expect(timeoutFor(mod({ timeoutMs: 1234 }), config({ m: { timeout: '2' } }))).toBe(1234);
-    expect(timeoutFor(mod({ timeoutMs: -Infinity }), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(resolved(mod({ timeoutMs: 1234 }), config({ m: { timeout: '2' } })))).toBe(1234);
+    expect(timeoutFor(resolved(mod({ timeoutMs: -Infinity })))).toBe(DEFAULT_TIMEOUT_MS);
   });
 });
 
@@ -123,13 +124,13 @@ describe('runWithTimeout', () => {
 describe('collectModule', () => {
   it('a good collect comes back with its reading and memo', async () => {
     const reading = { text: 'hi', state: 'good' as const };
-    const out = await collectModule(mod({ collect: (_ctx, memo) => ({ reading, memo: { was: memo } }) }), DEFAULT_CONFIG, {}, 3, 1000);
+    const out = await collectModule(resolved(mod({ collect: (_ctx, memo) => ({ reading, memo: { was: memo } }) })), {}, 3, 1000);
     expect(out).toMatchObject({ ok: true, collected: { reading, memo: { was: 3 } } });
     expect(out.error).toBeUndefined();
   });
 
   it('a reading that fails the check is a failure with the reason, not a collected value', async () => {
-    const out = await collectModule(mod({ collect: () => ({ reading: { text: 'x', state: 'nope' } }) as never }), DEFAULT_CONFIG, {}, undefined, 1000);
+    const out = await collectModule(resolved(mod({ collect: () => ({ reading: { text: 'x', state: 'nope' } }) as never })), {}, undefined, 1000);
     expect(out.ok).toBe(false);
     expect(out.collected).toBeUndefined();
     expect(out.error).toMatch(/^state must be one of/);
@@ -139,13 +140,15 @@ describe('collectModule', () => {
   it("the collect gets the module's options from the config", async () => {
     let got: unknown;
     await collectModule(
-      mod({
-        collect: (ctx) => {
-          got = ctx.options;
-          return { reading: null };
-        },
-      }),
-      config({ m: { name: 'y' } }),
+      resolved(
+        mod({
+          collect: (ctx) => {
+            got = ctx.options;
+            return { reading: null };
+          },
+        }),
+        config({ m: { name: 'y' } }),
+      ),
       {},
       undefined,
       1000,
@@ -156,28 +159,29 @@ describe('collectModule', () => {
 
 describe('checkAvailable', () => {
   it('a module without a check is available', async () => {
-    expect(await checkAvailable(mod(), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: true });
+    expect(await checkAvailable(resolved(mod()), {}, 1000)).toEqual({ available: true });
   });
 
   it("the check's answer, made a boolean", async () => {
-    expect(await checkAvailable(mod({ available: () => 0 as never }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: false });
-    expect(await checkAvailable(mod({ available: async () => 'yes' as never }), DEFAULT_CONFIG, {}, 1000)).toEqual({ available: true });
+    expect(await checkAvailable(resolved(mod({ available: () => 0 as never })), {}, 1000)).toEqual({ available: false });
+    expect(await checkAvailable(resolved(mod({ available: async () => 'yes' as never })), {}, 1000)).toEqual({ available: true });
   });
 
   it('a check that throws or hangs makes the module unavailable, with the reason', async () => {
     expect(
       await checkAvailable(
-        mod({
-          available: () => {
-            throw new Error('no sensor');
-          },
-        }),
-        DEFAULT_CONFIG,
+        resolved(
+          mod({
+            available: () => {
+              throw new Error('no sensor');
+            },
+          }),
+        ),
         {},
         1000,
       ),
     ).toEqual({ available: false, error: 'no sensor' });
-    expect(await checkAvailable(mod({ available: () => new Promise<boolean>(() => {}) }), DEFAULT_CONFIG, {}, 10)).toEqual({
+    expect(await checkAvailable(resolved(mod({ available: () => new Promise<boolean>(() => {}) })), {}, 10)).toEqual({
       available: false,
       error: 'no answer within 10 ms',
     });
@@ -186,13 +190,14 @@ describe('checkAvailable', () => {
   it("the check gets the module's context", async () => {
     let root: string | undefined;
     await checkAvailable(
-      mod({
-        available: (ctx) => {
-          root = ctx.procRoot;
-          return true;
-        },
-      }),
-      DEFAULT_CONFIG,
+      resolved(
+        mod({
+          available: (ctx) => {
+            root = ctx.procRoot;
+            return true;
+          },
+        }),
+      ),
       { SHOJI_PROC_ROOT: '/fake' },
       1000,
     );

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { cronProblem, intervalOf, intervalProblem, MAX_INTERVAL_S, msUntilAligned, msUntilNext, nominalMs, parseInterval } from '../../src/core/interval.js';
+import { cronProblem, intervalProblem, MAX_INTERVAL_S, msUntilNext, parseInterval } from '../../src/core/interval.js';
+import { resolved } from '../helpers/resolved.js';
 
 describe('parseInterval', () => {
   it('seconds as a number or a decimal string, rounded to whole ms', () => {
@@ -98,24 +99,12 @@ describe('intervalProblem', () => {
 });
 
 describe('waiting', () => {
-  it('aligns to the next wall-clock multiple, 20 ms after it', () => {
-    expect(msUntilAligned(1000, 12_345)).toBe(675);
-    expect(msUntilAligned(1000, 12_000)).toBe(1020);
-    expect(msUntilAligned(60_000, 60_000 * 7 + 59_999)).toBe(21);
-  });
-
   it('every: the interval; once: never; cron: until its next time, at least a second', async () => {
     expect(await msUntilNext({ kind: 'every', ms: 1234 }, 0)).toBe(1234);
     expect(await msUntilNext({ kind: 'once' }, 0)).toBe(Infinity);
     const minute = 60_000 * 29_000_000; // a whole minute in every time zone
     expect(await msUntilNext({ kind: 'cron', expr: '* * * * *' }, minute + 30_000)).toBe(30_000);
     expect(await msUntilNext({ kind: 'cron', expr: '* * * * *' }, minute + 59_500)).toBe(1000);
-  });
-
-  it('a reading stays fresh for one interval; once and cron readings until replaced', () => {
-    expect(nominalMs({ kind: 'every', ms: 5000 })).toBe(5000);
-    expect(nominalMs({ kind: 'once' })).toBe(Infinity);
-    expect(nominalMs({ kind: 'cron', expr: '* * * * *' })).toBe(Infinity);
   });
 });
 
@@ -131,25 +120,24 @@ describe('intervalOf', () => {
 
   it("a module's interval function gets its options, the user's over the defaults", () => {
     const fn = (o: { fast: boolean }) => (o.fast ? 1 : 10);
-    expect(intervalOf(mod(fn), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 10_000 });
-    expect(intervalOf(mod(fn), { ...DEFAULT_CONFIG, modules: { m: { fast: true } } })).toEqual({ kind: 'every', ms: 1000 });
+    expect(resolved(mod(fn)).interval).toEqual({ kind: 'every', ms: 10_000 });
+    expect(resolved(mod(fn), { ...DEFAULT_CONFIG, modules: { m: { fast: true } } }).interval).toEqual({ kind: 'every', ms: 1000 });
   });
 
   it('an own interval that throws, or is text that is not usable, is once a minute', () => {
     expect(
-      intervalOf(
+      resolved(
         mod(() => {
           throw new Error('x');
         }),
-        DEFAULT_CONFIG,
-      ),
+      ).interval,
     ).toEqual({ kind: 'every', ms: 60_000 });
-    expect(intervalOf(mod('0.1'), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 60_000 });
-    expect(intervalOf(mod(-3), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 60_000 });
-    expect(intervalOf(mod(-Infinity), DEFAULT_CONFIG)).toEqual({ kind: 'every', ms: 60_000 });
+    expect(resolved(mod('0.1')).interval).toEqual({ kind: 'every', ms: 60_000 });
+    expect(resolved(mod(-3)).interval).toEqual({ kind: 'every', ms: 60_000 });
+    expect(resolved(mod(-Infinity)).interval).toEqual({ kind: 'every', ms: 60_000 });
   });
 
   it("the user's usable interval wins over the module's, even a text one", () => {
-    expect(intervalOf(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: '2' } } })).toEqual({ kind: 'every', ms: 2000 });
+    expect(resolved(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: '2' } } }).interval).toEqual({ kind: 'every', ms: 2000 });
   });
 });

@@ -12,6 +12,7 @@ import { monotonicMs } from '../../src/core/collect.js';
 import { bootId, collectOneShot, readState, stateFile } from '../../src/core/oneshot.js';
 import type { Registry } from '../../src/core/registry.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
+import { resolvedIds } from '../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: true }, defaults: {} };
 function registryOf(...mods: ShojiModule<any, any, any>[]): Registry {
@@ -49,7 +50,7 @@ describe('the state file', () => {
 
   it('holds version 2, the boot, and each module with its options and due time', async () => {
     const before = monotonicMs();
-    await collectOneShot(['a'], registryOf(mod('a')), { ...DEFAULT_CONFIG, modules: { a: { x: 1 } } }, env);
+    await collectOneShot(resolvedIds(['a'], registryOf(mod('a')), { ...DEFAULT_CONFIG, modules: { a: { x: 1 } } }), env);
     const after = monotonicMs();
     const s = saved();
     expect(s).toMatchObject({ version: 2, bootId: 'boot-1' });
@@ -62,22 +63,23 @@ describe('the state file', () => {
   });
 
   it('a module without options saves "{}" as its options', async () => {
-    await collectOneShot(['a'], registryOf(mod('a')), DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['a'], registryOf(mod('a'))), env);
     expect(saved().modules.a.optionsKey).toBe('{}');
   });
 
   it('a failure is due again after the back-off, from the interval', async () => {
     await collectOneShot(
-      ['f'],
-      registryOf(
-        mod('f', {
-          interval: 4,
-          collect: () => {
-            throw new Error('nope');
-          },
-        }),
+      resolvedIds(
+        ['f'],
+        registryOf(
+          mod('f', {
+            interval: 4,
+            collect: () => {
+              throw new Error('nope');
+            },
+          }),
+        ),
       ),
-      DEFAULT_CONFIG,
       env,
     );
     const f = saved().modules.f;
@@ -87,17 +89,18 @@ describe('the state file', () => {
 
   it('a failing cron module backs off from a minute; "once" is never due again', async () => {
     await collectOneShot(
-      ['c', 'o'],
-      registryOf(
-        mod('c', {
-          interval: '0 0 1 1 *',
-          collect: () => {
-            throw new Error('x');
-          },
-        }),
-        mod('o', { interval: 'once' }),
+      resolvedIds(
+        ['c', 'o'],
+        registryOf(
+          mod('c', {
+            interval: '0 0 1 1 *',
+            collect: () => {
+              throw new Error('x');
+            },
+          }),
+          mod('o', { interval: 'once' }),
+        ),
       ),
-      DEFAULT_CONFIG,
       env,
     );
     const { c, o } = saved().modules;
@@ -106,7 +109,7 @@ describe('the state file', () => {
   });
 
   it('an aligned module is due at the next wall-clock multiple of its interval', async () => {
-    await collectOneShot(['t'], registryOf(mod('t', { interval: 60, align: true })), DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['t'], registryOf(mod('t', { interval: 60, align: true }))), env);
     const t = saved().modules.t;
     expect(t.dueMono - t.lastRunMono).toBeGreaterThan(0);
     expect(t.dueMono - t.lastRunMono).toBeLessThanOrEqual(60_000);
@@ -114,7 +117,7 @@ describe('the state file', () => {
 
   it('a module that is not available is asked again after ten minutes', async () => {
     const before = monotonicMs();
-    await collectOneShot(['u'], registryOf(mod('u', { available: () => false })), DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['u'], registryOf(mod('u', { available: () => false }))), env);
     const u = saved().modules.u;
     expect(u).toMatchObject({ available: false, hasValue: false });
     expect(u.lastRunMono).toBeGreaterThanOrEqual(before);
@@ -124,7 +127,7 @@ describe('the state file', () => {
 
   it('a slow module handed to the background is due after its whole timeout and 5 s more', async () => {
     const before = monotonicMs();
-    const r = await collectOneShot(['s'], registryOf(mod('s', { timeoutMs: 30_000 })), DEFAULT_CONFIG, env, { startBackground: () => {} });
+    const r = await collectOneShot(resolvedIds(['s'], registryOf(mod('s', { timeoutMs: 30_000 }))), env, { startBackground: () => {} });
     const after = monotonicMs();
     expect(r.background).toEqual(['s']);
     const s = saved().modules.s;
@@ -135,7 +138,7 @@ describe('the state file', () => {
 
   it('a module whose timeout is exactly the default is collected here, not in the background', async () => {
     const m = mod('d', { timeoutMs: 5000 });
-    const r = await collectOneShot(['d'], registryOf(m), DEFAULT_CONFIG, env, {
+    const r = await collectOneShot(resolvedIds(['d'], registryOf(m)), env, {
       startBackground: () => {
         throw new Error('not here');
       },
@@ -145,7 +148,7 @@ describe('the state file', () => {
   });
 
   it('ids that are not registered are skipped, and nothing is written when nothing ran', async () => {
-    const r = await collectOneShot(['ghost'], registryOf(), DEFAULT_CONFIG, env);
+    const r = await collectOneShot(resolvedIds(['ghost'], registryOf()), env);
     expect([...r.statuses.keys()]).toEqual([]);
     expect(() => readFileSync(stateFile(env))).toThrow();
   });
@@ -156,30 +159,30 @@ describe('what is not due', () => {
     const a = mod('a');
     const u = mod('u', { available: () => false });
     const reg = registryOf(a, u);
-    await collectOneShot(['a', 'u'], reg, DEFAULT_CONFIG, env);
-    const again = await collectOneShot(['a', 'u'], reg, DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['a', 'u'], reg), env);
+    const again = await collectOneShot(resolvedIds(['a', 'u'], reg), env);
     expect(a.calls).toBe(1);
     expect(again.statuses.get('a')).toMatchObject({ reading: { text: 'a 1' }, hasValue: true, failures: 0 });
-    await collectOneShot(['a', 'u'], reg, DEFAULT_CONFIG, env, { inline: true });
+    await collectOneShot(resolvedIds(['a', 'u'], reg), env, { inline: true });
     expect(a.calls).toBe(2);
     expect(u.calls).toBe(0);
   });
 
   it('is run at once when its options changed', async () => {
     const a = mod('a');
-    await collectOneShot(['a'], registryOf(a), DEFAULT_CONFIG, env);
-    await collectOneShot(['a'], registryOf(a), { ...DEFAULT_CONFIG, modules: { a: { x: 2 } } }, env);
+    await collectOneShot(resolvedIds(['a'], registryOf(a)), env);
+    await collectOneShot(resolvedIds(['a'], registryOf(a), { ...DEFAULT_CONFIG, modules: { a: { x: 2 } } }), env);
     expect(a.calls).toBe(2);
     expect(saved().modules.a.optionsKey).toBe('{"x":2}');
   });
 
   it('is due again once its due time has passed', async () => {
     const a = mod('a');
-    await collectOneShot(['a'], registryOf(a), DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['a'], registryOf(a)), env);
     const s = saved();
     s.modules.a.dueMono = monotonicMs() - 1;
     writeFileSync(stateFile(env), JSON.stringify(s));
-    await collectOneShot(['a'], registryOf(a), DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['a'], registryOf(a)), env);
     expect(a.calls).toBe(2);
   });
 });
@@ -238,7 +241,7 @@ describe('saving', () => {
   it('a state file that cannot be replaced is reported, the readings kept, and no background collector started', async () => {
     mkdirSync(join(tree.dir, 'run', 'status-state.json'), { recursive: true });
     let started = false;
-    const r = await collectOneShot(['a', 's'], registryOf(mod('a'), mod('s', { timeoutMs: 30_000 })), DEFAULT_CONFIG, env, {
+    const r = await collectOneShot(resolvedIds(['a', 's'], registryOf(mod('a'), mod('s', { timeoutMs: 30_000 }))), env, {
       startBackground: () => {
         started = true;
       },
@@ -249,8 +252,8 @@ describe('saving', () => {
   });
 
   it('merges into what another call saved meanwhile', async () => {
-    await collectOneShot(['a'], registryOf(mod('a')), DEFAULT_CONFIG, env);
-    await collectOneShot(['b'], registryOf(mod('b')), DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['a'], registryOf(mod('a'))), env);
+    await collectOneShot(resolvedIds(['b'], registryOf(mod('b'))), env);
     expect(Object.keys(saved().modules).sort()).toEqual(['a', 'b']);
   });
 });

@@ -14,6 +14,7 @@ import { collectedProblem, publishedData } from '../../src/core/reading-check.js
 import type { Registry } from '../../src/core/registry.js';
 import { newStatus, recordOutcome } from '../../src/core/scheduler.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
+import { resolvedIds } from '../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: true }, defaults: {} };
 
@@ -105,9 +106,9 @@ describe('published data in the one-shot state', () => {
 
   it('is saved, and shown by the next call while the module is not due', async () => {
     const mod = scripted('hidden', [{ reading: null, data: { rx: 512 } }, new Error('must not run again yet')]);
-    const first = await collectOneShot(['hidden'], registryOf(mod), DEFAULT_CONFIG, env);
+    const first = await collectOneShot(resolvedIds(['hidden'], registryOf(mod)), env);
     expect(first.statuses.get('hidden')!.data).toEqual({ rx: 512 });
-    const second = await collectOneShot(['hidden'], registryOf(mod), DEFAULT_CONFIG, env);
+    const second = await collectOneShot(resolvedIds(['hidden'], registryOf(mod)), env);
     expect(second.statuses.get('hidden')).toMatchObject({ reading: null, data: { rx: 512 }, failures: 0 });
   });
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES } from '../../src/core/builtins.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { buildRegistry, CUSTOM_ALIAS, expandLayout, moduleSchemas, pluginsKey } from '../../src/core/registry.js';
+import { buildRegistry, CUSTOM_ALIAS, moduleSchemas, pluginsKey } from '../../src/core/registry.js';
+import { expandLayout, resolveModules } from '../../src/core/resolve.js';
 
 let dir: string;
 let cfg: string;
@@ -120,7 +121,7 @@ describe('derived from the registry', () => {
     script(join(cfg, 'scripts'), '9_zeta');
     script(join(cfg, 'scripts'), '5_alpha');
     const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
-    const ids = expandLayout(['custom'], reg, DEFAULT_CONFIG);
+    const ids = expandLayout(['custom'], resolveModules(DEFAULT_CONFIG, reg).all).map((m) => m.id);
     expect(ids).toHaveLength(2);
     expect(ids).toEqual([...ids].sort());
     for (const id of ids) expect(reg.modules.get(id)!.source).toBe('script');

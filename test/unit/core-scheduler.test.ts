@@ -5,9 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Collected, ShojiModule } from '../../src/core/contract.js';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import type { Registry } from '../../src/core/registry.js';
-import { backoffMs, MAX_BACKOFF_MS, newStatus, recordOutcome, Scheduler, type ModuleStatus } from '../../src/core/scheduler.js';
+import { backoffMs, MAX_BACKOFF_MS } from '../../src/core/due.js';
+import { newStatus, recordOutcome, Scheduler, type ModuleStatus } from '../../src/core/scheduler.js';
+import { resolvedIds } from '../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: true }, defaults: {} };
 const START = new Date('2026-11-30T10:00:00.000Z').getTime();
@@ -40,7 +41,7 @@ afterEach(() => {
 });
 
 async function started(mods: ShojiModule<any, any, any>[], ids = mods.map((m) => m.id), previous?: Map<string, ModuleStatus>) {
-  const s = new Scheduler(registryOf(...mods), DEFAULT_CONFIG, {}, ids, previous);
+  const s = new Scheduler(resolvedIds(ids, registryOf(...mods)), {}, previous);
   const changes: (string | null)[] = [];
   s.on('change', (id) => changes.push(id));
   await s.start();
@@ -201,7 +202,7 @@ describe('Scheduler', () => {
   it('stop before the availability checks end: nothing runs', async () => {
     let answer!: (v: boolean) => void;
     const mod = scripted('m', 1, () => reading('x'), { available: () => new Promise<boolean>((r) => (answer = r)) });
-    const s = new Scheduler(registryOf(mod), DEFAULT_CONFIG, {}, ['m']);
+    const s = new Scheduler(resolvedIds(['m'], registryOf(mod)), {});
     const starting = s.start();
     await vi.advanceTimersByTimeAsync(0);
     s.stop();
@@ -243,7 +244,7 @@ describe('Scheduler', () => {
     Object.assign(old, { reading: { text: 'old', state: 'idle' }, hasValue: true, running: true });
     let release!: () => void;
     const mod = scripted('m', 1, () => new Promise<Collected>((r) => (release = () => r(reading('new')))));
-    const s = new Scheduler(registryOf(mod), DEFAULT_CONFIG, {}, ['m'], new Map([['m', old]]));
+    const s = new Scheduler(resolvedIds(['m'], registryOf(mod)), {}, new Map([['m', old]]));
     expect(s.statuses().get('m')).toBe(old);
     expect(old.running).toBe(false);
     await s.start();

@@ -47,13 +47,13 @@ describe('the live status line reloads', () => {
   });
 
   const start = async () => {
-    live = new LiveStatus({ env, moduleIds: () => [], onRender: (app) => renders.push(app), configPollMs: 50, coalesceMs: 5 });
+    live = new LiveStatus({ env, modules: () => [], onRender: (app) => renders.push(app), configPollMs: 50, coalesceMs: 5 });
     await live.start();
     await waitFor('the first render', () => renders.length > 0);
   };
 
   it('has no statuses and nothing to refresh before it starts', async () => {
-    const idle = new LiveStatus({ env, moduleIds: () => [], onRender: () => {} });
+    const idle = new LiveStatus({ env, modules: () => [], onRender: () => {} });
     expect(idle.statuses()).toEqual(new Map());
     await expect(idle.refresh('load')).resolves.toBeUndefined();
     expect(() => idle.stop()).not.toThrow();

@@ -40,7 +40,7 @@ describe('the live status line and a config that goes bad', () => {
   });
 
   const start = async () => {
-    live = new LiveStatus({ env, moduleIds: () => [], onRender: (app) => (rendered = app), configPollMs: 50, coalesceMs: 5 });
+    live = new LiveStatus({ env, modules: () => [], onRender: (app) => (rendered = app), configPollMs: 50, coalesceMs: 5 });
     await live.start();
     await waitFor('the first render', () => rendered);
   };

@@ -57,14 +57,12 @@ describe('a plugin that cannot be loaded', () => {
     expect(app.registry.problems).toEqual([{ file: join(plugins, 'todo.mjs'), message: expect.stringMatching(reason) }]);
 
     // On the line it is a failed segment, and its reason is the load problem.
-    const todo = app.registry.modules.get('todo')!;
+    const todo = app.modules.all.get('todo')!;
     expect(todo.source).toBe('plugin');
     const status = newStatus('todo');
-    recordOutcome(status, await collectModule(todo.def, app.config, env, undefined, 5000));
+    recordOutcome(status, await collectModule(todo, env, undefined, 5000));
     expect(status.error).toMatch(reason);
-    expect(toSegments(['todo'], new Map([['todo', status]]), app.registry, app.config)).toEqual([
-      { id: 'todo', text: 'todo', state: 'failed', icon: 'failed', priority: 50 },
-    ]);
+    expect(toSegments([todo], new Map([['todo', status]]))).toEqual([{ id: 'todo', text: 'todo', state: 'failed', icon: 'failed', priority: 50 }]);
   }
 
   it('keeps the layout, its options and the theme when it fails to import', async () => {

@@ -7,13 +7,13 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkAvailable, collectModule } from '../../src/core/collect.js';
 import { DEFAULT_CONFIG, type ShojiConfig } from '../../src/core/config.js';
 import type { ShojiModule } from '../../src/core/contract.js';
-import { intervalOf } from '../../src/core/interval.js';
 import { HEAP_LIMIT_MB, LOAD_TIMEOUT_MS, OUTSIDE_HEAP_LIMIT_MB, stopAllPlugins } from '../../src/core/plugin-host.js';
 import type { Registry } from '../../src/core/registry.js';
 import { Scheduler } from '../../src/core/scheduler.js';
 import { loadUserPlugins } from '../../src/core/user-plugins.js';
 import { requireBuild } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
+import { resolved, resolvedIds } from '../helpers/resolved.js';
 
 const OPTIONS = "options: { schema: { type: 'object', properties: { fast: { type: 'boolean' } }, additionalProperties: false }, defaults: {} }";
 
@@ -62,11 +62,11 @@ describe('plugin isolation', () => {
       ),
     );
     const def = (await load()).get('spin')!;
-    const first = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 300);
+    const first = await collectModule(resolved(def), {}, undefined, 300);
     expect(first).toMatchObject({ ok: false, timedOut: true, error: 'no answer within 300 ms' });
     await first.pending; // settles: the worker was stopped
     rmSync(stuck);
-    const second = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 10_000);
+    const second = await collectModule(resolved(def), {}, undefined, 10_000);
     // "call 1": a new worker, not the old one come back to life.
     expect(second.collected?.reading?.text).toBe('call 1');
   });
@@ -79,7 +79,7 @@ describe('plugin isolation', () => {
       modules: new Map([...defs].map(([id, def]) => [id, { def, source: 'plugin' as const }])),
       problems: [],
     };
-    const scheduler = new Scheduler(registry, configWith({ spin: { timeout: 0.3 } }), {}, ['spin', 'tick']);
+    const scheduler = new Scheduler(resolvedIds(['spin', 'tick'], registry, configWith({ spin: { timeout: 0.3 } })), {});
     const seen = new Set<string>();
     let spinFailure: string | undefined;
     const enough = new Promise<void>((resolve) => {
@@ -100,7 +100,7 @@ describe('plugin isolation', () => {
   it(`contains a plugin that allocates without end: "ran out of memory (limit ${HEAP_LIMIT_MB} MiB)"`, async () => {
     put('hog.mjs', plugin('hog', 'interval: 10, collect() { const a = []; for (;;) a.push(new Array(100_000).fill(Math.random())); }'));
     const def = (await load()).get('hog')!;
-    const outcome = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 60_000);
+    const outcome = await collectModule(resolved(def), {}, undefined, 60_000);
     expect(outcome).toMatchObject({ ok: false, error: `ran out of memory (limit ${HEAP_LIMIT_MB} MiB)` });
   });
 
@@ -114,7 +114,7 @@ describe('plugin isolation', () => {
       ),
     );
     const def = (await load()).get('buffers')!;
-    const outcome = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 30_000);
+    const outcome = await collectModule(resolved(def), {}, undefined, 30_000);
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toMatch(
       new RegExp(`^used too much memory: shoji grew by \\d+ MiB while it ran \\(limit ${OUTSIDE_HEAP_LIMIT_MB} MiB outside its heap\\)$`),
@@ -124,7 +124,7 @@ describe('plugin isolation', () => {
   it('fails a reading that cannot be passed to shoji, with the reason', async () => {
     put('fn.mjs', plugin('fn', "interval: 10, collect() { return { reading: { text: 'x', state: 'info', data: { f: () => 1 } } }; }"));
     const def = (await load()).get('fn')!;
-    const outcome = await collectModule(def, DEFAULT_CONFIG, {}, undefined, 10_000);
+    const outcome = await collectModule(resolved(def), {}, undefined, 10_000);
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toMatch(/^the reading cannot be passed to shoji \(plain data only\): .*could not be cloned/);
   });
@@ -133,8 +133,8 @@ describe('plugin isolation', () => {
     put('thrower.mjs', plugin('thrower', "interval: 10, collect() { throw new Error('sensor on fire'); }"));
     put('crasher.mjs', plugin('crasher', "interval: 10, collect() { setTimeout(() => { throw new Error('late boom'); }); return new Promise(() => {}); }"));
     const defs = await load();
-    expect((await collectModule(defs.get('thrower')!, DEFAULT_CONFIG, {}, undefined, 10_000)).error).toBe('sensor on fire');
-    expect((await collectModule(defs.get('crasher')!, DEFAULT_CONFIG, {}, undefined, 10_000)).error).toBe('crashed: late boom');
+    expect((await collectModule(resolved(defs.get('thrower')!), {}, undefined, 10_000)).error).toBe('sensor on fire');
+    expect((await collectModule(resolved(defs.get('crasher')!), {}, undefined, 10_000)).error).toBe('crashed: late boom');
   });
 
   it('runs available() in the worker, with the options and the environment', async () => {
@@ -147,15 +147,15 @@ describe('plugin isolation', () => {
     );
     const def = (await load()).get('avail')!;
     const cfg = configWith({ avail: { fast: true } });
-    expect(await checkAvailable(def, cfg, { HAS_THING: 'yes' }, 10_000)).toEqual({ available: true });
-    expect(await checkAvailable(def, cfg, { HAS_THING: 'no' }, 10_000)).toEqual({ available: false });
+    expect(await checkAvailable(resolved(def, cfg), { HAS_THING: 'yes' }, 10_000)).toEqual({ available: true });
+    expect(await checkAvailable(resolved(def, cfg), { HAS_THING: 'no' }, 10_000)).toEqual({ available: false });
   });
 
   it('asks interval(options) of the plugin for the options in the config', async () => {
     put('iv.mjs', plugin('iv', 'interval: (o) => (o.fast ? 1 : 60), collect() { return { reading: null }; }'));
     const def = (await load()).get('iv')!;
-    expect(intervalOf(def, configWith({}))).toEqual({ kind: 'every', ms: 60_000 });
-    expect(intervalOf(def, configWith({ iv: { fast: true } }))).toEqual({ kind: 'every', ms: 1000 });
+    expect(resolved(def, configWith({})).interval).toEqual({ kind: 'every', ms: 60_000 });
+    expect(resolved(def, configWith({ iv: { fast: true } })).interval).toEqual({ kind: 'every', ms: 1000 });
   });
 
   it('fails a plugin that spins while it is imported: it never finishes loading', async () => {

@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ShojiModule } from '../../src/core/contract.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import type { Registry } from '../../src/core/registry.js';
-import { intervalOf, MAX_INTERVAL_S, MAX_TIMER_MS } from '../../src/core/interval.js';
-import { backoffMs, MAX_BACKOFF_MS, Scheduler } from '../../src/core/scheduler.js';
+import { MAX_INTERVAL_S, MAX_TIMER_MS } from '../../src/core/interval.js';
+import { backoffMs, MAX_BACKOFF_MS } from '../../src/core/due.js';
+import { Scheduler } from '../../src/core/scheduler.js';
 import { toSegments } from '../../src/core/view.js';
+import { resolved, resolvedIds } from '../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} };
 
@@ -46,7 +48,7 @@ describe('scheduler', () => {
       },
     };
     const reg = registryOf(good, thrower, hanger);
-    const s = new Scheduler(reg, DEFAULT_CONFIG, {}, ['good', 'thrower', 'hanger']);
+    const s = new Scheduler(resolvedIds(['good', 'thrower', 'hanger'], reg), {});
     await s.start();
     await wait(1300);
     s.stop();
@@ -58,7 +60,7 @@ describe('scheduler', () => {
     expect(st.get('hanger')!.error).toMatch(/no answer within 100 ms/);
     // Single flight: the hung collect is never started a second time while it is pending.
     expect(hangStarts).toBe(1);
-    const segs = toSegments(['good', 'thrower', 'hanger'], st, reg, DEFAULT_CONFIG);
+    const segs = toSegments(resolvedIds(['good', 'thrower', 'hanger'], reg), st);
     expect(segs.map((x) => [x.id, x.state])).toEqual([
       ['good', 'good'],
       ['thrower', 'failed'],
@@ -86,7 +88,7 @@ describe('scheduler', () => {
         return { reading: { text: 'fine', state: 'good' } };
       },
     };
-    const s = new Scheduler(registryOf(flaky), DEFAULT_CONFIG, {}, ['flaky']);
+    const s = new Scheduler(resolvedIds(['flaky'], registryOf(flaky)), {});
     await s.start();
     await wait(1300); // back-off after one failure is 1 s
     s.stop();
@@ -107,7 +109,7 @@ describe('scheduler', () => {
         return { reading: { text: 'x', state: 'idle' }, memo: { n: (prev?.n ?? 0) + 1 } };
       },
     };
-    const s = new Scheduler(registryOf(memo), DEFAULT_CONFIG, {}, ['memo']);
+    const s = new Scheduler(resolvedIds(['memo'], registryOf(memo)), {});
     await s.start();
     await wait(700);
     s.stop();
@@ -125,12 +127,12 @@ describe('scheduler', () => {
     };
     const quiet: ShojiModule = { id: 'quiet', description: 'quiet', options: schema, interval: 1, collect: () => ({ reading: null }) };
     const reg = registryOf(absent, quiet);
-    const s = new Scheduler(reg, DEFAULT_CONFIG, {}, ['absent', 'quiet']);
+    const s = new Scheduler(resolvedIds(['absent', 'quiet'], reg), {});
     await s.start();
     await wait(100);
     s.stop();
     expect(s.statuses().get('absent')!.available).toBe(false);
-    expect(toSegments(['absent', 'quiet'], s.statuses(), reg, DEFAULT_CONFIG)).toEqual([]);
+    expect(toSegments(resolvedIds(['absent', 'quiet'], reg), s.statuses())).toEqual([]);
   });
 });
 
@@ -163,7 +165,7 @@ describe('scheduler: waits longer than setTimeout can take', () => {
       return realSetTimeout(fn, ms);
     }) as typeof setTimeout);
     const mod = counting(1);
-    const s = new Scheduler(registryOf(mod), configWith(3_000_000), {}, ['slow']);
+    const s = new Scheduler(resolvedIds(['slow'], registryOf(mod), configWith(3_000_000)), {});
     await s.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(mod.runs).toBe(1);
@@ -181,7 +183,7 @@ describe('scheduler: waits longer than setTimeout can take', () => {
     vi.setSystemTime(new Date('2027-01-02T12:00:00'));
     await import('cron'); // loaded once for real, so that the scheduler's import is not a wait on the disk
     const mod = counting(1);
-    const s = new Scheduler(registryOf(mod), configWith('0 0 1 1 *'), {}, ['slow']);
+    const s = new Scheduler(resolvedIds(['slow'], registryOf(mod), configWith('0 0 1 1 *')), {});
     await s.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(mod.runs).toBe(1);
@@ -198,7 +200,7 @@ describe('scheduler: waits longer than setTimeout can take', () => {
     const onWarning = (w: Error) => warnings.push(w.name);
     process.on('warning', onWarning);
     const mod = counting(1);
-    const s = new Scheduler(registryOf(mod), configWith(3_000_000), {}, ['slow']);
+    const s = new Scheduler(resolvedIds(['slow'], registryOf(mod), configWith(3_000_000)), {});
     try {
       await s.start();
       await wait(1000);
@@ -230,12 +232,12 @@ describe("a module's own interval", () => {
     [NaN, { kind: 'every', ms: 60_000 }],
     [{}, { kind: 'every', ms: 60_000 }],
   ])('%s is used within bounds, never thrown at the scheduler', (own, expected) => {
-    expect(intervalOf(mod(own), DEFAULT_CONFIG)).toEqual(expected);
-    expect(() => new Scheduler(registryOf(mod(own)), DEFAULT_CONFIG, {}, ['m'])).not.toThrow();
+    expect(resolved(mod(own)).interval).toEqual(expected);
+    expect(() => new Scheduler(resolvedIds(['m'], registryOf(mod(own))), {})).not.toThrow();
   });
 
   it("gives way to the user's interval, and is used when the user's is unusable", () => {
-    expect(intervalOf(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: 'once' } } })).toEqual({ kind: 'once' });
-    expect(intervalOf(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: 0 } } })).toEqual({ kind: 'every', ms: 5000 });
+    expect(resolved(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: 'once' } } }).interval).toEqual({ kind: 'once' });
+    expect(resolved(mod(5), { ...DEFAULT_CONFIG, modules: { m: { interval: 0 } } }).interval).toEqual({ kind: 'every', ms: 5000 });
   });
 });

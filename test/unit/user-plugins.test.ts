@@ -5,12 +5,12 @@ import { chmodSync, chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } f
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectModule } from '../../src/core/collect.js';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { stopAllPlugins } from '../../src/core/plugin-host.js';
 import { buildRegistry } from '../../src/core/registry.js';
 import { loadUserPlugins, pluginIdOf, unsafeReason } from '../../src/core/user-plugins.js';
 import { requireBuild } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
+import { resolved } from '../helpers/resolved.js';
 
 const GOOD = `export default {
   id: 'hello',
@@ -60,7 +60,7 @@ describe('user plugins', () => {
     const { modules, problems } = await loadUserPlugins(config);
     expect(problems).toEqual([]);
     expect(modules.map((m) => m.def.id)).toEqual(['hello']);
-    const outcome = await collectModule(modules[0].def, DEFAULT_CONFIG, { HOME: tree.dir }, undefined, 10_000);
+    const outcome = await collectModule(resolved(modules[0].def), { HOME: tree.dir }, undefined, 10_000);
     expect(outcome.collected?.reading).toEqual({ text: 'hello world', state: 'info' });
   });
 
@@ -169,7 +169,7 @@ describe('user plugins', () => {
       };`,
     );
     const { modules } = await loadUserPlugins(config);
-    const outcome = await collectModule(modules[0].def, DEFAULT_CONFIG, {}, undefined, 10_000);
+    const outcome = await collectModule(resolved(modules[0].def), {}, undefined, 10_000);
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toBe(`refusing to load ${helper}: ${helper} is writable by others (chmod o-w ${helper})`);
   });

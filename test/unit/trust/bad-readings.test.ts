@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectModule } from '../../../src/core/collect.js';
 import type { ShojiModule } from '../../../src/core/contract.js';
-import { DEFAULT_CONFIG } from '../../../src/core/config.js';
 import { collectedProblem, MAX_TEXT_CELLS } from '../../../src/core/reading-check.js';
 import type { Registry } from '../../../src/core/registry.js';
 import { newStatus, recordOutcome } from '../../../src/core/scheduler.js';
@@ -14,6 +13,7 @@ import { loadIconSet, loadTheme } from '../../../src/core/theme.js';
 import { toSegments } from '../../../src/core/view.js';
 import { renderPlain } from '../../../src/render/plain.js';
 import { renderTmux } from '../../../src/render/tmux.js';
+import { resolved, resolvedIds } from '../../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} };
 
@@ -43,7 +43,7 @@ const BAD: [string, unknown, RegExp][] = [
 
 describe('the reading boundary', () => {
   it.each(BAD)('refuses %s', async (_what, value, why) => {
-    const outcome = await collectModule(returning('bad', value), DEFAULT_CONFIG, {}, undefined, 1000);
+    const outcome = await collectModule(resolved(returning('bad', value)), {}, undefined, 1000);
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toMatch(why);
   });
@@ -78,10 +78,10 @@ describe('the reading boundary', () => {
     const statuses = new Map();
     for (const def of [good, bad]) {
       const st = newStatus(def.id);
-      recordOutcome(st, await collectModule(def, DEFAULT_CONFIG, {}, undefined, 1000));
+      recordOutcome(st, await collectModule(resolved(def), {}, undefined, 1000));
       statuses.set(def.id, st);
     }
-    const segments = toSegments(['bad', 'good'], statuses, registry, DEFAULT_CONFIG);
+    const segments = toSegments(resolvedIds(['bad', 'good'], registry), statuses);
     const opts = { theme: loadTheme('default', '/nonexistent', {}), icons: loadIconSet('ascii', {}) };
     expect(renderPlain(segments, opts)).toContain('fine');
     expect(renderPlain(segments, opts)).toContain('bad');
@@ -94,11 +94,11 @@ describe("a module's own timeout", () => {
   it('is brought within bounds: NaN, 0 and 1e12 never become a busy loop or an overflow', async () => {
     const { timeoutFor, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } = await import('../../../src/core/collect.js');
     const mod = (timeoutMs: number) => ({ ...returning('t', { reading: null }), timeoutMs });
-    expect(timeoutFor(mod(NaN), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
-    expect(timeoutFor(mod(0), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
-    expect(timeoutFor(mod(-5), DEFAULT_CONFIG)).toBe(DEFAULT_TIMEOUT_MS);
-    expect(timeoutFor(mod(1e12), DEFAULT_CONFIG)).toBe(MAX_TIMEOUT_MS);
-    expect(timeoutFor(mod(1500), DEFAULT_CONFIG)).toBe(1500);
-    expect(timeoutFor(mod(1e12), DEFAULT_CONFIG, 2000)).toBe(2000);
+    expect(timeoutFor(resolved(mod(NaN)))).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(resolved(mod(0)))).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(resolved(mod(-5)))).toBe(DEFAULT_TIMEOUT_MS);
+    expect(timeoutFor(resolved(mod(1e12)))).toBe(MAX_TIMEOUT_MS);
+    expect(timeoutFor(resolved(mod(1500)))).toBe(1500);
+    expect(timeoutFor(resolved(mod(1e12)), 2000)).toBe(2000);
   });
 });

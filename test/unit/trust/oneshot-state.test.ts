@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, type ShojiConfig } from '../../../src/core/config.js';
 import { collectOneShot, stateFile } from '../../../src/core/oneshot.js';
 import type { Registry } from '../../../src/core/registry.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
+import { resolvedIds } from '../../helpers/resolved.js';
 
 const schema = { schema: { type: 'object', properties: { on: { type: 'boolean' } }, additionalProperties: false }, defaults: { on: false } };
 
@@ -42,10 +43,10 @@ describe('one-shot state', () => {
     };
     const reg = registryOf(ticking);
     const realNow = Date.now();
-    await collectOneShot(['tick'], reg, DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['tick'], reg), env);
     vi.spyOn(Date, 'now').mockReturnValue(realNow - 24 * 3600_000); // NTP, or a hand, stepped the clock back
     await new Promise((r) => setTimeout(r, 300)); // the interval passes on the monotonic clock
-    const after = await collectOneShot(['tick'], reg, DEFAULT_CONFIG, env);
+    const after = await collectOneShot(resolvedIds(['tick'], reg), env);
     expect(calls).toBe(2);
     expect(after.statuses.get('tick')!.reading!.text).toBe('c2');
   });
@@ -61,12 +62,12 @@ describe('one-shot state', () => {
       collect: () => ({ reading: { text: `on ${++collected}`, state: 'good' } }),
     };
     const reg = registryOf(optIn);
-    const off = await collectOneShot(['opt-in'], reg, DEFAULT_CONFIG, env);
+    const off = await collectOneShot(resolvedIds(['opt-in'], reg), env);
     expect(off.statuses.get('opt-in')!.available).toBe(false);
-    const again = await collectOneShot(['opt-in'], reg, DEFAULT_CONFIG, env);
+    const again = await collectOneShot(resolvedIds(['opt-in'], reg), env);
     expect(again.statuses.get('opt-in')!.available).toBe(false); // not asked again before its time
     const switchedOn: ShojiConfig = { ...DEFAULT_CONFIG, modules: { 'opt-in': { on: true } } };
-    const on = await collectOneShot(['opt-in'], reg, switchedOn, env);
+    const on = await collectOneShot(resolvedIds(['opt-in'], reg, switchedOn), env);
     expect(on.statuses.get('opt-in')!.available).toBe(true);
     expect(on.statuses.get('opt-in')!.reading!.text).toBe('on 1');
   });
@@ -81,12 +82,12 @@ describe('one-shot state', () => {
       collect: () => ({ reading: { text: `fresh ${++calls}`, state: 'good' } }),
     };
     const reg = registryOf(mod);
-    await collectOneShot(['m'], reg, DEFAULT_CONFIG, env);
+    await collectOneShot(resolvedIds(['m'], reg), env);
     const file = stateFile(env);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     saved.modules.m.reading = { text: 'tampered', state: 'bogus' };
     writeFileSync(file, JSON.stringify(saved));
-    const after = await collectOneShot(['m'], reg, DEFAULT_CONFIG, env);
+    const after = await collectOneShot(resolvedIds(['m'], reg), env);
     expect(after.statuses.get('m')!.reading).toEqual({ text: 'fresh 2', state: 'good' });
   });
 
@@ -96,7 +97,7 @@ describe('one-shot state', () => {
     env.SHOJI_RUNTIME_DIR = open;
     (await import('node:fs')).mkdirSync(open, { mode: 0o777 });
     (await import('node:fs')).chmodSync(open, 0o777);
-    const r = await collectOneShot(['m'], registryOf(mod), DEFAULT_CONFIG, env);
+    const r = await collectOneShot(resolvedIds(['m'], registryOf(mod)), env);
     expect(r.statuses.get('m')!.reading!.text).toBe('ok');
     expect(r.saveError).toMatch(`refusing ${open}: it is writable by others (mode 777); running without saved counters`);
   });

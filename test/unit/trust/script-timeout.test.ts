@@ -7,9 +7,9 @@ import { chmodSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectModule } from '../../../src/core/collect.js';
-import { DEFAULT_CONFIG } from '../../../src/core/config.js';
 import { findScripts, scriptModule } from '../../../src/core/scripts.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
+import { resolved } from '../../helpers/resolved.js';
 
 let tree: FixtureTree;
 beforeEach(() => {
@@ -36,7 +36,7 @@ describe('script timeouts', () => {
     const mod = scriptModule(findScripts([join(tree.dir, 's')])[0]);
     const before = pipes();
     for (let i = 0; i < 3; i++) {
-      const outcome = await collectModule(mod, DEFAULT_CONFIG, { PATH: process.env.PATH }, undefined, 300);
+      const outcome = await collectModule(resolved(mod), { PATH: process.env.PATH }, undefined, 300);
       expect(outcome.ok).toBe(false);
       await outcome.pending;
     }
