@@ -4,11 +4,9 @@
  * A broken config never stops the status line: the defaults are used and the problem is
  * carried along to be shown (a 'config' failure segment, `shoji config check`).
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_CONFIG, isConfigError, loadConfig, type ConfigError, type ShojiConfig } from './config.js';
 import { configDir } from './paths.js';
-import { buildRegistry, moduleSchemas, pluginsKey, type Registry } from './registry.js';
+import { buildRegistry, moduleSchemas, pluginsKey, withoutByobuScripts, type Registry } from './registry.js';
 import { resolveModules, type ResolvedModules } from './resolve.js';
 import { fallbackTheme, loadIconSet, loadTheme, type IconSet, type Theme } from './theme.js';
 
@@ -28,7 +26,7 @@ export interface App {
 
 export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { userPlugins?: boolean } = {}): Promise<App> {
   const dir = configDir(env);
-  const registry = await buildRegistry({ configDir: dir, env, byobuScripts: true, userPlugins: opts.userPlugins });
+  const registry = await buildRegistry({ configDir: dir, env, userPlugins: opts.userPlugins });
   // What the config was validated against: the plugin files, the modules, and the plugins
   // refused (a stand-in accepts any options; fixing a helper's chmod must re-validate).
   const refused = registry.problems.map((p) => `${p.file}:${p.message}`).join('|');
@@ -46,12 +44,7 @@ export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { user
     configFile = err.problems[0]?.file ?? '';
     configExists = true;
   }
-  if (!config.byobu_scripts) {
-    const byobuBin = join(env.HOME || homedir(), '.byobu', 'bin');
-    for (const [id, m] of registry.modules) {
-      if (m.source === 'script' && m.file?.startsWith(byobuBin)) registry.modules.delete(id);
-    }
-  }
+  if (!config.byobu_scripts) withoutByobuScripts(registry, env);
   let theme: Theme;
   let themeError: string | undefined;
   try {

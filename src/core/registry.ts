@@ -3,6 +3,7 @@
  * user's scripts. What the config makes of them (options, interval, layout) is core/resolve.ts.
  */
 import { homedir } from 'node:os';
+import { join, sep } from 'node:path';
 import type { AnyModule, ShojiModule } from './contract.js';
 import { BUILTIN_MODULES } from './builtins.js';
 import type { ModuleSchemas } from './config.js';
@@ -30,8 +31,6 @@ export const CUSTOM_ALIAS = 'custom';
 export interface RegistryOptions {
   configDir: string;
   env: NodeJS.ProcessEnv;
-  /** Scan ~/.byobu/bin too (config byobu_scripts). */
-  byobuScripts: boolean;
   /** Load user plugins (JavaScript). */
   userPlugins?: boolean;
 }
@@ -59,12 +58,26 @@ export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
       if (id && !modules.has(id)) modules.set(id, { def: failedPlugin(id, problem), source: 'plugin', file: problem.file });
     }
   }
-  const home = opts.env.HOME || homedir();
   const refused = (file: string, message: string) => problems.push({ file, message });
-  for (const file of findScripts(scriptDirs(opts.configDir, home, opts.byobuScripts), refused)) {
+  // ~/.byobu/bin always: whether its scripts are wanted is the config's byobu_scripts, which is
+  // validated against this registry (withoutByobuScripts leaves them out afterwards).
+  for (const file of findScripts(scriptDirs(opts.configDir, homeOf(opts.env), true), refused)) {
     modules.set(file.id, { def: scriptModule(file), source: 'script', file: file.path });
   }
   return { modules, problems };
+}
+
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME || homedir();
+}
+
+/** Leave out the scripts from ~/.byobu/bin, and the problems with them (the config says byobu_scripts: false). */
+export function withoutByobuScripts(registry: Registry, env: NodeJS.ProcessEnv): void {
+  const byobuBin = join(homeOf(env), '.byobu', 'bin') + sep;
+  for (const [id, m] of registry.modules) {
+    if (m.source === 'script' && m.file?.startsWith(byobuBin)) registry.modules.delete(id);
+  }
+  registry.problems = registry.problems.filter((p) => !p.file.startsWith(byobuBin));
 }
 
 /**

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES } from '../../src/core/builtins.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { buildRegistry, CUSTOM_ALIAS, moduleSchemas, pluginsKey } from '../../src/core/registry.js';
+import { loadApp } from '../../src/core/app.js';
+import { buildRegistry, CUSTOM_ALIAS, moduleSchemas, pluginsKey, withoutByobuScripts } from '../../src/core/registry.js';
 import { expandLayout, resolveModules } from '../../src/core/resolve.js';
 
 let dir: string;
@@ -38,7 +39,7 @@ function script(folder: string, name: string): string {
 describe('buildRegistry', () => {
   it("holds every built-in, and scripts from the config's scripts folder", async () => {
     const file = script(join(cfg, 'scripts'), '5_mail');
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
+    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
     for (const def of BUILTIN_MODULES) expect(reg.modules.get(def.id)).toEqual({ def, source: 'builtin' });
     const mail = [...reg.modules.values()].find((m) => m.source === 'script');
     expect(mail).toMatchObject({ source: 'script', file });
@@ -47,16 +48,36 @@ describe('buildRegistry', () => {
 
   it('~/.byobu/bin only when byobu_scripts is on, from $HOME', async () => {
     script(join(home, '.byobu', 'bin'), '60_beer');
-    const off = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
+    const off = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    withoutByobuScripts(off, { HOME: home });
     expect([...off.modules.values()].filter((m) => m.source === 'script')).toEqual([]);
-    const on = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: true, userPlugins: false });
+    const on = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
     expect([...on.modules.values()].filter((m) => m.source === 'script').map((m) => m.file)).toEqual([join(home, '.byobu', 'bin', '60_beer')]);
+  });
+
+  it("with byobu_scripts: false, ~/.byobu/bin's scripts are neither modules nor problems; the config's scripts stay", async () => {
+    const mine = script(join(cfg, 'scripts'), '5_mail');
+    script(join(home, '.byobu', 'bin'), '60_beer');
+    chmodSync(script(join(home, '.byobu', 'bin'), '61_open'), 0o777);
+    const run = join(dir, 'run');
+    mkdirSync(run, { mode: 0o700 });
+    const env = { HOME: home, SHOJI_CONFIG_DIR: cfg, SHOJI_RUNTIME_DIR: run, SHOJI_STATE_DIR: join(dir, 'state') };
+    const on = await loadApp(env, { userPlugins: false });
+    expect(on.registry.problems).toEqual([{ file: join(home, '.byobu', 'bin', '61_open'), message: expect.stringContaining('writable by others') }]);
+    // In name order: custom:beer, then custom:mail.
+    expect(on.modules.right.filter((m) => m.source === 'script').map((m) => m.file)).toEqual([join(home, '.byobu', 'bin', '60_beer'), mine]);
+    writeFileSync(join(cfg, 'config.yaml'), 'byobu_scripts: false\n');
+    const off = await loadApp(env, { userPlugins: false });
+    expect(off.configError).toBeUndefined();
+    expect(off.registry.problems).toEqual([]);
+    expect([...off.modules.all.values()].filter((m) => m.source === 'script').map((m) => m.file)).toEqual([mine]);
+    expect(off.modules.right.filter((m) => m.source === 'script').map((m) => m.file)).toEqual([mine]);
   });
 
   it('a refused script is a problem with its reason, not a module', async () => {
     const file = script(join(cfg, 'scripts'), '5_open');
     chmodSync(file, 0o777);
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
+    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
     expect([...reg.modules.values()].filter((m) => m.source === 'script')).toEqual([]);
     expect(reg.problems).toEqual([{ file, message: expect.stringContaining('writable by others') }]);
   });
@@ -68,7 +89,7 @@ describe('buildRegistry', () => {
     const file = join(plugins, 'todo.mjs');
     writeFileSync(file, 'export default {};\n');
     chmodSync(file, 0o666);
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false });
+    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home } });
     const todo = reg.modules.get('todo')!;
     expect(todo).toMatchObject({ source: 'plugin', file });
     expect(reg.problems).toHaveLength(1);
@@ -78,7 +99,7 @@ describe('buildRegistry', () => {
     expect(todo.def.description).toBe('a plugin that could not be loaded (see the problem below)');
     expect(() => todo.def.collect({} as never, undefined)).toThrow(reg.problems[0].message);
     // With plugins off, it is not even looked at.
-    const off = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
+    const off = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
     expect(off.modules.has('todo')).toBe(false);
     expect(off.problems).toEqual([]);
   });
@@ -89,14 +110,14 @@ describe('buildRegistry', () => {
     chmodSync(plugins, 0o755);
     writeFileSync(join(plugins, 'cpu.mjs'), 'export default {};\n');
     chmodSync(join(plugins, 'cpu.mjs'), 0o666);
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false });
+    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home } });
     expect(reg.modules.get('cpu')!.source).toBe('builtin');
   });
 });
 
 describe('derived from the registry', () => {
   it('schemas by module id, and "custom" as the only layout alias', async () => {
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
+    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
     const { schemas, layoutAliases } = moduleSchemas(reg);
     expect(layoutAliases).toEqual(['custom']);
     expect(CUSTOM_ALIAS).toBe('custom');
@@ -120,7 +141,7 @@ describe('derived from the registry', () => {
   it('expandLayout: the custom alias holds only scripts, in name order', async () => {
     script(join(cfg, 'scripts'), '9_zeta');
     script(join(cfg, 'scripts'), '5_alpha');
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, byobuScripts: false, userPlugins: false });
+    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
     const ids = expandLayout(['custom'], resolveModules(DEFAULT_CONFIG, reg).all).map((m) => m.id);
     expect(ids).toHaveLength(2);
     expect(ids).toEqual([...ids].sort());

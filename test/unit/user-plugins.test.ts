@@ -217,7 +217,7 @@ describe('user plugins', () => {
     const first = put('a-hello.mjs', GOOD);
     const second = put('b-hello.mjs', GOOD);
     const cpu = put('c-cpu.mjs', GOOD.replace("id: 'hello'", "id: 'cpu'"));
-    const registry = await buildRegistry({ configDir: config, env: { HOME: tree.dir }, byobuScripts: false });
+    const registry = await buildRegistry({ configDir: config, env: { HOME: tree.dir } });
     expect(registry.modules.get('hello')?.file).toBe(first);
     expect(registry.modules.get('cpu')?.source).toBe('builtin');
     expect(registry.problems).toEqual([
