@@ -59,8 +59,8 @@ export interface ResolvedModules {
 
 /** Resolve every module of the registry, and the layout of both sides. */
 export function resolveModules(config: ShojiConfig, registry: Registry): ResolvedModules {
-  const all = new Map<string, ResolvedModule & { side?: Side }>();
-  for (const [id, reg] of registry.modules) all.set(id, resolveModule(reg, config));
+  const all = new Map<string, Resolved>();
+  for (const [id, reg] of registry.modules) all.set(id, new Resolved(reg, config.modules[reg.def.id]));
   const left = expandLayout(config.left, all);
   const right = expandLayout(config.right, all);
   for (const m of right) m.side = 'right';
@@ -70,31 +70,49 @@ export function resolveModules(config: ShojiConfig, registry: Registry): Resolve
 
 /** One module with the user's settings for it (its side is set by resolveModules). */
 export function resolveModule(reg: RegisteredModule, config: ShojiConfig): ResolvedModule {
-  const { def } = reg;
-  const user = config.modules[def.id] as (HostSettings & Record<string, unknown>) | undefined;
-  const options = moduleOptions(def.options.defaults as Record<string, unknown>, user);
-  const timeoutMs = timeoutOf(def, user?.timeout);
-  let interval: ParsedInterval | undefined;
-  let settingsKey: string | undefined;
-  return {
-    id: def.id,
-    def,
-    source: reg.source,
-    file: reg.file,
-    options,
-    timeoutMs,
-    priority: typeof user?.priority === 'number' ? user.priority : (def.priority ?? DEFAULT_PRIORITY),
-    enabled: user?.enabled !== false,
-    background: timeoutMs > DEFAULT_TIMEOUT_MS,
-    get interval() {
-      interval ??= intervalOf(def, user?.interval, options);
-      return interval;
-    },
-    get settingsKey() {
-      settingsKey ??= JSON.stringify(user ?? {});
-      return settingsKey;
-    },
-  };
+  return new Resolved(reg, config.modules[reg.def.id]);
+}
+
+/** A class rather than an object literal with getters: this runs for every module on every `shoji status`. */
+class Resolved implements ResolvedModule {
+  readonly id: string;
+  readonly def: AnyModule;
+  readonly source: ModuleSource;
+  readonly file?: string;
+  readonly options: Record<string, unknown>;
+  readonly timeoutMs: number;
+  readonly priority: number;
+  readonly enabled: boolean;
+  readonly background: boolean;
+  side?: Side;
+  private cachedInterval?: ParsedInterval;
+  private cachedSettingsKey?: string;
+
+  constructor(
+    reg: RegisteredModule,
+    private readonly user: (HostSettings & Record<string, unknown>) | undefined,
+  ) {
+    const { def } = reg;
+    this.id = def.id;
+    this.def = def;
+    this.source = reg.source;
+    this.file = reg.file;
+    this.options = moduleOptions(def.options.defaults as Record<string, unknown>, user);
+    this.timeoutMs = timeoutOf(def, user?.timeout);
+    this.priority = typeof user?.priority === 'number' ? user.priority : (def.priority ?? DEFAULT_PRIORITY);
+    this.enabled = user?.enabled !== false;
+    this.background = this.timeoutMs > DEFAULT_TIMEOUT_MS;
+  }
+
+  get interval(): ParsedInterval {
+    this.cachedInterval ??= intervalOf(this.def, this.user?.interval, this.options);
+    return this.cachedInterval;
+  }
+
+  get settingsKey(): string {
+    this.cachedSettingsKey ??= JSON.stringify(this.user ?? {});
+    return this.cachedSettingsKey;
+  }
 }
 
 /**
