@@ -31,10 +31,15 @@ export interface BatteryOptions {
   critical?: number;
 }
 
+/** What the battery module publishes (docs/plugins.md); nothing without a battery. */
 export interface BatteryData {
+  /** Charge of all batteries together, 0..100 (weighted by energy where the kernel reports it). */
   percent: number;
+  /** The batteries' combined status. */
   status: BatteryStatus;
+  /** Seconds until empty (discharging) or full (charging); absent without a believable rate. */
   seconds?: number;
+  /** Each battery: its power_supply name, charge 0..100 and the kernel's status text as it is. */
   batteries: { name: string; percent: number; status: string }[];
 }
 
@@ -143,16 +148,16 @@ export default defineModule<BatteryOptions, BatteryData>({
         short: pct,
         state,
         icon,
-        data: {
-          percent,
-          status,
-          ...(seconds !== undefined ? { seconds } : {}),
-          batteries: cells.map((c) => ({ name: c.name, percent: c.percent, status: c.raw })),
-        },
         detail: [
           ...cells.map((c) => ({ label: c.name, value: `${Math.round(c.percent)}%, ${c.raw}` })),
           ...(seconds !== undefined ? [{ label: status === 'charging' ? 'Until full' : 'Until empty', value: formatDuration(seconds) }] : []),
         ],
+      },
+      data: {
+        percent,
+        status,
+        ...(seconds !== undefined ? { seconds } : {}),
+        batteries: cells.map((c) => ({ name: c.name, percent: c.percent, status: c.raw })),
       },
     };
   },

@@ -20,8 +20,9 @@
  * says nothing of a container allowed 2 cores. Under a CPU quota (cgroup cpu.max, or v1
  * cpu.cfs_quota_us) the total is therefore the group's own CPU time (cpu.stat usage_usec, or
  * cpuacct.usage) over the time its quota allows; per-core figures stay the host's.
- * data: { total: 0..1, cores?: 0..1 per host core, with per_core; scope: 'host' | 'cgroup';
- * quotaCores?: the quota, in cgroup scope }. Detail: each core, sample length, what was measured.
+ * data (CpuData; docs/plugins.md): total and per-core busy shares (0..1), scope, quotaCores and
+ * sampleSeconds; none until there is a previous sample. Detail: each core, sample length, what
+ * was measured.
  */
 import { join } from 'node:path';
 import { cgroupCpuLimit, cgroupCpuUsage } from '../../src/core/cgroup.js';
@@ -40,18 +41,26 @@ export interface CpuOptions {
   critical?: number;
 }
 
+/** What the cpu module publishes (docs/plugins.md); shares are 0..1 of the time sampled. */
 export interface CpuData {
+  /** Busy share since the previous reading: the machine's, or in cgroup scope the group's share of its quota. */
   total: number;
-  cores?: number[];
+  /**
+   * Each host core's busy share, in /proc/stat's order (cpu0, cpu1, ...), whatever the scope and
+   * the per_core option; null for a core without a previous sample (it came online since).
+   */
+  cores: (number | null)[];
   /** What total measures: the machine, or this process's control group against its quota. */
   scope: 'host' | 'cgroup';
-  /** In cgroup scope: CPUs' worth of time the quota allows. */
-  quotaCores?: number;
+  /** In cgroup scope: CPUs' worth of time the quota allows; null in host scope. */
+  quotaCores: number | null;
+  /** Seconds between the two samples the shares are measured over. */
+  sampleSeconds: number;
 }
 
 /**
- * Cumulative [busy, idle] ticks per line name ("cpu", "cpu0", ...) and when they were read;
- * in cgroup scope also the group's CPU time (µs).
+ * Private to this module. Cumulative [busy, idle] ticks per line name ("cpu", "cpu0", ...) and
+ * when they were read; in cgroup scope also the group's CPU time (µs).
  */
 export interface CpuMemo {
   at: number;
@@ -154,12 +163,6 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
         short: formatPercent(total),
         state: stateFor(total * 100, { info: o.info, warning: o.warning, critical: o.critical }),
         icon: 'cpu',
-        data: {
-          total,
-          ...(o.per_core && cores ? { cores } : {}),
-          scope: group ? 'cgroup' : 'host',
-          ...(group ? { quotaCores: group.quotaCores } : {}),
-        },
         detail: [
           { label: 'Total', value: formatPercent(total, 1) },
           ...names.map((n, i) => ({ label: n, value: perCore[i] === null ? '--' : formatPercent(perCore[i]!, 1) })),
@@ -171,6 +174,13 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
               : 'the whole machine (/proc/stat)',
           },
         ],
+      },
+      data: {
+        total,
+        cores: perCore,
+        scope: group ? 'cgroup' : 'host',
+        quotaCores: group ? group.quotaCores : null,
+        sampleSeconds: elapsedMs / 1000,
       },
       memo,
     };

@@ -19,9 +19,13 @@ export interface DatetimeOptions {
   utc: boolean;
 }
 
+/** What the datetime module publishes (docs/plugins.md). */
 export interface DatetimeData {
+  /** The strftime format shown. */
   format: string;
+  /** Whether the text is in UTC rather than local time. */
   utc: boolean;
+  /** The time shown, in milliseconds since the Unix epoch. */
   epochMs: number;
 }
 
@@ -52,13 +56,13 @@ export default defineModule<DatetimeOptions, DatetimeData>({
         text: strftime(format, date, { utc }),
         state: 'idle',
         icon: 'datetime',
-        data: { format, utc, epochMs },
         detail: [
           // %z, not %Z: a zone name needs Intl, whose first use costs ~5 ms on every status call.
           { label: 'Local', value: strftime('%Y-%m-%d %H:%M:%S %z', date) },
           { label: 'UTC', value: strftime('%Y-%m-%d %H:%M:%S', date, { utc: true }) },
         ],
       },
+      data: { format, utc, epochMs },
     };
   },
 });

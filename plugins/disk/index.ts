@@ -30,15 +30,23 @@ export interface DiskOptions {
   critical?: number;
 }
 
+/** One configured path's filesystem. */
 export interface MountUsage {
+  /** The path as configured (under SHOJI_ROOT). */
   mount: string;
+  /** Bytes in the filesystem. */
   total: number;
+  /** Bytes used (root-reserved blocks not counted as free). */
   used: number;
+  /** Bytes available to unprivileged users. */
   available: number;
+  /** df's use: used / (used + available), 0..1. */
   ratio: number;
 }
 
+/** What the disk module publishes (docs/plugins.md). */
 export interface DiskData {
+  /** The configured paths that could be read, in the configured order. */
   mounts: MountUsage[];
 }
 
@@ -103,9 +111,9 @@ export default defineModule<DiskOptions, DiskData>({
         short: found.map((u) => formatPercent(u.ratio)).join(' '),
         state,
         icon: 'disk',
-        data: { mounts: found },
         detail,
       },
+      data: { mounts: found },
     };
   },
 });

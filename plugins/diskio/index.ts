@@ -14,7 +14,8 @@
  * <sysRoot>/class/block/<name>; without /sys the name decides), as are loop, ram and zram.
  * Rates divide by the measured time between samples; a counter that went backwards or a disk
  * that came or went gives "r -- w --" once, never a negative or inflated rate.
- * data: { read, write, devices } in bytes per second.
+ * data (DiskioData; docs/plugins.md): rates in bytes per second and byte totals, summed and per
+ * device; published while hidden under the threshold too, none until there is a previous sample.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,13 +29,38 @@ export interface DiskioOptions {
   stacked: boolean;
 }
 
-export interface DiskioData {
+/** One device's throughput. */
+export interface DeviceIo {
+  name: string;
+  /** Bytes per second read since the previous reading. */
   read: number;
+  /** Bytes per second written since the previous reading. */
   write: number;
-  devices: string[];
+  /** Bytes read since boot (the kernel's sector counter × 512). */
+  readTotalBytes: number;
+  /** Bytes written since boot. */
+  writeTotalBytes: number;
 }
 
-/** Cumulative [sectors read, sectors written] per device and when they were read. */
+/** What the diskio module publishes (docs/plugins.md), also while it hides under its threshold. */
+export interface DiskioData {
+  /** Bytes per second read, summed over `devices`. */
+  read: number;
+  /** Bytes per second written, summed over `devices`. */
+  write: number;
+  /** The devices counted, in /proc/diskstats order. */
+  devices: string[];
+  /** Bytes read since boot, summed over `devices`. */
+  readTotalBytes: number;
+  /** Bytes written since boot, summed over `devices`. */
+  writeTotalBytes: number;
+  /** Each device's rates and totals, in the order of `devices`. */
+  perDevice: DeviceIo[];
+  /** Seconds between the two samples the rates divide by. */
+  sampleSeconds: number;
+}
+
+/** Private to this module. Cumulative [sectors read, sectors written] per device and when they were read. */
 export interface DiskioMemo {
   at: number;
   sectors: Record<string, [number, number]>;
@@ -108,19 +134,30 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
     const perSecond = (sectors: number) => (sectors * SECTOR) / elapsed;
     const read = perSecond(deltas.reduce((s, d) => s + d![0], 0));
     const write = perSecond(deltas.reduce((s, d) => s + d![1], 0));
-    if (read < o.threshold && write < o.threshold) return { reading: null, memo };
+    const perDevice = names.map((name, i) => ({
+      name,
+      read: perSecond(deltas[i]![0]),
+      write: perSecond(deltas[i]![1]),
+      readTotalBytes: all[name][0] * SECTOR,
+      writeTotalBytes: all[name][1] * SECTOR,
+    }));
+    const data: DiskioData = {
+      read,
+      write,
+      devices: names,
+      readTotalBytes: perDevice.reduce((s, d) => s + d.readTotalBytes, 0),
+      writeTotalBytes: perDevice.reduce((s, d) => s + d.writeTotalBytes, 0),
+      perDevice,
+      sampleSeconds: elapsed,
+    };
+    // Quiet: nothing on the line, but the measurement is still published.
+    if (read < o.threshold && write < o.threshold) return { reading: null, data, memo };
 
     const parts: string[] = [];
     if (read >= o.threshold) parts.push(`r ${formatRate(read)}`);
     if (write >= o.threshold) parts.push(`w ${formatRate(write)}`);
-    const detail: DetailLine[] = names.map((n, i) => ({
-      label: n,
-      value: `read ${formatRate(perSecond(deltas[i]![0]))}, write ${formatRate(perSecond(deltas[i]![1]))}`,
-    }));
+    const detail: DetailLine[] = perDevice.map((d) => ({ label: d.name, value: `read ${formatRate(d.read)}, write ${formatRate(d.write)}` }));
     detail.push({ label: 'Sampled over', value: `${elapsed.toFixed(1)} s` });
-    return {
-      reading: { text: parts.join(' '), state: 'info', icon: 'diskio', data: { read, write, devices: names }, detail },
-      memo,
-    };
+    return { reading: { text: parts.join(' '), state: 'info', icon: 'diskio', detail }, data, memo };
   },
 });

@@ -81,12 +81,12 @@ export default defineModule<HostnameOptions, HostnameData>({
         short,
         state: 'idle',
         icon: 'hostname',
-        data: { hostname: name, short, source },
         detail: [
           { label: 'Host name', value: name },
           { label: 'Source', value: source === 'file' ? join(ctx.root, 'etc/hostname') : 'kernel' },
         ],
       },
+      data: { hostname: name, short, source },
     };
   },
 });

@@ -23,10 +23,15 @@ export interface IpOptions {
   interface?: string;
 }
 
+/** What the ip module publishes (docs/plugins.md); nothing when offline. */
 export interface IpData {
+  /** The address shown. */
   address: string;
+  /** The interface it belongs to. */
   interface: string;
+  /** 4 or 6. */
   family: 4 | 6;
+  /** Every usable address of that family on the interface, best first. */
   addresses: string[];
 }
 
@@ -81,12 +86,12 @@ export default defineModule<IpOptions, IpData>({
           text: address,
           state: 'idle',
           icon: 'ip',
-          data: { address, interface: name, family, addresses },
           detail: [
             { label: 'Interface', value: name },
             { label: family === 4 ? 'IPv4' : 'IPv6', value: addresses.join(', ') },
           ],
         },
+        data: { address, interface: name, family, addresses },
       };
     }
     return { reading: null };

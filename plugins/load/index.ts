@@ -29,9 +29,13 @@ export interface LoadOptions {
   critical?: number;
 }
 
+/** What the load module publishes (docs/plugins.md). */
 export interface LoadData {
+  /** Load average over 1 minute (runnable and uninterruptible tasks, host-wide). */
   one: number;
+  /** Load average over 5 minutes. */
   five: number;
+  /** Load average over 15 minutes. */
   fifteen: number;
   /** Cores the load is judged against: the host's online CPUs. */
   cores: number;
@@ -82,7 +86,6 @@ export default defineModule<LoadOptions, LoadData>({
         short: fmt(one),
         state: stateFor(perCore, { info: o.info, warning: o.warning, critical: o.critical }),
         icon: 'load',
-        data: { one, five, fifteen, cores, perCore, cpuQuota },
         detail: [
           { label: '1 minute', value: fmt(one) },
           { label: '5 minutes', value: fmt(five) },
@@ -94,6 +97,7 @@ export default defineModule<LoadOptions, LoadData>({
           { label: 'Per core', value: perCore.toFixed(2) },
         ],
       },
+      data: { one, five, fifteen, cores, perCore, cpuQuota },
     };
   },
 });

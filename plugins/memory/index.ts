@@ -29,11 +29,17 @@ export interface MemoryOptions {
   critical?: number;
 }
 
+/** What the memory module publishes (docs/plugins.md). */
 export interface MemoryData {
+  /** Bytes of memory: the host's MemTotal, or the cgroup limit when `cgroup`. */
   total: number;
+  /** Bytes in use: total - MemAvailable, or the group's use without inactive page cache. */
   used: number;
+  /** Bytes available: total - used. */
   available: number;
+  /** used / total, 0..1. */
   ratio: number;
+  /** True when the figures are a cgroup limit's rather than the host's. */
   cgroup: boolean;
 }
 
@@ -90,9 +96,9 @@ export default defineModule<MemoryOptions, MemoryData>({
         short: formatPercent(ratio),
         state: stateFor(ratio * 100, { info: o.info, warning: o.warning, critical: o.critical }),
         icon: 'memory',
-        data: { total, used, available: total - used, ratio, cgroup: limited },
         detail,
       },
+      data: { total, used, available: total - used, ratio, cgroup: limited },
     };
   },
 });

@@ -15,7 +15,9 @@
  * went backwards or an interface that came or went (the default route moved from Wi-Fi to
  * Ethernet) gives "rx -- tx --" once, never a negative or inflated rate. Hidden when there is no
  * default route. An unreadable net/dev (some sandboxes deny it) fails the module.
- * data: { rx, tx, interfaces } in bytes per second, whatever the units.
+ * data (NetworkData; docs/plugins.md): rates in bytes per second whatever the units, and byte
+ * totals, summed and per interface; published while hidden under the threshold too, none until
+ * there is a previous sample.
  */
 import { join } from 'node:path';
 import { defineModule, type DetailLine } from '../../src/core/contract.js';
@@ -28,13 +30,38 @@ export interface NetworkOptions {
   units: 'bytes' | 'bits';
 }
 
-export interface NetworkData {
+/** One interface's traffic. */
+export interface InterfaceTraffic {
+  name: string;
+  /** Bytes per second received since the previous reading. */
   rx: number;
+  /** Bytes per second sent since the previous reading. */
   tx: number;
-  interfaces: string[];
+  /** Bytes received since the interface came up (the kernel's counter). */
+  rxTotalBytes: number;
+  /** Bytes sent since the interface came up. */
+  txTotalBytes: number;
 }
 
-/** Cumulative [rx bytes, tx bytes] per interface and when they were read. */
+/** What the network module publishes (docs/plugins.md), also while it hides under its threshold. */
+export interface NetworkData {
+  /** Bytes per second received, summed over `interfaces` (whatever the `units` option). */
+  rx: number;
+  /** Bytes per second sent, summed over `interfaces`. */
+  tx: number;
+  /** The interfaces summed, in the order configured (or of the routing table). */
+  interfaces: string[];
+  /** Bytes received, summed over `interfaces`, as the kernel counts them. */
+  rxTotalBytes: number;
+  /** Bytes sent, summed over `interfaces`. */
+  txTotalBytes: number;
+  /** Each interface's rates and totals, in the order of `interfaces`. */
+  perInterface: InterfaceTraffic[];
+  /** Seconds between the two samples the rates divide by. */
+  sampleSeconds: number;
+}
+
+/** Private to this module. Cumulative [rx bytes, tx bytes] per interface and when they were read. */
 export interface NetworkMemo {
   at: number;
   bytes: Record<string, [number, number]>;
@@ -99,20 +126,31 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
 
     const rx = deltas.reduce((s, d) => s + d![0], 0) / elapsed;
     const tx = deltas.reduce((s, d) => s + d![1], 0) / elapsed;
-    if (rx < o.threshold && tx < o.threshold) return { reading: null, memo };
+    const perInterface = present.map((name, i) => ({
+      name,
+      rx: deltas[i]![0] / elapsed,
+      tx: deltas[i]![1] / elapsed,
+      rxTotalBytes: memo.bytes[name][0],
+      txTotalBytes: memo.bytes[name][1],
+    }));
+    const data: NetworkData = {
+      rx,
+      tx,
+      interfaces: present,
+      rxTotalBytes: perInterface.reduce((s, i) => s + i.rxTotalBytes, 0),
+      txTotalBytes: perInterface.reduce((s, i) => s + i.txTotalBytes, 0),
+      perInterface,
+      sampleSeconds: elapsed,
+    };
+    // Quiet: nothing on the line, but the measurement is still published.
+    if (rx < o.threshold && tx < o.threshold) return { reading: null, data, memo };
 
     const fmt = o.units === 'bits' ? formatBits : formatRate;
     const parts: string[] = [];
     if (rx >= o.threshold) parts.push(`rx ${fmt(rx)}`);
     if (tx >= o.threshold) parts.push(`tx ${fmt(tx)}`);
-    const detail: DetailLine[] = present.map((n, i) => ({
-      label: n,
-      value: `rx ${fmt(deltas[i]![0] / elapsed)}, tx ${fmt(deltas[i]![1] / elapsed)}`,
-    }));
+    const detail: DetailLine[] = perInterface.map((i) => ({ label: i.name, value: `rx ${fmt(i.rx)}, tx ${fmt(i.tx)}` }));
     detail.push({ label: 'Sampled over', value: `${elapsed.toFixed(1)} s` });
-    return {
-      reading: { text: parts.join(' '), state: 'info', icon: 'network', data: { rx, tx, interfaces: present }, detail },
-      memo,
-    };
+    return { reading: { text: parts.join(' '), state: 'info', icon: 'network', detail }, data, memo };
   },
 });

@@ -17,9 +17,13 @@ import { defineModule } from '../../src/core/contract.js';
 import { listDir, readText } from '../../src/core/read.js';
 import { stateFor, thresholdSchema, type Thresholds } from '../../src/core/thresholds.js';
 
+/** What the processes module publishes (docs/plugins.md). */
 export interface ProcessesData {
+  /** Processes (numeric entries of /proc). */
   processes: number;
+  /** Runnable tasks (loadavg's count, which includes the reader), or null when loadavg is unreadable. */
   running: number | null;
+  /** All tasks, threads included, or null when loadavg is unreadable. */
   tasks: number | null;
 }
 
@@ -53,9 +57,9 @@ export default defineModule<Thresholds, ProcessesData>({
         text: String(processes),
         state: stateFor(processes, ctx.options, 'idle'),
         icon: 'processes',
-        data: { processes, running: tasks?.running ?? null, tasks: tasks?.tasks ?? null },
         detail,
       },
+      data: { processes, running: tasks?.running ?? null, tasks: tasks?.tasks ?? null },
     };
   },
 });

@@ -16,8 +16,11 @@ import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
 
+/** What the reboot-required module publishes (docs/plugins.md), while a reboot is required. */
 export interface RebootData {
+  /** When the flag file was written (its mtime), in milliseconds since the Unix epoch. */
   since: number;
+  /** Packages that asked for the reboot, in order, without repeats. */
   packages: string[];
 }
 
@@ -47,12 +50,12 @@ export default defineModule<Record<string, never>, RebootData>({
           text: 'reboot',
           state: 'warning',
           icon: 'reboot',
-          data: { since: Math.round(since), packages },
           detail: [
             { label: 'Reboot required since', value: strftime('%Y-%m-%d %H:%M', new Date(since)) },
             { label: 'Packages', value: packages.length > 0 ? packages.join(', ') : 'not named' },
           ],
         },
+        data: { since: Math.round(since), packages },
       };
     }
     return { reading: null };

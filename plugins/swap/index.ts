@@ -27,10 +27,15 @@ export interface SwapOptions {
   critical?: number;
 }
 
+/** What the swap module publishes (docs/plugins.md); nothing on a host without swap. */
 export interface SwapData {
+  /** Bytes of swap: the host's SwapTotal, or the cgroup's memory.swap.max when `cgroup`. */
   total: number;
+  /** Bytes of swap in use. */
   used: number;
+  /** used / total, 0..1. */
   ratio: number;
+  /** True when the figures are a cgroup limit's rather than the host's. */
   cgroup: boolean;
 }
 
@@ -79,9 +84,9 @@ export default defineModule<SwapOptions, SwapData>({
         short: formatPercent(ratio),
         state: stateFor(ratio * 100, { info: o.info, warning: o.warning, critical: o.critical }),
         icon: 'swap',
-        data: { total, used, ratio, cgroup: limited },
         detail,
       },
+      data: { total, used, ratio, cgroup: limited },
     };
   },
 });

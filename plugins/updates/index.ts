@@ -45,12 +45,17 @@ export interface UpdatesOptions {
 }
 
 export interface Pending {
+  /** Packages with an update waiting. */
   count: number;
+  /** How many of them come from a -security archive. */
   security: number;
+  /** Their names (empty when update-notifier gave only numbers). */
   packages: string[];
+  /** The security updates' names (empty when update-notifier gave only numbers). */
   securityPackages: string[];
 }
 
+/** What the updates module publishes (docs/plugins.md), also while it hides (count 0). */
 export interface UpdatesData extends Pending {
   /** 'update-notifier' (Ubuntu's file), 'apt' (the default command) or 'command' (the user's). */
   source: 'update-notifier' | 'apt' | 'command';
@@ -58,6 +63,7 @@ export interface UpdatesData extends Pending {
   checkedAt: number;
 }
 
+/** Private to this module: apt's last answer and what it depended on. */
 export interface UpdatesMemo {
   key: string;
   checkedAt: number;
@@ -234,7 +240,9 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
         if (nextMemo) saveAnswer(ctx, nextMemo);
       }
     }
-    if (pending.count === 0) return { reading: null, memo: nextMemo };
+    const data: UpdatesData = { ...pending, source, checkedAt };
+    // Nothing to install: nothing on the line, but the count (0) is still published.
+    if (pending.count === 0) return { reading: null, data, memo: nextMemo };
     const { count, security } = pending;
     const detail = [
       { label: 'Updates', value: String(count) },
@@ -254,9 +262,9 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
         short: security > 0 ? `${count}!` : String(count),
         state: security > 0 ? 'warning' : 'info',
         icon: 'updates',
-        data: { ...pending, source, checkedAt },
         detail,
       },
+      data,
       memo: nextMemo,
     };
   },

@@ -13,7 +13,9 @@ import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
 import { formatDuration } from '../../src/core/units.js';
 
+/** What the uptime module publishes (docs/plugins.md). */
 export interface UptimeData {
+  /** Seconds since boot. */
   seconds: number;
 }
 
@@ -40,12 +42,12 @@ export default defineModule<Record<string, never>, UptimeData>({
         text: formatDuration(seconds),
         state: 'idle',
         icon: 'uptime',
-        data: { seconds },
         detail: [
           { label: 'Up', value: `${formatDuration(seconds)} (${Math.floor(seconds)} s)` },
           { label: 'Booted', value: strftime('%Y-%m-%d %H:%M', booted) },
         ],
       },
+      data: { seconds },
     };
   },
 });

@@ -26,9 +26,13 @@ export interface Session {
   host: string;
 }
 
+/** What the users module publishes (docs/plugins.md), also while it hides (count 0). */
 export interface UsersData {
+  /** Login sessions. */
   count: number;
+  /** Distinct user names, sorted. */
   users: string[];
+  /** Each session: user, line (tty) and remote host ('' when local). */
   sessions: Session[];
 }
 
@@ -81,19 +85,21 @@ export default defineModule<UsersOptions, UsersData>({
     const path = utmpPath(ctx.root);
     if (path === null) throw new Error(`no utmp file under ${ctx.root}`);
     const sessions = parseUtmp(readFileSync(path));
-    if (sessions.length === 0 && !ctx.options.show_zero) return { reading: null };
     const users = [...new Set(sessions.map((s) => s.user))].sort();
+    const data: UsersData = { count: sessions.length, users, sessions };
+    // Nobody logged in: nothing on the line, but the count (0) is still published.
+    if (sessions.length === 0 && !ctx.options.show_zero) return { reading: null, data };
     return {
       reading: {
         text: String(sessions.length),
         state: sessions.length > 0 ? 'info' : 'idle',
         icon: 'users',
-        data: { count: sessions.length, users, sessions },
         detail: [
           { label: 'Users', value: users.length > 0 ? users.join(', ') : 'none' },
           ...sessions.map((s) => ({ label: s.user, value: s.host ? `${s.line} from ${s.host}` : s.line })),
         ],
       },
+      data,
     };
   },
 });

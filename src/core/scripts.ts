@@ -165,9 +165,7 @@ export function scriptModule(file: ScriptFile): ShojiModule<Record<string, never
     async collect(ctx) {
       const parsed = parseScriptOutput(await run(file.path, ctx.signal, ctx.env));
       if (!parsed) return { reading: null };
-      return {
-        reading: { ...parsed, icon: parsed.icon ?? 'script', data: { script: file.path } },
-      };
+      return { reading: { ...parsed, icon: parsed.icon ?? 'script' }, data: { script: file.path } };
     },
   };
 }

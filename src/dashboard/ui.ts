@@ -402,9 +402,9 @@ export class DashboardUi {
 
   private headerInfo() {
     const statuses = this.opts.statuses();
-    const host = statuses.get('hostname')?.reading?.data as { hostname?: string } | undefined;
+    const host = statuses.get('hostname')?.data as { hostname?: string } | undefined;
     const up = statuses.get('uptime');
-    const upData = up?.reading?.data as { seconds?: number } | undefined;
+    const upData = up?.data as { seconds?: number } | undefined;
     // The uptime module runs once a minute: add the time since its reading.
     const upSeconds = typeof upData?.seconds === 'number' ? upData.seconds + (Date.now() - (up!.lastOkWall ?? Date.now())) / 1000 : null;
     const now = new Date();

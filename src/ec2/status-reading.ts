@@ -24,24 +24,37 @@ export interface Ec2CostOptions {
 }
 
 export interface Ec2CostData {
+  /** US dollars this machine has cost since boot (instance, traffic, IPv4, EBS): an estimate. */
   totalUsd: number;
+  /** US dollars per hour for the instance alone (the spot price when given). */
   hourlyRateUsd: number;
+  /** US dollars per hour of everything billed by the hour: instance, public IPv4, EBS. */
   hourlyTotalUsd: number;
+  /** US dollars 30 days would cost at the same rates and the since-boot traffic rate. */
   per30DaysUsd: number;
+  /** The instance type priced. */
   instanceType: string;
+  /** The region priced. */
   region: string;
+  /** Whether this machine is an EC2 instance. */
   onEc2: boolean;
+  /** 'ec2': this instance; 'what-if': priced as instance_type; 'off-ec2': the cheapest type that fits this host. */
   mode: 'ec2' | 'what-if' | 'off-ec2';
+  /** Whether priced as a spot instance. */
   spot: boolean;
+  /** Seconds of uptime the total covers. */
   uptimeSeconds: number;
+  /** Where the instance price came from ('spot price' when given). */
   priceSource: string;
+  /** The date of the prices (YYYY-MM-DD), or null for a given spot price. */
   pricesAsOf: string | null;
   /** false for China, GovCloud without refreshed prices, or a region shoji has no data for. */
   regionModelled: boolean;
+  /** Always true: the figures are estimates, not a bill. */
   estimate: true;
 }
 
-/** Who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
+/** Private to the module: who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
 export interface Ec2CostMemo {
   identity: Identity;
 }
@@ -88,23 +101,23 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
       text: `${approxUsd(m.cost.totalUsd)}${e.notModelled ? ` (${e.notModelled.basis})` : ''}`,
       state: 'info',
       icon: 'ec2-cost',
-      data: {
-        totalUsd: toNumber(m.cost.totalUsd),
-        hourlyRateUsd: toNumber(m.usdPerHour),
-        hourlyTotalUsd: toNumber(m.hourlyAll),
-        per30DaysUsd: toNumber(m.per30Days),
-        instanceType: m.instanceType,
-        region: m.region,
-        onEc2: e.identity.onEc2,
-        mode: e.mode,
-        spot: m.spot,
-        uptimeSeconds: toNumber(m.cost.uptimeSeconds),
-        priceSource: source,
-        pricesAsOf: m.spotPriceGiven ? null : m.quote.asOf,
-        regionModelled: e.notModelled === null,
-        estimate: true,
-      },
       detail,
+    },
+    data: {
+      totalUsd: toNumber(m.cost.totalUsd),
+      hourlyRateUsd: toNumber(m.usdPerHour),
+      hourlyTotalUsd: toNumber(m.hourlyAll),
+      per30DaysUsd: toNumber(m.per30Days),
+      instanceType: m.instanceType,
+      region: m.region,
+      onEc2: e.identity.onEc2,
+      mode: e.mode,
+      spot: m.spot,
+      uptimeSeconds: toNumber(m.cost.uptimeSeconds),
+      priceSource: source,
+      pricesAsOf: m.spotPriceGiven ? null : m.quote.asOf,
+      regionModelled: e.notModelled === null,
+      estimate: true,
     },
     memo: next,
   };

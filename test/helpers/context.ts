@@ -5,7 +5,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ModuleContext, ShojiModule, Collected } from '../../src/core/contract.js';
+import type { ModuleContext, ShojiModule, Collected, Reading } from '../../src/core/contract.js';
 
 export interface FixtureTree {
   /** The temporary directory holding proc/, sys/ and root/. */
@@ -72,4 +72,13 @@ export function moduleContext<O>(
 /** Run collect twice-style helpers: returns the result and threads the memo for the next call. */
 export async function collectWith<O, D, M>(mod: ShojiModule<O, D, M>, ctx: ModuleContext<O>, memo?: M): Promise<Collected<D, M>> {
   return await mod.collect(ctx, memo);
+}
+
+/**
+ * A collect's reading with what the module published (Collected.data) as its `data`, so a test
+ * can compare both at once; null when the module shows nothing. Data left in the reading itself
+ * (where plugins put it before Collected.data) does not count.
+ */
+export function readingWithData<D>(collected: Collected<D, unknown>): Reading<D> | null {
+  return collected.reading === null ? null : { ...collected.reading, data: collected.data };
 }

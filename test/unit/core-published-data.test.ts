@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectModule } from '../../src/core/collect.js';
 import type { Collected, ShojiModule } from '../../src/core/contract.js';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { collectOneShot } from '../../src/core/oneshot.js';
 import { collectedProblem, publishedData } from '../../src/core/reading-check.js';
 import type { Registry } from '../../src/core/registry.js';
@@ -53,43 +52,29 @@ describe('published data', () => {
     expect(collectedProblem({ reading: null, data: { rx: 1, names: ['eth0'] } })).toBeNull();
   });
 
-  it('is kept in the status while the reading is null, through a failure, and replaced by the next success', async () => {
-    const mod = scripted('quiet', [
-      { reading: null, data: { rx: 10 } },
-      new Error('counters unreadable'),
-      { reading: { text: 'rx 2K/s', state: 'info' }, data: { rx: 2048 } },
-      { reading: { text: '--', state: 'idle', pending: true } },
-    ]);
+  it('is kept in the status while the reading is null, through a failure, and replaced by the next success', () => {
     const status = newStatus('quiet');
-    const step = async () => recordOutcome(status, await collectModule(mod, DEFAULT_CONFIG, {}, status.memo, 1000));
-    await step();
+    const ok = (collected: Collected) => recordOutcome(status, { ok: true, collected, durationMs: 1 });
+    ok({ reading: null, data: { rx: 10 } });
     expect(status).toMatchObject({ reading: null, data: { rx: 10 }, hasValue: true });
-    await step();
+    recordOutcome(status, { ok: false, error: 'counters unreadable', durationMs: 1 });
     expect(status).toMatchObject({ reading: null, data: { rx: 10 }, failures: 1, error: 'counters unreadable' });
-    await step();
+    ok({ reading: { text: 'rx 2K/s', state: 'info' }, data: { rx: 2048 } });
     expect(status.data).toEqual({ rx: 2048 });
     // A success that publishes nothing: no value now, never the previous one.
-    await step();
+    ok({ reading: { text: '--', state: 'idle', pending: true } });
     expect(status.data).toBeUndefined();
   });
 
-  it('from an older plugin`s reading.data lands in the same place', async () => {
+  it('from an older plugin`s reading.data lands in the same place', () => {
     const status = newStatus('old');
-    recordOutcome(
-      status,
-      await collectModule(scripted('old', [{ reading: { text: '3', state: 'info', data: { open: 3 } } }]), DEFAULT_CONFIG, {}, undefined, 1000),
-    );
+    recordOutcome(status, { ok: true, collected: { reading: { text: '3', state: 'info', data: { open: 3 } } }, durationMs: 1 });
     expect(status.data).toEqual({ open: 3 });
   });
 
-  it('bad data fails the module with the reason, the rest of the result unused', async () => {
-    const outcome = await collectModule(
-      scripted('bad', [{ reading: { text: 'x', state: 'idle' }, data: { n: Number.POSITIVE_INFINITY } }]),
-      DEFAULT_CONFIG,
-      {},
-      undefined,
-      1000,
-    );
+  it('bad data fails the module with the reason', async () => {
+    const mod = scripted('bad', [{ reading: { text: 'x', state: 'idle' }, data: { n: Number.POSITIVE_INFINITY } }]);
+    const outcome = await collectModule({ def: mod, options: {} }, {}, undefined, 1000);
     expect(outcome).toMatchObject({ ok: false, error: 'data.n is Infinity, not a number' });
   });
 });

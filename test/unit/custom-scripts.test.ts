@@ -59,6 +59,7 @@ describe('custom scripts', () => {
     const mod = scriptModule(findScripts([join(tree.dir, 's')])[0]);
     const out = await mod.collect(moduleContext(mod, tree, {}, { PATH: process.env.PATH }), undefined);
     expect(out.reading).toMatchObject({ text: '#(touch x) hi', state: 'idle', icon: 'script' });
+    expect(out.data).toEqual({ script: join(tree.dir, 's', '3_hi') });
   });
 
   it('a failing script is an error with its status and stderr', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoCores, memoRates, Metrics, moduleView } from '../../../src/dashboard/model.js';
+import { Metrics, moduleView } from '../../../src/dashboard/model.js';
 import { newStatus, type ModuleStatus } from '../../../src/core/scheduler.js';
 
 function status(id: string, patch: Partial<ModuleStatus>): ModuleStatus {
@@ -7,36 +7,19 @@ function status(id: string, patch: Partial<ModuleStatus>): ModuleStatus {
 }
 
 describe('dashboard values from module statuses', () => {
-  it('rates from two memos divide by the measured time; a counter going back gives none', () => {
-    const a = { at: 1000, bytes: { eth0: [1000, 500], wlan0: [10, 10] } };
-    const b = { at: 3000, bytes: { eth0: [5000, 700], wlan0: [5, 20] } };
-    const r = memoRates(a, b, 'bytes')!;
-    expect(r.get('eth0')).toEqual([2000, 100]);
-    expect(r.has('wlan0')).toBe(false);
-    expect(memoRates({ at: 1, sectors: { sda: [0, 0] } }, { at: 1001, sectors: { sda: [2, 4] } }, 'sectors', 512)!.get('sda')).toEqual([1024, 2048]);
-    expect(memoRates(null, b, 'bytes')).toBeNull();
-    expect(memoRates(b, a, 'bytes')).toBeNull(); // time went backwards
-    expect(memoRates({ at: 1 }, { at: 2 }, 'bytes')).toBeNull();
-  });
-
-  it('per-core busy share from the cpu memo, in core order', () => {
-    const prev = { at: 0, ticks: { cpu: [0, 0], cpu10: [0, 0], cpu2: [10, 10], cpu1: [0, 0] } };
-    const cur = { at: 1, ticks: { cpu: [9, 9], cpu10: [1, 3], cpu2: [10, 10], cpu1: [5, 5] } };
-    expect(memoCores(prev, cur)).toEqual([0.5, null, 0.25]);
-  });
-
-  it('histories grow only on new readings; quiet network (no reading) still gets rates from the memo', () => {
+  it('histories grow only on new readings; quiet network (no reading) still gets rates from its data', () => {
     const m = new Metrics();
     const statuses = new Map<string, ModuleStatus>([
-      ['cpu', status('cpu', { lastOkWall: 1, reading: { text: '50%', state: 'good', data: { total: 0.5, cores: [0.25, 0.75] } } })],
+      ['cpu', status('cpu', { lastOkWall: 1, reading: { text: '50%', state: 'good' }, data: { total: 0.5, cores: [0.25, 0.75] } })],
       ['network', status('network', { lastOkWall: 1, reading: null, memo: { at: 0, bytes: { eth0: [0, 0] } } })],
-      ['memory', status('memory', { lastOkWall: 1, reading: { text: '', state: 'idle', data: { ratio: 0.4 } } })],
+      ['memory', status('memory', { lastOkWall: 1, reading: { text: '', state: 'idle' }, data: { ratio: 0.4 } })],
     ]);
     m.update(statuses);
     m.update(statuses);
     expect(m.history.get('cpu').values()).toEqual([0.5]);
     expect(m.cores).toEqual([0.25, 0.75]);
-    statuses.set('network', status('network', { lastOkWall: 2, reading: null, memo: { at: 2000, bytes: { eth0: [4096, 2048] } } }));
+    const quiet = { rx: 2048, tx: 1024, interfaces: ['eth0'], perInterface: [{ name: 'eth0', rx: 2048, tx: 1024, rxTotalBytes: 4096, txTotalBytes: 2048 }] };
+    statuses.set('network', status('network', { lastOkWall: 2, reading: null, data: quiet, memo: { at: 2000, bytes: { eth0: [4096, 2048] } } }));
     statuses.set('cpu', status('cpu', { lastOkWall: 2, reading: { text: '--%', state: 'idle', pending: true } }));
     m.update(statuses);
     expect(m.net).toEqual([{ name: 'eth0', rx: 2048, tx: 1024 }]);
@@ -44,6 +27,79 @@ describe('dashboard values from module statuses', () => {
     expect(m.cpuTotal).toBeNull();
     expect(m.history.get('cpu').values()).toEqual([0.5, null]);
     expect(m.history.get('memory').values()).toEqual([0.4]);
+  });
+
+  it('memos are never read: counters there but no data give no value', () => {
+    const m = new Metrics();
+    m.update(
+      new Map([
+        ['network', status('network', { lastOkWall: 1, reading: null, memo: { at: 0, bytes: { eth0: [0, 0] } } })],
+        ['diskio', status('diskio', { lastOkWall: 1, reading: null, memo: { at: 0, sectors: { sda: [0, 0] } } })],
+        ['cpu', status('cpu', { lastOkWall: 1, reading: { text: '50%', state: 'good' }, memo: { at: 0, ticks: { cpu: [0, 0], cpu0: [0, 0] } } })],
+      ]),
+    );
+    m.update(
+      new Map([
+        ['network', status('network', { lastOkWall: 2, reading: null, memo: { at: 2000, bytes: { eth0: [4096, 2048] } } })],
+        ['diskio', status('diskio', { lastOkWall: 2, reading: null, memo: { at: 2000, sectors: { sda: [8, 8] } } })],
+        ['cpu', status('cpu', { lastOkWall: 2, reading: { text: '50%', state: 'good' }, memo: { at: 2000, ticks: { cpu: [5, 5], cpu0: [5, 5] } } })],
+      ]),
+    );
+    expect(m.net).toEqual([]);
+    expect(m.io).toEqual({ read: null, write: null });
+    expect(m.cpuTotal).toBeNull();
+    expect(m.cores).toEqual([]);
+  });
+
+  it('per-interface network rates, summed disk I/O and per-core CPU come from data, in their published order', () => {
+    const m = new Metrics();
+    m.update(
+      new Map([
+        [
+          'network',
+          status('network', {
+            lastOkWall: 1,
+            reading: { text: 'rx 1M/s', state: 'info' },
+            data: {
+              rx: 1048576 + 10,
+              tx: 30,
+              interfaces: ['wlan0', 'eth0'],
+              perInterface: [
+                { name: 'wlan0', rx: 1048576, tx: 20, rxTotalBytes: 1, txTotalBytes: 1 },
+                { name: 'eth0', rx: 10, tx: 10, rxTotalBytes: 1, txTotalBytes: 1 },
+              ],
+            },
+          }),
+        ],
+        ['diskio', status('diskio', { lastOkWall: 1, reading: null, data: { read: 1536, write: 512, devices: ['sda', 'sdb'] } })],
+        ['cpu', status('cpu', { lastOkWall: 1, reading: { text: '30%', state: 'idle' }, data: { total: 0.3, cores: [0.5, null, 0.25], scope: 'host' } })],
+      ]),
+    );
+    expect(m.net).toEqual([
+      { name: 'wlan0', rx: 1048576, tx: 20 },
+      { name: 'eth0', rx: 10, tx: 10 },
+    ]);
+    expect(m.io).toEqual({ read: 1536, write: 512 });
+    expect(m.history.get('io:read').values()).toEqual([1536]);
+    expect(m.cores).toEqual([0.5, null, 0.25]);
+    expect(m.history.get('cpu2').values()).toEqual([0.25]);
+  });
+
+  it('a value of the wrong shape is no value; interfaces shown keep their names without values', () => {
+    const m = new Metrics();
+    const net = (wall: number, data: unknown) => new Map([['network', status('network', { lastOkWall: wall, reading: null, data })]]);
+    m.update(net(1, { perInterface: [{ name: 'eth0', rx: 5, tx: 6 }] }));
+    m.update(net(2, { perInterface: [{ name: 'eth0', rx: 'fast', tx: Number.NaN }] }));
+    expect(m.net).toEqual([{ name: 'eth0', rx: null, tx: null }]);
+    m.update(net(3, undefined));
+    expect(m.net).toEqual([{ name: 'eth0', rx: null, tx: null }]);
+    expect(m.history.get('net:eth0:rx').values()).toEqual([5, null, null]);
+  });
+
+  it("a module's view carries its published data, also while it shows nothing", () => {
+    expect(moduleView('network', status('network', { reading: null, data: { rx: 1 } })).data).toEqual({ rx: 1 });
+    // An older plugin's reading.data is moved to status.data by the host; the view reads status.data only.
+    expect(moduleView('old', status('old', { reading: { text: 'x', state: 'idle', data: { n: 1 } } })).data).toBeNull();
   });
 
   it('a failed module shows its error in the failed state while keeping its last reading', () => {

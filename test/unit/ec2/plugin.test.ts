@@ -59,7 +59,7 @@ describe('ec2-cost module', () => {
     expect(await ec2Cost.available!(ctx)).toBe(true);
     const r = await ec2Cost.collect(ctx, undefined);
     expect(r.reading).toMatchObject({ text: expect.stringMatching(/^~\$\d+\.\d\d$/), state: 'info', icon: 'ec2-cost' });
-    expect(r.reading!.data).toMatchObject({
+    expect(r.data).toMatchObject({
       onEc2: false,
       mode: 'off-ec2',
       region: 'us-east-1',
@@ -77,7 +77,7 @@ describe('ec2-cost module', () => {
     expect(await ec2Cost.available!(ctx)).toBe(true);
     const first = await ec2Cost.collect(ctx, undefined);
     expect(first.reading!.text).toBe('~$31.26'); // example A: the fixture host sent 7.918646 GiB in 303 h
-    const data = first.reading!.data!;
+    const data = first.data!;
     expect(data).toMatchObject({
       instanceType: 'm7i.large',
       region: 'us-east-1',
@@ -115,14 +115,14 @@ describe('ec2-cost module: values from outside', () => {
     const ctx = moduleContext(ec2Cost, tree, { instance_type: 'M7I.LARGE', region: 'CN-NORTH-1' }, env());
     const r = await ec2Cost.collect(ctx, undefined);
     expect(r.reading!.text).toMatch(/^~\$\d+\.\d\d \(us-east-1 rates\)$/);
-    expect(r.reading!.data).toMatchObject({ instanceType: 'm7i.large', region: 'cn-north-1', regionModelled: false });
+    expect(r.data).toMatchObject({ instanceType: 'm7i.large', region: 'cn-north-1', regionModelled: false });
     expect(r.reading!.detail![0]).toEqual({
       label: 'Region',
       value: 'cn-north-1 is not modelled (China regions are priced in CNY): the figures are at us-east-1 rates',
     });
     const modelled = await ec2Cost.collect(moduleContext(ec2Cost, tree, { instance_type: 'm7i.large', region: 'eu-west-1' }, env()), undefined);
     expect(modelled.reading!.text).toMatch(/^~\$\d+\.\d\d$/);
-    expect(modelled.reading!.data).toMatchObject({ regionModelled: true });
+    expect(modelled.data).toMatchObject({ regionModelled: true });
   });
 
   it('a metadata failure that may pass (HTTP 500) is not remembered: the next collect asks again', async () => {
@@ -136,7 +136,7 @@ describe('ec2-cost module: values from outside', () => {
     const asked = requests;
     const second = await ec2Cost.collect(ctx, first.memo);
     expect(requests).toBeGreaterThan(asked);
-    expect(second.reading!.data).toMatchObject({ instanceType: 'm7i.large', mode: 'ec2' });
+    expect(second.data).toMatchObject({ instanceType: 'm7i.large', mode: 'ec2' });
     expect(second.memo).toBeDefined();
   });
 
@@ -156,7 +156,7 @@ describe('ec2-cost module: values from outside', () => {
       const memo = { identity: { ...good.memo!.identity, ...bad } } as typeof good.memo;
       const r = await ec2Cost.collect(ctx, memo);
       expect(requests).toBeGreaterThan(0);
-      expect(r.reading!.data).toMatchObject({ instanceType: 'm7i.large', region: 'us-east-1' });
+      expect(r.data).toMatchObject({ instanceType: 'm7i.large', region: 'us-east-1' });
     }
   });
 });

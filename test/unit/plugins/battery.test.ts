@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import battery, { mapStatus } from '../../../plugins/battery/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 describe('battery', () => {
   let tree: FixtureTree;
@@ -33,7 +33,7 @@ describe('battery', () => {
     });
   }
 
-  const collect = async (options = {}) => (await battery.collect(moduleContext(battery, tree, options), undefined)).reading;
+  const collect = async (options = {}) => readingWithData(await battery.collect(moduleContext(battery, tree, options), undefined));
 
   it('is unavailable and hidden with no battery, or only a mains adapter and a mouse', async () => {
     const ctx = moduleContext(battery, tree);

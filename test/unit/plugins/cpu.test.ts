@@ -44,7 +44,7 @@ describe('cpu', () => {
     const ctx = moduleContext(cpu, tree);
     const first = await cpu.collect(ctx, undefined);
     expect(first.reading).toMatchObject({ text: '--%', pending: true, state: 'idle', icon: 'cpu' });
-    expect(first.reading!.data).toBeUndefined();
+    expect(first.data).toBeUndefined();
     expect(first.memo!.at).toBe(ctx.clock.ms);
   });
 
@@ -61,8 +61,11 @@ describe('cpu', () => {
     const second = await cpu.collect(ctx, memo);
     expect(second.reading!.pending).toBeUndefined();
     expect(second.reading!.text).toBe('40%');
-    expect(second.reading!.data!.total).toBeCloseTo(0.4, 10);
-    expect(second.reading!.data!.cores).toBeUndefined();
+    expect(second.data!.total).toBeCloseTo(0.4, 10);
+    // Published whatever per_core says (which only decides what the line shows).
+    expect(second.data!.cores[0]).toBeCloseTo(0.3, 10);
+    expect(second.data!.cores[1]).toBeCloseTo(0.5, 10);
+    expect(second.data!.sampleSeconds).toBe(2);
     expect(second.reading!.state).toBe('good');
     expect(second.reading!.detail).toContainEqual({ label: 'cpu0', value: '30.0%' });
     expect(second.reading!.detail).toContainEqual({ label: 'Sampled over', value: '2.0 s' });
@@ -74,8 +77,8 @@ describe('cpu', () => {
     const { memo } = await cpu.collect(ctx, undefined);
     tree.write('proc/stat', stat([add(core0, { [USER]: 50, [GUEST]: 50, [IDLE]: 50 })]));
     ctx.clock.advance(2000);
-    const { reading } = await cpu.collect(ctx, memo);
-    expect(reading!.data!.total).toBeCloseTo(0.5, 10);
+    const { data } = await cpu.collect(ctx, memo);
+    expect(data!.total).toBeCloseTo(0.5, 10);
   });
 
   it('shows per-core shares with per_core', async () => {
@@ -84,21 +87,21 @@ describe('cpu', () => {
     const { memo } = await cpu.collect(ctx, undefined);
     tree.write('proc/stat', stat([add(core0, { [USER]: 12, [IDLE]: 88 }), add(core1, { [SYSTEM]: 97, [IDLE]: 3 })]));
     ctx.clock.advance(2500);
-    const { reading } = await cpu.collect(ctx, memo);
+    const { reading, data } = await cpu.collect(ctx, memo);
     expect(reading!.text).toBe('55% (12 97)');
     expect(reading!.short).toBe('55%');
-    expect(reading!.data!.cores).toEqual([0.12, 0.97]);
+    expect(data!.cores).toEqual([0.12, 0.97]);
   });
 
-  it('keeps the total but drops per-core shares when a core comes online', async () => {
+  it('keeps the total but has no share for a core that comes online', async () => {
     tree.write('proc/stat', stat([core0]));
     const ctx = moduleContext(cpu, tree, { per_core: true });
     const { memo } = await cpu.collect(ctx, undefined);
     tree.write('proc/stat', stat([add(core0, { [USER]: 10, [IDLE]: 90 }), [5, 0, 5, 90, 0, 0, 0, 0, 0, 0]]));
     ctx.clock.advance(2000);
-    const { reading } = await cpu.collect(ctx, memo);
+    const { reading, data } = await cpu.collect(ctx, memo);
     expect(reading!.pending).toBeUndefined();
-    expect(reading!.data!.cores).toBeUndefined();
+    expect(data!.cores).toEqual([0.1, null]);
     expect(reading!.text).toMatch(/^\d+%$/);
   });
 
@@ -116,6 +119,7 @@ describe('cpu', () => {
     ctx.clock.advance(2000);
     const reset = await cpu.collect(ctx, memo);
     expect(reset.reading).toMatchObject({ text: '--%', pending: true });
+    expect(reset.data).toBeUndefined();
     // ...and measures from the new counters on the next tick.
     tree.write(
       'proc/stat',
@@ -126,7 +130,7 @@ describe('cpu', () => {
     );
     ctx.clock.advance(2000);
     const after = await cpu.collect(ctx, reset.memo);
-    expect(after.reading!.data!.total).toBeCloseTo(50 / 200, 10);
+    expect(after.data!.total).toBeCloseTo(50 / 200, 10);
   });
 
   it('is pending when no time has passed or the memo is from a later clock', async () => {
@@ -191,9 +195,11 @@ describe('cpu', () => {
       hostTick();
       tree.write('sys/fs/cgroup/docker/box/cpu.stat', 'usage_usec 1400000\n'); // 0.4 s of CPU in 1 s
       ctx.clock.advance(1000);
-      const { reading } = await cpu.collect(ctx, first.memo);
-      expect(reading!.data).toMatchObject({ scope: 'cgroup', quotaCores: 0.5 });
-      expect(reading!.data!.total).toBeCloseTo(0.8, 10);
+      const { reading, data } = await cpu.collect(ctx, first.memo);
+      expect(data).toMatchObject({ scope: 'cgroup', quotaCores: 0.5 });
+      expect(data!.total).toBeCloseTo(0.8, 10);
+      // The cores published are the host's, as the detail says.
+      expect(data!.cores).toEqual([0.1, 0.1]);
       expect(reading!.text).toBe('80%'); // no host cores beside the container's share
       expect(reading!.state).toBe('warning');
       expect(reading!.detail).toContainEqual({
@@ -214,9 +220,9 @@ describe('cpu', () => {
         const { memo } = await cpu.collect(ctx, undefined);
         hostTick();
         ctx.clock.advance(1000);
-        const { reading } = await cpu.collect(ctx, memo);
-        expect(reading!.data, max).toMatchObject({ scope: 'host' });
-        expect(reading!.data!.total).toBeCloseTo(0.1, 10);
+        const { data } = await cpu.collect(ctx, memo);
+        expect(data, max).toMatchObject({ scope: 'host', quotaCores: null });
+        expect(data!.total).toBeCloseTo(0.1, 10);
       }
     });
 
@@ -227,9 +233,9 @@ describe('cpu', () => {
       const { memo } = await cpu.collect(ctx, undefined);
       tree.write('sys/fs/cgroup/docker/box/cpu.stat', 'usage_usec 500000\n');
       ctx.clock.advance(1000);
-      const { reading } = await cpu.collect(ctx, memo);
-      expect(reading!.data).toMatchObject({ scope: 'cgroup', quotaCores: 2 });
-      expect(reading!.data!.total).toBeCloseTo(0.25, 10);
+      const { data } = await cpu.collect(ctx, memo);
+      expect(data).toMatchObject({ scope: 'cgroup', quotaCores: 2 });
+      expect(data!.total).toBeCloseTo(0.25, 10);
     });
 
     it('reads cgroup v1 (cpu.cfs_quota_us and cpuacct.usage in nanoseconds)', async () => {
@@ -242,9 +248,9 @@ describe('cpu', () => {
       const { memo } = await cpu.collect(ctx, undefined);
       tree.write('sys/fs/cgroup/cpuacct/lxc/box/cpuacct.usage', '5300000000\n'); // 0.3 s in 2 s
       ctx.clock.advance(2000);
-      const { reading } = await cpu.collect(ctx, memo);
-      expect(reading!.data).toMatchObject({ scope: 'cgroup', quotaCores: 1 });
-      expect(reading!.data!.total).toBeCloseTo(0.15, 10);
+      const { data } = await cpu.collect(ctx, memo);
+      expect(data).toMatchObject({ scope: 'cgroup', quotaCores: 1 });
+      expect(data!.total).toBeCloseTo(0.15, 10);
     });
 
     it('fails clearly with scope cgroup where there is no cgroup usage to read', () => {

@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import datetime from '../../../plugins/datetime/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 // moduleContext's wall clock: 2026-11-23 12:00:00 UTC plus 1000 s, a Monday.
 const EPOCH_MS = Date.UTC(2026, 10, 23, 12, 16, 40);
@@ -24,7 +24,7 @@ describe('datetime', () => {
   afterEach(() => tree.cleanup());
 
   it.skipIf(!isMainThread)('formats local time with the default format and exports the format for tmux', async () => {
-    const { reading } = await datetime.collect(moduleContext(datetime, tree), undefined);
+    const reading = readingWithData(await datetime.collect(moduleContext(datetime, tree), undefined));
     expect(reading).toEqual({
       text: '2026-11-23 17:46',
       state: 'idle',
@@ -39,7 +39,7 @@ describe('datetime', () => {
 
   it('follows the format and utc options', async () => {
     const ctx = moduleContext(datetime, tree, { format: '%a %e %b %I:%M %p %Z', utc: true });
-    const { reading } = await datetime.collect(ctx, undefined);
+    const reading = readingWithData(await datetime.collect(ctx, undefined));
     expect(reading?.text).toBe('Mon 23 Nov 12:16 PM UTC');
     expect(reading?.data).toEqual({ format: '%a %e %b %I:%M %p %Z', utc: true, epochMs: EPOCH_MS });
   });

@@ -2,7 +2,7 @@ import { mkdirSync, statfsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import disk from '../../../plugins/disk/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 describe('disk', () => {
   let tree: FixtureTree;
@@ -13,7 +13,7 @@ describe('disk', () => {
   afterEach(() => tree.cleanup());
 
   it('reports the filesystem holding the path, as df does', async () => {
-    const { reading } = await disk.collect(moduleContext(disk, tree), undefined);
+    const reading = readingWithData(await disk.collect(moduleContext(disk, tree), undefined));
     const s = statfsSync(tree.root);
     const used = (s.blocks - s.bfree) * s.bsize;
     const available = s.bavail * s.bsize;
@@ -29,14 +29,14 @@ describe('disk', () => {
   });
 
   it('lists several mounts by name', async () => {
-    const { reading } = await disk.collect(moduleContext(disk, tree, { mounts: ['/', '/home'] }), undefined);
+    const reading = readingWithData(await disk.collect(moduleContext(disk, tree, { mounts: ['/', '/home'] }), undefined));
     expect(reading!.text).toMatch(/^\/ \d+% \/home \d+%$/);
     expect(reading!.short).toMatch(/^\d+% \d+%$/);
     expect(reading!.data!.mounts.map((m) => m.mount)).toEqual(['/', '/home']);
   });
 
   it('skips a mount that does not exist and says so in the detail', async () => {
-    const { reading } = await disk.collect(moduleContext(disk, tree, { mounts: ['/srv/data', '/'] }), undefined);
+    const reading = readingWithData(await disk.collect(moduleContext(disk, tree, { mounts: ['/srv/data', '/'] }), undefined));
     expect(reading!.data!.mounts.map((m) => m.mount)).toEqual(['/']);
     expect(reading!.text).not.toContain('/srv/data');
     expect(reading!.detail).toContainEqual({ label: '/srv/data', value: 'not found' });
@@ -49,13 +49,13 @@ describe('disk', () => {
   it('takes the worst state over the mounts', async () => {
     // /proc has no blocks, so it is always 0 % used; the temp filesystem holds at least this tree.
     symlinkSync('/proc', join(tree.root, 'pseudo'));
-    const { reading } = await disk.collect(moduleContext(disk, tree), undefined);
+    const reading = readingWithData(await disk.collect(moduleContext(disk, tree), undefined));
     const percent = reading!.data!.mounts[0].ratio * 100;
     expect(percent).toBeGreaterThan(0);
     const at = (o: { warning?: number; critical?: number }) => disk.collect(moduleContext(disk, tree, { mounts: ['/pseudo', '/'], ...o }), undefined);
     expect((await at({ warning: percent * 2 + 1, critical: 101 })).reading!.state).toBe('good');
     const mixed = await at({ warning: percent / 2, critical: 101 });
-    expect(mixed.reading!.data!.mounts[0].ratio).toBe(0);
+    expect(mixed.data!.mounts[0].ratio).toBe(0);
     expect(mixed.reading!.state).toBe('warning');
     expect((await at({ critical: percent / 2 })).reading!.state).toBe('critical');
   });

@@ -61,30 +61,49 @@ describe('diskio', () => {
     expect(Object.keys(memo!.sectors).sort()).toEqual(['nvme0n1', 'vda']);
   });
 
+  it('publishes nothing until there is a previous sample', async () => {
+    expect((await diskio.collect(moduleContext(diskio, tree), undefined)).data).toBeUndefined();
+  });
+
   it('divides 512-byte sectors by the measured time, whole disks only', async () => {
     // 5 MiB read and 1 MiB written on vda over 2.5 s; the partition's own counters are not added again.
     const next = bump(BASE, { vda: [10240, 2048], vda1: [10240, 2048], loop0: [99999, 99999], 'dm-0': [10240, 2048] });
     const { second } = await twoSamples(next, 2500);
-    expect(second.reading!.data).toEqual({ read: (5 * MiB) / 2.5, write: (1 * MiB) / 2.5, devices: ['vda', 'nvme0n1'] });
+    expect(second.data).toMatchObject({ read: (5 * MiB) / 2.5, write: (1 * MiB) / 2.5, devices: ['vda', 'nvme0n1'] });
     expect(second.reading!.text).toBe('r 2M/s w 410K/s');
     expect(second.reading!.state).toBe('info');
     expect(second.reading!.detail).toContainEqual({ label: 'Sampled over', value: '2.5 s' });
   });
 
+  it('publishes per-device rates and byte totals (512-byte sectors), and the sample length', async () => {
+    const { second } = await twoSamples(bump(BASE, { vda: [4096, 0], nvme0n1: [0, 2048] }), 2000);
+    const vda = { name: 'vda', read: MiB, write: 0, readTotalBytes: (BASE.vda[0] + 4096) * 512, writeTotalBytes: BASE.vda[1] * 512 };
+    const nvme = { name: 'nvme0n1', read: 0, write: MiB / 2, readTotalBytes: BASE.nvme0n1[0] * 512, writeTotalBytes: (BASE.nvme0n1[1] + 2048) * 512 };
+    expect(second.data).toEqual({
+      read: MiB,
+      write: MiB / 2,
+      devices: ['vda', 'nvme0n1'],
+      readTotalBytes: vda.readTotalBytes + nvme.readTotalBytes,
+      writeTotalBytes: vda.writeTotalBytes + nvme.writeTotalBytes,
+      perDevice: [vda, nvme],
+      sampleSeconds: 2,
+    });
+  });
+
   it('uses the elapsed time, not the nominal interval', async () => {
     const { second } = await twoSamples(bump(BASE, { vda: [14336, 0] }), 7000);
-    expect(second.reading!.data!.read).toBe((7 * MiB) / 7);
+    expect(second.data!.read).toBe((7 * MiB) / 7);
   });
 
   it('counts dm and md devices with stacked', async () => {
     const { second } = await twoSamples(bump(BASE, { 'dm-0': [2048, 0] }), 1000, { stacked: true, threshold: 0 });
-    expect(second.reading!.data!.read).toBe(1 * MiB);
-    expect(second.reading!.data!.devices).toContain('dm-0');
+    expect(second.data!.read).toBe(1 * MiB);
+    expect(second.data!.devices).toContain('dm-0');
   });
 
   it('counts exactly the named devices, partitions included', async () => {
     const { second } = await twoSamples(bump(BASE, { vda: [4096, 0], vda1: [2048, 0] }), 1000, { devices: ['vda1'] });
-    expect(second.reading!.data).toEqual({ read: 1 * MiB, write: 0, devices: ['vda1'] });
+    expect(second.data).toMatchObject({ read: 1 * MiB, write: 0, devices: ['vda1'] });
     expect(second.reading!.text).toBe('r 1M/s');
   });
 
@@ -97,10 +116,11 @@ describe('diskio', () => {
     expect(Object.keys(memo!.sectors).sort()).toEqual(['mmcblk0', 'nvme1n1', 'sda', 'xvdb']);
   });
 
-  it('is hidden while both directions are under the threshold, but keeps counting', async () => {
+  it('is hidden while both directions are under the threshold, but keeps counting and publishing', async () => {
     // 99 sectors a second each way: one sector short of 50 KiB/s.
     const { second } = await twoSamples(bump(BASE, { vda: [99, 99] }), 1000);
     expect(second.reading).toBeNull();
+    expect(second.data).toMatchObject({ read: 99 * 512, write: 99 * 512, devices: ['vda', 'nvme0n1'] });
     expect(second.memo!.sectors.vda).toEqual([BASE.vda[0] + 99, BASE.vda[1] + 99]);
     tree.write('proc/diskstats', diskstats(BASE));
     const atThreshold = await twoSamples(bump(BASE, { vda: [100, 0] }), 1000);
@@ -115,6 +135,7 @@ describe('diskio', () => {
   it('goes back to pending on a counter reset, never negative', async () => {
     const { second } = await twoSamples({ ...BASE, vda: [10, 10] }, 3000);
     expect(second.reading).toMatchObject({ text: 'r -- w --', pending: true });
+    expect(second.data).toBeUndefined();
   });
 
   it('goes back to pending when a disk comes or goes', async () => {

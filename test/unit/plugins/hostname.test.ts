@@ -1,7 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import hostname, { shortName } from '../../../plugins/hostname/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 describe('hostname', () => {
   let tree: FixtureTree;
@@ -10,7 +10,7 @@ describe('hostname', () => {
 
   it('shows the kernel name without its domain by default', async () => {
     tree.write('proc/sys/kernel/hostname', 'web1.example.com\n');
-    const { reading } = await hostname.collect(moduleContext(hostname, tree), undefined);
+    const reading = readingWithData(await hostname.collect(moduleContext(hostname, tree), undefined));
     expect(reading).toEqual({
       text: 'web1',
       short: 'web1',
@@ -26,32 +26,32 @@ describe('hostname', () => {
 
   it('keeps the domain with short: false', async () => {
     tree.write('proc/sys/kernel/hostname', 'web1.example.com\n');
-    const { reading } = await hostname.collect(moduleContext(hostname, tree, { short: false }), undefined);
+    const reading = readingWithData(await hostname.collect(moduleContext(hostname, tree, { short: false }), undefined));
     expect([reading?.text, reading?.short]).toEqual(['web1.example.com', 'web1']);
   });
 
   it('reads /etc/hostname with source: file, skipping comments and blank lines', async () => {
     tree.write('proc/sys/kernel/hostname', 'old-name\n');
     tree.write('root/etc/hostname', '# set by the installer\n\n  db2.internal  \n');
-    const { reading } = await hostname.collect(moduleContext(hostname, tree, { source: 'file' }), undefined);
+    const reading = readingWithData(await hostname.collect(moduleContext(hostname, tree, { source: 'file' }), undefined));
     expect(reading?.text).toBe('db2');
     expect(reading?.data).toEqual({ hostname: 'db2.internal', short: 'db2', source: 'file' });
   });
 
   it('falls back to the kernel name when /etc/hostname is missing', async () => {
     tree.write('proc/sys/kernel/hostname', 'box\n');
-    const { reading } = await hostname.collect(moduleContext(hostname, tree, { source: 'file' }), undefined);
+    const reading = readingWithData(await hostname.collect(moduleContext(hostname, tree, { source: 'file' }), undefined));
     expect(reading?.data).toEqual({ hostname: 'box', short: 'box', source: 'kernel' });
   });
 
   it('asks the operating system when the proc file is missing', async () => {
-    const { reading } = await hostname.collect(moduleContext(hostname, tree, { short: false }), undefined);
+    const reading = readingWithData(await hostname.collect(moduleContext(hostname, tree, { short: false }), undefined));
     expect(reading?.text).toBe(osHostname().trim());
   });
 
   it('strips control characters but leaves the rest for the renderer to escape', async () => {
     tree.write('proc/sys/kernel/hostname', 'evil\u001b]0;x\u0007#[fg=red]\n');
-    const { reading } = await hostname.collect(moduleContext(hostname, tree), undefined);
+    const reading = readingWithData(await hostname.collect(moduleContext(hostname, tree), undefined));
     expect(reading?.text).toBe('evil]0;x#[fg=red]');
   });
 

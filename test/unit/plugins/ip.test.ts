@@ -1,7 +1,7 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ip, { usableAddresses } from '../../../plugins/ip/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 const ROUTE_HEADER = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n';
 // Every Linux machine has a loopback interface with 127.0.0.1, so tests route through "lo".
@@ -22,7 +22,7 @@ describe('ip', () => {
       'proc/net/route',
       `${ROUTE_HEADER}nosuch0\t00000000\t010200C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\nlo\t00000000\t00000000\t0001\t0\t0\t50\t00000000\t0\t0\t0\n`,
     );
-    const { reading } = await ip.collect(moduleContext(ip, tree), undefined);
+    const reading = readingWithData(await ip.collect(moduleContext(ip, tree), undefined));
     expect(reading).toEqual({
       text: '127.0.0.1',
       state: 'idle',
@@ -40,7 +40,7 @@ describe('ip', () => {
       'proc/net/route',
       `${ROUTE_HEADER}nosuch0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\nlo\t00000000\t00000000\t0001\t0\t0\t50\t00000000\t0\t0\t0\n`,
     );
-    const { reading } = await ip.collect(moduleContext(ip, tree), undefined);
+    const reading = readingWithData(await ip.collect(moduleContext(ip, tree), undefined));
     expect(reading?.data?.interface).toBe('lo');
   });
 
@@ -58,7 +58,7 @@ describe('ip', () => {
 
   it('shows IPv6 with family: 6 when loopback has ::1', async () => {
     const expected = lo.some((a) => a.address === '::1') ? '::1' : undefined;
-    const { reading } = await ip.collect(moduleContext(ip, tree, { interface: 'lo', family: 6 }), undefined);
+    const reading = readingWithData(await ip.collect(moduleContext(ip, tree, { interface: 'lo', family: 6 }), undefined));
     expect(reading?.text).toBe(expected);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import load from '../../../plugins/load/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 function stat(cores: number): string {
   const lines = ['cpu  8629 0 3998 441622 689 0 166 3321 0 0'];
@@ -26,14 +26,14 @@ describe('load', () => {
   }
 
   it('shows the 1-minute average against the online cores', async () => {
-    const { reading } = await load.collect(moduleContext(load, tree), undefined);
+    const reading = readingWithData(await load.collect(moduleContext(load, tree), undefined));
     expect(reading).toMatchObject({ text: '0.03', short: '0.03', state: 'good', icon: 'load' });
     expect(reading!.data).toEqual({ one: 0.03, five: 0.1, fifteen: 0.08, cores: 2, perCore: 0.015, cpuQuota: null });
     expect(reading!.detail).toContainEqual({ label: 'Cores', value: '2' });
   });
 
   it('shows all three with averages: 3', async () => {
-    const { reading } = await load.collect(moduleContext(load, tree, { averages: 3 }), undefined);
+    const reading = readingWithData(await load.collect(moduleContext(load, tree, { averages: 3 }), undefined));
     expect(reading!.text).toBe('0.03 0.10 0.08');
   });
 
@@ -56,7 +56,7 @@ describe('load', () => {
     // must not turn a quiet container's share of a busy host into an alarm.
     cgroupV2('/system.slice/shoji.service', { '/system.slice/shoji.service': '50000 100000' });
     tree.write('proc/loadavg', '0.60 0.50 0.40 2/100 1234\n');
-    const { reading } = await load.collect(moduleContext(load, tree), undefined);
+    const reading = readingWithData(await load.collect(moduleContext(load, tree), undefined));
     expect(reading!.data).toMatchObject({ cores: 2, perCore: 0.3, cpuQuota: 0.5 });
     expect(reading!.state).toBe('good');
     expect(reading!.detail).toContainEqual({ label: 'Cores', value: '2 (a cgroup quota allows this process 0.5)' });
@@ -64,15 +64,15 @@ describe('load', () => {
 
   it('takes the tightest quota on the way to the root', async () => {
     cgroupV2('/kubepods/pod1/ctr', { '/kubepods/pod1/ctr': 'max 100000', '/kubepods/pod1': '100000 100000', '/kubepods': '300000 100000' });
-    const { reading } = await load.collect(moduleContext(load, tree), undefined);
+    const reading = readingWithData(await load.collect(moduleContext(load, tree), undefined));
     expect(reading!.data!.cpuQuota).toBe(1);
   });
 
   it('ignores "max" and quotas larger than the machine', async () => {
     cgroupV2('/user.slice', { '/user.slice': 'max 100000' });
-    expect((await load.collect(moduleContext(load, tree), undefined)).reading!.data!.cpuQuota).toBeNull();
+    expect(readingWithData(await load.collect(moduleContext(load, tree), undefined))!.data!.cpuQuota).toBeNull();
     tree.write('sys/fs/cgroup/user.slice/cpu.max', '400000 100000\n');
-    expect((await load.collect(moduleContext(load, tree), undefined)).reading!.data!.cpuQuota).toBeNull();
+    expect(readingWithData(await load.collect(moduleContext(load, tree), undefined))!.data!.cpuQuota).toBeNull();
   });
 
   it('reads a cgroup v1 CFS quota on a hybrid host, and ignores -1', async () => {
@@ -83,15 +83,15 @@ describe('load', () => {
     tree.write('sys/fs/cgroup/cpu/cpu.cfs_period_us', '100000\n');
     tree.write('sys/fs/cgroup/cpu/lxc/box/cpu.cfs_quota_us', '-1\n');
     tree.write('sys/fs/cgroup/cpu/lxc/box/cpu.cfs_period_us', '100000\n');
-    expect((await load.collect(moduleContext(load, tree), undefined)).reading!.data!.cpuQuota).toBeNull();
+    expect(readingWithData(await load.collect(moduleContext(load, tree), undefined))!.data!.cpuQuota).toBeNull();
     tree.write('sys/fs/cgroup/cpu/lxc/box/cpu.cfs_quota_us', '150000\n');
-    expect((await load.collect(moduleContext(load, tree), undefined)).reading!.data!.cpuQuota).toBe(1.5);
+    expect(readingWithData(await load.collect(moduleContext(load, tree), undefined))!.data!.cpuQuota).toBe(1.5);
   });
 
   it('counts one core when /proc/stat is unreadable rather than dividing by zero', async () => {
     tree.write('proc/loadavg', '0.50 0.50 0.50 1/1 1\n');
     tree.write('proc/stat', 'intr 0\n');
-    const { reading } = await load.collect(moduleContext(load, tree), undefined);
+    const reading = readingWithData(await load.collect(moduleContext(load, tree), undefined));
     expect(reading!.data!.cores).toBe(1);
     expect(Number.isFinite(reading!.data!.perCore)).toBe(true);
   });

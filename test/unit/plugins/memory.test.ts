@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import memory from '../../../plugins/memory/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -38,14 +38,14 @@ describe('memory', () => {
   afterEach(() => tree.cleanup());
 
   it('shows MemTotal - MemAvailable', async () => {
-    const { reading } = await memory.collect(moduleContext(memory, tree), undefined);
+    const reading = readingWithData(await memory.collect(moduleContext(memory, tree), undefined));
     const used = (8039180 - 5890000) * 1024;
     expect(reading).toMatchObject({ text: '2G/7.7G 27%', short: '27%', state: 'good', icon: 'memory' });
     expect(reading!.data).toEqual({ total: 8039180 * 1024, used, available: 5890000 * 1024, ratio: used / (8039180 * 1024), cgroup: false });
   });
 
   it('shows only the percentage when compact', async () => {
-    const { reading } = await memory.collect(moduleContext(memory, tree, { compact: true }), undefined);
+    const reading = readingWithData(await memory.collect(moduleContext(memory, tree, { compact: true }), undefined));
     expect(reading!.text).toBe('27%');
   });
 
@@ -59,7 +59,7 @@ describe('memory', () => {
 
   it('estimates available memory on kernels without MemAvailable', async () => {
     tree.write('proc/meminfo', meminfo(8039180, null));
-    const { reading } = await memory.collect(moduleContext(memory, tree), undefined);
+    const reading = readingWithData(await memory.collect(moduleContext(memory, tree), undefined));
     // MemFree + Buffers + Cached + SReclaimable - Shmem
     const available = 1203344 + 184712 + 3620900 + 232700 - 412560;
     expect(reading!.data!.available).toBe(available * 1024);
@@ -77,7 +77,7 @@ describe('memory', () => {
     );
     tree.write('sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope/memory.max', 'max\n');
     tree.write('sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope/memory.current', `${100 * MiB}\n`);
-    const { reading } = await memory.collect(moduleContext(memory, tree), undefined);
+    const reading = readingWithData(await memory.collect(moduleContext(memory, tree), undefined));
     expect(reading!.text).toBe('768M/2G 38%');
     expect(reading!.data).toMatchObject({ total: 2 * GiB, used: 768 * MiB, cgroup: true });
     expect(reading!.detail).toContainEqual({ label: 'Limit', value: '2G (cgroup v2 memory.max)' });
@@ -89,7 +89,7 @@ describe('memory', () => {
     tree.write('sys/fs/cgroup/cgroup.controllers', 'memory\n');
     tree.write('sys/fs/cgroup/big/memory.max', `${64 * GiB}\n`);
     tree.write('sys/fs/cgroup/big/memory.current', `${1 * GiB}\n`);
-    const { reading } = await memory.collect(moduleContext(memory, tree), undefined);
+    const reading = readingWithData(await memory.collect(moduleContext(memory, tree), undefined));
     expect(reading!.data!.cgroup).toBe(false);
     expect(reading!.text).toBe('2G/7.7G 27%');
   });
@@ -100,7 +100,7 @@ describe('memory', () => {
     tree.write('sys/fs/cgroup/memory.max', `${512 * MiB}\n`);
     tree.write('sys/fs/cgroup/memory.current', `${300 * MiB}\n`);
     tree.write('sys/fs/cgroup/memory.stat', `inactive_file ${44 * MiB}\n`);
-    const { reading } = await memory.collect(moduleContext(memory, tree), undefined);
+    const reading = readingWithData(await memory.collect(moduleContext(memory, tree), undefined));
     expect(reading!.text).toBe('256M/512M 50%');
   });
 
@@ -110,10 +110,10 @@ describe('memory', () => {
     tree.write('sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes', '9223372036854771712\n');
     tree.write('sys/fs/cgroup/memory/docker/abc/memory.usage_in_bytes', `${1 * GiB}\n`);
     tree.write('sys/fs/cgroup/memory/docker/abc/memory.stat', `cache 2387968\nrss 1687552\ninactive_file 110592\ntotal_inactive_file ${512 * MiB}\n`);
-    expect((await memory.collect(moduleContext(memory, tree), undefined)).reading!.data!.cgroup).toBe(false);
+    expect(readingWithData(await memory.collect(moduleContext(memory, tree), undefined))!.data!.cgroup).toBe(false);
 
     tree.write('sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes', `${4 * GiB}\n`);
-    const { reading } = await memory.collect(moduleContext(memory, tree), undefined);
+    const reading = readingWithData(await memory.collect(moduleContext(memory, tree), undefined));
     expect(reading!.text).toBe('512M/4G 13%');
     expect(reading!.detail).toContainEqual({ label: 'Limit', value: '4G (cgroup v1 memory.limit_in_bytes)' });
   });

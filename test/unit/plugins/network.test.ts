@@ -53,30 +53,50 @@ describe('network', () => {
     expect(memo!.bytes).toEqual({ eth0: [175232517, 396897] });
   });
 
+  it('publishes nothing until there is a previous sample', async () => {
+    expect((await network.collect(moduleContext(network, tree), undefined)).data).toBeUndefined();
+  });
+
   it("divides the default-route interface's bytes by the measured time", async () => {
     // 2.5 MiB in and 250 KiB out over 2.5 s; loopback traffic does not count.
     const { second } = await twoSamples(plus({ eth0: [2.5 * MiB, 256000], lo: [50 * MiB, 50 * MiB] }), 2500);
-    expect(second.reading!.data).toEqual({ rx: MiB, tx: 102400, interfaces: ['eth0'] });
+    expect(second.data).toMatchObject({ rx: MiB, tx: 102400, interfaces: ['eth0'] });
     expect(second.reading!.text).toBe('rx 1M/s tx 100K/s');
     expect(second.reading!.state).toBe('info');
     expect(second.reading!.detail).toContainEqual({ label: 'Sampled over', value: '2.5 s' });
   });
 
+  it('publishes per-interface rates and byte totals, and the sample length', async () => {
+    const { second } = await twoSamples(plus({ eth0: [2 * MiB, 2048], lo: [4096, 0] }), 2000, { interfaces: ['eth0', 'lo'] });
+    const eth0 = { name: 'eth0', rx: MiB, tx: 1024, rxTotalBytes: 175232517 + 2 * MiB, txTotalBytes: 396897 + 2048 };
+    const lo = { name: 'lo', rx: 2048, tx: 0, rxTotalBytes: 3193 + 4096, txTotalBytes: 3193 };
+    expect(second.data).toEqual({
+      rx: MiB + 2048,
+      tx: 1024,
+      interfaces: ['eth0', 'lo'],
+      rxTotalBytes: eth0.rxTotalBytes + lo.rxTotalBytes,
+      txTotalBytes: eth0.txTotalBytes + lo.txTotalBytes,
+      perInterface: [eth0, lo],
+      sampleSeconds: 2,
+    });
+  });
+
   it('uses the elapsed time, not the nominal interval', async () => {
     const { second } = await twoSamples(plus({ eth0: [10 * MiB, 0] }), 10_000);
-    expect(second.reading!.data!.rx).toBe(MiB);
+    expect(second.data!.rx).toBe(MiB);
   });
 
   it('shows bits in SI units on request', async () => {
     const { second } = await twoSamples(plus({ eth0: [MiB, 102400] }), 1000, { units: 'bits' });
     expect(second.reading!.text).toBe('rx 8.4Mb/s tx 819kb/s');
-    expect(second.reading!.data!.rx).toBe(MiB);
+    expect(second.data!.rx).toBe(MiB);
   });
 
-  it('is hidden under the threshold, but keeps counting', async () => {
+  it('is hidden under the threshold, but keeps counting and publishing', async () => {
     const { second } = await twoSamples(plus({ eth0: [1023, 1023] }), 1000);
     expect(second.reading).toBeNull();
     expect(second.memo!.bytes.eth0).toEqual([175232517 + 1023, 396897 + 1023]);
+    expect(second.data).toMatchObject({ rx: 1023, tx: 1023, interfaces: ['eth0'], perInterface: [{ name: 'eth0', rx: 1023, tx: 1023 }] });
     tree.write('proc/net/dev', netDev(BASE));
     const tx = await twoSamples(plus({ eth0: [0, 4096] }), 1000);
     expect(tx.second.reading!.text).toBe('tx 4K/s');
@@ -84,7 +104,7 @@ describe('network', () => {
 
   it('sums the named interfaces instead of the default route', async () => {
     const { second } = await twoSamples(plus({ lo: [2048, 0], ifb0: [2048, 0], eth0: [MiB, 0] }), 1000, { interfaces: ['lo', 'ifb0'] });
-    expect(second.reading!.data).toEqual({ rx: 4096, tx: 0, interfaces: ['lo', 'ifb0'] });
+    expect(second.data).toMatchObject({ rx: 4096, tx: 0, interfaces: ['lo', 'ifb0'] });
   });
 
   it('follows an IPv6-only default route', async () => {
@@ -100,12 +120,15 @@ describe('network', () => {
 
   it('is hidden without a default route', async () => {
     tree.write('proc/net/route', ROUTE_HEAD);
-    expect((await twoSamples(plus({ eth0: [MiB, MiB] }), 1000)).second.reading).toBeNull();
+    const { second } = await twoSamples(plus({ eth0: [MiB, MiB] }), 1000);
+    expect(second.reading).toBeNull();
+    expect(second.data).toBeUndefined(); // no interface: nothing measured
   });
 
   it('goes back to pending on a counter reset, never negative', async () => {
     const { second } = await twoSamples({ ...BASE, eth0: [1000, 1000] }, 3000);
     expect(second.reading).toMatchObject({ text: 'rx -- tx --', pending: true });
+    expect(second.data).toBeUndefined();
   });
 
   it('goes back to pending when the default route moves to another interface', async () => {

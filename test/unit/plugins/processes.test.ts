@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import processes, { parseLoadavgTasks } from '../../../plugins/processes/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 describe('processes', () => {
   let tree: FixtureTree;
@@ -15,7 +15,7 @@ describe('processes', () => {
 
   it('counts numeric /proc entries and reads running/total from loadavg', async () => {
     tree.write('proc/loadavg', '0.04 0.12 0.08 3/89 6741\n');
-    const { reading } = await processes.collect(moduleContext(processes, tree), undefined);
+    const reading = readingWithData(await processes.collect(moduleContext(processes, tree), undefined));
     expect(reading).toEqual({
       text: '5',
       state: 'idle',
@@ -30,7 +30,7 @@ describe('processes', () => {
   });
 
   it('still counts without loadavg', async () => {
-    const { reading } = await processes.collect(moduleContext(processes, tree), undefined);
+    const reading = readingWithData(await processes.collect(moduleContext(processes, tree), undefined));
     expect(reading?.data).toEqual({ processes: 5, running: null, tasks: null });
     expect(reading?.detail).toEqual([{ label: 'Processes', value: '5' }]);
   });

@@ -1,7 +1,7 @@
 import { utimesSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import rebootRequired from '../../../plugins/reboot-required/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 const SINCE = Date.UTC(2026, 10, 20, 6, 25, 0);
 
@@ -28,7 +28,7 @@ describe('reboot-required', () => {
     utimesSync(flag, SINCE / 1000, SINCE / 1000);
     const pkgs = ['linux-image-6.1.0-29-amd64', 'libc6', 'linux-image-6.1.0-29-amd64', '', ''];
     tree.write('root/var/run/reboot-required.pkgs', pkgs.join('\n'));
-    const { reading } = await rebootRequired.collect(moduleContext(rebootRequired, tree), undefined);
+    const reading = readingWithData(await rebootRequired.collect(moduleContext(rebootRequired, tree), undefined));
     expect(reading).toEqual({
       text: 'reboot',
       state: 'warning',
@@ -43,7 +43,7 @@ describe('reboot-required', () => {
 
   it('finds the flag under /run too, with no package list', async () => {
     tree.write('root/run/reboot-required', '');
-    const { reading } = await rebootRequired.collect(moduleContext(rebootRequired, tree), undefined);
+    const reading = readingWithData(await rebootRequired.collect(moduleContext(rebootRequired, tree), undefined));
     expect(reading?.data?.packages).toEqual([]);
     expect(reading?.detail?.[1]).toEqual({ label: 'Packages', value: 'not named' });
   });

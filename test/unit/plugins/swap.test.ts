@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import swap from '../../../plugins/swap/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 const MiB = 1024 ** 2;
 
@@ -34,7 +34,7 @@ describe('swap', () => {
   }
 
   it('shows SwapTotal - SwapFree', async () => {
-    const { reading } = await swap.collect(moduleContext(swap, tree), undefined);
+    const reading = readingWithData(await swap.collect(moduleContext(swap, tree), undefined));
     expect(reading).toMatchObject({ text: '512M/2G 25%', short: '25%', state: 'good', icon: 'swap' });
     expect(reading!.data).toEqual({ total: 2097148 * 1024, used: 512 * MiB, ratio: (512 * MiB) / (2097148 * 1024), cgroup: false });
   });
@@ -54,7 +54,7 @@ describe('swap', () => {
 
   it('honours a smaller cgroup v2 memory.swap.max', async () => {
     cgroupV2({ 'memory.swap.max': `${256 * MiB}\n`, 'memory.swap.current': `${64 * MiB}\n` });
-    const { reading } = await swap.collect(moduleContext(swap, tree), undefined);
+    const reading = readingWithData(await swap.collect(moduleContext(swap, tree), undefined));
     expect(reading!.text).toBe('64M/256M 25%');
     expect(reading!.data!.cgroup).toBe(true);
     expect(reading!.detail).toContainEqual({ label: 'Limit', value: '256M (cgroup v2 memory.swap.max)' });

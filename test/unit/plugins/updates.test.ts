@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import updates, { parseUpdateNotifier, SAVED_ANSWER, type UpdatesMemo } from '../../../plugins/updates/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 // What `LC_ALL=C apt-get -s -o Debug::NoLocking=true upgrade` prints on Debian 12.
 const BOOKWORM = `NOTE: This is only a simulation!
@@ -91,7 +91,9 @@ describe('updates', () => {
     fakeApt('apt-get', BOOKWORM);
     const ctx = moduleContext(updates, tree, {}, env);
     expect(await updates.available!(ctx)).toBe(true);
-    const { reading, memo } = await updates.collect(ctx, undefined);
+    const collected = await updates.collect(ctx, undefined);
+    const reading = readingWithData(collected);
+    const memo = collected.memo;
     expect(calls('apt-get')).toEqual(['LC_ALL=C -s -o Debug::NoLocking=true upgrade']);
     const checkedAt = ctx.wallNow();
     expect(reading).toEqual({
@@ -123,7 +125,7 @@ describe('updates', () => {
     const path = fakeApt('simulate-upgrade', POINT_RELEASE);
     const ctx = moduleContext(updates, tree, { command: [path, '--quiet'] }, env);
     const first = await updates.collect(ctx, undefined);
-    expect(first.reading).toMatchObject({
+    expect(readingWithData(first)).toMatchObject({
       text: '2',
       short: '2',
       state: 'info',
@@ -135,9 +137,11 @@ describe('updates', () => {
     expect(calls('simulate-upgrade')).toEqual(['LC_ALL=C --quiet', 'LC_ALL=C --quiet']);
   });
 
-  it('is hidden when everything is up to date', async () => {
+  it('is hidden when everything is up to date, and publishes the count', async () => {
     fakeApt('apt-get', UP_TO_DATE);
-    expect((await updates.collect(moduleContext(updates, tree, {}, env), undefined)).reading).toBeNull();
+    const upToDate = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
+    expect(upToDate.reading).toBeNull();
+    expect(upToDate.data).toMatchObject({ count: 0, security: 0, packages: [], source: 'apt' });
   });
 
   it("reuses apt's answer until dpkg's status or apt's lists change, or for 6 hours", async () => {
@@ -148,12 +152,12 @@ describe('updates', () => {
     writeFileSync(join(bin, 'apt-get.out'), POINT_RELEASE);
     ctx.clock.advance(300_000);
     const second = await updates.collect(ctx, first.memo);
-    expect(second.reading?.data).toMatchObject({ count: 3, checkedAt: first.reading?.data?.checkedAt });
+    expect(second.data).toMatchObject({ count: 3, checkedAt: first.data?.checkedAt });
     expect(calls('apt-get')).toHaveLength(1);
 
     tree.write('root/var/lib/dpkg/status', 'Package: libssl3\nStatus: install ok installed\n');
     const third = await updates.collect(ctx, second.memo);
-    expect(third.reading?.data).toMatchObject({ count: 2, security: 0, checkedAt: ctx.wallNow() });
+    expect(third.data).toMatchObject({ count: 2, security: 0, checkedAt: ctx.wallNow() });
     expect(calls('apt-get')).toHaveLength(2);
 
     writeFileSync(join(bin, 'apt-get.out'), UP_TO_DATE);
@@ -173,7 +177,7 @@ describe('updates', () => {
     // Another process (no memo of its own) takes the saved answer instead of running apt.
     writeFileSync(join(bin, 'apt-get.out'), POINT_RELEASE);
     const other = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
-    expect(other.reading?.data).toMatchObject({ count: 3, security: 2, checkedAt: first.reading?.data?.checkedAt });
+    expect(other.data).toMatchObject({ count: 3, security: 2, checkedAt: first.data?.checkedAt });
     expect(other.memo).toEqual(first.memo);
     expect(calls('apt-get')).toHaveLength(1);
 
@@ -181,7 +185,7 @@ describe('updates', () => {
     for (const damaged of ['{"key":', JSON.stringify({ ...first.memo, pending: { count: 'many' } })]) {
       writeFileSync(saved, damaged);
       const again = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
-      expect(again.reading?.data).toMatchObject({ count: 2, security: 0 });
+      expect(again.data).toMatchObject({ count: 2, security: 0 });
       expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(again.memo);
     }
     expect(calls('apt-get')).toHaveLength(3);
@@ -207,7 +211,7 @@ describe('updates', () => {
     utimesSync(status, 1_700_000_000, 1_700_000_000);
     utimesSync(notifier, 1_700_000_100, 1_700_000_100);
     const ctx = moduleContext(updates, tree, {}, env);
-    const { reading } = await updates.collect(ctx, undefined);
+    const reading = readingWithData(await updates.collect(ctx, undefined));
     expect(reading).toMatchObject({
       text: '5 (3 security)',
       short: '5!',
@@ -218,18 +222,18 @@ describe('updates', () => {
 
     // dpkg changed after the file was written: the file is stale, so ask apt.
     utimesSync(status, 1_700_000_200, 1_700_000_200);
-    expect((await updates.collect(ctx, undefined)).reading?.data).toMatchObject({ count: 2, source: 'apt' });
+    expect((await updates.collect(ctx, undefined)).data).toMatchObject({ count: 2, source: 'apt' });
     // An explicit command always wins over the file.
     utimesSync(status, 1_700_000_000, 1_700_000_000);
     const own = moduleContext(updates, tree, { command: ['apt-get', 'dist-upgrade'] }, env);
-    expect((await updates.collect(own, undefined)).reading?.data).toMatchObject({ count: 2, source: 'command' });
+    expect((await updates.collect(own, undefined)).data).toMatchObject({ count: 2, source: 'command' });
   });
 
   it('asks apt when the update-notifier text is not recognised', async () => {
     fakeApt('apt-get', BOOKWORM);
     tree.write('root/var/lib/update-notifier/updates-available', 'Es können 5 Aktualisierungen installiert werden.\n');
-    const { reading } = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
-    expect(reading?.data).toMatchObject({ count: 3, source: 'apt' });
+    const { data } = await updates.collect(moduleContext(updates, tree, {}, env), undefined);
+    expect(data).toMatchObject({ count: 3, source: 'apt' });
   });
 
   it('fails with the command and its last stderr line when it exits non-zero', async () => {

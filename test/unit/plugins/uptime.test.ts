@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import uptime from '../../../plugins/uptime/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 describe('uptime', () => {
   let tree: FixtureTree;
@@ -20,7 +20,7 @@ describe('uptime', () => {
     tree.write('proc/uptime', '277230.57 1094203.12\n');
     const ctx = moduleContext(uptime, tree);
     expect(await uptime.available!(ctx)).toBe(true);
-    const { reading } = await uptime.collect(ctx, undefined);
+    const reading = readingWithData(await uptime.collect(ctx, undefined));
     expect(reading).toEqual({
       text: '3d 5h',
       state: 'idle',
@@ -36,7 +36,7 @@ describe('uptime', () => {
 
   it('shows seconds just after boot', async () => {
     tree.write('proc/uptime', '42.00 80.00\n');
-    const { reading } = await uptime.collect(moduleContext(uptime, tree), undefined);
+    const reading = readingWithData(await uptime.collect(moduleContext(uptime, tree), undefined));
     expect(reading?.text).toBe('42s');
   });
 

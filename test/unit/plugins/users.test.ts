@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import users, { parseUtmp, USER_PROCESS, UTMP_RECORD } from '../../../plugins/users/index.js';
-import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
+import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
 
 const BOOT_TIME = 2;
 const INIT_PROCESS = 5;
@@ -41,7 +41,7 @@ describe('users', () => {
     writeBinary('root/var/run/utmp', utmp);
     const ctx = moduleContext(users, tree);
     expect(await users.available!(ctx)).toBe(true);
-    const { reading } = await users.collect(ctx, undefined);
+    const reading = readingWithData(await users.collect(ctx, undefined));
     expect(reading).toEqual({
       text: '3',
       state: 'info',
@@ -66,14 +66,16 @@ describe('users', () => {
 
   it('falls back to /run/utmp', async () => {
     writeBinary('root/run/utmp', record(USER_PROCESS, 9, 'pts/4', 'carol'));
-    const { reading } = await users.collect(moduleContext(users, tree), undefined);
+    const reading = readingWithData(await users.collect(moduleContext(users, tree), undefined));
     expect(reading?.data?.users).toEqual(['carol']);
   });
 
-  it('is hidden when nobody is logged in, unless show_zero', async () => {
+  it('is hidden when nobody is logged in, unless show_zero; the count is published either way', async () => {
     writeBinary('root/var/run/utmp', utmp.subarray(0, 3 * UTMP_RECORD));
-    expect((await users.collect(moduleContext(users, tree), undefined)).reading).toBeNull();
-    const { reading } = await users.collect(moduleContext(users, tree, { show_zero: true }), undefined);
+    const nobody = await users.collect(moduleContext(users, tree), undefined);
+    expect(nobody.reading).toBeNull();
+    expect(nobody.data).toEqual({ count: 0, users: [], sessions: [] });
+    const reading = readingWithData(await users.collect(moduleContext(users, tree, { show_zero: true }), undefined));
     expect(reading).toMatchObject({ text: '0', state: 'idle', data: { count: 0, users: [], sessions: [] } });
   });
 
