@@ -23,6 +23,7 @@ export interface Ec2CostOptions {
   interfaces: string[];
 }
 
+/** What the ec2-cost module publishes (docs/plugins.md); nothing off EC2 unless asked. */
 export interface Ec2CostData {
   /** US dollars this machine has cost since boot (instance, traffic, IPv4, EBS): an estimate. */
   totalUsd: number;
