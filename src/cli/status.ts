@@ -131,7 +131,7 @@ function explain(app: Awaited<ReturnType<typeof loadApp>>, sides: Side[], status
   for (const line of app.themeError?.split('\n') ?? []) lines.push(`theme: ${line}`);
   for (const side of sides) {
     for (const id of app.config[side]) {
-      if (id !== 'custom' && !app.registry.modules.has(id)) lines.push(`${side}: ${id}: unknown module`);
+      if (id !== 'custom' && !app.modules.all.has(id)) lines.push(`${side}: ${id}: unknown module`);
       else if (app.modules.all.get(id)?.enabled === false) lines.push(`${side}: ${id}: disabled in the config`);
     }
     for (const id of sideIds(app, side)) {
