@@ -7,23 +7,15 @@
 // A lazy bundle carries its own copy of the code it shares with the main one, so errors are
 // recognised by name (isConfigError, isUsageError), never by instanceof across bundles.
 // The options every bundle shares, and the packages left in node_modules, are in
-// esbuild-options.mjs. Everything here is esbuild's own options and one resolve plugin: the
-// output is written as esbuild makes it.
-import { readFileSync, rmSync } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+// esbuild-options.mjs, with those of the bundles bin/launch.cjs runs. Everything here is
+// esbuild's own options and one resolve plugin: the output is written as esbuild makes it.
+import { rmSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { common } from './esbuild-options.mjs';
+import { checkRequirable, common, launched } from './esbuild-options.mjs';
 
 // Packages imported dynamically that must be bundled (ES-module-only, or cheap once split off).
 const SPLIT_PACKAGES = new Set(['cron', 'yaml', 'ajv']);
-
-// The bundles bin/launch.cjs runs. On Node 20 it runs them from a V8 code cache (a vm.Script),
-// where import() has no module loader; and where it has one (Node's own compile cache), loading
-// a CommonJS file through the ES module loader costs ~15 ms (measured) that require() does not.
-// So esbuild writes every import() as require(): a lazy bundle, a Node built-in and a package
-// from node_modules alike (checkRequirable makes sure such a package can be required).
-const launched = { ...common, supported: { 'dynamic-import': false }, metafile: true };
 
 rmSync('dist', { recursive: true, force: true });
 
@@ -61,43 +53,9 @@ function splitDynamicImports(fromLazyDir, inline = new Set()) {
   };
 }
 
-const requireFromRoot = createRequire(join(process.cwd(), 'package.json'));
-
-/**
- * A package left in node_modules is require()d by the bundle, so it must be CommonJS, or have a
- * CommonJS build that require() picks: Node 20 cannot require() an ES module. One that is not
- * fails the build here, naming it, rather than the command that first loads it.
- */
-function checkRequirable(metafile) {
-  for (const [output, { imports }] of Object.entries(metafile.outputs)) {
-    for (const { path, external } of imports) {
-      if (!external || path.startsWith('.') || isBuiltin(path)) continue;
-      const file = requireFromRoot.resolve(path);
-      if (isEsModule(file)) {
-        throw new Error(
-          `${output} requires ${path}, an ES module (${file}), which Node 20 cannot require(): take it out of EXTERNAL in scripts/esbuild-options.mjs so that it is bundled`,
-        );
-      }
-    }
-  }
-}
-
-function isEsModule(file) {
-  if (file.endsWith('.mjs')) return true;
-  if (file.endsWith('.cjs')) return false;
-  for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
-    } catch (err) {
-      if (err.code !== 'ENOENT') throw err;
-    }
-  }
-  return false;
-}
-
 async function buildLaunched(entry, outfile, plugin) {
   const result = await build({ ...launched, entryPoints: [entry], outfile, plugins: [plugin] });
-  checkRequirable(result.metafile);
+  checkRequirable(result.metafile, process.cwd());
 }
 
 // The entries bin/ runs through bin/launch.cjs, and the lazily loaded code each carries inside:
