@@ -3,11 +3,10 @@
  * a throw, a rejection or a hang into a failure value. Shared by the live scheduler and the
  * one-shot `shoji status`.
  */
-import type { Collected, ModuleContext } from './contract.js';
+import type { AnyModule, Collected, ModuleContext } from './contract.js';
 import { MAX_TIMEOUT_S } from './config.js';
 import { configDir, hostRoots, stateDir } from './paths.js';
 import { collectedProblem } from './reading-check.js';
-import type { ResolvedModule } from './resolve.js';
 
 /** CLOCK_MONOTONIC in ms: unlike performance.now(), comparable between processes on one boot. */
 export function monotonicMs(): number {
@@ -27,8 +26,11 @@ export interface CollectOutcome {
   pending?: Promise<unknown>;
 }
 
-/** What one module is run with: its definition and its effective options (core/resolve.ts). */
-export type Runnable = Pick<ResolvedModule, 'def' | 'options'>;
+/** What one module is run with: its definition and its effective options (a ResolvedModule, core/resolve.ts). */
+export interface Runnable {
+  def: AnyModule;
+  options: Readonly<Record<string, unknown>>;
+}
 
 export function makeContext<O>(mod: Runnable, env: NodeJS.ProcessEnv, signal: AbortSignal): ModuleContext<O> {
   const roots = hostRoots(env);
@@ -48,8 +50,8 @@ export function makeContext<O>(mod: Runnable, env: NodeJS.ProcessEnv, signal: Ab
 /** The longest a collect may take, whatever a module or the config says (the config's own cap on `timeout`). */
 export const MAX_TIMEOUT_MS = MAX_TIMEOUT_S * 1000;
 
-/** The module's timeout (core/resolve.ts), capped by `capMs`. */
-export function timeoutFor(mod: Pick<ResolvedModule, 'timeoutMs'>, capMs = Infinity): number {
+/** The module's timeout (a ResolvedModule's, core/resolve.ts), capped by `capMs`. */
+export function timeoutFor(mod: { timeoutMs: number }, capMs = Infinity): number {
   return Math.min(mod.timeoutMs, capMs);
 }
 
