@@ -1,12 +1,7 @@
 /**
  * battery — charge and time left, from <sysRoot>/class/power_supply. Hidden without a battery.
  *
- * | option   | default | meaning                                                  |
- * |----------|---------|----------------------------------------------------------|
- * | info     | (none)  | % at or below which a discharging battery is info        |
- * | warning  | 20      | % at or below which a discharging battery is warning     |
- * | critical | 10      | % at or below which a discharging battery is critical    |
- * | priority | 65      | kept longer than lower ones on a narrow line             |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "65% 2h 10m" (time to empty, or to full while charging, when the battery reports a
  * rate), "65% not charging" when plugged in but held (charge thresholds), "100%" when full.
@@ -20,16 +15,16 @@
 import { join } from 'node:path';
 import { defineModule, type State } from '../../src/core/contract.js';
 import { listDir, readLine, readNumber } from '../../src/core/read.js';
-import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatDuration } from '../../src/core/units.js';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
 export type BatteryStatus = 'charging' | 'discharging' | 'not-charging' | 'full' | 'unknown';
 
-export interface BatteryOptions {
-  info?: number;
-  warning?: number;
-  critical?: number;
-}
+const options = declareOptions({
+  ...thresholdOptions({ of: '% charge of a discharging battery', invert: true, warning: 20, critical: 10 }),
+});
+export type BatteryOptions = OptionsOf<typeof options>;
 
 /** What the battery module publishes (docs/plugins.md); nothing without a battery. */
 export interface BatteryData {
@@ -112,10 +107,7 @@ function combinedStatus(cells: Cell[]): BatteryStatus {
 export default defineModule<BatteryOptions, BatteryData>({
   id: 'battery',
   description: 'battery charge and time left',
-  options: {
-    schema: { type: 'object', properties: { ...thresholdSchema }, additionalProperties: false },
-    defaults: { warning: 20, critical: 10 },
-  },
+  options,
   interval: 30,
   priority: 65,
   available: (ctx) => batteryDirs(ctx.sysRoot).length > 0,

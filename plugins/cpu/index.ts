@@ -1,16 +1,7 @@
 /**
  * cpu — how busy the processors were since the previous reading, from <procRoot>/stat.
  *
- * | option   | default | meaning                                           |
- * |----------|---------|---------------------------------------------------|
- * | per_core | false   | also show each core's %: "23% (12 34)"            |
- * | scope    | auto    | host: the machine's processors; cgroup: the share |
- * |          |         | of its CPU quota this container used; auto: cgroup|
- * |          |         | when a quota allows less than the machine has     |
- * | info     | 50      | total % from which the state is info              |
- * | warning  | 80      | total % from which the state is warning           |
- * | critical | 95      | total % from which the state is critical          |
- * | priority | 70      | kept longer than lower ones on a narrow line      |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "23%", or "--%" until there is a previous sample: a first reading would otherwise be
  * the average since boot (tmux-cpu #19). Busy time is user+nice+system+irq+softirq+steal;
@@ -28,18 +19,22 @@ import { join } from 'node:path';
 import { cgroupCpuLimit, cgroupCpuUsage } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
-import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatPercent } from '../../src/core/units.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export type CpuScope = 'auto' | 'host' | 'cgroup';
-
-export interface CpuOptions {
-  per_core: boolean;
-  scope: CpuScope;
-  info?: number;
-  warning?: number;
-  critical?: number;
-}
+const options = declareOptions({
+  per_core: T.Boolean({ default: false, description: 'also show each core\'s %: "23% (12 34)"' }),
+  scope: T.Enum(['auto', 'host', 'cgroup'], {
+    default: 'auto',
+    description:
+      "host: the machine's processors; cgroup: the share of its CPU quota this container used; auto: cgroup when a quota allows less than the machine has",
+  }),
+  ...thresholdOptions({ of: 'total %', info: 50, warning: 80, critical: 95 }),
+});
+export type CpuOptions = OptionsOf<typeof options>;
+export type CpuScope = CpuOptions['scope'];
 
 /** What the cpu module publishes (docs/plugins.md); shares are 0..1 of the time sampled. */
 export interface CpuData {
@@ -117,14 +112,7 @@ const pct = (r: number) => String(Math.round(r * 100));
 export default defineModule<CpuOptions, CpuData, CpuMemo>({
   id: 'cpu',
   description: 'CPU use since the previous reading',
-  options: {
-    schema: {
-      type: 'object',
-      properties: { per_core: { type: 'boolean' }, scope: { enum: ['auto', 'host', 'cgroup'] }, ...thresholdSchema },
-      additionalProperties: false,
-    },
-    defaults: { per_core: false, scope: 'auto', info: 50, warning: 80, critical: 95 },
-  },
+  options,
   interval: 2,
   priority: 70,
   collect(ctx, prev) {

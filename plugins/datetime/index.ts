@@ -1,11 +1,7 @@
 /**
  * datetime — the date and time, strftime-style.
  *
- * | option | default          | meaning                                               |
- * |--------|------------------|-------------------------------------------------------|
- * | format | "%Y-%m-%d %H:%M" | strftime format (src/core/strftime.ts lists directives) |
- * | utc    | false            | show UTC instead of local time (TZ)                   |
- * | priority | 90               | kept longer than lower ones on a narrow line          |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "2026-11-23 12:00" (state idle). Runs on the minute, or every second when the format
  * shows seconds (%S, %T, %s, %r, %c): a line that changes less often costs less to draw.
@@ -13,11 +9,14 @@
  */
 import { defineModule } from '../../src/core/contract.js';
 import { strftime } from '../../src/core/strftime.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface DatetimeOptions {
-  format: string;
-  utc: boolean;
-}
+const options = declareOptions({
+  format: T.String({ minLength: 1, default: '%Y-%m-%d %H:%M', description: 'strftime format (src/core/strftime.ts lists directives)' }),
+  utc: T.Boolean({ default: false, description: 'show UTC instead of local time (TZ)' }),
+});
+export type DatetimeOptions = OptionsOf<typeof options>;
 
 /** What the datetime module publishes (docs/plugins.md). */
 export interface DatetimeData {
@@ -32,17 +31,7 @@ export interface DatetimeData {
 export default defineModule<DatetimeOptions, DatetimeData>({
   id: 'datetime',
   description: 'date and time (strftime format)',
-  options: {
-    schema: {
-      type: 'object',
-      properties: {
-        format: { type: 'string', minLength: 1 },
-        utc: { type: 'boolean' },
-      },
-      additionalProperties: false,
-    },
-    defaults: { format: '%Y-%m-%d %H:%M', utc: false },
-  },
+  options,
   // Once a minute, on the minute, unless the format shows seconds (or the epoch, %s).
   interval: (options) => (/%[STsrTc]/.test(options.format.replace(/%%/g, '')) ? 1 : 60),
   priority: 90,

@@ -1,13 +1,7 @@
 /**
  * disk — space used on the chosen filesystems, via statfs (any directory names its filesystem).
  *
- * | option   | default | meaning                                                 |
- * |----------|---------|---------------------------------------------------------|
- * | mounts   | ['/']   | paths to report, under SHOJI_ROOT                       |
- * | info     | (none)  | % used from which the state is info                     |
- * | warning  | 80      | % used from which the state is warning                  |
- * | critical | 90      | % used from which the state is critical                 |
- * | priority | 60      | kept longer than lower ones on a narrow line            |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "24G/50G 48%" for one path, "/ 48% /home 71%" for several; the state is the worst.
  * % is df's: used / (used + available to users), so root-reserved blocks count as full.
@@ -20,15 +14,16 @@ import { statfs, type StatsFs } from 'node:fs';
 import { join } from 'node:path';
 import { defineModule, type DetailLine, type State } from '../../src/core/contract.js';
 import { STATES } from '../../src/core/contract.js';
-import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface DiskOptions {
-  mounts: string[];
-  info?: number;
-  warning?: number;
-  critical?: number;
-}
+const options = declareOptions({
+  mounts: T.Array(T.String({ minLength: 1 }), { minItems: 1, default: ['/'], description: 'paths to report, under SHOJI_ROOT' }),
+  ...thresholdOptions({ of: '% used', warning: 80, critical: 90 }),
+});
+export type DiskOptions = OptionsOf<typeof options>;
 
 /** One configured path's filesystem. */
 export interface MountUsage {
@@ -69,14 +64,7 @@ const worst = (a: State, b: State) => (STATES.indexOf(b) > STATES.indexOf(a) ? b
 export default defineModule<DiskOptions, DiskData>({
   id: 'disk',
   description: 'disk space used on chosen mounts',
-  options: {
-    schema: {
-      type: 'object',
-      properties: { mounts: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }, ...thresholdSchema },
-      additionalProperties: false,
-    },
-    defaults: { mounts: ['/'], warning: 80, critical: 90 },
-  },
+  options,
   interval: 30,
   priority: 60,
   async collect(ctx) {

@@ -2,12 +2,7 @@
  * diskio — disk read and write throughput since the previous reading, from <procRoot>/diskstats.
  * Hidden while both directions are under the threshold, as byobu's disk_io is.
  *
- * | option    | default | meaning                                                         |
- * |-----------|---------|-----------------------------------------------------------------|
- * | devices   | []      | device names to count ("sda", "nvme0n1"); empty = every whole disk |
- * | threshold | 51200   | bytes/s under which a direction is not shown (50 KiB/s)         |
- * | stacked   | false   | also count dm-* and md* devices, which sit on whole disks and would count their I/O twice |
- * | priority  | 30      | kept longer than lower ones on a narrow line                    |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "r 1.2M/s w 300K/s" (only the directions over the threshold), or "r -- w --" until there is a
  * previous sample. Partitions are skipped (a partition has a `partition` file in
@@ -22,12 +17,18 @@ import { join } from 'node:path';
 import { defineModule, type DetailLine } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { formatRate } from '../../src/core/units.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface DiskioOptions {
-  devices: string[];
-  threshold: number;
-  stacked: boolean;
-}
+const options = declareOptions({
+  devices: T.Array(T.String({ minLength: 1 }), { default: [], description: 'device names to count ("sda", "nvme0n1"); empty = every whole disk' }),
+  threshold: T.Number({ minimum: 0, default: 50 * 1024, description: 'bytes/s under which a direction is not shown (50 KiB/s)' }),
+  stacked: T.Boolean({
+    default: false,
+    description: 'also count dm-* and md* devices, which sit on whole disks and would count their I/O twice',
+  }),
+});
+export type DiskioOptions = OptionsOf<typeof options>;
 
 /** One device's throughput. */
 export interface DeviceIo {
@@ -98,18 +99,7 @@ function isMemo(m: unknown): m is DiskioMemo {
 export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   id: 'diskio',
   description: 'disk read/write rates (hidden when quiet)',
-  options: {
-    schema: {
-      type: 'object',
-      properties: {
-        devices: { type: 'array', items: { type: 'string', minLength: 1 } },
-        threshold: { type: 'number', minimum: 0 },
-        stacked: { type: 'boolean' },
-      },
-      additionalProperties: false,
-    },
-    defaults: { devices: [], threshold: 50 * 1024, stacked: false },
-  },
+  options,
   interval: 3,
   priority: 30,
   collect(ctx, prev) {

@@ -12,28 +12,13 @@
  */
 import { defineModule } from '../../src/core/contract.js';
 import { detect } from '../../src/ec2/detect.js';
-import type { Ec2CostData, Ec2CostMemo, Ec2CostOptions } from '../../src/ec2/status-reading.js';
+import { type Ec2CostOptions, ec2CostOptions } from '../../src/ec2/options.js';
+import type { Ec2CostData, Ec2CostMemo } from '../../src/ec2/status-reading.js';
 
 export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
   id: 'ec2-cost',
   description: 'estimated Amazon EC2 cost since boot (hidden off EC2 unless asked)',
-  options: {
-    schema: {
-      type: 'object',
-      properties: {
-        estimate_off_ec2: { type: 'boolean' },
-        instance_type: { type: 'string', minLength: 1 },
-        region: { type: 'string', minLength: 1 },
-        free_tier: { type: 'boolean' },
-        public_ipv4: { type: 'boolean' },
-        ebs_gb: { type: 'number', minimum: 0, maximum: 1000000 },
-        ebs_type: { enum: ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] },
-        interfaces: { type: 'array', items: { type: 'string', minLength: 1 } },
-      },
-      additionalProperties: false,
-    },
-    defaults: { estimate_off_ec2: false, free_tier: false, ebs_gb: 0, ebs_type: 'gp3', interfaces: [] },
-  },
+  options: ec2CostOptions,
   interval: 60,
   timeoutMs: 5000,
   priority: 30,

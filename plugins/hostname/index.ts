@@ -1,12 +1,7 @@
 /**
  * hostname — this machine's name.
  *
- * | option | default  | meaning                                                          |
- * |--------|----------|------------------------------------------------------------------|
- * | short  | true     | drop the domain: "web1.example.com" -> "web1"                     |
- * | source | 'kernel' | 'kernel': the running name (<procRoot>/sys/kernel/hostname, as    |
- * |        |          | uname -n); 'file': <root>/etc/hostname, the name set for next boot |
- * | priority | 80       | kept longer than lower ones on a narrow line                     |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "web1" (state idle); the short form is always the name without its domain.
  * data: { hostname, short, source }. The name is outside text: control characters are
@@ -16,11 +11,17 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface HostnameOptions {
-  short: boolean;
-  source: 'kernel' | 'file';
-}
+const options = declareOptions({
+  short: T.Boolean({ default: true, description: 'drop the domain: "web1.example.com" -> "web1"' }),
+  source: T.Enum(['kernel', 'file'], {
+    default: 'kernel',
+    description: 'kernel: the running name (<procRoot>/sys/kernel/hostname, as uname -n); file: <root>/etc/hostname, the name set for next boot',
+  }),
+});
+export type HostnameOptions = OptionsOf<typeof options>;
 
 export interface HostnameData {
   /** The full name as found. */
@@ -52,17 +53,7 @@ export function shortName(name: string): string {
 export default defineModule<HostnameOptions, HostnameData>({
   id: 'hostname',
   description: "this machine's host name",
-  options: {
-    schema: {
-      type: 'object',
-      properties: {
-        short: { type: 'boolean' },
-        source: { enum: ['kernel', 'file'] },
-      },
-      additionalProperties: false,
-    },
-    defaults: { short: true, source: 'kernel' },
-  },
+  options,
   interval: 600,
   priority: 80,
   collect(ctx) {

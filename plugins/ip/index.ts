@@ -1,11 +1,7 @@
 /**
  * ip — the address this machine is reached at: the default-route interface's.
  *
- * | option    | default       | meaning                                           |
- * |-----------|---------------|---------------------------------------------------|
- * | family    | 4             | 4 for IPv4, 6 for IPv6                            |
- * | interface | default route | show this interface's address instead (e.g. wg0)  |
- * | priority  | 35            | kept longer than lower ones on a narrow line      |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "192.0.2.2" (state idle); hidden when the interface has no address of that family
  * or there is no default route (offline). Link-local IPv6 addresses (fe80::/10) never count;
@@ -17,11 +13,14 @@ import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { defaultRouteInterfaces } from '../../src/core/net.js';
 import { readText } from '../../src/core/read.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface IpOptions {
-  family: 4 | 6;
-  interface?: string;
-}
+const options = declareOptions({
+  family: T.Enum([4, 6], { default: 4, description: '4 for IPv4, 6 for IPv6' }),
+  interface: T.Optional(T.String({ minLength: 1, description: "show this interface's address instead of the default route's (e.g. wg0)" })),
+});
+export type IpOptions = OptionsOf<typeof options>;
 
 /** What the ip module publishes (docs/plugins.md); nothing when offline. */
 export interface IpData {
@@ -61,17 +60,7 @@ function candidates(ctx: { procRoot: string; options: IpOptions }, all: NodeJS.D
 export default defineModule<IpOptions, IpData>({
   id: 'ip',
   description: "the default-route interface's IP address",
-  options: {
-    schema: {
-      type: 'object',
-      properties: {
-        family: { enum: [4, 6] },
-        interface: { type: 'string', minLength: 1 },
-      },
-      additionalProperties: false,
-    },
-    defaults: { family: 4 },
-  },
+  options,
   interval: 60,
   priority: 35,
   collect(ctx) {

@@ -1,13 +1,7 @@
 /**
  * load — the load average from <procRoot>/loadavg, judged against the number of cores.
  *
- * | option   | default | meaning                                                  |
- * |----------|---------|----------------------------------------------------------|
- * | averages | 1       | 1 shows the 1-minute average; 3 shows 1, 5 and 15        |
- * | info     | (none)  | 1-minute load per core from which the state is info      |
- * | warning  | 1.0     | 1-minute load per core from which the state is warning   |
- * | critical | 2.0     | 1-minute load per core from which the state is critical  |
- * | priority | 70      | kept longer than lower ones on a narrow line             |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "0.42" or "0.42 0.31 0.20". Cores are the cpuN lines of <procRoot>/stat: a load of
  * 3 is fine on 8 cores and an overload on 2. The load average counts runnable tasks on the
@@ -20,14 +14,15 @@ import { join } from 'node:path';
 import { cgroupCpuLimit } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
-import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface LoadOptions {
-  averages: 1 | 3;
-  info?: number;
-  warning?: number;
-  critical?: number;
-}
+const options = declareOptions({
+  averages: T.Enum([1, 3], { default: 1, description: '1 shows the 1-minute average; 3 shows 1, 5 and 15' }),
+  ...thresholdOptions({ of: '1-minute load per core', warning: 1.0, critical: 2.0 }),
+});
+export type LoadOptions = OptionsOf<typeof options>;
 
 /** What the load module publishes (docs/plugins.md). */
 export interface LoadData {
@@ -56,14 +51,7 @@ const fmt = (n: number) => n.toFixed(2);
 export default defineModule<LoadOptions, LoadData>({
   id: 'load',
   description: 'load average, relative to the cores available',
-  options: {
-    schema: {
-      type: 'object',
-      properties: { averages: { enum: [1, 3] }, ...thresholdSchema },
-      additionalProperties: false,
-    },
-    defaults: { averages: 1, warning: 1.0, critical: 2.0 },
-  },
+  options,
   interval: 5,
   priority: 70,
   collect(ctx) {

@@ -2,13 +2,7 @@
  * memory — memory in use: MemTotal - MemAvailable from <procRoot>/meminfo, or, inside a
  * container or slice with a smaller cgroup limit, the group's own use against that limit.
  *
- * | option   | default | meaning                                          |
- * |----------|---------|--------------------------------------------------|
- * | compact  | false   | show only the percentage: "27%"                  |
- * | info     | (none)  | % used from which the state is info              |
- * | warning  | 80      | % used from which the state is warning           |
- * | critical | 90      | % used from which the state is critical          |
- * | priority | 70      | kept longer than lower ones on a narrow line     |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "2.1G/7.8G 27%". Under a cgroup limit (v2 memory.max, v1 memory.limit_in_bytes, the
  * tightest on the way to the root) used is memory.current (usage_in_bytes) minus
@@ -19,15 +13,16 @@ import { join } from 'node:path';
 import { cgroupMemory } from '../../src/core/cgroup.js';
 import { defineModule, type DetailLine } from '../../src/core/contract.js';
 import { parseKeyValues, readText } from '../../src/core/read.js';
-import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface MemoryOptions {
-  compact: boolean;
-  info?: number;
-  warning?: number;
-  critical?: number;
-}
+const options = declareOptions({
+  compact: T.Boolean({ default: false, description: 'show only the percentage: "27%"' }),
+  ...thresholdOptions({ of: '% used', warning: 80, critical: 90 }),
+});
+export type MemoryOptions = OptionsOf<typeof options>;
 
 /** What the memory module publishes (docs/plugins.md). */
 export interface MemoryData {
@@ -55,14 +50,7 @@ function hostMemory(meminfo: Map<string, number>): { total: number; available: n
 export default defineModule<MemoryOptions, MemoryData>({
   id: 'memory',
   description: 'memory in use (container-aware)',
-  options: {
-    schema: {
-      type: 'object',
-      properties: { compact: { type: 'boolean' }, ...thresholdSchema },
-      additionalProperties: false,
-    },
-    defaults: { compact: false, warning: 80, critical: 90 },
-  },
+  options,
   interval: 3,
   priority: 70,
   collect(ctx) {

@@ -2,12 +2,7 @@
  * network — receive and transmit rates since the previous reading, from <procRoot>/net/dev.
  * Hidden while both directions are under the threshold, as byobu's network is.
  *
- * | option     | default | meaning                                                        |
- * |------------|---------|----------------------------------------------------------------|
- * | interfaces | []      | interfaces to sum ("eth0", "wlan0"); empty = the default route's |
- * | threshold  | 1024    | bytes/s under which a direction is not shown                   |
- * | units      | 'bytes' | 'bytes' shows "1.2M/s" (binary); 'bits' shows "9.6Mb/s" (SI)   |
- * | priority   | 55      | kept longer than lower ones on a narrow line                   |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "rx -- tx --"
  * until there is a previous sample. The default route is read from the routing table, never
@@ -23,12 +18,15 @@ import { join } from 'node:path';
 import { defineModule, type DetailLine } from '../../src/core/contract.js';
 import { defaultRouteInterfaces, readNetDev } from '../../src/core/net.js';
 import { formatRate } from '../../src/core/units.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface NetworkOptions {
-  interfaces: string[];
-  threshold: number;
-  units: 'bytes' | 'bits';
-}
+const options = declareOptions({
+  interfaces: T.Array(T.String({ minLength: 1 }), { default: [], description: 'interfaces to sum ("eth0", "wlan0"); empty = the default route\'s' }),
+  threshold: T.Number({ minimum: 0, default: 1024, description: 'bytes/s under which a direction is not shown' }),
+  units: T.Enum(['bytes', 'bits'], { default: 'bytes', description: 'bytes shows "1.2M/s" (binary); bits shows "9.6Mb/s" (SI)' }),
+});
+export type NetworkOptions = OptionsOf<typeof options>;
 
 /** One interface's traffic. */
 export interface InterfaceTraffic {
@@ -86,18 +84,7 @@ function isMemo(m: unknown): m is NetworkMemo {
 export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
   id: 'network',
   description: 'network receive/transmit rates (hidden when quiet)',
-  options: {
-    schema: {
-      type: 'object',
-      properties: {
-        interfaces: { type: 'array', items: { type: 'string', minLength: 1 } },
-        threshold: { type: 'number', minimum: 0 },
-        units: { enum: ['bytes', 'bits'] },
-      },
-      additionalProperties: false,
-    },
-    defaults: { interfaces: [], threshold: 1024, units: 'bytes' },
-  },
+  options,
   interval: 3,
   priority: 55,
   collect(ctx, prev) {

@@ -1,12 +1,7 @@
 /**
  * processes — how many processes exist, and how many are running right now.
  *
- * | option   | default | meaning                                     |
- * |----------|---------|---------------------------------------------|
- * | info     | (none)  | state info at or above this many processes  |
- * | warning  | (none)  | state warning at or above                   |
- * | critical | (none)  | state critical at or above                  |
- * | priority | 25      | kept longer than lower ones on a narrow line |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "214" (state idle unless a threshold is reached). The count is the numeric entries
  * of <procRoot>; the running and task (thread) counts come from <procRoot>/loadavg.
@@ -15,7 +10,8 @@
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { listDir, readText } from '../../src/core/read.js';
-import { stateFor, thresholdSchema, type Thresholds } from '../../src/core/thresholds.js';
+import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
 /** What the processes module publishes (docs/plugins.md). */
 export interface ProcessesData {
@@ -33,13 +29,15 @@ export function parseLoadavgTasks(text: string | null): { running: number; tasks
   return m ? { running: Number(m[1]), tasks: Number(m[2]) } : null;
 }
 
-export default defineModule<Thresholds, ProcessesData>({
+const options = declareOptions({
+  ...thresholdOptions({ of: 'number of processes' }),
+});
+export type ProcessesOptions = OptionsOf<typeof options>;
+
+export default defineModule<ProcessesOptions, ProcessesData>({
   id: 'processes',
   description: 'number of processes (and how many are running)',
-  options: {
-    schema: { type: 'object', properties: { ...thresholdSchema }, additionalProperties: false },
-    defaults: {},
-  },
+  options,
   interval: 7,
   priority: 25,
   collect(ctx) {

@@ -1,9 +1,7 @@
 /**
  * reboot-required — Debian and Ubuntu's "a restart is required" flag.
  *
- * | option   | default | meaning                                      |
- * |----------|---------|----------------------------------------------|
- * | priority | 35      | kept longer than lower ones on a narrow line |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "reboot" (state warning) while <root>/var/run/reboot-required (or <root>/run/...)
  * exists, left there by package scripts such as a new kernel's; hidden otherwise.
@@ -15,6 +13,7 @@ import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
 /** What the reboot-required module publishes (docs/plugins.md), while a reboot is required. */
 export interface RebootData {
@@ -24,10 +23,13 @@ export interface RebootData {
   packages: string[];
 }
 
-export default defineModule<Record<string, never>, RebootData>({
+const options = declareOptions({});
+export type RebootRequiredOptions = OptionsOf<typeof options>;
+
+export default defineModule<RebootRequiredOptions, RebootData>({
   id: 'reboot-required',
   description: 'a reboot is needed to finish package upgrades',
-  options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+  options,
   interval: 17,
   priority: 35,
   collect(ctx) {

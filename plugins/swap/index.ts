@@ -2,13 +2,7 @@
  * swap — swap in use: SwapTotal - SwapFree from <procRoot>/meminfo, or the container's
  * swap against a smaller cgroup v2 memory.swap.max. Hidden when there is no swap.
  *
- * | option   | default | meaning                                  |
- * |----------|---------|------------------------------------------|
- * | compact  | false   | show only the percentage: "25%"          |
- * | info     | (none)  | % used from which the state is info      |
- * | warning  | 75      | % used from which the state is warning   |
- * | critical | 90      | % used from which the state is critical  |
- * | priority | 45      | kept longer than lower ones on a narrow line |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "512M/2G 25%". A group whose memory.swap.max is 0 may not swap: hidden too.
  * data: { total, used, ratio, cgroup } in bytes.
@@ -17,15 +11,16 @@ import { join } from 'node:path';
 import { cgroupSwap } from '../../src/core/cgroup.js';
 import { defineModule, type DetailLine } from '../../src/core/contract.js';
 import { parseKeyValues, readText } from '../../src/core/read.js';
-import { stateFor, thresholdSchema } from '../../src/core/thresholds.js';
+import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface SwapOptions {
-  compact: boolean;
-  info?: number;
-  warning?: number;
-  critical?: number;
-}
+const options = declareOptions({
+  compact: T.Boolean({ default: false, description: 'show only the percentage: "25%"' }),
+  ...thresholdOptions({ of: '% used', warning: 75, critical: 90 }),
+});
+export type SwapOptions = OptionsOf<typeof options>;
 
 /** What the swap module publishes (docs/plugins.md); nothing on a host without swap. */
 export interface SwapData {
@@ -42,14 +37,7 @@ export interface SwapData {
 export default defineModule<SwapOptions, SwapData>({
   id: 'swap',
   description: 'swap in use (hidden without swap)',
-  options: {
-    schema: {
-      type: 'object',
-      properties: { compact: { type: 'boolean' }, ...thresholdSchema },
-      additionalProperties: false,
-    },
-    defaults: { compact: false, warning: 75, critical: 90 },
-  },
+  options,
   interval: 10,
   priority: 45,
   collect(ctx) {

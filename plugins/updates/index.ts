@@ -1,11 +1,7 @@
 /**
  * updates — package updates waiting to be installed (apt).
  *
- * | option  | default                                        | meaning                           |
- * |---------|------------------------------------------------|-----------------------------------|
- * | command | apt-get -s -o Debug::NoLocking=true upgrade    | argv (a list) whose output has    |
- * |         | (or Ubuntu's update-notifier file, see below)  | apt-get -s style "Inst pkg" lines |
- * | priority | 30                                             | kept longer than lower ones on a narrow line |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "12" (state info), or "12 (3 security)" (state warning) when some come from a
  * -security archive; short form "12" / "12!". Hidden when there is nothing to install.
@@ -30,6 +26,8 @@ import type { ModuleContext } from '../../src/core/contract.js';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
 export const DEFAULT_COMMAND = ['apt-get', '-s', '-o', 'Debug::NoLocking=true', 'upgrade'];
 const NOTIFIER = 'var/lib/update-notifier/updates-available';
@@ -40,9 +38,16 @@ const MAX_AGE_MS = 6 * 3600_000;
 export const SAVED_ANSWER = 'updates-apt.json';
 const LISTED = 20;
 
-export interface UpdatesOptions {
-  command?: string[];
-}
+const options = declareOptions({
+  command: T.Optional(
+    T.Array(T.String({ minLength: 1 }), {
+      minItems: 1,
+      description:
+        'argv (a list) whose output has apt-get -s style "Inst pkg" lines; unset: Ubuntu\'s update-notifier count, else apt-get -s -o Debug::NoLocking=true upgrade',
+    }),
+  ),
+});
+export type UpdatesOptions = OptionsOf<typeof options>;
 
 export interface Pending {
   /** Packages with an update waiting. */
@@ -192,16 +197,7 @@ function listed(names: string[]): string {
 export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
   id: 'updates',
   description: 'package updates available (apt)',
-  options: {
-    schema: {
-      type: 'object',
-      properties: {
-        command: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
-      },
-      additionalProperties: false,
-    },
-    defaults: {},
-  },
+  options,
   // Seconds rather than a cron expression: the daemon then never loads the cron parser (~4 MB).
   interval: 300,
   priority: 30,

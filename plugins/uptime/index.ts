@@ -1,9 +1,7 @@
 /**
  * uptime — how long the machine has been up, from <procRoot>/uptime.
  *
- * | option   | default | meaning                                      |
- * |----------|---------|----------------------------------------------|
- * | priority | 40      | kept longer than lower ones on a narrow line |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Shows "3d 4h" (state idle). data: { seconds }. Detail: the boot time, local.
  */
@@ -12,6 +10,7 @@ import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
 import { formatDuration } from '../../src/core/units.js';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
 /** What the uptime module publishes (docs/plugins.md). */
 export interface UptimeData {
@@ -26,10 +25,13 @@ function readUptime(procRoot: string): number | null {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
-export default defineModule<Record<string, never>, UptimeData>({
+const options = declareOptions({});
+export type UptimeOptions = OptionsOf<typeof options>;
+
+export default defineModule<UptimeOptions, UptimeData>({
   id: 'uptime',
   description: 'time since boot',
-  options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+  options,
   interval: 60,
   priority: 40,
   available: (ctx) => readUptime(ctx.procRoot) !== null,

@@ -1,10 +1,7 @@
 /**
  * users — login sessions on this machine, counted as uptime(1) and who(1) count them.
  *
- * | option    | default | meaning                              |
- * |-----------|---------|--------------------------------------|
- * | show_zero | false   | show "0" instead of hiding the module |
- * | priority  | 25      | kept longer than lower ones on a narrow line |
+ * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
  *
  * Reads the binary utmp file (<root>/var/run/utmp, else <root>/run/utmp) and counts its
  * USER_PROCESS records. Shows "2" (state info); hidden when nobody is logged in, as byobu does.
@@ -15,10 +12,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 
-export interface UsersOptions {
-  show_zero: boolean;
-}
+const options = declareOptions({
+  show_zero: T.Boolean({ default: false, description: 'show "0" instead of hiding the module' }),
+});
+export type UsersOptions = OptionsOf<typeof options>;
 
 export interface Session {
   user: string;
@@ -74,10 +74,7 @@ function utmpPath(root: string): string | null {
 export default defineModule<UsersOptions, UsersData>({
   id: 'users',
   description: 'number of login sessions',
-  options: {
-    schema: { type: 'object', properties: { show_zero: { type: 'boolean' } }, additionalProperties: false },
-    defaults: { show_zero: false },
-  },
+  options,
   interval: 11,
   priority: 25,
   available: (ctx) => utmpPath(ctx.root) !== null,

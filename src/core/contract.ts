@@ -94,6 +94,30 @@ export interface ModuleContext<O = Record<string, unknown>> {
 export type OptionsSchema = Record<string, unknown>;
 
 /**
+ * One option, declared once: a JSON Schema of its value (type and constraints: enum, minimum,
+ * minLength, items...) with its `default` (none: absent until the user sets it) and a one-line
+ * `description` (docs/modules.md shows it).
+ */
+export interface OptionDeclaration {
+  default?: unknown;
+  description?: string;
+  [keyword: string]: unknown;
+}
+
+/** A module's options, one declaration each, by name. */
+export type OptionDeclarations = Record<string, OptionDeclaration>;
+
+/**
+ * A module's options as the host reads them: the schema of its own keys (an object schema with
+ * `additionalProperties: false`) and their defaults. src/core/options.ts's declareOptions makes
+ * both from the declarations.
+ */
+export interface ModuleOptions<O> {
+  schema: OptionsSchema;
+  defaults: O;
+}
+
+/**
  * How often a module runs: seconds (a number), a cron expression for slow work
  * ("0 *\/6 * * *"), or 'once' for static facts such as the hostname.
  */
@@ -105,13 +129,13 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
   /** One line saying what the module shows. */
   description: string;
   /**
-   * Options: a JSON Schema of the module-specific keys (object with properties and
-   * additionalProperties: false) and their defaults. The host validates the user's
-   * config against it and rejects unknown keys, naming file, line and key.
+   * Options: the schema of the module-specific keys and their defaults, made from one
+   * declaration per option by declareOptions (src/core/options.ts). The host validates the
+   * user's config against it and rejects unknown keys, naming file, line and key.
    * The keys interval, timeout, priority and enabled are the host's and are added to
    * every module's schema; do not declare them.
    */
-  options: { schema: OptionsSchema; defaults: O };
+  options: ModuleOptions<O>;
   /**
    * Default refresh: seconds, a cron expression, or 'once' — or a function of the options, for a
    * module whose needs depend on them (a clock showing seconds needs 1 s, one without 60 s).
@@ -136,6 +160,14 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
    */
   collect(ctx: ModuleContext<O>, memo: M | undefined): Collected<D, M> | Promise<Collected<D, M>>;
 }
+
+/**
+ * What a user's plugin file exports: a module whose `options` are its declarations, one per
+ * option (the host turns them into schema and defaults), or the older `{ schema, defaults }`.
+ */
+export type PluginModule<O = Record<string, unknown>, D = unknown, M = unknown> = Omit<ShojiModule<O, D, M>, 'options'> & {
+  options: OptionDeclarations | ModuleOptions<O>;
+};
 
 /**
  * A module of any option, data and memo types: what the host holds in its lists. Options are

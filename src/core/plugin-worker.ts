@@ -14,7 +14,8 @@
 import Module from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Interval, ModuleContext, ShojiModule } from './contract.js';
+import type { Interval, ModuleContext, ModuleOptions, PluginModule, ShojiModule } from './contract.js';
+import { optionsFromExport } from './options.js';
 import { pluginFileProblem } from './plugin-trust.js';
 
 /** What plugin-host.ts gives the worker. */
@@ -67,8 +68,8 @@ export function describeThrown(err: unknown): string {
   }
 }
 
-function isModule(x: unknown): x is ShojiModule {
-  const m = x as ShojiModule;
+function isModule(x: unknown): x is PluginModule {
+  const m = x as PluginModule;
   return (
     !!m &&
     typeof m.id === 'string' &&
@@ -76,7 +77,7 @@ function isModule(x: unknown): x is ShojiModule {
     typeof m.collect === 'function' &&
     typeof m.description === 'string' &&
     !!m.options &&
-    typeof m.options.schema === 'object' &&
+    typeof m.options === 'object' &&
     ['number', 'string', 'function'].includes(typeof m.interval)
   );
 }
@@ -119,7 +120,7 @@ function send(message: WorkerMessage): void {
   parentPort!.postMessage(message);
 }
 
-async function loadPlugin(setup: WorkerSetup): Promise<ShojiModule | null> {
+async function loadPlugin(setup: WorkerSetup): Promise<PluginModule | null> {
   // The entry file again, here: it may have changed since shoji looked.
   const why = pluginFileProblem(setup.file, setup.top, setup.realTop);
   if (why) {
@@ -136,20 +137,20 @@ async function loadPlugin(setup: WorkerSetup): Promise<ShojiModule | null> {
   if (!isModule(exported)) {
     send({
       kind: 'failed',
-      message: 'the default export is not a shoji module (needs id, description, options {schema, defaults}, interval, collect)',
+      message: 'the default export is not a shoji module (needs id, description, options, interval, collect)',
     });
     return null;
   }
   return exported;
 }
 
-function metaOf(def: ShojiModule): PluginMeta {
+function metaOf(def: PluginModule, options: ModuleOptions<Record<string, unknown>>): PluginMeta {
   const intervalIsFunction = typeof def.interval === 'function';
-  const interval = intervalIsFunction ? (def.interval as (o: unknown) => Interval)(def.options.defaults) : (def.interval as Interval);
+  const interval = intervalIsFunction ? (def.interval as (o: unknown) => Interval)(options.defaults) : (def.interval as Interval);
   return {
     id: def.id,
     description: def.description,
-    options: { schema: def.options.schema, defaults: def.options.defaults },
+    options: { schema: options.schema, defaults: options.defaults },
     interval,
     intervalIsFunction,
     align: typeof def.align === 'boolean' ? def.align : undefined,
@@ -160,7 +161,7 @@ function metaOf(def: ShojiModule): PluginMeta {
 }
 
 /** Answer interval(options) on its own port, so the host can wait for it without its event loop. */
-function answerIntervals(def: ShojiModule, setup: WorkerSetup, fallback: Interval): void {
+function answerIntervals(def: PluginModule, setup: WorkerSetup, fallback: Interval): void {
   setup.intervalPort.on('message', ({ seq, options }: { seq: number; options: unknown }) => {
     let value: unknown = fallback;
     try {
@@ -175,7 +176,7 @@ function answerIntervals(def: ShojiModule, setup: WorkerSetup, fallback: Interva
   });
 }
 
-function serve(def: ShojiModule): void {
+function serve(def: PluginModule): void {
   const running = new Map<number, AbortController>();
   parentPort!.on('message', (msg: HostMessage) => {
     if (msg.kind === 'abort') {
@@ -188,7 +189,7 @@ function serve(def: ShojiModule): void {
   });
 }
 
-async function answer(def: ShojiModule, msg: Extract<HostMessage, { ctx: ContextData }>, signal: AbortSignal): Promise<void> {
+async function answer(def: PluginModule, msg: Extract<HostMessage, { ctx: ContextData }>, signal: AbortSignal): Promise<void> {
   const ctx: ModuleContext = { ...msg.ctx, now: monotonicMs, wallNow: Date.now, signal };
   let value: unknown;
   try {
@@ -217,9 +218,17 @@ async function main(setup: WorkerSetup): Promise<void> {
   guardRequire(setup.top, setup.realTop);
   const def = await loadPlugin(setup);
   if (!def) return;
+  let options: ModuleOptions<Record<string, unknown>>;
+  try {
+    // Declarations, one per option, or the older { schema, defaults }: the host reads the latter.
+    options = optionsFromExport(def.options);
+  } catch (err) {
+    send({ kind: 'failed', message: `its options: ${describeThrown(err)}` });
+    return;
+  }
   let meta: PluginMeta;
   try {
-    meta = metaOf(def);
+    meta = metaOf(def, options);
   } catch (err) {
     send({ kind: 'failed', message: `interval(options) failed for the default options: ${describeThrown(err)}` });
     return;

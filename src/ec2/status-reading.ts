@@ -8,20 +8,9 @@ import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
 import { estimate } from './estimate.js';
 import { checkIdentity, type Identity } from './identify.js';
 import { dec, toNumber } from './money.js';
-import type { EbsType } from './rates.js';
+import type { Ec2CostOptions } from './options.js';
 import { escapeControl } from '../render/sanitize.js';
 import { approxUsd } from './report.js';
-
-export interface Ec2CostOptions {
-  estimate_off_ec2: boolean;
-  instance_type?: string;
-  region?: string;
-  free_tier: boolean;
-  public_ipv4?: boolean;
-  ebs_gb: number;
-  ebs_type: EbsType;
-  interfaces: string[];
-}
 
 /** What the ec2-cost module publishes (docs/plugins.md); nothing off EC2 unless asked. */
 export interface Ec2CostData {

@@ -1,0 +1,24 @@
+/**
+ * The ec2-cost module's options (plugins/ec2-cost), declared here in the domain folder because
+ * its collect (status-reading.ts) reads them too, and nothing under src/ imports plugins/.
+ */
+import * as T from 'typebox';
+import { declareOptions, type OptionsOf } from '../core/options.js';
+import type { EbsType } from './rates.js';
+
+// rates.ts's EBS_TYPES, written out: importing rates.ts would put its prices in the status bundle.
+// `satisfies` refuses a type it does not price; test/unit/module-options.test.ts, one it leaves out.
+const EBS_TYPE_NAMES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const satisfies readonly EbsType[];
+
+export const ec2CostOptions = declareOptions({
+  estimate_off_ec2: T.Boolean({ default: false, description: 'off EC2, show what this host would cost there (cheapest fit)' }),
+  instance_type: T.Optional(T.String({ minLength: 1, description: 'price as this type instead (a what-if, on or off EC2)' })),
+  region: T.Optional(T.String({ minLength: 1, description: "price in this region (unset: the instance's, else us-east-1)" })),
+  free_tier: T.Boolean({ default: false, description: 'apply the account-wide 100 GB monthly free egress to this host' }),
+  public_ipv4: T.Optional(T.Boolean({ description: 'count a public IPv4 address (unset: on EC2, whether it has one)' })),
+  ebs_gb: T.Number({ minimum: 0, maximum: 1000000, default: 0, description: 'GB of EBS volumes to count' }),
+  ebs_type: T.Enum(EBS_TYPE_NAMES, { default: 'gp3', description: "the EBS volumes' type" }),
+  interfaces: T.Array(T.String({ minLength: 1 }), { default: [], description: "interfaces to count; empty = the default route's" }),
+});
+
+export type Ec2CostOptions = OptionsOf<typeof ec2CostOptions>;
