@@ -1,13 +1,16 @@
 /**
  * docs/modules.md, written from the modules themselves: for each plugins/<id>/index.ts, the
  * comment it opens with, and a table of its options made from their declarations (options.ts)
- * and the host's keys it sets (interval, priority). scripts/modules-doc.mjs writes the file
+ * and the host's keys it sets (interval, priority; described where the host declares them,
+ * config.ts's HOST_KEYS). scripts/modules-doc.mjs writes the file
  * (`npm run docs:modules`); test/unit/module-options.test.ts fails when it is out of date.
  * Not on any start-up path: only that script and that test load this.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOST_KEYS } from './config.js';
 import type { AnyModule, OptionDeclaration } from './contract.js';
+import { DEFAULT_PRIORITY } from './resolve.js';
 
 const INTRO = [
   '# Built-in modules',
@@ -58,14 +61,10 @@ export function optionRows(def: AnyModule): string[][] {
   const properties = (def.options.schema.properties ?? {}) as Record<string, OptionDeclaration>;
   const rows = Object.entries(properties).map(([name, d]) => [name, typeText(d), defaultText(d), d.description ?? '']);
   const interval = typeof def.interval === 'function' ? def.interval(def.options.defaults) : def.interval;
+  const chosen = typeof def.interval === 'function' ? '; the module picks it from its options (shown: for their defaults)' : '';
   rows.push(
-    [
-      'interval',
-      'seconds, cron or "once"',
-      `\`${JSON.stringify(interval)}\``,
-      typeof def.interval === 'function' ? 'how often it runs; the module picks it from its options (shown: for their defaults)' : 'how often it runs',
-    ],
-    ['priority', 'number', `\`${def.priority ?? 50}\``, 'kept longer than lower ones on a narrow line'],
+    ['interval', String(HOST_KEYS.interval.schema.description), `\`${JSON.stringify(interval)}\``, `how often it runs${chosen}`],
+    ['priority', typeText(HOST_KEYS.priority.schema), `\`${def.priority ?? DEFAULT_PRIORITY}\``, String(HOST_KEYS.priority.schema.description)],
   );
   return rows;
 }
