@@ -149,6 +149,14 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
   /** Higher stays longer when the line is too wide (default 50). */
   priority?: number;
   /**
+   * Text for each icon key the module's readings name, drawn when the user's icon set has no
+   * glyph for it: { temperature: 'temp ' }. So a new module shows a word until the icon sets
+   * learn its glyph, and an icon set that has the key wins. Printable ASCII, at most 12
+   * characters (it is drawn as it is under any locale and in GNU screen); anything else is
+   * ignored.
+   */
+  icons?: Record<string, string>;
+  /**
    * Whether the module can work on this host at all (e.g. battery: a power_supply exists).
    * Checked once at start; false hides the module and `shoji modules` says so.
    */

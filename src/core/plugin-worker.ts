@@ -46,6 +46,7 @@ export interface PluginMeta {
   align?: boolean;
   timeoutMs?: number;
   priority?: number;
+  icons?: Record<string, string>;
   hasAvailable: boolean;
 }
 
@@ -156,8 +157,17 @@ function metaOf(def: PluginModule, options: ModuleOptions<Record<string, unknown
     align: typeof def.align === 'boolean' ? def.align : undefined,
     timeoutMs: typeof def.timeoutMs === 'number' ? def.timeoutMs : undefined,
     priority: typeof def.priority === 'number' ? def.priority : undefined,
+    icons: iconTexts(def.icons),
     hasAvailable: typeof def.available === 'function',
   };
+}
+
+/** The plugin's icon texts, when they are strings by icon key (the host checks each text again when it draws it). */
+function iconTexts(icons: unknown): Record<string, string> | undefined {
+  if (typeof icons !== 'object' || icons === null || Array.isArray(icons)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, text] of Object.entries(icons)) if (typeof text === 'string') out[key] = text;
+  return out;
 }
 
 /** Answer interval(options) on its own port, so the host can wait for it without its event loop. */

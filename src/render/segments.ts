@@ -17,6 +17,8 @@ export interface Segment {
   short?: string;
   state: DrawState;
   icon?: string;
+  /** What to draw for the icon when the icon set has no glyph for it (the module's own text). */
+  iconText?: string;
   /** Higher stays longer when the line is too wide. */
   priority: number;
 }
@@ -65,7 +67,7 @@ export function asciiIcons(icons: IconSet): IconSet {
 export function segmentLabel(seg: Segment, opts: Pick<RenderOptions, 'icons' | 'ascii'>): string {
   const icons = opts.ascii ? asciiIcons(opts.icons).icons : opts.icons.icons;
   // Own keys only: an icon named "constructor" must not draw Object's source.
-  const glyph = seg.icon && Object.hasOwn(icons, seg.icon) ? icons[seg.icon] : '';
+  const glyph = seg.icon && Object.hasOwn(icons, seg.icon) ? icons[seg.icon] : (seg.iconText ?? '');
   return opts.ascii ? toAscii(glyph + seg.text) : glyph + seg.text;
 }
 
