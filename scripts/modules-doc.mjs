@@ -1,7 +1,8 @@
 // Writes docs/modules.md from the modules themselves: the comment each plugins/<id>/index.ts
-// opens with, and a table of its options made from their declarations (src/core/options-doc.ts
-// writes the text). Run: npm run docs:modules. With --check it writes nothing and exits 1 when
-// the file is out of date (test/unit/module-options.test.ts checks the same).
+// opens with, and tables of its options and of the data it publishes, made from their
+// declarations (src/core/options-doc.ts writes the text). Run: npm run docs:modules. With
+// --check it writes nothing and exits 1 when the file is out of date
+// (test/unit/module-options.test.ts checks the same).
 // The modules are TypeScript: esbuild bundles them into node_modules/.cache first, where the
 // packages they import resolve, and Node imports that.
 import { build } from 'esbuild';

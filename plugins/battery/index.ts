@@ -1,7 +1,7 @@
 /**
  * battery — charge and time left, from <sysRoot>/class/power_supply. Hidden without a battery.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "65% 2h 10m" (time to empty, or to full while charging, when the battery reports a
  * rate), "65% not charging" when plugged in but held (charge thresholds), "100%" when full.
@@ -9,34 +9,41 @@
  * Several batteries are combined by summing their energy, so a full 20 Wh battery and an
  * empty 80 Wh one make 20 %, not 50 %. Every kernel status ("Charging", "Discharging",
  * "Not charging", "Full", "Unknown") maps to a word; anything else reads as unknown.
- * data: { percent, status, seconds?, batteries: [{ name, percent, status }] }; status is
- * 'charging' | 'discharging' | 'not-charging' | 'full' | 'unknown', seconds the time left.
  */
 import { join } from 'node:path';
 import { defineModule, type State } from '../../src/core/contract.js';
 import { listDir, readLine, readNumber } from '../../src/core/read.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatDuration } from '../../src/core/units.js';
+import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
-export type BatteryStatus = 'charging' | 'discharging' | 'not-charging' | 'full' | 'unknown';
+export type BatteryStatus = BatteryData['status'];
 
 const options = declareOptions({
   ...thresholdOptions({ of: '% charge of a discharging battery', invert: true, warning: 20, critical: 10 }),
 });
 export type BatteryOptions = OptionsOf<typeof options>;
 
-/** What the battery module publishes (docs/plugins.md); nothing without a battery. */
-export interface BatteryData {
-  /** Charge of all batteries together, 0..100 (weighted by energy where the kernel reports it). */
-  percent: number;
-  /** The batteries' combined status. */
-  status: BatteryStatus;
-  /** Seconds until empty (discharging) or full (charging); absent without a believable rate. */
-  seconds?: number;
-  /** Each battery: its power_supply name, charge 0..100 and the kernel's status text as it is. */
-  batteries: { name: string; percent: number; status: string }[];
-}
+/** What the battery module publishes. */
+const data = declareData(
+  () => ({
+    percent: T.Number({ unit: '% (0–100)', description: 'Charge of all batteries together, weighted by their energy where the kernel reports it' }),
+    status: T.Enum(['charging', 'discharging', 'not-charging', 'full', 'unknown'], { description: "The batteries' combined status" }),
+    seconds: T.Optional(T.Number({ unit: 'seconds', description: 'Time until empty (discharging) or full (charging); absent without a believable rate' })),
+    batteries: T.Array(
+      T.Object({
+        name: T.String({ description: 'Its power_supply name (`BAT0`)' }),
+        percent: T.Number({ unit: '% (0–100)', description: 'Its charge' }),
+        status: T.String({ description: "The kernel's status text as it is (`Discharging`, `Not charging`)" }),
+      }),
+      { description: 'Each battery, in name order' },
+    ),
+  }),
+  { description: 'Published with every reading; nothing without a battery.' },
+);
+export type BatteryData = DataOf<typeof data>;
 
 interface Cell {
   name: string;
@@ -108,6 +115,7 @@ export default defineModule<BatteryOptions, BatteryData>({
   id: 'battery',
   description: 'battery charge and time left',
   options,
+  data,
   interval: 30,
   priority: 65,
   available: (ctx) => batteryDirs(ctx.sysRoot).length > 0,

@@ -1,7 +1,7 @@
 /**
  * cpu — how busy the processors were since the previous reading, from <procRoot>/stat.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "23%", or "--%" until there is a previous sample: a first reading would otherwise be
  * the average since boot (tmux-cpu #19). Busy time is user+nice+system+irq+softirq+steal;
@@ -11,9 +11,7 @@
  * says nothing of a container allowed 2 cores. Under a CPU quota (cgroup cpu.max, or v1
  * cpu.cfs_quota_us) the total is therefore the group's own CPU time (cpu.stat usage_usec, or
  * cpuacct.usage) over the time its quota allows; per-core figures stay the host's.
- * data (CpuData; docs/plugins.md): total and per-core busy shares (0..1), scope, quotaCores and
- * sampleSeconds; none until there is a previous sample. Detail: each core, sample length, what
- * was measured.
+ * Detail: each core, sample length, what was measured.
  */
 import { join } from 'node:path';
 import { cgroupCpuLimit, cgroupCpuUsage } from '../../src/core/cgroup.js';
@@ -23,6 +21,7 @@ import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   per_core: T.Boolean({ default: false, description: 'also show each core\'s %: "23% (12 34)"' }),
@@ -36,22 +35,27 @@ const options = declareOptions({
 export type CpuOptions = OptionsOf<typeof options>;
 export type CpuScope = CpuOptions['scope'];
 
-/** What the cpu module publishes (docs/plugins.md); shares are 0..1 of the time sampled. */
-export interface CpuData {
-  /** Busy share since the previous reading: the machine's, or in cgroup scope the group's share of its quota. */
-  total: number;
-  /**
-   * Each host core's busy share, in /proc/stat's order (cpu0, cpu1, ...), whatever the scope and
-   * the per_core option; null for a core without a previous sample (it came online since).
-   */
-  cores: (number | null)[];
-  /** What total measures: the machine, or this process's control group against its quota. */
-  scope: 'host' | 'cgroup';
-  /** In cgroup scope: CPUs' worth of time the quota allows; null in host scope. */
-  quotaCores: number | null;
-  /** Seconds between the two samples the shares are measured over. */
-  sampleSeconds: number;
-}
+/** What the cpu module publishes; shares are 0..1 of the time sampled. */
+const data = declareData(
+  () => ({
+    total: T.Number({
+      unit: 'ratio (0–1)',
+      description: "Busy share since the previous reading: of the machine, or in cgroup scope of the group's CPU quota",
+    }),
+    cores: T.Array(T.Union([T.Number(), T.Null()]), {
+      unit: 'ratio (0–1)',
+      description: "Each host core's busy share, `cpu0` first, whatever `per_core` and `scope` say; null for a core without a previous sample (it came online)",
+    }),
+    scope: T.Enum(['host', 'cgroup'], { description: "What `total` measures: the machine, or this process's control group against its quota" }),
+    quotaCores: T.Union([T.Number(), T.Null()], {
+      unit: 'CPUs',
+      description: "CPUs' worth of time the cgroup quota allows, in cgroup scope; null in host scope",
+    }),
+    sampleSeconds: T.Number({ unit: 'seconds', description: 'Time between the two samples the shares are measured over' }),
+  }),
+  { description: 'Published once there are two samples: nothing on the first collect or after a counter reset.' },
+);
+export type CpuData = DataOf<typeof data>;
 
 /**
  * Private to this module. Cumulative [busy, idle] ticks per line name ("cpu", "cpu0", ...) and
@@ -113,6 +117,7 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
   id: 'cpu',
   description: 'CPU use since the previous reading',
   options,
+  data,
   interval: 2,
   priority: 70,
   collect(ctx, prev) {

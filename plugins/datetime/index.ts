@@ -1,16 +1,16 @@
 /**
  * datetime — the date and time, strftime-style.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "2026-11-23 12:00" (state idle). Runs on the minute, or every second when the format
  * shows seconds (%S, %T, %s, %r, %c): a line that changes less often costs less to draw.
- * data: { format, utc, epochMs }.
  */
 import { defineModule } from '../../src/core/contract.js';
 import { strftime } from '../../src/core/strftime.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   format: T.String({ minLength: 1, default: '%Y-%m-%d %H:%M', description: 'strftime format (src/core/strftime.ts lists directives)' }),
@@ -18,20 +18,22 @@ const options = declareOptions({
 });
 export type DatetimeOptions = OptionsOf<typeof options>;
 
-/** What the datetime module publishes (docs/plugins.md). */
-export interface DatetimeData {
-  /** The strftime format shown. */
-  format: string;
-  /** Whether the text is in UTC rather than local time. */
-  utc: boolean;
-  /** The time shown, in milliseconds since the Unix epoch. */
-  epochMs: number;
-}
+/** What the datetime module publishes. */
+const data = declareData(
+  () => ({
+    format: T.String({ description: 'The strftime format shown' }),
+    utc: T.Boolean({ description: 'Whether the text is in UTC rather than local time' }),
+    epochMs: T.Number({ unit: 'ms since the Unix epoch', description: 'The time shown' }),
+  }),
+  { description: 'Published at every collect.' },
+);
+export type DatetimeData = DataOf<typeof data>;
 
 export default defineModule<DatetimeOptions, DatetimeData>({
   id: 'datetime',
   description: 'date and time (strftime format)',
   options,
+  data,
   // Once a minute, on the minute, unless the format shows seconds (or the epoch, %s).
   interval: (options) => (/%[STsrTc]/.test(options.format.replace(/%%/g, '')) ? 1 : 60),
   priority: 90,

@@ -1,14 +1,13 @@
 /**
  * disk — space used on the chosen filesystems, via statfs (any directory names its filesystem).
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "24G/50G 48%" for one path, "/ 48% /home 71%" for several; the state is the worst.
  * % is df's: used / (used + available to users), so root-reserved blocks count as full.
  * A path that does not exist is named in the detail and skipped; when none exists the module
  * fails with that message. statfs runs off the main thread: on a dead NFS mount it hangs, and
  * the host's timeout must still be able to give up on it.
- * data: { mounts: [{ mount, total, used, available, ratio }] } in bytes.
  */
 import { statfs, type StatsFs } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   mounts: T.Array(T.String({ minLength: 1 }), { minItems: 1, default: ['/'], description: 'paths to report, under SHOJI_ROOT' }),
@@ -25,25 +25,25 @@ const options = declareOptions({
 });
 export type DiskOptions = OptionsOf<typeof options>;
 
+/** What the disk module publishes. */
+const data = declareData(
+  () => ({
+    mounts: T.Array(
+      T.Object({
+        mount: T.String({ description: 'The path as configured (under SHOJI_ROOT)' }),
+        total: T.Number({ unit: 'bytes', description: 'Size of the filesystem holding it' }),
+        used: T.Number({ unit: 'bytes', description: 'Used (blocks reserved for root count as used)' }),
+        available: T.Number({ unit: 'bytes', description: 'Available to unprivileged users' }),
+        ratio: T.Number({ unit: 'ratio (0–1)', description: "df's use: used / (used + available)" }),
+      }),
+      { description: 'Each configured path that could be read, in the configured order' },
+    ),
+  }),
+  { description: 'Published when at least one configured path can be read (otherwise the module fails).' },
+);
+export type DiskData = DataOf<typeof data>;
 /** One configured path's filesystem. */
-export interface MountUsage {
-  /** The path as configured (under SHOJI_ROOT). */
-  mount: string;
-  /** Bytes in the filesystem. */
-  total: number;
-  /** Bytes used (root-reserved blocks not counted as free). */
-  used: number;
-  /** Bytes available to unprivileged users. */
-  available: number;
-  /** df's use: used / (used + available), 0..1. */
-  ratio: number;
-}
-
-/** What the disk module publishes (docs/plugins.md). */
-export interface DiskData {
-  /** The configured paths that could be read, in the configured order. */
-  mounts: MountUsage[];
-}
+export type MountUsage = DiskData['mounts'][number];
 
 /**
  * statfs off the main thread (libuv's pool). Not through node:fs/promises: loading that module
@@ -65,6 +65,7 @@ export default defineModule<DiskOptions, DiskData>({
   id: 'disk',
   description: 'disk space used on chosen mounts',
   options,
+  data,
   interval: 30,
   priority: 60,
   async collect(ctx) {

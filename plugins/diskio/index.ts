@@ -2,15 +2,13 @@
  * diskio — disk read and write throughput since the previous reading, from <procRoot>/diskstats.
  * Hidden while both directions are under the threshold, as byobu's disk_io is.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "r 1.2M/s w 300K/s" (only the directions over the threshold), or "r -- w --" until there is a
  * previous sample. Partitions are skipped (a partition has a `partition` file in
  * <sysRoot>/class/block/<name>; without /sys the name decides), as are loop, ram and zram.
  * Rates divide by the measured time between samples; a counter that went backwards or a disk
  * that came or went gives "r -- w --" once, never a negative or inflated rate.
- * data (DiskioData; docs/plugins.md): rates in bytes per second and byte totals, summed and per
- * device; published while hidden under the threshold too, none until there is a previous sample.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +17,7 @@ import { readText } from '../../src/core/read.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   devices: T.Array(T.String({ minLength: 1 }), { default: [], description: 'device names to count ("sda", "nvme0n1"); empty = every whole disk' }),
@@ -30,36 +29,34 @@ const options = declareOptions({
 });
 export type DiskioOptions = OptionsOf<typeof options>;
 
+/** What the diskio module publishes, also while it hides under its threshold. */
+const data = declareData(
+  () => ({
+    read: T.Number({ unit: 'bytes/s', description: 'Read since the previous reading, summed over `devices`' }),
+    write: T.Number({ unit: 'bytes/s', description: 'Written since the previous reading, summed over `devices`' }),
+    devices: T.Array(T.String(), { description: "The devices counted (whole disks, or the `devices` option's), in /proc/diskstats order" }),
+    readTotalBytes: T.Number({ unit: 'bytes', description: 'Read since boot, summed over `devices`' }),
+    writeTotalBytes: T.Number({ unit: 'bytes', description: 'Written since boot, summed over `devices`' }),
+    perDevice: T.Array(
+      T.Object({
+        name: T.String({ description: 'Device name (`sda`, `nvme0n1`)' }),
+        read: T.Number({ unit: 'bytes/s', description: 'Read since the previous reading' }),
+        write: T.Number({ unit: 'bytes/s', description: 'Written since the previous reading' }),
+        readTotalBytes: T.Number({ unit: 'bytes', description: "Read since boot (the kernel's sector counter × 512)" }),
+        writeTotalBytes: T.Number({ unit: 'bytes', description: 'Written since boot' }),
+      }),
+      { description: 'Each device, in the order of `devices`' },
+    ),
+    sampleSeconds: T.Number({ unit: 'seconds', description: 'Time between the two samples the rates divide by' }),
+  }),
+  {
+    description:
+      'Published once there are two samples, also while the module hides itself under its threshold; nothing on the first collect or after a counter reset or a disk coming or going.',
+  },
+);
+export type DiskioData = DataOf<typeof data>;
 /** One device's throughput. */
-export interface DeviceIo {
-  name: string;
-  /** Bytes per second read since the previous reading. */
-  read: number;
-  /** Bytes per second written since the previous reading. */
-  write: number;
-  /** Bytes read since boot (the kernel's sector counter × 512). */
-  readTotalBytes: number;
-  /** Bytes written since boot. */
-  writeTotalBytes: number;
-}
-
-/** What the diskio module publishes (docs/plugins.md), also while it hides under its threshold. */
-export interface DiskioData {
-  /** Bytes per second read, summed over `devices`. */
-  read: number;
-  /** Bytes per second written, summed over `devices`. */
-  write: number;
-  /** The devices counted, in /proc/diskstats order. */
-  devices: string[];
-  /** Bytes read since boot, summed over `devices`. */
-  readTotalBytes: number;
-  /** Bytes written since boot, summed over `devices`. */
-  writeTotalBytes: number;
-  /** Each device's rates and totals, in the order of `devices`. */
-  perDevice: DeviceIo[];
-  /** Seconds between the two samples the rates divide by. */
-  sampleSeconds: number;
-}
+export type DeviceIo = DiskioData['perDevice'][number];
 
 /** Private to this module. Cumulative [sectors read, sectors written] per device and when they were read. */
 export interface DiskioMemo {
@@ -100,6 +97,7 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   id: 'diskio',
   description: 'disk read/write rates (hidden when quiet)',
   options,
+  data,
   interval: 3,
   priority: 30,
   collect(ctx, prev) {

@@ -1,24 +1,24 @@
 /**
  * ec2-cost — what this machine has cost on Amazon EC2 since boot: "~$31.26".
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Hidden off EC2 unless estimate_off_ec2 is set. Whether this is EC2 is decided from DMI files;
  * the metadata service is asked at most once per boot (its answer is cached by boot id and
  * kept in the memo), so a collect never does network I/O after the first. The estimate code
  * is loaded on the first collect only. `ec2-cost --detail` explains every number.
- * data: { totalUsd, hourlyRateUsd, hourlyTotalUsd, per30DaysUsd, instanceType, region, onEc2,
- * mode, spot, uptimeSeconds, priceSource, pricesAsOf, regionModelled, estimate: true }.
  */
 import { defineModule } from '../../src/core/contract.js';
 import { detect } from '../../src/ec2/detect.js';
 import { type Ec2CostOptions, ec2CostOptions } from '../../src/ec2/options.js';
-import type { Ec2CostData, Ec2CostMemo } from '../../src/ec2/status-reading.js';
+import { type Ec2CostData, ec2CostData } from '../../src/ec2/data.js';
+import type { Ec2CostMemo } from '../../src/ec2/status-reading.js';
 
 export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
   id: 'ec2-cost',
   description: 'estimated Amazon EC2 cost since boot (hidden off EC2 unless asked)',
   options: ec2CostOptions,
+  data: ec2CostData,
   interval: 60,
   timeoutMs: 5000,
   priority: 30,

@@ -1,10 +1,10 @@
 /**
  * hostname — this machine's name.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "web1" (state idle); the short form is always the name without its domain.
- * data: { hostname, short, source }. The name is outside text: control characters are
+ * The name is outside text: control characters are
  * removed here, everything else is escaped by the renderer.
  */
 import { hostname as osHostname } from 'node:os';
@@ -13,6 +13,7 @@ import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   short: T.Boolean({ default: true, description: 'drop the domain: "web1.example.com" -> "web1"' }),
@@ -23,14 +24,16 @@ const options = declareOptions({
 });
 export type HostnameOptions = OptionsOf<typeof options>;
 
-export interface HostnameData {
-  /** The full name as found. */
-  hostname: string;
-  /** The name without its domain. */
-  short: string;
-  /** Where the name came from: 'file' falls back to 'kernel' when /etc/hostname is missing. */
-  source: 'kernel' | 'file';
-}
+/** What the hostname module publishes. */
+const data = declareData(
+  () => ({
+    hostname: T.String({ description: 'The full name as found (control characters removed)' }),
+    short: T.String({ description: 'The name without its domain' }),
+    source: T.Enum(['kernel', 'file'], { description: 'Where it came from (`file` falls back to `kernel` without /etc/hostname)' }),
+  }),
+  { description: 'Published whenever a name is found.' },
+);
+export type HostnameData = DataOf<typeof data>;
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
@@ -54,6 +57,7 @@ export default defineModule<HostnameOptions, HostnameData>({
   id: 'hostname',
   description: "this machine's host name",
   options,
+  data,
   interval: 600,
   priority: 80,
   collect(ctx) {

@@ -1,12 +1,11 @@
 /**
  * ip — the address this machine is reached at: the default-route interface's.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "192.0.2.2" (state idle); hidden when the interface has no address of that family
  * or there is no default route (offline). Link-local IPv6 addresses (fe80::/10) never count;
  * global ones come before unique-local ones (fc00::/7).
- * data: { address, interface, family, addresses } (addresses: all of that family on it).
  */
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { defaultRouteInterfaces } from '../../src/core/net.js';
 import { readText } from '../../src/core/read.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   family: T.Enum([4, 6], { default: 4, description: '4 for IPv4, 6 for IPv6' }),
@@ -22,17 +22,17 @@ const options = declareOptions({
 });
 export type IpOptions = OptionsOf<typeof options>;
 
-/** What the ip module publishes (docs/plugins.md); nothing when offline. */
-export interface IpData {
-  /** The address shown. */
-  address: string;
-  /** The interface it belongs to. */
-  interface: string;
-  /** 4 or 6. */
-  family: 4 | 6;
-  /** Every usable address of that family on the interface, best first. */
-  addresses: string[];
-}
+/** What the ip module publishes. */
+const data = declareData(
+  () => ({
+    address: T.String({ description: 'The address shown' }),
+    interface: T.String({ description: 'The interface it belongs to' }),
+    family: T.Union([T.Literal(4), T.Literal(6)], { description: 'IPv4 or IPv6' }),
+    addresses: T.Array(T.String(), { description: 'Every usable address of that family on the interface, best first' }),
+  }),
+  { description: 'Published whenever an address is shown; nothing when offline.' },
+);
+export type IpData = DataOf<typeof data>;
 
 /** Usable addresses of one family, in the order the kernel lists them. */
 export function usableAddresses(infos: NetworkInterfaceInfo[] | undefined, family: 4 | 6): string[] {
@@ -61,6 +61,7 @@ export default defineModule<IpOptions, IpData>({
   id: 'ip',
   description: "the default-route interface's IP address",
   options,
+  data,
   interval: 60,
   priority: 35,
   collect(ctx) {

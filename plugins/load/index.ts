@@ -1,14 +1,13 @@
 /**
  * load — the load average from <procRoot>/loadavg, judged against the number of cores.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "0.42" or "0.42 0.31 0.20". Cores are the cpuN lines of <procRoot>/stat: a load of
  * 3 is fine on 8 cores and an overload on 2. The load average counts runnable tasks on the
  * whole host, even inside a container, so it is judged against the host's cores, not against
  * a cgroup CPU quota (cpu.max, or v1 cpu.cfs_quota_us): a container allowed 2 cores on a busy
  * 64-core host would otherwise be in alarm while idle. The quota is shown in the detail.
- * data: { one, five, fifteen, cores, perCore, cpuQuota } (cpuQuota: cores a quota allows, or null).
  */
 import { join } from 'node:path';
 import { cgroupCpuLimit } from '../../src/core/cgroup.js';
@@ -17,6 +16,7 @@ import { readText } from '../../src/core/read.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   averages: T.Enum([1, 3], { default: 1, description: '1 shows the 1-minute average; 3 shows 1, 5 and 15' }),
@@ -24,21 +24,22 @@ const options = declareOptions({
 });
 export type LoadOptions = OptionsOf<typeof options>;
 
-/** What the load module publishes (docs/plugins.md). */
-export interface LoadData {
-  /** Load average over 1 minute (runnable and uninterruptible tasks, host-wide). */
-  one: number;
-  /** Load average over 5 minutes. */
-  five: number;
-  /** Load average over 15 minutes. */
-  fifteen: number;
-  /** Cores the load is judged against: the host's online CPUs. */
-  cores: number;
-  /** one / cores. */
-  perCore: number;
-  /** Cores a cgroup CPU quota allows this process (fractional), or null without one. */
-  cpuQuota: number | null;
-}
+/** What the load module publishes. */
+const data = declareData(
+  () => ({
+    one: T.Number({ unit: 'tasks', description: 'Load average over 1 minute: runnable and uninterruptible tasks, host-wide (even in a container)' }),
+    five: T.Number({ unit: 'tasks', description: 'Load average over 5 minutes' }),
+    fifteen: T.Number({ unit: 'tasks', description: 'Load average over 15 minutes' }),
+    cores: T.Integer({ unit: 'CPUs', description: "The host's online CPUs, which the load is judged against" }),
+    perCore: T.Number({ unit: 'tasks per CPU', description: '`one` / `cores`' }),
+    cpuQuota: T.Union([T.Number(), T.Null()], {
+      unit: 'CPUs',
+      description: "CPUs' worth of time a cgroup quota allows this process (fractional); null without one",
+    }),
+  }),
+  { description: 'Published at every collect.' },
+);
+export type LoadData = DataOf<typeof data>;
 
 /** Online CPUs as /proc/stat lists them (offline ones have no line). */
 function onlineCpus(procRoot: string): number {
@@ -52,6 +53,7 @@ export default defineModule<LoadOptions, LoadData>({
   id: 'load',
   description: 'load average, relative to the cores available',
   options,
+  data,
   interval: 5,
   priority: 70,
   collect(ctx) {

@@ -2,12 +2,11 @@
  * memory — memory in use: MemTotal - MemAvailable from <procRoot>/meminfo, or, inside a
  * container or slice with a smaller cgroup limit, the group's own use against that limit.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "2.1G/7.8G 27%". Under a cgroup limit (v2 memory.max, v1 memory.limit_in_bytes, the
  * tightest on the way to the root) used is memory.current (usage_in_bytes) minus
  * inactive_file, the page cache the kernel drops before it would kill anything.
- * data: { total, used, available, ratio, cgroup } in bytes; cgroup is true under a limit.
  */
 import { join } from 'node:path';
 import { cgroupMemory } from '../../src/core/cgroup.js';
@@ -17,6 +16,7 @@ import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   compact: T.Boolean({ default: false, description: 'show only the percentage: "27%"' }),
@@ -24,19 +24,18 @@ const options = declareOptions({
 });
 export type MemoryOptions = OptionsOf<typeof options>;
 
-/** What the memory module publishes (docs/plugins.md). */
-export interface MemoryData {
-  /** Bytes of memory: the host's MemTotal, or the cgroup limit when `cgroup`. */
-  total: number;
-  /** Bytes in use: total - MemAvailable, or the group's use without inactive page cache. */
-  used: number;
-  /** Bytes available: total - used. */
-  available: number;
-  /** used / total, 0..1. */
-  ratio: number;
-  /** True when the figures are a cgroup limit's rather than the host's. */
-  cgroup: boolean;
-}
+/** What the memory module publishes. */
+const data = declareData(
+  () => ({
+    total: T.Number({ unit: 'bytes', description: "The host's memory (MemTotal), or the cgroup limit when `cgroup`" }),
+    used: T.Number({ unit: 'bytes', description: "In use: total − MemAvailable, or the group's use without its inactive page cache" }),
+    available: T.Number({ unit: 'bytes', description: 'total − used' }),
+    ratio: T.Number({ unit: 'ratio (0–1)', description: 'used / total' }),
+    cgroup: T.Boolean({ description: "Whether the figures are a cgroup limit's rather than the host's" }),
+  }),
+  { description: 'Published at every collect.' },
+);
+export type MemoryData = DataOf<typeof data>;
 
 /** Host total and available bytes; kernels before 3.14 lack MemAvailable, so estimate it. */
 function hostMemory(meminfo: Map<string, number>): { total: number; available: number } | null {
@@ -51,6 +50,7 @@ export default defineModule<MemoryOptions, MemoryData>({
   id: 'memory',
   description: 'memory in use (container-aware)',
   options,
+  data,
   interval: 3,
   priority: 70,
   collect(ctx) {

@@ -2,7 +2,7 @@
  * network — receive and transmit rates since the previous reading, from <procRoot>/net/dev.
  * Hidden while both directions are under the threshold, as byobu's network is.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "rx 1.2M/s tx 30K/s" (only the directions over the threshold), or "rx -- tx --"
  * until there is a previous sample. The default route is read from the routing table, never
@@ -10,9 +10,6 @@
  * went backwards or an interface that came or went (the default route moved from Wi-Fi to
  * Ethernet) gives "rx -- tx --" once, never a negative or inflated rate. Hidden when there is no
  * default route. An unreadable net/dev (some sandboxes deny it) fails the module.
- * data (NetworkData; docs/plugins.md): rates in bytes per second whatever the units, and byte
- * totals, summed and per interface; published while hidden under the threshold too, none until
- * there is a previous sample.
  */
 import { join } from 'node:path';
 import { defineModule, type DetailLine } from '../../src/core/contract.js';
@@ -20,6 +17,7 @@ import { defaultRouteInterfaces, readNetDev } from '../../src/core/net.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   interfaces: T.Array(T.String({ minLength: 1 }), { default: [], description: 'interfaces to sum ("eth0", "wlan0"); empty = the default route\'s' }),
@@ -28,36 +26,39 @@ const options = declareOptions({
 });
 export type NetworkOptions = OptionsOf<typeof options>;
 
+/** What the network module publishes, also while it hides under its threshold. */
+const data = declareData(
+  () => ({
+    rx: T.Number({
+      unit: 'bytes/s',
+      description: 'Received since the previous reading, summed over `interfaces` (bytes whatever the `units` option)',
+    }),
+    tx: T.Number({ unit: 'bytes/s', description: 'Sent since the previous reading, summed over `interfaces`' }),
+    interfaces: T.Array(T.String(), {
+      description: "The interfaces summed: the `interfaces` option's in its order, or the default route's",
+    }),
+    rxTotalBytes: T.Number({ unit: 'bytes', description: "Received since each interface came up (the kernel's counters), summed" }),
+    txTotalBytes: T.Number({ unit: 'bytes', description: 'Sent since each interface came up, summed' }),
+    perInterface: T.Array(
+      T.Object({
+        name: T.String({ description: 'Interface name' }),
+        rx: T.Number({ unit: 'bytes/s', description: 'Received since the previous reading' }),
+        tx: T.Number({ unit: 'bytes/s', description: 'Sent since the previous reading' }),
+        rxTotalBytes: T.Number({ unit: 'bytes', description: "Received since it came up (the kernel's counter)" }),
+        txTotalBytes: T.Number({ unit: 'bytes', description: 'Sent since it came up' }),
+      }),
+      { description: 'Each interface, in the order of `interfaces`' },
+    ),
+    sampleSeconds: T.Number({ unit: 'seconds', description: 'Time between the two samples the rates divide by' }),
+  }),
+  {
+    description:
+      'Published once there are two samples, also while the module hides itself under its threshold; nothing on the first collect, after a counter reset or an interface coming or going, or without an interface to count (no default route).',
+  },
+);
+export type NetworkData = DataOf<typeof data>;
 /** One interface's traffic. */
-export interface InterfaceTraffic {
-  name: string;
-  /** Bytes per second received since the previous reading. */
-  rx: number;
-  /** Bytes per second sent since the previous reading. */
-  tx: number;
-  /** Bytes received since the interface came up (the kernel's counter). */
-  rxTotalBytes: number;
-  /** Bytes sent since the interface came up. */
-  txTotalBytes: number;
-}
-
-/** What the network module publishes (docs/plugins.md), also while it hides under its threshold. */
-export interface NetworkData {
-  /** Bytes per second received, summed over `interfaces` (whatever the `units` option). */
-  rx: number;
-  /** Bytes per second sent, summed over `interfaces`. */
-  tx: number;
-  /** The interfaces summed, in the order configured (or of the routing table). */
-  interfaces: string[];
-  /** Bytes received, summed over `interfaces`, as the kernel counts them. */
-  rxTotalBytes: number;
-  /** Bytes sent, summed over `interfaces`. */
-  txTotalBytes: number;
-  /** Each interface's rates and totals, in the order of `interfaces`. */
-  perInterface: InterfaceTraffic[];
-  /** Seconds between the two samples the rates divide by. */
-  sampleSeconds: number;
-}
+export type InterfaceTraffic = NetworkData['perInterface'][number];
 
 /** Private to this module. Cumulative [rx bytes, tx bytes] per interface and when they were read. */
 export interface NetworkMemo {
@@ -85,6 +86,7 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
   id: 'network',
   description: 'network receive/transmit rates (hidden when quiet)',
   options,
+  data,
   interval: 3,
   priority: 55,
   collect(ctx, prev) {

@@ -1,27 +1,32 @@
 /**
  * processes — how many processes exist, and how many are running right now.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "214" (state idle unless a threshold is reached). The count is the numeric entries
  * of <procRoot>; the running and task (thread) counts come from <procRoot>/loadavg.
- * data: { processes, running, tasks } (running and tasks null when loadavg is unreadable).
  */
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { listDir, readText } from '../../src/core/read.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
+import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
-/** What the processes module publishes (docs/plugins.md). */
-export interface ProcessesData {
-  /** Processes (numeric entries of /proc). */
-  processes: number;
-  /** Runnable tasks (loadavg's count, which includes the reader), or null when loadavg is unreadable. */
-  running: number | null;
-  /** All tasks, threads included, or null when loadavg is unreadable. */
-  tasks: number | null;
-}
+/** What the processes module publishes. */
+const data = declareData(
+  () => ({
+    processes: T.Integer({ unit: 'processes', description: 'Processes on the host (numeric entries of /proc)' }),
+    running: T.Union([T.Integer(), T.Null()], {
+      unit: 'tasks',
+      description: "Runnable tasks (loadavg's count, the reader included); null when loadavg is unreadable",
+    }),
+    tasks: T.Union([T.Integer(), T.Null()], { unit: 'tasks', description: 'All tasks, threads included; null when loadavg is unreadable' }),
+  }),
+  { description: 'Published whenever /proc lists processes.' },
+);
+export type ProcessesData = DataOf<typeof data>;
 
 /** The "running/total" field of loadavg: runnable tasks and all tasks (threads included). */
 export function parseLoadavgTasks(text: string | null): { running: number; tasks: number } | null {
@@ -38,6 +43,7 @@ export default defineModule<ProcessesOptions, ProcessesData>({
   id: 'processes',
   description: 'number of processes (and how many are running)',
   options,
+  data,
   interval: 7,
   priority: 25,
   collect(ctx) {

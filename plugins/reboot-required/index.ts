@@ -1,27 +1,30 @@
 /**
  * reboot-required — Debian and Ubuntu's "a restart is required" flag.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "reboot" (state warning) while <root>/var/run/reboot-required (or <root>/run/...)
  * exists, left there by package scripts such as a new kernel's; hidden otherwise.
- * data: { since, packages }: the flag's mtime (epoch ms) and the packages named in
- * reboot-required.pkgs beside it, in order, without repeats. Detail lists them.
+ * Detail lists the packages that asked for it.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
+import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
-/** What the reboot-required module publishes (docs/plugins.md), while a reboot is required. */
-export interface RebootData {
-  /** When the flag file was written (its mtime), in milliseconds since the Unix epoch. */
-  since: number;
-  /** Packages that asked for the reboot, in order, without repeats. */
-  packages: string[];
-}
+/** What the reboot-required module publishes. */
+const data = declareData(
+  () => ({
+    since: T.Number({ unit: 'ms since the Unix epoch', description: 'When the flag file was written (its mtime)' }),
+    packages: T.Array(T.String(), { description: 'Packages that asked for the reboot (reboot-required.pkgs), in order, without repeats' }),
+  }),
+  { description: 'Published while a reboot is required; nothing otherwise.' },
+);
+export type RebootData = DataOf<typeof data>;
 
 const options = declareOptions({});
 export type RebootRequiredOptions = OptionsOf<typeof options>;
@@ -30,6 +33,7 @@ export default defineModule<RebootRequiredOptions, RebootData>({
   id: 'reboot-required',
   description: 'a reboot is needed to finish package upgrades',
   options,
+  data,
   interval: 17,
   priority: 35,
   collect(ctx) {

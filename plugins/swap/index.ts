@@ -2,10 +2,9 @@
  * swap — swap in use: SwapTotal - SwapFree from <procRoot>/meminfo, or the container's
  * swap against a smaller cgroup v2 memory.swap.max. Hidden when there is no swap.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "512M/2G 25%". A group whose memory.swap.max is 0 may not swap: hidden too.
- * data: { total, used, ratio, cgroup } in bytes.
  */
 import { join } from 'node:path';
 import { cgroupSwap } from '../../src/core/cgroup.js';
@@ -15,6 +14,7 @@ import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatBytes, formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   compact: T.Boolean({ default: false, description: 'show only the percentage: "25%"' }),
@@ -22,22 +22,23 @@ const options = declareOptions({
 });
 export type SwapOptions = OptionsOf<typeof options>;
 
-/** What the swap module publishes (docs/plugins.md); nothing on a host without swap. */
-export interface SwapData {
-  /** Bytes of swap: the host's SwapTotal, or the cgroup's memory.swap.max when `cgroup`. */
-  total: number;
-  /** Bytes of swap in use. */
-  used: number;
-  /** used / total, 0..1. */
-  ratio: number;
-  /** True when the figures are a cgroup limit's rather than the host's. */
-  cgroup: boolean;
-}
+/** What the swap module publishes. */
+const data = declareData(
+  () => ({
+    total: T.Number({ unit: 'bytes', description: "The host's swap (SwapTotal), or the cgroup's memory.swap.max when `cgroup`" }),
+    used: T.Number({ unit: 'bytes', description: 'In use' }),
+    ratio: T.Number({ unit: 'ratio (0–1)', description: 'used / total' }),
+    cgroup: T.Boolean({ description: "Whether the figures are a cgroup limit's rather than the host's" }),
+  }),
+  { description: 'Published whenever there is swap the process may use; nothing without.' },
+);
+export type SwapData = DataOf<typeof data>;
 
 export default defineModule<SwapOptions, SwapData>({
   id: 'swap',
   description: 'swap in use (hidden without swap)',
   options,
+  data,
   interval: 10,
   priority: 45,
   collect(ctx) {

@@ -1,7 +1,7 @@
 /**
  * updates — package updates waiting to be installed (apt).
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "12" (state info), or "12 (3 security)" (state warning) when some come from a
  * -security archive; short form "12" / "12!". Hidden when there is nothing to install.
@@ -14,8 +14,6 @@
  * daemon, a dashboard and one-shot calls share it: apt's simulation costs about 2 s of CPU
  * here, which a dashboard would otherwise pay every time it opens.
  * Another `command` runs at every interval: give a slow one a longer `interval`.
- * data: { count, security, packages, securityPackages, source, checkedAt }; the package lists
- * are empty when update-notifier gave only numbers.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
@@ -28,6 +26,7 @@ import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 export const DEFAULT_COMMAND = ['apt-get', '-s', '-o', 'Debug::NoLocking=true', 'upgrade'];
 const NOTIFIER = 'var/lib/update-notifier/updates-available';
@@ -49,24 +48,26 @@ const options = declareOptions({
 });
 export type UpdatesOptions = OptionsOf<typeof options>;
 
-export interface Pending {
-  /** Packages with an update waiting. */
-  count: number;
-  /** How many of them come from a -security archive. */
-  security: number;
-  /** Their names (empty when update-notifier gave only numbers). */
-  packages: string[];
-  /** The security updates' names (empty when update-notifier gave only numbers). */
-  securityPackages: string[];
-}
-
-/** What the updates module publishes (docs/plugins.md), also while it hides (count 0). */
-export interface UpdatesData extends Pending {
-  /** 'update-notifier' (Ubuntu's file), 'apt' (the default command) or 'command' (the user's). */
-  source: 'update-notifier' | 'apt' | 'command';
-  /** When the count was taken (epoch ms): older than now when apt's answer was reused. */
-  checkedAt: number;
-}
+/** What the updates module publishes, also while it hides (count 0). */
+const data = declareData(
+  () => ({
+    count: T.Integer({ unit: 'packages', description: 'Updates waiting to be installed' }),
+    security: T.Integer({ unit: 'packages', description: 'How many of them come from a -security archive' }),
+    packages: T.Array(T.String(), { description: 'Their names (empty when update-notifier gave only numbers)' }),
+    securityPackages: T.Array(T.String(), { description: "The security updates' names (empty likewise)" }),
+    source: T.Enum(['update-notifier', 'apt', 'command'], {
+      description: "Ubuntu's file, the default apt command, or the `command` option's",
+    }),
+    checkedAt: T.Number({
+      unit: 'ms since the Unix epoch',
+      description: "When the count was taken: older than now while apt's answer is reused",
+    }),
+  }),
+  { description: 'Published at every collect that got an answer, also while the module hides itself (count 0).' },
+);
+export type UpdatesData = DataOf<typeof data>;
+/** The count and the names, whichever way they were found. */
+export type Pending = Omit<UpdatesData, 'source' | 'checkedAt'>;
 
 /** Private to this module: apt's last answer and what it depended on. */
 export interface UpdatesMemo {
@@ -198,6 +199,7 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
   id: 'updates',
   description: 'package updates available (apt)',
   options,
+  data,
   // Seconds rather than a cron expression: the daemon then never loads the cron parser (~4 MB).
   interval: 300,
   priority: 30,

@@ -1,22 +1,24 @@
 /**
  * uptime — how long the machine has been up, from <procRoot>/uptime.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
- * Shows "3d 4h" (state idle). data: { seconds }. Detail: the boot time, local.
+ * Shows "3d 4h" (state idle). Detail: the boot time, local.
  */
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
 import { formatDuration } from '../../src/core/units.js';
+import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
-/** What the uptime module publishes (docs/plugins.md). */
-export interface UptimeData {
-  /** Seconds since boot. */
-  seconds: number;
-}
+/** What the uptime module publishes. */
+const data = declareData(() => ({ seconds: T.Number({ unit: 'seconds', description: 'Time since boot' }) }), {
+  description: 'Published at every collect.',
+});
+export type UptimeData = DataOf<typeof data>;
 
 function readUptime(procRoot: string): number | null {
   const text = readText(join(procRoot, 'uptime'));
@@ -32,6 +34,7 @@ export default defineModule<UptimeOptions, UptimeData>({
   id: 'uptime',
   description: 'time since boot',
   options,
+  data,
   interval: 60,
   priority: 40,
   available: (ctx) => readUptime(ctx.procRoot) !== null,

@@ -1,12 +1,11 @@
 /**
  * users — login sessions on this machine, counted as uptime(1) and who(1) count them.
  *
- * Options: docs/modules.md, generated from `options` below (npm run docs:modules).
+ * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Reads the binary utmp file (<root>/var/run/utmp, else <root>/run/utmp) and counts its
  * USER_PROCESS records. Shows "2" (state info); hidden when nobody is logged in, as byobu does.
- * data: { count, users, sessions }: count of sessions, distinct user names (sorted), and each
- * session's user, line (tty) and remote host. Detail: one line per session.
+ * Detail: one line per session.
  * Not available where the system keeps no utmp (some systemd builds dropped it).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,27 +13,32 @@ import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type DataOf, declareData } from '../../src/core/data.js';
 
 const options = declareOptions({
   show_zero: T.Boolean({ default: false, description: 'show "0" instead of hiding the module' }),
 });
 export type UsersOptions = OptionsOf<typeof options>;
 
-export interface Session {
-  user: string;
-  line: string;
-  host: string;
-}
-
-/** What the users module publishes (docs/plugins.md), also while it hides (count 0). */
-export interface UsersData {
-  /** Login sessions. */
-  count: number;
-  /** Distinct user names, sorted. */
-  users: string[];
-  /** Each session: user, line (tty) and remote host ('' when local). */
-  sessions: Session[];
-}
+/** What the users module publishes, also while it hides (count 0). */
+const data = declareData(
+  () => ({
+    count: T.Integer({ unit: 'sessions', description: 'Login sessions' }),
+    users: T.Array(T.String(), { description: 'Distinct user names, sorted' }),
+    sessions: T.Array(
+      T.Object({
+        user: T.String({ description: 'User name' }),
+        line: T.String({ description: 'Terminal line (`pts/0`)' }),
+        host: T.String({ description: 'Remote host, or empty for a local login' }),
+      }),
+      { description: 'Each session, in utmp order' },
+    ),
+  }),
+  { description: 'Published at every collect, also while the module hides itself (count 0).' },
+);
+export type UsersData = DataOf<typeof data>;
+/** One login session: user, line (tty) and remote host ('' when local). */
+export type Session = UsersData['sessions'][number];
 
 /** struct utmp on Linux glibc x86_64 and aarch64 (both little-endian; 32-bit time fields). */
 export const UTMP_RECORD = 384;
@@ -75,6 +79,7 @@ export default defineModule<UsersOptions, UsersData>({
   id: 'users',
   description: 'number of login sessions',
   options,
+  data,
   interval: 11,
   priority: 25,
   available: (ctx) => utmpPath(ctx.root) !== null,

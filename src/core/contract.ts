@@ -51,11 +51,11 @@ export interface Collected<D = unknown, M = unknown> {
   reading: Reading<D> | null;
   /**
    * The module's published measurement: numbers (not formatted strings) with their units in
-   * the field names or documented in the data type. What the dashboard, JSON output and
-   * exporters read, and the only part of a module other code may rely on; docs/plugins.md
-   * describes each built-in module's. Present whenever something was measured, even when
-   * `reading` is null (network traffic under its threshold still publishes its rates).
-   * Must be JSON-serialisable.
+   * the field names or declared with the field. What the dashboard, JSON output and exporters
+   * read, and the only part of a module other code may rely on; the module declares its shape
+   * (ShojiModule.data), and docs/modules.md shows each built-in module's. Present whenever
+   * something was measured, even when `reading` is null (network traffic under its threshold
+   * still publishes its rates). Must be JSON-serialisable.
    */
   data?: D;
   /**
@@ -118,6 +118,18 @@ export interface ModuleOptions<O> {
 }
 
 /**
+ * A module's published data, declared once (src/core/data.ts's declareData, which also gives the
+ * data's TypeScript type). `schema` is the JSON Schema of the object the module publishes: its
+ * `description` says when it is published, each of its `properties` is a field's JSON Schema with
+ * a `description` and, where it has one, a `unit` ('bytes/s'), and every object in it is closed
+ * to undeclared fields. docs/modules.md's "Data" tables are made from it, and the tests check
+ * what each built-in module publishes against it.
+ */
+export interface DataDeclaration {
+  readonly schema: { type: 'object'; description?: string; properties: Record<string, object> };
+}
+
+/**
  * How often a module runs: seconds (a number), a cron expression for slow work
  * ("0 *\/6 * * *"), or 'once' for static facts such as the hostname.
  */
@@ -136,6 +148,11 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
    * every module's schema; do not declare them.
    */
   options: ModuleOptions<O>;
+  /**
+   * What the module publishes as `data`, declared once (declareData, src/core/data.ts). Every
+   * built-in module declares it; the host itself never reads it (user plugins may leave it out).
+   */
+  data?: DataDeclaration;
   /**
    * Default refresh: seconds, a cron expression, or 'once' — or a function of the options, for a
    * module whose needs depend on them (a clock showing seconds needs 1 s, one without 60 s).

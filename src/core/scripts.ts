@@ -13,8 +13,10 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
+import * as T from 'typebox';
 import type { ShojiModule, State } from './contract.js';
 import { STATES } from './contract.js';
+import { type DataOf, declareData } from './data.js';
 import { listDir } from './read.js';
 import { runnableProblem } from './trust.js';
 
@@ -68,9 +70,11 @@ export function findScripts(dirs: string[], onRefused: (file: string, why: strin
   return [...byId.values()];
 }
 
-export interface ScriptData {
-  script: string;
-}
+/** What every script module publishes (docs/modules.md shows it under custom). */
+export const scriptData = declareData(() => ({ script: T.String({ description: "The script's path" }) }), {
+  description: 'Published with every reading of a script module.',
+});
+export type ScriptData = DataOf<typeof scriptData>;
 
 /** Turn a script's stdout into text/state, or null when it printed nothing. */
 export function parseScriptOutput(stdout: string): { text: string; state: State; short?: string; icon?: string } | null {
@@ -160,6 +164,7 @@ export function scriptModule(file: ScriptFile): ShojiModule<Record<string, never
     id: file.id,
     description: `script ${file.path}`,
     options: { schema: { type: 'object', properties: {}, additionalProperties: false }, defaults: {} },
+    data: scriptData,
     interval: file.intervalSeconds,
     timeoutMs: Math.min(10_000, Math.max(2_000, file.intervalSeconds * 1000)),
     async collect(ctx) {

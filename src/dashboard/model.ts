@@ -2,8 +2,8 @@
  * From module statuses (the same scheduler and modules as the status line) to what the
  * dashboard draws: current values and their histories.
  *
- * Everything comes from what modules publish (their `data`; docs/plugins.md describes each
- * built-in module's), which is there even while a module hides itself from the status line
+ * Everything comes from what modules publish (their `data`, declared by each module; docs/modules.md
+ * shows each built-in module's), which is there even while a module hides itself from the status line
  * (network traffic under its threshold). Memos are private to their modules and never read
  * here. A value that is not in the data, or not of the documented shape, is "no value", never
  * a guess.

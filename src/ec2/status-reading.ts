@@ -1,48 +1,18 @@
 /**
  * The ec2-cost status module's collect (plugins/ec2-cost), kept here so that the module's own
  * file stays a table of options and the estimator is loaded only when the module runs; and the
- * module's options, data and memo types, which the plugin imports as types only (erased from the
- * bundle), so that the dependency points one way: plugins/ec2-cost -> src/ec2.
+ * module's memo type, which the plugin imports as a type only (erased from the bundle), so that
+ * the dependency points one way: plugins/ec2-cost -> src/ec2. Its options and data are declared
+ * in options.ts and data.ts, which the plugin loads at start-up.
  */
 import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
 import { estimate } from './estimate.js';
 import { checkIdentity, type Identity } from './identify.js';
 import { dec, toNumber } from './money.js';
+import type { Ec2CostData } from './data.js';
 import type { Ec2CostOptions } from './options.js';
 import { escapeControl } from '../render/sanitize.js';
 import { approxUsd } from './report.js';
-
-/** What the ec2-cost module publishes (docs/plugins.md); nothing off EC2 unless asked. */
-export interface Ec2CostData {
-  /** US dollars this machine has cost since boot (instance, traffic, IPv4, EBS): an estimate. */
-  totalUsd: number;
-  /** US dollars per hour for the instance alone (the spot price when given). */
-  hourlyRateUsd: number;
-  /** US dollars per hour of everything billed by the hour: instance, public IPv4, EBS. */
-  hourlyTotalUsd: number;
-  /** US dollars 30 days would cost at the same rates and the since-boot traffic rate. */
-  per30DaysUsd: number;
-  /** The instance type priced. */
-  instanceType: string;
-  /** The region priced. */
-  region: string;
-  /** Whether this machine is an EC2 instance. */
-  onEc2: boolean;
-  /** 'ec2': this instance; 'what-if': priced as instance_type; 'off-ec2': the cheapest type that fits this host. */
-  mode: 'ec2' | 'what-if' | 'off-ec2';
-  /** Whether priced as a spot instance. */
-  spot: boolean;
-  /** Seconds of uptime the total covers. */
-  uptimeSeconds: number;
-  /** Where the instance price came from ('spot price' when given). */
-  priceSource: string;
-  /** The date of the prices (YYYY-MM-DD), or null for a given spot price. */
-  pricesAsOf: string | null;
-  /** false for China, GovCloud without refreshed prices, or a region shoji has no data for. */
-  regionModelled: boolean;
-  /** Always true: the figures are estimates, not a bill. */
-  estimate: true;
-}
 
 /** Private to the module: who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
 export interface Ec2CostMemo {

@@ -2,7 +2,7 @@
  * Every built-in module's options come from one declaration each (src/core/options.ts): its
  * defaults pass its own schema, the config validator refuses a key it does not declare, an
  * option without a default is typed as optional, and docs/modules.md is what the declarations
- * say today (scripts/modules-doc.mjs writes it).
+ * (of options and of data) say today (scripts/modules-doc.mjs writes it).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { BUILTIN_MODULES } from '../../src/core/builtins.js';
 import { ConfigError, formatProblem, HOST_MODULE_KEYS, type ModuleSchemas } from '../../src/core/config.js';
 import { validateConfigText } from '../../src/core/config-validate.js';
 import type { OptionDeclaration } from '../../src/core/contract.js';
+import { declareData } from '../../src/core/data.js';
+import { dataRows } from '../../src/core/data-doc.js';
 import { declareOptions, optionsFromExport } from '../../src/core/options.js';
 import { modulesDoc, typeText } from '../../src/core/options-doc.js';
 import { ec2CostOptions } from '../../src/ec2/options.js';
@@ -77,6 +79,29 @@ describe('docs/modules.md', () => {
     expect(typeText({ type: 'number', minimum: 0 })).toBe('number >= 0');
     expect(typeText({ type: 'number', minimum: 0, maximum: 10 })).toBe('number, 0 to 10');
     expect(typeText({ type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 })).toBe('list of non-empty strings, at least 1');
+  });
+
+  it("gives each data field's type as TypeScript writes it, and a list's rows as name[].field", () => {
+    const data = declareData(
+      () => ({
+        cores: T.Array(T.Union([T.Number(), T.Null()]), { unit: 'ratio (0–1)', description: 'each core' }),
+        scope: T.Enum(['host', 'cgroup'], { description: 'what' }),
+        family: T.Union([T.Literal(4), T.Literal(6)], { description: 'IP version' }),
+        seconds: T.Optional(T.Integer({ unit: 'seconds', description: 'left' })),
+        estimate: T.Literal(true, { description: 'always' }),
+        rows: T.Array(T.Object({ name: T.String({ description: 'its name' }) }), { description: 'each row' }),
+      }),
+      { description: 'test' },
+    );
+    expect(dataRows(data)).toEqual([
+      ['`cores`', '(number | null)[]', 'ratio (0–1)', 'each core'],
+      ['`scope`', "'host' | 'cgroup'", '', 'what'],
+      ['`family`', '4 | 6', '', 'IP version'],
+      ['`seconds?`', 'integer', 'seconds', 'left'],
+      ['`estimate`', 'true', '', 'always'],
+      ['`rows`', 'object[]', '', 'each row'],
+      ['`rows[].name`', 'string', '', 'its name'],
+    ]);
   });
 });
 
