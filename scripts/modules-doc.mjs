@@ -17,7 +17,7 @@ const bundle = join(cacheDir, `modules-doc-${process.pid}.mjs`);
 
 const result = await build({
   stdin: {
-    contents: ["export { BUILTIN_MODULES } from './src/core/builtins.ts';", "export { modulesDoc } from './src/core/options-doc.ts';"].join('\n'),
+    contents: ["export { BUILTIN_MODULES } from './src/app/builtins.ts';", "export { modulesDoc } from './src/core/options-doc.ts';"].join('\n'),
     resolveDir: root,
     loader: 'ts',
   },

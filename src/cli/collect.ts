@@ -2,7 +2,7 @@
  * `shoji collect ID...`: run modules now, with their full timeouts, and save their readings for
  * `shoji status`. `shoji status` starts it in the background for slow modules (updates).
  */
-import { loadApp } from '../core/app.js';
+import { loadApp } from '../app/app.js';
 import { collectOneShot } from '../core/oneshot.js';
 import { escapeControl } from '../render/sanitize.js';
 import { UsageError, type CommandSpec } from './spec.js';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
-import { loadApp } from '../core/app.js';
+import { loadApp } from '../app/app.js';
 import { configFile, formatProblem, isConfigError, MAX_CONFIG_BYTES, type ShojiConfig } from '../core/config.js';
 import { packageRoot } from '../core/package-root.js';
 import { moduleSchemas } from '../core/registry.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadApp, type App } from '../core/app.js';
+import { loadApp, type App } from '../app/app.js';
 import { formatProblem } from '../core/config.js';
 import type { ParsedInterval } from '../core/interval.js';
 import { collectOneShot } from '../core/oneshot.js';

@@ -4,7 +4,7 @@
  * streaming set-up from `shoji tmux-conf` is cheaper still.
  */
 import { fstatSync, writeSync } from 'node:fs';
-import { loadApp } from '../core/app.js';
+import { loadApp } from '../app/app.js';
 import { formatProblem } from '../core/config.js';
 import { forLocale } from '../core/locale.js';
 import { collectOneShot } from '../core/oneshot.js';

@@ -1,6 +1,6 @@
 /** `shoji tmux-conf`: the lines to add to ~/.tmux.conf. */
 import { join } from 'node:path';
-import { loadApp } from '../core/app.js';
+import { loadApp } from '../app/app.js';
 import { packageRoot } from '../core/package-root.js';
 import { tmuxColours } from '../render/tmux.js';
 import type { CommandSpec } from './spec.js';

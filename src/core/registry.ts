@@ -5,7 +5,6 @@
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
 import type { AnyModule, ShojiModule } from './contract.js';
-import { BUILTIN_MODULES } from './builtins.js';
 import type { ModuleSchemas } from './config.js';
 import { findScripts, scriptDirs, scriptModule } from './scripts.js';
 import { findPluginFiles, loadUserPlugins, pluginIdOf, type PluginProblem } from './user-plugins.js';
@@ -29,6 +28,8 @@ export interface Registry {
 export const CUSTOM_ALIAS = 'custom';
 
 export interface RegistryOptions {
+  /** The built-in modules (src/app/builtins.ts: the engine itself never imports plugins/). */
+  builtins: readonly AnyModule[];
   configDir: string;
   env: NodeJS.ProcessEnv;
   /** Load user plugins (JavaScript). */
@@ -37,7 +38,7 @@ export interface RegistryOptions {
 
 export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
   const modules = new Map<string, RegisteredModule>();
-  for (const def of BUILTIN_MODULES) modules.set(def.id, { def, source: 'builtin' });
+  for (const def of opts.builtins) modules.set(def.id, { def, source: 'builtin' });
   const problems: PluginProblem[] = [];
   if (opts.userPlugins !== false && findPluginFiles(opts.configDir).length > 0) {
     const loaded = await loadUserPlugins(opts.configDir);

@@ -1,5 +1,5 @@
 /**
- * The config resolved against the registry, once per load (core/app.ts): for every module its
+ * The config resolved against the registry, once per load (src/app/app.ts): for every module its
  * definition, effective options, interval, timeout, priority, whether it is enabled, its side of
  * the status line, and whether the one-shot path collects it in the background. The scheduler,
  * the one-shot path, the views, the CLI and the dashboard all read these; nothing else reads

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { release, type } from 'node:os';
 import { join } from 'node:path';
-import { loadApp, type App } from '../core/app.js';
+import { loadApp, type App } from '../app/app.js';
 import { monotonicMs } from '../core/collect.js';
 import { isUtf8Locale } from '../core/locale.js';
 import { configDir, hostRoots } from '../core/paths.js';

@@ -12,7 +12,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { configDir } from '../core/paths.js';
 import { log, logFile } from '../host/log.js';
-import type { App } from '../core/app.js';
+import type { App } from '../app/app.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { BUILTIN_THEMES, loadTheme, type Theme } from '../core/theme.js';
 import { formatDuration } from '../core/units.js';

@@ -10,7 +10,7 @@
  */
 import { statSync, watchFile, unwatchFile } from 'node:fs';
 import { join } from 'node:path';
-import { loadApp, type App } from '../core/app.js';
+import { loadApp, type App } from '../app/app.js';
 import { configFile } from '../core/config.js';
 import { configDir } from '../core/paths.js';
 import type { ResolvedModule } from '../core/resolve.js';

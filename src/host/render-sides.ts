@@ -2,7 +2,7 @@
  * Render both sides of the status line from module statuses in one back end.
  * Shared by `shoji status`, the tmux daemon and the screen stream.
  */
-import type { App } from '../core/app.js';
+import type { App } from '../app/app.js';
 import { isUtf8Locale } from '../core/locale.js';
 import type { Side } from '../core/resolve.js';
 import type { ModuleStatus } from '../core/scheduler.js';

@@ -9,7 +9,7 @@
  */
 import { rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { App } from '../core/app.js';
+import type { App } from '../app/app.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { privateFolder } from '../core/trust.js';
 import { lineFiles } from './line-files.js';

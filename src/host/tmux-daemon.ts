@@ -16,7 +16,7 @@
  */
 import { closeSync, constants, type Dirent, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from '../core/app.js';
+import type { App } from '../app/app.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { runtimeDir } from '../core/paths.js';
 import { privateFolder } from '../core/trust.js';

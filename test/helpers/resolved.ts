@@ -1,5 +1,5 @@
 /**
- * Modules as the host runs them: resolved with a config (src/core/resolve.ts), as core/app.ts
+ * Modules as the host runs them: resolved with a config (src/core/resolve.ts), as src/app/app.ts
  * resolves them for every command.
  */
 import { DEFAULT_CONFIG, type ShojiConfig } from '../../src/core/config.js';

@@ -1,5 +1,5 @@
 /**
- * src/core/builtins.ts is generated from the folders under plugins/: a new built-in module is a
+ * src/app/builtins.ts is generated from the folders under plugins/: a new built-in module is a
  * new folder and nothing else. The committed file must match what the generator writes.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ function tree(plugins: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'shoji-builtins-'));
   scratch.push(root);
   mkdirSync(join(root, 'scripts'));
-  mkdirSync(join(root, 'src', 'core'), { recursive: true });
+  mkdirSync(join(root, 'src', 'app'), { recursive: true });
   copyFileSync(GENERATOR, join(root, 'scripts', 'builtins.mjs'));
   for (const [id, text] of Object.entries(plugins)) {
     mkdirSync(join(root, 'plugins', id), { recursive: true });
@@ -31,7 +31,7 @@ function tree(plugins: Record<string, string>): string {
 
 const run = (root: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'scripts', 'builtins.mjs'), ...args], { encoding: 'utf8' });
 
-it('the committed src/core/builtins.ts is what the generator writes from plugins/', () => {
+it('the committed src/app/builtins.ts is what the generator writes from plugins/', () => {
   const r = spawnSync(process.execPath, [GENERATOR, '--check'], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
@@ -44,7 +44,7 @@ it('lists every folder whose index.ts exports a module, in name order, and no ot
     custom: 'export function findScripts() {}\n',
   });
   expect(run(root).status).toBe(0);
-  const text = readFileSync(join(root, 'src', 'core', 'builtins.ts'), 'utf8');
+  const text = readFileSync(join(root, 'src', 'app', 'builtins.ts'), 'utf8');
   expect(text).toContain("import battery from '../../plugins/battery/index.js';");
   expect(text).toContain("import cpuTemp from '../../plugins/cpu-temp/index.js';");
   expect(text).not.toContain('custom');

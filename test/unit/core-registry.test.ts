@@ -7,9 +7,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILTIN_MODULES } from '../../src/core/builtins.js';
+import { BUILTIN_MODULES } from '../../src/app/builtins.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { loadApp } from '../../src/core/app.js';
+import { loadApp } from '../../src/app/app.js';
 import { buildRegistry, CUSTOM_ALIAS, moduleSchemas, pluginsKey, withoutByobuScripts } from '../../src/core/registry.js';
 import { expandLayout, resolveModules } from '../../src/core/resolve.js';
 
@@ -39,7 +39,7 @@ function script(folder: string, name: string): string {
 describe('buildRegistry', () => {
   it("holds every built-in, and scripts from the config's scripts folder", async () => {
     const file = script(join(cfg, 'scripts'), '5_mail');
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    const reg = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home }, userPlugins: false });
     for (const def of BUILTIN_MODULES) expect(reg.modules.get(def.id)).toEqual({ def, source: 'builtin' });
     const mail = [...reg.modules.values()].find((m) => m.source === 'script');
     expect(mail).toMatchObject({ source: 'script', file });
@@ -48,10 +48,10 @@ describe('buildRegistry', () => {
 
   it('~/.byobu/bin only when byobu_scripts is on, from $HOME', async () => {
     script(join(home, '.byobu', 'bin'), '60_beer');
-    const off = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    const off = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home }, userPlugins: false });
     withoutByobuScripts(off, { HOME: home });
     expect([...off.modules.values()].filter((m) => m.source === 'script')).toEqual([]);
-    const on = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    const on = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home }, userPlugins: false });
     expect([...on.modules.values()].filter((m) => m.source === 'script').map((m) => m.file)).toEqual([join(home, '.byobu', 'bin', '60_beer')]);
   });
 
@@ -77,7 +77,7 @@ describe('buildRegistry', () => {
   it('a refused script is a problem with its reason, not a module', async () => {
     const file = script(join(cfg, 'scripts'), '5_open');
     chmodSync(file, 0o777);
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    const reg = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home }, userPlugins: false });
     expect([...reg.modules.values()].filter((m) => m.source === 'script')).toEqual([]);
     expect(reg.problems).toEqual([{ file, message: expect.stringContaining('writable by others') }]);
   });
@@ -89,7 +89,7 @@ describe('buildRegistry', () => {
     const file = join(plugins, 'todo.mjs');
     writeFileSync(file, 'export default {};\n');
     chmodSync(file, 0o666);
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home } });
+    const reg = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home } });
     const todo = reg.modules.get('todo')!;
     expect(todo).toMatchObject({ source: 'plugin', file });
     expect(reg.problems).toHaveLength(1);
@@ -99,7 +99,7 @@ describe('buildRegistry', () => {
     expect(todo.def.description).toBe('a plugin that could not be loaded (see the problem below)');
     expect(() => todo.def.collect({} as never, undefined)).toThrow(reg.problems[0].message);
     // With plugins off, it is not even looked at.
-    const off = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    const off = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home }, userPlugins: false });
     expect(off.modules.has('todo')).toBe(false);
     expect(off.problems).toEqual([]);
   });
@@ -110,14 +110,14 @@ describe('buildRegistry', () => {
     chmodSync(plugins, 0o755);
     writeFileSync(join(plugins, 'cpu.mjs'), 'export default {};\n');
     chmodSync(join(plugins, 'cpu.mjs'), 0o666);
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home } });
+    const reg = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home } });
     expect(reg.modules.get('cpu')!.source).toBe('builtin');
   });
 });
 
 describe('derived from the registry', () => {
   it('schemas by module id, and "custom" as the only layout alias', async () => {
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    const reg = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home }, userPlugins: false });
     const { schemas, layoutAliases } = moduleSchemas(reg);
     expect(layoutAliases).toEqual(['custom']);
     expect(CUSTOM_ALIAS).toBe('custom');
@@ -141,7 +141,7 @@ describe('derived from the registry', () => {
   it('expandLayout: the custom alias holds only scripts, in name order', async () => {
     script(join(cfg, 'scripts'), '9_zeta');
     script(join(cfg, 'scripts'), '5_alpha');
-    const reg = await buildRegistry({ configDir: cfg, env: { HOME: home }, userPlugins: false });
+    const reg = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: cfg, env: { HOME: home }, userPlugins: false });
     const ids = expandLayout(['custom'], resolveModules(DEFAULT_CONFIG, reg).all).map((m) => m.id);
     expect(ids).toHaveLength(2);
     expect(ids).toEqual([...ids].sort());

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/core/app.js';
+import type { App } from '../../src/app/app.js';
 import { LiveStatus } from '../../src/host/live.js';
 import { waitFor } from '../helpers/cli.js';
 

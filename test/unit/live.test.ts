@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/core/app.js';
+import type { App } from '../../src/app/app.js';
 import { LiveStatus } from '../../src/host/live.js';
 import { sideSegments } from '../../src/host/render-sides.js';
 import { waitFor } from '../helpers/cli.js';

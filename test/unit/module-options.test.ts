@@ -10,7 +10,7 @@ import Ajv from 'ajv';
 import * as T from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { BUILTIN_MODULES } from '../../src/core/builtins.js';
+import { BUILTIN_MODULES } from '../../src/app/builtins.js';
 import { ConfigError, formatProblem, HOST_MODULE_KEYS, type ModuleSchemas } from '../../src/core/config.js';
 import { validateConfigText } from '../../src/core/config-validate.js';
 import type { OptionDeclaration } from '../../src/core/contract.js';

@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadApp } from '../../src/core/app.js';
+import { loadApp } from '../../src/app/app.js';
 import { collectModule } from '../../src/core/collect.js';
 import { stopAllPlugins } from '../../src/core/plugin-host.js';
 import { toSegments } from '../../src/core/view.js';

@@ -9,6 +9,7 @@ import { ConfigError, formatProblem } from '../../src/core/config.js';
 import { validateConfigText } from '../../src/core/config-validate.js';
 import { stopAllPlugins } from '../../src/core/plugin-host.js';
 import { buildRegistry, moduleSchemas } from '../../src/core/registry.js';
+import { BUILTIN_MODULES } from '../../src/app/builtins.js';
 import { loadUserPlugins } from '../../src/core/user-plugins.js';
 import { requireBuild } from '../helpers/cli.js';
 import { type FixtureTree, fixtureTree, moduleContext } from '../helpers/context.js';
@@ -65,7 +66,7 @@ describe('a user plugin declaring its options', () => {
 
   it('has config.yaml checked against its declarations: a wrong value, and a key it does not declare', async () => {
     put('greet.mjs', DECLARED);
-    const registry = await buildRegistry({ configDir: config, env: { HOME: tree.dir } });
+    const registry = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: config, env: { HOME: tree.dir } });
     const file = join(config, 'config.yaml');
     const problems = async (text: string) => {
       try {

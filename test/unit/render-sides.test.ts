@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadApp, type App } from '../../src/core/app.js';
+import { loadApp, type App } from '../../src/app/app.js';
 import { FORMATS, joinSides, prepareFormat, renderOptions, renderSide, sideIds, sideSegments } from '../../src/host/render-sides.js';
 import { renderPlain } from '../../src/render/plain.js';
 import { renderScreen } from '../../src/render/screen.js';

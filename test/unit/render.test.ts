@@ -4,7 +4,7 @@ import { renderAnsi } from '../../src/render/ansi.js';
 import { renderPlain } from '../../src/render/plain.js';
 import { nearestBasic } from '../../src/render/palette.js';
 import { renderScreen, renderScreenLine } from '../../src/render/screen.js';
-import { BUILTIN_MODULES } from '../../src/core/builtins.js';
+import { BUILTIN_MODULES } from '../../src/app/builtins.js';
 import { fitSegments, sideWidth, type Segment } from '../../src/render/segments.js';
 import { escapeTmux, renderTmux, tmuxVisibleText } from '../../src/render/tmux.js';
 import { expectGolden } from '../helpers/golden.js';

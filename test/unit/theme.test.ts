@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadApp } from '../../src/core/app.js';
+import { loadApp } from '../../src/app/app.js';
 import { formatProblem, isConfigError, type ConfigProblem } from '../../src/core/config.js';
 import { lineColumn, pathKey, scanJson } from '../../src/core/json-scan.js';
 import { colourProblem } from '../../src/core/colour.js';

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectModule } from '../../src/core/collect.js';
 import { stopAllPlugins } from '../../src/core/plugin-host.js';
 import { buildRegistry } from '../../src/core/registry.js';
+import { BUILTIN_MODULES } from '../../src/app/builtins.js';
 import { loadUserPlugins, pluginIdOf, unsafeReason } from '../../src/core/user-plugins.js';
 import { requireBuild } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
@@ -217,7 +218,7 @@ describe('user plugins', () => {
     const first = put('a-hello.mjs', GOOD);
     const second = put('b-hello.mjs', GOOD);
     const cpu = put('c-cpu.mjs', GOOD.replace("id: 'hello'", "id: 'cpu'"));
-    const registry = await buildRegistry({ configDir: config, env: { HOME: tree.dir } });
+    const registry = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: config, env: { HOME: tree.dir } });
     expect(registry.modules.get('hello')?.file).toBe(first);
     expect(registry.modules.get('cpu')?.source).toBe('builtin');
     expect(registry.problems).toEqual([

@@ -19,7 +19,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import * as T from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_MODULES } from '../../../src/core/builtins.js';
+import { BUILTIN_MODULES } from '../../../src/app/builtins.js';
 import type { AnyModule, Collected, DataDeclaration } from '../../../src/core/contract.js';
 import { declareData } from '../../../src/core/data.js';
 import { findScripts, scriptModule } from '../../../src/core/scripts.js';

@@ -4,11 +4,12 @@
  * A broken config never stops the status line: the defaults are used and the problem is
  * carried along to be shown (a 'config' failure segment, `shoji config check`).
  */
-import { DEFAULT_CONFIG, isConfigError, loadConfig, type ConfigError, type ShojiConfig } from './config.js';
-import { configDir } from './paths.js';
-import { buildRegistry, moduleSchemas, pluginsKey, withoutByobuScripts, type Registry } from './registry.js';
-import { resolveModules, type ResolvedModules } from './resolve.js';
-import { fallbackTheme, loadIconSet, loadTheme, type IconSet, type Theme } from './theme.js';
+import { DEFAULT_CONFIG, isConfigError, loadConfig, type ConfigError, type ShojiConfig } from '../core/config.js';
+import { configDir } from '../core/paths.js';
+import { buildRegistry, moduleSchemas, pluginsKey, withoutByobuScripts, type Registry } from '../core/registry.js';
+import { BUILTIN_MODULES } from './builtins.js';
+import { resolveModules, type ResolvedModules } from '../core/resolve.js';
+import { fallbackTheme, loadIconSet, loadTheme, type IconSet, type Theme } from '../core/theme.js';
 
 export interface App {
   env: NodeJS.ProcessEnv;
@@ -26,7 +27,7 @@ export interface App {
 
 export async function loadApp(env: NodeJS.ProcessEnv = process.env, opts: { userPlugins?: boolean } = {}): Promise<App> {
   const dir = configDir(env);
-  const registry = await buildRegistry({ configDir: dir, env, userPlugins: opts.userPlugins });
+  const registry = await buildRegistry({ builtins: BUILTIN_MODULES, configDir: dir, env, userPlugins: opts.userPlugins });
   // What the config was validated against: the plugin files, the modules, and the plugins
   // refused (a stand-in accepts any options; fixing a helper's chmod must re-validate).
   const refused = registry.problems.map((p) => `${p.file}:${p.message}`).join('|');
