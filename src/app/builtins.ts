@@ -20,6 +20,7 @@ import network from '../../plugins/network/index.js';
 import processes from '../../plugins/processes/index.js';
 import rebootRequired from '../../plugins/reboot-required/index.js';
 import swap from '../../plugins/swap/index.js';
+import temperature from '../../plugins/temperature/index.js';
 import updates from '../../plugins/updates/index.js';
 import uptime from '../../plugins/uptime/index.js';
 import users from '../../plugins/users/index.js';
@@ -39,6 +40,7 @@ export const BUILTIN_MODULES: AnyModule[] = [
   processes,
   rebootRequired,
   swap,
+  temperature,
   updates,
   uptime,
   users,
