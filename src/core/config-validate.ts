@@ -15,15 +15,15 @@ import {
   DEFAULT_CONFIG,
   HOST_KEYS,
   HOST_MODULE_KEYS,
+  ICON_SETS,
   objectSchema,
   type ConfigProblem,
   type JsonSchema,
   type ModuleSchemas,
   type ShojiConfig,
-} from './config.js';
+} from './config-schema.js';
 import { intervalProblem } from './interval.js';
 import { escapeControl } from '../render/sanitize.js';
-import { ICON_SETS } from './theme.js';
 
 /** The same cap loadConfig applies before reading, for text that reaches the validator otherwise. */
 const MAX_TEXT_BYTES = 1024 * 1024;

@@ -15,7 +15,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Colour, readColour } from './colour.js';
-import { ConfigError, type ConfigProblem } from './config.js';
+import { ConfigError, type ConfigProblem, type IconSetName } from './config-schema.js';
 import type { State } from './contract.js';
 import { lineColumn, pathKey, scanJson } from './json-scan.js';
 import { isUtf8Locale } from './locale.js';
@@ -48,9 +48,6 @@ export interface IconSet {
   description?: string;
   icons: Record<string, string>;
 }
-
-export const ICON_SETS = ['ascii', 'unicode', 'nerd'] as const;
-export type IconSetName = (typeof ICON_SETS)[number];
 
 export const DRAW_STATES: readonly DrawState[] = ['idle', 'info', 'good', 'warning', 'critical', 'failed'];
 
