@@ -10,10 +10,10 @@
  */
 import { join } from 'node:path';
 import { cgroupMemory } from '../../src/core/cgroup.js';
-import { defineModule, type DetailLine } from '../../src/core/contract.js';
+import { defineModule } from '../../src/core/contract.js';
 import { parseKeyValues, readText } from '../../src/core/read.js';
-import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
-import { formatBytes, formatPercent } from '../../src/core/units.js';
+import { thresholdOptions } from '../../src/core/thresholds.js';
+import { usedOfTotalFields, usedOfTotalReading } from '../../src/core/used-of-total.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
@@ -24,15 +24,14 @@ const options = declareOptions({
 });
 export type MemoryOptions = OptionsOf<typeof options>;
 
-/** What the memory module publishes. */
+/** What the memory module publishes: bytes used of a total, as swap does (src/core/used-of-total.ts). */
 const data = declareData(
-  () => ({
-    total: T.Number({ unit: 'bytes', description: "The host's memory (MemTotal), or the cgroup limit when `cgroup`" }),
-    used: T.Number({ unit: 'bytes', description: "In use: total − MemAvailable, or the group's use without its inactive page cache" }),
-    available: T.Number({ unit: 'bytes', description: 'total − used' }),
-    ratio: T.Number({ unit: 'ratio (0–1)', description: 'used / total' }),
-    cgroup: T.Boolean({ description: "Whether the figures are a cgroup limit's rather than the host's" }),
-  }),
+  () =>
+    usedOfTotalFields({
+      total: "The host's memory (MemTotal), or the cgroup limit when `cgroup`",
+      used: "In use: total − MemAvailable, or the group's use without its inactive page cache",
+      available: true,
+    }),
   { description: 'Published at every collect.' },
 );
 export type MemoryData = DataOf<typeof data>;
@@ -60,33 +59,13 @@ export default defineModule<MemoryOptions, MemoryData>({
     const host = hostMemory(parseKeyValues(text));
     if (!host) throw new Error(`no MemTotal in ${path}`);
 
-    let total = host.total;
-    let used = host.total - host.available;
-    const detail: DetailLine[] = [];
     const cg = cgroupMemory(ctx.procRoot, ctx.sysRoot);
-    const limited = cg !== null && cg.limit > 0 && cg.limit < host.total;
-    if (limited) {
-      detail.push({ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(total)}` });
-      total = cg.limit;
-      used = Math.min(cg.used, cg.limit);
-      const file = cg.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
-      detail.push({ label: 'Limit', value: `${formatBytes(total)} (cgroup v${cg.version} ${file})` });
-      detail.push({ label: 'Group', value: cg.dir });
-    }
-    const ratio = used / total;
-    const o = ctx.options;
-    const sizes = `${formatBytes(used)}/${formatBytes(total)}`;
-    detail.unshift({ label: 'Used', value: `${sizes} (${formatPercent(ratio, 1)})${limited ? ' of the cgroup limit' : ''}` });
-
-    return {
-      reading: {
-        text: o.compact ? formatPercent(ratio) : `${sizes} ${formatPercent(ratio)}`,
-        short: formatPercent(ratio),
-        state: stateFor(ratio * 100, { info: o.info, warning: o.warning, critical: o.critical }),
-        icon: 'memory',
-        detail,
-      },
-      data: { total, used, available: total - used, ratio, cgroup: limited },
-    };
+    const file = cg?.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
+    const group = cg !== null && cg.limit > 0 && cg.limit < host.total ? { ...cg, source: `cgroup v${cg.version} ${file}` } : null;
+    const { reading, figures: f } = usedOfTotalReading({ total: host.total, used: host.total - host.available }, group, {
+      ...ctx.options,
+      icon: 'memory',
+    });
+    return { reading, data: { total: f.total, used: f.used, available: f.total - f.used, ratio: f.ratio, cgroup: f.cgroup } };
   },
 });

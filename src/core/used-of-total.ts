@@ -1,0 +1,99 @@
+/**
+ * Bytes used of a total that a control group may narrow to its own, smaller limit: memory and
+ * swap. Both publish the same figures (total, used, ratio, cgroup) and show them the same way
+ * ("2.1G/7.8G 27%", the host's figures in the detail when a group's limit applies), so both are
+ * declared and shown here once; each module says what its total and used are, where its limit
+ * comes from, and when it has nothing to show.
+ */
+import * as T from 'typebox';
+import type { DetailLine, Reading } from './contract.js';
+import { stateFor, type Thresholds } from './thresholds.js';
+import { formatBytes, formatPercent } from './units.js';
+
+/** What `total` and `used` are for this module; `available: true` also publishes total − used. */
+export interface UsedOfTotalWords {
+  total: string;
+  used: string;
+  available?: boolean;
+}
+
+type UsedOfTotalFields = {
+  total: T.TNumber;
+  used: T.TNumber;
+  ratio: T.TNumber;
+  cgroup: T.TBoolean;
+};
+
+type FieldsFor<W> = UsedOfTotalFields & (W extends { available: true } ? { available: T.TNumber } : unknown);
+
+/**
+ * The data fields of a used-of-total module, in the docs' order: total, used, (available,)
+ * ratio, cgroup. Call it inside declareData's function, so that it runs only when the schema
+ * is read.
+ */
+export function usedOfTotalFields<const W extends UsedOfTotalWords>(words: W): FieldsFor<W> {
+  return {
+    total: T.Number({ unit: 'bytes', description: words.total }),
+    used: T.Number({ unit: 'bytes', description: words.used }),
+    ...(words.available === true ? { available: T.Number({ unit: 'bytes', description: 'total − used' }) } : {}),
+    ratio: T.Number({ unit: 'ratio (0–1)', description: 'used / total' }),
+    cgroup: T.Boolean({ description: "Whether the figures are a cgroup limit's rather than the host's" }),
+  } as FieldsFor<W>;
+}
+
+/** A control group's limit that is smaller than the host's total, and the group's use of it. */
+export interface GroupLimit {
+  limit: number;
+  used: number;
+  /** The cgroup directory that sets the limit. */
+  dir: string;
+  /** Where the limit was read, for the detail: "cgroup v2 memory.max". */
+  source: string;
+}
+
+/** The figures both modules publish (memory adds `available`). */
+export interface UsedOfTotal {
+  total: number;
+  used: number;
+  ratio: number;
+  cgroup: boolean;
+}
+
+/** How the module shows itself: its icon, the `compact` option and the % thresholds. */
+export interface UsedOfTotalLook extends Thresholds {
+  icon: string;
+  compact: boolean;
+}
+
+/**
+ * The reading and figures for the host's use, or, when `group` is given, for the group's use
+ * of its smaller limit (the host's figures then go to the detail).
+ */
+export function usedOfTotalReading(
+  host: { total: number; used: number },
+  group: GroupLimit | null,
+  look: UsedOfTotalLook,
+): { reading: Reading<never>; figures: UsedOfTotal } {
+  let { total, used } = host;
+  const detail: DetailLine[] = [];
+  if (group !== null) {
+    detail.push({ label: 'Host', value: `${formatBytes(used)} used of ${formatBytes(total)}` });
+    total = group.limit;
+    used = Math.min(group.used, group.limit);
+    detail.push({ label: 'Limit', value: `${formatBytes(total)} (${group.source})` });
+    detail.push({ label: 'Group', value: group.dir });
+  }
+  const ratio = used / total;
+  const sizes = `${formatBytes(used)}/${formatBytes(total)}`;
+  detail.unshift({ label: 'Used', value: `${sizes} (${formatPercent(ratio, 1)})${group !== null ? ' of the cgroup limit' : ''}` });
+  return {
+    reading: {
+      text: look.compact ? formatPercent(ratio) : `${sizes} ${formatPercent(ratio)}`,
+      short: formatPercent(ratio),
+      state: stateFor(ratio * 100, { info: look.info, warning: look.warning, critical: look.critical }),
+      icon: look.icon,
+      detail,
+    },
+    figures: { total, used, ratio, cgroup: group !== null },
+  };
+}
