@@ -12,7 +12,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineModule, type DetailLine } from '../../src/core/contract.js';
+import { defineModule } from '../../src/core/contract.js';
+import { counterRates } from '../../src/core/counter-rates.js';
 import { readText } from '../../src/core/read.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
@@ -29,31 +30,28 @@ const options = declareOptions({
 });
 export type DiskioOptions = OptionsOf<typeof options>;
 
+/** /proc/diskstats counts 512-byte sectors whatever the device's real sector size. */
+const SECTOR = 512;
+
+/** Read and write rates and byte totals, summed and per device, counted as network counts (src/core/counter-rates.ts). */
+const io = counterRates({
+  icon: 'diskio',
+  counters: [
+    { key: 'read', done: 'Read', short: 'r' },
+    { key: 'write', done: 'Written', short: 'w' },
+  ],
+  items: { key: 'devices', description: "The devices counted (whole disks, or the `devices` option's), in /proc/diskstats order" },
+  rows: { key: 'perDevice', item: 'device', name: 'Device name (`sda`, `nvme0n1`)' },
+  since: { one: 'boot', each: 'boot' },
+  source: "the kernel's sector counter × 512",
+  bytesPerCount: SECTOR,
+});
+
 /** What the diskio module publishes, also while it hides under its threshold. */
-const data = declareData(
-  () => ({
-    read: T.Number({ unit: 'bytes/s', description: 'Read since the previous reading, summed over `devices`' }),
-    write: T.Number({ unit: 'bytes/s', description: 'Written since the previous reading, summed over `devices`' }),
-    devices: T.Array(T.String(), { description: "The devices counted (whole disks, or the `devices` option's), in /proc/diskstats order" }),
-    readTotalBytes: T.Number({ unit: 'bytes', description: 'Read since boot, summed over `devices`' }),
-    writeTotalBytes: T.Number({ unit: 'bytes', description: 'Written since boot, summed over `devices`' }),
-    perDevice: T.Array(
-      T.Object({
-        name: T.String({ description: 'Device name (`sda`, `nvme0n1`)' }),
-        read: T.Number({ unit: 'bytes/s', description: 'Read since the previous reading' }),
-        write: T.Number({ unit: 'bytes/s', description: 'Written since the previous reading' }),
-        readTotalBytes: T.Number({ unit: 'bytes', description: "Read since boot (the kernel's sector counter × 512)" }),
-        writeTotalBytes: T.Number({ unit: 'bytes', description: 'Written since boot' }),
-      }),
-      { description: 'Each device, in the order of `devices`' },
-    ),
-    sampleSeconds: T.Number({ unit: 'seconds', description: 'Time between the two samples the rates divide by' }),
-  }),
-  {
-    description:
-      'Published once there are two samples, also while the module hides itself under its threshold; nothing on the first collect or after a counter reset or a disk coming or going.',
-  },
-);
+const data = declareData(() => io.fields(), {
+  description:
+    'Published once there are two samples, also while the module hides itself under its threshold; nothing on the first collect or after a counter reset or a disk coming or going.',
+});
 export type DiskioData = DataOf<typeof data>;
 /** One device's throughput. */
 export type DeviceIo = DiskioData['perDevice'][number];
@@ -64,8 +62,6 @@ export interface DiskioMemo {
   sectors: Record<string, [number, number]>;
 }
 
-/** /proc/diskstats counts 512-byte sectors whatever the device's real sector size. */
-const SECTOR = 512;
 const PARTITION_NAME = /^((sd|hd|vd|xvd)[a-z]+\d+|(nvme\d+n\d+|mmcblk\d+|nbd\d+|md\d+)p\d+)$/;
 
 function isWholeDisk(sysRoot: string, name: string, stacked: boolean): boolean {
@@ -109,43 +105,10 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
     const names = Object.keys(all).filter((n) => (o.devices.length > 0 ? o.devices.includes(n) : isWholeDisk(ctx.sysRoot, n, o.stacked)));
     const memo: DiskioMemo = { at: ctx.now(), sectors: Object.fromEntries(names.map((n) => [n, all[n]])) };
 
-    const elapsed = isMemo(prev) ? (memo.at - prev.at) / 1000 : 0;
-    const deltas = names.map((n) => {
-      const before = isMemo(prev) ? prev.sectors[n] : undefined;
-      return before ? [all[n][0] - before[0], all[n][1] - before[1]] : null;
-    });
-    const sameSet = isMemo(prev) && Object.keys(prev.sectors).length === names.length;
-    if (elapsed <= 0 || !sameSet || deltas.some((d) => d === null || d[0] < 0 || d[1] < 0)) {
-      return { reading: { text: 'r -- w --', state: 'idle', icon: 'diskio', pending: true }, memo };
-    }
-
-    const perSecond = (sectors: number) => (sectors * SECTOR) / elapsed;
-    const read = perSecond(deltas.reduce((s, d) => s + d![0], 0));
-    const write = perSecond(deltas.reduce((s, d) => s + d![1], 0));
-    const perDevice = names.map((name, i) => ({
-      name,
-      read: perSecond(deltas[i]![0]),
-      write: perSecond(deltas[i]![1]),
-      readTotalBytes: all[name][0] * SECTOR,
-      writeTotalBytes: all[name][1] * SECTOR,
-    }));
-    const data: DiskioData = {
-      read,
-      write,
-      devices: names,
-      readTotalBytes: perDevice.reduce((s, d) => s + d.readTotalBytes, 0),
-      writeTotalBytes: perDevice.reduce((s, d) => s + d.writeTotalBytes, 0),
-      perDevice,
-      sampleSeconds: elapsed,
-    };
-    // Quiet: nothing on the line, but the measurement is still published.
-    if (read < o.threshold && write < o.threshold) return { reading: null, data, memo };
-
-    const parts: string[] = [];
-    if (read >= o.threshold) parts.push(`r ${formatRate(read)}`);
-    if (write >= o.threshold) parts.push(`w ${formatRate(write)}`);
-    const detail: DetailLine[] = perDevice.map((d) => ({ label: d.name, value: `read ${formatRate(d.read)}, write ${formatRate(d.write)}` }));
-    detail.push({ label: 'Sampled over', value: `${elapsed.toFixed(1)} s` });
-    return { reading: { text: parts.join(' '), state: 'info', icon: 'diskio', detail }, data, memo };
+    const earlier = isMemo(prev) ? { at: prev.at, counters: prev.sectors } : undefined;
+    const data = io.between(names, earlier, { at: memo.at, counters: memo.sectors });
+    if (data === null) return { reading: io.pending(), memo };
+    // Quiet (reading null): nothing on the line, but the measurement is still published.
+    return { reading: io.reading(data, o.threshold, formatRate), data, memo };
   },
 });
