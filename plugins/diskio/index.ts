@@ -13,12 +13,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
-import { counterRates } from '../../src/core/counter-rates.js';
+import { type CounterMemo, counterRates } from '../../src/core/counter-rates.js';
 import { readText } from '../../src/core/read.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
-import { type DataOf, declareData } from '../../src/core/data.js';
+import type { DataOf } from '../../src/core/data.js';
 
 const options = declareOptions({
   devices: T.Array(T.String({ minLength: 1 }), { default: [], description: 'device names to count ("sda", "nvme0n1"); empty = every whole disk' }),
@@ -33,34 +33,20 @@ export type DiskioOptions = OptionsOf<typeof options>;
 /** /proc/diskstats counts 512-byte sectors whatever the device's real sector size. */
 const SECTOR = 512;
 
-/** Read and write rates and byte totals, summed and per device, counted as network counts (src/core/counter-rates.ts). */
-const io = counterRates({
-  icon: 'diskio',
-  counters: [
-    { key: 'read', done: 'Read', short: 'r' },
-    { key: 'write', done: 'Written', short: 'w' },
-  ],
-  items: { key: 'devices', description: "The devices counted (whole disks, or the `devices` option's), in /proc/diskstats order" },
-  rows: { key: 'perDevice', item: 'device', name: 'Device name (`sda`, `nvme0n1`)' },
-  since: { one: 'boot', each: 'boot' },
-  source: "the kernel's sector counter × 512",
-  bytesPerCount: SECTOR,
+/**
+ * What the diskio module publishes, also while it hides under its threshold (docs/modules.md): read and
+ * write rates and byte totals, summed and per device, declared, measured and shown as network's
+ * are (src/core/counter-rates.ts).
+ */
+const io = counterRates('diskio', {
+  counters: { read: { done: 'Read', short: 'r' }, write: { done: 'Written', short: 'w' } },
+  items: { key: 'devices', rows: 'perDevice', one: 'device', name: 'Device name (`sda`, `nvme0n1`)' },
+  listed: "The devices counted (whole disks, or the `devices` option's), in /proc/diskstats order",
+  counts: { unit: 'sectors', bytes: SECTOR, since: 'boot', source: "the kernel's sector counter × 512" },
 });
-
-/** What the diskio module publishes, also while it hides under its threshold. */
-const data = declareData(() => io.fields(), {
-  description:
-    'Published once there are two samples, also while the module hides itself under its threshold; nothing on the first collect or after a counter reset or a disk coming or going.',
-});
-export type DiskioData = DataOf<typeof data>;
-/** One device's throughput. */
-export type DeviceIo = DiskioData['perDevice'][number];
-
-/** Private to this module. Cumulative [sectors read, sectors written] per device and when they were read. */
-export interface DiskioMemo {
-  at: number;
-  sectors: Record<string, [number, number]>;
-}
+export type DiskioData = DataOf<typeof io.data>;
+/** Private to this module: each device's cumulative [sectors read, sectors written] and when they were read. */
+export type DiskioMemo = CounterMemo<'sectors'>;
 
 const PARTITION_NAME = /^((sd|hd|vd|xvd)[a-z]+\d+|(nvme\d+n\d+|mmcblk\d+|nbd\d+|md\d+)p\d+)$/;
 
@@ -85,15 +71,11 @@ function parseDiskstats(text: string): Record<string, [number, number]> {
   return out;
 }
 
-function isMemo(m: unknown): m is DiskioMemo {
-  return typeof m === 'object' && m !== null && typeof (m as DiskioMemo).at === 'number' && typeof (m as DiskioMemo).sectors === 'object';
-}
-
 export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   id: 'diskio',
   description: 'disk read/write rates (hidden when quiet)',
   options,
-  data,
+  data: io.data,
   interval: 3,
   priority: 30,
   collect(ctx, prev) {
@@ -105,8 +87,7 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
     const names = Object.keys(all).filter((n) => (o.devices.length > 0 ? o.devices.includes(n) : isWholeDisk(ctx.sysRoot, n, o.stacked)));
     const memo: DiskioMemo = { at: ctx.now(), sectors: Object.fromEntries(names.map((n) => [n, all[n]])) };
 
-    const earlier = isMemo(prev) ? { at: prev.at, counters: prev.sectors } : undefined;
-    const data = io.between(names, earlier, { at: memo.at, counters: memo.sectors });
+    const data = io.between(names, prev, memo);
     if (data === null) return { reading: io.pending(), memo };
     // Quiet (reading null): nothing on the line, but the measurement is still published.
     return { reading: io.reading(data, o.threshold, formatRate), data, memo };

@@ -13,12 +13,12 @@
  */
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
-import { counterRates } from '../../src/core/counter-rates.js';
+import { type CounterMemo, counterRates } from '../../src/core/counter-rates.js';
 import { defaultRouteInterfaces, readNetDev } from '../../src/core/net.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
-import { type DataOf, declareData } from '../../src/core/data.js';
+import type { DataOf } from '../../src/core/data.js';
 
 const options = declareOptions({
   interfaces: T.Array(T.String({ minLength: 1 }), { default: [], description: 'interfaces to sum ("eth0", "wlan0"); empty = the default route\'s' }),
@@ -27,34 +27,21 @@ const options = declareOptions({
 });
 export type NetworkOptions = OptionsOf<typeof options>;
 
-/** Receive and transmit rates and byte totals, summed and per interface, counted as diskio counts (src/core/counter-rates.ts). */
-const traffic = counterRates({
-  icon: 'network',
-  counters: [
-    { key: 'rx', done: 'Received', short: 'rx' },
-    { key: 'tx', done: 'Sent', short: 'tx' },
-  ],
-  items: { key: 'interfaces', description: "The interfaces summed: the `interfaces` option's in its order, or the default route's" },
-  rows: { key: 'perInterface', item: 'interface', name: 'Interface name' },
-  since: { one: 'it came up', each: 'each interface came up' },
-  source: "the kernel's counter",
-  bytesPerCount: 1,
+/**
+ * What the network module publishes, also while it hides under its threshold (docs/modules.md):
+ * receive and transmit rates and byte totals, summed and per interface, declared, measured and
+ * shown as diskio's are (src/core/counter-rates.ts).
+ */
+const traffic = counterRates('network', {
+  counters: { rx: { done: 'Received', short: 'rx' }, tx: { done: 'Sent', short: 'tx' } },
+  items: { key: 'interfaces', rows: 'perInterface', one: 'interface', name: 'Interface name (`eth0`, `wlan0`)' },
+  listed: "The interfaces summed: the `interfaces` option's in its order, or the default route's",
+  counts: { unit: 'bytes', bytes: 1, since: 'it came up', sinceEach: 'each interface came up', source: "the kernel's counter" },
+  alsoNothing: 'without an interface to count (no default route)',
 });
-
-/** What the network module publishes, also while it hides under its threshold. */
-const data = declareData(() => traffic.fields(), {
-  description:
-    'Published once there are two samples, also while the module hides itself under its threshold; nothing on the first collect, after a counter reset or an interface coming or going, or without an interface to count (no default route).',
-});
-export type NetworkData = DataOf<typeof data>;
-/** One interface's traffic. */
-export type InterfaceTraffic = NetworkData['perInterface'][number];
-
-/** Private to this module. Cumulative [rx bytes, tx bytes] per interface and when they were read. */
-export interface NetworkMemo {
-  at: number;
-  bytes: Record<string, [number, number]>;
-}
+export type NetworkData = DataOf<typeof traffic.data>;
+/** Private to this module: each interface's cumulative [rx bytes, tx bytes] and when they were read. */
+export type NetworkMemo = CounterMemo<'bytes'>;
 
 /** Bits are conventionally counted in powers of 1000: 9.6Mb/s. */
 function formatBits(bytesPerSecond: number): string {
@@ -68,15 +55,11 @@ function formatBits(bytesPerSecond: number): string {
   return `${v.toFixed(u === 0 || v >= 100 ? 0 : 1).replace(/\.0$/, '')}${units[u]}/s`;
 }
 
-function isMemo(m: unknown): m is NetworkMemo {
-  return typeof m === 'object' && m !== null && typeof (m as NetworkMemo).at === 'number' && typeof (m as NetworkMemo).bytes === 'object';
-}
-
 export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
   id: 'network',
   description: 'network receive/transmit rates (hidden when quiet)',
   options,
-  data,
+  data: traffic.data,
   interval: 3,
   priority: 55,
   collect(ctx, prev) {
@@ -92,8 +75,7 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
     if (wanted.length === 0) return { reading: null, memo };
 
     // A named interface that is gone leaves the set incomplete: pending, saying which.
-    const earlier = isMemo(prev) ? { at: prev.at, counters: prev.bytes } : undefined;
-    const data = present.length === wanted.length ? traffic.between(present, earlier, { at: memo.at, counters: memo.bytes }) : null;
+    const data = present.length === wanted.length ? traffic.between(present, prev, memo) : null;
     if (data === null) {
       const gone = wanted.filter((n) => !counters.has(n));
       return { reading: traffic.pending(gone.length > 0 ? [{ label: 'Missing', value: gone.join(', ') }] : undefined), memo };

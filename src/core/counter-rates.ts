@@ -1,142 +1,155 @@
 /**
- * Rates from two cumulative kernel counters per item: a disk's sectors read and written
+ * Rates from cumulative kernel counters kept per item: a disk's sectors read and written
  * (diskio), an interface's bytes received and sent (network). Both publish the same shape (each
  * counter's rate summed over the items, the items, each counter's total, a row per item, the
- * sample length), judge a sample the same way and show themselves the same way ("rx 1.2M/s",
- * hidden while both directions are under the threshold). That is declared and done here once;
- * a module names its counters, its items and what its kernel counts, and keeps its own memo.
+ * sample length), trust a pair of samples under the same conditions and show themselves the same
+ * way ("rx 1.2M/s tx 30K/s", hidden while every rate is under the threshold). That is declared
+ * and done here once; a module names its counters and items and says what its kernel counts.
  */
 import * as T from 'typebox';
 import type { DetailLine, Reading } from './contract.js';
+import { type DataOf, type DeclaredData, declareData } from './data.js';
 
-/** One of the two counters: its field name (also its label in the detail), its verb, its label on the line. */
-export interface Counter<K extends string> {
-  key: K;
-  /** What it counted, in the past tense, as the docs start a description: "Read", "Received". */
+/** One counter: what it counted, in the past tense, as a description starts ("Read"), and its label on the line ("r"). */
+export interface Counter {
   done: string;
-  /** Its label on the status line: "r", "rx". */
   short: string;
 }
 
-/** The words that differ between modules counting two things per item. */
-export interface CounterRatesWords<A extends string, B extends string, L extends string, R extends string> {
-  /** The module's icon key. */
-  icon: string;
-  counters: readonly [Counter<A>, Counter<B>];
-  /** The field listing the items counted, and what it holds. */
-  items: { key: L; description: string };
-  /** The field with a row per item, what one item is called ("device"), and what its name is. */
-  rows: { key: R; item: string; name: string };
-  /** Since when the kernel counts, for one item ("it came up") and for all of them ("each interface came up"). */
-  since: { one: string; each: string };
-  /** What the totals are read from, for the docs: "the kernel's counter". */
-  source: string;
-  /** Bytes in one count of the kernel's counters: 512 for /proc/diskstats' sectors, 1 for bytes. */
-  bytesPerCount: number;
-}
-
-/** Each counter's rate (bytes/s) and total (bytes), named after the counter. */
-type Figures<A extends string, B extends string, V> = { [K in A | B | `${A | B}TotalBytes`]: V };
-
-/** The declared fields (TypeBox) of a module counting A and B per item. */
-export type CounterRatesFields<A extends string, B extends string, L extends string, R extends string> = Figures<A, B, T.TNumber> & {
-  [K in L]: T.TArray<T.TString>;
-} & { [K in R]: T.TArray<T.TObject<{ name: T.TString } & Figures<A, B, T.TNumber>>> } & { sampleSeconds: T.TNumber };
-
-/** The published data of a module counting A and B per item. */
-export type CounterRatesData<A extends string, B extends string, L extends string, R extends string> = Figures<A, B, number> & {
-  [K in L]: string[];
-} & { [K in R]: ({ name: string } & Figures<A, B, number>)[] } & { sampleSeconds: number };
-
-/** The two counters of each item at one moment (monotonic ms), as a module keeps them in its memo. */
-export interface CounterSample {
-  at: number;
-  counters: Record<string, readonly [number, number]>;
-}
-
-/** How a module counting two things per item declares, measures and shows them. */
-export interface CounterRates<A extends string, B extends string, L extends string, R extends string> {
-  /** The data's fields, for declareData's function (built only when the schema is read). */
-  fields(): CounterRatesFields<A, B, L, R>;
+/** The words that differ between modules; the counters' keys are their field names and their labels in the detail. */
+export interface CounterRatesWords<C extends Record<string, Counter>, L extends string, R extends string, U extends string> {
+  /** The counters, in the order they are published and shown. */
+  counters: C;
+  /** The field listing the items, the field with a row per item, what one item is called and what its name is. */
+  items: { key: L; rows: R; one: string; name: string };
+  /** What the list of items holds, for the docs. */
+  listed: string;
   /**
-   * The rates between two samples of the same items (`names`, in the order to publish them),
-   * or null while they cannot be trusted: no earlier sample, no time between the two, an item
-   * that came or went, or a counter that went backwards (a reset).
+   * What the kernel counts: in what (also the memo's key: 'sectors'), how many bytes one is, since when for one
+   * item ("it came up") and for all of them (`sinceEach`, when it says more), and where the totals come from.
    */
-  between(names: readonly string[], earlier: CounterSample | undefined, later: CounterSample): CounterRatesData<A, B, L, R> | null;
+  counts: { unit: U; bytes: number; since: string; sinceEach?: string; source: string };
+  /** Another case in which nothing is published, for the docs: "without an interface to count". */
+  alsoNothing?: string;
+}
+
+type Keys<C> = keyof C & string;
+/** Each counter's rate (bytes/s) and total (bytes), named after the counter. */
+type Figures<C, V> = { [K in Keys<C> | `${Keys<C>}TotalBytes`]: V };
+
+/** The declared fields (TypeBox) of a module counting C per item. */
+export type CounterRatesFields<C, L extends string, R extends string> = Figures<C, T.TNumber> & { [K in L]: T.TArray<T.TString> } & {
+  [K in R]: T.TArray<T.TObject<{ name: T.TString } & Figures<C, T.TNumber>>>;
+} & { sampleSeconds: T.TNumber };
+
+/**
+ * A module's memo: each item's counters as the kernel counts them, under the unit's name
+ * ('sectors', 'bytes'), and when they were read (monotonic ms). Private to the module.
+ */
+export type CounterMemo<U extends string> = { at: number } & { [K in U]: Record<string, number[]> };
+
+/** How a module counting per item declares, measures and shows its rates. */
+export interface CounterRates<C extends Record<string, Counter>, L extends string, R extends string, U extends string> {
+  /** The module's data declaration (built only when its schema is read). */
+  data: DeclaredData<CounterRatesFields<C, L, R>>;
+  /**
+   * The rates between the previous collect's memo and this one's, for the items `names` (in the
+   * order to publish them); null while they cannot be trusted: no previous memo, no time between
+   * the two, an item that came or went, or a counter that went backwards (a reset).
+   */
+  between(names: readonly string[], previous: unknown, memo: CounterMemo<U>): DataOf<CounterRates<C, L, R, U>['data']> | null;
   /** The reading until there are two samples to compare ("rx -- tx --"), with an optional detail. */
   pending(detail?: DetailLine[]): Reading<never>;
-  /** The reading for measured rates, or null while both are under `threshold` (bytes/s). */
-  reading(data: CounterRatesData<A, B, L, R>, threshold: number, format: (bytesPerSecond: number) => string): Reading<never> | null;
+  /** The reading for measured rates, or null while every rate is under `threshold` (bytes/s). */
+  reading(data: DataOf<CounterRates<C, L, R, U>['data']>, threshold: number, format: (bytesPerSecond: number) => string): Reading<never> | null;
 }
 
-export function counterRates<const A extends string, const B extends string, const L extends string, const R extends string>(
-  words: CounterRatesWords<A, B, L, R>,
-): CounterRates<A, B, L, R> {
-  const { counters, items, rows, since } = words;
-  const totalKey = (c: Counter<string>) => `${c.key}TotalBytes`;
-  return {
-    fields() {
-      const rowFields: Record<string, T.TSchema> = { name: T.String({ description: rows.name }) };
-      for (const c of counters) rowFields[c.key] = T.Number({ unit: 'bytes/s', description: `${c.done} since the previous reading` });
-      for (const c of counters) rowFields[totalKey(c)] = T.Number({ unit: 'bytes', description: `${c.done} since ${since.one} (${words.source})` });
-      const fields: Record<string, T.TSchema> = {};
-      const summed = `summed over \`${items.key}\``;
-      for (const c of counters) fields[c.key] = T.Number({ unit: 'bytes/s', description: `${c.done} since the previous reading, ${summed}` });
-      fields[items.key] = T.Array(T.String(), { description: items.description });
-      for (const c of counters) fields[totalKey(c)] = T.Number({ unit: 'bytes', description: `${c.done} since ${since.each}, ${summed}` });
-      fields[rows.key] = T.Array(T.Object(rowFields), { description: `Each ${rows.item}, in the order of \`${items.key}\`` });
-      fields.sampleSeconds = T.Number({ unit: 'seconds', description: 'Time between the two samples the rates divide by' });
-      return fields as CounterRatesFields<A, B, L, R>;
-    },
+/** Declares, measures and shows rates of `words.counters` per item; `icon` is the module's icon key. */
+export function counterRates<const C extends Record<string, Counter>, const L extends string, const R extends string, const U extends string>(
+  icon: string,
+  words: CounterRatesWords<C, L, R, U>,
+): CounterRates<C, L, R, U> {
+  const { items, counts } = words;
+  const counters = Object.entries(words.counters);
+  const totalKey = (key: string) => `${key}TotalBytes`;
+  type Row = { name: string } & Record<string, number>;
 
-    between(names, earlier, later) {
-      const elapsed = earlier === undefined ? 0 : (later.at - earlier.at) / 1000;
-      if (earlier === undefined || elapsed <= 0 || Object.keys(earlier.counters).length !== names.length) return null;
-      const deltas: [number, number][] = [];
+  const fields = () => {
+    const summed = `summed over \`${items.key}\``;
+    const row: Record<string, T.TSchema> = { name: T.String({ description: items.name }) };
+    for (const [key, c] of counters) row[key] = T.Number({ unit: 'bytes/s', description: `${c.done} since the previous reading` });
+    for (const [key, c] of counters) row[totalKey(key)] = T.Number({ unit: 'bytes', description: `${c.done} since ${counts.since} (${counts.source})` });
+    const all: Record<string, T.TSchema> = {};
+    for (const [key, c] of counters) all[key] = T.Number({ unit: 'bytes/s', description: `${c.done} since the previous reading, ${summed}` });
+    all[items.key] = T.Array(T.String(), { description: words.listed });
+    for (const [key, c] of counters) {
+      all[totalKey(key)] = T.Number({ unit: 'bytes', description: `${c.done} since ${counts.sinceEach ?? counts.since}, ${summed}` });
+    }
+    all[items.rows] = T.Array(T.Object(row), { description: `Each ${items.one}, in the order of \`${items.key}\`` });
+    all.sampleSeconds = T.Number({ unit: 'seconds', description: 'Time between the two samples the rates divide by' });
+    return all as CounterRatesFields<C, L, R>;
+  };
+  const nothing = ['on the first collect', 'after a counter reset', `when one of the \`${items.key}\` comes or goes`];
+  if (words.alsoNothing !== undefined) nothing.push(words.alsoNothing);
+  const data = declareData(fields, {
+    description: `Published once there are two samples, also while the module hides itself under its threshold; nothing ${nothing.slice(0, -1).join(', ')}, or ${nothing.at(-1)}.`,
+  });
+  type Data = DataOf<typeof data>;
+
+  const isMemo = (m: unknown): m is CounterMemo<U> =>
+    typeof m === 'object' && m !== null && typeof (m as CounterMemo<U>).at === 'number' && typeof (m as CounterMemo<U>)[counts.unit] === 'object';
+
+  return {
+    data,
+
+    between(names, previous, memo) {
+      if (!isMemo(previous)) return null;
+      const elapsed = (memo.at - previous.at) / 1000;
+      const before = previous[counts.unit];
+      const now = memo[counts.unit];
+      if (elapsed <= 0 || Object.keys(before).length !== names.length) return null;
+      const deltas: number[][] = [];
       for (const name of names) {
-        const before = earlier.counters[name];
-        const now = later.counters[name];
-        if (before === undefined || now === undefined) return null;
-        const delta: [number, number] = [now[0] - before[0], now[1] - before[1]];
-        if (delta[0] < 0 || delta[1] < 0) return null;
+        if (before[name] === undefined || now[name] === undefined) return null;
+        const delta = counters.map((_, side) => now[name][side] - before[name][side]);
+        if (delta.some((d) => d < 0)) return null;
         deltas.push(delta);
       }
-      const perSecond = (counts: number) => (counts * words.bytesPerCount) / elapsed;
-      const perItem = names.map((name, i) => {
-        const row: Record<string, string | number> = { name };
-        counters.forEach((c, side) => {
-          row[c.key] = perSecond(deltas[i][side]);
+      const perSecond = (count: number) => (count * counts.bytes) / elapsed;
+      const rows = names.map((name, i) => {
+        const row: Row = { name } as Row;
+        counters.forEach(([key], side) => {
+          row[key] = perSecond(deltas[i][side]);
         });
-        counters.forEach((c, side) => {
-          row[totalKey(c)] = later.counters[name][side] * words.bytesPerCount;
+        counters.forEach(([key], side) => {
+          row[totalKey(key)] = now[name][side] * counts.bytes;
         });
         return row;
       });
-      const data: Record<string, unknown> = {};
-      counters.forEach((c, side) => {
-        data[c.key] = perSecond(deltas.reduce((sum, d) => sum + d[side], 0));
+      const out: Record<string, unknown> = {};
+      counters.forEach(([key], side) => {
+        out[key] = perSecond(deltas.reduce((sum, d) => sum + d[side], 0));
       });
-      data[items.key] = [...names];
-      for (const c of counters) data[totalKey(c)] = perItem.reduce((sum, row) => sum + (row[totalKey(c)] as number), 0);
-      data[rows.key] = perItem;
-      data.sampleSeconds = elapsed;
-      return data as CounterRatesData<A, B, L, R>;
+      out[items.key] = [...names];
+      for (const [key] of counters) out[totalKey(key)] = rows.reduce((sum, row) => sum + row[totalKey(key)], 0);
+      out[items.rows] = rows;
+      out.sampleSeconds = elapsed;
+      return out as Data;
     },
 
     pending(detail) {
-      const text = counters.map((c) => `${c.short} --`).join(' ');
-      return { text, state: 'idle', icon: words.icon, pending: true, ...(detail !== undefined && { detail }) };
+      const text = counters.map(([, c]) => `${c.short} --`).join(' ');
+      return { text, state: 'idle', icon, pending: true, ...(detail !== undefined && { detail }) };
     },
 
-    reading(data, threshold, format) {
-      const figures = data as unknown as Record<string, number>;
-      const loud = counters.filter((c) => figures[c.key] >= threshold);
+    reading(measured, threshold, format) {
+      const figures = measured as unknown as Record<string, number>;
+      const loud = counters.filter(([key]) => figures[key] >= threshold);
       if (loud.length === 0) return null;
-      const perItem = data[rows.key] as unknown as ({ name: string } & Record<string, number>)[];
-      const detail: DetailLine[] = perItem.map((row) => ({ label: row.name, value: counters.map((c) => `${c.key} ${format(row[c.key])}`).join(', ') }));
-      detail.push({ label: 'Sampled over', value: `${data.sampleSeconds.toFixed(1)} s` });
-      return { text: loud.map((c) => `${c.short} ${format(figures[c.key])}`).join(' '), state: 'info', icon: words.icon, detail };
+      const rows = (measured as unknown as Record<string, Row[]>)[items.rows];
+      const detail: DetailLine[] = rows.map((row) => ({ label: row.name, value: counters.map(([key]) => `${key} ${format(row[key])}`).join(', ') }));
+      detail.push({ label: 'Sampled over', value: `${(figures.sampleSeconds as number).toFixed(1)} s` });
+      return { text: loud.map(([key, c]) => `${c.short} ${format(figures[key])}`).join(' '), state: 'info', icon, detail };
     },
   };
 }
