@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { cgroupCpuLimit, cgroupCpuUsage } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
-import { readText } from '../../src/core/read.js';
+import { readRequired } from '../../src/core/read.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
@@ -122,9 +122,7 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
   priority: 70,
   collect(ctx, prev) {
     const path = join(ctx.procRoot, 'stat');
-    const text = readText(path);
-    if (text === null) throw new Error(`cannot read ${path}`);
-    const ticks = parseStat(text);
+    const ticks = parseStat(readRequired(path));
     if (!ticks.cpu) throw new Error(`no "cpu" line in ${path}`);
     const names = Object.keys(ticks)
       .filter((n) => n !== 'cpu')

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineModule } from '../../src/core/contract.js';
 import { type CounterMemo, counterRates } from '../../src/core/counter-rates.js';
-import { readText } from '../../src/core/read.js';
+import { readRequired } from '../../src/core/read.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
@@ -81,9 +81,7 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   collect(ctx, prev) {
     const o = ctx.options;
     const path = join(ctx.procRoot, 'diskstats');
-    const text = readText(path);
-    if (text === null) throw new Error(`cannot read ${path}`);
-    const all = parseDiskstats(text);
+    const all = parseDiskstats(readRequired(path));
     const names = Object.keys(all).filter((n) => (o.devices.length > 0 ? o.devices.includes(n) : isWholeDisk(ctx.sysRoot, n, o.stacked)));
     const memo: DiskioMemo = { at: ctx.now(), sectors: Object.fromEntries(names.map((n) => [n, all[n]])) };
 

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { cgroupCpuLimit } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
-import { readText } from '../../src/core/read.js';
+import { readRequired, readText } from '../../src/core/read.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
@@ -58,9 +58,7 @@ export default defineModule<LoadOptions, LoadData>({
   priority: 70,
   collect(ctx) {
     const path = join(ctx.procRoot, 'loadavg');
-    const text = readText(path);
-    if (text === null) throw new Error(`cannot read ${path}`);
-    const [one, five, fifteen] = text.trim().split(/\s+/).map(Number);
+    const [one, five, fifteen] = readRequired(path).trim().split(/\s+/).map(Number);
     if (![one, five, fifteen].every(Number.isFinite)) throw new Error(`unexpected content in ${path}`);
 
     const online = onlineCpus(ctx.procRoot);

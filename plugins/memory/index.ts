@@ -11,27 +11,21 @@
 import { join } from 'node:path';
 import { cgroupMemory } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
-import { parseKeyValues, readText } from '../../src/core/read.js';
-import { thresholdOptions } from '../../src/core/thresholds.js';
-import { usedOfTotalFields, usedOfTotalReading } from '../../src/core/used-of-total.js';
-import * as T from 'typebox';
+import { parseKeyValues, readRequired } from '../../src/core/read.js';
+import { usedOfTotalData, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
-import { type DataOf, declareData } from '../../src/core/data.js';
+import type { DataOf } from '../../src/core/data.js';
 
-const options = declareOptions({
-  compact: T.Boolean({ default: false, description: 'show only the percentage: "27%"' }),
-  ...thresholdOptions({ of: '% used', warning: 80, critical: 90 }),
-});
+const options = declareOptions(usedOfTotalOptions({ compact: '27%', warning: 80, critical: 90 }));
 export type MemoryOptions = OptionsOf<typeof options>;
 
 /** What the memory module publishes: bytes used of a total, as swap does (src/core/used-of-total.ts). */
-const data = declareData(
-  () =>
-    usedOfTotalFields({
-      total: "The host's memory (MemTotal), or the cgroup limit when `cgroup`",
-      used: "In use: total − MemAvailable, or the group's use without its inactive page cache",
-      available: true,
-    }),
+const data = usedOfTotalData(
+  {
+    total: "The host's memory (MemTotal), or the cgroup limit when `cgroup`",
+    used: "In use: total − MemAvailable, or the group's use without its inactive page cache",
+    available: true,
+  },
   { description: 'Published at every collect.' },
 );
 export type MemoryData = DataOf<typeof data>;
@@ -54,9 +48,7 @@ export default defineModule<MemoryOptions, MemoryData>({
   priority: 70,
   collect(ctx) {
     const path = join(ctx.procRoot, 'meminfo');
-    const text = readText(path);
-    if (text === null) throw new Error(`cannot read ${path}`);
-    const host = hostMemory(parseKeyValues(text));
+    const host = hostMemory(parseKeyValues(readRequired(path)));
     if (!host) throw new Error(`no MemTotal in ${path}`);
 
     const cg = cgroupMemory(ctx.procRoot, ctx.sysRoot);

@@ -9,26 +9,17 @@
 import { join } from 'node:path';
 import { cgroupSwap } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
-import { parseKeyValues, readText } from '../../src/core/read.js';
-import { thresholdOptions } from '../../src/core/thresholds.js';
-import { usedOfTotalFields, usedOfTotalReading } from '../../src/core/used-of-total.js';
-import * as T from 'typebox';
+import { parseKeyValues, readRequired } from '../../src/core/read.js';
+import { usedOfTotalData, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
-import { type DataOf, declareData } from '../../src/core/data.js';
+import type { DataOf } from '../../src/core/data.js';
 
-const options = declareOptions({
-  compact: T.Boolean({ default: false, description: 'show only the percentage: "25%"' }),
-  ...thresholdOptions({ of: '% used', warning: 75, critical: 90 }),
-});
+const options = declareOptions(usedOfTotalOptions({ compact: '25%', warning: 75, critical: 90 }));
 export type SwapOptions = OptionsOf<typeof options>;
 
 /** What the swap module publishes: bytes used of a total, as memory does (src/core/used-of-total.ts). */
-const data = declareData(
-  () =>
-    usedOfTotalFields({
-      total: "The host's swap (SwapTotal), or the cgroup's memory.swap.max when `cgroup`",
-      used: 'In use',
-    }),
+const data = usedOfTotalData(
+  { total: "The host's swap (SwapTotal), or the cgroup's memory.swap.max when `cgroup`", used: 'In use' },
   { description: 'Published whenever there is swap the process may use; nothing without.' },
 );
 export type SwapData = DataOf<typeof data>;
@@ -42,9 +33,7 @@ export default defineModule<SwapOptions, SwapData>({
   priority: 45,
   collect(ctx) {
     const path = join(ctx.procRoot, 'meminfo');
-    const text = readText(path);
-    if (text === null) throw new Error(`cannot read ${path}`);
-    const info = parseKeyValues(text);
+    const info = parseKeyValues(readRequired(path));
     const hostTotal = (info.get('SwapTotal') ?? 0) * 1024;
     if (hostTotal <= 0) return { reading: null };
 

@@ -19,6 +19,13 @@ export function readText(path: string): string | null {
   }
 }
 
+/** The text of a file a module cannot do without; throws "cannot read <path>", which the module's error shows. */
+export function readRequired(path: string): string {
+  const text = readText(path);
+  if (text === null) throw new Error(`cannot read ${path}`);
+  return text;
+}
+
 /** The file's first line, trimmed, or null. */
 export function readLine(path: string): string | null {
   const text = readText(path);

@@ -7,8 +7,17 @@
  */
 import * as T from 'typebox';
 import type { DetailLine, Reading } from './contract.js';
-import { stateFor, type Thresholds } from './thresholds.js';
+import { type DeclaredData, declareData } from './data.js';
+import { stateFor, type Thresholds, thresholdOptions } from './thresholds.js';
 import { formatBytes, formatPercent } from './units.js';
+
+/** The options both take: `compact`, with an example of it, and the % used thresholds. */
+export function usedOfTotalOptions<const D extends { compact: string; warning: number; critical: number }>(d: D) {
+  return {
+    compact: T.Boolean({ default: false, description: `show only the percentage: "${d.compact}"` }),
+    ...thresholdOptions({ of: '% used', warning: d.warning, critical: d.critical }),
+  };
+}
 
 /** What `total` and `used` are for this module; `available: true` also publishes total − used. */
 export interface UsedOfTotalWords {
@@ -23,22 +32,22 @@ type UsedOfTotalFields = {
   ratio: T.TNumber;
   cgroup: T.TBoolean;
 };
-
 type FieldsFor<W> = UsedOfTotalFields & (W extends { available: true } ? { available: T.TNumber } : unknown);
 
 /**
- * The data fields of a used-of-total module, in the docs' order: total, used, (available,)
- * ratio, cgroup. Call it inside declareData's function, so that it runs only when the schema
- * is read.
+ * A used-of-total module's data declaration, its fields in the docs' order: total, used,
+ * (available,) ratio, cgroup; `about.description` says when it is published.
  */
-export function usedOfTotalFields<const W extends UsedOfTotalWords>(words: W): FieldsFor<W> {
-  return {
-    total: T.Number({ unit: 'bytes', description: words.total }),
-    used: T.Number({ unit: 'bytes', description: words.used }),
-    ...(words.available === true ? { available: T.Number({ unit: 'bytes', description: 'total − used' }) } : {}),
-    ratio: T.Number({ unit: 'ratio (0–1)', description: 'used / total' }),
-    cgroup: T.Boolean({ description: "Whether the figures are a cgroup limit's rather than the host's" }),
-  } as FieldsFor<W>;
+export function usedOfTotalData<const W extends UsedOfTotalWords>(words: W, about: { description: string }): DeclaredData<FieldsFor<W>> {
+  const fields = () =>
+    ({
+      total: T.Number({ unit: 'bytes', description: words.total }),
+      used: T.Number({ unit: 'bytes', description: words.used }),
+      ...(words.available === true ? { available: T.Number({ unit: 'bytes', description: 'total − used' }) } : {}),
+      ratio: T.Number({ unit: 'ratio (0–1)', description: 'used / total' }),
+      cgroup: T.Boolean({ description: "Whether the figures are a cgroup limit's rather than the host's" }),
+    }) as FieldsFor<W>;
+  return declareData(fields, about);
 }
 
 /** A control group's limit that is smaller than the host's total, and the group's use of it. */
