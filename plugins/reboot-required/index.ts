@@ -13,7 +13,7 @@ import { defineModule } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
 import * as T from 'typebox';
-import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type NoOptions, noOptions } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
 
 /** What the reboot-required module publishes. */
@@ -26,13 +26,10 @@ const data = declareData(
 );
 export type RebootData = DataOf<typeof data>;
 
-const options = declareOptions({});
-export type RebootRequiredOptions = OptionsOf<typeof options>;
-
-export default defineModule<RebootRequiredOptions, RebootData>({
+export default defineModule<NoOptions, RebootData>({
   id: 'reboot-required',
   description: 'a reboot is needed to finish package upgrades',
-  options,
+  options: noOptions,
   data,
   interval: 17,
   priority: 35,

@@ -11,7 +11,7 @@ import { readText } from '../../src/core/read.js';
 import { strftime } from '../../src/core/strftime.js';
 import { formatDuration } from '../../src/core/units.js';
 import * as T from 'typebox';
-import { declareOptions, type OptionsOf } from '../../src/core/options.js';
+import { type NoOptions, noOptions } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
 
 /** What the uptime module publishes. */
@@ -27,13 +27,10 @@ function readUptime(procRoot: string): number | null {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
-const options = declareOptions({});
-export type UptimeOptions = OptionsOf<typeof options>;
-
-export default defineModule<UptimeOptions, UptimeData>({
+export default defineModule<NoOptions, UptimeData>({
   id: 'uptime',
   description: 'time since boot',
-  options,
+  options: noOptions,
   data,
   interval: 60,
   priority: 40,

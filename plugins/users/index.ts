@@ -75,6 +75,18 @@ function utmpPath(root: string): string | null {
   return null;
 }
 
+/** The sessions in this host's utmp; throws, naming the folder, when there is no utmp (any more). */
+function readSessions(root: string): Session[] {
+  const path = utmpPath(root);
+  if (path === null) throw new Error(`no utmp file under ${root}`);
+  return parseUtmp(readFileSync(path));
+}
+
+/** What the module publishes for these sessions; the line and the detail show it. */
+function published(sessions: Session[]): UsersData {
+  return { count: sessions.length, users: [...new Set(sessions.map((s) => s.user))].sort(), sessions };
+}
+
 export default defineModule<UsersOptions, UsersData>({
   id: 'users',
   description: 'number of login sessions',
@@ -84,21 +96,17 @@ export default defineModule<UsersOptions, UsersData>({
   priority: 25,
   available: (ctx) => utmpPath(ctx.root) !== null,
   collect(ctx) {
-    const path = utmpPath(ctx.root);
-    if (path === null) throw new Error(`no utmp file under ${ctx.root}`);
-    const sessions = parseUtmp(readFileSync(path));
-    const users = [...new Set(sessions.map((s) => s.user))].sort();
-    const data: UsersData = { count: sessions.length, users, sessions };
+    const data = published(readSessions(ctx.root));
     // Nobody logged in: nothing on the line, but the count (0) is still published.
-    if (sessions.length === 0 && !ctx.options.show_zero) return { reading: null, data };
+    if (data.count === 0 && !ctx.options.show_zero) return { reading: null, data };
     return {
       reading: {
-        text: String(sessions.length),
-        state: sessions.length > 0 ? 'info' : 'idle',
+        text: String(data.count),
+        state: data.count > 0 ? 'info' : 'idle',
         icon: 'users',
         detail: [
-          { label: 'Users', value: users.length > 0 ? users.join(', ') : 'none' },
-          ...sessions.map((s) => ({ label: s.user, value: s.host ? `${s.line} from ${s.host}` : s.line })),
+          { label: 'Users', value: data.users.length > 0 ? data.users.join(', ') : 'none' },
+          ...data.sessions.map((s) => ({ label: s.user, value: s.host ? `${s.line} from ${s.host}` : s.line })),
         ],
       },
       data,

@@ -43,6 +43,11 @@ export function declareOptions<const P extends TProperties>(declared: P): Declar
   };
 }
 
+/** The options of a module that has none of its own (the host's interval, priority... still apply). */
+export const noOptions = declareOptions({});
+/** ctx.options of a module without options of its own. */
+export type NoOptions = OptionsOf<typeof noOptions>;
+
 /**
  * The host's form of what a module exported as `options`: the older `{ schema, defaults }` as it
  * is, a declaration per option turned into it. Throws, naming the option, when neither.
