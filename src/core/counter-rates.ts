@@ -42,6 +42,9 @@ export type CounterRatesFields<C, L extends string, R extends string> = Figures<
   [K in R]: T.TArray<T.TObject<{ name: T.TString } & Figures<C, T.TNumber>>>;
 } & { sampleSeconds: T.TNumber };
 
+/** The data such a module publishes: what its declaration's fields describe. */
+export type CounterRatesData<C, L extends string, R extends string> = DataOf<DeclaredData<CounterRatesFields<C, L, R>>>;
+
 /**
  * A module's memo: each item's counters as the kernel counts them, under the unit's name
  * ('sectors', 'bytes'), and when they were read (monotonic ms). Private to the module.
@@ -57,11 +60,11 @@ export interface CounterRates<C extends Record<string, Counter>, L extends strin
    * order to publish them); null while they cannot be trusted: no previous memo, no time between
    * the two, an item that came or went, or a counter that went backwards (a reset).
    */
-  between(names: readonly string[], previous: unknown, memo: CounterMemo<U>): DataOf<CounterRates<C, L, R, U>['data']> | null;
+  between(names: readonly string[], previous: unknown, memo: CounterMemo<U>): CounterRatesData<C, L, R> | null;
   /** The reading until there are two samples to compare ("rx -- tx --"), with an optional detail. */
   pending(detail?: DetailLine[]): Reading<never>;
   /** The reading for measured rates, or null while every rate is under `threshold` (bytes/s). */
-  reading(data: DataOf<CounterRates<C, L, R, U>['data']>, threshold: number, format: (bytesPerSecond: number) => string): Reading<never> | null;
+  reading(data: CounterRatesData<C, L, R>, threshold: number, format: (bytesPerSecond: number) => string): Reading<never> | null;
 }
 
 /** Declares, measures and shows rates of `words.counters` per item; `icon` is the module's icon key. */
@@ -94,7 +97,6 @@ export function counterRates<const C extends Record<string, Counter>, const L ex
   const data = declareData(fields, {
     description: `Published once there are two samples, also while the module hides itself under its threshold; nothing ${nothing.slice(0, -1).join(', ')}, or ${nothing.at(-1)}.`,
   });
-  type Data = DataOf<typeof data>;
 
   const isMemo = (m: unknown): m is CounterMemo<U> =>
     typeof m === 'object' && m !== null && typeof (m as CounterMemo<U>).at === 'number' && typeof (m as CounterMemo<U>)[counts.unit] === 'object';
@@ -134,7 +136,7 @@ export function counterRates<const C extends Record<string, Counter>, const L ex
       for (const [key] of counters) out[totalKey(key)] = rows.reduce((sum, row) => sum + row[totalKey(key)], 0);
       out[items.rows] = rows;
       out.sampleSeconds = elapsed;
-      return out as Data;
+      return out as CounterRatesData<C, L, R>;
     },
 
     pending(detail) {
@@ -148,7 +150,7 @@ export function counterRates<const C extends Record<string, Counter>, const L ex
       if (loud.length === 0) return null;
       const rows = (measured as unknown as Record<string, Row[]>)[items.rows];
       const detail: DetailLine[] = rows.map((row) => ({ label: row.name, value: counters.map(([key]) => `${key} ${format(row[key])}`).join(', ') }));
-      detail.push({ label: 'Sampled over', value: `${(figures.sampleSeconds as number).toFixed(1)} s` });
+      detail.push({ label: 'Sampled over', value: `${figures.sampleSeconds.toFixed(1)} s` });
       return { text: loud.map(([key, c]) => `${c.short} ${format(figures[key])}`).join(' '), state: 'info', icon, detail };
     },
   };

@@ -1,9 +1,10 @@
 /**
  * Bytes used of a total that a control group may narrow to its own, smaller limit: memory and
- * swap. Both publish the same figures (total, used, ratio, cgroup) and show them the same way
- * ("2.1G/7.8G 27%", the host's figures in the detail when a group's limit applies), so both are
- * declared and shown here once; each module says what its total and used are, where its limit
- * comes from, and when it has nothing to show.
+ * swap. Both take the same options (compact, % used thresholds), publish the same figures
+ * (total, used, ratio, cgroup) and show them the same way ("2.1G/7.8G 27%", the host's figures in
+ * the detail when a group's limit applies), so all three are declared here once; each module
+ * gives its defaults, says what its total and used are, where its limit comes from, and when it
+ * has nothing to show.
  */
 import * as T from 'typebox';
 import type { DetailLine, Reading } from './contract.js';

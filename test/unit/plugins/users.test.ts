@@ -83,6 +83,21 @@ describe('users', () => {
     expect(await users.available!(moduleContext(users, tree))).toBe(false);
   });
 
+  it('publishes each user once, sorted, whatever the order of the sessions', async () => {
+    writeBinary(
+      'root/var/run/utmp',
+      Buffer.concat([record(USER_PROCESS, 1, 'pts/0', 'zoe'), record(USER_PROCESS, 2, 'pts/1', 'alice'), record(USER_PROCESS, 3, 'pts/2', 'zoe')]),
+    );
+    const reading = readingWithData(await users.collect(moduleContext(users, tree), undefined));
+    expect(reading!.data!.users).toEqual(['alice', 'zoe']);
+    expect(reading!.detail![0]).toEqual({ label: 'Users', value: 'alice, zoe' });
+  });
+
+  it('fails naming the folder when the utmp file has gone since it was found', async () => {
+    const ctx = moduleContext(users, tree);
+    expect(() => users.collect(ctx, undefined)).toThrow(`no utmp file under ${ctx.root}`);
+  });
+
   it('reads fields that fill their whole width, ignores a torn last record, and strips control characters', () => {
     const full = record(USER_PROCESS, 7, 'pts/9', 'u'.repeat(32), 'evil\u001b[2Jhost');
     const torn = record(USER_PROCESS, 8, 'pts/10', 'late').subarray(0, 100);
