@@ -1,6 +1,11 @@
 // Runs one of shoji's bundles from dist/ (and the bundles it loads lazily) with V8 code caches.
-// Node 20 has no built-in compile cache, and a status line starts shoji over and over:
-// compiling the bundle from source each time was measured as the largest part of its start-up.
+// A status line starts shoji over and over: compiling the bundle from source each time was
+// measured as the largest part of its start-up on Node 20, which has no compile cache of its own.
+// Node 22 and 24 have one (module.enableCompileCache()), and it was measured against these
+// caches: 1-5% slower for `shoji status` and `ec2-cost --detail` on both (docs/benchmarks.md,
+// test/bench/compile-cache.sh), so these are used on every Node. (Its cache of shoji.cjs was
+// 80 KB, where this one's for `shoji status`, which holds every function its run compiled, was
+// 166 KB.)
 // blessed, which the dashboard loads from node_modules, gets code caches the same way (loading
 // it took ~26 ms of the ~180 ms before the dashboard's first frame in a CPU profile). The
 // caches live in dist/.v8-cache, or in ~/.cache/shoji/v8 when shoji's folder is not writable,
