@@ -204,6 +204,8 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
   interval: 300,
   priority: 30,
   timeoutMs: 60_000,
+  // apt's simulation takes seconds: never on the status line's clock.
+  background: true,
   available(ctx) {
     const argv = ctx.options.command;
     if (argv) return findExecutable(argv[0], ctx.env.PATH) !== null;

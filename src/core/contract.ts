@@ -166,6 +166,13 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
   /** Higher stays longer when the line is too wide (default 50). */
   priority?: number;
   /**
+   * Collect away from the status line's clock: a one-shot `shoji status` hands the module to a
+   * detached `shoji collect` and shows its last reading meanwhile (apt's simulation, a network
+   * call). Default: when one collect may take longer than the default timeout (5 s), by the
+   * module's `timeoutMs` or the user's `timeout`, since the status line cannot wait that long.
+   */
+  background?: boolean;
+  /**
    * Text for each icon key the module's readings name, drawn when the user's icon set has no
    * glyph for it: { temperature: 'temp ' }. So a new module shows a word until the icon sets
    * learn its glyph, and an icon set that has the key wins. Printable ASCII, at most 12

@@ -342,6 +342,7 @@ export function hostedModule(host: PluginHost, meta: PluginMeta): ShojiModule {
   if (meta.align !== undefined) def.align = meta.align;
   if (meta.timeoutMs !== undefined) def.timeoutMs = meta.timeoutMs;
   if (meta.priority !== undefined) def.priority = meta.priority;
+  if (meta.background !== undefined) def.background = meta.background;
   if (meta.icons !== undefined) def.icons = meta.icons;
   if (meta.hasAvailable) def.available = (ctx) => host.request('available', ctx) as Promise<boolean>;
   return def;

@@ -46,6 +46,7 @@ export interface PluginMeta {
   align?: boolean;
   timeoutMs?: number;
   priority?: number;
+  background?: boolean;
   icons?: Record<string, string>;
   hasAvailable: boolean;
 }
@@ -157,6 +158,7 @@ function metaOf(def: PluginModule, options: ModuleOptions<Record<string, unknown
     align: typeof def.align === 'boolean' ? def.align : undefined,
     timeoutMs: typeof def.timeoutMs === 'number' ? def.timeoutMs : undefined,
     priority: typeof def.priority === 'number' ? def.priority : undefined,
+    background: typeof def.background === 'boolean' ? def.background : undefined,
     icons: iconTexts(def.icons),
     hasAvailable: typeof def.available === 'function',
   };

@@ -40,9 +40,9 @@ export interface ResolvedModule {
   readonly side?: Side;
   /**
    * Collected away from the status line's clock: the one-shot path hands it to a detached
-   * `shoji collect` and shows its last reading meanwhile. So is every module allowed more than
-   * the default 5 s for one collect (updates: apt takes seconds; a script run every 6 s or
-   * less often; any module given a longer `timeout`).
+   * `shoji collect` and shows its last reading meanwhile. The module's own `background` when it
+   * declares one (updates: apt takes seconds), else every module allowed more than the default
+   * 5 s for one collect (a script run every 6 s or less often; any module given a longer `timeout`).
    */
   readonly background: boolean;
   /** The user's settings for it, as text: when they change, the one-shot path collects it afresh. */
@@ -101,7 +101,7 @@ class Resolved implements ResolvedModule {
     this.timeoutMs = timeoutOf(def, user?.timeout);
     this.priority = typeof user?.priority === 'number' ? user.priority : (def.priority ?? DEFAULT_PRIORITY);
     this.enabled = user?.enabled !== false;
-    this.background = this.timeoutMs > DEFAULT_TIMEOUT_MS;
+    this.background = def.background ?? this.timeoutMs > DEFAULT_TIMEOUT_MS;
   }
 
   get interval(): ParsedInterval {

@@ -65,6 +65,22 @@ describe('resolveModules', () => {
     });
   });
 
+  it('background: what the module declares, whatever its timeout', () => {
+    const r = resolveModules(
+      config({ modules: { tamed: { timeout: 2 } } }),
+      registryOf(
+        mod('apt', { background: true }),
+        mod('tamed', { background: true, timeoutMs: 60_000 }),
+        mod('inline', { background: false, timeoutMs: 60_000 }),
+      ),
+    );
+    expect(Object.fromEntries([...r.all.values()].map((m) => [m.id, [m.timeoutMs, m.background]]))).toEqual({
+      apt: [5000, true],
+      tamed: [2000, true],
+      inline: [60_000, false],
+    });
+  });
+
   it("the settings key is the user's block as written, '{}' without one", () => {
     const r = resolveModules(config({ modules: { a: { size: 5, interval: 3 } } }), registryOf(mod('a'), mod('b')));
     expect(r.all.get('a')!.settingsKey).toBe('{"size":5,"interval":3}');
