@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { cgroupMemory } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
 import { parseKeyValues, readRequired } from '../../src/core/read.js';
-import { usedOfTotalData, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
+import { usedOfTotalData, usedOfTotalMetrics, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import type { DataOf } from '../../src/core/data.js';
 
@@ -44,6 +44,7 @@ export default defineModule<MemoryOptions, MemoryData>({
   description: 'memory in use (container-aware)',
   options,
   data,
+  metrics: usedOfTotalMetrics('shoji_memory', 'Memory', { available: true }),
   interval: 3,
   priority: 70,
   collect(ctx) {

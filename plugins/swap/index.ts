@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { cgroupSwap } from '../../src/core/cgroup.js';
 import { defineModule } from '../../src/core/contract.js';
 import { parseKeyValues, readRequired } from '../../src/core/read.js';
-import { usedOfTotalData, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
+import { usedOfTotalData, usedOfTotalMetrics, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import type { DataOf } from '../../src/core/data.js';
 
@@ -29,6 +29,7 @@ export default defineModule<SwapOptions, SwapData>({
   description: 'swap in use (hidden without swap)',
   options,
   data,
+  metrics: usedOfTotalMetrics('shoji_swap', 'Swap'),
   interval: 10,
   priority: 45,
   collect(ctx) {

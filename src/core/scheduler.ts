@@ -29,6 +29,8 @@ export interface ModuleStatus {
   error?: string;
   /** Consecutive failures. */
   failures: number;
+  /** Failures since the start, never reset (the exporter's shoji_module_collect_errors_total); absent until the first. */
+  collectErrors?: number;
   /**
    * What the last good collect published (Collected.data; core/reading-check.ts's publishedData),
    * kept through failures as the reading is, and there even while the reading is null.
@@ -64,6 +66,7 @@ export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome): vo
   } else {
     status.error = outcome.error;
     status.failures++;
+    status.collectErrors = (status.collectErrors ?? 0) + 1;
   }
 }
 
@@ -132,6 +135,7 @@ export class Scheduler extends EventEmitter {
     if (slot.pending) {
       // The last collect hung and has still not settled: keep to one in flight.
       status.failures++;
+      status.collectErrors = (status.collectErrors ?? 0) + 1;
       status.error = `${status.error ?? 'hung'} (still running)`;
       this.schedule(slot, waitAfterFailure(slot.mod.interval, status.failures));
       this.emit('change', status.id);

@@ -9,6 +9,7 @@
 import * as T from 'typebox';
 import type { DetailLine, Reading } from './contract.js';
 import { type DeclaredData, declareData } from './data.js';
+import { gauge, type MetricFamily } from './metrics.js';
 import { stateFor, type Thresholds, thresholdOptions } from './thresholds.js';
 import { formatBytes, formatPercent } from './units.js';
 
@@ -49,6 +50,25 @@ export function usedOfTotalData<const W extends UsedOfTotalWords>(words: W, abou
       cgroup: T.Boolean({ description: "Whether the figures are a cgroup limit's rather than the host's" }),
     }) as FieldsFor<W>;
   return declareData(fields, about);
+}
+
+/**
+ * What a used-of-total module exports: `<prefix>_total_bytes` and `<prefix>_used_bytes` (and
+ * `<prefix>_available_bytes` with `available: true`), read from the fields of the same names;
+ * `what` starts their help ("Memory", "Swap").
+ */
+export function usedOfTotalMetrics<D extends { total: number; used: number; available?: number }>(
+  prefix: string,
+  what: string,
+  words: { available?: boolean } = {},
+): MetricFamily<D>[] {
+  const families = [
+    gauge<D>(`${prefix}_total_bytes`, `${what} in all: the host's, or the cgroup limit when that is smaller`, { field: 'total', read: (d) => d.total }),
+    gauge<D>(`${prefix}_used_bytes`, `${what} in use, of ${prefix}_total_bytes`, { field: 'used', read: (d) => d.used }),
+  ];
+  if (words.available === true)
+    families.push(gauge<D>(`${prefix}_available_bytes`, `${what} available: total - used`, { field: 'available', read: (d) => d.available }));
+  return families;
 }
 
 /** A control group's limit that is smaller than the host's total, and the group's use of it. */

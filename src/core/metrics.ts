@@ -1,0 +1,119 @@
+/**
+ * What a module exports to Prometheus, declared once beside its data (ShojiModule.metrics):
+ * metric families, each a name, a type, a help line, its labels and how its samples are read
+ * from the data the module published. `shoji exporter` (src/exporter/exposition.ts) turns them
+ * into the exposition text; docs/metrics.md is generated from them (scripts/metrics-doc.mjs).
+ *
+ * On the start-up path of every command (the plugins import it), so it stays a few small
+ * functions and types: a declaration is a plain object built as its module loads, and nothing
+ * here reads data until a scrape asks.
+ */
+
+/** A Prometheus metric type: a gauge goes up and down; a counter only grows (its name ends in `_total`). */
+export type MetricType = 'gauge' | 'counter';
+
+/** One sample: its labels (the family's, every one given) and its value. */
+export interface MetricSample {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/**
+ * One metric family a module exports. `samples` reads them from what the module published last
+ * (Collected.data), and is only called when there is such data: a module that has published
+ * nothing yet has no samples, never a made-up 0. A sample whose value is not a finite number is
+ * left out.
+ */
+export interface MetricFamily<D = unknown> {
+  /** `shoji_<thing>_<unit>[_total]` in base units (docs/metrics.md); OpenCost's own names keep theirs. */
+  readonly name: string;
+  readonly type: MetricType;
+  /** One line saying what it measures (the exposition's `# HELP`). */
+  readonly help: string;
+  /** The label names its samples carry, in order: objects are labels, never part of the name. */
+  readonly labels?: readonly string[];
+  /**
+   * The data field it is read from, as docs/modules.md names it (`used`, `mounts[].total`): the
+   * docs show it, and a test checks the name's unit suffix against the field's declared unit.
+   */
+  readonly field?: string;
+  /**
+   * The value of its one sample when the module's last collect succeeded but published nothing
+   * (reboot-required: 0, no reboot needed). Without it, such a module has no samples.
+   */
+  readonly whenNothingPublished?: number;
+  samples(data: D): readonly MetricSample[];
+}
+
+/** The keys of D whose values are numbers (or null or absent: then there is no sample). */
+export type NumberField<D> = { [K in keyof D]-?: NonNullable<D[K]> extends number ? K : never }[keyof D] & string;
+
+/** The keys of D that hold a list of rows. */
+export type RowsField<D> = { [K in keyof D]-?: NonNullable<D[K]> extends readonly object[] ? K : never }[keyof D] & string;
+
+type RowOf<D, R extends keyof D> = NonNullable<D[R]> extends readonly (infer Row)[] ? Row : never;
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A family with one unlabelled sample: the data field `field`, or what `read` makes of the data. */
+function single<D>(type: MetricType, name: string, help: string, from: NumberField<D> | { field?: string; read(data: D): unknown }): MetricFamily<D> {
+  const field = typeof from === 'string' ? from : from.field;
+  const read = typeof from === 'string' ? (data: D) => data[from] : from.read;
+  return {
+    name,
+    type,
+    help,
+    ...(field !== undefined && { field }),
+    samples(data) {
+      const value = read(data);
+      return finite(value) ? [{ value }] : [];
+    },
+  };
+}
+
+/** A gauge of one value: `gauge('shoji_load1', 'Load average over 1 minute', 'one')`. */
+export function gauge<D>(name: string, help: string, from: NumberField<D> | { field?: string; read(data: D): unknown }): MetricFamily<D> {
+  return single('gauge', name, help, from);
+}
+
+/** A counter of one value (a cumulative count the module publishes); its name ends in `_total`. */
+export function counter<D>(name: string, help: string, from: NumberField<D> | { field?: string; read(data: D): unknown }): MetricFamily<D> {
+  return single('counter', name, help, from);
+}
+
+/** How a family reads one sample per row of a list in the data. */
+export interface PerRow<D, R extends RowsField<D>> {
+  /** The data field holding the rows (`mounts`). */
+  rows: R;
+  /** The label naming each row's object, and the row field its value is read from: `['mountpoint', 'mount']`. */
+  label: [name: string, from: keyof RowOf<D, R> & string];
+  /** The row's field holding the value (`total`), or a reading of the row and its place in the list. */
+  value: (keyof RowOf<D, R> & string) | { field: string; read(row: RowOf<D, R>, index: number): unknown };
+}
+
+/**
+ * A family with a sample per row of a list in the data, labelled by the row's object:
+ * `perRow('gauge', 'shoji_filesystem_size_bytes', '...', { rows: 'mounts', label: ['mountpoint', 'mount'], value: 'total' })`.
+ */
+export function perRow<D, R extends RowsField<D>>(type: MetricType, name: string, help: string, how: PerRow<D, R>): MetricFamily<D> {
+  const [labelName, labelFrom] = how.label;
+  const valueField = typeof how.value === 'string' ? how.value : how.value.field;
+  const read = typeof how.value === 'string' ? (row: RowOf<D, R>) => row[how.value as keyof RowOf<D, R>] : how.value.read;
+  return {
+    name,
+    type,
+    help,
+    labels: [labelName],
+    field: `${how.rows}[].${valueField}`,
+    samples(data) {
+      const rows = data[how.rows];
+      if (!Array.isArray(rows)) return [];
+      const out: MetricSample[] = [];
+      rows.forEach((row: RowOf<D, R>, i) => {
+        const value = read(row, i);
+        if (finite(value)) out.push({ labels: { [labelName]: String(row[labelFrom]) }, value });
+      });
+      return out;
+    },
+  };
+}

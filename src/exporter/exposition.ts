@@ -1,0 +1,218 @@
+/**
+ * The modules' latest readings as Prometheus metrics: what `shoji exporter` serves on /metrics
+ * and writes for node_exporter's textfile collector. prom-client writes the text (escaping, the
+ * `# HELP`/`# TYPE` lines, OpenMetrics' counter names and `# EOF`); this file says what goes in.
+ *
+ * - `shoji_build_info{version,nodejs_version}` 1.
+ * - Per module the exporter runs: `shoji_module_up{module}` (1 when its last collect succeeded,
+ *   0 when it failed or never has) and `shoji_module_collect_errors_total{module}`. A module that
+ *   cannot work on this host (its availability check said no: battery on a server) is left out.
+ * - Each module's declared families (ShojiModule.metrics, src/core/metrics.ts) read from what it
+ *   published last (ModuleStatus.data); a user plugin's or script's top-level numbers as
+ *   `shoji_plugin_value{module,field}`. A module that has published nothing has no samples.
+ * - prom-client's default process metrics (process_cpu_seconds_total, ...), less the three
+ *   gauges named `nodejs_active_*_total` that `promtool check metrics` rejects (gauges must not
+ *   end in `_total`; the same counts stay as `nodejs_active_*`).
+ *
+ * Nothing here collects: a scrape reads the statuses the scheduler keeps, so it never waits on a
+ * module. A fresh registry per call holds shoji's families, with their values set once: simpler
+ * than collect callbacks, and OpenMetrics output renames counters on the metric objects it
+ * renders, which a registry kept for both formats would then carry into the next Prometheus
+ * scrape. The default metrics keep their own registry per format for the same reason.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
+import type { MetricFamily, MetricSample, MetricType } from '../core/metrics.js';
+import { packageRoot } from '../core/package-root.js';
+import type { ResolvedModule } from '../core/resolve.js';
+import type { ModuleStatus } from '../core/scheduler.js';
+
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+export interface ExpositionInput {
+  /** The modules the exporter runs. */
+  modules: readonly ResolvedModule[];
+  /** Their statuses, by module id (Scheduler.statuses()). */
+  statuses: ReadonlyMap<string, ModuleStatus>;
+}
+
+const CONTENT_TYPES: Record<ExpositionFormat, RegistryContentType> = {
+  prometheus: Registry.PROMETHEUS_CONTENT_TYPE,
+  openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
+};
+
+/** The generic family of modules that declare none (user plugins, scripts). */
+export const PLUGIN_VALUE = 'shoji_plugin_value';
+
+/**
+ * The format a scraper asked for in its Accept header: OpenMetrics when it names
+ * `application/openmetrics-text` with a weight at least that of plain text (Prometheus sends
+ * `application/openmetrics-text;version=1.0.0,...;q=0.75,text/plain;version=0.0.4;q=0.5,*\/*;q=0.1`),
+ * else the Prometheus text format, which every scraper reads.
+ */
+export function formatFor(accept: string | undefined): ExpositionFormat {
+  let openMetrics = 0;
+  let text = 0;
+  for (const part of (accept ?? '').split(',')) {
+    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!Number.isFinite(weight)) continue;
+    if (type === 'application/openmetrics-text') openMetrics = Math.max(openMetrics, weight);
+    else if (type === 'text/plain' || type === '*/*' || type === 'text/*') text = Math.max(text, weight);
+  }
+  return openMetrics > 0 && openMetrics >= text ? 'openmetrics' : 'prometheus';
+}
+
+/** The Content-Type to answer a scraper with, given its Accept header (formatFor). */
+export function contentTypeFor(accept: string | undefined): string {
+  return CONTENT_TYPES[formatFor(accept)];
+}
+
+/** The exposition of the modules' latest readings, in `format`, with its Content-Type. */
+export async function exposition(input: ExpositionInput, format: ExpositionFormat): Promise<{ contentType: string; body: string }> {
+  const contentType = CONTENT_TYPES[format];
+  const own = registryFor(format);
+  const add = familyAdder(own);
+
+  add({ name: 'shoji_build_info', type: 'gauge', help: "shoji's version and the Node.js running it; always 1", labels: ['version', 'nodejs_version'] }, [
+    { labels: { version: shojiVersion(), nodejs_version: process.version }, value: 1 },
+  ]);
+  const up: MetricSample[] = [];
+  const errors: MetricSample[] = [];
+  const served: { mod: ResolvedModule; status: ModuleStatus | undefined }[] = [];
+  for (const mod of input.modules) {
+    const status = input.statuses.get(mod.id);
+    if (status?.available === false) continue;
+    served.push({ mod, status });
+    const labels = { module: mod.id };
+    up.push({ labels, value: status?.hasValue && status.failures === 0 ? 1 : 0 });
+    errors.push({ labels, value: status?.collectErrors ?? 0 });
+  }
+  add({ name: 'shoji_module_up', type: 'gauge', help: "1 when the module's last collect succeeded, 0 when it failed or none has yet", labels: ['module'] }, up);
+  add(
+    { name: 'shoji_module_collect_errors_total', type: 'counter', help: 'Collects of the module that failed (an error or a timeout)', labels: ['module'] },
+    errors,
+  );
+
+  const generic: MetricSample[] = [];
+  for (const { mod, status } of served) {
+    if (status === undefined || !status.hasValue) continue;
+    const declared = mod.def.metrics as readonly MetricFamily[] | undefined;
+    if (declared === undefined) {
+      generic.push(...topLevelNumbers(mod.id, status.data));
+      continue;
+    }
+    for (const family of declared) add(family, samplesOf(family, status.data));
+  }
+  add(
+    {
+      name: PLUGIN_VALUE,
+      type: 'gauge',
+      help: 'Each top-level number a module without metric declarations (a user plugin, a script) published',
+      labels: ['module', 'field'],
+    },
+    generic,
+  );
+
+  // merge's types say Prometheus text only; it keeps the registries' own (equal) content type.
+  const body = await Registry.merge([own, defaultMetrics(format)] as Registry[]).metrics();
+  return { contentType, body };
+}
+
+/** The samples of a declared family, or none when its module published nothing or its reading fails. */
+function samplesOf(family: MetricFamily, data: unknown): readonly MetricSample[] {
+  if (data === undefined) return family.whenNothingPublished === undefined ? [] : [{ value: family.whenNothingPublished }];
+  try {
+    return family.samples(data);
+  } catch {
+    // Data of another shape than the family reads (a module's bug): no samples, the rest still served.
+    return [];
+  }
+}
+
+function topLevelNumbers(module: string, data: unknown): MetricSample[] {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [];
+  return Object.entries(data)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]))
+    .map(([field, value]) => ({ labels: { module, field }, value }));
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Adds a family's samples to the registry: once per name (a second family of the same name is
+ * left out), never a sample that is not a finite number, a counter's never below 0, and only
+ * labels the family declares, each of them given.
+ */
+function familyAdder(
+  registry: Registry<RegistryContentType>,
+): (family: Pick<MetricFamily, 'name' | 'type' | 'help' | 'labels'>, samples: readonly MetricSample[]) => void {
+  const taken = new Set<string>();
+  return (family, samples) => {
+    const labelNames = [...(family.labels ?? [])];
+    if (taken.has(family.name) || !METRIC_NAME.test(family.name) || !labelNames.every((l) => LABEL_NAME.test(l) && !l.startsWith('__'))) return;
+    taken.add(family.name);
+    const kept = samples.filter((s) => Number.isFinite(s.value) && (family.type !== 'counter' || s.value >= 0) && hasLabels(s, labelNames));
+    // No family without samples: prom-client would print an unlabelled gauge never set as 0.
+    if (kept.length === 0) return;
+    const metric = newMetric(family.type, { name: family.name, help: family.help, labelNames, registers: [registry] });
+    for (const s of kept) {
+      const labels = Object.fromEntries(labelNames.map((l) => [l, s.labels![l]]));
+      if (metric instanceof Counter) metric.inc(labels, s.value);
+      else metric.set(labels, s.value);
+    }
+  };
+}
+
+function hasLabels(sample: MetricSample, names: readonly string[]): boolean {
+  const given = Object.keys(sample.labels ?? {});
+  return given.length === names.length && names.every((n) => typeof sample.labels?.[n] === 'string');
+}
+
+function newMetric(
+  type: MetricType,
+  config: { name: string; help: string; labelNames: string[]; registers: Registry<RegistryContentType>[] },
+): Counter | Gauge {
+  return type === 'counter' ? new Counter(config) : new Gauge(config);
+}
+
+/** An empty registry writing `format` (prom-client's types lack the constructor's content type argument). */
+function registryFor(format: ExpositionFormat): Registry<RegistryContentType> {
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(CONTENT_TYPES[format]);
+  return registry;
+}
+
+/** prom-client's gauges whose names end in `_total`, which promtool rejects; `nodejs_active_*` keep the counts. */
+const NOT_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+const defaults = new Map<ExpositionFormat, Registry<RegistryContentType>>();
+
+/** The process metrics, one registry per format, made on first use (they watch GC and the event loop from then on). */
+function defaultMetrics(format: ExpositionFormat): Registry<RegistryContentType> {
+  let registry = defaults.get(format);
+  if (registry === undefined) {
+    registry = registryFor(format);
+    collectDefaultMetrics({ register: registry });
+    for (const name of NOT_COUNTERS) registry.removeSingleMetric(name);
+    defaults.set(format, registry);
+  }
+  return registry;
+}
+
+let version: string | undefined;
+
+/** shoji's own version, from the package.json of its installation (as `shoji --version` reads it). */
+function shojiVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+      version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
