@@ -34,6 +34,8 @@ export default defineModule<DatetimeOptions, DatetimeData>({
   description: 'date and time (strftime format)',
   options,
   data,
+  // Nothing for Prometheus, which keeps its own clock.
+  metrics: [],
   // Once a minute, on the minute, unless the format shows seconds (or the epoch, %s).
   interval: (options) => (/%[STsrTc]/.test(options.format.replace(/%%/g, '')) ? 1 : 60),
   priority: 90,

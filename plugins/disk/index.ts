@@ -18,6 +18,7 @@ import { formatBytes, formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
+import { perRow } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   mounts: T.Array(T.String({ minLength: 1 }), { minItems: 1, default: ['/'], description: 'paths to report, under SHOJI_ROOT' }),
@@ -66,6 +67,23 @@ export default defineModule<DiskOptions, DiskData>({
   description: 'disk space used on chosen mounts',
   options,
   data,
+  metrics: [
+    perRow('gauge', 'shoji_filesystem_size_bytes', 'Size of the filesystem holding each configured path', {
+      rows: 'mounts',
+      label: ['mountpoint', 'mount'],
+      value: 'total',
+    }),
+    perRow('gauge', 'shoji_filesystem_used_bytes', 'Used on it (blocks reserved for root count as used)', {
+      rows: 'mounts',
+      label: ['mountpoint', 'mount'],
+      value: 'used',
+    }),
+    perRow('gauge', 'shoji_filesystem_avail_bytes', 'Available on it to unprivileged users', {
+      rows: 'mounts',
+      label: ['mountpoint', 'mount'],
+      value: 'available',
+    }),
+  ],
   interval: 30,
   priority: 60,
   async collect(ctx) {

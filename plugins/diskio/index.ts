@@ -76,6 +76,10 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   description: 'disk read/write rates (hidden when quiet)',
   options,
   data: io.data,
+  metrics: io.metrics('device', {
+    read: { name: 'shoji_disk_read_bytes_total', help: 'Bytes read from the disk since boot' },
+    write: { name: 'shoji_disk_written_bytes_total', help: 'Bytes written to the disk since boot' },
+  }),
   interval: 3,
   priority: 30,
   collect(ctx, prev) {

@@ -11,7 +11,7 @@
 import { defineModule } from '../../src/core/contract.js';
 import { detect } from '../../src/ec2/detect.js';
 import { type Ec2CostOptions, ec2CostOptions } from '../../src/ec2/options.js';
-import { type Ec2CostData, ec2CostData } from '../../src/ec2/data.js';
+import { type Ec2CostData, ec2CostData, ec2CostMetrics } from '../../src/ec2/data.js';
 import type { Ec2CostMemo } from '../../src/ec2/status-reading.js';
 
 export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
@@ -19,6 +19,7 @@ export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
   description: 'estimated Amazon EC2 cost since boot (hidden off EC2 unless asked)',
   options: ec2CostOptions,
   data: ec2CostData,
+  metrics: ec2CostMetrics,
   interval: 60,
   timeoutMs: 5000,
   priority: 30,

@@ -58,6 +58,8 @@ export default defineModule<HostnameOptions, HostnameData>({
   description: "this machine's host name",
   options,
   data,
+  // Nothing for Prometheus: a host is its target's `instance` label.
+  metrics: [],
   interval: 600,
   priority: 80,
   collect(ctx) {

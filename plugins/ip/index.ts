@@ -62,6 +62,8 @@ export default defineModule<IpOptions, IpData>({
   description: "the default-route interface's IP address",
   options,
   data,
+  // Nothing for Prometheus: an address is not a measurement.
+  metrics: [],
   interval: 60,
   priority: 35,
   collect(ctx) {

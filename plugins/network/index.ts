@@ -60,6 +60,10 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
   description: 'network receive/transmit rates (hidden when quiet)',
   options,
   data: traffic.data,
+  metrics: traffic.metrics('device', {
+    rx: { name: 'shoji_network_receive_bytes_total', help: 'Bytes received on the interface since it came up' },
+    tx: { name: 'shoji_network_transmit_bytes_total', help: 'Bytes sent on the interface since it came up' },
+  }),
   interval: 3,
   priority: 55,
   collect(ctx, prev) {

@@ -48,46 +48,87 @@ export interface MetricFamily<D = unknown> {
 /** The keys of D whose values are numbers (or null or absent: then there is no sample). */
 export type NumberField<D> = { [K in keyof D]-?: NonNullable<D[K]> extends number ? K : never }[keyof D] & string;
 
-/** The keys of D that hold a list of rows. */
-export type RowsField<D> = { [K in keyof D]-?: NonNullable<D[K]> extends readonly object[] ? K : never }[keyof D] & string;
+/** The keys of D that hold a list (of rows, or of values such as cpu's `cores`). */
+export type RowsField<D> = { [K in keyof D]-?: NonNullable<D[K]> extends readonly unknown[] ? K : never }[keyof D] & string;
 
 type RowOf<D, R extends keyof D> = NonNullable<D[R]> extends readonly (infer Row)[] ? Row : never;
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** A family with one unlabelled sample: the data field `field`, or what `read` makes of the data. */
-function single<D>(type: MetricType, name: string, help: string, from: NumberField<D> | { field?: string; read(data: D): unknown }): MetricFamily<D> {
-  const field = typeof from === 'string' ? from : from.field;
-  const read = typeof from === 'string' ? (data: D) => data[from] : from.read;
+/**
+ * How a family reads its one sample: the field (for the docs and the unit check), the value, and
+ * its labels, each read from the data too (`instance_type` from `instanceType`).
+ */
+export interface OneSample<D> {
+  field?: string;
+  read(data: D): unknown;
+  labels?: Readonly<Record<string, (data: D) => string>>;
+}
+
+/** A family with one sample: the data field `from`, or what `from.read` makes of the data. */
+function single<D>(type: MetricType, name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D> {
+  const how: OneSample<D> = typeof from === 'string' ? { field: from, read: (data) => data[from] } : from;
+  const labels = Object.entries(how.labels ?? {});
   return {
     name,
     type,
     help,
-    ...(field !== undefined && { field }),
+    ...(labels.length > 0 && { labels: labels.map(([label]) => label) }),
+    ...(how.field !== undefined && { field: how.field }),
     samples(data) {
-      const value = read(data);
-      return finite(value) ? [{ value }] : [];
+      const value = how.read(data);
+      if (!finite(value)) return [];
+      return [labels.length > 0 ? { labels: Object.fromEntries(labels.map(([label, read]) => [label, read(data)])), value } : { value }];
     },
   };
 }
 
 /** A gauge of one value: `gauge('shoji_load1', 'Load average over 1 minute', 'one')`. */
-export function gauge<D>(name: string, help: string, from: NumberField<D> | { field?: string; read(data: D): unknown }): MetricFamily<D> {
+export function gauge<D>(name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D> {
   return single('gauge', name, help, from);
 }
 
 /** A counter of one value (a cumulative count the module publishes); its name ends in `_total`. */
-export function counter<D>(name: string, help: string, from: NumberField<D> | { field?: string; read(data: D): unknown }): MetricFamily<D> {
+export function counter<D>(name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D> {
   return single('counter', name, help, from);
+}
+
+/**
+ * A family with a sample per data field, labelled by what each is a part of:
+ * `byField('gauge', 'shoji_ec2_cost_since_boot_usd', '...', 'component', { compute: 'computeUsd', egress: 'egressUsd' })`.
+ */
+export function byField<D>(type: MetricType, name: string, help: string, label: string, fields: Readonly<Record<string, NumberField<D>>>): MetricFamily<D> {
+  const parts = Object.entries(fields);
+  return {
+    name,
+    type,
+    help,
+    labels: [label],
+    field: parts.map(([, field]) => field).join(', '),
+    samples(data) {
+      const out: MetricSample[] = [];
+      for (const [part, field] of parts) {
+        const value = data[field];
+        if (finite(value)) out.push({ labels: { [label]: part }, value });
+      }
+      return out;
+    },
+  };
 }
 
 /** How a family reads one sample per row of a list in the data. */
 export interface PerRow<D, R extends RowsField<D>> {
   /** The data field holding the rows (`mounts`). */
   rows: R;
-  /** The label naming each row's object, and the row field its value is read from: `['mountpoint', 'mount']`. */
-  label: [name: string, from: keyof RowOf<D, R> & string];
-  /** The row's field holding the value (`total`), or a reading of the row and its place in the list. */
+  /**
+   * The label naming each row's object, and the row field its value is read from
+   * (`['mountpoint', 'mount']`), or how it is made from the row and its place in the list.
+   */
+  label: [name: string, from: (keyof RowOf<D, R> & string) | ((row: RowOf<D, R>, index: number) => string)];
+  /**
+   * The row's field holding the value (`total`), or how the value is read from the row and its
+   * place in the list, with the field as docs/modules.md names it (`batteries[].percent`).
+   */
   value: (keyof RowOf<D, R> & string) | { field: string; read(row: RowOf<D, R>, index: number): unknown };
 }
 
@@ -97,21 +138,22 @@ export interface PerRow<D, R extends RowsField<D>> {
  */
 export function perRow<D, R extends RowsField<D>>(type: MetricType, name: string, help: string, how: PerRow<D, R>): MetricFamily<D> {
   const [labelName, labelFrom] = how.label;
-  const valueField = typeof how.value === 'string' ? how.value : how.value.field;
+  const labelOf = typeof labelFrom === 'function' ? labelFrom : (row: RowOf<D, R>) => String(row[labelFrom]);
+  const field = typeof how.value === 'string' ? `${how.rows}[].${how.value}` : how.value.field;
   const read = typeof how.value === 'string' ? (row: RowOf<D, R>) => row[how.value as keyof RowOf<D, R>] : how.value.read;
   return {
     name,
     type,
     help,
     labels: [labelName],
-    field: `${how.rows}[].${valueField}`,
+    field,
     samples(data) {
       const rows = data[how.rows];
       if (!Array.isArray(rows)) return [];
       const out: MetricSample[] = [];
       rows.forEach((row: RowOf<D, R>, i) => {
         const value = read(row, i);
-        if (finite(value)) out.push({ labels: { [labelName]: String(row[labelFrom]) }, value });
+        if (finite(value)) out.push({ labels: { [labelName]: labelOf(row, i) }, value });
       });
       return out;
     },

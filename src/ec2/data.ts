@@ -5,6 +5,7 @@
  */
 import * as T from 'typebox';
 import { type DataOf, declareData } from '../core/data.js';
+import { byField, gauge, type MetricFamily } from '../core/metrics.js';
 
 export const ec2CostData = declareData(
   () => ({
@@ -27,6 +28,22 @@ export const ec2CostData = declareData(
         "false for a region shoji has no prices for, such as China or GovCloud without refreshed prices (the figures are then at another region's prices)",
     }),
     estimate: T.Literal(true, { description: 'Always true: these are estimates, not a bill' }),
+    computeUsd: T.Number({ unit: 'US dollars', description: 'The instance since boot: per second, 60 s at least' }),
+    egressUsd: T.Number({ unit: 'US dollars', description: 'Internet egress since boot (every byte sent, tiered)' }),
+    publicIpv4Usd: T.Number({ unit: 'US dollars', description: 'The public IPv4 address since boot; 0 without one' }),
+    ebsUsd: T.Number({ unit: 'US dollars', description: 'EBS storage (`ebs_gb`) since boot; 0 without' }),
+    hourlyPublicIpv4Usd: T.Number({ unit: 'US dollars/hour', description: 'The public IPv4 address; 0 without one' }),
+    hourlyEbsUsd: T.Number({ unit: 'US dollars/hour', description: 'EBS storage (`ebs_gb`); 0 without' }),
+    arch: T.Union([T.Enum(['x86_64', 'arm64']), T.Null()], { description: "The priced instance type's architecture; null when the catalogue does not say" }),
+    availabilityZone: T.Union([T.String(), T.Null()], {
+      description: "This instance's availability zone (`us-east-1a`), from the metadata service; null when unknown or not on EC2",
+    }),
+    instanceId: T.Union([T.String(), T.Null()], {
+      description: "This instance's id (`i-0abc...`), from DMI or the metadata service; null when unknown or not on EC2",
+    }),
+    providerId: T.String({
+      description: 'The instance as Kubernetes and OpenCost name it, `aws:///<availabilityZone>/<instanceId>`; empty unless on EC2 with both known',
+    }),
   }),
   {
     description:
@@ -34,3 +51,57 @@ export const ec2CostData = declareData(
   },
 );
 export type Ec2CostData = DataOf<typeof ec2CostData>;
+
+/** Kubernetes' (and so OpenCost's) names for the architectures: its `arch` label. */
+const KUBERNETES_ARCH = { x86_64: 'amd64', arm64: 'arm64' } as const;
+
+/** Midnight UTC of a YYYY-MM-DD date, in seconds since the epoch; null for anything else. */
+function dateSeconds(date: string | null): number | null {
+  if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return Number.isFinite(ms) ? ms / 1000 : null;
+}
+
+/**
+ * What the ec2-cost module exports: the instance's hourly price under OpenCost's name and labels
+ * (so OpenCost's dashboards read it unchanged), then shoji's own series: the hourly rates and the
+ * cost since boot by component (summed over `component`, the cost since boot is `totalUsd`), what
+ * was priced, and the date of the prices.
+ */
+export const ec2CostMetrics: readonly MetricFamily<Ec2CostData>[] = [
+  gauge('node_total_hourly_cost', "OpenCost's name: the instance's own hourly price in US dollars (shoji's estimate; the spot price when given)", {
+    field: 'hourlyRateUsd',
+    read: (d) => d.hourlyRateUsd,
+    labels: {
+      instance_type: (d) => d.instanceType,
+      region: (d) => d.region,
+      arch: (d) => (d.arch === null ? '' : KUBERNETES_ARCH[d.arch]),
+      provider_id: (d) => d.providerId,
+    },
+  }),
+  byField('gauge', 'shoji_ec2_hourly_cost_usd', 'What accrues by the hour, in US dollars per hour, by component', 'component', {
+    compute: 'hourlyRateUsd',
+    public_ipv4: 'hourlyPublicIpv4Usd',
+    ebs: 'hourlyEbsUsd',
+  }),
+  byField('gauge', 'shoji_ec2_cost_since_boot_usd', 'Estimated cost since boot in US dollars, by component; their sum is the total', 'component', {
+    compute: 'computeUsd',
+    egress: 'egressUsd',
+    public_ipv4: 'publicIpv4Usd',
+    ebs: 'ebsUsd',
+  }),
+  gauge('shoji_ec2_cost_info', 'What the estimate prices: the instance type, region, mode (ec2, what-if, off-ec2), spot, where the price came from; always 1', {
+    read: () => 1,
+    labels: {
+      instance_type: (d) => d.instanceType,
+      region: (d) => d.region,
+      mode: (d) => d.mode,
+      spot: (d) => String(d.spot),
+      price_source: (d) => d.priceSource,
+    },
+  }),
+  gauge('shoji_ec2_prices_as_of_timestamp_seconds', 'The date of the prices used (midnight UTC); none for a given spot price', {
+    field: 'pricesAsOf',
+    read: (d) => dateSeconds(d.pricesAsOf),
+  }),
+];

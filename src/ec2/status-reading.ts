@@ -8,7 +8,9 @@
 import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
 import { estimate } from './estimate.js';
 import { checkIdentity, type Identity } from './identify.js';
-import { dec, toNumber } from './money.js';
+import { loadCatalog } from './catalog.js';
+import { hourlyTotal } from './model.js';
+import { dec, toNumber, ZERO } from './money.js';
 import type { Ec2CostData } from './data.js';
 import type { Ec2CostOptions } from './options.js';
 import { escapeControl } from '../render/sanitize.js';
@@ -17,6 +19,17 @@ import { approxUsd } from './report.js';
 /** Private to the module: who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
 export interface Ec2CostMemo {
   identity: Identity;
+}
+
+/**
+ * Where this instance is, for the exporter's labels: its zone and id (checked by names.ts when
+ * they were read) and the two as Kubernetes' and OpenCost's provider id; none off EC2.
+ */
+function where(identity: Identity | null): Pick<Ec2CostData, 'availabilityZone' | 'instanceId' | 'providerId'> {
+  const availabilityZone = identity?.availabilityZone ?? null;
+  const instanceId = identity?.instanceId ?? null;
+  const providerId = availabilityZone !== null && instanceId !== null ? `aws:///${availabilityZone}/${instanceId}` : '';
+  return { availabilityZone, instanceId, providerId };
 }
 
 export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: Ec2CostMemo | undefined): Promise<Collected<Ec2CostData, Ec2CostMemo>> {
@@ -78,6 +91,15 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
       pricesAsOf: m.spotPriceGiven ? null : m.quote.asOf,
       regionModelled: e.notModelled === null,
       estimate: true,
+      computeUsd: toNumber(m.cost.computeUsd),
+      egressUsd: toNumber(m.cost.egress.usd),
+      publicIpv4Usd: toNumber(m.cost.publicIpv4Usd),
+      ebsUsd: toNumber(m.cost.ebsUsd),
+      // The model's hourly total with the other parts zeroed: each part as the total counts it.
+      hourlyPublicIpv4Usd: toNumber(hourlyTotal({ ...m.input, usdPerHour: ZERO, ebs: null })),
+      hourlyEbsUsd: toNumber(hourlyTotal({ ...m.input, usdPerHour: ZERO, publicIpv4: false })),
+      arch: loadCatalog().get(m.instanceType)?.arch ?? null,
+      ...where(e.mode === 'ec2' ? e.identity : null),
     },
     memo: next,
   };
