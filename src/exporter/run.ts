@@ -1,0 +1,201 @@
+/**
+ * `shoji exporter`'s three ways of running (src/cli/exporter.ts parses the flags):
+ *
+ * - serveMetrics: the HTTP(S) server (server.ts) in front of one long-lived scheduler;
+ * - keepTextfile: the same scheduler, rewriting DIR/shoji.prom as the readings change;
+ * - textfileOnce: one collect on the one-shot path (core/oneshot.ts), as `shoji status` does,
+ *   so a cron job or a systemd timer gets rates from the previous run's saved counters.
+ *
+ * Which modules: every enabled module that declares metrics (ShojiModule.metrics, not empty)
+ * and every user plugin (exported as shoji_plugin_value), whatever the layout's left and right
+ * say; never `fleet`, which reads Prometheus back (exporting it would feed the fleet into itself).
+ * Each runs on its own interval in the scheduler (host/live.ts's LiveStatus, which also reloads
+ * the config); a scrape renders the latest statuses and never collects or waits, so a slow
+ * module cannot slow a scrape and ec2-cost never queries IMDS because someone scraped.
+ */
+import { loadApp, type App } from '../app/app.js';
+import { formatProblem, isConfigError } from '../core/config-schema.js';
+import { collectOneShot } from '../core/oneshot.js';
+import type { ResolvedModule } from '../core/resolve.js';
+import { LiveStatus } from '../host/live.js';
+import { log } from '../host/log.js';
+import { escapeControl, escapeControlLines } from '../render/sanitize.js';
+import { BasicAuth } from './basic-auth.js';
+import { exposition, formatFor } from './exposition.js';
+import { startServer } from './server.js';
+import { TEXTFILE_NAME, writeTextfile } from './textfile.js';
+import { loadTlsMaterial, readWebConfig, type WebConfig } from './web-config.js';
+
+/** The module that reads the fleet back from Prometheus: never exported. */
+const FLEET_MODULE = 'fleet';
+/** How often the long-running textfile writer looks at the readings (it writes only what changed). */
+export const TEXTFILE_CHECK_MS = 5_000;
+/**
+ * Rewritten at least this often even when nothing changed: node_exporter exports the file's
+ * mtime (node_textfile_mtime_seconds), and an alert on a stale file must not fire on a quiet host.
+ */
+const TEXTFILE_REFRESH_MS = 60_000;
+
+export function exportedModules(app: App): ResolvedModule[] {
+  return [...app.modules.all.values()].filter(
+    (m) => m.enabled && m.id !== FLEET_MODULE && ((m.def.metrics !== undefined && m.def.metrics.length > 0) || m.source === 'plugin'),
+  );
+}
+
+export interface ServeOptions {
+  env: NodeJS.ProcessEnv;
+  host: string;
+  port: number;
+  webConfigFile?: string;
+}
+
+export async function serveMetrics(o: ServeOptions): Promise<number> {
+  const web = o.webConfigFile === undefined ? undefined : checkedWebConfig(o.webConfigFile);
+  if (web === null) return 1;
+  let tls: ReturnType<typeof loadTlsMaterial> | undefined;
+  if (web?.tls) {
+    try {
+      tls = loadTlsMaterial(web);
+    } catch (err) {
+      return reportConfigError(err, 'web config problem');
+    }
+  }
+  const live = await startLive(o.env);
+  const auth = web && web.users.size > 0 ? new BasicAuth(web.users) : undefined;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      host: o.host,
+      port: o.port,
+      env: o.env,
+      ...(tls && web?.tls && { tls: { ...tls, clientAuth: web.tls.clientAuth, clientAllowedSans: web.tls.clientAllowedSans } }),
+      ...(auth && { auth: (header) => auth.check(header) }),
+      headers: web?.headers,
+      rateLimit: web?.rateLimit,
+      metrics: (accept) => exposition({ modules: exportedModules(live.app), statuses: live.statuses() }, formatFor(accept)),
+    });
+  } catch (err) {
+    live.stop();
+    process.stderr.write(`shoji: ${escapeControl((err as Error).message)}\n`);
+    return 1;
+  }
+  process.stderr.write(`shoji exporter: listening on ${server.url}\n`);
+  if (!isLoopback(server.address) && !web?.tls && !auth) {
+    process.stderr.write(
+      `shoji exporter: warning: ${server.address} is reachable beyond this host, without TLS or a password: anyone who can reach port ${server.port} can read the metrics (--web-config-file adds both)\n`,
+    );
+  }
+  log(o.env, `exporter: listening on ${server.url}`);
+  await untilStopped();
+  live.stop();
+  await server.close();
+  return 0;
+}
+
+/** Keep DIR/shoji.prom current until stopped: checked every TEXTFILE_CHECK_MS, written when it changed. */
+export async function keepTextfile(env: NodeJS.ProcessEnv, dir: string): Promise<number> {
+  const live = await startLive(env);
+  let last = '';
+  let lastWrite = 0;
+  let lastError = '';
+  const write = async () => {
+    const text = textfileText((await exposition({ modules: exportedModules(live.app), statuses: live.statuses() }, 'prometheus')).body);
+    if (text === last && performance.now() - lastWrite < TEXTFILE_REFRESH_MS) return;
+    try {
+      writeTextfile(dir, text);
+      last = text;
+      lastWrite = performance.now();
+      lastError = '';
+    } catch (err) {
+      const message = (err as Error).message;
+      // Once per distinct failure, not every few seconds: a full disk would fill the log.
+      if (message !== lastError) {
+        process.stderr.write(`shoji: ${escapeControl(message)}\n`);
+        log(env, `exporter: ${message}`);
+      }
+      lastError = message;
+    }
+  };
+  process.stderr.write(`shoji exporter: keeping ${escapeControl(dir)}/${TEXTFILE_NAME} current\n`);
+  const timer = setInterval(() => void write().catch((err) => log(env, `exporter: textfile: ${(err as Error).stack ?? err}`)), TEXTFILE_CHECK_MS);
+  await untilStopped();
+  clearInterval(timer);
+  live.stop();
+  return 0;
+}
+
+/** Collect once (one-shot path, with the previous run's counters) and write DIR/shoji.prom. */
+export async function textfileOnce(env: NodeJS.ProcessEnv, dir: string): Promise<number> {
+  const app = await loadApp(env);
+  reportAppConfig(app);
+  const modules = exportedModules(app);
+  const { statuses, saveError } = await collectOneShot(modules, env);
+  if (saveError) process.stderr.write(`shoji: ${escapeControl(saveError)}\n`);
+  const { body } = await exposition({ modules, statuses }, 'prometheus');
+  try {
+    writeTextfile(dir, textfileText(body));
+  } catch (err) {
+    process.stderr.write(`shoji: ${escapeControl((err as Error).message)}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * The exposition as a textfile holds it: without the process metrics (process_*, nodejs_*).
+ * node_exporter serves its own process_* families, and the same name from a textfile breaks
+ * its whole scrape; and a cron run's process says nothing about the host.
+ */
+export function textfileText(body: string): string {
+  const own = /^(?:# (?:HELP|TYPE) )?(?:process_|nodejs_)/;
+  return body
+    .split('\n')
+    .filter((line) => !own.test(line))
+    .join('\n');
+}
+
+async function startLive(env: NodeJS.ProcessEnv): Promise<LiveStatus> {
+  const live = new LiveStatus({ env, modules: exportedModules, onRender: () => {} });
+  await live.start();
+  reportAppConfig(live.app);
+  return live;
+}
+
+function reportAppConfig(app: App): void {
+  if (!app.configError) return;
+  const problems = app.configError.problems.map((p) => escapeControl(formatProblem(p)));
+  process.stderr.write(`shoji: config problem (defaults in use):\n${problems.join('\n')}\n`);
+}
+
+/** The web config, or null after printing its problems. */
+function checkedWebConfig(file: string): WebConfig | null {
+  try {
+    return readWebConfig(file);
+  } catch (err) {
+    reportConfigError(err, 'web config problem');
+    return null;
+  }
+}
+
+function reportConfigError(err: unknown, what: string): number {
+  if (!isConfigError(err)) throw err;
+  process.stderr.write(`shoji: ${what}:\n${escapeControlLines(err.problems.map(formatProblem).join('\n'))}\n`);
+  return 1;
+}
+
+/** Whether an address the server bound is this host's alone (127.0.0.0/8, ::1). */
+export function isLoopback(address: string): boolean {
+  return address === '::1' || /^(?:::ffff:)?127\./.test(address);
+}
+
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
