@@ -12,6 +12,7 @@ import datetime from '../../plugins/datetime/index.js';
 import disk from '../../plugins/disk/index.js';
 import diskio from '../../plugins/diskio/index.js';
 import ec2Cost from '../../plugins/ec2-cost/index.js';
+import fleet from '../../plugins/fleet/index.js';
 import hostname from '../../plugins/hostname/index.js';
 import ip from '../../plugins/ip/index.js';
 import load from '../../plugins/load/index.js';
@@ -32,6 +33,7 @@ export const BUILTIN_MODULES: AnyModule[] = [
   disk,
   diskio,
   ec2Cost,
+  fleet,
   hostname,
   ip,
   load,

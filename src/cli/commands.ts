@@ -3,6 +3,7 @@ import { collectCommand } from './collect.js';
 import { configCommand } from './config.js';
 import { dashboardCommand } from './dashboard.js';
 import { ec2CostCommand } from './ec2-cost.js';
+import { fleetCommand } from './fleet.js';
 import { exporterCommand } from './exporter.js';
 import { modulesCommand } from './modules.js';
 import { screenConfCommand } from './screen-conf.js';
@@ -24,6 +25,7 @@ export const COMMANDS: CommandSpec[] = [
   ec2CostCommand,
   dashboardCommand,
   exporterCommand,
+  fleetCommand,
 ];
 
 /** Commands on a status line's or a report's hot path: parsed without loading yargs. */

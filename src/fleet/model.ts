@@ -12,7 +12,7 @@
  * host publishes it (a node_exporter-only host has no cost).
  */
 import type { State } from '../core/contract.js';
-import type { Thresholds } from '../core/thresholds.js';
+import { stateFor, type Thresholds } from '../core/thresholds.js';
 
 /** Which exporters a host's figures came from: node_exporter ('node') or `shoji exporter` ('shoji'). */
 export type ExporterKind = 'node' | 'shoji';
@@ -20,7 +20,7 @@ export type ExporterKind = 'node' | 'shoji';
 /** The host's fullest filesystem. */
 export interface FleetDisk {
   mountpoint: string;
-  /** Used share 0–1 (size − available over size, as df and node_exporter dashboards count it). */
+  /** Used share 0–1 as df counts it: used / (used + available), root's reserve counted as used. */
   ratio: number;
 }
 
@@ -137,4 +137,65 @@ export interface FleetHistoryOptions extends FleetReadOptions {
   stepSeconds?: number;
   /** One host only (its detail): the same queries narrowed to it. */
   host?: string;
+}
+
+/** Default thresholds on a host's CPU, memory and fullest-disk % (the fleet module's options). */
+export const DEFAULT_FLEET_THRESHOLDS = { warning: 85, critical: 95 } as const;
+/** Rows kept by default; the rest are counted in FleetSnapshot.omitted. */
+export const DEFAULT_MAX_ROWS = 1000;
+export const HOURS_PER_30_DAYS = 24 * 30;
+
+const SEVERITY: Record<State, number> = { critical: 4, warning: 3, info: 2, good: 1, idle: 0 };
+
+/** A host's figures before its state and order are worked out. */
+export type FleetFigures = Omit<FleetHost, 'state' | 'worst'>;
+
+/** A host with its worst figure and the state it puts the host in. */
+export function judgeHost(figures: FleetFigures, thresholds: Thresholds): FleetHost {
+  if (!figures.up) return { ...figures, state: 'critical', worst: { figure: 'down', ratio: null } };
+  const candidates: [FleetFigure, number | null][] = [
+    ['cpu', figures.cpuRatio],
+    ['memory', figures.memoryRatio],
+    ['disk', figures.fullestDisk?.ratio ?? null],
+  ];
+  let worst: FleetHost['worst'] = null;
+  for (const [figure, ratio] of candidates) {
+    if (ratio !== null && Number.isFinite(ratio) && (worst === null || ratio > (worst.ratio ?? -1))) worst = { figure, ratio };
+  }
+  const state = worst?.ratio == null ? 'good' : stateFor(worst.ratio * 100, thresholds);
+  return { ...figures, state, worst };
+}
+
+/**
+ * Worst first: down hosts (the longest down first), then by state, then by the worst figure,
+ * then by name, so the order is the same on every refresh for the same figures.
+ */
+export function compareHosts(a: FleetHost, b: FleetHost): number {
+  if (a.up !== b.up) return a.up ? 1 : -1;
+  // Down since longest first; down for a time unknown (never seen up) before either.
+  if (!a.up && a.downSince !== b.downSince) {
+    if (a.downSince === null) return -1;
+    if (b.downSince === null) return 1;
+    return a.downSince - b.downSince;
+  }
+  const bySeverity = SEVERITY[b.state] - SEVERITY[a.state];
+  if (bySeverity !== 0) return bySeverity;
+  const byRatio = (b.worst?.ratio ?? -1) - (a.worst?.ratio ?? -1);
+  if (byRatio !== 0) return byRatio;
+  return a.host < b.host ? -1 : a.host > b.host ? 1 : 0;
+}
+
+/** The total row over every host, including the rows left out past the cap. */
+export function totalOf(hosts: readonly FleetHost[]): FleetTotal {
+  const costed = hosts.filter((h) => h.costPerHourUsd !== null);
+  const costPerHourUsd = costed.length ? costed.reduce((sum, h) => sum + (h.costPerHourUsd ?? 0), 0) : null;
+  const hostsUp = hosts.filter((h) => h.up).length;
+  return {
+    hosts: hosts.length,
+    hostsUp,
+    hostsDown: hosts.length - hostsUp,
+    costPerHourUsd,
+    costPer30DaysUsd: costPerHourUsd === null ? null : costPerHourUsd * HOURS_PER_30_DAYS,
+    hostsWithCost: costed.length,
+  };
 }

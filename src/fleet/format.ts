@@ -1,0 +1,28 @@
+/** How the fleet's figures are written, in the table and on the status line alike. */
+import { formatDuration, formatRate } from '../core/units.js';
+import type { FleetHost } from './model.js';
+
+/** $4.21, $0.012 under a cent's tenth... enough digits for a small instance's hourly price. */
+export function formatUsd(usd: number): string {
+  return `$${usd >= 100 ? usd.toFixed(0) : usd >= 0.1 ? usd.toFixed(2) : usd.toFixed(3)}`;
+}
+
+export function formatRatio(ratio: number | null): string {
+  return ratio === null ? '-' : `${Math.round(ratio * 100)}%`;
+}
+
+export function formatRateOrDash(bytesPerSecond: number | null): string {
+  return bytesPerSecond === null ? '-' : formatRate(bytesPerSecond);
+}
+
+/** "up", "down 5m" (since its last successful scrape), "down" when that is not known. */
+export function formatUp(h: Pick<FleetHost, 'up' | 'downSince'>, nowSeconds: number): string {
+  if (h.up) return 'up';
+  return h.downSince === null ? 'down' : `down ${formatDuration(nowSeconds - h.downSince)}`;
+}
+
+/** The worst figure of a host as the status line shows it: "97%", or "down". */
+export function formatWorst(h: Pick<FleetHost, 'worst'>): string {
+  if (!h.worst) return '-';
+  return h.worst.figure === 'down' ? 'down' : formatRatio(h.worst.ratio);
+}

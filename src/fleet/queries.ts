@@ -1,0 +1,274 @@
+/**
+ * The PromQL shoji runs: a fixed set, aggregated `by (host)` in Prometheus, so one refresh makes
+ * the same requests for 1 host or 1,000 (issue 11, item 9).
+ *
+ * A host is a target's `instance` without its `:port` (label_replace), so the node_exporter
+ * (:9100) and the shoji exporter of one machine join into one row. Each figure reads shoji's
+ * exporter first and node_exporter's metrics only for hosts without it (`A or B` on the same
+ * host label keeps A where both exist), so a host running both is never counted twice.
+ *
+ * The user's `--match` selector is parsed here into label matchers and written back out by
+ * shoji itself: no text of the user's reaches PromQL except as a quoted string value.
+ */
+
+/** One label matcher. */
+export interface Matcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** A selector that is not a label matcher list: the message names what is wrong and where. */
+export class SelectorError extends Error {
+  override name = 'SelectorError';
+}
+
+const MAX_SELECTOR_CHARS = 2000;
+const MAX_MATCHERS = 20;
+const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
+const OPERATOR = /(=~|!~|!=|=)/y;
+const SPACE = /\s*/y;
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+/**
+ * Parse a label matcher list: `{job="node", env=~"prod.*"}`, or the same without braces. Values
+ * are PromQL strings in double or single quotes (with Go's backslash escapes) or backticks (raw).
+ * `host` stands for the instance without its port: host="web-3" matches web-3:9100 and web-3:9633.
+ * Labels starting with `__` (the metric name among them) are refused: shoji picks the metrics.
+ */
+export function parseSelector(text: string): Matcher[] {
+  if (text.length > MAX_SELECTOR_CHARS) throw new SelectorError(`--match is longer than ${MAX_SELECTOR_CHARS} characters`);
+  let body = text.trim();
+  if (body.startsWith('{')) {
+    if (!body.endsWith('}')) throw new SelectorError('--match: a selector that opens with { must close with }');
+    body = body.slice(1, -1);
+  }
+  const matchers: Matcher[] = [];
+  let i = 0;
+  const at = (re: RegExp) => {
+    re.lastIndex = i;
+    const m = re.exec(body);
+    if (m) i = re.lastIndex;
+    return m?.[0];
+  };
+  const where = () => (i >= body.length ? 'at the end' : `at "${body.slice(i, i + 20)}"`);
+  at(SPACE);
+  while (i < body.length) {
+    const name = at(LABEL_NAME);
+    if (!name) throw new SelectorError(`--match: expected a label name ${where()} (e.g. job="node")`);
+    if (name.startsWith('__')) throw new SelectorError(`--match: label ${name} is shoji's to choose, not a selector's`);
+    at(SPACE);
+    const op = at(OPERATOR) as Matcher['op'] | undefined;
+    if (!op) throw new SelectorError(`--match: expected =, !=, =~ or !~ after ${name} ${where()}`);
+    at(SPACE);
+    const value = readString();
+    matchers.push({ name, op, value });
+    if (matchers.length > MAX_MATCHERS) throw new SelectorError(`--match: more than ${MAX_MATCHERS} matchers`);
+    at(SPACE);
+    if (i >= body.length) break;
+    if (body[i] !== ',') throw new SelectorError(`--match: expected , between matchers ${where()}`);
+    i++;
+    at(SPACE);
+  }
+  return matchers;
+
+  function readString(): string {
+    const quote = body[i];
+    if (quote !== '"' && quote !== "'" && quote !== '`') throw new SelectorError(`--match: expected a quoted value ${where()}`);
+    let out = '';
+    for (i++; i < body.length; i++) {
+      const c = body[i];
+      if (c === quote) {
+        i++;
+        return out;
+      }
+      if (c === '\\' && quote !== '`') {
+        const e = body[++i];
+        if (e === undefined || !(e in ESCAPES)) throw new SelectorError(`--match: unknown escape \\${e ?? ''} in a value`);
+        out += ESCAPES[e];
+        continue;
+      }
+      if (c === '\n' && quote !== '`') throw new SelectorError('--match: a line break inside a quoted value');
+      out += c;
+    }
+    throw new SelectorError(`--match: a value opened with ${quote} is not closed`);
+  }
+}
+
+/** A PromQL string literal for any text: JSON's escapes are Go's. */
+function literal(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** RE2 special characters escaped, so text matches itself. */
+export function regexEscape(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+/** The port an instance may carry after the host: `:9100`, nothing for an instance without one. */
+const PORT = '(?::[0-9]+)?';
+
+/** The matchers as PromQL writes them, `host` turned into the instance it stands for. */
+export function formatMatchers(matchers: readonly Matcher[]): string[] {
+  return matchers.map(({ name, op, value }) => {
+    if (name !== 'host') return `${name}${op}${literal(value)}`;
+    const regex = op === '=' || op === '!=' ? regexEscape(value) : `(?:${value})`;
+    return `instance${op.startsWith('=') ? '=~' : '!~'}${literal(`${regex}${PORT}`)}`;
+  });
+}
+
+/** The matcher for one host's targets (the dashboard's detail). */
+export function hostMatcher(host: string): Matcher {
+  return { name: 'host', op: '=', value: host };
+}
+
+/** Interfaces left out of network rates, as node_exporter dashboards do: loopback and virtual ones. */
+export const VIRTUAL_DEVICES = 'lo|veth.*|docker.*|br-.*|virbr.*|cni.*|flannel.*|cali.*|cilium.*|vxlan.*|kube-.*|tap.*|tun.*|lxc.*';
+/** Filesystems left out of node_exporter's fullest disk: in memory, read-only images, pseudo ones. */
+export const PSEUDO_FILESYSTEMS = 'tmpfs|devtmpfs|ramfs|overlay|squashfs|iso9660|nsfs|autofs|rootfs|efivarfs|fuse\\..*|proc|sysfs|cgroup2?|tracefs|debugfs';
+/** irate's window: long enough for two samples at scrape intervals up to 2.5 minutes. */
+export const RATE_WINDOW = '5m';
+/** How far back a down host's last successful scrape is looked for, and at what resolution. */
+export const DOWN_LOOKBACK = '1d:15s';
+/** Down targets whose last scrape is looked up in one refresh; the rest show no "since". */
+export const MAX_DOWN_LOOKUPS = 50;
+
+/** The host label from `instance` without its port. */
+function withHost(expr: string): string {
+  return `label_replace(${expr}, "host", "$1", "instance", "(.+?)${PORT}")`;
+}
+
+/** The PromQL of every figure, for a given matcher list. */
+export class FleetQueries {
+  private readonly match: string[];
+
+  constructor(matchers: readonly Matcher[] = []) {
+    this.match = formatMatchers(matchers);
+  }
+
+  /** A vector selector with shoji's own matchers first, the user's after. */
+  sel(metric: string, ...own: string[]): string {
+    const all = [...own, ...this.match];
+    return all.length ? `${metric}{${all.join(', ')}}` : metric;
+  }
+
+  /** `agg` per host of an expression that has an `instance` label (aggregated per instance first, so label_replace runs once per target). */
+  private byHost(agg: 'sum' | 'max' | 'avg', expr: string): string {
+    return `${agg} by (host) (${withHost(`${agg} by (instance) (${expr})`)})`;
+  }
+
+  /** 1 when at least one of the host's targets is up, else 0. */
+  up(): string {
+    return `max by (host) (${withHost(this.sel('up'))})`;
+  }
+
+  /** Busy share: shoji's gauge, else 1 − node_exporter's idle and iowait share of all CPU time. */
+  cpu(): string {
+    const idle = this.byHost('sum', `irate(${this.sel('node_cpu_seconds_total', 'mode=~"idle|iowait"')}[${RATE_WINDOW}])`);
+    const all = this.byHost('sum', `irate(${this.sel('node_cpu_seconds_total')}[${RATE_WINDOW}])`);
+    return `(${this.byHost('avg', this.sel('shoji_cpu_usage_ratio'))}) or (1 - ${idle} / ${all})`;
+  }
+
+  /** Used memory share: shoji's used over total, else 1 − MemAvailable / MemTotal. */
+  memory(): string {
+    const shoji = `${this.sel('shoji_memory_used_bytes')} / ${this.sel('shoji_memory_total_bytes')}`;
+    const node = `1 - ${this.sel('node_memory_MemAvailable_bytes')} / ${this.sel('node_memory_MemTotal_bytes')}`;
+    return `(${this.byHost('max', shoji)}) or (${this.byHost('max', node)})`;
+  }
+
+  /** 1-minute load over online CPUs (node_exporter: over its count of CPUs). */
+  loadPerCore(): string {
+    const shoji = `${this.sel('shoji_load1')} / ${this.sel('shoji_online_cpus')}`;
+    const cpus = `count by (instance, job) (${this.sel('node_cpu_seconds_total', 'mode="idle"')})`;
+    const node = `${this.sel('node_load1')} / on (instance, job) ${cpus}`;
+    return `(${this.byHost('max', shoji)}) or (${this.byHost('max', node)})`;
+  }
+
+  /** Bytes/s over physical interfaces, `direction` receive or transmit. */
+  network(direction: 'receive' | 'transmit'): string {
+    const device = `device!~${literal(VIRTUAL_DEVICES)}`;
+    const rate = (metric: string) => this.byHost('sum', `irate(${this.sel(metric, device)}[${RATE_WINDOW}])`);
+    return `(${rate(`shoji_network_${direction}_bytes_total`)}) or (${rate(`node_network_${direction}_bytes_total`)})`;
+  }
+
+  /** The fullest filesystem per host, with its `mountpoint`: df's used / (used + available). */
+  fullestDisk(): string {
+    const shojiUsed = this.sel('shoji_filesystem_used_bytes');
+    const shoji = `${shojiUsed} / (${shojiUsed} + ${this.sel('shoji_filesystem_avail_bytes')})`;
+    const fs = `fstype!~${literal(PSEUDO_FILESYSTEMS)}`;
+    const size = this.sel('node_filesystem_size_bytes', fs);
+    const used = `(${size} - ${this.sel('node_filesystem_free_bytes', fs)})`;
+    const node = `${used} / (${used} + ${this.sel('node_filesystem_avail_bytes', fs)})`;
+    // `>= 0` drops NaN (a filesystem of size 0); topk keeps one mountpoint per host.
+    const fullest = (ratio: string) => `topk by (host) (1, max by (host, mountpoint) (${withHost(`(${ratio}) >= 0`)}))`;
+    return `${fullest(shoji)} or on (host) ${fullest(node)}`;
+  }
+
+  /** EC2 cost per hour: shoji's components summed, else OpenCost's node_total_hourly_cost (host from its `node` label when set). */
+  costPerHour(): string {
+    const opencost = `label_replace(${withHost(this.sel('node_total_hourly_cost'))}, "host", "$1", "node", "(.+)")`;
+    return `(${this.byHost('sum', this.sel('shoji_ec2_hourly_cost_usd'))}) or on (host) (sum by (host) (${opencost}))`;
+  }
+
+  /** EC2 cost since boot, summed over shoji's components. */
+  costSinceBoot(): string {
+    return this.byHost('sum', this.sel('shoji_ec2_cost_since_boot_usd'));
+  }
+
+  /** 1 per host and `exporter` (node, shoji) that answered its last scrape. */
+  exporters(): string {
+    const kind = (metric: string, name: string) => `label_replace(${withHost(this.sel(metric))}, "exporter", "${name}", "", "")`;
+    return `count by (host, exporter) (${kind('node_exporter_build_info', 'node')} or ${kind('shoji_build_info', 'shoji')})`;
+  }
+
+  /** Each down target with its own `instance` (and its host), so lastUp can name it. */
+  downTargets(): string {
+    return withHost(`${this.sel('up')} == 0`);
+  }
+
+  /** Every figure of a refresh in one query, each series marked with its `figure` label. */
+  snapshot(): string {
+    return Object.entries(this.figures())
+      .map(([figure, expr]) => `label_replace(${expr}, "figure", "${figure}", "", "")`)
+      .join('\nor\n');
+  }
+
+  /** The figures snapshot() joins, by the name its `figure` label gets. */
+  figures(): Record<SnapshotFigure, string> {
+    return {
+      up: this.up(),
+      cpu: this.cpu(),
+      memory: this.memory(),
+      load: this.loadPerCore(),
+      receive: this.network('receive'),
+      transmit: this.network('transmit'),
+      disk: this.fullestDisk(),
+      cost_hour: this.costPerHour(),
+      cost_boot: this.costSinceBoot(),
+      exporter: this.exporters(),
+      down_target: this.downTargets(),
+    };
+  }
+
+  /**
+   * When each down target (by its exact `instance`) last answered a scrape: asked only when the
+   * snapshot found down targets, for at most MAX_DOWN_LOOKUPS of them, in one query. So a refresh
+   * is one request, or two while some host is down, whatever the size of the fleet.
+   */
+  lastUp(instances: readonly string[]): string {
+    const only = `instance=~${literal(instances.map(regexEscape).join('|'))}`;
+    return `max by (host) (${withHost(`max_over_time(timestamp(${this.sel('up', only)} == 1)[${DOWN_LOOKBACK}])`)})`;
+  }
+}
+
+export type SnapshotFigure = 'up' | 'cpu' | 'memory' | 'load' | 'receive' | 'transmit' | 'disk' | 'cost_hour' | 'cost_boot' | 'exporter' | 'down_target';
+
+/** The history's figures: one range query each, values rounded to keep the answers small. */
+export function historyQueries(q: FleetQueries): Record<'cpuRatio' | 'memoryRatio' | 'receiveBytesPerSecond' | 'transmitBytesPerSecond', string> {
+  return {
+    cpuRatio: `round(${q.cpu()}, 0.0001)`,
+    memoryRatio: `round(${q.memory()}, 0.0001)`,
+    receiveBytesPerSecond: `round(${q.network('receive')})`,
+    transmitBytesPerSecond: `round(${q.network('transmit')})`,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * One refresh of the fleet: the snapshot query (one request), and, only while some host is down,
+ * when its targets last answered (a second one). Prometheus's answer becomes the rows of
+ * src/fleet/model.ts, judged against the thresholds and sorted worst first.
+ */
+import {
+  DEFAULT_FLEET_THRESHOLDS,
+  DEFAULT_MAX_ROWS,
+  type ExporterKind,
+  type FleetFigures,
+  type FleetHistory,
+  type FleetHistoryOptions,
+  type FleetReadOptions,
+  type FleetSeries,
+  type FleetSnapshot,
+  compareHosts,
+  judgeHost,
+  totalOf,
+} from './model.js';
+import { type PrometheusClient, prometheusClient, type VectorSample } from './prometheus.js';
+import { FleetQueries, historyQueries, hostMatcher, MAX_DOWN_LOOKUPS, type Matcher, parseSelector, type SnapshotFigure } from './queries.js';
+
+function emptyHost(host: string): FleetFigures {
+  return {
+    host,
+    up: false,
+    downSince: null,
+    cpuRatio: null,
+    memoryRatio: null,
+    loadPerCore: null,
+    receiveBytesPerSecond: null,
+    transmitBytesPerSecond: null,
+    fullestDisk: null,
+    costPerHourUsd: null,
+    costSinceBootUsd: null,
+    exporters: [],
+  };
+}
+
+/** A figure as shoji shows it: a finite number, else null (NaN from 0/0, ±Inf). */
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+const SCALAR: Partial<Record<SnapshotFigure, keyof FleetFigures>> = {
+  cpu: 'cpuRatio',
+  memory: 'memoryRatio',
+  load: 'loadPerCore',
+  receive: 'receiveBytesPerSecond',
+  transmit: 'transmitBytesPerSecond',
+  cost_hour: 'costPerHourUsd',
+  cost_boot: 'costSinceBootUsd',
+};
+
+/** The hosts of a snapshot answer, and the down targets' instances. */
+export function hostsFromSamples(samples: readonly VectorSample[]): { hosts: Map<string, FleetFigures>; downInstances: string[] } {
+  const hosts = new Map<string, FleetFigures>();
+  const downInstances: string[] = [];
+  // `up` names the fleet: a figure of a host Prometheus has no target for (federated data) is left out.
+  for (const s of samples) {
+    if (s.metric.figure !== 'up' || !s.metric.host) continue;
+    const h = emptyHost(s.metric.host);
+    h.up = s.value >= 1;
+    hosts.set(h.host, h);
+  }
+  for (const { metric, value } of samples) {
+    const h = metric.host === undefined ? undefined : hosts.get(metric.host);
+    if (!h) continue;
+    const figure = metric.figure as SnapshotFigure;
+    const field = SCALAR[figure];
+    if (field) (h as unknown as Record<string, number | null>)[field] = finite(value);
+    else if (figure === 'disk' && Number.isFinite(value)) {
+      const mountpoint = metric.mountpoint ?? '';
+      // topk keeps ties: the first mountpoint in name order wins, so the row is stable.
+      const d = h.fullestDisk;
+      if (!d || value > d.ratio || (value === d.ratio && mountpoint < d.mountpoint)) h.fullestDisk = { mountpoint, ratio: value };
+    } else if (figure === 'exporter' && (metric.exporter === 'node' || metric.exporter === 'shoji')) {
+      if (!h.exporters.includes(metric.exporter)) h.exporters.push(metric.exporter as ExporterKind);
+      h.exporters.sort();
+    } else if (figure === 'down_target' && metric.instance) downInstances.push(metric.instance);
+  }
+  // A down host's figures are from before it went down (irate looks back 5 minutes): not shown.
+  for (const h of hosts.values()) if (!h.up) Object.assign(h, { ...emptyHost(h.host), exporters: [] });
+  return { hosts, downInstances: downInstances.sort() };
+}
+
+function matchersOf(match: string | null | undefined): Matcher[] {
+  return match ? parseSelector(match) : [];
+}
+
+function clientFor(o: FleetReadOptions): PrometheusClient {
+  return prometheusClient(o.target, { timeoutMs: o.timeoutMs, signal: o.signal, env: o.env });
+}
+
+/** Read the fleet: one request, two while a host is down. Rejects with PrometheusError or SelectorError. */
+export async function readFleet(o: FleetReadOptions): Promise<FleetSnapshot> {
+  const queries = new FleetQueries(matchersOf(o.match));
+  const client = clientFor(o);
+  const at = Date.now() / 1000;
+  const { hosts, downInstances } = hostsFromSamples(await client.query(queries.snapshot(), at));
+  const down = [...hosts.values()].filter((h) => !h.up);
+  if (down.length > 0 && downInstances.length > 0) {
+    for (const s of await client.query(queries.lastUp(downInstances.slice(0, MAX_DOWN_LOOKUPS)), at)) {
+      const h = s.metric.host === undefined ? undefined : hosts.get(s.metric.host);
+      if (h && !h.up) h.downSince = finite(s.value);
+    }
+  }
+  const thresholds = o.thresholds ?? DEFAULT_FLEET_THRESHOLDS;
+  const judged = [...hosts.values()].map((h) => judgeHost(h, thresholds)).sort(compareHosts);
+  const maxRows = o.maxRows ?? DEFAULT_MAX_ROWS;
+  return {
+    prometheus: client.url,
+    at,
+    match: o.match || null,
+    rows: judged.slice(0, maxRows),
+    omitted: Math.max(0, judged.length - maxRows),
+    total: totalOf(judged),
+    requests: client.requests,
+  };
+}
+
+/** Points of a range answer by host, aligned with `times` (null where Prometheus had none). */
+function seriesByHost(result: { metric: Record<string, string>; values: [number, number][] }[], times: number[]): FleetSeries {
+  const index = new Map(times.map((t, i) => [t, i]));
+  const out: FleetSeries = {};
+  for (const { metric, values } of result) {
+    if (!metric.host) continue;
+    out[metric.host] ??= times.map(() => null);
+    const points = out[metric.host];
+    for (const [t, v] of values) {
+      const i = index.get(t);
+      if (i !== undefined) points[i] = finite(v);
+    }
+  }
+  return out;
+}
+
+/** CPU, memory and network of every host (or of one: `host`) over a range: four range queries. */
+export async function readFleetHistory(o: FleetHistoryOptions): Promise<FleetHistory> {
+  const matchers = matchersOf(o.match);
+  if (o.host) matchers.push(hostMatcher(o.host));
+  const queries = historyQueries(new FleetQueries(matchers));
+  const client = clientFor(o);
+  const range = o.rangeSeconds ?? 15 * 60;
+  const step = o.stepSeconds ?? Math.max(1, Math.round(range / 60));
+  // Aligned to the step, so the points of successive refreshes fall on the same times.
+  const end = Math.floor(Date.now() / 1000 / step) * step;
+  const start = end - range;
+  const times: number[] = [];
+  for (let t = start; t <= end; t += step) times.push(t);
+  const names = Object.keys(queries) as (keyof typeof queries)[];
+  const answers = await Promise.all(names.map((name) => client.queryRange(queries[name], start, end, step)));
+  const history = { times, stepSeconds: step, requests: client.requests } as FleetHistory;
+  names.forEach((name, i) => {
+    history[name] = seriesByHost(answers[i], times);
+  });
+  return history;
+}
