@@ -9,7 +9,8 @@
  *   cannot work on this host (its availability check said no: battery on a server) is left out.
  * - Each module's declared families (ShojiModule.metrics, src/core/metrics.ts) read from what it
  *   published last (ModuleStatus.data); a user plugin's or script's top-level numbers as
- *   `shoji_plugin_value{module,field}`. A module that has published nothing has no samples.
+ *   `shoji_plugin_value{module,field}`. A module that has published nothing has no samples, and
+ *   neither has one whose last collect failed (as node_exporter drops a failed collector's).
  * - prom-client's default process metrics (process_cpu_seconds_total, ...), less the three
  *   gauges named `nodejs_active_*_total` that `promtool check metrics` rejects (gauges must not
  *   end in `_total`; the same counts stay as `nodejs_active_*`).
@@ -98,7 +99,9 @@ export async function exposition(input: ExpositionInput, format: ExpositionForma
 
   const generic: MetricSample[] = [];
   for (const { mod, status } of served) {
-    if (status === undefined || !status.hasValue) continue;
+    // Only from a module whose last collect succeeded: its data outlives a failure (the status
+    // line keeps showing it), but a figure Prometheus stores must be current; shoji_module_up says why there is none.
+    if (status === undefined || !status.hasValue || status.failures > 0) continue;
     const declared = mod.def.metrics as readonly MetricFamily[] | undefined;
     if (declared === undefined) {
       generic.push(...topLevelNumbers(mod.id, status.data));

@@ -1,0 +1,294 @@
+/**
+ * What each built-in module declares it exports (ShojiModule.metrics, src/core/metrics.ts): the
+ * names, types and labels the fleet view and the docs rely on (the contract between them), the
+ * naming rules (prefix, `_total` on counters and only there, unit suffixes that match the data
+ * field's declared unit), and the samples each family reads from what the real modules publish
+ * on the fixture host.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILTIN_MODULES } from '../../../src/app/builtins.js';
+import type { AnyModule } from '../../../src/core/contract.js';
+import { byField, counter, gauge, type MetricFamily, type MetricSample, perRow } from '../../../src/core/metrics.js';
+import { collectedHost, type ExporterHost, ODD_MOUNT } from '../../helpers/exported.js';
+
+/** The modules that read Prometheus back (the fleet): exporting what they read would feed Prometheus its own answers. */
+const READ_FROM_PROMETHEUS = new Set(['fleet']);
+const BUILTINS = BUILTIN_MODULES.filter((m) => !READ_FROM_PROMETHEUS.has(m.id));
+
+const familiesOf = (m: AnyModule) => (m.metrics ?? []) as readonly MetricFamily[];
+const declared = BUILTINS.flatMap((m) => familiesOf(m).map((family) => ({ module: m, family })));
+
+/** The exporter's metric names as agreed with the fleet view and the docs: module, type, labels. */
+const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', labels: string[]]> = {
+  shoji_cpu_usage_ratio: ['cpu', 'gauge', []],
+  shoji_cpu_core_usage_ratio: ['cpu', 'gauge', ['cpu']],
+  shoji_cpu_quota_cores: ['cpu', 'gauge', []],
+  shoji_load1: ['load', 'gauge', []],
+  shoji_load5: ['load', 'gauge', []],
+  shoji_load15: ['load', 'gauge', []],
+  shoji_online_cpus: ['load', 'gauge', []],
+  shoji_memory_total_bytes: ['memory', 'gauge', []],
+  shoji_memory_used_bytes: ['memory', 'gauge', []],
+  shoji_memory_available_bytes: ['memory', 'gauge', []],
+  shoji_swap_total_bytes: ['swap', 'gauge', []],
+  shoji_swap_used_bytes: ['swap', 'gauge', []],
+  shoji_filesystem_size_bytes: ['disk', 'gauge', ['mountpoint']],
+  shoji_filesystem_used_bytes: ['disk', 'gauge', ['mountpoint']],
+  shoji_filesystem_avail_bytes: ['disk', 'gauge', ['mountpoint']],
+  shoji_disk_read_bytes_total: ['diskio', 'counter', ['device']],
+  shoji_disk_written_bytes_total: ['diskio', 'counter', ['device']],
+  shoji_network_receive_bytes_total: ['network', 'counter', ['device']],
+  shoji_network_transmit_bytes_total: ['network', 'counter', ['device']],
+  shoji_uptime_seconds: ['uptime', 'gauge', []],
+  shoji_battery_charge_ratio: ['battery', 'gauge', ['battery']],
+  shoji_battery_time_left_seconds: ['battery', 'gauge', []],
+  shoji_temperature_celsius: ['temperature', 'gauge', ['sensor']],
+  shoji_processes: ['processes', 'gauge', []],
+  shoji_tasks: ['processes', 'gauge', []],
+  shoji_tasks_running: ['processes', 'gauge', []],
+  shoji_user_sessions: ['users', 'gauge', []],
+  shoji_updates_pending: ['updates', 'gauge', []],
+  shoji_updates_pending_security: ['updates', 'gauge', []],
+  shoji_reboot_required: ['reboot-required', 'gauge', []],
+  node_total_hourly_cost: ['ec2-cost', 'gauge', ['instance_type', 'region', 'arch', 'provider_id']],
+  shoji_ec2_hourly_cost_usd: ['ec2-cost', 'gauge', ['component']],
+  shoji_ec2_cost_since_boot_usd: ['ec2-cost', 'gauge', ['component']],
+  shoji_ec2_cost_info: ['ec2-cost', 'gauge', ['instance_type', 'region', 'mode', 'spot', 'price_source']],
+  shoji_ec2_prices_as_of_timestamp_seconds: ['ec2-cost', 'gauge', []],
+};
+
+/** Names other tools already use, kept as they are so their dashboards work: not `shoji_`. */
+const FOREIGN_NAMES = new Set(['node_total_hourly_cost']);
+
+/**
+ * The name suffix each declared data unit asks for (Prometheus's base units); units of things
+ * counted (tasks, sessions, packages) have none. A rate (bytes/s) is never exported: its counter is.
+ */
+const UNIT_SUFFIX: Record<string, RegExp> = {
+  bytes: /_bytes(_total)?$/,
+  seconds: /_seconds(_total)?$/,
+  'ratio (0–1)': /_ratio$/,
+  '% (0–100)': /_ratio$/,
+  '°C': /_celsius$/,
+  'US dollars': /_usd$/,
+  'US dollars/hour': /^shoji_.*hourly.*_usd$|^node_.*_hourly_cost$/,
+  'date (YYYY-MM-DD)': /_timestamp_seconds$/,
+  CPUs: /_(cpus|cores)$/,
+  'bytes/s': /(?!)/,
+};
+
+type Schema = { type?: string; unit?: string; properties?: Record<string, Schema>; items?: Schema };
+
+/** The declared schema of a data field named as docs/modules.md names it (`used`, `mounts[].total`, `cores`). */
+function fieldSchema(module: AnyModule, path: string): Schema | undefined {
+  let at: Schema | undefined = module.data?.schema as Schema;
+  for (const part of path.split('.')) {
+    const name = part.replace(/\[\]$/, '');
+    at = at?.properties?.[name];
+    if (part.endsWith('[]')) at = at?.items;
+  }
+  return at;
+}
+
+/** Every way a family breaks the naming rules; [] when it keeps them. */
+function namingProblems(module: AnyModule, f: MetricFamily): string[] {
+  const out: string[] = [];
+  const at = `${module.id}: ${f.name}`;
+  if (!/^[a-z][a-z0-9_]*$/.test(f.name)) out.push(`${at} is not a lower-case Prometheus name`);
+  if (!f.name.startsWith('shoji_') && !FOREIGN_NAMES.has(f.name)) out.push(`${at} does not start with shoji_`);
+  if (f.type === 'counter' && !f.name.endsWith('_total')) out.push(`${at} is a counter without _total`);
+  if (f.type !== 'counter' && f.name.endsWith('_total')) out.push(`${at} ends in _total but is a ${f.type}`);
+  for (const label of f.labels ?? []) if (!/^[a-z][a-z0-9_]*$/.test(label)) out.push(`${at} has the label "${label}"`);
+  if (!/^[\x20-\x7e]+$/.test(f.help)) out.push(`${at} has no help, or help that is not one line of ASCII`);
+  for (const field of f.field?.split(', ') ?? []) {
+    const schema = fieldSchema(module, field);
+    if (schema === undefined) {
+      out.push(`${at} reads ${field}, which ${module.id} does not declare`);
+      continue;
+    }
+    const unit = schema.unit ?? schema.items?.unit;
+    const suffix = unit === undefined ? undefined : UNIT_SUFFIX[unit];
+    if (suffix !== undefined && !suffix.test(f.name)) out.push(`${at} reads ${field} in ${unit}, and its name says otherwise`);
+  }
+  return out;
+}
+
+describe('the declarations', () => {
+  it('every built-in module declares what it exports (an empty list when nothing)', () => {
+    expect(BUILTINS.filter((m) => m.metrics === undefined).map((m) => m.id)).toEqual([]);
+  });
+
+  it('are the names, types and labels agreed with the fleet view and the docs, each once', () => {
+    const names = declared.map((d) => d.family.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+    const found = Object.fromEntries(declared.map(({ module, family: f }) => [f.name, [module.id, f.type, [...(f.labels ?? [])]]]));
+    expect(found).toEqual(CONTRACT);
+  });
+
+  it('keep the naming rules: prefix, _total on counters only, lower-case labels, help, unit suffixes as the data declares them', () => {
+    expect(declared.flatMap(({ module, family }) => namingProblems(module, family))).toEqual([]);
+  });
+
+  it('the naming check finds each rule broken', () => {
+    const memory = BUILTINS.find((m) => m.id === 'memory')!;
+    const disk = BUILTINS.find((m) => m.id === 'disk')!;
+    const check = (m: AnyModule, f: MetricFamily<never>) => namingProblems(m, f as MetricFamily);
+    expect(check(memory, gauge('memory_used_bytes', 'x', { field: 'used', read: () => 1 }))).toEqual(['memory: memory_used_bytes does not start with shoji_']);
+    expect(check(memory, counter('shoji_memory_used_bytes', 'x', { read: () => 1 }))).toEqual(['memory: shoji_memory_used_bytes is a counter without _total']);
+    expect(check(memory, gauge('shoji_memory_used_bytes_total', 'x', { read: () => 1 }))).toEqual([
+      'memory: shoji_memory_used_bytes_total ends in _total but is a gauge',
+    ]);
+    expect(check(memory, gauge('shoji_memory_used', 'x', { field: 'used', read: () => 1 }))).toEqual([
+      'memory: shoji_memory_used reads used in bytes, and its name says otherwise',
+    ]);
+    expect(check(memory, gauge('shoji_memory_used_ratio', 'x', { field: 'ratio', read: () => 1 }))).toEqual([]);
+    expect(check(memory, gauge('shoji_memory_used_bytes', 'x', { field: 'usedd', read: () => 1 }))).toEqual([
+      'memory: shoji_memory_used_bytes reads usedd, which memory does not declare',
+    ]);
+    expect(check(disk, perRow('gauge', 'shoji_filesystem_size', 'x', { rows: 'mounts', label: ['mountpoint', 'mount'], value: 'total' } as never))).toEqual([
+      'disk: shoji_filesystem_size reads mounts[].total in bytes, and its name says otherwise',
+    ]);
+    expect(
+      check(disk, perRow('gauge', 'shoji_filesystem_size_bytes', 'two\nlines', { rows: 'mounts', label: ['Mount', 'mount'], value: 'total' } as never)),
+    ).toEqual([
+      'disk: shoji_filesystem_size_bytes has the label "Mount"',
+      'disk: shoji_filesystem_size_bytes has no help, or help that is not one line of ASCII',
+    ]);
+  });
+});
+
+describe('the samples, from what the modules publish on the fixture host', () => {
+  let host: ExporterHost;
+  /** Each family's samples, read from its module's latest data. */
+  const samples = new Map<string, readonly MetricSample[]>();
+  const data = (id: string) => host.statuses.get(id)!.data as never;
+
+  beforeAll(async () => {
+    host = await collectedHost();
+    for (const { module, family } of declared) {
+      const published = host.statuses.get(module.id)?.data;
+      if (published !== undefined) samples.set(family.name, family.samples(published));
+    }
+  });
+  afterAll(() => host.cleanup());
+
+  const one = (value: number) => [{ value }];
+
+  it('cpu, load, memory, swap, uptime, processes, users, updates, reboot-required: one value each', () => {
+    const cpu = data('cpu') as { total: number; cores: number[] };
+    expect(samples.get('shoji_cpu_usage_ratio')).toEqual(one(cpu.total));
+    expect(cpu.total).toBeGreaterThan(0);
+    expect(samples.get('shoji_cpu_core_usage_ratio')).toEqual([
+      { labels: { cpu: '0' }, value: cpu.cores[0] },
+      { labels: { cpu: '1' }, value: cpu.cores[1] },
+    ]);
+    // Host scope: no quota, so no sample (never a made-up 0).
+    expect(samples.get('shoji_cpu_quota_cores')).toEqual([]);
+    expect(samples.get('shoji_load1')).toEqual(one(0.5));
+    expect(samples.get('shoji_load5')).toEqual(one(0.4));
+    expect(samples.get('shoji_load15')).toEqual(one(0.3));
+    expect(samples.get('shoji_online_cpus')).toEqual(one(2));
+    expect(samples.get('shoji_memory_total_bytes')).toEqual(one(8_000_000 * 1024));
+    expect(samples.get('shoji_memory_used_bytes')).toEqual(one(3_000_000 * 1024));
+    expect(samples.get('shoji_memory_available_bytes')).toEqual(one(5_000_000 * 1024));
+    expect(samples.get('shoji_swap_total_bytes')).toEqual(one(2_000_000 * 1024));
+    expect(samples.get('shoji_swap_used_bytes')).toEqual(one(500_000 * 1024));
+    expect(samples.get('shoji_uptime_seconds')).toEqual(one(277230.57));
+    expect(samples.get('shoji_processes')).toEqual(one(3));
+    expect(samples.get('shoji_tasks')).toEqual(one(150));
+    expect(samples.get('shoji_tasks_running')).toEqual(one(2));
+    expect(samples.get('shoji_user_sessions')).toEqual(one(2));
+    expect(samples.get('shoji_updates_pending')).toEqual(one(5));
+    expect(samples.get('shoji_updates_pending_security')).toEqual(one(3));
+    expect(samples.get('shoji_reboot_required')).toEqual(one(1));
+  });
+
+  it('disk: each configured path by its mountpoint, as configured', () => {
+    const mounts = (data('disk') as { mounts: { mount: string; total: number; used: number; available: number }[] }).mounts;
+    expect(mounts.map((m) => m.mount)).toEqual(['/', ODD_MOUNT]);
+    const per = (read: (m: (typeof mounts)[number]) => number) => mounts.map((m) => ({ labels: { mountpoint: m.mount }, value: read(m) }));
+    expect(samples.get('shoji_filesystem_size_bytes')).toEqual(per((m) => m.total));
+    expect(samples.get('shoji_filesystem_used_bytes')).toEqual(per((m) => m.used));
+    expect(samples.get('shoji_filesystem_avail_bytes')).toEqual(per((m) => m.available));
+  });
+
+  it('diskio and network: byte counters per device since boot, not rates', () => {
+    // fixture-host.ts: at tick 1, 120,000 sectors read and 60,000 written; eth0 14,000,000 bytes in, 7,000,000 out.
+    expect(samples.get('shoji_disk_read_bytes_total')).toEqual([{ labels: { device: 'sda' }, value: 120_000 * 512 }]);
+    expect(samples.get('shoji_disk_written_bytes_total')).toEqual([{ labels: { device: 'sda' }, value: 60_000 * 512 }]);
+    expect(samples.get('shoji_network_receive_bytes_total')).toEqual([{ labels: { device: 'eth0' }, value: 14_000_000 }]);
+    expect(samples.get('shoji_network_transmit_bytes_total')).toEqual([{ labels: { device: 'eth0' }, value: 7_000_000 }]);
+  });
+
+  it('battery and temperature: per battery and per sensor', () => {
+    expect(samples.get('shoji_battery_charge_ratio')).toEqual([{ labels: { battery: 'BAT0' }, value: 0.65 }]);
+    // 32.5 Wh left at 15 W.
+    expect(samples.get('shoji_battery_time_left_seconds')).toEqual(one(7800));
+    expect(samples.get('shoji_temperature_celsius')).toEqual([
+      { labels: { sensor: 'coretemp/Package id 0' }, value: 51 },
+      { labels: { sensor: 'coretemp/Core 0' }, value: 47.5 },
+    ]);
+  });
+
+  it("ec2-cost off EC2 (the cheapest fit, estimate_off_ec2): OpenCost's hourly cost, the components, what was priced", () => {
+    const d = data('ec2-cost') as Record<string, number & string>;
+    expect(d).toMatchObject({ mode: 'off-ec2', onEc2: false, providerId: '', availabilityZone: null, instanceId: null });
+    expect(samples.get('node_total_hourly_cost')).toEqual([
+      { labels: { instance_type: d.instanceType, region: 'us-east-1', arch: 'amd64', provider_id: '' }, value: d.hourlyRateUsd },
+    ]);
+    expect(samples.get('shoji_ec2_hourly_cost_usd')).toEqual([
+      { labels: { component: 'compute' }, value: d.hourlyRateUsd },
+      { labels: { component: 'public_ipv4' }, value: 0 },
+      { labels: { component: 'ebs' }, value: 0 },
+    ]);
+    const since = samples.get('shoji_ec2_cost_since_boot_usd')!;
+    expect(since.map((s) => s.labels?.component)).toEqual(['compute', 'egress', 'public_ipv4', 'ebs']);
+    expect(since.reduce((sum, s) => sum + s.value, 0)).toBeCloseTo(d.totalUsd, 8);
+    expect(since[0].value).toBeGreaterThan(0);
+    expect(since[1].value).toBeGreaterThan(0);
+    expect(samples.get('shoji_ec2_cost_info')).toEqual([
+      { labels: { instance_type: d.instanceType, region: 'us-east-1', mode: 'off-ec2', spot: 'false', price_source: 'shoji catalogue' }, value: 1 },
+    ]);
+    expect(samples.get('shoji_ec2_prices_as_of_timestamp_seconds')).toEqual(one(Date.parse(`${d.pricesAsOf}T00:00:00Z`) / 1000));
+  });
+
+  it('every declared family had samples here but the cgroup quota (host scope)', () => {
+    const empty = declared.filter(({ family }) => (samples.get(family.name) ?? []).length === 0).map(({ family }) => family.name);
+    expect(empty).toEqual(['shoji_cpu_quota_cores']);
+  });
+});
+
+describe('the builders', () => {
+  type D = { a: number | null; b?: number; rows: { name: string; v: number | null }[]; list: (number | null)[] };
+  const d: D = {
+    a: 2,
+    rows: [
+      { name: 'x', v: 1 },
+      { name: 'y', v: null },
+    ],
+    list: [0.5, null, 0.25],
+  };
+
+  it('leave out a value that is null, absent or not finite', () => {
+    expect(gauge<D>('shoji_a', 'a', 'a').samples(d)).toEqual([{ value: 2 }]);
+    expect(gauge<D>('shoji_a', 'a', 'a').samples({ ...d, a: null })).toEqual([]);
+    expect(gauge<D>('shoji_b', 'b', 'b').samples(d)).toEqual([]);
+    expect(gauge<D>('shoji_a', 'a', { read: () => Number.NaN }).samples(d)).toEqual([]);
+    expect(perRow<D, 'rows'>('gauge', 'shoji_v', 'v', { rows: 'rows', label: ['row', 'name'], value: 'v' }).samples(d)).toEqual([
+      { labels: { row: 'x' }, value: 1 },
+    ]);
+  });
+
+  it('label a list by position when asked, and each field by its part', () => {
+    const byPlace = perRow<D, 'list'>('gauge', 'shoji_l', 'l', { rows: 'list', label: ['i', (_v, i) => String(i)], value: { field: 'list', read: (v) => v } });
+    expect(byPlace.samples(d)).toEqual([
+      { labels: { i: '0' }, value: 0.5 },
+      { labels: { i: '2' }, value: 0.25 },
+    ]);
+    expect(byPlace.field).toBe('list');
+    const parts = byField<D>('gauge', 'shoji_p', 'p', 'part', { first: 'a', second: 'b' });
+    expect(parts.samples(d)).toEqual([{ labels: { part: 'first' }, value: 2 }]);
+    expect(parts).toMatchObject({ labels: ['part'], field: 'a, b' });
+    expect(gauge<D>('shoji_i', 'i', { read: () => 1, labels: { k: (x) => String(x.a) } }).samples(d)).toEqual([{ labels: { k: '2' }, value: 1 }]);
+  });
+});
