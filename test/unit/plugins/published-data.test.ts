@@ -77,6 +77,9 @@ function unseen(object: Schema, samples: unknown[], where: string): string[] {
   return found;
 }
 
+/** Modules that read a server rather than the host (fleet: Prometheus): their own test runs them against one. */
+const READS_A_SERVER = new Set(['fleet']);
+
 let tree: FixtureTree;
 /** Each module collected here (built-ins by id, the script module as custom:NAME) and what it published. */
 const published = new Map<string, { module: AnyModule; data: unknown[] }>();
@@ -88,6 +91,10 @@ beforeAll(async () => {
   const script = scriptModule(findScripts([join(tree.dir, 'scripts')])[0]) as AnyModule;
   const modules: [string, AnyModule][] = [...BUILTIN_MODULES.map((m): [string, AnyModule] => [m.id, m]), ['custom:NAME', script]];
   for (const [id, module] of modules) {
+    if (READS_A_SERVER.has(id)) {
+      published.set(id, { module, data: [] });
+      continue;
+    }
     tick(0);
     const ctx = moduleContext(module, tree, OPTIONS[id] ?? {}, env);
     const first: Collected = await module.collect(ctx, undefined);

@@ -1,0 +1,95 @@
+/**
+ * --match: a label matcher list, parsed and written back out by shoji, so nothing but quoted
+ * values of the user's reaches PromQL; and the queries: every figure aggregated by host, the
+ * user's matchers on every selector, nothing in them that depends on how many hosts there are.
+ */
+import { describe, expect, it } from 'vitest';
+import { FleetQueries, formatMatchers, parseSelector, regexEscape, SelectorError } from '../../../src/fleet/queries.js';
+
+const written = (text: string) => formatMatchers(parseSelector(text));
+
+describe('--match', () => {
+  it('takes a matcher list with or without braces, in any quoting PromQL has', () => {
+    expect(written('{job="node", env=~"prod.*"}')).toEqual(['job="node"', 'env=~"prod.*"']);
+    expect(written(`job!="x",team!~'a|b', path=\`C:\\dir\`,`)).toEqual(['job!="x"', 'team!~"a|b"', 'path="C:\\\\dir"']);
+    expect(written('  ')).toEqual([]);
+    expect(written('{}')).toEqual([]);
+    expect(written('name="say \\"hi\\"\\n"')).toEqual(['name="say \\"hi\\"\\n"']);
+  });
+
+  it('host stands for the instance without its port', () => {
+    expect(written('host="web-3.example"')).toEqual(['instance=~"web-3\\\\.example(?::[0-9]+)?"']);
+    expect(written('host!="web-3"')).toEqual(['instance!~"web-3(?::[0-9]+)?"']);
+    expect(written('host=~"web-.*"')).toEqual(['instance=~"(?:web-.*)(?::[0-9]+)?"']);
+  });
+
+  it('writes every value back as one quoted string: what would break out of it stays inside', () => {
+    // What an injection would try, as a value: written as a string literal, so it can only match a label.
+    expect(written('job="x\\"} or vector(1) or up{a=\\""')).toEqual(['job="x\\"} or vector(1) or up{a=\\""']);
+  });
+
+  it('refuses anything that is not a matcher list, saying where', () => {
+    const refused = (text: string) => {
+      try {
+        parseSelector(text);
+      } catch (err) {
+        expect(err).toBeInstanceOf(SelectorError);
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refused('job="x"} or vector(1) #')).toBe('--match: expected , between matchers at "} or vector(1) #"');
+    expect(refused('{job="x"} or up{a="b"}')).toBe('--match: expected , between matchers at "} or up{a="b""');
+    expect(refused('up')).toBe('--match: expected =, !=, =~ or !~ after up at the end');
+    expect(refused('job=node')).toBe('--match: expected a quoted value at "node"');
+    expect(refused('job="x')).toBe('--match: a value opened with " is not closed');
+    expect(refused('__name__="up"')).toBe("--match: label __name__ is shoji's to choose, not a selector's");
+    expect(refused('{job="x"')).toBe('--match: a selector that opens with { must close with }');
+    expect(refused('job="a\\qb"')).toBe('--match: unknown escape \\q in a value');
+    expect(refused('9job="x"')).toBe('--match: expected a label name at "9job="x"" (e.g. job="node")');
+    expect(refused(Array.from({ length: 21 }, (_, i) => `l${i}="v"`).join(','))).toBe('--match: more than 20 matchers');
+    expect(refused('a="b"'.repeat(500))).toBe('--match is longer than 2000 characters');
+  });
+
+  it('escapes regular expression characters for a host to match itself', () => {
+    expect(regexEscape('a.b|c(d)*[e]{f}+?^$\\')).toBe('a\\.b\\|c\\(d\\)\\*\\[e\\]\\{f\\}\\+\\?\\^\\$\\\\');
+  });
+});
+
+describe('the queries', () => {
+  const bare = new FleetQueries();
+  const narrowed = new FleetQueries(parseSelector('job=~"node|shoji",env="prod"'));
+
+  it('one snapshot query holds every figure, each aggregated by host and named by its figure label', () => {
+    const figures = bare.figures();
+    expect(Object.keys(figures)).toEqual(['up', 'cpu', 'memory', 'load', 'receive', 'transmit', 'disk', 'cost_hour', 'cost_boot', 'exporter', 'down_target']);
+    const snapshot = bare.snapshot();
+    for (const [name, expr] of Object.entries(figures)) expect(snapshot).toContain(`label_replace(${expr}, "figure", "${name}", "", "")`);
+    for (const [name, expr] of Object.entries(figures)) {
+      if (name !== 'down_target') expect(expr, name).toMatch(/by \(host(, \w+)?\)/);
+    }
+  });
+
+  it("puts the user's matchers on every metric selector", () => {
+    // Outside string literals (label names and values such as "up" or "node" are not selectors).
+    const snapshot = narrowed.snapshot().replace(/"(?:[^"\\]|\\.)*"/g, (s) => (s.includes('node|shoji') || s === '"prod"' ? s : '""'));
+    const selectors = snapshot.match(/\b(?:up|shoji_\w+|node_\w+)\{[^}]*\}|\b(?:up|shoji_\w+|node_\w+)\b(?!\{)/g) ?? [];
+    expect(selectors.length).toBeGreaterThan(20);
+    for (const s of selectors) expect(s).toMatch(/job=~"node\|shoji", env="prod"\}$/);
+  });
+
+  it('prefers shoji exporter figures over node_exporter ones per host, never adding them', () => {
+    for (const name of ['cpu', 'memory', 'load', 'receive', 'transmit'] as const) {
+      const expr = bare.figures()[name];
+      expect(expr.indexOf('shoji_'), name).toBeLessThan(expr.indexOf('node_'));
+      expect(expr, name).toMatch(/\) or \(/);
+    }
+    expect(bare.costPerHour()).toMatch(/shoji_ec2_hourly_cost_usd.* or on \(host\) .*node_total_hourly_cost/);
+  });
+
+  it('asks for the last scrape of only the down targets it names', () => {
+    expect(narrowed.lastUp(['web-1:9100', 'db.2:9633'])).toBe(
+      'max by (host) (label_replace(max_over_time(timestamp(up{instance=~"web-1:9100|db\\\\.2:9633", job=~"node|shoji", env="prod"} == 1)[1d:15s]), "host", "$1", "instance", "(.+?)(?::[0-9]+)?"))',
+    );
+  });
+});
