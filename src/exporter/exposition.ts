@@ -161,12 +161,20 @@ function familyAdder(
     const kept = samples.filter((s) => Number.isFinite(s.value) && (family.type !== 'counter' || s.value >= 0) && hasLabels(s, labelNames));
     // No family without samples: prom-client would print an unlabelled gauge never set as 0.
     if (kept.length === 0) return;
-    const metric = newMetric(family.type, { name: family.name, help: family.help, labelNames, registers: [registry] });
-    for (const s of kept) {
-      const labels = Object.fromEntries(labelNames.map((l) => [l, s.labels![l]]));
-      if (metric instanceof Counter) metric.inc(labels, s.value);
-      else metric.set(labels, s.value);
+    // Made apart, registered once whole: prom-client refuses what it cannot write (no help, a
+    // type it lacks), and such a family is left out rather than failing the scrape.
+    let metric: Counter | Gauge;
+    try {
+      metric = newMetric(family.type, { name: family.name, help: family.help, labelNames, registers: [] });
+      for (const s of kept) {
+        const labels = Object.fromEntries(labelNames.map((l) => [l, s.labels![l]]));
+        if (metric instanceof Counter) metric.inc(labels, s.value);
+        else metric.set(labels, s.value);
+      }
+    } catch {
+      return;
     }
+    registry.registerMetric(metric);
   };
 }
 
@@ -179,7 +187,9 @@ function newMetric(
   type: MetricType,
   config: { name: string; help: string; labelNames: string[]; registers: Registry<RegistryContentType>[] },
 ): Counter | Gauge {
-  return type === 'counter' ? new Counter(config) : new Gauge(config);
+  if (type === 'counter') return new Counter(config);
+  if (type === 'gauge') return new Gauge(config);
+  throw new TypeError(`no metric type ${String(type)}`);
 }
 
 /** An empty registry writing `format` (prom-client's types lack the constructor's content type argument). */

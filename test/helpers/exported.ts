@@ -4,6 +4,7 @@
  * outcome recorded in a ModuleStatus by the scheduler's recordOutcome. So a test has the
  * statuses a `shoji exporter` would serve, from real modules reading real files, without timers.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_MODULES } from '../../src/app/builtins.js';
@@ -13,6 +14,7 @@ import type { AnyModule } from '../../src/core/contract.js';
 import type { ModuleSource } from '../../src/core/registry.js';
 import { type ResolvedModule, resolveModule } from '../../src/core/resolve.js';
 import { type ModuleStatus, newStatus, recordOutcome } from '../../src/core/scheduler.js';
+import { requireProgram } from './cli.js';
 import { type FixtureTree, fixtureTree } from './context.js';
 import { FIXTURE_OPTIONS, fixtureHost } from './fixture-host.js';
 
@@ -102,4 +104,15 @@ export async function collectedHost(): Promise<ExporterHost> {
   host.tick(1);
   await host.collect();
   return host;
+}
+
+/**
+ * What the real `promtool check metrics` (Debian's prometheus package) says of a Prometheus text
+ * exposition: '' when it has nothing to say, else its lines and, for a failure, its exit status.
+ */
+export function promtoolSays(text: string): string {
+  requireProgram('promtool');
+  const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', env: { PATH: process.env.PATH, LANG: 'C' } });
+  const said = `${run.stdout}${run.stderr}`;
+  return run.status === 0 ? said : `${said}(exit status ${run.status ?? run.signal})`;
 }

@@ -118,7 +118,7 @@ describe('from every built-in module, collected twice on the fixture host', () =
     expect(linesOf(await serve(), 'shoji_reboot_required')).toEqual(['shoji_reboot_required 0']);
   });
 
-  it("a broken declaration costs only its own family: a throwing read, wrong labels, another module's name", async () => {
+  it("a broken declaration costs only its own family: a throwing read, wrong labels, another module's name, no help, an unknown type", async () => {
     const memory = host.modules.find((m) => m.id === 'memory')!.def;
     const broken: readonly MetricFamily[] = [
       {
@@ -133,6 +133,8 @@ describe('from every built-in module, collected twice on the fixture host', () =
       { name: 'shoji_memory_total_bytes', type: 'gauge', help: 'a second family of that name', samples: () => [{ value: 1 }] },
       { name: 'shoji_broken_counter_total', type: 'counter', help: 'x', samples: () => [{ value: -1 }, { value: Number.POSITIVE_INFINITY }] },
       { name: 'bad name', type: 'gauge', help: 'x', samples: () => [{ value: 1 }] },
+      { name: 'shoji_broken_help', type: 'gauge', help: '', samples: () => [{ value: 1 }] },
+      { name: 'shoji_broken_type', type: 'histogram' as 'gauge', help: 'x', samples: () => [{ value: 1 }] },
       { name: 'shoji_fine', type: 'gauge', help: 'x', samples: () => [{ value: 7 }] },
     ];
     host.add({ ...memory, id: 'broken', metrics: broken } as AnyModule, 'builtin');
