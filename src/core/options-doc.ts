@@ -123,7 +123,7 @@ function plural(noun: string): string {
 }
 
 /** A Markdown table with its columns padded to one width; pipes in cells escaped. */
-function markdownTable(rows: string[][]): string[] {
+export function markdownTable(rows: string[][]): string[] {
   const cells = rows.map((r) => r.map((c) => c.replace(/\|/g, '\\|')));
   const widths = cells[0].map((_, i) => Math.max(3, ...cells.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -43,8 +43,36 @@ const CONTENT_TYPES: Record<ExpositionFormat, RegistryContentType> = {
   openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
 };
 
+/** A family as the docs and the exposition name it, without its samples. */
+export type FamilyHeading = Pick<MetricFamily, 'name' | 'type' | 'help' | 'labels'>;
+
+/** shoji's own families, beside the modules' (docs/metrics.md lists them from here). */
+export const BUILD_INFO: FamilyHeading = {
+  name: 'shoji_build_info',
+  type: 'gauge',
+  help: "shoji's version and the Node.js running it; always 1",
+  labels: ['version', 'nodejs_version'],
+};
+export const MODULE_UP: FamilyHeading = {
+  name: 'shoji_module_up',
+  type: 'gauge',
+  help: "1 when the module's last collect succeeded, 0 when it failed or none has yet",
+  labels: ['module'],
+};
+export const MODULE_ERRORS: FamilyHeading = {
+  name: 'shoji_module_collect_errors_total',
+  type: 'counter',
+  help: 'Collects of the module that failed (an error or a timeout)',
+  labels: ['module'],
+};
 /** The generic family of modules that declare none (user plugins, scripts). */
-export const PLUGIN_VALUE = 'shoji_plugin_value';
+export const PLUGIN_VALUE: FamilyHeading = {
+  name: 'shoji_plugin_value',
+  type: 'gauge',
+  help: 'Each top-level number a module without metric declarations (a user plugin, a script) published',
+  labels: ['module', 'field'],
+};
+export const OWN_FAMILIES: readonly FamilyHeading[] = [BUILD_INFO, MODULE_UP, MODULE_ERRORS, PLUGIN_VALUE];
 
 /**
  * The format a scraper asked for in its Accept header: OpenMetrics when it names
@@ -77,9 +105,7 @@ export async function exposition(input: ExpositionInput, format: ExpositionForma
   const own = registryFor(format);
   const add = familyAdder(own);
 
-  add({ name: 'shoji_build_info', type: 'gauge', help: "shoji's version and the Node.js running it; always 1", labels: ['version', 'nodejs_version'] }, [
-    { labels: { version: shojiVersion(), nodejs_version: process.version }, value: 1 },
-  ]);
+  add(BUILD_INFO, [{ labels: { version: shojiVersion(), nodejs_version: process.version }, value: 1 }]);
   const up: MetricSample[] = [];
   const errors: MetricSample[] = [];
   const served: { mod: ResolvedModule; status: ModuleStatus | undefined }[] = [];
@@ -91,11 +117,8 @@ export async function exposition(input: ExpositionInput, format: ExpositionForma
     up.push({ labels, value: status?.hasValue && status.failures === 0 ? 1 : 0 });
     errors.push({ labels, value: status?.collectErrors ?? 0 });
   }
-  add({ name: 'shoji_module_up', type: 'gauge', help: "1 when the module's last collect succeeded, 0 when it failed or none has yet", labels: ['module'] }, up);
-  add(
-    { name: 'shoji_module_collect_errors_total', type: 'counter', help: 'Collects of the module that failed (an error or a timeout)', labels: ['module'] },
-    errors,
-  );
+  add(MODULE_UP, up);
+  add(MODULE_ERRORS, errors);
 
   const generic: MetricSample[] = [];
   for (const { mod, status } of served) {
@@ -109,15 +132,7 @@ export async function exposition(input: ExpositionInput, format: ExpositionForma
     }
     for (const family of declared) add(family, samplesOf(family, status.data));
   }
-  add(
-    {
-      name: PLUGIN_VALUE,
-      type: 'gauge',
-      help: 'Each top-level number a module without metric declarations (a user plugin, a script) published',
-      labels: ['module', 'field'],
-    },
-    generic,
-  );
+  add(PLUGIN_VALUE, generic);
 
   // merge's types say Prometheus text only; it keeps the registries' own (equal) content type.
   const body = await Registry.merge([own, defaultMetrics(format)] as Registry[]).metrics();
