@@ -1,94 +1,65 @@
-/**
- * Basic auth against a web config's `basic_auth_users` (user -> bcrypt hash), as exporter-toolkit
- * checks it:
- *
- * - the user name is compared with every configured one in constant time, and an unknown user
- *   is checked against a stand-in hash, so the time taken does not say which names exist;
- * - answers are cached by (user, hash, password), hashed with SHA-256 so no password is kept,
- *   at most CACHE_SIZE of them: Prometheus sends the same credentials every scrape and pays
- *   bcrypt (tens of milliseconds in JavaScript) once, not every 15 seconds;
- * - bcrypt runs one at a time, with at most MAX_WAITING checks queued: someone guessing
- *   passwords costs one core's share of bcrypt at most, and a scraper whose answer is cached
- *   never waits behind them. Beyond the queue the answer is 'busy' (429).
- */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+// Writes docs/modules.md and docs/metrics.md from the modules themselves. modules.md: the comment
+// each plugins/<id>/index.ts opens with, and tables of its options and of the data it publishes,
+// made from their declarations (src/core/options-doc.ts writes the text). metrics.md: what
+// `shoji exporter` serves, from shoji's own families and each module's metric declarations
+// (src/exporter/metrics-doc.ts). Run: npm run docs:modules. With --check it writes nothing and
+// exits 1 when a file is out of date (test/unit/module-options.test.ts and
+// test/unit/exporter/metrics-doc.test.ts check the same). --docs DIR reads and writes DIR instead
+// of docs/.
+// The modules are TypeScript: esbuild bundles them into node_modules/.cache first, where the
+// packages they import resolve, and Node imports that.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const CACHE_SIZE = 100;
-const MAX_WAITING = 8;
-/** A bcrypt hash (cost 10) of a random password nobody knows: what an unknown user is checked against. */
-const STAND_IN_HASH = '$2b$10$67vLrUSiLuE70ibrEX2sf.CgoHrD7i3Ke7cs7o3EQbCXlRAv57Qy.';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const docsAt = process.argv.indexOf('--docs');
+const docs = docsAt > 0 ? process.argv[docsAt + 1] : join(root, 'docs');
+const cacheDir = join(root, 'node_modules', '.cache', 'shoji-modules-doc');
+const bundle = join(cacheDir, `modules-doc-${process.pid}.mjs`);
 
-export type AuthAnswer = 'ok' | 'denied' | 'busy';
-
-export class BasicAuth {
-  private readonly users: { digest: Buffer; hash: string }[];
-  private readonly cache = new Map<string, boolean>();
-  private running: Promise<unknown> = Promise.resolve();
-  private waiting = 0;
-
-  /** `compare` is bcrypt's; tests count its calls. */
-  constructor(
-    users: Map<string, string>,
-    private readonly compare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare,
-  ) {
-    this.users = [...users].map(([name, hash]) => ({ digest: sha256(name), hash }));
-  }
-
-  get enabled(): boolean {
-    return this.users.length > 0;
-  }
-
-  /** Check an Authorization header's value. */
-  async check(header: string | undefined): Promise<AuthAnswer> {
-    const given = parseBasic(header);
-    if (!given) return 'denied';
-    const digest = sha256(given.user);
-    let hash = STAND_IN_HASH;
-    let known = false;
-    // Every entry compared, none skipped: the loop takes as long whichever name matched.
-    for (const u of this.users) {
-      const same = timingSafeEqual(digest, u.digest);
-      if (same && !known) {
-        hash = u.hash;
-        known = true;
-      }
-    }
-    const key = sha256(`${given.user}\0${hash}\0${given.password}`).toString('hex');
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached && known ? 'ok' : 'denied';
-    if (this.waiting >= MAX_WAITING) return 'busy';
-    this.waiting++;
-    const result = this.running.then(() => this.compare(given.password, hash));
-    this.running = result.catch(() => false);
-    let ok: boolean;
-    try {
-      ok = await result;
-    } catch {
-      ok = false;
-    } finally {
-      this.waiting--;
-    }
-    this.remember(key, ok);
-    return ok && known ? 'ok' : 'denied';
-  }
-
-  private remember(key: string, ok: boolean): void {
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, ok);
-  }
+const result = await build({
+  stdin: {
+    contents: [
+      "export { BUILTIN_MODULES } from './src/app/builtins.ts';",
+      "export { modulesDoc } from './src/core/options-doc.ts';",
+      "export { metricsDoc } from './src/exporter/metrics-doc.ts';",
+    ].join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  write: false,
+  logLevel: 'warning',
+});
+mkdirSync(cacheDir, { recursive: true });
+writeFileSync(bundle, result.outputFiles[0].text);
+let texts;
+try {
+  const { BUILTIN_MODULES, modulesDoc, metricsDoc } = await import(pathToFileURL(bundle).href);
+  texts = { 'modules.md': modulesDoc(join(root, 'plugins'), BUILTIN_MODULES), 'metrics.md': metricsDoc(BUILTIN_MODULES) };
+} finally {
+  rmSync(bundle, { force: true });
 }
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+let stale = false;
+for (const [name, text] of Object.entries(texts)) {
+  const target = join(docs, name);
+  let now = '';
+  try {
+    now = readFileSync(target, 'utf8');
+  } catch {
+    // no file yet: written below
+  }
+  if (now === text) continue;
+  if (process.argv.includes('--check')) {
+    process.stderr.write(`${target} is out of date with plugins/: run \`npm run docs:modules\`\n`);
+    stale = true;
+  } else writeFileSync(target, text);
 }
-
-/** `Basic base64(user:password)` -> its parts; anything else -> undefined. */
-export function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
-  const m = header === undefined ? null : /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
+if (stale) process.exit(1);
