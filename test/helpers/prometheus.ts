@@ -74,6 +74,7 @@ export interface RunningPrometheus {
   port: number;
   dir: string;
   configFile: string;
+  /** The shell that runs it and stops it when this process goes (spawnTied). */
   process: ChildProcess;
   /** Everything it printed, for a failure message. */
   log(): string;
@@ -96,6 +97,7 @@ export interface RunningNodeExporter {
   url: string;
   address: string;
   port: number;
+  /** The shell that runs it and stops it when this process goes (spawnTied). */
   process: ChildProcess;
   log(): string;
   /** Its /metrics as text. */
@@ -105,6 +107,22 @@ export interface RunningNodeExporter {
 
 /** Every process started here and not yet stopped, so stopAll() can clean up after a failure. */
 const running = new Set<{ stop(): Promise<void> }>();
+
+/**
+ * Run `bin` under a small shell that stops it when this process goes, however it goes (a test
+ * file without stopAll(), a worker killed at a timeout): the shell holds the read end of a pipe
+ * we hold the write end of, and when that closes it sends SIGTERM, waits, and removes `dir`.
+ * The shell leads its own process group, so terminate() can SIGKILL both at once.
+ */
+function spawnTied(bin: string, args: string[], dir?: string): ChildProcess {
+  const script =
+    'exec 3<&0; "$@" </dev/null & p=$!; (cat <&3 >/dev/null; kill $p 2>/dev/null) & ' + 'wait $p; s=$?; [ -n "$TIED_DIR" ] && rm -rf "$TIED_DIR"; exit $s';
+  return spawn('/bin/sh', ['-c', script, 'sh', bin, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, TIED_DIR: dir ?? '' },
+  });
+}
 
 /** Stop every Prometheus and node_exporter still running (for afterAll). */
 export async function stopAll(): Promise<void> {
@@ -157,16 +175,25 @@ function collectOutput(child: ChildProcess): () => string {
   return () => out;
 }
 
-/** SIGTERM, then SIGKILL if it has not gone within `graceMs`; resolves once it has exited. */
+/**
+ * Stop a spawnTied process: close its pipe (its shell sends SIGTERM and waits), then SIGKILL the
+ * whole group if it has not gone within `graceMs`; resolves once the shell has exited.
+ */
 function terminate(child: ChildProcess, graceMs = 3000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const killer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }, graceMs);
     child.once('exit', () => {
       clearTimeout(killer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.stdin?.end();
   });
 }
 
@@ -178,14 +205,15 @@ async function getText(url: string, timeoutMs = 5000): Promise<{ status: number;
 /** Start a Prometheus on a free loopback port and wait until it is ready. */
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   requireProgram('prometheus');
-  const dir = mkdtempSync(join(tmpdir(), 'shoji-prom-'));
-  const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(configFile, prometheusConfig(options));
-  mkdirSync(join(dir, 'data'));
   // A port taken between freePort() and Prometheus's bind makes it exit at once: try again.
   for (let attempt = 1; ; attempt++) {
+    // Its own folder each try: the shell of a try that failed removes the folder it was given.
+    const dir = mkdtempSync(join(tmpdir(), 'shoji-prom-'));
+    const configFile = join(dir, 'prometheus.yml');
+    writeFileSync(configFile, prometheusConfig(options));
+    mkdirSync(join(dir, 'data'));
     const port = await freePort();
-    const child = spawn(
+    const child = spawnTied(
       PROMETHEUS_BIN,
       [
         `--config.file=${configFile}`,
@@ -195,7 +223,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
         '--log.level=warn',
         ...(options.flags ?? []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      dir,
     );
     const log = collectOutput(child);
     const url = `http://127.0.0.1:${port}`;
@@ -295,19 +323,15 @@ export async function startNodeExporter(options: NodeExporterOptions = {}): Prom
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    const child = spawn(
-      NODE_EXPORTER_BIN,
-      [
-        `--web.listen-address=${address}`,
-        '--log.level=warn',
-        ...collectorFlags,
-        ...(options.procfs ? [`--path.procfs=${options.procfs}`] : []),
-        ...(options.sysfs ? [`--path.sysfs=${options.sysfs}`] : []),
-        ...(options.rootfs ? [`--path.rootfs=${options.rootfs}`] : []),
-        ...(options.flags ?? []),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnTied(NODE_EXPORTER_BIN, [
+      `--web.listen-address=${address}`,
+      '--log.level=warn',
+      ...collectorFlags,
+      ...(options.procfs ? [`--path.procfs=${options.procfs}`] : []),
+      ...(options.sysfs ? [`--path.sysfs=${options.sysfs}`] : []),
+      ...(options.rootfs ? [`--path.rootfs=${options.rootfs}`] : []),
+      ...(options.flags ?? []),
+    ]);
     const log = collectOutput(child);
     const url = `http://${address}`;
     let stopped = false;
