@@ -27,7 +27,11 @@ export class BasicAuth {
   private running: Promise<unknown> = Promise.resolve();
   private waiting = 0;
 
-  constructor(users: Map<string, string>) {
+  /** `compare` is bcrypt's; tests count its calls. */
+  constructor(
+    users: Map<string, string>,
+    private readonly compare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare,
+  ) {
     this.users = [...users].map(([name, hash]) => ({ digest: sha256(name), hash }));
   }
 
@@ -55,7 +59,7 @@ export class BasicAuth {
     if (cached !== undefined) return cached && known ? 'ok' : 'denied';
     if (this.waiting >= MAX_WAITING) return 'busy';
     this.waiting++;
-    const result = this.running.then(() => bcrypt.compare(given.password, hash));
+    const result = this.running.then(() => this.compare(given.password, hash));
     this.running = result.catch(() => false);
     let ok: boolean;
     try {

@@ -148,10 +148,12 @@ export async function textfileOnce(env: NodeJS.ProcessEnv, dir: string): Promise
  */
 export function textfileText(body: string): string {
   const own = /^(?:# (?:HELP|TYPE) )?(?:process_|nodejs_)/;
-  return body
+  const kept = body
     .split('\n')
     .filter((line) => !own.test(line))
     .join('\n');
+  // The blank lines that separated the families left out go with them.
+  return `${kept.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 async function startLive(env: NodeJS.ProcessEnv): Promise<LiveStatus> {

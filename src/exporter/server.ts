@@ -108,11 +108,17 @@ export function startServer(o: ServerOptions): Promise<RunningServer> {
   }
 
   const bucket = o.rateLimit ? new TokenBucket(o.rateLimit.intervalMs, o.rateLimit.burst) : undefined;
+  // Connections told `Connection: close` after a refusal: a request pipelined behind it is dropped unanswered.
+  const closing = new WeakSet<Socket>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (closing.has(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
     const done = connections.busy(req.socket);
     res.once('close', done);
     for (const [name, value] of Object.entries(o.headers ?? {})) res.setHeader(name, value);
-    handle(req, res, o, bucket).catch((err: unknown) => {
+    handle(req, res, o, bucket, () => closing.add(req.socket)).catch((err: unknown) => {
       complain('scrape', `answering ${req.method} ${req.url?.slice(0, 100)} failed: ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) reply(res, 500, 'Internal Server Error\n');
       else res.destroy();
@@ -140,7 +146,7 @@ export function startServer(o: ServerOptions): Promise<RunningServer> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, o: ServerOptions, bucket: TokenBucket | undefined): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, o: ServerOptions, bucket: TokenBucket | undefined, closeAfter: () => void): Promise<void> {
   if (bucket && !bucket.take()) {
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(bucket.intervalMs / 1000))));
     return reply(res, 429, 'Too Many Requests\n');
@@ -149,6 +155,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: ServerOption
     // The body is never read: the connection closes after this answer.
     res.setHeader('Allow', 'GET, HEAD');
     res.setHeader('Connection', 'close');
+    closeAfter();
     return reply(res, 405, 'Method Not Allowed\n');
   }
   if (o.auth) {

@@ -207,8 +207,7 @@ export function parseWebConfig(text: string, file: string): WebConfig {
   const burst = get<number>('rate_limit.burst');
   if (interval !== undefined || burst !== undefined) {
     if (interval && interval > 0) {
-      if (!burst || burst < 1)
-        problem(nodeOf('rate_limit.burst') ?? nodeOf('rate_limit.interval'), 'rate_limit.burst', 'must be 1 or more when an interval is set');
+      if (!burst || burst < 1) problem(nodeOf('rate_limit.burst') ?? nodeOf('rate_limit'), 'rate_limit.burst', 'must be 1 or more when an interval is set');
       else rateLimit = { intervalMs: interval, burst };
     }
   }
@@ -221,7 +220,7 @@ export function parseWebConfig(text: string, file: string): WebConfig {
 type Problem = (node: Node | null | undefined, key: string | undefined, message: string) => void;
 
 /** Check one mapping against its section, recording every value (by dotted key) for the checks above. */
-function walk(node: Node, section: Section, prefix: string, out: Map<string, { node: Node; value: unknown }>, problem: Problem): void {
+function walk(node: Node, section: Section, prefix: string, out: Map<string, { node: Node; value: unknown }>, problem: Problem, sectionKey?: Node): void {
   const where = prefix.slice(0, -1);
   if (!isMap(node)) {
     problem(
@@ -231,7 +230,8 @@ function walk(node: Node, section: Section, prefix: string, out: Map<string, { n
     );
     return;
   }
-  out.set(where, { node, value: true });
+  // A section is pointed at by its key: a problem about what it lacks is reported there.
+  out.set(where, { node: sectionKey ?? node, value: true });
   for (const pair of node.items as Pair<Node, Node>[]) {
     const keyNode = pair.key;
     const name = isScalar(keyNode) ? String(keyNode.value) : '';
@@ -243,7 +243,7 @@ function walk(node: Node, section: Section, prefix: string, out: Map<string, { n
     else {
       const value = pair.value;
       if (value === null || (isScalar(value) && value.value === null)) continue; // `key:` with nothing: the default
-      if (typeof kind === 'object') walk(value, kind, `${prefix}${name}.`, out, problem);
+      if (typeof kind === 'object') walk(value, kind, `${prefix}${name}.`, out, problem, keyNode);
       else checkValue(value, kind, `${prefix}${name}`, out, problem);
     }
   }

@@ -1,0 +1,90 @@
+/**
+ * Basic auth against bcrypt hashes as exporter-toolkit does it: right, wrong and missing
+ * credentials, an answer remembered so a scraper pays bcrypt once, an unknown user checked
+ * against a stand-in hash, and a bounded queue of bcrypt checks. Real bcrypt (cost 4: quick).
+ */
+import bcrypt from 'bcryptjs';
+import { describe, expect, it } from 'vitest';
+import { BasicAuth, parseBasic } from '../../../src/exporter/basic-auth.js';
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const users = () => new Map([['prometheus', bcrypt.hashSync('s3cret:with colon', 4)]]);
+
+/** bcrypt's compare, counting its calls. */
+function countingCompare() {
+  const calls: string[] = [];
+  const compare = (password: string, hash: string) => {
+    calls.push(hash);
+    return bcrypt.compare(password, hash);
+  };
+  return { calls, compare };
+}
+
+describe('basic auth', () => {
+  it('lets the right user and password in, and nobody else', async () => {
+    const auth = new BasicAuth(users());
+    expect(auth.enabled).toBe(true);
+    expect(await auth.check(basic('prometheus', 's3cret:with colon'))).toBe('ok');
+    expect(await auth.check(basic('prometheus', 's3cret'))).toBe('denied');
+    expect(await auth.check(basic('Prometheus', 's3cret:with colon'))).toBe('denied');
+    expect(await auth.check(undefined)).toBe('denied');
+    expect(await auth.check('Bearer abc')).toBe('denied');
+    expect(await auth.check('Basic !!!')).toBe('denied');
+    expect(new BasicAuth(new Map()).enabled).toBe(false);
+  });
+
+  it('pays bcrypt once per (user, password): a scraper sending the same credentials is answered from memory', async () => {
+    const { calls, compare } = countingCompare();
+    const auth = new BasicAuth(users(), compare);
+    for (let i = 0; i < 5; i++) expect(await auth.check(basic('prometheus', 's3cret:with colon'))).toBe('ok');
+    expect(calls).toHaveLength(1);
+    for (let i = 0; i < 3; i++) expect(await auth.check(basic('prometheus', 'wrong'))).toBe('denied');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('checks an unknown user against a stand-in hash, so answering takes as long as for a known one', async () => {
+    const { calls, compare } = countingCompare();
+    const known = users();
+    const auth = new BasicAuth(known, compare);
+    expect(await auth.check(basic('mallory', 's3cret:with colon'))).toBe('denied');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).not.toBe(known.get('prometheus'));
+    expect(calls[0]).toMatch(/^\$2b\$10\$/); // the cost of a usual htpasswd hash
+    // Even a password that matched the stand-in would not let an unknown user in, checked or remembered.
+    const lucky = new BasicAuth(known, async () => true);
+    expect(await lucky.check(basic('mallory', 'x'))).toBe('denied');
+    expect(await lucky.check(basic('mallory', 'x'))).toBe('denied');
+    expect(await lucky.check(basic('prometheus', 'x'))).toBe('ok');
+  });
+
+  it('runs one bcrypt at a time and answers busy beyond a short queue', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let running = 0;
+    let most = 0;
+    const compare = async () => {
+      running++;
+      most = Math.max(most, running);
+      await gate;
+      running--;
+      return false;
+    };
+    const auth = new BasicAuth(users(), compare);
+    const pending = Array.from({ length: 8 }, (_, i) => auth.check(basic('prometheus', `guess${i}`)));
+    // Answered at once, before any I/O could run: not queued behind the eight.
+    const ninth = auth.check(basic('prometheus', 'one too many'));
+    expect(await Promise.race([ninth, new Promise((r) => setImmediate(() => r('queued')))])).toBe('busy');
+    release();
+    expect(await Promise.all(pending)).toEqual(Array(8).fill('denied'));
+    expect(most).toBe(1);
+    expect(await auth.check(basic('prometheus', 'after the queue emptied'))).toBe('denied');
+  });
+
+  it('reads the Authorization header as RFC 7617 has it: the password may hold colons', () => {
+    expect(parseBasic(basic('a', 'b:c'))).toEqual({ user: 'a', password: 'b:c' });
+    expect(parseBasic(`basic ${Buffer.from('a:').toString('base64')}`)).toEqual({ user: 'a', password: '' });
+    expect(parseBasic(`Basic ${Buffer.from('no colon').toString('base64')}`)).toBeUndefined();
+  });
+});
