@@ -1,0 +1,161 @@
+/**
+ * What the fleet tests serve to a real Prometheus: shoji exporters' exposition text for made-up
+ * hosts (fixed gauges, counters that grow at a known rate at the moment they are served), and a
+ * /proc tree for a real node_exporter whose CPU counters grow in a known proportion.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One host as its shoji exporter would describe it. */
+export interface ShojiHost {
+  cpu: number;
+  memoryTotal: number;
+  memoryUsed: number;
+  load1: number;
+  cpus: number;
+  /** Bytes/s by interface: counters grow at this rate from the server's start. */
+  receive: Record<string, number>;
+  transmit: Record<string, number>;
+  /** [used, avail] bytes by mountpoint. */
+  filesystems: Record<string, [number, number]>;
+  /** EC2 cost per component (compute, public_ipv4, ebs), and since boot (compute, egress, ...). */
+  hourly?: Record<string, number>;
+  sinceBoot?: Record<string, number>;
+  /** OpenCost's name for the instance's own price, which shoji exports too. */
+  openCostHourly?: number;
+}
+
+function family(name: string, type: 'gauge' | 'counter', samples: [Record<string, string>, number][]): string {
+  const lines = [`# HELP ${name} fixture`, `# TYPE ${name} ${type}`];
+  for (const [labels, value] of samples) {
+    const l = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    lines.push(`${name}${l.length ? `{${l.join(',')}}` : ''} ${value}`);
+  }
+  return lines.join('\n');
+}
+
+/** The exposition text of a host `elapsed` seconds after its counters started. */
+export function shojiExposition(h: ShojiHost, elapsed: number): string {
+  const counters = (rates: Record<string, number>) =>
+    Object.entries(rates).map(([device, rate]): [Record<string, string>, number] => [{ device }, 1e6 + rate * elapsed]);
+  const parts = [
+    family('shoji_build_info', 'gauge', [[{ version: '0.1.0', nodejs_version: 'v20' }, 1]]),
+    family('shoji_cpu_usage_ratio', 'gauge', [[{}, h.cpu]]),
+    family('shoji_memory_total_bytes', 'gauge', [[{}, h.memoryTotal]]),
+    family('shoji_memory_used_bytes', 'gauge', [[{}, h.memoryUsed]]),
+    family('shoji_memory_available_bytes', 'gauge', [[{}, h.memoryTotal - h.memoryUsed]]),
+    family('shoji_load1', 'gauge', [[{}, h.load1]]),
+    family('shoji_online_cpus', 'gauge', [[{}, h.cpus]]),
+    family('shoji_network_receive_bytes_total', 'counter', counters(h.receive)),
+    family('shoji_network_transmit_bytes_total', 'counter', counters(h.transmit)),
+    family(
+      'shoji_filesystem_used_bytes',
+      'gauge',
+      Object.entries(h.filesystems).map(([mountpoint, [used]]) => [{ mountpoint }, used]),
+    ),
+    family(
+      'shoji_filesystem_avail_bytes',
+      'gauge',
+      Object.entries(h.filesystems).map(([mountpoint, [, avail]]) => [{ mountpoint }, avail]),
+    ),
+    family(
+      'shoji_filesystem_size_bytes',
+      'gauge',
+      Object.entries(h.filesystems).map(([mountpoint, [used, avail]]) => [{ mountpoint }, used + avail]),
+    ),
+  ];
+  if (h.hourly)
+    parts.push(
+      family(
+        'shoji_ec2_hourly_cost_usd',
+        'gauge',
+        Object.entries(h.hourly).map(([component, v]) => [{ component }, v]),
+      ),
+    );
+  if (h.sinceBoot)
+    parts.push(
+      family(
+        'shoji_ec2_cost_since_boot_usd',
+        'gauge',
+        Object.entries(h.sinceBoot).map(([component, v]) => [{ component }, v]),
+      ),
+    );
+  if (h.openCostHourly !== undefined) {
+    parts.push(
+      family('node_total_hourly_cost', 'gauge', [
+        [{ instance_type: 'm7i.large', region: 'us-east-1', arch: 'amd64', provider_id: 'i-0123' }, h.openCostHourly],
+      ]),
+    );
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+export interface FixtureServer {
+  address: string;
+  close(): Promise<void>;
+}
+
+/** A loopback server answering every GET with `body()`. */
+export function serve(body: () => string, status = 200, contentType = 'text/plain; version=0.0.4'): Promise<FixtureServer> {
+  return listen(createServer((_req, res) => res.writeHead(status, { 'content-type': contentType }).end(body())));
+}
+
+/** Listen on a free loopback port; close() also ends connections still open. */
+export function listen(server: Server): Promise<FixtureServer> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        address: `127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** A host's shoji exporter: its counters start growing now. */
+export function serveShojiHost(h: ShojiHost): Promise<FixtureServer> {
+  const start = Date.now();
+  return serve(() => shojiExposition(h, (Date.now() - start) / 1000));
+}
+
+/**
+ * A /proc for node_exporter: two CPUs whose counters grow 1 tick of user time for 3 of idle
+ * (busy 25 %), fixed memory and load, and /proc/net/dev counters growing with the wall clock.
+ * tick() rewrites stat and net/dev atomically (rename), so a scrape never reads half a file.
+ */
+export function nodeProc(dir: string, o: { memTotalKiB: number; memAvailableKiB: number; load1: number; rates: Record<string, [number, number]> }) {
+  mkdirSync(join(dir, 'net'), { recursive: true });
+  mkdirSync(join(dir, '1'), { recursive: true });
+  const start = Date.now();
+  let ticks = 0;
+  const atomic = (file: string, text: string) => {
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+  };
+  writeFileSync(join(dir, 'meminfo'), `MemTotal: ${o.memTotalKiB} kB\nMemFree: 1000 kB\nMemAvailable: ${o.memAvailableKiB} kB\nBuffers: 0 kB\nCached: 0 kB\n`);
+  writeFileSync(join(dir, 'loadavg'), `${o.load1.toFixed(2)} 0.50 0.25 1/100 4242\n`);
+  writeFileSync(join(dir, '1', 'mounts'), '/dev/vda1 / ext4 rw,relatime 0 0\ntmpfs /run tmpfs rw 0 0\n');
+  const tick = () => {
+    ticks++;
+    const cpu = (name: string, n: number) => `${name} ${1000 + n} 0 0 ${3000 + 3 * n} 0 0 0 0 0 0`;
+    atomic(join(dir, 'stat'), `${cpu('cpu ', 2 * ticks)}\n${cpu('cpu0', ticks)}\n${cpu('cpu1', ticks)}\nbtime 1700000000\n`);
+    const t = (Date.now() - start) / 1000;
+    const rows = Object.entries(o.rates).map(
+      ([dev, [rx, tx]]) => `${dev.padStart(6)}: ${Math.round(1e6 + rx * t)} 10 0 0 0 0 0 0 ${Math.round(1e6 + tx * t)} 10 0 0 0 0 0 0`,
+    );
+    atomic(
+      join(dir, 'net', 'dev'),
+      `Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n${rows.join('\n')}\n`,
+    );
+  };
+  tick();
+  const timer = setInterval(tick, 20);
+  return { stop: () => clearInterval(timer) };
+}
