@@ -3,6 +3,8 @@
  * values of the user's reaches PromQL; and the queries: every figure aggregated by host, the
  * user's matchers on every selector, nothing in them that depends on how many hosts there are.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FleetQueries, formatMatchers, parseSelector, regexEscape, SelectorError } from '../../../src/fleet/queries.js';
 
@@ -91,5 +93,11 @@ describe('the queries', () => {
     expect(narrowed.lastUp(['web-1:9100', 'db.2:9633'])).toBe(
       'max by (host) (label_replace(max_over_time(timestamp(up{instance=~"web-1:9100|db\\\\.2:9633", job=~"node|shoji", env="prod"} == 1)[1d:15s]), "host", "$1", "instance", "(.+?)(?::[0-9]+)?"))',
     );
+  });
+
+  it('are the ones docs/fleet.md shows, each verbatim', () => {
+    const page = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'fleet.md'), 'utf8');
+    const blocks = [...page.matchAll(/```promql\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+    expect(blocks).toEqual([...Object.values(bare.figures()), bare.lastUp(['web-3:9100'])]);
   });
 });
