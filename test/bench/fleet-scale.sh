@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# test/bench/fleet-scale.sh — the fleet view at 10, 100 and 1,000 hosts, in ONE run. One loopback
+# fixture server (test/bench/fleet-fixture.py) stands in for every host's node_exporter and, on
+# every other host, its shoji exporter (with the EC2 estimate); one host in 50 is down (hosts 7,
+# 57, ...: at least one at every size, so every refresh also asks when they went down). A real
+# Prometheus scrapes them through file_sd, each target with its own `instance` label and metrics
+# path. For each size, on a fresh Prometheus that has scraped every target at least twice:
+#   - PromQL requests per refresh: Prometheus's own prometheus_http_requests_total (handlers
+#     /api/v1/*) before and after one `shoji fleet --json`, beside what shoji counted itself;
+#   - `shoji fleet --json` wall and CPU time beside `node -e 0`, run alternately (paired.py,
+#     medians of N), and the ratio of the medians;
+#   - the `fleet` module in a running `shoji stream` (a layout of just `fleet`, interval 15 s):
+#     CPU of the process over DAEMON seconds, per refresh and per second, and its RSS.
+#
+# Usage: bash test/bench/fleet-scale.sh      Env: SIZES="10 100 1000" N=20 DAEMON=120 SCRAPE=15
+#        WORK=/tmp/shoji-fleet-bench
+# Needs /usr/bin/prometheus and `npm run build`. Only the processes it starts are signalled.
+set -u
+SIZES=${SIZES:-"10 100 1000"}; N=${N:-20}; DAEMON=${DAEMON:-120}; SCRAPE=${SCRAPE:-15}
+WORK=${WORK:-/tmp/shoji-fleet-bench}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$ROOT/test/bench
+PY=/usr/bin/python3
+NODE=$(command -v node)
+CLEANPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+[ -x /usr/bin/prometheus ] || { echo "/usr/bin/prometheus is missing: bash .ci/run installs it" >&2; exit 1; }
+[ -f "$ROOT/dist/shoji.cjs" ] || { echo "build shoji first: npm run build" >&2; exit 1; }
+
+rm -rf "$WORK"; mkdir -p "$WORK/home" "$WORK/sd" && cd "$WORK" || exit 1
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { # wait_http URL SECONDS
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "nothing answered on $1" >&2; return 1
+}
+promq() { # promq QUERY -> the first sample's value, or -
+  curl -sf --get "$PROM/api/v1/query" --data-urlencode "query=$1" |
+    "$PY" -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "-")'
+}
+api_requests() { # the API requests Prometheus has answered so far (its own counter, read from /metrics)
+  curl -sf "$PROM/metrics" | awk '/^prometheus_http_requests_total\{.*handler="\/api\/v1\// { s += $NF } END { print s + 0 }'
+}
+
+# A clean environment for shoji, with its config pointing the fleet at this run's Prometheus.
+cenv() {
+  env -i HOME="$WORK/home" USER="$(id -un)" LANG=C.UTF-8 TERM=xterm-256color PATH="$CLEANPATH" \
+    SHOJI_CONFIG_DIR="$WORK/config" SHOJI_STATE_DIR="$WORK/state" SHOJI_CACHE_DIR="$WORK/cache" \
+    SHOJI_RUNTIME_DIR="$WORK/run" AWS_EC2_METADATA_DISABLED=true "$@"
+}
+write_config() {
+  mkdir -p "$WORK/config"
+  cat >"$WORK/config/config.yaml" <<EOF
+icons: ascii
+left: []
+right: [fleet]
+modules:
+  fleet:
+    prometheus: $PROM
+    interval: 15
+EOF
+}
+
+"$PY" "$HERE/fleet-fixture.py" "$WORK/fixture.port" &
+PIDS+=($!)
+for ((i = 0; i < 50; i++)); do [ -s "$WORK/fixture.port" ] && break; sleep 0.1; done
+FIXTURE_PORT=$(cat "$WORK/fixture.port")
+
+echo "# shoji fleet at 10, 100 and 1,000 hosts ($(date -u +%F\ %H:%M) UTC)"
+echo
+echo "node $($NODE --version) | shoji $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "${SHOJI_REV:-?}") | prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR==1{print $3}') | kernel $(uname -r) | $(nproc) cpus"
+echo "each host: a node_exporter target; every other host also a shoji exporter target; one host in 50 down (hosts 7, 57, ...); scrape every ${SCRAPE}s"
+echo
+
+declare -A REQ_PROM REQ_SHOJI HOSTS FLEET_MS NODE_MS RATIO CPU_RATIO FLEET_CPU DAEMON_CPU DAEMON_RSS DAEMON_REFRESHES TARGETS
+for size in $SIZES; do
+  echo "== $size hosts" >&2
+  TARGETS[$size]=$("$PY" "$HERE/fleet-fixture.py" sd "$size" "$FIXTURE_PORT" "$WORK/sd")
+  rm -rf "$WORK/tsdb"; mkdir -p "$WORK/tsdb"
+  PROM_PORT=$(free_port); PROM=http://127.0.0.1:$PROM_PORT
+  cat >prometheus.yml <<EOF
+global:
+  scrape_interval: ${SCRAPE}s
+  scrape_timeout: 10s
+scrape_configs:
+  - job_name: node
+    file_sd_configs: [{files: ["$WORK/sd/node.json"], refresh_interval: 5s}]
+  - job_name: shoji
+    file_sd_configs: [{files: ["$WORK/sd/shoji.json"], refresh_interval: 5s}]
+EOF
+  /usr/bin/prometheus --config.file=prometheus.yml --storage.tsdb.path="$WORK/tsdb" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn >"prometheus-$size.log" 2>&1 &
+  PROM_PID=$!; PIDS+=("$PROM_PID")
+  wait_http "$PROM/-/ready" 30 || exit 1
+  write_config
+  # Every target scraped at least twice (rates need two samples), counted by Prometheus itself.
+  for ((i = 0; i < 120; i++)); do
+    seen=$(promq 'count(count_over_time(up[10m]) >= 2)')
+    [ "$seen" = "${TARGETS[$size]}" ] && break
+    sleep 2
+  done
+  [ "$seen" = "${TARGETS[$size]}" ] || { echo "only $seen of ${TARGETS[$size]} targets scraped twice" >&2; exit 1; }
+
+  before=$(api_requests)
+  cenv "$NODE" "$ROOT/bin/shoji" fleet --json --prometheus "$PROM" >"fleet-$size.json" 2>"fleet-$size.err" ||
+    { echo "shoji fleet failed:" >&2; cat "fleet-$size.err" >&2; exit 1; }
+  after=$(api_requests)
+  REQ_PROM[$size]=$((after - before))
+  read -r REQ_SHOJI[$size] HOSTS[$size] < <("$PY" -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+print(j.get("requests", "-"), j["total"]["hosts"])' "fleet-$size.json")
+
+  cenv "$PY" "$HERE/paired.py" "$N" "shoji fleet --json ($size hosts)" 'node -e 0' -- \
+    "$NODE" "$ROOT/bin/shoji" fleet --json --prometheus "$PROM" --- "$NODE" -e 0 >"paired-$size.md" || exit 1
+  read -r FLEET_MS[$size] FLEET_CPU[$size] NODE_MS[$size] RATIO[$size] CPU_RATIO[$size] < <("$PY" -c '
+import sys
+rows = [[c.strip() for c in l.strip().strip("|").split("|")] for l in open(sys.argv[1])]
+print(rows[0][1], rows[0][2], rows[1][1], rows[2][1], rows[2][2])' "paired-$size.md")
+
+  # The fleet module in a running daemon: shoji stream with a layout of just `fleet`.
+  cenv "$NODE" "$ROOT/bin/shoji" stream --format plain >"stream-$size.out" 2>"stream-$size.err" &
+  STREAM_PID=$!; PIDS+=("$STREAM_PID")
+  sleep 20
+  b=$(api_requests)
+  read -r _ cpu rss_med _ _ < <("$PY" "$HERE/proc_sample.py" "$DAEMON" 5 stream="$STREAM_PID") || exit 1
+  a=$(api_requests)
+  kill "$STREAM_PID" 2>/dev/null; wait "$STREAM_PID" 2>/dev/null
+  DAEMON_CPU[$size]=$cpu; DAEMON_RSS[$size]=$rss_med
+  DAEMON_REFRESHES[$size]=$("$PY" -c "r = int('${REQ_PROM[$size]}'); print(round(($a - $b) / r, 1) if r else '-')")
+  kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
+  echo "   last line: $(tail -1 "stream-$size.out" | cut -c1-100)" >&2
+done
+
+echo "| hosts | targets | hosts in shoji fleet --json | PromQL requests per refresh (Prometheus's count) | (shoji's count) | shoji fleet wall ms (median of $N) | node -e 0 wall ms | ratio to node -e 0 | shoji fleet CPU ms | fleet module: refreshes in ${DAEMON}s | CPU ms per refresh | CPU ms/s | RSS MiB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+for size in $SIZES; do
+  "$PY" - "$size" "${TARGETS[$size]}" "${HOSTS[$size]}" "${REQ_PROM[$size]}" "${REQ_SHOJI[$size]}" "${FLEET_MS[$size]}" "${NODE_MS[$size]}" \
+    "${RATIO[$size]}" "${FLEET_CPU[$size]}" "${DAEMON_REFRESHES[$size]}" "${DAEMON_CPU[$size]}" "${DAEMON_RSS[$size]}" "$DAEMON" <<'EOF'
+import sys
+size, targets, hosts, rp, rs, fms, nms, ratio, fcpu, refreshes, cpu, rss, window = sys.argv[1:]
+cpu_ms = float(cpu) * 1000
+per = f'{cpu_ms / float(refreshes):.1f}' if refreshes not in ('-', '0', '0.0') else '-'
+print(f'| {size} | {targets} | {hosts} | {rp} | {rs} | {fms} | {nms} | {ratio} | {fcpu} | {refreshes} | {per} | {cpu_ms / float(window):.2f} | {int(rss) / 1024:.1f} |')
+EOF
+done
+first=${SIZES%% *}; last=${SIZES##* }
+echo
+"$PY" -c "print(f'shoji fleet wall time, $last hosts over $first hosts (medians): {float(\"${FLEET_MS[$last]}\") / float(\"${FLEET_MS[$first]}\"):.2f}')"
+echo
+echo "Rerun: SIZES=\"$SIZES\" N=$N DAEMON=$DAEMON bash test/bench/fleet-scale.sh. Working files in $WORK."
