@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fleet from '../../plugins/fleet/index.js';
 import type { FleetHost, FleetSnapshot } from '../../src/fleet/model.js';
+import { readFleetHistory } from '../../src/fleet/read.js';
 import { moduleContext } from '../helpers/context.js';
 import { requireBuild, runShoji, sandbox, type Sandbox, waitFor } from '../helpers/cli.js';
 import { freePort, type RunningNodeExporter, type RunningPrometheus, startNodeExporter, startPrometheus, stopAll } from '../helpers/prometheus.js';
@@ -318,6 +319,55 @@ describe('shoji fleet against a real Prometheus', () => {
       20_000,
     );
     expect(line).toContain('4/6 · $0.11/h · gone-1 down');
+  });
+});
+
+describe('history for the dashboard', () => {
+  it("every host's CPU, memory and network over a range in four requests, or one host's", async () => {
+    const h = await readFleetHistory({ target: { url: prom.url }, rangeSeconds: 60, stepSeconds: 1 });
+    expect(h.requests).toBe(4);
+    expect(h.times).toHaveLength(61);
+    const last = (series: Record<string, (number | null)[]>, host: string) => series[host]?.filter((v) => v !== null).at(-1);
+    expect(last(h.cpuRatio, 'web-1')).toBe(0.42);
+    expect(last(h.cpuRatio, 'db-1')).toBeCloseTo(0.25, 4);
+    expect(last(h.memoryRatio, 'mix-1')).toBe(0.6);
+    // eth0's 4 KiB/s with the scrape timing; with docker0 it would be a million.
+    expect(last(h.receiveBytesPerSecond, 'db-1')).toBeGreaterThan(3000);
+    expect(last(h.receiveBytesPerSecond, 'db-1')).toBeLessThan(5000);
+    expect(Object.keys(h.cpuRatio).sort()).toEqual(['db-1', 'mix-1', 'old-1', 'web-1', 'web-2']);
+    const one = await readFleetHistory({ target: { url: prom.url }, host: 'web-2', rangeSeconds: 60, stepSeconds: 1 });
+    expect([one.requests, Object.keys(one.memoryRatio)]).toEqual([4, ['web-2']]);
+    expect(last(one.memoryRatio, 'web-2')).toBe(0.5);
+  });
+});
+
+describe('credentials', () => {
+  it("sends the config's token to the config's URL only", async () => {
+    const seen: (string | undefined)[] = [];
+    const empty = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } });
+    const answer = (_req: { headers: { authorization?: string } }, res: ServerResponse) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(empty);
+    const configured = await listen(createServer((req, res) => (seen.push(req.headers.authorization), answer(req, res))));
+    const other = await listen(createServer((req, res) => (seen.push(`other: ${req.headers.authorization}`), answer(req, res))));
+    const env = { ...sb.env, SHOJI_CONFIG_DIR: join(sb.dir, 'token-config') };
+    mkdirSync(env.SHOJI_CONFIG_DIR, { recursive: true });
+    writeFileSync(join(env.SHOJI_CONFIG_DIR, 'token'), 'config-token\n');
+    writeFileSync(
+      join(env.SHOJI_CONFIG_DIR, 'config.yaml'),
+      `modules:\n  fleet:\n    prometheus: "http://${configured.address}"\n    bearer_token_file: token\n`,
+    );
+    const flagToken = join(sb.dir, 'flag-token');
+    writeFileSync(flagToken, 'flag-token\n');
+    try {
+      expect((await runShoji(['fleet'], env)).code).toBe(0);
+      expect((await runShoji(['fleet', '--prometheus', `http://${other.address}`], env)).code).toBe(0);
+      expect((await runShoji(['fleet', '--prometheus', `http://${other.address}`, '--bearer-token-file', flagToken], env)).code).toBe(0);
+      expect((await runShoji(['fleet', '--prometheus', `http://${other.address}`], { ...env, SHOJI_PROMETHEUS_TOKEN: 'env-token' })).code).toBe(0);
+      expect(seen).toEqual(['Bearer config-token', 'other: undefined', 'other: Bearer flag-token', 'other: Bearer env-token']);
+    } finally {
+      await configured.close();
+      await other.close();
+    }
   });
 });
 
