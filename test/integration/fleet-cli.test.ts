@@ -345,10 +345,16 @@ describe('credentials', () => {
   it("sends the config's token to the config's URL only", async () => {
     const seen: (string | undefined)[] = [];
     const empty = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } });
-    const answer = (_req: { headers: { authorization?: string } }, res: ServerResponse) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end(empty);
-    const configured = await listen(createServer((req, res) => (seen.push(req.headers.authorization), answer(req, res))));
-    const other = await listen(createServer((req, res) => (seen.push(`other: ${req.headers.authorization}`), answer(req, res))));
+    /** A Prometheus with no targets that notes the Authorization header it was sent. */
+    const noting = (prefix: string) =>
+      listen(
+        createServer((req, res) => {
+          seen.push(`${prefix}${req.headers.authorization}`);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(empty);
+        }),
+      );
+    const configured = await noting('');
+    const other = await noting('other: ');
     const env = { ...sb.env, SHOJI_CONFIG_DIR: join(sb.dir, 'token-config') };
     mkdirSync(env.SHOJI_CONFIG_DIR, { recursive: true });
     writeFileSync(join(env.SHOJI_CONFIG_DIR, 'token'), 'config-token\n');
