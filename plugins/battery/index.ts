@@ -18,7 +18,7 @@ import { formatDuration } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge, perRow } from '../../src/core/metrics.js';
+import { declareMetrics, gauge, perRow } from '../../src/core/metrics.js';
 
 export type BatteryStatus = BatteryData['status'];
 
@@ -117,14 +117,14 @@ export default defineModule<BatteryOptions, BatteryData>({
   description: 'battery charge and time left',
   options,
   data,
-  metrics: [
+  metrics: declareMetrics(() => [
     perRow('gauge', 'shoji_battery_charge_ratio', "Each battery's charge (0-1)", {
       rows: 'batteries',
       label: ['battery', 'name'],
       value: { field: 'batteries[].percent', read: (b) => b.percent / 100 },
     }),
     gauge('shoji_battery_time_left_seconds', 'Time until empty (discharging) or full (charging), when the batteries report a believable rate', 'seconds'),
-  ],
+  ]),
   interval: 30,
   priority: 65,
   available: (ctx) => batteryDirs(ctx.sysRoot).length > 0,

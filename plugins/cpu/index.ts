@@ -22,7 +22,7 @@ import { formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge, perRow } from '../../src/core/metrics.js';
+import { declareMetrics, gauge, perRow } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   per_core: T.Boolean({ default: false, description: 'also show each core\'s %: "23% (12 34)"' }),
@@ -119,7 +119,7 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
   description: 'CPU use since the previous reading',
   options,
   data,
-  metrics: [
+  metrics: declareMetrics(() => [
     gauge('shoji_cpu_usage_ratio', "Busy share (0-1) since the previous reading: of the machine, or in cgroup scope of the group's CPU quota", 'total'),
     perRow('gauge', 'shoji_cpu_core_usage_ratio', "Each host core's busy share (0-1) since the previous reading", {
       rows: 'cores',
@@ -127,7 +127,7 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
       value: { field: 'cores', read: (core) => core },
     }),
     gauge('shoji_cpu_quota_cores', "CPUs' worth of time the cgroup quota allows (only in cgroup scope)", 'quotaCores'),
-  ],
+  ]),
   interval: 2,
   priority: 70,
   collect(ctx, prev) {

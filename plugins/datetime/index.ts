@@ -11,6 +11,7 @@ import { strftime } from '../../src/core/strftime.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
+import { NO_METRICS } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   format: T.String({ minLength: 1, default: '%Y-%m-%d %H:%M', description: 'strftime format (src/core/strftime.ts lists directives)' }),
@@ -35,7 +36,7 @@ export default defineModule<DatetimeOptions, DatetimeData>({
   options,
   data,
   // Nothing for Prometheus, which keeps its own clock.
-  metrics: [],
+  metrics: NO_METRICS,
   // Once a minute, on the minute, unless the format shows seconds (or the epoch, %s).
   interval: (options) => (/%[STsrTc]/.test(options.format.replace(/%%/g, '')) ? 1 : 60),
   priority: 90,

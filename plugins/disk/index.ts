@@ -18,7 +18,7 @@ import { formatBytes, formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { perRow } from '../../src/core/metrics.js';
+import { declareMetrics, perRow } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   mounts: T.Array(T.String({ minLength: 1 }), { minItems: 1, default: ['/'], description: 'paths to report, under SHOJI_ROOT' }),
@@ -67,7 +67,7 @@ export default defineModule<DiskOptions, DiskData>({
   description: 'disk space used on chosen mounts',
   options,
   data,
-  metrics: [
+  metrics: declareMetrics(() => [
     perRow('gauge', 'shoji_filesystem_size_bytes', 'Size of the filesystem holding each configured path', {
       rows: 'mounts',
       label: ['mountpoint', 'mount'],
@@ -83,7 +83,7 @@ export default defineModule<DiskOptions, DiskData>({
       label: ['mountpoint', 'mount'],
       value: 'available',
     }),
-  ],
+  ]),
   interval: 30,
   priority: 60,
   async collect(ctx) {

@@ -15,6 +15,7 @@
 import { defineModule } from '../../src/core/contract.js';
 import { type FleetData, fleetData } from '../../src/fleet/data.js';
 import { type FleetOptions, fleetOptions } from '../../src/fleet/options.js';
+import { NO_METRICS } from '../../src/core/metrics.js';
 
 const TIMEOUT_MS = 4000;
 
@@ -23,6 +24,8 @@ export default defineModule<FleetOptions, FleetData>({
   description: 'the fleet from Prometheus: hosts up, EC2 cost per hour, the worst host',
   options: fleetOptions,
   data: fleetData,
+  // Nothing for Prometheus: these figures come from it, and would come back as its own answers.
+  metrics: NO_METRICS,
   interval: 15,
   timeoutMs: TIMEOUT_MS,
   background: true,

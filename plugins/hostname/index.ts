@@ -14,6 +14,7 @@ import { readText } from '../../src/core/read.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
+import { NO_METRICS } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   short: T.Boolean({ default: true, description: 'drop the domain: "web1.example.com" -> "web1"' }),
@@ -59,7 +60,7 @@ export default defineModule<HostnameOptions, HostnameData>({
   options,
   data,
   // Nothing for Prometheus: a host is its target's `instance` label.
-  metrics: [],
+  metrics: NO_METRICS,
   interval: 600,
   priority: 80,
   collect(ctx) {

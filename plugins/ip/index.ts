@@ -15,6 +15,7 @@ import { readText } from '../../src/core/read.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
+import { NO_METRICS } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   family: T.Enum([4, 6], { default: 4, description: '4 for IPv4, 6 for IPv6' }),
@@ -63,7 +64,7 @@ export default defineModule<IpOptions, IpData>({
   options,
   data,
   // Nothing for Prometheus: an address is not a measurement.
-  metrics: [],
+  metrics: NO_METRICS,
   interval: 60,
   priority: 35,
   collect(ctx) {

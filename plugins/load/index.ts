@@ -17,7 +17,7 @@ import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge } from '../../src/core/metrics.js';
+import { declareMetrics, gauge } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   averages: T.Enum([1, 3], { default: 1, description: '1 shows the 1-minute average; 3 shows 1, 5 and 15' }),
@@ -55,12 +55,12 @@ export default defineModule<LoadOptions, LoadData>({
   description: 'load average, relative to the cores available',
   options,
   data,
-  metrics: [
+  metrics: declareMetrics(() => [
     gauge('shoji_load1', 'Load average over 1 minute: runnable and uninterruptible tasks, host-wide', 'one'),
     gauge('shoji_load5', 'Load average over 5 minutes', 'five'),
     gauge('shoji_load15', 'Load average over 15 minutes', 'fifteen'),
     gauge('shoji_online_cpus', "The host's online CPUs, which the load is judged against", 'cores'),
-  ],
+  ]),
   interval: 5,
   priority: 70,
   collect(ctx) {

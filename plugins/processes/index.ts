@@ -13,7 +13,7 @@ import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge } from '../../src/core/metrics.js';
+import { declareMetrics, gauge } from '../../src/core/metrics.js';
 
 /** What the processes module publishes. */
 const data = declareData(
@@ -45,11 +45,11 @@ export default defineModule<ProcessesOptions, ProcessesData>({
   description: 'number of processes (and how many are running)',
   options,
   data,
-  metrics: [
+  metrics: declareMetrics(() => [
     gauge('shoji_processes', 'Processes on the host', 'processes'),
     gauge('shoji_tasks', 'Tasks on the host, threads included', 'tasks'),
     gauge('shoji_tasks_running', 'Runnable tasks', 'running'),
-  ],
+  ]),
   interval: 7,
   priority: 25,
   collect(ctx) {

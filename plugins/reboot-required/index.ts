@@ -15,7 +15,7 @@ import { strftime } from '../../src/core/strftime.js';
 import * as T from 'typebox';
 import { type NoOptions, noOptions } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge } from '../../src/core/metrics.js';
+import { declareMetrics, gauge } from '../../src/core/metrics.js';
 
 /** What the reboot-required module publishes. */
 const data = declareData(
@@ -32,7 +32,9 @@ export default defineModule<NoOptions, RebootData>({
   description: 'a reboot is needed to finish package upgrades',
   options: noOptions,
   data,
-  metrics: [{ ...gauge('shoji_reboot_required', '1 while the system asks for a reboot, 0 when it does not', { read: () => 1 }), whenNothingPublished: 0 }],
+  metrics: declareMetrics(() => [
+    { ...gauge('shoji_reboot_required', '1 while the system asks for a reboot, 0 when it does not', { read: () => 1 }), whenNothingPublished: 0 },
+  ]),
   interval: 17,
   priority: 35,
   collect(ctx) {

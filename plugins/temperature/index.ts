@@ -21,7 +21,7 @@ import { type DataOf, declareData } from '../../src/core/data.js';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { listDir, readLine, readNumber } from '../../src/core/read.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
-import { perRow } from '../../src/core/metrics.js';
+import { declareMetrics, perRow } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   sensor: T.String({
@@ -179,13 +179,13 @@ export default defineModule<TemperatureOptions, TemperatureData>({
   description: 'the hottest temperature sensor (hwmon and thermal zones)',
   options,
   data,
-  metrics: [
+  metrics: declareMetrics(() => [
     perRow('gauge', 'shoji_temperature_celsius', "Each sensor's temperature (hwmon chips and thermal zones)", {
       rows: 'sensors',
       label: ['sensor', 'id'],
       value: 'celsius',
     }),
-  ],
+  ]),
   interval: 5,
   priority: 45,
   // No icon set has a thermometer yet: this is drawn until one does.

@@ -27,7 +27,7 @@ import { strftime } from '../../src/core/strftime.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge } from '../../src/core/metrics.js';
+import { declareMetrics, gauge } from '../../src/core/metrics.js';
 
 export const DEFAULT_COMMAND = ['apt-get', '-s', '-o', 'Debug::NoLocking=true', 'upgrade'];
 const NOTIFIER = 'var/lib/update-notifier/updates-available';
@@ -201,10 +201,10 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
   description: 'package updates available (apt)',
   options,
   data,
-  metrics: [
+  metrics: declareMetrics(() => [
     gauge('shoji_updates_pending', 'Package updates waiting to be installed', 'count'),
     gauge('shoji_updates_pending_security', 'How many of them come from a -security archive', 'security'),
-  ],
+  ]),
   // Seconds rather than a cron expression: the daemon then never loads the cron parser (~4 MB).
   interval: 300,
   priority: 30,

@@ -13,7 +13,7 @@ import { formatDuration } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { type NoOptions, noOptions } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge } from '../../src/core/metrics.js';
+import { declareMetrics, gauge } from '../../src/core/metrics.js';
 
 /** What the uptime module publishes. */
 const data = declareData(() => ({ seconds: T.Number({ unit: 'seconds', description: 'Time since boot' }) }), {
@@ -33,7 +33,7 @@ export default defineModule<NoOptions, UptimeData>({
   description: 'time since boot',
   options: noOptions,
   data,
-  metrics: [gauge('shoji_uptime_seconds', 'Time since boot', 'seconds')],
+  metrics: declareMetrics(() => [gauge('shoji_uptime_seconds', 'Time since boot', 'seconds')]),
   interval: 60,
   priority: 40,
   available: (ctx) => readUptime(ctx.procRoot) !== null,

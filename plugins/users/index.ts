@@ -14,7 +14,7 @@ import { defineModule } from '../../src/core/contract.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { gauge } from '../../src/core/metrics.js';
+import { declareMetrics, gauge } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   show_zero: T.Boolean({ default: false, description: 'show "0" instead of hiding the module' }),
@@ -93,7 +93,7 @@ export default defineModule<UsersOptions, UsersData>({
   description: 'number of login sessions',
   options,
   data,
-  metrics: [gauge('shoji_user_sessions', 'Login sessions', 'count')],
+  metrics: declareMetrics(() => [gauge('shoji_user_sessions', 'Login sessions', 'count')]),
   interval: 11,
   priority: 25,
   available: (ctx) => utmpPath(ctx.root) !== null,

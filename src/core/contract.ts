@@ -9,7 +9,7 @@
  * This file is the public API: types and two tiny helpers, so importing it costs nothing.
  * docs/plugins.md explains it with examples.
  */
-import type { MetricFamily } from './metrics.js';
+import type { MetricsDeclaration } from './metrics.js';
 
 /** Semantic state of a reading. Themes map each state to colours. */
 export type State = 'idle' | 'info' | 'good' | 'warning' | 'critical';
@@ -155,13 +155,14 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
    */
   data?: DataDeclaration;
   /**
-   * What `shoji exporter` serves to Prometheus from the module's data: metric families, each
-   * with its name, type, help, labels and how its samples are read from `data` (gauge, counter
-   * and perRow in src/core/metrics.ts build them); docs/metrics.md lists them. A module without
-   * it exports its top-level numbers as `shoji_plugin_value{module,field}`; a user plugin always
-   * does, since its module lives in a worker thread whose functions shoji cannot call.
+   * What `shoji exporter` serves to Prometheus from the module's data, declared once
+   * (declareMetrics in src/core/metrics.ts, built on first read): metric families, each with its
+   * name, type, help, labels and how its samples are read from `data` (gauge, counter, perRow and
+   * byField build them); docs/metrics.md lists them. A module without it exports its top-level
+   * numbers as `shoji_plugin_value{module,field}`; a user plugin always does, since its module
+   * lives in a worker thread whose functions shoji cannot call.
    */
-  metrics?: readonly MetricFamily<D>[];
+  metrics?: MetricsDeclaration<D>;
   /**
    * Default refresh: seconds, a cron expression, or 'once' — or a function of the options, for a
    * module whose needs depend on them (a clock showing seconds needs 1 s, one without 60 s).

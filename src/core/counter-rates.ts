@@ -9,7 +9,7 @@
 import * as T from 'typebox';
 import type { DetailLine, Reading } from './contract.js';
 import { type DataOf, type DeclaredData, declareData } from './data.js';
-import type { MetricFamily, MetricSample } from './metrics.js';
+import { declareMetrics, type MetricSample, type MetricsDeclaration } from './metrics.js';
 
 /** One counter: what it counted, in the past tense, as a description starts ("Read"), and its label on the line ("r"). */
 export interface Counter {
@@ -71,7 +71,7 @@ export interface CounterRates<C extends Record<string, Counter>, L extends strin
    * `_bytes_total`) of every item's byte total, labelled `label` with the item's name. Counters,
    * not the rates: Prometheus's rate() over them survives a missed scrape and any step.
    */
-  metrics(label: string, families: { [K in keyof C]: { name: string; help: string } }): MetricFamily<CounterRatesData<C, L, R>>[];
+  metrics(label: string, families: { [K in keyof C]: { name: string; help: string } }): MetricsDeclaration<CounterRatesData<C, L, R>>;
 }
 
 /** Declares, measures and shows rates of `words.counters` per item; `icon` is the module's icon key. */
@@ -152,16 +152,18 @@ export function counterRates<const C extends Record<string, Counter>, const L ex
     },
 
     metrics(label, families) {
-      return counters.map(([key]) => ({
-        ...families[key],
-        type: 'counter' as const,
-        labels: [label],
-        field: `${items.rows}[].${totalKey(key)}`,
-        samples(data): MetricSample[] {
-          const rows = (data as unknown as Record<string, Row[]>)[items.rows];
-          return rows.map((row) => ({ labels: { [label]: row.name }, value: row[totalKey(key)] }));
-        },
-      }));
+      return declareMetrics(() =>
+        counters.map(([key]) => ({
+          ...families[key],
+          type: 'counter' as const,
+          labels: [label],
+          field: `${items.rows}[].${totalKey(key)}`,
+          samples(data): MetricSample[] {
+            const rows = (data as unknown as Record<string, Row[]>)[items.rows];
+            return rows.map((row) => ({ labels: { [label]: row.name }, value: row[totalKey(key)] }));
+          },
+        })),
+      );
     },
 
     reading(measured, threshold, format) {

@@ -9,7 +9,7 @@
 import * as T from 'typebox';
 import type { DetailLine, Reading } from './contract.js';
 import { type DeclaredData, declareData } from './data.js';
-import { gauge, type MetricFamily } from './metrics.js';
+import { declareMetrics, gauge, type MetricsDeclaration } from './metrics.js';
 import { stateFor, type Thresholds, thresholdOptions } from './thresholds.js';
 import { formatBytes, formatPercent } from './units.js';
 
@@ -61,14 +61,14 @@ export function usedOfTotalMetrics<D extends { total: number; used: number; avai
   prefix: string,
   what: string,
   words: { available?: boolean } = {},
-): MetricFamily<D>[] {
-  const families = [
+): MetricsDeclaration<D> {
+  return declareMetrics(() => [
     gauge<D>(`${prefix}_total_bytes`, `${what} in all: the host's, or the cgroup limit when that is smaller`, { field: 'total', read: (d) => d.total }),
     gauge<D>(`${prefix}_used_bytes`, `${what} in use, of ${prefix}_total_bytes`, { field: 'used', read: (d) => d.used }),
-  ];
-  if (words.available === true)
-    families.push(gauge<D>(`${prefix}_available_bytes`, `${what} available: total - used`, { field: 'available', read: (d) => d.available }));
-  return families;
+    ...(words.available === true
+      ? [gauge<D>(`${prefix}_available_bytes`, `${what} available: total - used`, { field: 'available', read: (d) => d.available })]
+      : []),
+  ]);
 }
 
 /** A control group's limit that is smaller than the host's total, and the group's use of it. */

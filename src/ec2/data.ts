@@ -5,7 +5,7 @@
  */
 import * as T from 'typebox';
 import { type DataOf, declareData } from '../core/data.js';
-import { byField, gauge, type MetricFamily } from '../core/metrics.js';
+import { byField, declareMetrics, gauge, type MetricsDeclaration } from '../core/metrics.js';
 
 export const ec2CostData = declareData(
   () => ({
@@ -68,7 +68,7 @@ function dateSeconds(date: string | null): number | null {
  * cost since boot by component (summed over `component`, the cost since boot is `totalUsd`), what
  * was priced, and the date of the prices.
  */
-export const ec2CostMetrics: readonly MetricFamily<Ec2CostData>[] = [
+export const ec2CostMetrics: MetricsDeclaration<Ec2CostData> = declareMetrics(() => [
   gauge('node_total_hourly_cost', "OpenCost's name: the instance's own hourly price in US dollars (shoji's estimate; the spot price when given)", {
     field: 'hourlyRateUsd',
     read: (d) => d.hourlyRateUsd,
@@ -104,4 +104,4 @@ export const ec2CostMetrics: readonly MetricFamily<Ec2CostData>[] = [
     field: 'pricesAsOf',
     read: (d) => dateSeconds(d.pricesAsOf),
   }),
-];
+]);

@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
-import type { MetricFamily, MetricSample, MetricType } from '../core/metrics.js';
+import type { MetricFamily, MetricSample, MetricsDeclaration, MetricType } from '../core/metrics.js';
 import { packageRoot } from '../core/package-root.js';
 import type { ResolvedModule } from '../core/resolve.js';
 import type { ModuleStatus } from '../core/scheduler.js';
@@ -125,7 +125,7 @@ export async function exposition(input: ExpositionInput, format: ExpositionForma
     // Only from a module whose last collect succeeded: its data outlives a failure (the status
     // line keeps showing it), but a figure Prometheus stores must be current; shoji_module_up says why there is none.
     if (status === undefined || !status.hasValue || status.failures > 0) continue;
-    const declared = mod.def.metrics as readonly MetricFamily[] | undefined;
+    const declared = (mod.def.metrics as MetricsDeclaration | undefined)?.families;
     if (declared === undefined) {
       generic.push(...topLevelNumbers(mod.id, status.data));
       continue;

@@ -6,7 +6,7 @@
  * Not on any start-up path: only that script and that test load this.
  */
 import type { AnyModule } from '../core/contract.js';
-import type { MetricFamily } from '../core/metrics.js';
+import type { MetricsDeclaration } from '../core/metrics.js';
 import { markdownTable } from '../core/options-doc.js';
 import { type FamilyHeading, OWN_FAMILIES } from './exposition.js';
 
@@ -53,7 +53,7 @@ export function metricsDoc(modules: readonly AnyModule[]): string {
   const silent: string[] = [];
   const generic: string[] = [];
   for (const m of [...modules].sort((a, b) => a.id.localeCompare(b.id))) {
-    const families = m.metrics as readonly MetricFamily[] | undefined;
+    const families = (m.metrics as MetricsDeclaration | undefined)?.families;
     if (families === undefined || families.length === 0) {
       (families === undefined ? generic : silent).push(m.id);
       continue;

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyModule } from '../../../src/core/contract.js';
-import type { MetricFamily } from '../../../src/core/metrics.js';
+import { declareMetrics, type MetricFamily } from '../../../src/core/metrics.js';
 import { stopAllPlugins } from '../../../src/core/plugin-host.js';
 import { loadUserPlugins } from '../../../src/core/user-plugins.js';
 import { contentTypeFor, exposition, formatFor } from '../../../src/exporter/exposition.js';
@@ -40,7 +40,7 @@ describe('from every built-in module, collected twice on the fixture host', () =
     const body = await serve();
     const types = typesOf(body);
     for (const mod of host.modules) {
-      for (const f of (mod.def.metrics ?? []) as MetricFamily[]) {
+      for (const f of (mod.def.metrics?.families ?? []) as MetricFamily[]) {
         if (f.name === 'shoji_cpu_quota_cores') continue; // host scope: no quota
         expect(types[f.name], f.name).toBe(f.type);
       }
@@ -137,7 +137,7 @@ describe('from every built-in module, collected twice on the fixture host', () =
       { name: 'shoji_broken_type', type: 'histogram' as 'gauge', help: 'x', samples: () => [{ value: 1 }] },
       { name: 'shoji_fine', type: 'gauge', help: 'x', samples: () => [{ value: 7 }] },
     ];
-    host.add({ ...memory, id: 'broken', metrics: broken } as AnyModule, 'builtin');
+    host.add({ ...memory, id: 'broken', metrics: declareMetrics(() => broken) } as AnyModule, 'builtin');
     host.statuses.get('broken')!.available = true;
     await host.collect(['broken']);
     const body = await serve();

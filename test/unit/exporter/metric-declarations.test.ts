@@ -8,14 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES } from '../../../src/app/builtins.js';
 import type { AnyModule } from '../../../src/core/contract.js';
-import { byField, counter, gauge, type MetricFamily, type MetricSample, perRow } from '../../../src/core/metrics.js';
+import { byField, counter, declareMetrics, gauge, type MetricFamily, type MetricSample, NO_METRICS, perRow } from '../../../src/core/metrics.js';
 import { collectedHost, type ExporterHost, ODD_MOUNT } from '../../helpers/exported.js';
 
 /** The modules that read Prometheus back (the fleet): exporting what they read would feed Prometheus its own answers. */
 const READ_FROM_PROMETHEUS = new Set(['fleet']);
 const BUILTINS = BUILTIN_MODULES.filter((m) => !READ_FROM_PROMETHEUS.has(m.id));
 
-const familiesOf = (m: AnyModule) => (m.metrics ?? []) as readonly MetricFamily[];
+const familiesOf = (m: AnyModule) => (m.metrics?.families ?? []) as readonly MetricFamily[];
 const declared = BUILTINS.flatMap((m) => familiesOf(m).map((family) => ({ module: m, family })));
 
 /** The exporter's metric names as agreed with the fleet view and the docs: module, type, labels. */
@@ -255,6 +255,30 @@ describe('the samples, from what the modules publish on the fixture host', () =>
   it('every declared family had samples here but the cgroup quota (host scope)', () => {
     const empty = declared.filter(({ family }) => (samples.get(family.name) ?? []).length === 0).map(({ family }) => family.name);
     expect(empty).toEqual(['shoji_cpu_quota_cores']);
+  });
+});
+
+describe('declareMetrics', () => {
+  it('builds the families when first read, once: loading a module builds none', () => {
+    let built = 0;
+    const declared = declareMetrics<{ n: number }>(() => {
+      built++;
+      return [gauge('shoji_n', 'n', 'n')];
+    });
+    expect(built).toBe(0);
+    const families = declared.families;
+    expect(declared.families).toBe(families);
+    expect(built).toBe(1);
+    expect(families.map((f) => f.name)).toEqual(['shoji_n']);
+  });
+
+  it('is how every built-in module declares its families (or NO_METRICS), so shoji status never builds them', () => {
+    const eager = BUILTINS.filter((m) => {
+      if (m.metrics === NO_METRICS) return false;
+      const getter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(m.metrics), 'families')?.get;
+      return getter === undefined;
+    });
+    expect(eager.map((m) => m.id)).toEqual([]);
   });
 });
 

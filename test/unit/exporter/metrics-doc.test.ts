@@ -25,7 +25,7 @@ describe('docs/metrics.md', () => {
     const text = written();
     for (const f of OWN_FAMILIES) expect(text).toMatch(new RegExp(`\\| \`${f.name}\` +\\| ${f.type} `));
     for (const m of BUILTIN_MODULES) {
-      for (const f of (m.metrics ?? []) as MetricFamily[]) {
+      for (const f of (m.metrics?.families ?? []) as MetricFamily[]) {
         const section = text.slice(text.indexOf(`### ${m.id}\n`));
         const labels = (f.labels ?? []).map((l) => `\`${l}\``).join(', ');
         expect(section, f.name).toMatch(new RegExp(`^\\| \`${f.name}\` +\\| ${f.type} +\\| ${labels.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +\\|`, 'm'));
