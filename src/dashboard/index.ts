@@ -15,6 +15,7 @@ import type { ResolvedModule } from '../core/resolve.js';
 import { loadTheme, resolveIconSetName } from '../core/theme.js';
 import { LiveStatus } from '../host/live.js';
 import { log } from '../host/log.js';
+import { fleetConfigured } from './fleet-page.js';
 import type { Charset } from './graph.js';
 import { DashboardUi } from './ui.js';
 
@@ -31,10 +32,13 @@ export interface DashboardOptions {
 /**
  * Every module the user has not disabled, except datetime: the header shows the time to the
  * second from the dashboard's own clock, and running that module every second for nothing
- * would cost CPU on every tick.
+ * would cost CPU on every tick. The fleet module runs only when configured (fleet-page.ts).
  */
 export function dashboardModules(app: App): ResolvedModule[] {
-  return [...app.modules.all.values()].filter((m) => m.id !== 'datetime' && m.enabled);
+  // The fleet module runs only with a Prometheus the user gave it: its default
+  // (localhost:9090) would be a failing panel for everyone without one.
+  const fleet = fleetConfigured(app);
+  return [...app.modules.all.values()].filter((m) => m.id !== 'datetime' && m.enabled && (m.id !== 'fleet' || fleet));
 }
 
 /** Braille graphs on UTF-8 terminals; plain ASCII with the ascii icon set or another locale. */

@@ -174,6 +174,8 @@ export const HELP_LINES: [string, string][] = [
   ['Up, Down, PgUp, PgDn', 'move in the focused process table (mouse: wheel)'],
   ['s', 'process sort: %CPU, %MEM, PID (mouse: click a column)'],
   ['t', 'next theme'],
+  ['f', 'fleet page (hosts from Prometheus) / this host'],
+  ['Enter, Esc, s (fleet)', "a host's detail, back, sort (worst, name...)"],
 ];
 
 export function helpLines(ctx: PanelCtx, logFile: string): string[] {

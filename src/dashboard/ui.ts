@@ -10,6 +10,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isUtf8Locale } from '../core/locale.js';
 import { configDir } from '../core/paths.js';
 import { log, logFile } from '../host/log.js';
 import type { App } from '../app/app.js';
@@ -18,6 +19,7 @@ import { BUILTIN_THEMES, loadTheme, type Theme } from '../core/theme.js';
 import { formatDuration } from '../core/units.js';
 import { blessedWidgetStyle } from '../render/blessed.js';
 import { loadBlessed, type Box, type Screen } from './blessed-load.js';
+import { FleetPage, fleetSettings } from './fleet-page.js';
 import type { Charset } from './graph.js';
 import { computeLayout, type Rect } from './layout.js';
 import { CORE_MODULES, HEADER_MODULES, Metrics, moduleView, type ModuleView } from './model.js';
@@ -80,6 +82,9 @@ export class DashboardUi {
   private settleTimer?: NodeJS.Timeout;
   private procTimer?: NodeJS.Timeout;
   private message?: { text: string; state: 'warning' | 'failed' | 'info'; until: number };
+  /** The page shown: this host's panels, or the fleet from Prometheus (f switches). */
+  private page: 'host' | 'fleet' = 'host';
+  private fleet: FleetPage;
   private loggedErrors = new Set<string>();
   private done = false;
   private resolveDone!: (code: number) => void;
@@ -90,6 +95,13 @@ export class DashboardUi {
     this.theme = opts.app.theme;
     this.refreshSeconds = opts.refreshSeconds;
     this.sampler = new ProcSampler({ procRoot: opts.procRoot, root: opts.root, now: opts.now });
+    this.fleet = new FleetPage({
+      env: opts.env,
+      settings: () => fleetSettings(this.opts.currentApp()),
+      changed: () => this.frame(),
+      paused: () => this.paused,
+      ascii: !isUtf8Locale(opts.env),
+    });
     this.screen = this.createScreen();
     this.header = this.paintable(this.blessed.box({ parent: this.screen, top: 0, left: 0, height: 1, width: '100%' }), 0);
     this.tooSmall = this.blessed.box({
@@ -142,6 +154,7 @@ export class DashboardUi {
     clearTimeout(this.tickTimer);
     clearTimeout(this.settleTimer);
     clearTimeout(this.procTimer);
+    this.fleet.stop();
     this.screen.destroy();
     this.resolveDone(code);
   }
@@ -202,6 +215,10 @@ export class DashboardUi {
         const i = this.focusOrder.indexOf(id);
         if (i >= 0) this.setFocus(i);
       });
+      if (id === 'fleet') {
+        b.on('wheeldown', () => this.moveFleet(3));
+        b.on('wheelup', () => this.moveFleet(-3));
+      }
       if (id === 'procs') {
         b.on('wheeldown', () => this.moveProc(3));
         b.on('wheelup', () => this.moveProc(-3));
@@ -350,6 +367,12 @@ export class DashboardUi {
     this.focus = Math.max(0, focusedId ? order.indexOf(focusedId) : 0);
 
     this.paint(this.header, [headerLine(this.headerInfo(), this.ctx(cols, 1))]);
+    if (this.page === 'fleet') {
+      for (const [id, b] of this.boxes) if (id !== 'fleet') b.hide();
+      this.place('fleet', { left: 0, top: 1, width: cols, height: rows - 1 }, (c) => this.fleet.content(c));
+      if (!this.help.hidden) this.help.setFront();
+      return;
+    }
     this.place('cpu', layout.cpu, (c) => cpuPanel(this.metrics, view('cpu'), view('load'), c));
     this.place('memory', layout.memory, (c) => memoryPanel(this.metrics, view('memory'), view('swap'), c));
     const icons = app.icons.icons;
@@ -450,7 +473,18 @@ export class DashboardUi {
       this.frame();
       return;
     }
+    if (this.page === 'fleet') {
+      const done = this.fleet.onKey(ch, full);
+      if (done === 'back') this.showPage('host');
+      if (done) {
+        this.frame();
+        return;
+      }
+    }
     switch (ch || full) {
+      case 'f':
+        this.showPage(this.page === 'fleet' ? 'host' : 'fleet');
+        break;
       case '?':
         this.showHelp();
         break;
@@ -529,6 +563,17 @@ export class DashboardUi {
     if (this.focusOrder[this.focus] !== 'procs' && render === false) return;
     this.procSelected = Math.max(0, Math.min(this.procs.length - 1, this.procSelected + delta));
     if (render) this.frame();
+  }
+
+  private showPage(page: 'host' | 'fleet'): void {
+    this.page = page;
+    if (page === 'fleet') this.fleet.show();
+    else this.fleet.hide();
+  }
+
+  private moveFleet(delta: number): void {
+    this.fleet.move(delta);
+    this.frame();
   }
 
   private nextTheme(): void {
