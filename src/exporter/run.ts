@@ -38,7 +38,7 @@ const TEXTFILE_REFRESH_MS = 60_000;
 
 export function exportedModules(app: App): ResolvedModule[] {
   return [...app.modules.all.values()].filter(
-    (m) => m.enabled && m.id !== FLEET_MODULE && ((m.def.metrics !== undefined && m.def.metrics.length > 0) || m.source === 'plugin'),
+    (m) => m.enabled && m.id !== FLEET_MODULE && ((m.def.metrics?.families.length ?? 0) > 0 || m.source === 'plugin'),
   );
 }
 
