@@ -34,6 +34,12 @@ import type { ModuleStatus } from '../core/scheduler.js';
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
 export interface ExpositionInput {
+  /**
+   * Whether to add the exporter's own process metrics (default true). A textfile for
+   * node_exporter leaves them out: node_exporter serves process_* families of its own, the same
+   * name from a textfile breaks its whole scrape, and a cron run's process says nothing of the host.
+   */
+  processMetrics?: boolean;
   /** The modules the exporter runs. */
   modules: readonly ResolvedModule[];
   /** Their statuses, by module id (Scheduler.statuses()). */
@@ -137,7 +143,7 @@ export async function exposition(input: ExpositionInput, format: ExpositionForma
   add(PLUGIN_VALUE, generic);
 
   // merge's types say Prometheus text only; it keeps the registries' own (equal) content type.
-  const body = await Registry.merge([own, defaultMetrics(format)] as Registry[]).metrics();
+  const body = input.processMetrics === false ? await own.metrics() : await Registry.merge([own, defaultMetrics(format)] as Registry[]).metrics();
   return { contentType, body };
 }
 

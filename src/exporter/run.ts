@@ -99,7 +99,7 @@ export async function keepTextfile(env: NodeJS.ProcessEnv, dir: string): Promise
   let lastWrite = 0;
   let lastError = '';
   const write = async () => {
-    const text = textfileText((await exposition({ modules: exportedModules(live.app), statuses: live.statuses() }, 'prometheus')).body);
+    const text = (await exposition({ modules: exportedModules(live.app), statuses: live.statuses(), processMetrics: false }, 'prometheus')).body;
     if (text === last && performance.now() - lastWrite < TEXTFILE_REFRESH_MS) return;
     try {
       writeTextfile(dir, text);
@@ -131,29 +131,14 @@ export async function textfileOnce(env: NodeJS.ProcessEnv, dir: string): Promise
   const modules = exportedModules(app);
   const { statuses, saveError } = await collectOneShot(modules, env);
   if (saveError) process.stderr.write(`shoji: ${escapeControl(saveError)}\n`);
-  const { body } = await exposition({ modules, statuses }, 'prometheus');
+  const { body } = await exposition({ modules, statuses, processMetrics: false }, 'prometheus');
   try {
-    writeTextfile(dir, textfileText(body));
+    writeTextfile(dir, body);
   } catch (err) {
     process.stderr.write(`shoji: ${escapeControl((err as Error).message)}\n`);
     return 1;
   }
   return 0;
-}
-
-/**
- * The exposition as a textfile holds it: without the process metrics (process_*, nodejs_*).
- * node_exporter serves its own process_* families, and the same name from a textfile breaks
- * its whole scrape; and a cron run's process says nothing about the host.
- */
-export function textfileText(body: string): string {
-  const own = /^(?:# (?:HELP|TYPE) )?(?:process_|nodejs_)/;
-  const kept = body
-    .split('\n')
-    .filter((line) => !own.test(line))
-    .join('\n');
-  // The blank lines that separated the families left out go with them.
-  return `${kept.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 async function startLive(env: NodeJS.ProcessEnv): Promise<LiveStatus> {

@@ -8,7 +8,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { textfileText } from '../../../src/exporter/run.js';
+import { exposition } from '../../../src/exporter/exposition.js';
 import { TEXTFILE_NAME, textfileFolderProblem, writeTextfile } from '../../../src/exporter/textfile.js';
 
 let base: string;
@@ -108,24 +108,12 @@ describe('the folder it writes into', () => {
 });
 
 describe('what goes in it', () => {
-  it("leaves out the exporter process's own metrics, which node_exporter serves under the same names", () => {
-    const body = [
-      '# HELP shoji_load1 Load',
-      '# TYPE shoji_load1 gauge',
-      'shoji_load1 0.5',
-      '',
-      '# HELP process_cpu_seconds_total CPU',
-      '# TYPE process_cpu_seconds_total counter',
-      'process_cpu_seconds_total 1.5',
-      '',
-      '# HELP nodejs_heap_size_total_bytes Heap',
-      '# TYPE nodejs_heap_size_total_bytes gauge',
-      'nodejs_heap_size_total_bytes{space="x"} 100',
-      '',
-    ].join('\n');
-    expect(textfileText(body)).toBe('# HELP shoji_load1 Load\n# TYPE shoji_load1 gauge\nshoji_load1 0.5\n');
-    expect(textfileText(`${body}# HELP shoji_swap_used_bytes Swap\nshoji_swap_used_bytes 0\n`)).toBe(
-      '# HELP shoji_load1 Load\n# TYPE shoji_load1 gauge\nshoji_load1 0.5\n\n# HELP shoji_swap_used_bytes Swap\nshoji_swap_used_bytes 0\n',
-    );
+  it("leaves out the exporter process's own metrics, which node_exporter serves under the same names", async () => {
+    const served = (await exposition({ modules: [], statuses: new Map() }, 'prometheus')).body;
+    const forTextfile = (await exposition({ modules: [], statuses: new Map(), processMetrics: false }, 'prometheus')).body;
+    expect(served).toMatch(/^process_cpu_seconds_total /m);
+    expect(served).toMatch(/^nodejs_/m);
+    expect(forTextfile).not.toMatch(/^(# (HELP|TYPE) )?(process|nodejs)_/m);
+    expect(forTextfile).toMatch(/^shoji_build_info\{/m);
   });
 });
