@@ -8,8 +8,10 @@
  * rows and keeps drawing. A dashboard without a fleet module configured says how to do it,
  * and one under LANG=C draws the page in ASCII.
  *
- * The network counters grow with the wall clock, so a rate read through Prometheus is only
- * about right; the rates chosen show as "1M/s" and "1K/s" anywhere within 3 % of them.
+ * The network counters grow by a fixed step at each scrape (rate × scrape interval), not with
+ * the wall clock: a scrape answered late (this process also drives tmux, synchronously) would
+ * otherwise read a counter ahead of the time Prometheus stamps it with. The rates chosen also
+ * show as "1M/s" and "1K/s" anywhere within 3 % of them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,13 +19,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, requireProgram, SHOJI, sandbox, type Sandbox, waitFor } from '../helpers/cli.js';
 import { type RunningPrometheus, startPrometheus, stopAll } from '../helpers/prometheus.js';
 import { tmux, tmuxOk } from '../helpers/tmux.js';
-import { type FixtureServer, type ShojiHost, serveShojiHost } from './fleet-fixtures.js';
+import { type FixtureServer, type ShojiHost, serve, shojiExposition } from './fleet-fixtures.js';
 
 const SOCKET = `shoji-dash-fleet-${process.pid}`;
 /** Shows as "1M/s" from 0.977 MiB/s to 1.05 MiB/s, and "1K/s" from 1000 to 1075 bytes/s. */
 const MEGA = 1_061_683;
 const KILO = 1037;
 const GiB = 1024 ** 3;
+/** Prometheus's scrape interval, in seconds: a scrape's counters are this much further on. */
+const SCRAPE_SECONDS = 2;
 
 const HOSTS: Record<string, ShojiHost> = {
   'web-1': {
@@ -101,6 +105,12 @@ async function screen(session: string, what: string, ok: (c: string) => unknown,
   }
 }
 
+/** q, and wait until the dashboard has exited cleanly (nothing of it left writing to the sandbox). */
+async function quit(session: string): Promise<void> {
+  keys(session, 'q');
+  await screen(session, `${session}: the dashboard to quit`, (c) => /DASHBOARD-EXITED 0/.test(c));
+}
+
 /** Wait for the dashboard's first frame, then press f. */
 async function openFleet(session: string): Promise<void> {
   await waitFor(`first frame in ${session}`, () => /Processes/.test(capture(session)), 20_000);
@@ -112,10 +122,12 @@ beforeAll(async () => {
   requireBuild();
   requireProgram('tmux');
   sb = sandbox();
-  for (const [host, h] of Object.entries(HOSTS)) servers.push(Object.assign(await serveShojiHost(h), { host }));
-  // 2 s between scrapes: a rate's error is the scrape's jitter over the interval.
+  for (const h of Object.values(HOSTS)) {
+    let scrapes = 0;
+    servers.push(await serve(() => shojiExposition(h, SCRAPE_SECONDS * scrapes++)));
+  }
   prom = await startPrometheus({
-    scrapeInterval: '2s',
+    scrapeInterval: `${SCRAPE_SECONDS}s`,
     jobs: [{ job: 'shoji', targets: servers.map((s, i) => ({ address: s.address, labels: { instance: `${Object.keys(HOSTS)[i]}:7465` } })) }],
   });
   await prom.waitForTargetsUp(2);
@@ -254,8 +266,7 @@ describe('the fleet page of shoji dashboard', () => {
       const a = /read (\d+)s ago/.exec(now);
       return a && Number(a[1]) > age && clock(now) !== time && /! Prometheus/.test(now);
     });
-    keys(S, 'q');
-    await waitFor('the dashboard to quit', () => /DASHBOARD-EXITED 0/.test(capture(S)));
+    await quit(S);
   });
 });
 
@@ -279,13 +290,13 @@ describe('the fleet page without a fleet, and under LANG=C', () => {
       return /Processes/.test(now) && now;
     });
     expect(host).not.toMatch(/ fleet /);
-    keys('none', 'q');
+    await quit('none');
   });
 
   it('LANG=C: the rows in ASCII, graphs included', async () => {
     // Prometheus is gone (stopped above): a new one for this dashboard.
     prom = await startPrometheus({
-      scrapeInterval: '2s',
+      scrapeInterval: `${SCRAPE_SECONDS}s`,
       jobs: [{ job: 'shoji', targets: servers.map((s, i) => ({ address: s.address, labels: { instance: `${Object.keys(HOSTS)[i]}:7465` } })) }],
     });
     await prom.waitForTargetsUp(2);
@@ -305,6 +316,6 @@ describe('the fleet page without a fleet, and under LANG=C', () => {
     for (const l of page) expect(l).toMatch(/^[\x20-\x7e]*$/);
     expect(c).toMatch(/Fleet 2\/2 up - by worst \(s\) - read \d+s ago/);
     expect(c).toMatch(/total: 2 hosts, 2 up, 0 down - \$0\.11\/h/);
-    keys('ascii', 'q');
+    await quit('ascii');
   });
 });
