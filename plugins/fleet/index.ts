@@ -10,7 +10,8 @@
  * down), whatever the size of the fleet, with a timeout under the module's own; collected in the
  * background, so a one-shot `shoji status` never waits on the network. When Prometheus cannot
  * be reached, is slow or answers with an error, the module fails with one line naming the URL
- * (`shoji modules` shows it) rather than showing an old fleet. Not on the default line.
+ * (`shoji modules` shows it) rather than showing an old fleet. Not on the default line, and not
+ * available until its `prometheus` option is set.
  */
 import { defineModule } from '../../src/core/contract.js';
 import { type FleetData, fleetData } from '../../src/fleet/data.js';
@@ -31,6 +32,9 @@ export default defineModule<FleetOptions, FleetData>({
   background: true,
   priority: 40,
   icons: { fleet: 'fleet ' },
+  // Off until the config names a Prometheus: a guessed localhost:9090 would be a failing module
+  // in `shoji modules` for everyone without one.
+  available: (ctx) => ctx.options.prometheus !== undefined,
   async collect(ctx) {
     // The client, the queries and the rows load on the first collect only.
     const { collectFleet } = await import('../../src/fleet/status.js');

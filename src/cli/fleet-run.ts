@@ -10,7 +10,7 @@ import { styleOf } from '../core/theme.js';
 import { isPrometheusError, parseBaseUrl } from '../fleet/prometheus.js';
 import { parseSelector, SelectorError } from '../fleet/queries.js';
 import { configDir } from '../core/paths.js';
-import { type FleetOptions, fleetOptions, targetOf } from '../fleet/options.js';
+import { DEFAULT_PROMETHEUS_URL, type FleetOptions, fleetOptions, targetOf } from '../fleet/options.js';
 import { readFleet } from '../fleet/read.js';
 import { fleetTable } from '../fleet/table.js';
 import { ansiStyler } from '../render/ansi.js';
@@ -25,13 +25,13 @@ export async function runFleet(args: ParsedArgs): Promise<number> {
   const env = process.env;
   const app = await loadApp(env);
   const configured = (app.modules.all.get('fleet')?.options ?? fleetOptions.defaults) as FleetOptions;
-  const url = str(args.prometheus) ?? configured.prometheus;
+  const url = str(args.prometheus) ?? configured.prometheus ?? DEFAULT_PROMETHEUS_URL;
   // The config's credentials are for the config's Prometheus: a URL given here gets only those given here.
   const own = str(args.prometheus) === undefined || url === configured.prometheus;
   const flagged = str(args['bearer-token-file']) ?? str(args.username) ?? str(args['password-file']);
   const credentials = flagged !== undefined || !own ? {} : configured;
   const target = {
-    ...targetOf({ prometheus: url, ...credentials }, configDir(env)),
+    ...targetOf(url, credentials, configDir(env)),
     ...(flagged !== undefined
       ? {
           bearerTokenFile: str(args['bearer-token-file']) && resolve(str(args['bearer-token-file'])!),

@@ -63,17 +63,14 @@ export interface FleetSettings {
 }
 
 /**
- * The page's settings. The fleet module has a default Prometheus (localhost:9090), but the page
- * reads only one the user asked for: the config gives the module a `prometheus`, or puts the
- * module on the status line; otherwise it says how to configure it.
+ * The page's settings: the fleet module's, read only once its `prometheus` option is set (until
+ * then the page says how to set it, as the module is not available).
  */
 export function fleetSettings(app: App): FleetSettings {
   const m = app.modules.all.get('fleet');
   const o = (m?.options ?? fleetOptions.defaults) as FleetOptions;
-  const user = app.config.modules.fleet;
-  const asked = user?.prometheus !== undefined || m?.side !== undefined;
-  const unconfigured: FleetUnconfigured | null = m && !m.enabled ? 'disabled' : !m || !asked ? 'unset' : null;
-  const target = targetOf(o, configDir(app.env));
+  const unconfigured: FleetUnconfigured | null = m && !m.enabled ? 'disabled' : !m || o.prometheus === undefined ? 'unset' : null;
+  const target = targetOf(o.prometheus ?? '', o, configDir(app.env));
   const thresholds = { info: o.info, warning: o.warning, critical: o.critical };
   return {
     unconfigured,
@@ -84,11 +81,6 @@ export function fleetSettings(app: App): FleetSettings {
     timeoutMs: m?.timeoutMs ?? 4000,
     key: JSON.stringify([target, o.match, thresholds]),
   };
-}
-
-/** Whether the dashboard has a Prometheus to ask about the fleet. */
-export function fleetConfigured(app: App): boolean {
-  return fleetSettings(app).unconfigured === null;
 }
 
 /** A failure as the page shows it: Prometheus's errors are one escaped line already. */

@@ -15,7 +15,6 @@ import type { ResolvedModule } from '../core/resolve.js';
 import { loadTheme, resolveIconSetName } from '../core/theme.js';
 import { LiveStatus } from '../host/live.js';
 import { log } from '../host/log.js';
-import { fleetConfigured } from './fleet-page.js';
 import type { Charset } from './graph.js';
 import { DashboardUi } from './ui.js';
 
@@ -32,13 +31,10 @@ export interface DashboardOptions {
 /**
  * Every module the user has not disabled, except datetime: the header shows the time to the
  * second from the dashboard's own clock, and running that module every second for nothing
- * would cost CPU on every tick. The fleet module runs only when configured (fleet-page.ts).
+ * would cost CPU on every tick. (The fleet module is not available until it has a Prometheus.)
  */
 export function dashboardModules(app: App): ResolvedModule[] {
-  // The fleet module runs only with a Prometheus the user gave it: its default
-  // (localhost:9090) would be a failing panel for everyone without one.
-  const fleet = fleetConfigured(app);
-  return [...app.modules.all.values()].filter((m) => m.id !== 'datetime' && m.enabled && (m.id !== 'fleet' || fleet));
+  return [...app.modules.all.values()].filter((m) => m.id !== 'datetime' && m.enabled);
 }
 
 /** Braille graphs on UTF-8 terminals; plain ASCII with the ascii icon set or another locale. */

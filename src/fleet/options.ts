@@ -9,10 +9,17 @@ import { declareOptions, type OptionsOf } from '../core/options.js';
 import { thresholdOptions } from '../core/thresholds.js';
 import { DEFAULT_FLEET_THRESHOLDS, type PrometheusTarget } from './model.js';
 
+/** Where `shoji fleet` looks when neither --prometheus nor the config names a Prometheus: Prometheus's own default. */
 export const DEFAULT_PROMETHEUS_URL = 'http://localhost:9090';
 
 export const fleetOptions = declareOptions({
-  prometheus: T.String({ minLength: 1, default: DEFAULT_PROMETHEUS_URL, description: "the Prometheus server's base URL (http or https, a path prefix kept)" }),
+  prometheus: T.Optional(
+    T.String({
+      minLength: 1,
+      description:
+        "the Prometheus server's base URL (http or https, a path prefix kept); until it is set the module is off (not available) and the dashboard's fleet page says how to set it",
+    }),
+  ),
   bearer_token_file: T.Optional(
     T.String({ minLength: 1, description: 'file holding a bearer token for Prometheus (relative: to the config folder); else SHOJI_PROMETHEUS_TOKEN' }),
   ),
@@ -33,10 +40,10 @@ function underConfig(file: string | undefined, configDir: string): string | unde
   return file === undefined || isAbsolute(file) ? file : join(configDir, file);
 }
 
-/** Where Prometheus is and how to sign in, from the options. */
-export function targetOf(o: Pick<FleetOptions, 'prometheus' | 'bearer_token_file' | 'username' | 'password_file'>, configDir: string): PrometheusTarget {
+/** Where Prometheus is and how to sign in, from the options and the URL to ask. */
+export function targetOf(url: string, o: Pick<FleetOptions, 'bearer_token_file' | 'username' | 'password_file'>, configDir: string): PrometheusTarget {
   return {
-    url: o.prometheus,
+    url,
     bearerTokenFile: underConfig(o.bearer_token_file, configDir),
     username: o.username,
     passwordFile: underConfig(o.password_file, configDir),

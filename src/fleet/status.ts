@@ -19,8 +19,10 @@ const MARGIN_MS = 500;
 
 export async function collectFleet(ctx: ModuleContext<FleetOptions>, moduleTimeoutMs: number): Promise<Collected<FleetData>> {
   const o = ctx.options;
+  // The module is available only with a Prometheus (plugins/fleet), so this is a caller's slip.
+  if (o.prometheus === undefined) throw new Error('no Prometheus: set modules.fleet.prometheus (docs/fleet.md)');
   const snapshot = await readFleet({
-    target: targetOf(o, ctx.configDir),
+    target: targetOf(o.prometheus, o, ctx.configDir),
     match: o.match,
     thresholds: { info: o.info, warning: o.warning, critical: o.critical },
     timeoutMs: Math.max(500, moduleTimeoutMs - MARGIN_MS),

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadApp } from '../../../src/app/app.js';
+import { checkAvailable } from '../../../src/core/collect.js';
 import { loadTheme } from '../../../src/core/theme.js';
 import { type FleetSettings, FleetPage, fleetSettings } from '../../../src/dashboard/fleet-page.js';
 import { dashboardModules } from '../../../src/dashboard/index.js';
@@ -30,11 +31,15 @@ describe('the page reads the Prometheus the fleet module is given', () => {
     return loadApp(sb.env);
   };
 
-  it('none given: the page says how to configure it, and the dashboard does not run the module', async () => {
-    const app = await withConfig('theme: default\n');
-    expect(fleetSettings(app).unconfigured).toBe('unset');
-    expect(dashboardModules(app).map((m) => m.id)).not.toContain('fleet');
-    expect(dashboardModules(app).map((m) => m.id)).toContain('cpu');
+  it('none given: the page says how to configure it, and the module is not available, so nothing runs it', async () => {
+    for (const yaml of ['theme: default\n', 'right: [fleet, cpu]\n']) {
+      const app = await withConfig(yaml);
+      expect(fleetSettings(app).unconfigured).toBe('unset');
+      const fleet = app.modules.all.get('fleet')!;
+      expect(await checkAvailable(fleet, sb.env, 1000)).toMatchObject({ available: false });
+    }
+    const given = await withConfig('modules:\n  fleet: { prometheus: "http://p:9090" }\n');
+    expect(await checkAvailable(given.modules.all.get('fleet')!, sb.env, 1000)).toMatchObject({ available: true });
   });
 
   it("the module's prometheus, credentials, match, thresholds, interval and timeout", async () => {
@@ -66,10 +71,10 @@ describe('the page reads the Prometheus the fleet module is given', () => {
     expect(dashboardModules(app).map((m) => m.id)).toContain('fleet');
   });
 
-  it('the module on the status line reads its default Prometheus; turned off, the page says so', async () => {
-    const onLine = fleetSettings(await withConfig('right: [fleet, cpu]\n'));
+  it('the module on the status line with its Prometheus; turned off, the page says so', async () => {
+    const onLine = fleetSettings(await withConfig('right: [fleet, cpu]\nmodules:\n  fleet: { prometheus: "http://p:9090" }\n'));
     expect(onLine.unconfigured).toBeNull();
-    expect(onLine.target.url).toBe('http://localhost:9090');
+    expect(onLine.target.url).toBe('http://p:9090');
     expect(onLine.intervalMs).toBe(15_000);
     const off = await withConfig('modules:\n  fleet: { enabled: false, prometheus: "http://p:9090" }\n');
     expect(fleetSettings(off).unconfigured).toBe('disabled');
