@@ -33,7 +33,7 @@ const data = declareData(
       T.Object({
         mount: T.String({ description: 'The path as configured (under SHOJI_ROOT)' }),
         total: T.Number({ unit: 'bytes', description: 'Size of the filesystem holding it' }),
-        used: T.Number({ unit: 'bytes', description: 'Used (blocks reserved for root count as used)' }),
+        used: T.Number({ unit: 'bytes', description: "Used: size − free blocks, as df's Used (root's reserve is neither used nor available)" }),
         available: T.Number({ unit: 'bytes', description: 'Available to unprivileged users' }),
         ratio: T.Number({ unit: 'ratio (0–1)', description: "df's use: used / (used + available)" }),
       }),
@@ -73,7 +73,7 @@ export default defineModule<DiskOptions, DiskData>({
       label: ['mountpoint', 'mount'],
       value: 'total',
     }),
-    perRow('gauge', 'shoji_filesystem_used_bytes', 'Used on it (blocks reserved for root count as used)', {
+    perRow('gauge', 'shoji_filesystem_used_bytes', "Used on it: size − free blocks, as df's Used (root's reserve is neither used nor available)", {
       rows: 'mounts',
       label: ['mountpoint', 'mount'],
       value: 'used',

@@ -20,7 +20,7 @@ export type ExporterKind = 'node' | 'shoji';
 /** The host's fullest filesystem. */
 export interface FleetDisk {
   mountpoint: string;
-  /** Used share 0–1 as df counts it: used / (used + available), root's reserve counted as used. */
+  /** Used share 0–1 as df's Use%: used / (used + available), root's reserve counted in neither. */
   ratio: number;
 }
 
