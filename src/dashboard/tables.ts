@@ -178,9 +178,17 @@ export const HELP_LINES: [string, string][] = [
   ['Enter, Esc, s (fleet)', "a host's detail, back, sort (worst, name...)"],
 ];
 
+/** Cells the help's longest line takes: the keys' column and the longest text, or the log file's line. */
+export function helpWidth(logFile: string): number {
+  return Math.max(...HELP_LINES.map(([, what]) => HELP_KEY_CELLS + what.length), HELP_LOG_PREFIX.length + logFile.length);
+}
+
+const HELP_KEY_CELLS = 22;
+const HELP_LOG_PREFIX = 'Errors are written to ';
+
 export function helpLines(ctx: PanelCtx, logFile: string): string[] {
-  const lines = HELP_LINES.map(([k, what]) => line([p(field(k, 22), { bold: true }), p(what)], ctx.width));
+  const lines = HELP_LINES.map(([k, what]) => line([p(field(k, HELP_KEY_CELLS), { bold: true }), p(what)], ctx.width));
   lines.push(line([p('')], ctx.width));
-  lines.push(line([p('Errors are written to ', st(ctx.theme, 'idle')), p(logFile, st(ctx.theme, 'idle'))], ctx.width));
+  lines.push(line([p(HELP_LOG_PREFIX, st(ctx.theme, 'idle')), p(logFile, st(ctx.theme, 'idle'))], ctx.width));
   return lines;
 }

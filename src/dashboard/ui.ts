@@ -26,7 +26,7 @@ import { CORE_MODULES, HEADER_MODULES, Metrics, moduleView, type ModuleView } fr
 import { batteryPanel, cpuPanel, diskPanel, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
-import { ec2Panel, helpLines, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
+import { ec2Panel, helpLines, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
 import { line, p, st } from './text.js';
 
@@ -518,7 +518,8 @@ export class DashboardUi {
   }
 
   private showHelp(): void {
-    const width = Math.min(70, (this.screen.width as number) - 2);
+    // As wide as its longest line needs (and its two borders), within the screen.
+    const width = Math.min(helpWidth(logFile(this.opts.env)) + 2, (this.screen.width as number) - 2);
     const c = this.ctx(width - 2, 12);
     const lines = helpLines(c, logFile(this.opts.env));
     this.help.width = width;

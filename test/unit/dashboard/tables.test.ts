@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTheme } from '../../../src/core/theme.js';
 import { Metrics, type ModuleView } from '../../../src/dashboard/model.js';
 import { cpuPanel } from '../../../src/dashboard/panels.js';
-import { procHeaderRow, procsPanel, SORT_COLUMNS, sortAtColumn } from '../../../src/dashboard/tables.js';
+import { HELP_LINES, helpLines, helpWidth, procHeaderRow, procsPanel, SORT_COLUMNS, sortAtColumn } from '../../../src/dashboard/tables.js';
 
 const ctx = { theme: loadTheme('monochrome', '/nonexistent', {}), charset: 'ascii' as const, width: 100, height: 6 };
 /** A content line as the terminal shows it: blessed's style tags removed. */
@@ -57,5 +57,21 @@ describe('CPU panel', () => {
   it("says when the total is a container's share of its CPU quota", () => {
     expect(title({ total: 0.8, scope: 'host' })).toMatch(/^ ?CPU 80%/);
     expect(title({ total: 0.8, scope: 'cgroup', quotaCores: 0.5 })).toMatch(/CPU \(of a 0\.5-CPU quota\) 80%/);
+  });
+});
+
+describe('the help overlay', () => {
+  it('is as wide as its longest line, so no key is cut short', () => {
+    const log = '/home/someone/.local/state/shoji/shoji.log';
+    const width = helpWidth(log);
+    const text = helpLines({ ...ctx, width }, log).join('\n');
+    for (const [keys, what] of HELP_LINES) {
+      expect(text).toContain(keys);
+      expect(text).toContain(what);
+    }
+    expect(text).toContain(log);
+    // One cell less and the longest line is cut.
+    const narrower = helpLines({ ...ctx, width: width - 1 }, log).join('\n');
+    expect(HELP_LINES.every(([, what]) => narrower.includes(what)) && narrower.includes(log)).toBe(false);
   });
 });
