@@ -123,7 +123,7 @@ export default defineModule<BatteryOptions, BatteryData>({
       label: ['battery', 'name'],
       value: { field: 'batteries[].percent', read: (b) => b.percent / 100 },
     }),
-    gauge('shoji_battery_time_left_seconds', 'Time until empty (discharging) or full (charging), when the batteries report a believable rate', 'seconds'),
+    gauge('shoji_battery_time_left_seconds', 'seconds'),
   ]),
   interval: 30,
   priority: 65,

@@ -120,13 +120,13 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
   options,
   data,
   metrics: declareMetrics(() => [
-    gauge('shoji_cpu_usage_ratio', "Busy share (0-1) since the previous reading: of the machine, or in cgroup scope of the group's CPU quota", 'total'),
+    gauge('shoji_cpu_usage_ratio', 'total'),
     perRow('gauge', 'shoji_cpu_core_usage_ratio', "Each host core's busy share (0-1) since the previous reading", {
       rows: 'cores',
       label: ['cpu', (_core, index) => String(index)],
       value: { field: 'cores', read: (core) => core },
     }),
-    gauge('shoji_cpu_quota_cores', "CPUs' worth of time the cgroup quota allows (only in cgroup scope)", 'quotaCores'),
+    gauge('shoji_cpu_quota_cores', 'quotaCores'),
   ]),
   interval: 2,
   priority: 70,

@@ -68,17 +68,17 @@ export default defineModule<DiskOptions, DiskData>({
   options,
   data,
   metrics: declareMetrics(() => [
-    perRow('gauge', 'shoji_filesystem_size_bytes', 'Size of the filesystem holding each configured path', {
+    perRow('gauge', 'shoji_filesystem_size_bytes', {
       rows: 'mounts',
       label: ['mountpoint', 'mount'],
       value: 'total',
     }),
-    perRow('gauge', 'shoji_filesystem_used_bytes', "Used on it: size − free blocks, as df's Used (root's reserve is neither used nor available)", {
+    perRow('gauge', 'shoji_filesystem_used_bytes', {
       rows: 'mounts',
       label: ['mountpoint', 'mount'],
       value: 'used',
     }),
-    perRow('gauge', 'shoji_filesystem_avail_bytes', 'Available on it to unprivileged users', {
+    perRow('gauge', 'shoji_filesystem_avail_bytes', {
       rows: 'mounts',
       label: ['mountpoint', 'mount'],
       value: 'available',

@@ -77,8 +77,8 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   options,
   data: io.data,
   metrics: io.metrics('device', {
-    read: { name: 'shoji_disk_read_bytes_total', help: 'Bytes read from the disk since boot' },
-    write: { name: 'shoji_disk_written_bytes_total', help: 'Bytes written to the disk since boot' },
+    read: { name: 'shoji_disk_read_bytes_total' },
+    write: { name: 'shoji_disk_written_bytes_total' },
   }),
   interval: 3,
   priority: 30,

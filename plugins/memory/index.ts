@@ -44,7 +44,7 @@ export default defineModule<MemoryOptions, MemoryData>({
   description: 'memory in use (container-aware)',
   options,
   data,
-  metrics: usedOfTotalMetrics('shoji_memory', 'Memory', { available: true }),
+  metrics: usedOfTotalMetrics('shoji_memory', { available: true }),
   interval: 3,
   priority: 70,
   collect(ctx) {

@@ -61,8 +61,8 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
   options,
   data: traffic.data,
   metrics: traffic.metrics('device', {
-    rx: { name: 'shoji_network_receive_bytes_total', help: 'Bytes received on the interface since it came up' },
-    tx: { name: 'shoji_network_transmit_bytes_total', help: 'Bytes sent on the interface since it came up' },
+    rx: { name: 'shoji_network_receive_bytes_total' },
+    tx: { name: 'shoji_network_transmit_bytes_total' },
   }),
   interval: 3,
   priority: 55,

@@ -45,11 +45,7 @@ export default defineModule<ProcessesOptions, ProcessesData>({
   description: 'number of processes (and how many are running)',
   options,
   data,
-  metrics: declareMetrics(() => [
-    gauge('shoji_processes', 'Processes on the host', 'processes'),
-    gauge('shoji_tasks', 'Tasks on the host, threads included', 'tasks'),
-    gauge('shoji_tasks_running', 'Runnable tasks', 'running'),
-  ]),
+  metrics: declareMetrics(() => [gauge('shoji_processes', 'processes'), gauge('shoji_tasks', 'tasks'), gauge('shoji_tasks_running', 'running')]),
   interval: 7,
   priority: 25,
   collect(ctx) {

@@ -29,7 +29,7 @@ export default defineModule<SwapOptions, SwapData>({
   description: 'swap in use (hidden without swap)',
   options,
   data,
-  metrics: usedOfTotalMetrics('shoji_swap', 'Swap'),
+  metrics: usedOfTotalMetrics('shoji_swap'),
   interval: 10,
   priority: 45,
   collect(ctx) {

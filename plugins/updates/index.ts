@@ -201,10 +201,7 @@ export default defineModule<UpdatesOptions, UpdatesData, UpdatesMemo>({
   description: 'package updates available (apt)',
   options,
   data,
-  metrics: declareMetrics(() => [
-    gauge('shoji_updates_pending', 'Package updates waiting to be installed', 'count'),
-    gauge('shoji_updates_pending_security', 'How many of them come from a -security archive', 'security'),
-  ]),
+  metrics: declareMetrics(() => [gauge('shoji_updates_pending', 'count'), gauge('shoji_updates_pending_security', 'security')]),
   // Seconds rather than a cron expression: the daemon then never loads the cron parser (~4 MB).
   interval: 300,
   priority: 30,

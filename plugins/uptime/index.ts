@@ -33,7 +33,7 @@ export default defineModule<NoOptions, UptimeData>({
   description: 'time since boot',
   options: noOptions,
   data,
-  metrics: declareMetrics(() => [gauge('shoji_uptime_seconds', 'Time since boot', 'seconds')]),
+  metrics: declareMetrics(() => [gauge('shoji_uptime_seconds', 'seconds')]),
   interval: 60,
   priority: 40,
   available: (ctx) => readUptime(ctx.procRoot) !== null,

@@ -93,7 +93,7 @@ export default defineModule<UsersOptions, UsersData>({
   description: 'number of login sessions',
   options,
   data,
-  metrics: declareMetrics(() => [gauge('shoji_user_sessions', 'Login sessions', 'count')]),
+  metrics: declareMetrics(() => [gauge('shoji_user_sessions', 'count')]),
   interval: 11,
   priority: 25,
   available: (ctx) => utmpPath(ctx.root) !== null,

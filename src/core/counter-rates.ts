@@ -9,7 +9,7 @@
 import * as T from 'typebox';
 import type { DetailLine, Reading } from './contract.js';
 import { type DataOf, type DeclaredData, declareData } from './data.js';
-import { declareMetrics, type MetricSample, type MetricsDeclaration } from './metrics.js';
+import { declareMetrics, type MetricSample, type MetricsDeclaration, oncePerSeries } from './metrics.js';
 
 /** One counter: what it counted, in the past tense, as a description starts ("Read"), and its label on the line ("r"). */
 export interface Counter {
@@ -68,10 +68,12 @@ export interface CounterRates<C extends Record<string, Counter>, L extends strin
   reading(data: CounterRatesData<C, L, R>, threshold: number, format: (bytesPerSecond: number) => string): Reading<never> | null;
   /**
    * What the module exports: for each counter, a counter family (its name ends in
-   * `_bytes_total`) of every item's byte total, labelled `label` with the item's name. Counters,
-   * not the rates: Prometheus's rate() over them survives a missed scrape and any step.
+   * `_bytes_total`) of every item's byte total, labelled `label` with the item's name, each
+   * series once. Counters, not the rates: Prometheus's rate() over them survives a missed
+   * scrape and any step. Its help is the row's total field's description (what the kernel
+   * counts, since when) unless `help` says more.
    */
-  metrics(label: string, families: { [K in keyof C]: { name: string; help: string } }): MetricsDeclaration<CounterRatesData<C, L, R>>;
+  metrics(label: string, families: { [K in keyof C]: { name: string; help?: string } }): MetricsDeclaration<CounterRatesData<C, L, R>>;
 }
 
 /** Declares, measures and shows rates of `words.counters` per item; `icon` is the module's icon key. */
@@ -160,7 +162,10 @@ export function counterRates<const C extends Record<string, Counter>, const L ex
           field: `${items.rows}[].${totalKey(key)}`,
           samples(data): MetricSample[] {
             const rows = (data as unknown as Record<string, Row[]>)[items.rows];
-            return rows.map((row) => ({ labels: { [label]: row.name }, value: row[totalKey(key)] }));
+            return oncePerSeries(
+              rows.map((row) => ({ labels: { [label]: row.name }, value: row[totalKey(key)] })),
+              [label],
+            );
           },
         })),
       );

@@ -1,8 +1,10 @@
 /**
  * What a module exports to Prometheus, declared once beside its data (ShojiModule.metrics):
- * metric families, each a name, a type, a help line, its labels and how its samples are read
- * from the data the module published. `shoji exporter` (src/exporter/exposition.ts) turns them
- * into the exposition text; docs/metrics.md is generated from them (src/exporter/metrics-doc.ts).
+ * metric families, each a name, a type, its labels and how its samples are read from the data
+ * the module published, and a help line only where the data field's own description
+ * (ShojiModule.data) does not say it: otherwise the help is that description (familyHelp), so
+ * each fact is written once. `shoji exporter` (src/exporter/exposition.ts) turns them into the
+ * exposition text; docs/metrics.md is generated from them (src/exporter/metrics-doc.ts).
  *
  * On the start-up path of every command (the plugins import it), so the families are declared
  * as a function, run the first time something reads `families` (the exporter, the docs, the
@@ -11,6 +13,8 @@
  * (callgrind of dist/shoji.cjs without the code cache, median of 5: 211.8 M against 208.0 M);
  * declared lazily, the difference is lost in the noise (206.7 M).
  */
+import type { DataDeclaration } from './contract.js';
+import { toAscii } from './locale.js';
 
 /** A Prometheus metric type: a gauge goes up and down; a counter only grows (its name ends in `_total`). */
 export type MetricType = 'gauge' | 'counter';
@@ -31,13 +35,18 @@ export interface MetricFamily<D = unknown> {
   /** `shoji_<thing>_<unit>[_total]` in base units (docs/metrics.md); OpenCost's own names keep theirs. */
   readonly name: string;
   readonly type: MetricType;
-  /** One line saying what it measures (the exposition's `# HELP`). */
-  readonly help: string;
+  /**
+   * One line saying what it measures (the exposition's `# HELP`), given only where it says what
+   * the description of its `field` does not (OpenCost's name, the parts of a by-component
+   * family, a unit other than the field's); without it, the help is the field's description.
+   */
+  readonly help?: string;
   /** The label names its samples carry, in order: objects are labels, never part of the name. */
   readonly labels?: readonly string[];
   /**
    * The data field it is read from, as docs/modules.md names it (`used`, `mounts[].total`): the
-   * docs show it, and a test checks the name's unit suffix against the field's declared unit.
+   * docs show it, its description is the help when the family has none of its own, and a test
+   * checks the name's unit suffix against the field's declared unit.
    */
   readonly field?: string;
   /**
@@ -95,14 +104,17 @@ export interface OneSample<D> {
   labels?: Readonly<Record<string, (data: D) => string>>;
 }
 
+/** A one-sample family read from a declared field: it may go without a help of its own (the field's description is its help). */
+export type FieldSample<D> = NumberField<D> | (OneSample<D> & { field: string });
+
 /** A family with one sample: the data field `from`, or what `from.read` makes of the data. */
-function single<D>(type: MetricType, name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D> {
+function single<D>(type: MetricType, name: string, help: string | undefined, from: NumberField<D> | OneSample<D>): MetricFamily<D> {
   const how: OneSample<D> = typeof from === 'string' ? { field: from, read: (data) => data[from] } : from;
   const labels = Object.entries(how.labels ?? {});
   return {
     name,
     type,
-    help,
+    ...(help !== undefined && { help }),
     ...(labels.length > 0 && { labels: labels.map(([label]) => label) }),
     ...(how.field !== undefined && { field: how.field }),
     samples(data) {
@@ -113,19 +125,27 @@ function single<D>(type: MetricType, name: string, help: string, from: NumberFie
   };
 }
 
-/** A gauge of one value: `gauge('shoji_load1', 'Load average over 1 minute', 'one')`. */
-export function gauge<D>(name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D> {
-  return single('gauge', name, help, from);
+/**
+ * A gauge of one value: `gauge('shoji_load1', 'one')` (its help: the description of `one`), or
+ * with a help of its own where it says more than the field's: `gauge('shoji_x', 'help', 'one')`.
+ */
+export function gauge<D>(name: string, from: FieldSample<D>): MetricFamily<D>;
+export function gauge<D>(name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D>;
+export function gauge<D>(name: string, helpOrFrom: string | OneSample<D>, from?: NumberField<D> | OneSample<D>): MetricFamily<D> {
+  return from === undefined ? single('gauge', name, undefined, helpOrFrom as FieldSample<D>) : single('gauge', name, helpOrFrom as string, from);
 }
 
-/** A counter of one value (a cumulative count the module publishes); its name ends in `_total`. */
-export function counter<D>(name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D> {
-  return single('counter', name, help, from);
+/** A counter of one value (a cumulative count the module publishes); its name ends in `_total`. As gauge for the help. */
+export function counter<D>(name: string, from: FieldSample<D>): MetricFamily<D>;
+export function counter<D>(name: string, help: string, from: NumberField<D> | OneSample<D>): MetricFamily<D>;
+export function counter<D>(name: string, helpOrFrom: string | OneSample<D>, from?: NumberField<D> | OneSample<D>): MetricFamily<D> {
+  return from === undefined ? single('counter', name, undefined, helpOrFrom as FieldSample<D>) : single('counter', name, helpOrFrom as string, from);
 }
 
 /**
  * A family with a sample per data field, labelled by what each is a part of:
  * `byField('gauge', 'shoji_ec2_cost_since_boot_usd', '...', 'component', { compute: 'computeUsd', egress: 'egressUsd' })`.
+ * Its help is its own: no one field's description says what the parts make together.
  */
 export function byField<D>(type: MetricType, name: string, help: string, label: string, fields: Readonly<Record<string, NumberField<D>>>): MetricFamily<D> {
   const parts = Object.entries(fields);
@@ -152,9 +172,9 @@ export interface PerRow<D, R extends RowsField<D>> {
   rows: R;
   /**
    * The label naming each row's object, and the row field its value is read from
-   * (`['mountpoint', 'mount']`), or how it is made from the row and its place in the list.
+   * (`['mountpoint', 'mount']`), or how it is made from the row, its place in the list and the data.
    */
-  label: [name: string, from: (keyof RowOf<D, R> & string) | ((row: RowOf<D, R>, index: number) => string)];
+  label: [name: string, from: (keyof RowOf<D, R> & string) | ((row: RowOf<D, R>, index: number, data: D) => string)];
   /**
    * The row's field holding the value (`total`), or how the value is read from the row and its
    * place in the list, with the field as docs/modules.md names it (`batteries[].percent`).
@@ -164,18 +184,25 @@ export interface PerRow<D, R extends RowsField<D>> {
 
 /**
  * A family with a sample per row of a list in the data, labelled by the row's object:
- * `perRow('gauge', 'shoji_filesystem_size_bytes', '...', { rows: 'mounts', label: ['mountpoint', 'mount'], value: 'total' })`.
+ * `perRow('gauge', 'shoji_filesystem_size_bytes', { rows: 'mounts', label: ['mountpoint', 'mount'], value: 'total' })`
+ * (its help: the description of `mounts[].total`), or with a help of its own before `how`.
+ * Two rows with the same label value would be one series twice: the first is kept (oncePerSeries).
  */
-export function perRow<D, R extends RowsField<D>>(type: MetricType, name: string, help: string, how: PerRow<D, R>): MetricFamily<D> {
+export function perRow<D, R extends RowsField<D>>(type: MetricType, name: string, how: PerRow<D, R>): MetricFamily<D>;
+export function perRow<D, R extends RowsField<D>>(type: MetricType, name: string, help: string, how: PerRow<D, R>): MetricFamily<D>;
+export function perRow<D, R extends RowsField<D>>(type: MetricType, name: string, helpOrHow: string | PerRow<D, R>, maybeHow?: PerRow<D, R>): MetricFamily<D> {
+  const help = typeof helpOrHow === 'string' ? helpOrHow : undefined;
+  const how = typeof helpOrHow === 'string' ? maybeHow! : helpOrHow;
   const [labelName, labelFrom] = how.label;
   const labelOf = typeof labelFrom === 'function' ? labelFrom : (row: RowOf<D, R>) => String(row[labelFrom]);
   const field = typeof how.value === 'string' ? `${how.rows}[].${how.value}` : how.value.field;
   const read = typeof how.value === 'string' ? (row: RowOf<D, R>) => row[how.value as keyof RowOf<D, R>] : how.value.read;
+  const labels = [labelName];
   return {
     name,
     type,
-    help,
-    labels: [labelName],
+    ...(help !== undefined && { help }),
+    labels,
     field,
     samples(data) {
       const rows = data[how.rows];
@@ -183,9 +210,72 @@ export function perRow<D, R extends RowsField<D>>(type: MetricType, name: string
       const out: MetricSample[] = [];
       rows.forEach((row: RowOf<D, R>, i) => {
         const value = read(row, i);
-        if (finite(value)) out.push({ labels: { [labelName]: labelOf(row, i) }, value });
+        if (finite(value)) out.push({ labels: { [labelName]: labelOf(row, i, data) }, value });
       });
-      return out;
+      return oncePerSeries(out, labels);
     },
   };
+}
+
+/**
+ * The samples less any whose labels repeat an earlier one's: each series once, its first
+ * reading kept. Written twice, a series would be the last value for a gauge and the sum of
+ * both for a counter (prom-client's set and inc), neither of them a reading.
+ */
+export function oncePerSeries(samples: readonly MetricSample[], labelNames: readonly string[]): MetricSample[] {
+  const seen = new Set<string>();
+  return samples.filter((s) => {
+    const key = JSON.stringify(labelNames.map((l) => s.labels?.[l]));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A node of a data declaration's JSON Schema, as far as a field's path and description go. */
+interface SchemaNode {
+  description?: string;
+  unit?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+}
+
+/** The node itself, or the member of its union that has `key` (a list or an object that may be null). */
+const withKey = (node: SchemaNode | undefined, key: 'properties' | 'items') =>
+  node?.[key] !== undefined ? node : node?.anyOf?.find((n) => n[key] !== undefined);
+
+/**
+ * The declared schema of a data field named as docs/modules.md names it (`used`,
+ * `mounts[].total`, `cores`); undefined when the module declares no such field. Reads (and so
+ * builds, the first time) the declaration's schema: only the exporter, the docs and the tests
+ * ask, never the status line.
+ */
+export function fieldSchema(data: DataDeclaration | undefined, path: string): SchemaNode | undefined {
+  let at: SchemaNode | undefined = data?.schema as SchemaNode | undefined;
+  for (const part of path.split('.')) {
+    at = withKey(at, 'properties')?.properties?.[part.replace(/\[\]$/, '')];
+    if (part.endsWith('[]')) at = withKey(at, 'items')?.items;
+  }
+  return at;
+}
+
+/**
+ * A family's help as docs/metrics.md shows it: its own, else the description its one data field
+ * has in `data` (the module's declaration: for `rows[].field`, the row's property); undefined
+ * when it has neither.
+ */
+export function familyHelp(family: Pick<MetricFamily, 'help' | 'field'>, data: DataDeclaration | undefined): string | undefined {
+  if (family.help !== undefined) return family.help;
+  if (family.field === undefined || family.field.includes(', ')) return undefined;
+  return fieldSchema(data, family.field)?.description;
+}
+
+/**
+ * The same help as the exposition's `# HELP` line: plain ASCII, without the descriptions'
+ * markdown backticks, a minus sign as `-` (what Prometheus's UI and promtool show is no markdown).
+ */
+export function helpLine(family: Pick<MetricFamily, 'help' | 'field'>, data: DataDeclaration | undefined): string | undefined {
+  const help = familyHelp(family, data);
+  return help === undefined ? undefined : toAscii(help.replaceAll('`', '').replaceAll('\u2212', '-'));
 }

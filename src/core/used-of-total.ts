@@ -54,20 +54,17 @@ export function usedOfTotalData<const W extends UsedOfTotalWords>(words: W, abou
 
 /**
  * What a used-of-total module exports: `<prefix>_total_bytes` and `<prefix>_used_bytes` (and
- * `<prefix>_available_bytes` with `available: true`), read from the fields of the same names;
- * `what` starts their help ("Memory", "Swap").
+ * `<prefix>_available_bytes` with `available: true`), read from the fields of the same names,
+ * whose descriptions (usedOfTotalData and the module's words) are their help.
  */
 export function usedOfTotalMetrics<D extends { total: number; used: number; available?: number }>(
   prefix: string,
-  what: string,
   words: { available?: boolean } = {},
 ): MetricsDeclaration<D> {
   return declareMetrics(() => [
-    gauge<D>(`${prefix}_total_bytes`, `${what} in all: the host's, or the cgroup limit when that is smaller`, { field: 'total', read: (d) => d.total }),
-    gauge<D>(`${prefix}_used_bytes`, `${what} in use, of ${prefix}_total_bytes`, { field: 'used', read: (d) => d.used }),
-    ...(words.available === true
-      ? [gauge<D>(`${prefix}_available_bytes`, `${what} available: total - used`, { field: 'available', read: (d) => d.available })]
-      : []),
+    gauge<D>(`${prefix}_total_bytes`, { field: 'total', read: (d) => d.total }),
+    gauge<D>(`${prefix}_used_bytes`, { field: 'used', read: (d) => d.used }),
+    ...(words.available === true ? [gauge<D>(`${prefix}_available_bytes`, { field: 'available', read: (d) => d.available })] : []),
   ]);
 }
 

@@ -26,7 +26,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
-import type { MetricFamily, MetricSample, MetricsDeclaration, MetricType } from '../core/metrics.js';
+import { helpLine, type MetricFamily, type MetricSample, type MetricsDeclaration, type MetricType, oncePerSeries } from '../core/metrics.js';
 import { packageRoot } from '../core/package-root.js';
 import type { ResolvedModule } from '../core/resolve.js';
 import type { ModuleStatus } from '../core/scheduler.js';
@@ -51,8 +51,8 @@ const CONTENT_TYPES: Record<ExpositionFormat, RegistryContentType> = {
   openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
 };
 
-/** A family as the docs and the exposition name it, without its samples. */
-export type FamilyHeading = Pick<MetricFamily, 'name' | 'type' | 'help' | 'labels'>;
+/** A family as the docs and the exposition name it, without its samples, with its help resolved. */
+export type FamilyHeading = Pick<MetricFamily, 'name' | 'type' | 'labels'> & { readonly help: string };
 
 /** shoji's own families, beside the modules' (docs/metrics.md lists them from here). */
 export const BUILD_INFO: FamilyHeading = {
@@ -138,7 +138,9 @@ export async function exposition(input: ExpositionInput, format: ExpositionForma
       generic.push(...topLevelNumbers(mod.id, status.data));
       continue;
     }
-    for (const family of declared) add(family, samplesOf(family, status.data));
+    // A family without a help of its own has its data field's description: the module's data
+    // declaration builds its schema here, at the first scrape, never on the status line's path.
+    for (const family of declared) add({ ...family, help: helpLine(family, mod.def.data) ?? '' }, samplesOf(family, status.data));
   }
   add(PLUGIN_VALUE, generic);
 
@@ -170,18 +172,20 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
  * Adds a family's samples to the registry: once per name (a second family of the same name is
- * left out), never a sample that is not a finite number, a counter's never below 0, and only
- * labels the family declares, each of them given.
+ * left out), never a sample that is not a finite number, a counter's never below 0, only labels
+ * the family declares, each of them given, and each series once (the first of two samples with
+ * the same labels: prom-client would keep a gauge's last and add up a counter's). A family
+ * without a help is left out.
  */
-function familyAdder(
-  registry: Registry<RegistryContentType>,
-): (family: Pick<MetricFamily, 'name' | 'type' | 'help' | 'labels'>, samples: readonly MetricSample[]) => void {
+function familyAdder(registry: Registry<RegistryContentType>): (family: FamilyHeading, samples: readonly MetricSample[]) => void {
   const taken = new Set<string>();
   return (family, samples) => {
     const labelNames = [...(family.labels ?? [])];
-    if (taken.has(family.name) || !METRIC_NAME.test(family.name) || !labelNames.every((l) => LABEL_NAME.test(l) && !l.startsWith('__'))) return;
+    if (taken.has(family.name) || family.help === '' || !METRIC_NAME.test(family.name) || !labelNames.every((l) => LABEL_NAME.test(l) && !l.startsWith('__')))
+      return;
     taken.add(family.name);
-    const kept = samples.filter((s) => Number.isFinite(s.value) && (family.type !== 'counter' || s.value >= 0) && hasLabels(s, labelNames));
+    const valid = samples.filter((s) => Number.isFinite(s.value) && (family.type !== 'counter' || s.value >= 0) && hasLabels(s, labelNames));
+    const kept = oncePerSeries(valid, labelNames);
     // No family without samples: prom-client would print an unlabelled gauge never set as 0.
     if (kept.length === 0) return;
     // Made apart, registered once whole: prom-client refuses what it cannot write (no help, a

@@ -118,6 +118,41 @@ describe('from every built-in module, collected twice on the fixture host', () =
     expect(linesOf(await serve(), 'shoji_reboot_required')).toEqual(['shoji_reboot_required 0']);
   });
 
+  it("a family without a help of its own has its data field's description as # HELP, in plain ASCII", async () => {
+    const body = await serve();
+    const help = (name: string) => body.match(new RegExp(`^# HELP ${name} (.*)$`, 'm'))?.[1];
+    expect(help('shoji_load5')).toBe('Load average over 5 minutes');
+    // disk's mounts[].used: "size − free blocks" with a minus sign in the data declaration.
+    expect(help('shoji_filesystem_used_bytes')).toBe("Used: size - free blocks, as df's Used (root's reserve is neither used nor available)");
+    expect(help('shoji_network_receive_bytes_total')).toBe("Received since it came up (the kernel's counter)");
+    // A help of its own where it says more than the field: OpenCost's name.
+    expect(help('node_total_hourly_cost')).toMatch(/^OpenCost's name/);
+  });
+
+  it('one series once: of two samples with the same labels the first is served, for a gauge and a counter', async () => {
+    const memory = host.modules.find((m) => m.id === 'memory')!.def;
+    const twice = (type: 'gauge' | 'counter', name: string): MetricFamily => ({
+      name,
+      type,
+      help: 'x',
+      labels: ['device'],
+      samples: () => [
+        { labels: { device: 'a' }, value: 3 },
+        { labels: { device: 'b' }, value: 1 },
+        { labels: { device: 'a' }, value: 4 },
+      ],
+    });
+    const families = [twice('gauge', 'shoji_twice'), twice('counter', 'shoji_twice_total')];
+    host.add({ ...memory, id: 'twice', metrics: declareMetrics(() => families) } as AnyModule, 'builtin');
+    host.statuses.get('twice')!.available = true;
+    await host.collect(['twice']);
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const body = await serve(format);
+      expect(linesOf(body, 'shoji_twice'), format).toEqual(['shoji_twice{device="a"} 3', 'shoji_twice{device="b"} 1']);
+      expect(linesOf(body, 'shoji_twice_total'), format).toEqual(['shoji_twice_total{device="a"} 3', 'shoji_twice_total{device="b"} 1']);
+    }
+  });
+
   it("a broken declaration costs only its own family: a throwing read, wrong labels, another module's name, no help, an unknown type", async () => {
     const memory = host.modules.find((m) => m.id === 'memory')!.def;
     const broken: readonly MetricFamily[] = [

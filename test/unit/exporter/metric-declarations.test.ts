@@ -5,10 +5,24 @@
  * field's declared unit), and the samples each family reads from what the real modules publish
  * on the fixture host.
  */
+import * as T from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES } from '../../../src/app/builtins.js';
 import type { AnyModule } from '../../../src/core/contract.js';
-import { byField, counter, declareMetrics, gauge, type MetricFamily, type MetricSample, NO_METRICS, perRow } from '../../../src/core/metrics.js';
+import { declareData } from '../../../src/core/data.js';
+import {
+  byField,
+  counter,
+  declareMetrics,
+  familyHelp,
+  fieldSchema,
+  gauge,
+  helpLine,
+  type MetricFamily,
+  type MetricSample,
+  NO_METRICS,
+  perRow,
+} from '../../../src/core/metrics.js';
 import { collectedHost, type ExporterHost, ODD_MOUNT } from '../../helpers/exported.js';
 
 /** The modules that read Prometheus back (the fleet): exporting what they read would feed Prometheus its own answers. */
@@ -77,19 +91,6 @@ const UNIT_SUFFIX: Record<string, RegExp> = {
   'bytes/s': /(?!)/,
 };
 
-type Schema = { type?: string; unit?: string; properties?: Record<string, Schema>; items?: Schema };
-
-/** The declared schema of a data field named as docs/modules.md names it (`used`, `mounts[].total`, `cores`). */
-function fieldSchema(module: AnyModule, path: string): Schema | undefined {
-  let at: Schema | undefined = module.data?.schema as Schema;
-  for (const part of path.split('.')) {
-    const name = part.replace(/\[\]$/, '');
-    at = at?.properties?.[name];
-    if (part.endsWith('[]')) at = at?.items;
-  }
-  return at;
-}
-
 /** Every way a family breaks the naming rules; [] when it keeps them. */
 function namingProblems(module: AnyModule, f: MetricFamily): string[] {
   const out: string[] = [];
@@ -99,9 +100,10 @@ function namingProblems(module: AnyModule, f: MetricFamily): string[] {
   if (f.type === 'counter' && !f.name.endsWith('_total')) out.push(`${at} is a counter without _total`);
   if (f.type !== 'counter' && f.name.endsWith('_total')) out.push(`${at} ends in _total but is a ${f.type}`);
   for (const label of f.labels ?? []) if (!/^[a-z][a-z0-9_]*$/.test(label)) out.push(`${at} has the label "${label}"`);
-  if (!/^[\x20-\x7e]+$/.test(f.help)) out.push(`${at} has no help, or help that is not one line of ASCII`);
+  const help = helpLine(f, module.data);
+  if (help === undefined || !/^[\x20-\x7e]+$/.test(help)) out.push(`${at} has no help, or help that is not one line of ASCII`);
   for (const field of f.field?.split(', ') ?? []) {
-    const schema = fieldSchema(module, field);
+    const schema = fieldSchema(module.data, field);
     if (schema === undefined) {
       out.push(`${at} reads ${field}, which ${module.id} does not declare`);
       continue;
@@ -127,6 +129,25 @@ describe('the declarations', () => {
 
   it('keep the naming rules: prefix, _total on counters only, lower-case labels, help, unit suffixes as the data declares them', () => {
     expect(declared.flatMap(({ module, family }) => namingProblems(module, family))).toEqual([]);
+  });
+
+  it("each has a help, its own or its data field's description, and no help of its own that only repeats the field's", () => {
+    const without = declared.filter(({ module, family }) => familyHelp(family, module.data) === undefined).map(({ family }) => family.name);
+    expect(without).toEqual([]);
+    /** Lower-case words only, so that a repeat with other punctuation or a unit added in brackets is still one. */
+    const words = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/\(0-1\)/g, '')
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+    const repeats = declared.flatMap(({ module, family }) => {
+      if (family.help === undefined || family.field === undefined || family.field.includes(', ')) return [];
+      const own = words(family.help);
+      const field = words(String(fieldSchema(module.data, family.field)?.description));
+      return own === field || field.includes(own) || own.includes(field) ? [`${family.name}: "${family.help}" repeats ${family.field}`] : [];
+    });
+    expect(repeats).toEqual([]);
   });
 
   it('the naming check finds each rule broken', () => {
@@ -314,5 +335,66 @@ describe('the builders', () => {
     expect(parts.samples(d)).toEqual([{ labels: { part: 'first' }, value: 2 }]);
     expect(parts).toMatchObject({ labels: ['part'], field: 'a, b' });
     expect(gauge<D>('shoji_i', 'i', { read: () => 1, labels: { k: (x) => String(x.a) } }).samples(d)).toEqual([{ labels: { k: '2' }, value: 1 }]);
+  });
+
+  it('keep the first of two rows with the same label value, for a gauge and a counter alike: never one series twice', () => {
+    const twice = {
+      ...d,
+      rows: [
+        { name: 'x', v: 1 },
+        { name: 'y', v: 2 },
+        { name: 'x', v: 5 },
+      ],
+    };
+    for (const type of ['gauge', 'counter'] as const) {
+      const family = perRow<D, 'rows'>(type, 'shoji_v', { rows: 'rows', label: ['row', 'name'], value: 'v' });
+      expect(family.samples(twice), type).toEqual([
+        { labels: { row: 'x' }, value: 1 },
+        { labels: { row: 'y' }, value: 2 },
+      ]);
+    }
+  });
+});
+
+describe("a family's help", () => {
+  type D = { a: number; parts: { one: number; two: number }; rows: { name: string; total: number }[] };
+  const data = declareData(
+    () => ({
+      a: T.Number({ description: 'The `a` of it: size \u2212 free, 20 \u00b0C' }),
+      parts: T.Object({ one: T.Number(), two: T.Number() }),
+      rows: T.Union([T.Array(T.Object({ name: T.String(), total: T.Number({ description: 'Its total' }) })), T.Null()]),
+    }),
+    { description: 'test data' },
+  );
+
+  it("is its own, else its one field's description (a row's property for rows[].field), else none", () => {
+    expect(familyHelp(gauge<D>('shoji_a', 'Said otherwise', 'a'), data)).toBe('Said otherwise');
+    expect(familyHelp(gauge<D>('shoji_a', 'a'), data)).toBe('The `a` of it: size \u2212 free, 20 \u00b0C');
+    expect(familyHelp(perRow<D, 'rows'>('gauge', 'shoji_t', { rows: 'rows', label: ['row', 'name'], value: 'total' }), data)).toBe('Its total');
+    // Several fields, no field, an undeclared one, no declaration: nothing to take it from.
+    expect(familyHelp({ field: 'a, b' }, data)).toBeUndefined();
+    expect(familyHelp({}, data)).toBeUndefined();
+    expect(familyHelp({ field: 'rows[].nope' }, data)).toBeUndefined();
+    expect(familyHelp({ field: 'a' }, undefined)).toBeUndefined();
+  });
+
+  it('as a # HELP line is plain ASCII: no backticks, a minus sign as -', () => {
+    expect(helpLine(gauge<D>('shoji_a', 'a'), data)).toBe('The a of it: size - free, 20  degC');
+    expect(helpLine({}, data)).toBeUndefined();
+  });
+
+  it('is read from the schema only when asked: declaring the family builds no schema', () => {
+    let built = 0;
+    const lazy = declareData(
+      () => {
+        built++;
+        return { a: T.Number({ description: 'A' }) };
+      },
+      { description: 'x' },
+    );
+    const family = gauge<{ a: number }>('shoji_a', 'a');
+    expect(built).toBe(0);
+    expect(familyHelp(family, lazy)).toBe('A');
+    expect(built).toBe(1);
   });
 });
