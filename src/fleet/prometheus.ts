@@ -6,8 +6,10 @@
  * Every request has a timeout and honours the caller's AbortSignal; its answer is read up to
  * MAX_RESPONSE_BYTES and no further; the JSON is checked before anything trusts it. Whatever goes
  * wrong (refused, timed out, a redirect, an HTML page, a 500 with Prometheus's error JSON,
- * garbage) ends as one PrometheusError whose message is one line naming the URL, with text from
- * the server escaped (src/render/sanitize.ts) so it cannot drive the terminal.
+ * garbage, JSON nested too deep to walk) ends as one PrometheusError whose message is one line
+ * naming the URL, with text from the server escaped (src/render/sanitize.ts) so it cannot drive
+ * the terminal, and the credentials taken out of it: a proxy that echoes the Authorization header
+ * back must not put the token into stderr, `shoji modules` or shoji.log.
  *
  * Credentials never come from argv: a bearer token from a file or SHOJI_PROMETHEUS_TOKEN, or a
  * basic-auth user with a password from a file or SHOJI_PROMETHEUS_PASSWORD.
@@ -65,8 +67,38 @@ export function quoted(text: string): string {
   return escapeControl(one.length > QUOTED_CHARS ? `${one.slice(0, QUOTED_CHARS)}...` : one);
 }
 
+/** What stands in for a credential taken out of a server's text. */
+const REDACTED = '[redacted]';
+/**
+ * An Authorization value written out (RFC 6750's token characters, base64's), the scheme kept.
+ * Eight characters or more, so "Basic auth" stays readable; our own secrets, of any length, are
+ * taken out by their text.
+ */
+const AUTH_VALUE = /\b(Bearer|Basic)(\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi;
+
+/**
+ * A server's text without the credentials sent to it: each secret (the token, the password, the
+ * header's value) wherever it appears, and any `Bearer ...` or `Basic ...` value. Done before the
+ * text is cut short, so no part of a secret survives at the cut.
+ */
+export function redacted(text: string, secrets: readonly string[]): string {
+  let out = text;
+  // Longest first: the header's value holds the token.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret !== '') out = out.split(secret).join(REDACTED);
+  }
+  return out.replace(AUTH_VALUE, `$1$2${REDACTED}`);
+}
+
 /** The base URL, checked: http or https, no credentials in it, no query; a trailing / dropped. */
 export function parseBaseUrl(text: string): URL {
+  // Without a scheme, `localhost:9090` would parse as the scheme "localhost:": say what is missing.
+  const trimmed = text.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    // host, host:port or host/path: what a scheme in front would make a URL of.
+    const hint = /^[^\s/:]+(:\d+)?(\/\S*)?$/.test(trimmed) ? ` (did you mean http://${quoted(trimmed)}?)` : '';
+    throw new PrometheusError(quoted(text), `must start with http:// or https://${hint}`);
+  }
   let url: URL;
   try {
     url = new URL(text);
@@ -74,7 +106,7 @@ export function parseBaseUrl(text: string): URL {
     throw new PrometheusError(quoted(text), 'not a URL (expected http://host:9090 or https://...)');
   }
   const shown = shownUrl(url);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PrometheusError(shown, `unsupported scheme ${quoted(url.protocol)} (http or https)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PrometheusError(shown, 'must start with http:// or https://');
   if (url.username || url.password) {
     throw new PrometheusError(
       shown,
@@ -109,24 +141,38 @@ function readSecret(file: string, what: string, url: string): string {
   return secret;
 }
 
+/** How to sign in to the target: the Authorization header, and the secrets a server's text must never show. */
+export interface Credentials {
+  header: string | undefined;
+  /** The token, the password and the header's value: taken out of anything the server says. */
+  secrets: string[];
+}
+
 /**
- * The Authorization header for the target: a bearer token (its file, else SHOJI_PROMETHEUS_TOKEN),
- * or basic auth when a username is set (the password from its file, else
+ * The credentials for the target: a bearer token (its file, else SHOJI_PROMETHEUS_TOKEN), or
+ * basic auth when a username is set (the password from its file, else
  * SHOJI_PROMETHEUS_PASSWORD); none when nothing is set.
  */
-export function authorization(target: PrometheusTarget, env: NodeJS.ProcessEnv, url: string): string | undefined {
+export function credentials(target: PrometheusTarget, env: NodeJS.ProcessEnv, url: string): Credentials {
   if (target.bearerTokenFile && target.username) {
     throw new PrometheusError(url, 'both bearer_token_file and username are set: use one way to sign in');
   }
-  if (target.bearerTokenFile) return `Bearer ${readSecret(target.bearerTokenFile, 'bearer token', url)}`;
+  const bearer = (token: string): Credentials => ({ header: `Bearer ${token}`, secrets: [token, `Bearer ${token}`] });
+  if (target.bearerTokenFile) return bearer(readSecret(target.bearerTokenFile, 'bearer token', url));
   if (target.username) {
     if (target.username.includes(':')) throw new PrometheusError(url, 'the username must not contain ":"');
     const password = target.passwordFile ? readSecret(target.passwordFile, 'password', url) : env.SHOJI_PROMETHEUS_PASSWORD;
     if (!password) throw new PrometheusError(url, `username ${quoted(target.username)} is set but no password: set password_file or SHOJI_PROMETHEUS_PASSWORD`);
-    return `Basic ${Buffer.from(`${target.username}:${password}`).toString('base64')}`;
+    const encoded = Buffer.from(`${target.username}:${password}`).toString('base64');
+    return { header: `Basic ${encoded}`, secrets: [password, encoded, `${target.username}:${password}`] };
   }
   const token = env.SHOJI_PROMETHEUS_TOKEN?.trim();
-  return token ? `Bearer ${token}` : undefined;
+  return token ? bearer(token) : { header: undefined, secrets: [] };
+}
+
+/** The Authorization header for the target, or none (credentials() says how it is chosen). */
+export function authorization(target: PrometheusTarget, env: NodeJS.ProcessEnv, url: string): string | undefined {
+  return credentials(target, env, url).header;
 }
 
 /** What a socket error says, in words. */
@@ -217,39 +263,52 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Prometheus's envelope, checked: the `data` of a success, else the reason it failed. */
-function unwrap(answer: RawAnswer, shown: string): unknown {
+/** Statuses that say the URL is some other server's: not found, or a method it does not take (an exporter's /metrics). */
+const NOT_PROMETHEUS_STATUS = new Set([404, 405]);
+
+/** Prometheus's envelope, checked: the `data` of a success, else the reason it failed. `say` quotes the server's text. */
+function unwrap(answer: RawAnswer, shown: string, say: (text: string) => string): unknown {
   const { status, headers, body } = answer;
   if (status >= 300 && status < 400) {
-    const to = headers.location ? ` to ${quoted(String(headers.location))}` : '';
+    const to = headers.location ? ` to ${say(String(headers.location))}` : '';
     throw new PrometheusError(shown, `HTTP ${status}: redirects${to} (give the URL Prometheus answers on)`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    const type = headers['content-type'] ? `${quoted(String(headers['content-type']).split(';')[0])}` : 'no content type';
-    const what = /^\s*</.test(body) ? 'an HTML page' : body.trim() === '' ? 'an empty answer' : `${type}: "${quoted(body)}"`;
-    const hint = status === 401 || status === 403 ? ' (check the credentials)' : status === 404 ? ' (is this the Prometheus URL?)' : '';
+    const type = headers['content-type'] ? `${say(String(headers['content-type']).split(';')[0])}` : 'no content type';
+    const html = /^\s*</.test(body);
+    const what = html ? 'an HTML page' : body.trim() === '' ? 'an empty answer' : `${type}: "${say(body)}"`;
+    // node_exporter's page, an exporter's 405 to a POST, a 404: the URL of something else.
+    const elsewhere = html || NOT_PROMETHEUS_STATUS.has(status);
+    const hint = status === 401 || status === 403 ? ' (check the credentials)' : elsewhere ? ' (is this the Prometheus URL?)' : '';
     throw new PrometheusError(shown, `HTTP ${status}: not Prometheus's JSON but ${what}${hint}`);
   }
   if (!isObject(parsed) || (parsed.status !== 'success' && parsed.status !== 'error')) {
-    throw new PrometheusError(shown, `HTTP ${status}: JSON that is not a Prometheus API answer: "${quoted(body)}"`);
+    throw new PrometheusError(shown, `HTTP ${status}: JSON that is not a Prometheus API answer: "${say(body)}"`);
   }
   if (parsed.status === 'error') {
-    const type = typeof parsed.errorType === 'string' ? `${quoted(parsed.errorType)}: ` : '';
-    const error = typeof parsed.error === 'string' ? quoted(parsed.error) : 'no reason given';
+    const type = typeof parsed.errorType === 'string' ? `${say(parsed.errorType)}: ` : '';
+    const error = typeof parsed.error === 'string' ? say(parsed.error) : 'no reason given';
     throw new PrometheusError(shown, `HTTP ${status}: ${type}${error}`);
   }
   if (status < 200 || status >= 300) throw new PrometheusError(shown, `HTTP ${status} with a success answer`);
   return parsed.data;
 }
 
-/** A sample value as Prometheus writes it ("1.5", "NaN", "+Inf"): a number, or null when not a number. */
-function sampleValue(v: unknown): number | null {
+/**
+ * A sample value as Prometheus writes it (Go's shortest decimal form: "1.5", "1e-07", "NaN",
+ * "+Inf", "-Inf"): a number, or null for anything else ("", "0x10", " 1", "1_000"), which
+ * JavaScript's Number() would have read as 0, 16 or 1.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+export function sampleValue(v: unknown): number | null {
   if (typeof v !== 'string') return null;
-  const n = v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
-  return Number.isNaN(n) && v !== 'NaN' ? null : n;
+  if (v === 'NaN') return Number.NaN;
+  if (v === '+Inf' || v === 'Inf') return Infinity;
+  if (v === '-Inf') return -Infinity;
+  return DECIMAL.test(v) ? Number(v) : null;
 }
 
 function labels(v: unknown): Record<string, string> | null {
@@ -262,10 +321,6 @@ function pair(v: unknown): [number, number] | null {
   if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number') return null;
   const value = sampleValue(v[1]);
   return value === null ? null : [v[0], value];
-}
-
-function badShape(shown: string, what: string): PrometheusError {
-  return new PrometheusError(shown, `an answer of the wrong shape: ${what}`);
 }
 
 /** A checked client for one Prometheus. */
@@ -283,41 +338,61 @@ export interface PrometheusClient {
 export function prometheusClient(target: PrometheusTarget, o: RequestOptions & { env?: NodeJS.ProcessEnv } = {}): PrometheusClient {
   const base = parseBaseUrl(target.url);
   const shown = shownUrl(base);
-  const auth = authorization(target, o.env ?? process.env, shown);
+  const { header, secrets } = credentials(target, o.env ?? process.env, shown);
+  /** The server's text as a message quotes it: without our credentials, escaped, cut short. */
+  const say = (text: string) => quoted(redacted(text, secrets));
+  /**
+   * The answer's text for a message about its shape: its start, not its parsed form, which a
+   * value nested 200,000 arrays deep would take past the stack to write out.
+   */
+  const badShape = (what: string, body: string) => new PrometheusError(shown, `an answer of the wrong shape: ${what}; it begins "${say(body)}"`);
   let requests = 0;
-  const ask = async (path: string, form: URLSearchParams) => {
+  /** POST, check the envelope, and read the data with `read`; whatever fails is a PrometheusError. */
+  const ask = async <T>(path: string, form: URLSearchParams, read: (data: unknown, body: string) => T): Promise<T> => {
     requests++;
-    return unwrap(await post(base, path, form, auth, o), shown);
+    const answer = await post(base, path, form, header, o);
+    try {
+      return read(unwrap(answer, shown, say), answer.body);
+    } catch (err) {
+      if (isPrometheusError(err)) throw err;
+      // Anything else reading it (a RangeError from an answer too deeply nested) is still about this URL.
+      throw new PrometheusError(shown, `an answer shoji cannot read (${say((err as Error).message ?? String(err))})`);
+    }
+  };
+  const resultOf = (data: unknown, body: string, type: 'vector' | 'matrix'): unknown[] => {
+    if (!isObject(data) || !Array.isArray(data.result)) throw badShape('no data.result list', body);
+    if (data.resultType !== type) throw badShape(`resultType ${say(String(data.resultType))}, expected ${type}`, body);
+    return data.result;
   };
   return {
     url: shown,
     get requests() {
       return requests;
     },
-    async query(promql, time) {
+    query(promql, time) {
       const form = new URLSearchParams({ query: promql });
       if (time !== undefined) form.set('time', String(time));
-      const data = await ask('/api/v1/query', form);
-      if (!isObject(data) || !Array.isArray(data.result)) throw badShape(shown, 'no data.result list');
-      if (data.resultType !== 'vector') throw badShape(shown, `resultType ${quoted(String(data.resultType))}, expected vector`);
-      return data.result.map((s: unknown) => {
-        const metric = isObject(s) ? labels(s.metric) : null;
-        const value = isObject(s) ? pair(s.value) : null;
-        if (!metric || !value) throw badShape(shown, `a sample "${quoted(JSON.stringify(s))}"`);
-        return { metric, value: value[1] };
-      });
+      return ask('/api/v1/query', form, (data, body) =>
+        resultOf(data, body, 'vector').map((s, i) => {
+          const metric = isObject(s) ? labels(s.metric) : null;
+          const value = isObject(s) ? pair(s.value) : null;
+          if (!metric || !value) throw badShape(`a sample, result[${i}], that is not {"metric": {labels}, "value": [time, "number"]}`, body);
+          return { metric, value: value[1] };
+        }),
+      );
     },
-    async queryRange(promql, start, end, stepSeconds) {
+    queryRange(promql, start, end, stepSeconds) {
       const form = new URLSearchParams({ query: promql, start: String(start), end: String(end), step: String(stepSeconds) });
-      const data = await ask('/api/v1/query_range', form);
-      if (!isObject(data) || !Array.isArray(data.result)) throw badShape(shown, 'no data.result list');
-      if (data.resultType !== 'matrix') throw badShape(shown, `resultType ${quoted(String(data.resultType))}, expected matrix`);
-      return data.result.map((s: unknown) => {
-        const metric = isObject(s) ? labels(s.metric) : null;
-        const values = isObject(s) && Array.isArray(s.values) ? s.values.map(pair) : null;
-        if (!metric || !values || values.some((v) => v === null)) throw badShape(shown, `a series "${quoted(JSON.stringify(s))}"`);
-        return { metric, values: values as [number, number][] };
-      });
+      return ask('/api/v1/query_range', form, (data, body) =>
+        resultOf(data, body, 'matrix').map((s, i) => {
+          const metric = isObject(s) ? labels(s.metric) : null;
+          const values = isObject(s) && Array.isArray(s.values) ? s.values.map(pair) : null;
+          if (!metric || !values || values.some((v) => v === null)) {
+            throw badShape(`a series, result[${i}], that is not {"metric": {labels}, "values": [[time, "number"], ...]}`, body);
+          }
+          return { metric, values: values as [number, number][] };
+        }),
+      );
     },
   };
 }

@@ -141,9 +141,55 @@ describe('credentials', () => {
     const inUrl = make({ url: 'http://ops:hunter2@127.0.0.1:9/' });
     expect(inUrl).toMatch(/credentials in the URL: use bearer_token_file, or username and password_file/);
     expect(inUrl).not.toContain('hunter2');
-    expect(make({ url: 'ftp://127.0.0.1/' })).toMatch(/unsupported scheme ftp:/);
-    expect(make({ url: 'not a url' })).toMatch(/not a URL/);
+    expect(make({ url: 'ftp://127.0.0.1/' })).toBe('Prometheus ftp://127.0.0.1: must start with http:// or https://');
+    expect(make({ url: 'http://' })).toMatch(/not a URL/);
+    expect(make({ url: 'not a url' })).toBe('Prometheus not a url: must start with http:// or https://');
     expect(make({ url: 'http://127.0.0.1:9/?x=1' })).toMatch(/must not carry a query/);
+  });
+});
+
+describe('the URL', () => {
+  it('without a scheme: says what is missing and what was probably meant', () => {
+    const refusal = (url: string) => {
+      try {
+        prometheusClient({ url });
+      } catch (err) {
+        expect(err).toBeInstanceOf(PrometheusError);
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    // new URL() reads "localhost:" as the scheme here.
+    expect(refusal('localhost:19090')).toBe('Prometheus localhost:19090: must start with http:// or https:// (did you mean http://localhost:19090?)');
+    expect(refusal('prom.example/prometheus')).toBe(
+      'Prometheus prom.example/prometheus: must start with http:// or https:// (did you mean http://prom.example/prometheus?)',
+    );
+    expect(refusal('HTTP://127.0.0.1:9')).toBe('accepted');
+  });
+});
+
+describe('sample values, read as Prometheus writes them', () => {
+  const answered = async (value: unknown) => {
+    fake.handle = (_a, res) => json(res, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, value] }] } }));
+    return prometheusClient({ url: fake.url })
+      .query('x')
+      .then(
+        (samples) => samples[0].value,
+        (err: Error) => err.message,
+      );
+  };
+
+  it("reads Go's decimal forms, NaN and the infinities", async () => {
+    const read: Record<string, unknown> = {};
+    for (const v of ['1.5', '-5', '0', '1e-07', '1.5e+21', '.5', '+Inf', '-Inf', 'NaN']) read[v] = await answered(v);
+    expect(read).toEqual({ '1.5': 1.5, '-5': -5, '0': 0, '1e-07': 1e-7, '1.5e+21': 1.5e21, '.5': 0.5, '+Inf': Infinity, '-Inf': -Infinity, NaN: Number.NaN });
+  });
+
+  it("refuses what JavaScript's Number() would read but Prometheus never writes", async () => {
+    // Number('') is 0, Number('0x10') is 16, Number(' 1') is 1.
+    for (const v of ['', '0x10', ' 1', '1_000', 'Infinity', '0b1', 'nan', 1]) {
+      expect(await answered(v), JSON.stringify(v)).toMatch(/^Prometheus http:\/\/127\.0\.0\.1:\d+: an answer of the wrong shape: a sample, result\[0\]/);
+    }
   });
 });
 
@@ -189,6 +235,60 @@ describe('failures: one line naming the URL', () => {
       /^Prometheus http:\/\/127\.0\.0\.1:\d+: HTTP 200: not Prometheus's JSON but application\/octet-stream: "\\x07\\x1b\]0;pwned\\x07z+\.\.\."$/,
     );
     expect(message.length).toBeLessThan(320);
+  });
+
+  it("another server's URL (node_exporter's page, an exporter's 405, a 404): asks whether it is Prometheus's", async () => {
+    const answers: [number, string, string][] = [
+      [200, 'text/html', '<html><head><title>Node Exporter</title></head></html>'],
+      [405, 'text/plain', 'Method Not Allowed\n'],
+      [404, 'text/plain', '404 page not found\n'],
+    ];
+    const said: string[] = [];
+    for (const [status, type, body] of answers) {
+      fake.handle = (_a, res) => res.writeHead(status, { 'content-type': type }).end(body);
+      said.push(await failure(prometheusClient({ url: fake.url }).query('up')));
+    }
+    expect(said).toEqual([
+      `Prometheus ${fake.url}: HTTP 200: not Prometheus's JSON but an HTML page (is this the Prometheus URL?)`,
+      `Prometheus ${fake.url}: HTTP 405: not Prometheus's JSON but text/plain: "Method Not Allowed" (is this the Prometheus URL?)`,
+      `Prometheus ${fake.url}: HTTP 404: not Prometheus's JSON but text/plain: "404 page not found" (is this the Prometheus URL?)`,
+    ]);
+  });
+
+  it('a value nested 200,000 arrays deep: still one line naming the URL, quoting the start of the answer', async () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    fake.handle = (_a, res) => json(res, `{"status":"success","data":{"resultType":"vector","result":[{"metric":{"host":"h"},"value":[1,${deep}]}]}}`);
+    const message = await failure(prometheusClient({ url: fake.url }).query('up'));
+    expect(message).toMatch(
+      /^Prometheus http:\/\/127\.0\.0\.1:\d+: an answer of the wrong shape: a sample, result\[0\], that is not .*; it begins "\{"status":"success".*\[\[\[\.\.\."$/,
+    );
+    expect(message.length).toBeLessThan(500);
+    fake.handle = (_a, res) => json(res, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2,${deep}]]}]}}`);
+    expect(await failure(prometheusClient({ url: fake.url }).queryRange('up', 1, 2, 1))).toMatch(/wrong shape: a series, result\[0\].*\[\[\[\.\.\."$/);
+  });
+
+  it('a server echoing the credentials back: the token, the password and any Bearer or Basic value taken out', async () => {
+    const token = 'tok-Zm9vYmFyYmF6cXV4c2VjcmV0';
+    fake.handle = (asked, res) =>
+      res.writeHead(401, { 'content-type': 'text/plain' }).end(`bad token: ${asked.headers.authorization} (you sent ${token}; try Bearer abcdefgh12345678)`);
+    const bearer = await failure(prometheusClient({ url: fake.url }, { env: { SHOJI_PROMETHEUS_TOKEN: token } }).query('up'));
+    expect(bearer).toBe(
+      `Prometheus ${fake.url}: HTTP 401: not Prometheus's JSON but text/plain: "bad token: [redacted] (you sent [redacted]; try Bearer [redacted])" (check the credentials)`,
+    );
+    // In Prometheus's own error JSON, and basic auth: the password, user:password and its base64.
+    fake.handle = (asked, res) =>
+      json(
+        res,
+        JSON.stringify({ status: 'error', errorType: 'bad_data', error: `${asked.headers.authorization} ops:hunter2! hunter2! ${btoa('ops:hunter2!')}` }),
+        400,
+      );
+    const basic = await failure(prometheusClient({ url: fake.url, username: 'ops' }, { env: { SHOJI_PROMETHEUS_PASSWORD: 'hunter2!' } }).query('up'));
+    expect(basic).toBe(`Prometheus ${fake.url}: HTTP 400: bad_data: Basic [redacted] [redacted] [redacted] [redacted]`);
+    // Taken out before the text is cut short: a token across the cut leaves no part of itself.
+    const long = 'x'.repeat(60);
+    fake.handle = (_a, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${'.'.repeat(190)}${long}`);
+    const cut = await failure(prometheusClient({ url: fake.url }, { env: { SHOJI_PROMETHEUS_TOKEN: long } }).query('up'));
+    expect(cut).not.toMatch(/xx/);
   });
 
   it('a redirect, with where it points', async () => {
