@@ -2,7 +2,8 @@
 # test/bench/exporter.sh — what `shoji exporter` costs beside node_exporter, in ONE run: both on
 # loopback, scraped by one real Prometheus every 15 s (as deployed) for MINUTES minutes, each
 # reading this machine's own /proc and /sys. Reported per exporter: CPU seconds in the window
-# (the process and its children, from /proc/PID/stat) and per scrape, resident memory (VmRSS
+# (the process and its children, from /proc/PID/stat; and its own, without the programs it ran,
+# such as the updates module's apt-get) and per scrape, resident memory (VmRSS
 # sampled every 5 s: median and max; VmHWM, the peak, at the end), the response size as
 # Prometheus received it (scrape_body_size_bytes, median over the window) and gzipped (what
 # goes over the wire: Prometheus asks for gzip), samples per scrape and scrape duration.
@@ -56,7 +57,7 @@ env -i HOME="$WORK/home" USER="$(id -un)" LANG=C.UTF-8 PATH="$CLEANPATH" \
 SHOJI_PID=$!; PIDS+=("$SHOJI_PID")
 SHOJI_ADDR=
 for ((i = 0; i < 100; i++)); do
-  SHOJI_ADDR=$(grep -oE '127\.0\.0\.1:[0-9]+' shoji.err | head -1) && [ -n "$SHOJI_ADDR" ] && break
+  SHOJI_ADDR=$(grep -soE '127\.0\.0\.1:[0-9]+' shoji.err | head -1) && [ -n "$SHOJI_ADDR" ] && break
   kill -0 "$SHOJI_PID" 2>/dev/null || break
   sleep 0.1
 done
@@ -107,17 +108,17 @@ echo
 echo "node $($NODE --version) | shoji $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "${SHOJI_REV:-?}") | node_exporter $(/usr/bin/prometheus-node-exporter --version 2>&1 | awk 'NR==1{print $3}') (default collectors) | prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR==1{print $3}') | kernel $(uname -r) | $(nproc) cpus"
 echo "window $MINUTES min, one Prometheus scraping both every ${SCRAPE}s; RSS sampled every 5 s"
 echo
-echo "| exporter | scrapes | CPU s (window) | CPU ms per scrape | RSS MiB median | RSS MiB max | VmHWM MiB | response bytes (median) | on the wire, bytes | samples | scrape ms (median) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
-while IFS=$'\t' read -r name cpu rss_med rss_max hwm; do
+echo "| exporter | scrapes | CPU s (window) | of which its own (not children) | CPU ms per scrape | RSS MiB median | RSS MiB max | VmHWM MiB | response bytes (median) | on the wire, bytes | samples | scrape ms (median) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+while IFS=$'\t' read -r name cpu own rss_med rss_max hwm; do
   job=$name; [ "$name" = node_exporter ] && job=node
-  "$PY" - "$name" "$cpu" "$rss_med" "$rss_max" "$hwm" "${SCRAPES[$job]}" "${BODY[$job]}" "${WIRE[$job]}" "${SAMPLES[$job]}" "${DURATION[$job]}" <<'EOF'
+  "$PY" - "$name" "$cpu" "$own" "$rss_med" "$rss_max" "$hwm" "${SCRAPES[$job]}" "${BODY[$job]}" "${WIRE[$job]}" "${SAMPLES[$job]}" "${DURATION[$job]}" <<'EOF'
 import sys
-name, cpu, rm, rx, hwm, scrapes, body, wire, samples, dur = sys.argv[1:]
+name, cpu, own, rm, rx, hwm, scrapes, body, wire, samples, dur = sys.argv[1:]
 n = float(scrapes) if scrapes != '-' else 0
 per = f'{float(cpu) * 1000 / n:.1f}' if n else '-'
 mib = lambda k: f'{int(float(k)) / 1024:.1f}'
-print(f'| {name} | {scrapes} | {float(cpu):.2f} | {per} | {mib(rm)} | {mib(rx)} | {mib(hwm)} | {float(body):.0f} | {wire} | {samples} | {float(dur) * 1000:.1f} |')
+print(f'| {name} | {scrapes} | {float(cpu):.2f} | {float(own):.2f} | {per} | {mib(rm)} | {mib(rx)} | {mib(hwm)} | {float(body):.0f} | {wire} | {samples} | {float(dur) * 1000:.1f} |')
 EOF
 done <sample.tsv
 echo

@@ -127,7 +127,7 @@ print(rows[0][1], rows[0][2], rows[1][1], rows[2][1], rows[2][2])' "paired-$size
   STREAM_PID=$!; PIDS+=("$STREAM_PID")
   sleep 20
   b=$(api_requests)
-  read -r _ cpu rss_med _ _ < <("$PY" "$HERE/proc_sample.py" "$DAEMON" 5 stream="$STREAM_PID") || exit 1
+  read -r _ cpu _ rss_med _ _ < <("$PY" "$HERE/proc_sample.py" "$DAEMON" 5 stream="$STREAM_PID") || exit 1
   a=$(api_requests)
   kill "$STREAM_PID" 2>/dev/null; wait "$STREAM_PID" 2>/dev/null
   DAEMON_CPU[$size]=$cpu; DAEMON_RSS[$size]=$rss_med
