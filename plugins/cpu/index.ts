@@ -11,6 +11,8 @@
  * says nothing of a container allowed 2 cores. Under a CPU quota (cgroup cpu.max, or v1
  * cpu.cfs_quota_us) the total is therefore the group's own CPU time (cpu.stat usage_usec, or
  * cpuacct.usage) over the time its quota allows; per-core figures stay the host's.
+ * It also publishes the host's CPU time since boot, busy and idle, which `shoji exporter` serves
+ * as counters: rate() over them is the busy share over any span, not only the last 2 s.
  * Detail: each core, sample length, what was measured.
  */
 import { join } from 'node:path';
@@ -22,7 +24,7 @@ import { formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
-import { declareMetrics, gauge, perRow } from '../../src/core/metrics.js';
+import { byField, declareMetrics, gauge, perRow } from '../../src/core/metrics.js';
 
 const options = declareOptions({
   per_core: T.Boolean({ default: false, description: 'also show each core\'s %: "23% (12 34)"' }),
@@ -45,18 +47,39 @@ const data = declareData(
     }),
     cores: T.Array(T.Union([T.Number(), T.Null()]), {
       unit: 'ratio (0–1)',
-      description: "Each host core's busy share, `cpu0` first, whatever `per_core` and `scope` say; null for a core without a previous sample (it came online)",
+      description:
+        "Each online host core's busy share, in the order of `coreIds`, whatever `per_core` and `scope` say; null for a core without a previous sample (it came online)",
+    }),
+    coreIds: T.Array(T.Integer(), {
+      description:
+        "Each entry of `cores`' kernel number, the N of its `cpuN` line in /proc/stat, lowest first: only online CPUs have a line, so an offline one is skipped",
     }),
     scope: T.Enum(['host', 'cgroup'], { description: "What `total` measures: the machine, or this process's control group against its quota" }),
     quotaCores: T.Union([T.Number(), T.Null()], {
       unit: 'CPUs',
       description: "CPUs' worth of time the cgroup quota allows, in cgroup scope; null in host scope",
     }),
+    busySeconds: T.Number({
+      unit: 'seconds',
+      description:
+        "The host's CPU time spent busy since boot, summed over its CPUs (user, nice, system, irq, softirq and steal of /proc/stat's `cpu` line), whatever `scope` says",
+    }),
+    idleSeconds: T.Number({
+      unit: 'seconds',
+      description: "The host's CPU time spent idle since boot, summed over its CPUs (idle and iowait of the same line)",
+    }),
     sampleSeconds: T.Number({ unit: 'seconds', description: 'Time between the two samples the shares are measured over' }),
   }),
   { description: 'Published once there are two samples: nothing on the first collect or after a counter reset.' },
 );
 export type CpuData = DataOf<typeof data>;
+
+/**
+ * /proc/stat counts CPU time in USER_HZ ticks, which the kernel's ABI fixes at 100 a second on
+ * every architecture Node.js runs on (what sysconf(_SC_CLK_TCK) and `getconf CLK_TCK` answer):
+ * a constant, not a process started to ask.
+ */
+const USER_HZ = 100;
 
 /**
  * Private to this module. Cumulative [busy, idle] ticks per line name ("cpu", "cpu0", ...) and
@@ -121,12 +144,26 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
   data,
   metrics: declareMetrics(() => [
     gauge('shoji_cpu_usage_ratio', 'total'),
-    perRow('gauge', 'shoji_cpu_core_usage_ratio', "Each host core's busy share (0-1) since the previous reading", {
-      rows: 'cores',
-      label: ['cpu', (_core, index) => String(index)],
-      value: { field: 'cores', read: (core) => core },
-    }),
+    perRow(
+      'gauge',
+      'shoji_cpu_core_usage_ratio',
+      "Each online core's busy share (0-1) since the previous reading; the cpu label is N of the kernel's cpuN (none for an offline core)",
+      {
+        rows: 'cores',
+        label: ['cpu', (_core, index, d) => String(d.coreIds[index])],
+        value: { field: 'cores', read: (core) => core },
+      },
+    ),
     gauge('shoji_cpu_quota_cores', 'quotaCores'),
+    // The host's CPU time as counters: Prometheus's rate() over them is the busy share over any
+    // span, where the gauge above is only the last 2 s before a scrape.
+    byField(
+      'counter',
+      'shoji_cpu_seconds_total',
+      "The host's CPU time since boot, summed over its CPUs, by mode: busy (user, nice, system, irq, softirq, steal) or idle (idle, iowait)",
+      'mode',
+      { busy: 'busySeconds', idle: 'idleSeconds' },
+    ),
   ]),
   interval: 2,
   priority: 70,
@@ -179,8 +216,13 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
       data: {
         total,
         cores: perCore,
+        coreIds: names.map((n) => Number(n.slice(3))),
         scope: group ? 'cgroup' : 'host',
         quotaCores: group ? group.quotaCores : null,
+        // The `cpu` line sums every CPU the kernel could have, offline ones too, so it never
+        // drops when one goes offline; idle and iowait together, as iowait alone can go back.
+        busySeconds: ticks.cpu[0] / USER_HZ,
+        idleSeconds: ticks.cpu[1] / USER_HZ,
         sampleSeconds: elapsedMs / 1000,
       },
       memo,

@@ -37,6 +37,7 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   shoji_cpu_usage_ratio: ['cpu', 'gauge', []],
   shoji_cpu_core_usage_ratio: ['cpu', 'gauge', ['cpu']],
   shoji_cpu_quota_cores: ['cpu', 'gauge', []],
+  shoji_cpu_seconds_total: ['cpu', 'counter', ['mode']],
   shoji_load1: ['load', 'gauge', []],
   shoji_load5: ['load', 'gauge', []],
   shoji_load15: ['load', 'gauge', []],
@@ -205,6 +206,11 @@ describe('the samples, from what the modules publish on the fixture host', () =>
     ]);
     // Host scope: no quota, so no sample (never a made-up 0).
     expect(samples.get('shoji_cpu_quota_cores')).toEqual([]);
+    // fixture-host.ts at tick 1: the cpu line has 2,200 user, 1,100 system and 1 softirq ticks, 11,000 idle and 5 iowait; USER_HZ 100.
+    expect(samples.get('shoji_cpu_seconds_total')).toEqual([
+      { labels: { mode: 'busy' }, value: 33.01 },
+      { labels: { mode: 'idle' }, value: 110.05 },
+    ]);
     expect(samples.get('shoji_load1')).toEqual(one(0.5));
     expect(samples.get('shoji_load5')).toEqual(one(0.4));
     expect(samples.get('shoji_load15')).toEqual(one(0.3));

@@ -71,6 +71,48 @@ describe('cpu', () => {
     expect(second.reading!.detail).toContainEqual({ label: 'Sampled over', value: '2.0 s' });
   });
 
+  it("publishes the host's CPU time since boot in seconds, busy and idle, from the cpu line, exported as shoji_cpu_seconds_total", async () => {
+    // A real two-core /proc/stat (the cpu line is the sum), with guest time, which user already holds.
+    const text = (user: number, idle: number, iowait: number) =>
+      `cpu  ${user} 7 3998 ${idle} ${iowait} 11 166 3320 500 0\ncpu0 3766 3 1785 221817 155 5 60 1608 250 0\ncpu1 4863 4 2213 219805 533 6 106 1712 250 0\n${TAIL}`;
+    tree.write('proc/stat', text(8629, 441622, 688));
+    const ctx = moduleContext(cpu, tree);
+    const { memo } = await cpu.collect(ctx, undefined);
+    tree.write('proc/stat', text(8629 + 150, 441622 + 30, 688 + 20));
+    ctx.clock.advance(2000);
+    const { data } = await cpu.collect(ctx, memo);
+    // USER_HZ is 100: busy = user + nice + system + irq + softirq + steal, idle = idle + iowait.
+    expect(data!.busySeconds).toBeCloseTo((8779 + 7 + 3998 + 11 + 166 + 3320) / 100, 10);
+    expect(data!.idleSeconds).toBeCloseTo((441652 + 708) / 100, 10);
+    const family = cpu.metrics!.families.find((f) => f.name === 'shoji_cpu_seconds_total')!;
+    expect(family.type).toBe('counter');
+    expect(family.samples(data!)).toEqual([
+      { labels: { mode: 'busy' }, value: data!.busySeconds },
+      { labels: { mode: 'idle' }, value: data!.idleSeconds },
+    ]);
+  });
+
+  it('labels each core with its kernel number: with cpu1 offline, the cores are cpu0, cpu2 and cpu3', async () => {
+    const text = (step: number) =>
+      [`cpu  ${300 + step} 0 0 ${3000 + step} 0 0 0 0 0 0`, ...[0, 2, 3].map((n) => `cpu${n} ${100 + step * n} 0 0 ${1000 + step} 0 0 0 0 0 0`)].join('\n') +
+      `\n${TAIL}`;
+    tree.write('proc/stat', text(0));
+    const ctx = moduleContext(cpu, tree);
+    const { memo } = await cpu.collect(ctx, undefined);
+    tree.write('proc/stat', text(10));
+    ctx.clock.advance(2000);
+    const { data, reading } = await cpu.collect(ctx, memo);
+    expect(data!.coreIds).toEqual([0, 2, 3]);
+    expect(data!.cores).toEqual([0, 2 / 3, 0.75]);
+    expect(reading!.detail!.map((l) => l.label)).toEqual(['Total', 'cpu0', 'cpu2', 'cpu3', 'Sampled over', 'Measured']);
+    const family = cpu.metrics!.families.find((f) => f.name === 'shoji_cpu_core_usage_ratio')!;
+    expect(family.samples(data!)).toEqual([
+      { labels: { cpu: '0' }, value: 0 },
+      { labels: { cpu: '2' }, value: 2 / 3 },
+      { labels: { cpu: '3' }, value: 0.75 },
+    ]);
+  });
+
   it('does not count guest time twice (it is already inside user)', async () => {
     tree.write('proc/stat', stat([core0]));
     const ctx = moduleContext(cpu, tree);
@@ -198,6 +240,9 @@ describe('cpu', () => {
       const { reading, data } = await cpu.collect(ctx, first.memo);
       expect(data).toMatchObject({ scope: 'cgroup', quotaCores: 0.5 });
       expect(data!.total).toBeCloseTo(0.8, 10);
+      // The CPU time counters stay the host's: (7219 + 8894 + 20) busy ticks, (221972 + 220338 + 180) idle.
+      expect(data!.busySeconds).toBeCloseTo(161.33, 10);
+      expect(data!.idleSeconds).toBeCloseTo(4424.9, 10);
       // The cores published are the host's, as the detail says.
       expect(data!.cores).toEqual([0.1, 0.1]);
       expect(reading!.text).toBe('80%'); // no host cores beside the container's share
