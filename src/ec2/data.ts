@@ -67,18 +67,27 @@ function dateSeconds(date: string | null): number | null {
  * (so OpenCost's dashboards read it unchanged), then shoji's own series: the hourly rates and the
  * cost since boot by component (summed over `component`, the cost since boot is `totalUsd`), what
  * was priced, and the date of the prices.
+ *
+ * OpenCost's series only when the estimate is this instance's (mode `ec2`): OpenCost's dashboards
+ * add node_total_hourly_cost up into a real bill, and a what-if (`instance_type` off EC2) or the
+ * cheapest fit of a machine that is not on EC2 would count there as an instance that runs. Those
+ * estimates keep shoji's own series, whose shoji_ec2_cost_info says which `mode` they are.
  */
 export const ec2CostMetrics: MetricsDeclaration<Ec2CostData> = declareMetrics(() => [
-  gauge('node_total_hourly_cost', "OpenCost's name: the instance's own hourly price in US dollars (shoji's estimate; the spot price when given)", {
-    field: 'hourlyRateUsd',
-    read: (d) => d.hourlyRateUsd,
-    labels: {
-      instance_type: (d) => d.instanceType,
-      region: (d) => d.region,
-      arch: (d) => (d.arch === null ? '' : KUBERNETES_ARCH[d.arch]),
-      provider_id: (d) => d.providerId,
+  gauge(
+    'node_total_hourly_cost',
+    "OpenCost's name: this EC2 instance's own hourly price in US dollars (shoji's estimate; the spot price when given); none for a what-if or off EC2",
+    {
+      field: 'hourlyRateUsd',
+      read: (d) => (d.mode === 'ec2' ? d.hourlyRateUsd : null),
+      labels: {
+        instance_type: (d) => d.instanceType,
+        region: (d) => d.region,
+        arch: (d) => (d.arch === null ? '' : KUBERNETES_ARCH[d.arch]),
+        provider_id: (d) => d.providerId,
+      },
     },
-  }),
+  ),
   byField('gauge', 'shoji_ec2_hourly_cost_usd', 'What accrues by the hour, in US dollars per hour, by component', 'component', {
     compute: 'hourlyRateUsd',
     public_ipv4: 'hourlyPublicIpv4Usd',

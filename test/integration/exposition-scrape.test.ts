@@ -75,17 +75,17 @@ describe('a real Prometheus scraping the exposition', () => {
     }
   });
 
-  it('stores the values and labels served: a counter, a mount path with a quote, backslash and newline, the OpenCost labels', async () => {
+  it('stores the values and labels served: a counter, a mount path with a quote, backslash and newline, what the estimate prices', async () => {
     const text = served.get('/text')!.body;
     for (const job of ['negotiated', 'text']) {
       expect(await stored('shoji_disk_read_bytes_total', job)).toEqual([[{ device: 'sda' }, 61_440_000]]);
       const mounts = (await stored('shoji_filesystem_size_bytes', job)).map(([labels]) => labels.mountpoint);
       expect(mounts.sort()).toEqual(['/', ODD_MOUNT].sort());
-      // Off EC2 provider_id is empty, which Prometheus stores as no label at all.
-      const cost = parseExposition(text, 'node_total_hourly_cost');
-      expect(cost.map((c) => c.labels.provider_id)).toEqual(['']);
-      const { provider_id: _empty, ...labels } = cost[0].labels;
-      expect(await stored('node_total_hourly_cost', job)).toEqual([[labels, cost[0].value]]);
+      // Off EC2 the estimate is no instance's: shoji's own series only, none under OpenCost's name.
+      expect(parseExposition(text, 'node_total_hourly_cost')).toEqual([]);
+      const info = parseExposition(text, 'shoji_ec2_cost_info');
+      expect(info.map((c) => c.labels)).toEqual([expect.objectContaining({ mode: 'off-ec2', price_source: 'shoji catalogue' })]);
+      expect(await stored('shoji_ec2_cost_info', job)).toEqual([[info[0].labels, 1]]);
       expect(await stored('shoji_temperature_celsius', job)).toEqual([
         [{ sensor: 'coretemp/Core 0' }, 47.5],
         [{ sensor: 'coretemp/Package id 0' }, 51],

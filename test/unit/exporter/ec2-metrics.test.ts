@@ -18,7 +18,7 @@ import type { Ec2CostData } from '../../../src/ec2/data.js';
 import { exposition } from '../../../src/exporter/exposition.js';
 import { type FixtureTree, fixtureTree } from '../../helpers/context.js';
 import { promtoolSays } from '../../helpers/exported.js';
-import { nitro, proc } from '../ec2/hosts.js';
+import { nitro, proc, qemu } from '../ec2/hosts.js';
 
 let server: Server;
 let endpoint: string;
@@ -53,8 +53,8 @@ beforeEach(() => {
 });
 afterEach(() => tree.cleanup());
 
-/** The module collected once as the exporter runs it (100 GB of gp3 counted), and the exposition of it. */
-async function exported(): Promise<{ data: Ec2CostData; body: string }> {
+/** The module collected once as the exporter runs it (100 GB of gp3 counted, and `options`), and the exposition of it. */
+async function exported(options: Record<string, unknown> = {}): Promise<{ data: Ec2CostData; body: string }> {
   const env = {
     PATH: process.env.PATH,
     SHOJI_PROC_ROOT: tree.procRoot,
@@ -64,7 +64,10 @@ async function exported(): Promise<{ data: Ec2CostData; body: string }> {
     SHOJI_STATE_DIR: join(tree.dir, 'state'),
     AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint,
   };
-  const mod = resolveModule({ def: ec2Cost as AnyModule, source: 'builtin' }, { ...DEFAULT_CONFIG, modules: { 'ec2-cost': { ebs_gb: 100, ebs_type: 'gp3' } } });
+  const mod = resolveModule(
+    { def: ec2Cost as AnyModule, source: 'builtin' },
+    { ...DEFAULT_CONFIG, modules: { 'ec2-cost': { ebs_gb: 100, ebs_type: 'gp3', ...options } } },
+  );
   const status: ModuleStatus = newStatus(mod.id);
   status.available = (await checkAvailable(mod, env, mod.timeoutMs)).available;
   recordOutcome(status, await collectModule(mod, env, undefined, mod.timeoutMs));
@@ -124,5 +127,26 @@ describe('ec2-cost on EC2', () => {
       `node_total_hourly_cost{instance_type="m7i.large",region="us-east-1",arch="amd64",provider_id=""} ${data.hourlyRateUsd}`,
     ]);
     expect(body).not.toMatch(/us-east-1a\\?"|hourly_cost 999/);
+  });
+});
+
+describe('ec2-cost off EC2', () => {
+  it("a what-if (instance_type) or the cheapest fit: shoji's series with the mode, nothing under OpenCost's name", async () => {
+    tree.cleanup();
+    tree = fixtureTree();
+    qemu(tree);
+    proc(tree);
+    for (const [options, mode] of [
+      [{ instance_type: 'm7i.large' }, 'what-if'],
+      [{ estimate_off_ec2: true }, 'off-ec2'],
+    ] as const) {
+      const { data, body } = await exported(options);
+      expect(data.mode).toBe(mode);
+      // OpenCost's dashboards would add it to the fleet's bill as an instance that runs.
+      expect(body).not.toContain('node_total_hourly_cost');
+      expect(linesOf(body, 'shoji_ec2_cost_info')).toEqual([expect.stringContaining(`,mode="${mode}",`)]);
+      expect(linesOf(body, 'shoji_ec2_hourly_cost_usd')[0]).toBe(`shoji_ec2_hourly_cost_usd{component="compute"} ${data.hourlyRateUsd}`);
+      expect(promtoolSays(body)).toBe('');
+    }
   });
 });
