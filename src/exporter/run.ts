@@ -22,7 +22,9 @@ import { log } from '../host/log.js';
 import { escapeControl, escapeControlLines } from '../render/sanitize.js';
 import { BasicAuth } from './basic-auth.js';
 import { exposition, formatFor } from './exposition.js';
+import { exposureWarning } from './exposure.js';
 import { startServer } from './server.js';
+import { sharedRender } from './shared-render.js';
 import { TEXTFILE_NAME, writeTextfile } from './textfile.js';
 import { loadTlsMaterial, readWebConfig, type WebConfig } from './web-config.js';
 
@@ -62,6 +64,7 @@ export async function serveMetrics(o: ServeOptions): Promise<number> {
   }
   const live = await startLive(o.env);
   const auth = web && web.users.size > 0 ? new BasicAuth(web.users) : undefined;
+  const render = sharedRender((format) => exposition({ modules: exportedModules(live.app), statuses: live.statuses() }, format));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
@@ -72,7 +75,7 @@ export async function serveMetrics(o: ServeOptions): Promise<number> {
       ...(auth && { auth: (header) => auth.check(header) }),
       headers: web?.headers,
       rateLimit: web?.rateLimit,
-      metrics: (accept) => exposition({ modules: exportedModules(live.app), statuses: live.statuses() }, formatFor(accept)),
+      metrics: (accept) => render(formatFor(accept)),
     });
   } catch (err) {
     live.stop();
@@ -80,11 +83,8 @@ export async function serveMetrics(o: ServeOptions): Promise<number> {
     return 1;
   }
   process.stderr.write(`shoji exporter: listening on ${server.url}\n`);
-  if (!isLoopback(server.address) && !web?.tls && !auth) {
-    process.stderr.write(
-      `shoji exporter: warning: ${server.address} is reachable beyond this host, without TLS or a password: anyone who can reach port ${server.port} can read the metrics (--web-config-file adds both)\n`,
-    );
-  }
+  const warning = exposureWarning(server.address, server.port, { tls: web?.tls !== undefined, password: auth !== undefined });
+  if (warning) process.stderr.write(`shoji exporter: warning: ${warning}\n`);
   log(o.env, `exporter: listening on ${server.url}`);
   await untilStopped();
   live.stop();
@@ -168,11 +168,6 @@ function reportConfigError(err: unknown, what: string): number {
   if (!isConfigError(err)) throw err;
   process.stderr.write(`shoji: ${what}:\n${escapeControlLines(err.problems.map(formatProblem).join('\n'))}\n`);
   return 1;
-}
-
-/** Whether an address the server bound is this host's alone (127.0.0.0/8, ::1). */
-export function isLoopback(address: string): boolean {
-  return address === '::1' || /^(?:::ffff:)?127\./.test(address);
 }
 
 function untilStopped(): Promise<void> {

@@ -9,11 +9,18 @@
  *   HEADERS_TIMEOUT_MS and the whole request within REQUEST_TIMEOUT_MS (408), a TLS handshake
  *   within HANDSHAKE_TIMEOUT_MS, an idle socket closed after IDLE_TIMEOUT_MS, a kept-alive one
  *   after KEEP_ALIVE_MS or MAX_REQUESTS_PER_SOCKET requests;
- * - at most MAX_CONNECTIONS open at once, and when one more arrives the oldest connection with
- *   no request being answered is closed to make room: idle sockets and clients that trickle
- *   their headers a byte at a time cannot keep a scraper out, however many they open (a
- *   refusal would let them: they would hold every place). Connections that are all busy
- *   being answered are never cut; the new one is then refused.
+ * - one request at a time per connection: a request that arrives before the previous answer
+ *   has been handed to the system (pipelining, which no scraper does) closes the connection
+ *   unanswered, so a client sending thousands of requests without reading the answers costs
+ *   one answer's memory, not thousands;
+ * - at most MAX_CONNECTIONS open at once, and when one more arrives the oldest connection that
+ *   is idle is closed to make room, or failing that the oldest whose answer is written and only
+ *   waits for its client to read it: idle sockets, clients that trickle their headers a byte at
+ *   a time and clients that never read cannot keep a scraper out, however many they open (a
+ *   refusal would let them: they would hold every place). A connection whose answer is still
+ *   being made is never cut; when all are, the new one is refused;
+ * - bound to loopback, only requests naming loopback in Host (localhost, 127.x, [::1]) are
+ *   answered (421 otherwise): a web page cannot read the metrics through DNS rebinding;
  * - failures go to the log (src/host/log.ts), one line per kind of failure per minute with a
  *   count of the rest: never a line per request, so a flood cannot fill the disk.
  */
@@ -23,6 +30,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { log } from '../host/log.js';
 import type { AuthAnswer } from './basic-auth.js';
+import { isLoopback, isLoopbackHost } from './exposure.js';
 import type { TlsMaterial } from './web-config.js';
 
 export const LIMITS = {
@@ -110,14 +118,19 @@ export function startServer(o: ServerOptions): Promise<RunningServer> {
   const bucket = o.rateLimit ? new TokenBucket(o.rateLimit.intervalMs, o.rateLimit.burst) : undefined;
   // Connections told `Connection: close` after a refusal: a request pipelined behind it is dropped unanswered.
   const closing = new WeakSet<Socket>();
+  // Set once bound: whether the Host header must name loopback.
+  let loopbackOnly = false;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (closing.has(req.socket)) {
+    // Node parses every request a client pipelines and would answer them all in turn, each
+    // answer held in memory until the client reads: one at a time, or the connection goes.
+    if (closing.has(req.socket) || !connections.answering(req.socket, res)) {
       req.socket.destroy();
       return;
     }
-    const done = connections.busy(req.socket);
-    res.once('close', done);
     for (const [name, value] of Object.entries(o.headers ?? {})) res.setHeader(name, value);
+    if (loopbackOnly && !isLoopbackHost(req.headers.host)) {
+      return reply(res, 421, 'This exporter answers only requests for localhost, 127.0.0.1 or [::1].\n');
+    }
     handle(req, res, o, bucket, () => closing.add(req.socket)).catch((err: unknown) => {
       complain('scrape', `answering ${req.method} ${req.url?.slice(0, 100)} failed: ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) reply(res, 500, 'Internal Server Error\n');
@@ -130,6 +143,7 @@ export function startServer(o: ServerOptions): Promise<RunningServer> {
     server.listen({ host: o.host === '' ? undefined : o.host, port: o.port }, () => {
       server.on('error', (err) => complain('server', `server error: ${err.message}`));
       const bound = server.address() as { address: string; family: string; port: number };
+      loopbackOnly = isLoopback(bound.address);
       const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
       resolve({
         address: bound.address,
@@ -170,6 +184,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: ServerOption
     }
   }
   const path = (req.url ?? '').split('?')[0];
+  if (req.socket.destroyed) return; // cut meanwhile (it pipelined, or made room): nobody to answer
   if (path === '/metrics') {
     const answer = await o.metrics(req.headers.accept);
     res.setHeader('Content-Type', answer.contentType);
@@ -234,8 +249,8 @@ function bindMessage(err: NodeJS.ErrnoException, host: string, port: number): st
 
 interface Connection {
   socket: Socket;
-  /** Requests on it being answered now. */
-  busy: number;
+  /** The answer being made or sent on it, until all of it has been handed to the system. */
+  answer?: ServerResponse;
 }
 
 /**
@@ -248,35 +263,50 @@ class Connections {
   constructor(private readonly max: number) {}
 
   add(socket: Socket): void {
-    const key = `${socket.remoteAddress}|${socket.remotePort}`;
-    const entry: Connection = { socket, busy: 0 };
+    const key = keyOf(socket);
+    const entry: Connection = { socket };
     this.open.set(key, entry);
     socket.once('close', () => {
       if (this.open.get(key) === entry) this.open.delete(key);
     });
     if (this.open.size <= this.max) return;
-    for (const [k, c] of this.open) {
-      if (c.busy === 0 && c !== entry) {
-        this.open.delete(k);
-        c.socket.destroy();
-        return;
+    // Idle first; then one whose answer is all written and only waits for its client to read.
+    const idle = (c: Connection) => c.answer === undefined;
+    const unread = (c: Connection) => c.answer?.writableEnded === true;
+    for (const evictable of [idle, unread]) {
+      for (const [k, c] of this.open) {
+        if (c !== entry && evictable(c)) {
+          this.open.delete(k);
+          c.socket.destroy();
+          return;
+        }
       }
     }
     this.open.delete(key);
     socket.destroy(); // every other one is being answered: this one waits its turn elsewhere
   }
 
-  /** Mark a request in flight on the socket; returns what to call when its answer is done. */
-  busy(socket: Socket): () => void {
-    const entry = this.open.get(`${socket.remoteAddress}|${socket.remotePort}`);
-    if (!entry) return () => {};
-    entry.busy++;
-    let ended = false;
-    return () => {
-      if (!ended) entry.busy--;
-      ended = true;
+  /**
+   * Note a request's answer on its connection; false when one is still under way there (a
+   * pipelined request), which the caller refuses by closing the connection.
+   */
+  answering(socket: Socket, res: ServerResponse): boolean {
+    const entry = this.open.get(keyOf(socket));
+    if (!entry) return true; // already cut to make room: Node closes it
+    if (entry.answer) return false;
+    entry.answer = res;
+    // 'finish': the last byte is with the system; 'close': the connection went first.
+    const done = () => {
+      if (entry.answer === res) entry.answer = undefined;
     };
+    res.once('finish', done);
+    res.once('close', done);
+    return true;
   }
+}
+
+function keyOf(socket: Socket): string {
+  return `${socket.remoteAddress}|${socket.remotePort}`;
 }
 
 /** rate_limit's token bucket: `burst` requests at once, then one per intervalMs. */

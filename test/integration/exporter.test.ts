@@ -197,6 +197,50 @@ describe('serving /metrics', () => {
     }
   });
 
+  it('stays small and answers scrapes while 64 connections each pipeline 1,000 requests and never read', async () => {
+    const e = await startExporter(['--listen', '127.0.0.1:0'], sb.env);
+    const port = Number(new URL(e.url).port);
+    await waitFor('the modules to publish', async () => sample((await get(e.url)).body, 'shoji_load1') !== undefined);
+    const request = 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(1_000);
+    const attackers = await Promise.all(
+      Array.from(
+        { length: 64 },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1');
+            socket.pause(); // reads no answer until told to
+            socket.on('error', () => {});
+            socket.once('connect', () => socket.write(request, () => resolve(socket)));
+            socket.once('error', reject);
+            sockets.push(socket);
+          }),
+      ),
+    );
+    const scrape = await get(e.url);
+    expect(scrape.status).toBe(200);
+    expect(scrape.body).toContain('shoji_build_info');
+    // Each client that pipelined got one answer at most, then was cut off.
+    const answers = await Promise.all(
+      attackers.map(
+        (socket) =>
+          new Promise<number>((resolve) => {
+            let text = '';
+            socket.on('data', (d) => {
+              text += d.toString('latin1');
+            });
+            socket.once('close', () => resolve(text.match(/^HTTP\/1\.1 /gm)?.length ?? 0));
+            socket.resume();
+          }),
+      ),
+    );
+    expect(Math.max(...answers)).toBeLessThanOrEqual(1);
+    expect((await get(e.url)).status).toBe(200);
+    // The most memory the exporter ever held (VmHWM): about 70 MB at rest; answering every request took it past 1 GB.
+    const peakKb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${e.proc.pid}/status`, 'utf8'))?.[1]);
+    expect(peakKb).toBeGreaterThan(0);
+    expect(peakKb * 1024).toBeLessThan(300 * 1024 * 1024);
+  }, 120_000);
+
   it('serves [::1] over IPv6', async () => {
     const hasV6Loopback = Object.values(networkInterfaces()).some((list) => list?.some((a) => a.address === '::1'));
     if (!hasV6Loopback) return; // a host without IPv6 on loopback

@@ -1,7 +1,7 @@
 /** `shoji exporter --listen`: the address forms exporters take, and clear refusals of the rest. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LISTEN, parseListen } from '../../../src/cli/exporter.js';
-import { isLoopback } from '../../../src/exporter/run.js';
+import { isLoopback } from '../../../src/exporter/exposure.js';
 
 describe('--listen', () => {
   it('takes HOST:PORT, [IPv6]:PORT and :PORT (every interface); port 0 picks a free one', () => {

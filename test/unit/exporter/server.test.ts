@@ -159,12 +159,14 @@ describe('what it answers', () => {
     // A body announced as 1 GB and never sent: answered at once, the connection closed.
     const sock = await open(s.port);
     const answer = readAll(sock);
-    sock.write(`POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n${'y'.repeat(1000)}`);
+    sock.write(`POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000000\r\n\r\n${'y'.repeat(1000)}`);
     expect(await answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
     // A request sent after a refused one on the same connection is never answered: it is closed.
     const pipelined = await open(s.port);
     const both = readAll(pipelined);
-    pipelined.write('POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    pipelined.write(
+      'POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhelloGET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
     expect((await both).match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 405']);
     expect(scrapes).toBe(0);
   });
@@ -176,7 +178,7 @@ describe('what it answers', () => {
     }
     const sock = await open(s.port);
     const answer = readAll(sock);
-    sock.end('GET http://evil.example/metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    sock.end('GET http://evil.example/metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     expect(await answer).toMatch(/^HTTP\/1\.1 404 /);
   });
 
@@ -281,6 +283,101 @@ describe('slow and idle clients', () => {
     await Promise.race([idleClosed, busyCut]);
     release();
     expect((await Promise.all(busy)).map((a) => a.status)).toEqual([200, 200]);
+  });
+});
+
+describe('one request at a time', () => {
+  it('closes a connection that pipelines requests, answering one at most and rendering once at most', async () => {
+    let scrapes = 0;
+    const s = await serve({
+      metrics: () => {
+        scrapes++;
+        return { body: BODY, contentType: 'text/plain' };
+      },
+    });
+    const sock = await open(s.port);
+    const answer = readAll(sock);
+    sock.write('GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(50));
+    expect(((await answer).match(/^HTTP\/1\.1 \d+/gm) ?? []).length).toBeLessThanOrEqual(1);
+    expect(scrapes).toBeLessThanOrEqual(1);
+    // One after another, each once the last was answered, is fine (keep-alive, as Prometheus does).
+    const serial = await open(s.port);
+    let text = '';
+    serial.on('data', (d) => {
+      text += d;
+    });
+    for (let i = 1; i <= 3; i++) {
+      serial.write('GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      await new Promise<void>((r) => {
+        const poll = setInterval(() => {
+          if ((text.match(/shoji_load1 0\.5\n/g) ?? []).length === i) {
+            clearInterval(poll);
+            r();
+          }
+        }, 5);
+      });
+    }
+    expect(serial.destroyed).toBe(false);
+  });
+
+  it('clients that never read their answers cannot keep a scraper out', async () => {
+    // Far more than the kernel's socket buffers hold: each answer stays with the server, unread.
+    const big = `${'# pad\n'.repeat((16 * 1024 * 1024) / 6)}${BODY}`;
+    let written = 0;
+    const s = await serve({
+      maxConnections: 3,
+      metrics: () => {
+        written++;
+        return { body: big, contentType: 'text/plain' };
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      const sock = await open(s.port);
+      sock.pause();
+      sock.write('GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    }
+    await new Promise<void>((r) => {
+      const poll = setInterval(() => {
+        if (written === 3) {
+          clearInterval(poll);
+          r();
+        }
+      }, 5);
+    });
+    const scrape = await get(s.url);
+    expect(scrape.status).toBe(200);
+    expect(scrape.body.endsWith(BODY)).toBe(true);
+  });
+});
+
+describe('the Host header', () => {
+  const withHost = (url: string, host: string) => get(url, { headers: { Host: host } });
+
+  it('bound to loopback, answers only requests for localhost, 127.x or [::1] (DNS rebinding)', async () => {
+    const s = await serve();
+    for (const host of ['localhost', 'LOCALHOST:7465', '127.0.0.1', `127.0.0.1:${s.port}`, '127.1.2.3:80', '[::1]', '[::1]:7465']) {
+      expect((await withHost(s.url, host)).status, host).toBe(200);
+    }
+    for (const host of ['evil.example', 'evil.example:7465', 'localhost.evil.example', '127.0.0.1.evil.example', '10.0.0.1', '[::2]:7465']) {
+      const r = await withHost(s.url, host);
+      expect(r.status, host).toBe(421);
+      expect(r.body).toBe('This exporter answers only requests for localhost, 127.0.0.1 or [::1].\n');
+    }
+    const empty = await open(s.port);
+    const refused = readAll(empty);
+    empty.write('GET /metrics HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n');
+    expect(await refused).toMatch(/^HTTP\/1\.1 421 /);
+    // HTTP/1.0 without Host is no browser's: answered.
+    const sock = await open(s.port);
+    const answer = readAll(sock);
+    sock.write('GET /metrics HTTP/1.0\r\n\r\n');
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('bound beyond loopback, answers whatever Host names it', async () => {
+    const s = await serve({ host: '0.0.0.0' });
+    const r = await get(`http://127.0.0.1:${s.port}/metrics`, { headers: { Host: 'web-1.example:7465' } });
+    expect(r).toMatchObject({ status: 200, body: BODY });
   });
 });
 
