@@ -13,8 +13,15 @@
  * (callgrind of dist/shoji.cjs without the code cache, median of 5: 211.8 M against 208.0 M);
  * declared lazily, the difference is lost in the noise (206.7 M).
  */
-import type { DataDeclaration } from './contract.js';
 import { toAscii } from './locale.js';
+
+/**
+ * A module's data declaration (contract.ts's DataDeclaration, ShojiModule.data), as far as a
+ * family's help reads it: written out here, as contract.ts imports this file.
+ */
+export interface DataWithSchema {
+  readonly schema: object;
+}
 
 /** A Prometheus metric type: a gauge goes up and down; a counter only grows (its name ends in `_total`). */
 export type MetricType = 'gauge' | 'counter';
@@ -251,7 +258,7 @@ const withKey = (node: SchemaNode | undefined, key: 'properties' | 'items') =>
  * builds, the first time) the declaration's schema: only the exporter, the docs and the tests
  * ask, never the status line.
  */
-export function fieldSchema(data: DataDeclaration | undefined, path: string): SchemaNode | undefined {
+export function fieldSchema(data: DataWithSchema | undefined, path: string): SchemaNode | undefined {
   let at: SchemaNode | undefined = data?.schema as SchemaNode | undefined;
   for (const part of path.split('.')) {
     at = withKey(at, 'properties')?.properties?.[part.replace(/\[\]$/, '')];
@@ -265,7 +272,7 @@ export function fieldSchema(data: DataDeclaration | undefined, path: string): Sc
  * has in `data` (the module's declaration: for `rows[].field`, the row's property); undefined
  * when it has neither.
  */
-export function familyHelp(family: Pick<MetricFamily, 'help' | 'field'>, data: DataDeclaration | undefined): string | undefined {
+export function familyHelp(family: Pick<MetricFamily, 'help' | 'field'>, data: DataWithSchema | undefined): string | undefined {
   if (family.help !== undefined) return family.help;
   if (family.field === undefined || family.field.includes(', ')) return undefined;
   return fieldSchema(data, family.field)?.description;
@@ -275,7 +282,7 @@ export function familyHelp(family: Pick<MetricFamily, 'help' | 'field'>, data: D
  * The same help as the exposition's `# HELP` line: plain ASCII, without the descriptions'
  * markdown backticks, a minus sign as `-` (what Prometheus's UI and promtool show is no markdown).
  */
-export function helpLine(family: Pick<MetricFamily, 'help' | 'field'>, data: DataDeclaration | undefined): string | undefined {
+export function helpLine(family: Pick<MetricFamily, 'help' | 'field'>, data: DataWithSchema | undefined): string | undefined {
   const help = familyHelp(family, data);
   return help === undefined ? undefined : toAscii(help.replaceAll('`', '').replaceAll('\u2212', '-'));
 }
