@@ -3,27 +3,35 @@
  * checks it:
  *
  * - the user name is compared with every configured one in constant time, and an unknown user
- *   is checked against a stand-in hash, so the time taken does not say which names exist;
- * - answers are cached by (user, hash, password), hashed with SHA-256 so no password is kept,
- *   at most CACHE_SIZE of them: Prometheus sends the same credentials every scrape and pays
- *   bcrypt (tens of milliseconds in JavaScript) once, not every 15 seconds;
+ *   is checked against a stand-in hash made at start with the highest cost among the configured
+ *   hashes, so the time taken does not say which names exist (when the hashes share one cost,
+ *   as htpasswd makes them; a user whose hash is cheaper than the others answers faster);
+ * - successes are remembered by (user, hash, password), hashed with SHA-256 so no password is
+ *   kept, at most CACHE_SIZE of them: Prometheus sends the same credentials every scrape and
+ *   pays bcrypt (tens of milliseconds in JavaScript) once, not every 15 seconds. Failures are
+ *   never remembered, so however many wrong passwords someone tries, they cannot push the
+ *   scraper's entry out;
  * - bcrypt runs one at a time, with at most MAX_WAITING checks queued: someone guessing
- *   passwords costs one core's share of bcrypt at most, and a scraper whose answer is cached
- *   never waits behind them. Beyond the queue the answer is 'busy' (429).
+ *   passwords costs one core's share of bcrypt at most, and a scraper whose success is
+ *   remembered is answered before the queue and never waits behind them. Beyond the queue the
+ *   answer is 'busy' (429).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 
 const CACHE_SIZE = 100;
 const MAX_WAITING = 8;
-/** A bcrypt hash (cost 10) of a random password nobody knows: what an unknown user is checked against. */
-const STAND_IN_HASH = '$2b$10$67vLrUSiLuE70ibrEX2sf.CgoHrD7i3Ke7cs7o3EQbCXlRAv57Qy.';
+/** The stand-in's cost when no hash says otherwise (htpasswd -B's is 5, exporter-toolkit's docs use 10). */
+const DEFAULT_COST = 10;
 
 export type AuthAnswer = 'ok' | 'denied' | 'busy';
 
 export class BasicAuth {
   private readonly users: { digest: Buffer; hash: string }[];
-  private readonly cache = new Map<string, boolean>();
+  /** What an unknown user is checked against: a hash of a random password nobody knows. */
+  private readonly standIn: string;
+  /** Keys of (user, hash, password) that passed, least recently used first. */
+  private readonly passed = new Set<string>();
   private running: Promise<unknown> = Promise.resolve();
   private waiting = 0;
 
@@ -33,6 +41,10 @@ export class BasicAuth {
     private readonly compare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare,
   ) {
     this.users = [...users].map(([name, hash]) => ({ digest: sha256(name), hash }));
+    const costs = this.users.map((u) => bcryptCost(u.hash)).filter((c) => c !== undefined);
+    // bcrypt's costs run from 4 to 31 (web-config.ts refuses others).
+    const cost = Math.min(31, Math.max(4, costs.length > 0 ? Math.max(...costs) : DEFAULT_COST));
+    this.standIn = this.users.length > 0 ? bcrypt.hashSync(randomBytes(18).toString('base64'), cost) : '';
   }
 
   get enabled(): boolean {
@@ -44,7 +56,7 @@ export class BasicAuth {
     const given = parseBasic(header);
     if (!given) return 'denied';
     const digest = sha256(given.user);
-    let hash = STAND_IN_HASH;
+    let hash = this.standIn;
     let known = false;
     // Every entry compared, none skipped: the loop takes as long whichever name matched.
     for (const u of this.users) {
@@ -55,8 +67,11 @@ export class BasicAuth {
       }
     }
     const key = sha256(`${given.user}\0${hash}\0${given.password}`).toString('hex');
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached && known ? 'ok' : 'denied';
+    if (known && this.passed.has(key)) {
+      this.passed.delete(key); // most recently used last
+      this.passed.add(key);
+      return 'ok';
+    }
     if (this.waiting >= MAX_WAITING) return 'busy';
     this.waiting++;
     const result = this.running.then(() => this.compare(given.password, hash));
@@ -69,14 +84,23 @@ export class BasicAuth {
     } finally {
       this.waiting--;
     }
-    this.remember(key, ok);
-    return ok && known ? 'ok' : 'denied';
+    if (!(ok && known)) return 'denied';
+    this.remember(key);
+    return 'ok';
   }
 
-  private remember(key: string, ok: boolean): void {
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, ok);
+  /** Only successes: only someone who knows a password can add one, so guesses evict nothing. */
+  private remember(key: string): void {
+    this.passed.delete(key);
+    if (this.passed.size >= CACHE_SIZE) this.passed.delete(this.passed.values().next().value as string);
+    this.passed.add(key);
   }
+}
+
+/** The cost of a bcrypt hash ($2b$10$... -> 10), or undefined. */
+function bcryptCost(hash: string): number | undefined {
+  const m = /^\$2[aby]?\$(\d\d)\$/.exec(hash);
+  return m ? Number(m[1]) : undefined;
 }
 
 function sha256(text: string): Buffer {

@@ -1,7 +1,9 @@
 /**
  * Basic auth against bcrypt hashes as exporter-toolkit does it: right, wrong and missing
- * credentials, an answer remembered so a scraper pays bcrypt once, an unknown user checked
- * against a stand-in hash, and a bounded queue of bcrypt checks. Real bcrypt (cost 4: quick).
+ * credentials, a success remembered so a scraper pays bcrypt once (and guesses cannot push it
+ * out), an unknown user checked against a stand-in hash as costly as the configured ones, and a
+ * bounded queue of bcrypt checks that a remembered scraper never waits in. Real bcrypt (cost 4:
+ * quick).
  */
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
@@ -38,18 +40,63 @@ describe('basic auth', () => {
     const auth = new BasicAuth(users(), compare);
     for (let i = 0; i < 5; i++) expect(await auth.check(basic('prometheus', 's3cret:with colon'))).toBe('ok');
     expect(calls).toHaveLength(1);
+    // A failure is not remembered: each wrong try pays bcrypt (one at a time, in the queue).
     for (let i = 0; i < 3; i++) expect(await auth.check(basic('prometheus', 'wrong'))).toBe('denied');
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(4);
   });
 
-  it('checks an unknown user against a stand-in hash, so answering takes as long as for a known one', async () => {
+  it('wrong passwords, however many, cannot push out the scraper’s remembered success', async () => {
+    const { calls, compare } = countingCompare();
+    const auth = new BasicAuth(users(), compare);
+    expect(await auth.check(basic('prometheus', 's3cret:with colon'))).toBe('ok');
+    for (let i = 0; i < 250; i++) {
+      expect(await auth.check(basic(i % 2 ? 'prometheus' : `guess${i}`, `guess${i}`))).toBe('denied');
+    }
+    const before = calls.length;
+    expect(await auth.check(basic('prometheus', 's3cret:with colon'))).toBe('ok');
+    expect(calls).toHaveLength(before); // still remembered: no bcrypt
+  });
+
+  it('answers a remembered scraper at once while the queue is full of guesses, never busy', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let hold = false;
+    const compare = async (password: string, hash: string) => {
+      if (hold) await gate;
+      return bcrypt.compare(password, hash);
+    };
+    const auth = new BasicAuth(users(), compare);
+    expect(await auth.check(basic('prometheus', 's3cret:with colon'))).toBe('ok');
+    for (let i = 0; i < 150; i++) expect(await auth.check(basic('prometheus', `earlier guess ${i}`))).toBe('denied');
+    hold = true;
+    const guesses = Array.from({ length: 12 }, (_, i) => auth.check(basic('prometheus', `guess${i}`)));
+    // Answered before any I/O could run: not queued behind the guesses.
+    const scraper = auth.check(basic('prometheus', 's3cret:with colon'));
+    expect(await Promise.race([scraper, new Promise((r) => setImmediate(() => r('queued')))])).toBe('ok');
+    release();
+    expect(new Set(await Promise.all(guesses))).toEqual(new Set(['denied', 'busy']));
+  });
+
+  it('checks an unknown user against a stand-in hash as costly as the configured ones, so answering takes as long as for a known one', async () => {
     const { calls, compare } = countingCompare();
     const known = users();
     const auth = new BasicAuth(known, compare);
     expect(await auth.check(basic('mallory', 's3cret:with colon'))).toBe('denied');
     expect(calls).toHaveLength(1);
     expect(calls[0]).not.toBe(known.get('prometheus'));
-    expect(calls[0]).toMatch(/^\$2b\$10\$/); // the cost of a usual htpasswd hash
+    expect(calls[0]).toMatch(/^\$2[aby]\$04\$/); // the configured hash's cost (htpasswd -B makes 05, -C 10 makes 10)
+    // With several costs, the highest: no name answers slower than an unknown one.
+    const mixed = countingCompare();
+    const several = new Map([
+      ['a', bcrypt.hashSync('x', 4)],
+      ['b', bcrypt.hashSync('x', 6).replace(/^\$2b\$/, '$2y$')],
+      ['c', bcrypt.hashSync('x', 5)],
+    ]);
+    expect(await new BasicAuth(several, mixed.compare).check(basic('mallory', 'x'))).toBe('denied');
+    expect(mixed.calls[0]).toMatch(/^\$2[aby]\$06\$/);
+    expect([...several.values()]).not.toContain(mixed.calls[0]);
     // Even a password that matched the stand-in would not let an unknown user in, checked or remembered.
     const lucky = new BasicAuth(known, async () => true);
     expect(await lucky.check(basic('mallory', 'x'))).toBe('denied');
