@@ -7,7 +7,8 @@ import { loadApp } from '../app/app.js';
 import type { State } from '../core/contract.js';
 import { isUtf8Locale } from '../core/locale.js';
 import { styleOf } from '../core/theme.js';
-import { isPrometheusError, parseBaseUrl } from '../fleet/prometheus.js';
+import { MATCH_KEY } from '../fleet/model.js';
+import { isPrometheusError, prometheusClient } from '../fleet/prometheus.js';
 import { parseSelector, SelectorError } from '../fleet/queries.js';
 import { configDir } from '../core/paths.js';
 import { DEFAULT_PROMETHEUS_URL, type FleetOptions, fleetOptions, targetOf } from '../fleet/options.js';
@@ -41,12 +42,16 @@ export async function runFleet(args: ParsedArgs): Promise<number> {
       : {}),
   };
   const match = str(args.match) ?? configured.match;
+  const matchName = str(args.match) !== undefined ? '--match' : MATCH_KEY;
   const timeout = Number(args.timeout);
-  if (!(timeout > 0 && timeout <= 600)) throw new UsageError(`--timeout must be between 0 and 600 seconds (got ${args.timeout})`);
-  // A bad URL or selector is a usage error (exit 2); whatever Prometheus does is exit 1.
+  if (!(timeout > 0 && timeout <= 600)) throw new UsageError(`--timeout must be more than 0 and at most 600 seconds (got ${args.timeout})`);
+  if (str(args['bearer-token-file']) !== undefined && str(args.username) !== undefined) {
+    throw new UsageError('--bearer-token-file and --username: give one way to sign in to Prometheus, not both');
+  }
+  // A bad URL, selector or credential is a usage error (exit 2); whatever Prometheus does is exit 1.
   try {
-    parseBaseUrl(url);
-    if (match) parseSelector(match);
+    prometheusClient(target, { env });
+    if (match) parseSelector(match, matchName);
   } catch (err) {
     if (isPrometheusError(err) || err instanceof SelectorError) throw new UsageError(err.message);
     throw err;
@@ -55,6 +60,7 @@ export async function runFleet(args: ParsedArgs): Promise<number> {
     const snapshot = await readFleet({
       target,
       match,
+      matchName,
       thresholds: { info: configured.info, warning: configured.warning, critical: configured.critical },
       timeoutMs: timeout * 1000,
       env,
@@ -68,7 +74,8 @@ export async function runFleet(args: ParsedArgs): Promise<number> {
     return 0;
   } catch (err) {
     if (!isPrometheusError(err)) throw err;
-    process.stderr.write(`shoji fleet: ${escapeControl(err.message)}\n`);
+    // The prefix every shoji error has (src/main.ts), usage errors included.
+    process.stderr.write(`shoji: ${escapeControl(err.message)}\n`);
     return 1;
   }
 }

@@ -22,9 +22,21 @@ export function asciiOutputUnlessUtf8(env: NodeJS.ProcessEnv = process.env): voi
   }
 }
 
-/** JSON text that is ASCII when the locale is not UTF-8: other characters as \u escapes. */
+/**
+ * Characters a UTF-8 terminal acts on, which JSON.stringify leaves raw (it escapes C0 only): C1
+ * controls (U+009B is CSI), the bidirectional overrides and isolates that reorder what follows,
+ * and the line and paragraph separators. Text from outside (Prometheus's labels, a plugin's
+ * data) may hold them.
+ */
+const ACTIVE_IN_UTF8 = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * JSON text that is ASCII when the locale is not UTF-8: other characters as \u escapes. Under
+ * any locale the characters a terminal would act on are \u escapes too: still the same JSON.
+ */
 export function jsonForLocale(value: unknown, env: NodeJS.ProcessEnv = process.env): string {
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(value).replace(ACTIVE_IN_UTF8, unicodeEscape);
   if (isUtf8Locale(env)) return text;
-  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0080-\uffff]/g, unicodeEscape);
 }

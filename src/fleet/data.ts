@@ -12,7 +12,7 @@ export const fleetData = declareData(
     hosts: T.Integer({ unit: 'hosts', description: 'Hosts Prometheus has targets for (narrowed by `match`)' }),
     hostsUp: T.Integer({ unit: 'hosts', description: 'Hosts with at least one target up' }),
     hostsDown: T.Integer({ unit: 'hosts', description: 'Hosts with every target down' }),
-    costPerHourUsd: nullableNumber('US dollars/hour', "The hosts' EC2 estimates summed; null when no host publishes one"),
+    costPerHourUsd: nullableNumber('US dollars/hour', "The hosts' EC2 estimates summed (down ones at their last; what-ifs left out); null when none"),
     costPer30DaysUsd: nullableNumber('US dollars', 'The same for 30 days at the same rate'),
     worstHost: T.Union([T.String(), T.Null()], {
       description: 'The worst host: down, else the one with the highest CPU, memory or disk %; null for an empty fleet',

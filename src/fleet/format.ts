@@ -1,6 +1,21 @@
 /** How the fleet's figures are written, in the table and on the status line alike. */
 import { formatDuration, formatRate } from '../core/units.js';
-import type { FleetHost } from './model.js';
+import type { FleetHost, FleetTotal } from './model.js';
+
+/** "1 host", "2 hosts". */
+export function hostCount(n: number): string {
+  return `${n} host${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * How many hosts a cost covers, "2 of 4 hosts" (or "2 hosts"), and how many of them are down and
+ * counted at their last known cost: "2 of 4 hosts; 1 down, at its last known cost".
+ */
+export function costCoverage(t: Pick<FleetTotal, 'hosts' | 'hostsWithCost' | 'hostsDownWithCost'>, ofAll = true): string {
+  const covered = ofAll ? `${t.hostsWithCost} of ${hostCount(t.hosts)}` : hostCount(t.hostsWithCost);
+  const down = t.hostsDownWithCost;
+  return down === 0 ? covered : `${covered}; ${down} down, at ${down === 1 ? 'its' : 'their'} last known cost`;
+}
 
 /** $4.21, $0.012 under a cent's tenth... enough digits for a small instance's hourly price. */
 export function formatUsd(usd: number): string {

@@ -46,9 +46,14 @@ export interface FleetHost {
   /** Bytes per second sent, likewise. */
   transmitBytesPerSecond: number | null;
   fullestDisk: FleetDisk | null;
-  /** EC2 estimate: shoji_ec2_hourly_cost_usd summed, else OpenCost's node_total_hourly_cost. */
+  /**
+   * EC2 estimate: shoji_ec2_hourly_cost_usd summed (only where ec2-cost prices this very
+   * instance, its mode "ec2": never a what-if or an estimate off EC2), else OpenCost's
+   * node_total_hourly_cost. For a host that is down, its last estimate within the past hour:
+   * EC2 bills an instance that runs whether its exporter answers or not.
+   */
   costPerHourUsd: number | null;
-  /** EC2 estimate since boot (shoji_ec2_cost_since_boot_usd summed over components). */
+  /** EC2 estimate since boot (shoji_ec2_cost_since_boot_usd summed over components, mode "ec2" only). */
   costSinceBootUsd: number | null;
   /** The exporters that answered for this host, sorted. */
   exporters: ExporterKind[];
@@ -63,12 +68,14 @@ export interface FleetTotal {
   hosts: number;
   hostsUp: number;
   hostsDown: number;
-  /** Sum over the hosts that publish a cost; null when none does. */
+  /** Sum over the hosts that publish a cost (down ones at their last known cost); null when none does. */
   costPerHourUsd: number | null;
   /** costPerHourUsd × 24 × 30. */
   costPer30DaysUsd: number | null;
   /** How many hosts the cost covers. */
   hostsWithCost: number;
+  /** How many of those are down, counted at their last known hourly cost. */
+  hostsDownWithCost: number;
 }
 
 /** What one refresh reads. */
@@ -104,6 +111,8 @@ export interface FleetReadOptions {
   target: PrometheusTarget;
   /** A label matcher list, `{job="node",env=~"prod.*"}` or without braces; validated before use. */
   match?: string | null;
+  /** Where `match` came from, named in its errors: `--match`, or the config's key (the default). */
+  matchName?: string;
   /** Thresholds on a host's CPU, memory and fullest-disk % (0–100). */
   thresholds?: Thresholds;
   /** Per-request timeout in milliseconds. */
@@ -141,6 +150,8 @@ export interface FleetHistoryOptions extends FleetReadOptions {
 
 /** Default thresholds on a host's CPU, memory and fullest-disk % (the fleet module's options). */
 export const DEFAULT_FLEET_THRESHOLDS = { warning: 85, critical: 95 } as const;
+/** The config's key a fleet's `match` comes from, as its errors name it. */
+export const MATCH_KEY = 'modules.fleet.match';
 /** Rows kept by default; the rest are counted in FleetSnapshot.omitted. */
 export const DEFAULT_MAX_ROWS = 1000;
 export const HOURS_PER_30_DAYS = 24 * 30;
@@ -197,5 +208,6 @@ export function totalOf(hosts: readonly FleetHost[]): FleetTotal {
     costPerHourUsd,
     costPer30DaysUsd: costPerHourUsd === null ? null : costPerHourUsd * HOURS_PER_30_DAYS,
     hostsWithCost: costed.length,
+    hostsDownWithCost: costed.filter((h) => !h.up).length,
   };
 }

@@ -12,10 +12,15 @@ import { DEFAULT_FLEET_THRESHOLDS, type PrometheusTarget } from './model.js';
 /** Where `shoji fleet` looks when neither --prometheus nor the config names a Prometheus: Prometheus's own default. */
 export const DEFAULT_PROMETHEUS_URL = 'http://localhost:9090';
 
+/** What the `prometheus` option must start with. */
+export const PROMETHEUS_URL_PATTERN = '^https?://';
+
 export const fleetOptions = declareOptions({
   prometheus: T.Optional(
     T.String({
       minLength: 1,
+      // Without a scheme (`localhost:9090`) a URL parses as something else: config check names the key.
+      pattern: PROMETHEUS_URL_PATTERN,
       description:
         "the Prometheus server's base URL (http or https, a path prefix kept); until it is set the module is off (not available) and the dashboard's fleet page says how to set it",
     }),

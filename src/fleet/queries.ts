@@ -3,9 +3,14 @@
  * the same requests for 1 host or 1,000 (issue 11, item 9).
  *
  * A host is a target's `instance` without its `:port` (label_replace), so the node_exporter
- * (:9100) and the shoji exporter of one machine join into one row. Each figure reads shoji's
- * exporter first and node_exporter's metrics only for hosts without it (`A or B` on the same
- * host label keeps A where both exist), so a host running both is never counted twice.
+ * (:9100) and the shoji exporter of one machine join into one row. A host is one machine however
+ * many targets carry its metrics (both exporters, shoji's metrics riding on node_exporter's
+ * textfile collector too, a target relabelled within the rate window): each figure is worked out
+ * per instance, then the host takes the max over its instances, never their sum. Where both
+ * exporters measure a figure, one is chosen per host (`A or B` on the same host label keeps A
+ * where both exist): node_exporter's CPU and network (every physical interface, where shoji's
+ * network module reads the default route's), shoji's memory and load, and the fuller disk of the
+ * two.
  *
  * The user's `--match` selector is parsed here into label matchers and written back out by
  * shoji itself: no text of the user's reaches PromQL except as a quoted string value.
@@ -35,12 +40,13 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\',
  * are PromQL strings in double or single quotes (with Go's backslash escapes) or backticks (raw).
  * `host` stands for the instance without its port: host="web-3" matches web-3:9100 and web-3:9633.
  * Labels starting with `__` (the metric name among them) are refused: shoji picks the metrics.
+ * `name` is where the selector came from, for the messages: the flag, or the config's key.
  */
-export function parseSelector(text: string): Matcher[] {
-  if (text.length > MAX_SELECTOR_CHARS) throw new SelectorError(`--match is longer than ${MAX_SELECTOR_CHARS} characters`);
+export function parseSelector(text: string, name = '--match'): Matcher[] {
+  if (text.length > MAX_SELECTOR_CHARS) throw new SelectorError(`${name} is longer than ${MAX_SELECTOR_CHARS} characters`);
   let body = text.trim();
   if (body.startsWith('{')) {
-    if (!body.endsWith('}')) throw new SelectorError('--match: a selector that opens with { must close with }');
+    if (!body.endsWith('}')) throw new SelectorError(`${name}: a selector that opens with { must close with }`);
     body = body.slice(1, -1);
   }
   const matchers: Matcher[] = [];
@@ -54,19 +60,19 @@ export function parseSelector(text: string): Matcher[] {
   const where = () => (i >= body.length ? 'at the end' : `at "${body.slice(i, i + 20)}"`);
   at(SPACE);
   while (i < body.length) {
-    const name = at(LABEL_NAME);
-    if (!name) throw new SelectorError(`--match: expected a label name ${where()} (e.g. job="node")`);
-    if (name.startsWith('__')) throw new SelectorError(`--match: label ${name} is shoji's to choose, not a selector's`);
+    const label = at(LABEL_NAME);
+    if (!label) throw new SelectorError(`${name}: expected a label name ${where()} (e.g. job="node")`);
+    if (label.startsWith('__')) throw new SelectorError(`${name}: label ${label} is shoji's to choose, not a selector's`);
     at(SPACE);
     const op = at(OPERATOR) as Matcher['op'] | undefined;
-    if (!op) throw new SelectorError(`--match: expected =, !=, =~ or !~ after ${name} ${where()}`);
+    if (!op) throw new SelectorError(`${name}: expected =, !=, =~ or !~ after ${label} ${where()}`);
     at(SPACE);
     const value = readString();
-    matchers.push({ name, op, value });
-    if (matchers.length > MAX_MATCHERS) throw new SelectorError(`--match: more than ${MAX_MATCHERS} matchers`);
+    matchers.push({ name: label, op, value });
+    if (matchers.length > MAX_MATCHERS) throw new SelectorError(`${name}: more than ${MAX_MATCHERS} matchers`);
     at(SPACE);
     if (i >= body.length) break;
-    if (body[i] !== ',') throw new SelectorError(`--match: expected , between matchers ${where()}`);
+    if (body[i] !== ',') throw new SelectorError(`${name}: expected , between matchers ${where()}`);
     i++;
     at(SPACE);
   }
@@ -74,7 +80,7 @@ export function parseSelector(text: string): Matcher[] {
 
   function readString(): string {
     const quote = body[i];
-    if (quote !== '"' && quote !== "'" && quote !== '`') throw new SelectorError(`--match: expected a quoted value ${where()}`);
+    if (quote !== '"' && quote !== "'" && quote !== '`') throw new SelectorError(`${name}: expected a quoted value ${where()}`);
     let out = '';
     for (i++; i < body.length; i++) {
       const c = body[i];
@@ -84,14 +90,14 @@ export function parseSelector(text: string): Matcher[] {
       }
       if (c === '\\' && quote !== '`') {
         const e = body[++i];
-        if (e === undefined || !(e in ESCAPES)) throw new SelectorError(`--match: unknown escape \\${e ?? ''} in a value`);
+        if (e === undefined || !(e in ESCAPES)) throw new SelectorError(`${name}: unknown escape \\${e ?? ''} in a value`);
         out += ESCAPES[e];
         continue;
       }
-      if (c === '\n' && quote !== '`') throw new SelectorError('--match: a line break inside a quoted value');
+      if (c === '\n' && quote !== '`') throw new SelectorError(`${name}: a line break inside a quoted value`);
       out += c;
     }
-    throw new SelectorError(`--match: a value opened with ${quote} is not closed`);
+    throw new SelectorError(`${name}: a value opened with ${quote} is not closed`);
   }
 }
 
@@ -130,6 +136,8 @@ export const PSEUDO_FILESYSTEMS = 'tmpfs|devtmpfs|ramfs|overlay|squashfs|iso9660
 export const RATE_WINDOW = '5m';
 /** How far back a down host's last successful scrape is looked for, and at what resolution. */
 export const DOWN_LOOKBACK = '1d:15s';
+/** How long a host that is down still counts at its last known hourly cost. */
+export const DOWN_COST_LOOKBACK = '1h';
 /** Down targets whose last scrape is looked up in one refresh; the rest show no "since". */
 export const MAX_DOWN_LOOKUPS = 50;
 
@@ -152,9 +160,17 @@ export class FleetQueries {
     return all.length ? `${metric}{${all.join(', ')}}` : metric;
   }
 
-  /** `agg` per host of an expression that has an `instance` label (aggregated per instance first, so label_replace runs once per target). */
-  private byHost(agg: 'sum' | 'max' | 'avg', expr: string): string {
-    return `${agg} by (host) (${withHost(`${agg} by (instance) (${expr})`)})`;
+  /**
+   * A host's figure from a per-instance expression (one series per `instance`): the max over the
+   * host's instances, as one machine seen through several targets is still one machine.
+   */
+  private perHost(perInstance: string): string {
+    return `max by (host) (${withHost(perInstance)})`;
+  }
+
+  /** The per-instance sum of a counter's irate over the rate window. */
+  private rateSum(selector: string): string {
+    return `sum by (instance) (irate(${selector}[${RATE_WINDOW}]))`;
   }
 
   /** 1 when at least one of the host's targets is up, else 0. */
@@ -162,18 +178,26 @@ export class FleetQueries {
     return `max by (host) (${withHost(this.sel('up'))})`;
   }
 
-  /** Busy share: shoji's gauge, else 1 − node_exporter's idle and iowait share of all CPU time. */
+  /**
+   * Busy share: node_exporter's CPU time that was not idle or iowait; else shoji's busy and idle
+   * CPU seconds (busy over both); else shoji's gauge (an exporter from before the counters).
+   */
   cpu(): string {
-    const idle = this.byHost('sum', `irate(${this.sel('node_cpu_seconds_total', 'mode=~"idle|iowait"')}[${RATE_WINDOW}])`);
-    const all = this.byHost('sum', `irate(${this.sel('node_cpu_seconds_total')}[${RATE_WINDOW}])`);
-    return `(${this.byHost('avg', this.sel('shoji_cpu_usage_ratio'))}) or (1 - ${idle} / ${all})`;
+    const nodeIdle = this.rateSum(this.sel('node_cpu_seconds_total', 'mode=~"idle|iowait"'));
+    const nodeAll = this.rateSum(this.sel('node_cpu_seconds_total'));
+    const shojiBusy = this.rateSum(this.sel('shoji_cpu_seconds_total', 'mode="busy"'));
+    const shojiAll = this.rateSum(this.sel('shoji_cpu_seconds_total', 'mode=~"busy|idle"'));
+    const node = this.perHost(`1 - ${nodeIdle} / ${nodeAll}`);
+    const counters = this.perHost(`${shojiBusy} / ${shojiAll}`);
+    const gauge = this.perHost(`max by (instance) (${this.sel('shoji_cpu_usage_ratio')})`);
+    return `(${node}) or (${counters}) or (${gauge})`;
   }
 
   /** Used memory share: shoji's used over total, else 1 − MemAvailable / MemTotal. */
   memory(): string {
     const shoji = `${this.sel('shoji_memory_used_bytes')} / ${this.sel('shoji_memory_total_bytes')}`;
     const node = `1 - ${this.sel('node_memory_MemAvailable_bytes')} / ${this.sel('node_memory_MemTotal_bytes')}`;
-    return `(${this.byHost('max', shoji)}) or (${this.byHost('max', node)})`;
+    return `(${this.perHost(`max by (instance) (${shoji})`)}) or (${this.perHost(`max by (instance) (${node})`)})`;
   }
 
   /** 1-minute load over online CPUs (node_exporter: over its count of CPUs). */
@@ -181,17 +205,17 @@ export class FleetQueries {
     const shoji = `${this.sel('shoji_load1')} / ${this.sel('shoji_online_cpus')}`;
     const cpus = `count by (instance, job) (${this.sel('node_cpu_seconds_total', 'mode="idle"')})`;
     const node = `${this.sel('node_load1')} / on (instance, job) ${cpus}`;
-    return `(${this.byHost('max', shoji)}) or (${this.byHost('max', node)})`;
+    return `(${this.perHost(`max by (instance) (${shoji})`)}) or (${this.perHost(`max by (instance) (${node})`)})`;
   }
 
-  /** Bytes/s over physical interfaces, `direction` receive or transmit. */
+  /** Bytes/s over physical interfaces, `direction` receive or transmit: node_exporter's, else shoji's. */
   network(direction: 'receive' | 'transmit'): string {
     const device = `device!~${literal(VIRTUAL_DEVICES)}`;
-    const rate = (metric: string) => this.byHost('sum', `irate(${this.sel(metric, device)}[${RATE_WINDOW}])`);
-    return `(${rate(`shoji_network_${direction}_bytes_total`)}) or (${rate(`node_network_${direction}_bytes_total`)})`;
+    const rate = (metric: string) => this.perHost(this.rateSum(this.sel(metric, device)));
+    return `(${rate(`node_network_${direction}_bytes_total`)}) or (${rate(`shoji_network_${direction}_bytes_total`)})`;
   }
 
-  /** The fullest filesystem per host, with its `mountpoint`: df's used / (used + available). */
+  /** The fullest filesystem per host, with its `mountpoint`, whichever exporter reports it: df's used / (used + available). */
   fullestDisk(): string {
     const shojiUsed = this.sel('shoji_filesystem_used_bytes');
     const shoji = `${shojiUsed} / (${shojiUsed} + ${this.sel('shoji_filesystem_avail_bytes')})`;
@@ -199,20 +223,40 @@ export class FleetQueries {
     const size = this.sel('node_filesystem_size_bytes', fs);
     const used = `(${size} - ${this.sel('node_filesystem_free_bytes', fs)})`;
     const node = `${used} / (${used} + ${this.sel('node_filesystem_avail_bytes', fs)})`;
-    // `>= 0` drops NaN (a filesystem of size 0); topk keeps one mountpoint per host.
-    const fullest = (ratio: string) => `topk by (host) (1, max by (host, mountpoint) (${withHost(`(${ratio}) >= 0`)}))`;
-    return `${fullest(shoji)} or on (host) ${fullest(node)}`;
+    // `>= 0` drops NaN (a filesystem of size 0). node_exporter's series carry device and fstype,
+    // so `or` keeps both exporters' mountpoints; max merges a mountpoint both report; topk keeps
+    // the fullest per host.
+    return `topk by (host) (1, max by (host, mountpoint) (${withHost(`(${shoji}) >= 0 or (${node}) >= 0`)}))`;
   }
 
-  /** EC2 cost per hour: shoji's components summed, else OpenCost's node_total_hourly_cost (host from its `node` label when set). */
+  /** Instances whose shoji estimate prices this EC2 instance (not a what-if, not an estimate off EC2). */
+  private onEc2(lookback?: string): string {
+    const info = this.sel('shoji_ec2_cost_info', 'mode="ec2"');
+    return lookback ? `last_over_time(${info}[${lookback}])` : info;
+  }
+
+  /** shoji's estimate per host, summed over `metric`'s components, counted only in mode ec2. */
+  private shojiCost(metric: string, lookback?: string): string {
+    const sel = lookback ? `last_over_time(${this.sel(metric)}[${lookback}])` : this.sel(metric);
+    return this.perHost(`sum by (instance) (${sel}) and on (instance) ${this.onEc2(lookback)}`);
+  }
+
+  /**
+   * EC2 cost per hour: shoji's components summed (mode ec2 only), else OpenCost's
+   * node_total_hourly_cost (host from its `node` label when set; an instance of shoji's, which
+   * publishes that name too, never counted twice); for a host that is down, its last estimate
+   * within DOWN_COST_LOOKBACK: EC2 bills an instance that runs whatever its exporter does.
+   */
   costPerHour(): string {
-    const opencost = `label_replace(${withHost(this.sel('node_total_hourly_cost'))}, "host", "$1", "node", "(.+)")`;
-    return `(${this.byHost('sum', this.sel('shoji_ec2_hourly_cost_usd'))}) or on (host) (sum by (host) (${opencost}))`;
+    const opencost = `label_replace(${withHost(`${this.sel('node_total_hourly_cost')} unless on (instance) ${this.sel('shoji_ec2_cost_info')}`)}, "host", "$1", "node", "(.+)")`;
+    const current = `(${this.shojiCost('shoji_ec2_hourly_cost_usd')}) or on (host) (max by (host) (${opencost}))`;
+    const lastKnown = `${this.shojiCost('shoji_ec2_hourly_cost_usd', DOWN_COST_LOOKBACK)} and on (host) (${this.up()} == 0)`;
+    return `${current} or on (host) (${lastKnown})`;
   }
 
-  /** EC2 cost since boot, summed over shoji's components. */
+  /** EC2 cost since boot, summed over shoji's components (mode ec2 only). */
   costSinceBoot(): string {
-    return this.byHost('sum', this.sel('shoji_ec2_cost_since_boot_usd'));
+    return this.shojiCost('shoji_ec2_cost_since_boot_usd');
   }
 
   /** 1 per host and `exporter` (node, shoji) that answered its last scrape. */

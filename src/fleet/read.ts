@@ -15,6 +15,7 @@ import {
   type FleetSnapshot,
   compareHosts,
   judgeHost,
+  MATCH_KEY,
   totalOf,
 } from './model.js';
 import { type PrometheusClient, prometheusClient, type VectorSample } from './prometheus.js';
@@ -40,6 +41,28 @@ function emptyHost(host: string): FleetFigures {
 /** A figure as shoji shows it: a finite number, else null (NaN from 0/0, ±Inf). */
 function finite(v: number): number | null {
   return Number.isFinite(v) ? v : null;
+}
+
+/** A ratio far outside 0–1 is no share of anything: a broken exporter, not a host at 10,000 %. */
+const MAX_RATIO = 100;
+const ratio = (v: number) => v >= 0 && v <= MAX_RATIO;
+const notNegative = (v: number) => v >= 0;
+
+/** What each figure can be; anything else (a negative cost, a ratio of -3) is absent, not shown. */
+const PLAUSIBLE: Record<'cpu' | 'memory' | 'load' | 'receive' | 'transmit' | 'disk' | 'cost_hour' | 'cost_boot', (v: number) => boolean> = {
+  cpu: ratio,
+  memory: ratio,
+  disk: ratio,
+  load: notNegative,
+  receive: notNegative,
+  transmit: notNegative,
+  cost_hour: notNegative,
+  cost_boot: notNegative,
+};
+
+/** A figure's value as shown: finite and plausible, else null. */
+function plausible(figure: keyof typeof PLAUSIBLE, v: number): number | null {
+  return Number.isFinite(v) && PLAUSIBLE[figure](v) ? v : null;
 }
 
 const SCALAR: Partial<Record<SnapshotFigure, keyof FleetFigures>> = {
@@ -68,8 +91,8 @@ export function hostsFromSamples(samples: readonly VectorSample[]): { hosts: Map
     if (!h) continue;
     const figure = metric.figure as SnapshotFigure;
     const field = SCALAR[figure];
-    if (field) (h as unknown as Record<string, number | null>)[field] = finite(value);
-    else if (figure === 'disk' && Number.isFinite(value)) {
+    if (field) (h as unknown as Record<string, number | null>)[field] = plausible(figure as keyof typeof PLAUSIBLE, value);
+    else if (figure === 'disk' && plausible('disk', value) !== null) {
       const mountpoint = metric.mountpoint ?? '';
       // topk keeps ties: the first mountpoint in name order wins, so the row is stable.
       const d = h.fullestDisk;
@@ -80,12 +103,13 @@ export function hostsFromSamples(samples: readonly VectorSample[]): { hosts: Map
     } else if (figure === 'down_target' && metric.instance) downInstances.push(metric.instance);
   }
   // A down host's figures are from before it went down (irate looks back 5 minutes): not shown.
-  for (const h of hosts.values()) if (!h.up) Object.assign(h, { ...emptyHost(h.host), exporters: [] });
+  // Its cost is kept: the last estimate of the past hour (queries.ts), as EC2 still bills it.
+  for (const h of hosts.values()) if (!h.up) Object.assign(h, { ...emptyHost(h.host), costPerHourUsd: h.costPerHourUsd });
   return { hosts, downInstances: downInstances.sort() };
 }
 
-function matchersOf(match: string | null | undefined): Matcher[] {
-  return match ? parseSelector(match) : [];
+function matchersOf(o: FleetReadOptions): Matcher[] {
+  return o.match ? parseSelector(o.match, o.matchName ?? MATCH_KEY) : [];
 }
 
 function clientFor(o: FleetReadOptions): PrometheusClient {
@@ -94,7 +118,7 @@ function clientFor(o: FleetReadOptions): PrometheusClient {
 
 /** Read the fleet: one request, two while a host is down. Rejects with PrometheusError or SelectorError. */
 export async function readFleet(o: FleetReadOptions): Promise<FleetSnapshot> {
-  const queries = new FleetQueries(matchersOf(o.match));
+  const queries = new FleetQueries(matchersOf(o));
   const client = clientFor(o);
   const at = Date.now() / 1000;
   const { hosts, downInstances } = hostsFromSamples(await client.query(queries.snapshot(), at));
@@ -119,8 +143,16 @@ export async function readFleet(o: FleetReadOptions): Promise<FleetSnapshot> {
   };
 }
 
-/** Points of a range answer by host, aligned with `times` (null where Prometheus had none). */
-function seriesByHost(result: { metric: Record<string, string>; values: [number, number][] }[], times: number[]): FleetSeries {
+/** What a history figure can be, as the snapshot's same figure. */
+const HISTORY_FIGURE = { cpuRatio: 'cpu', memoryRatio: 'memory', receiveBytesPerSecond: 'receive', transmitBytesPerSecond: 'transmit' } as const;
+
+/** Points of a range answer by host, aligned with `times` (null where Prometheus had none, or had what the figure cannot be). */
+function seriesByHost(
+  result: { metric: Record<string, string>; values: [number, number][] }[],
+  times: number[],
+  figure: keyof typeof HISTORY_FIGURE,
+): FleetSeries {
+  const plausibleAt = (v: number) => plausible(HISTORY_FIGURE[figure], v);
   const index = new Map(times.map((t, i) => [t, i]));
   const out: FleetSeries = {};
   for (const { metric, values } of result) {
@@ -129,7 +161,7 @@ function seriesByHost(result: { metric: Record<string, string>; values: [number,
     const points = out[metric.host];
     for (const [t, v] of values) {
       const i = index.get(t);
-      if (i !== undefined) points[i] = finite(v);
+      if (i !== undefined) points[i] = plausibleAt(v);
     }
   }
   return out;
@@ -137,7 +169,7 @@ function seriesByHost(result: { metric: Record<string, string>; values: [number,
 
 /** CPU, memory and network of every host (or of one: `host`) over a range: four range queries. */
 export async function readFleetHistory(o: FleetHistoryOptions): Promise<FleetHistory> {
-  const matchers = matchersOf(o.match);
+  const matchers = matchersOf(o);
   if (o.host) matchers.push(hostMatcher(o.host));
   const queries = historyQueries(new FleetQueries(matchers));
   const client = clientFor(o);
@@ -152,7 +184,7 @@ export async function readFleetHistory(o: FleetHistoryOptions): Promise<FleetHis
   const answers = await Promise.all(names.map((name) => client.queryRange(queries[name], start, end, step)));
   const history = { times, stepSeconds: step, requests: client.requests } as FleetHistory;
   names.forEach((name, i) => {
-    history[name] = seriesByHost(answers[i], times);
+    history[name] = seriesByHost(answers[i], times, name);
   });
   return history;
 }

@@ -7,8 +7,8 @@
 import type { Collected, DetailLine, ModuleContext, State } from '../core/contract.js';
 import { stripControl } from '../render/sanitize.js';
 import type { FleetData } from './data.js';
-import { formatRateOrDash, formatRatio, formatUp, formatUsd, formatWorst } from './format.js';
-import type { FleetSnapshot } from './model.js';
+import { costCoverage, formatRateOrDash, formatRatio, formatUp, formatUsd, formatWorst } from './format.js';
+import { type FleetSnapshot, MATCH_KEY } from './model.js';
 import { type FleetOptions, targetOf } from './options.js';
 import { readFleet } from './read.js';
 
@@ -21,9 +21,14 @@ export async function collectFleet(ctx: ModuleContext<FleetOptions>, moduleTimeo
   const o = ctx.options;
   // The module is available only with a Prometheus (plugins/fleet), so this is a caller's slip.
   if (o.prometheus === undefined) throw new Error('no Prometheus: set modules.fleet.prometheus (docs/fleet.md)');
+  // The config's schema checks each key alone; these two together are refused here, by their keys.
+  if (o.bearer_token_file !== undefined && o.username !== undefined) {
+    throw new Error('modules.fleet: both bearer_token_file and username are set: keep one way to sign in to Prometheus');
+  }
   const snapshot = await readFleet({
     target: targetOf(o.prometheus, o, ctx.configDir),
     match: o.match,
+    matchName: MATCH_KEY,
     thresholds: { info: o.info, warning: o.warning, critical: o.critical },
     timeoutMs: Math.max(500, moduleTimeoutMs - MARGIN_MS),
     signal: ctx.signal,
@@ -50,7 +55,7 @@ export function fleetReading(s: FleetSnapshot): Collected<FleetData>['reading'] 
   if (total.costPerHourUsd !== null) {
     detail.push({
       label: 'EC2 estimate',
-      value: `${formatUsd(total.costPerHourUsd)}/h, ${formatUsd(total.costPer30DaysUsd ?? 0)} per 30 days (${total.hostsWithCost} hosts)`,
+      value: `${formatUsd(total.costPerHourUsd)}/h, ${formatUsd(total.costPer30DaysUsd ?? 0)} per 30 days (${costCoverage(total, false)})`,
     });
   }
   for (const h of s.rows) {

@@ -7,7 +7,7 @@ import type { State } from '../core/contract.js';
 import { toAscii } from '../core/locale.js';
 import { displayWidth } from '../core/width.js';
 import { escapeControl } from '../render/sanitize.js';
-import { formatRateOrDash, formatRatio, formatUp, formatUsd } from './format.js';
+import { costCoverage, formatRateOrDash, formatRatio, formatUp, formatUsd, hostCount } from './format.js';
 import type { FleetHost, FleetSnapshot } from './model.js';
 
 export interface TableOptions {
@@ -56,10 +56,7 @@ export function fleetTable(s: FleetSnapshot, o: TableOptions): string {
   });
   if (s.omitted > 0) lines.push(`... and ${s.omitted} more`);
   const t = s.total;
-  const cost =
-    t.costPerHourUsd === null
-      ? ''
-      : ` · ${formatUsd(t.costPerHourUsd)}/h · ${formatUsd(t.costPer30DaysUsd ?? 0)} per 30 days (${t.hostsWithCost} of ${t.hosts} hosts)`;
-  lines.push(`total: ${t.hosts} hosts, ${t.hostsUp} up, ${t.hostsDown} down${cost}`);
+  const cost = t.costPerHourUsd === null ? '' : ` · ${formatUsd(t.costPerHourUsd)}/h · ${formatUsd(t.costPer30DaysUsd ?? 0)} per 30 days (${costCoverage(t)})`;
+  lines.push(`total: ${hostCount(t.hosts)}, ${t.hostsUp} up, ${t.hostsDown} down${cost}`);
   return `${lines.map((l) => (o.ascii ? toAscii(l) : l)).join('\n')}\n`;
 }

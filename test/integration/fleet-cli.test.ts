@@ -3,12 +3,14 @@
  * scraping a real node_exporter (over a fixture /proc: known CPU share, memory, load and traffic)
  * for two hosts, shoji exporters' exposition for four (loopback servers serving fixed gauges and
  * counters that grow at known rates), and a target where nothing listens. One host runs both
- * exporters: its figures must be shoji's, never the two added. One shoji host is stopped once
- * Prometheus has seen it up: it must be down "since" its last scrape.
+ * exporters: each figure from one of them (node_exporter's CPU and network, shoji's memory and
+ * load, the fuller disk), never the two added. One shoji host is stopped once Prometheus has seen
+ * it up: it must be down "since" its last scrape.
  *
  * Then the failures: Prometheus stopped, a server that never answers, one that answers 500 with
- * Prometheus's error JSON, one that answers garbage: exit 1 and one clear line, within the
- * timeout; and a status line with the fleet module on it that never waits for it.
+ * Prometheus's error JSON, one that answers garbage, node_exporter's URL given for Prometheus's:
+ * exit 1 and one clear line, within the timeout; a status line with the fleet module on it that
+ * never waits for it; and the usage errors (a URL without a scheme, --timeout 0), exit 2.
  */
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
@@ -168,6 +170,30 @@ async function shojiRow(name: string, device: string, exporters: FleetHost['expo
   };
 }
 
+/**
+ * mix-1 runs both exporters (its node_exporter is db-1's, the same process): node_exporter's CPU
+ * and network (eth0; shoji's reads ens5), shoji's memory and load, and the fuller of the two
+ * exporters' / (shoji's at 50 %, node_exporter's the fixture's filesystem, `nodeDisk`).
+ */
+async function mixRow(nodeDisk: number, at: number): Promise<FleetHost> {
+  const shoji = await shojiRow('mix-1', 'ens5', ['node', 'shoji'], at);
+  const fullestDisk = { mountpoint: '/', ratio: Math.max(0.5, nodeDisk) };
+  const worst = [
+    { figure: 'cpu' as const, ratio: 0.25 },
+    { figure: 'memory' as const, ratio: shoji.memoryRatio! },
+    { figure: 'disk' as const, ratio: fullestDisk.ratio },
+  ].sort((a, b) => b.ratio - a.ratio)[0];
+  return {
+    ...shoji,
+    cpuRatio: 0.25,
+    receiveBytesPerSecond: await rateAt('node_network_receive_bytes_total', 'mix-1:9100', 'eth0', at),
+    transmitBytesPerSecond: await rateAt('node_network_transmit_bytes_total', 'mix-1:9100', 'eth0', at),
+    fullestDisk,
+    state: stateOf(worst.ratio),
+    worst,
+  };
+}
+
 async function expectedRows(at: number): Promise<FleetHost[]> {
   const down = { cpuRatio: null, memoryRatio: null, loadPerCore: null, receiveBytesPerSecond: null, transmitBytesPerSecond: null, fullestDisk: null };
   const gone = {
@@ -197,7 +223,7 @@ async function expectedRows(at: number): Promise<FleetHost[]> {
     state: stateOf(dbWorst.ratio),
     worst: dbWorst,
   };
-  const up = [db, await shojiRow('web-2', 'eth0', ['shoji'], at), await shojiRow('mix-1', 'ens5', ['node', 'shoji'], at)];
+  const up = [db, await shojiRow('web-2', 'eth0', ['shoji'], at), await mixRow(disk, at)];
   const rank = { critical: 0, warning: 1, good: 2 } as Record<string, number>;
   up.sort((a, b) => rank[a.state] - rank[b.state] || (b.worst?.ratio ?? 0) - (a.worst?.ratio ?? 0));
   return [
@@ -231,14 +257,20 @@ describe('shoji fleet against a real Prometheus', () => {
     expect(gotDb.fullestDisk?.ratio).toBeCloseTo(wantDb.fullestDisk!.ratio, 3);
     wantDb.fullestDisk = gotDb.fullestDisk;
     if (wantDb.worst?.figure === 'disk') wantDb.worst = gotDb.worst;
+    // mix-1's / is node_exporter's when that is the fuller: the same live filesystem.
+    const [gotMix, wantMix] = [byName(s.rows, 'mix-1'), byName(expected, 'mix-1')];
+    expect(gotMix.fullestDisk?.ratio).toBeCloseTo(wantMix.fullestDisk!.ratio, 3);
+    wantMix.fullestDisk = gotMix.fullestDisk;
+    if (wantMix.worst?.figure === 'disk') wantMix.worst = gotMix.worst;
     byName(expected, 'old-1').downSince = byName(s.rows, 'old-1').downSince;
     expect(rounded(s.rows)).toEqual(rounded(expected));
     // Prometheus's rates are the fixtures' (within the scrape timing); lo and docker0 left out.
     const byHost = Object.fromEntries(s.rows.map((r) => [r.host, r]));
     expect(byHost['web-1'].receiveBytesPerSecond).toBeGreaterThan(950);
     expect(byHost['web-1'].receiveBytesPerSecond).toBeLessThan(1050);
-    expect(byHost['mix-1'].receiveBytesPerSecond).toBeGreaterThan(1900);
-    expect(byHost['mix-1'].receiveBytesPerSecond).toBeLessThan(2100);
+    // mix-1's from its node_exporter (eth0's 4 KiB/s), not shoji's ens5 (2,000 B/s).
+    expect(byHost['mix-1'].receiveBytesPerSecond).toBeGreaterThan(3800);
+    expect(byHost['mix-1'].receiveBytesPerSecond).toBeLessThan(4400);
     expect(byHost['db-1'].receiveBytesPerSecond).toBeGreaterThan(3800);
     expect(byHost['db-1'].receiveBytesPerSecond).toBeLessThan(4400);
     // old-1 is down since its last scrape, after Prometheus saw it up and before it stopped.
@@ -251,6 +283,7 @@ describe('shoji fleet against a real Prometheus', () => {
       costPerHourUsd: expect.closeTo(0.109, 9),
       costPer30DaysUsd: expect.closeTo(0.109 * 720, 6),
       hostsWithCost: 1,
+      hostsDownWithCost: 0,
     });
     expect([s.prometheus, s.match, s.omitted, s.requests]).toEqual([prom.url, null, 0, 2]);
   });
@@ -377,6 +410,72 @@ describe('credentials', () => {
   });
 });
 
+describe('what it is given', () => {
+  async function usage(args: string[], env = sb.env): Promise<string> {
+    const r = await runShoji(['fleet', ...args], env);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    return r.stderr;
+  }
+
+  it('a URL without a scheme, a timeout out of range, two ways to sign in: exit 2, saying what to give', async () => {
+    expect(await usage(['--prometheus', 'localhost:19090'])).toBe(
+      'shoji: Prometheus localhost:19090: must start with http:// or https:// (did you mean http://localhost:19090?)\n',
+    );
+    expect(await usage(['--prometheus', prom.url, '--timeout', '0'])).toBe('shoji: --timeout must be more than 0 and at most 600 seconds (got 0)\n');
+    const token = join(sb.dir, 'usage-token');
+    writeFileSync(token, 'secret\n');
+    expect(await usage(['--prometheus', prom.url, '--bearer-token-file', token, '--username', 'ops'])).toBe(
+      'shoji: --bearer-token-file and --username: give one way to sign in to Prometheus, not both\n',
+    );
+    expect(await usage(['--prometheus', prom.url, '--match', 'job=node'])).toBe('shoji: --match: expected a quoted value at "node"\n');
+  });
+
+  it("the config's URL without a scheme: config check names file, line and key; a bad match names its key", async () => {
+    const env = { ...sb.env, SHOJI_CONFIG_DIR: join(sb.dir, 'scheme-config') };
+    mkdirSync(env.SHOJI_CONFIG_DIR, { recursive: true });
+    const config = join(env.SHOJI_CONFIG_DIR, 'config.yaml');
+    writeFileSync(config, 'modules:\n  fleet:\n    prometheus: localhost:19090\n');
+    const r = await runShoji(['config', 'check'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${config}:3:17: modules.fleet.prometheus: must match pattern "^https?://"\n`);
+    writeFileSync(config, `modules:\n  fleet:\n    prometheus: "${prom.url}"\n    match: job=node\n`);
+    expect(await usage([], env)).toBe('shoji: modules.fleet.match: expected a quoted value at "node"\n');
+  });
+
+  it('labels with C1 controls and bidi overrides stay escaped in --json; a negative cost is no cost; "1 host"', async () => {
+    const host = 'web\u009b31m\u202eevil\u2066\u2028x\u0085';
+    const body = JSON.stringify({
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [
+          { metric: { figure: 'up', host }, value: [1, '1'] },
+          { metric: { figure: 'cpu', host }, value: [1, '0.5'] },
+          { metric: { figure: 'cost_hour', host }, value: [1, '-5'] },
+          { metric: { figure: 'disk', host, mountpoint: '/m\u009b2J' }, value: [1, '0.25'] },
+        ],
+      },
+    });
+    const odd = await serve(() => body, 200, 'application/json');
+    try {
+      const r = await runShoji(['fleet', '--json', '--prometheus', `http://${odd.address}`], { ...sb.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' });
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      // Still JSON, and the same labels once parsed; none of those characters raw on the terminal.
+      expect(r.stdout).toContain('"host":"web\\u009b31m\\u202eevil\\u2066\\u2028x\\u0085"');
+      expect(r.stdout).not.toMatch(/[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      const s = JSON.parse(r.stdout) as FleetSnapshot;
+      expect(s.rows[0]).toMatchObject({ host, cpuRatio: 0.5, costPerHourUsd: null, fullestDisk: { mountpoint: '/m\u009b2J', ratio: 0.25 } });
+      expect(s.total).toMatchObject({ costPerHourUsd: null, hostsWithCost: 0 });
+      const table = await runShoji(['fleet', '--prometheus', `http://${odd.address}`], { ...sb.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' });
+      expect(table.stdout.trimEnd().split('\n').at(-1)).toBe('total: 1 host, 1 up, 0 down');
+      expect(table.stdout).toContain('$/H');
+      expect(table.stdout).not.toMatch(/\$-/);
+    } finally {
+      await odd.close();
+    }
+  });
+});
+
 describe('when Prometheus fails', () => {
   const held: ServerResponse[] = [];
   afterAll(() => {
@@ -394,7 +493,7 @@ describe('when Prometheus fails', () => {
   it('a server that never answers: gives up after --timeout', async () => {
     const hung = await listen(createServer((_req, res) => void held.push(res)));
     const url = `http://${hung.address}`;
-    expect(await fails(url, ['--timeout', '1'])).toBe(`shoji fleet: Prometheus ${url}: no answer within 1 s`);
+    expect(await fails(url, ['--timeout', '1'])).toBe(`shoji: Prometheus ${url}: no answer within 1 s`);
     await hung.close();
   });
 
@@ -402,14 +501,14 @@ describe('when Prometheus fails', () => {
     const body = JSON.stringify({ status: 'error', errorType: 'internal', error: 'storage failure \x1b[2J' });
     const broken = await serve(() => body, 500, 'application/json');
     const url = `http://${broken.address}`;
-    expect(await fails(url)).toBe(`shoji fleet: Prometheus ${url}: HTTP 500: internal: storage failure \\x1b[2J`);
+    expect(await fails(url)).toBe(`shoji: Prometheus ${url}: HTTP 500: internal: storage failure \\x1b[2J`);
     await broken.close();
   });
 
   it('garbage: says it is not Prometheus', async () => {
     const garbage = await serve(() => 'hello from some other service', 200, 'text/plain');
     const url = `http://${garbage.address}`;
-    expect(await fails(url)).toBe(`shoji fleet: Prometheus ${url}: HTTP 200: not Prometheus's JSON but text/plain: "hello from some other service"`);
+    expect(await fails(url)).toBe(`shoji: Prometheus ${url}: HTTP 200: not Prometheus's JSON but text/plain: "hello from some other service"`);
     await garbage.close();
   });
 
@@ -430,8 +529,14 @@ describe('when Prometheus fails', () => {
     await hung.close();
   });
 
+  it("node_exporter's URL given for Prometheus's: asks whether it is the Prometheus URL", async () => {
+    expect(await fails(nodeExporter.url)).toMatch(
+      new RegExp(`^shoji: Prometheus ${nodeExporter.url}: HTTP \\d+: not Prometheus's JSON but .*\\(is this the Prometheus URL\\?\\)$`),
+    );
+  });
+
   it('Prometheus stopped: connection refused, naming the URL', async () => {
     await prom.stop();
-    expect(await fails(prom.url)).toBe(`shoji fleet: Prometheus ${prom.url}: connection refused (is Prometheus running there?)`);
+    expect(await fails(prom.url)).toBe(`shoji: Prometheus ${prom.url}: connection refused (is Prometheus running there?)`);
   });
 });

@@ -317,18 +317,23 @@ describe('shoji fleet --json on a real Prometheus', () => {
     expect(s.rows[0].host).toBe('gone');
     expect(s.requests).toBe(2); // the snapshot, and when the down target last answered
 
-    // alpha runs both exporters: shoji's figures, node_exporter's never added to them.
+    // alpha runs both exporters, each figure from one of them, never the two added: node_exporter's
+    // CPU (its node_exporter is gamma's, the same process), shoji's memory and load, the fuller /.
     const a = row(s, 'alpha');
     expect(a).toMatchObject({ up: true, downSince: null, exporters: ['node', 'shoji'], costPerHourUsd: null, costSinceBootUsd: null });
     expect(value(alphaText, 'shoji_cpu_usage_ratio')).toBeCloseTo(BUSY.alpha, 9);
-    expect(a.cpuRatio).toBeCloseTo(value(alphaText, 'shoji_cpu_usage_ratio'), 9);
+    expect(a.cpuRatio).toBeCloseTo(BUSY.gamma, 9);
     expect(a.memoryRatio).toBeCloseTo(value(alphaText, 'shoji_memory_used_bytes') / value(alphaText, 'shoji_memory_total_bytes'), 12);
     expect(a.memoryRatio).toBeCloseTo(6 / 8, 12);
     expect(a.loadPerCore).toBeCloseTo(value(alphaText, 'shoji_load1') / value(alphaText, 'shoji_online_cpus'), 12);
     expect(a.loadPerCore).toBeCloseTo(1, 12);
     const used = value(alphaText, 'shoji_filesystem_used_bytes', { mountpoint: '/' });
     const avail = value(alphaText, 'shoji_filesystem_avail_bytes', { mountpoint: '/' });
-    expect(a.fullestDisk).toEqual({ mountpoint: '/', ratio: expect.closeTo(used / (used + avail), 12) });
+    const nodeFs = { mountpoint: '/' };
+    const nodeUsed = value(nodeText, 'node_filesystem_size_bytes', nodeFs) - value(nodeText, 'node_filesystem_free_bytes', nodeFs);
+    const nodeRatio = nodeUsed / (nodeUsed + value(nodeText, 'node_filesystem_avail_bytes', nodeFs));
+    // Both fixtures' / sit on a live filesystem, read at different times.
+    expect(a.fullestDisk).toEqual({ mountpoint: '/', ratio: expect.closeTo(Math.max(used / (used + avail), nodeRatio), 3) });
 
     const b = row(s, 'beta');
     expect(b).toMatchObject({ up: true, exporters: ['shoji'], state: 'warning', worst: { figure: 'cpu' } });
@@ -380,7 +385,8 @@ describe('shoji fleet --json on a real Prometheus', () => {
     // Within a wide band: a unit slip (bits, per minute, loopback counted) is far outside it.
     for (const host of ['alpha', 'beta', 'gamma'] as const) {
       const h = row(s, host);
-      const [rx, tx] = RATES[host];
+      // alpha's are node_exporter's, every physical interface: gamma's fixture, the same process.
+      const [rx, tx] = RATES[host === 'alpha' ? 'gamma' : host];
       for (const [what, got, rate] of [
         ['receive', h.receiveBytesPerSecond, rx],
         ['transmit', h.transmitBytesPerSecond, tx],
@@ -455,7 +461,7 @@ describe('when Prometheus is not there, hangs, fails or talks nonsense', () => {
     const r = await runShoji(['fleet', '--prometheus', url], sb.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^shoji fleet: Prometheus ${url}.*(refused|ECONNREFUSED)`, 'i'));
+    expect(r.stderr).toMatch(new RegExp(`^shoji: Prometheus ${url}.*(refused|ECONNREFUSED)`, 'i'));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -463,7 +469,7 @@ describe('when Prometheus is not there, hangs, fails or talks nonsense', () => {
     const url = await loopbackServer((_req, res) => void hanging.push(res)); // accepts, never answers
     const r = await runShoji(['fleet', '--prometheus', url, '--timeout', '1'], sb.env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^shoji fleet: Prometheus ${url}.*\\b1 ?s\\b`));
+    expect(r.stderr).toMatch(new RegExp(`^shoji: Prometheus ${url}.*\\b1 ?s\\b`));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -475,18 +481,26 @@ describe('when Prometheus is not there, hangs, fails or talks nonsense', () => {
     );
     const r = await runShoji(['fleet', '--prometheus', url], sb.env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^shoji fleet: Prometheus ${url}.*500.*too many samples`));
+    expect(r.stderr).toMatch(new RegExp(`^shoji: Prometheus ${url}.*500.*too many samples`));
   });
 
   it('garbage (with terminal escapes): a clear line quoting it, the escapes shown, not sent', async () => {
     const url = await loopbackServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('\x1b[2J\x1b]0;owned\x07 garbage'));
     const r = await runShoji(['fleet', '--prometheus', url], sb.env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^shoji fleet: Prometheus ${url}: .*not Prometheus's JSON`));
+    expect(r.stderr).toMatch(new RegExp(`^shoji: Prometheus ${url}: .*not Prometheus's JSON`));
     expect(r.stderr).toContain('\\x1b[2J\\x1b]0;owned\\x07 garbage');
     expect(r.stderr).not.toContain('\x1b');
     expect(r.stderr).not.toContain('\x07');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it("a shoji exporter's URL given for Prometheus's: its 405 asks whether this is the Prometheus URL", async () => {
+    const r = await runShoji(['fleet', '--prometheus', alpha.url], sb.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `shoji: Prometheus ${alpha.url}: HTTP 405: not Prometheus's JSON but text/plain: "Method Not Allowed" (is this the Prometheus URL?)\n`,
+    );
   });
 
   it('the fleet module fails with the same kind of line while shoji status keeps answering', async () => {

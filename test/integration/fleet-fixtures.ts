@@ -1,7 +1,8 @@
 /**
- * What the fleet tests serve to a real Prometheus: shoji exporters' exposition text for made-up
- * hosts (fixed gauges, counters that grow at a known rate at the moment they are served), and a
- * /proc tree for a real node_exporter whose CPU counters grow in a known proportion.
+ * What the fleet tests serve to a real Prometheus: shoji exporters' and node_exporter's
+ * exposition text for made-up hosts (fixed gauges, counters that grow at a known rate at the
+ * moment they are served), and a /proc tree for a real node_exporter whose CPU counters grow in a
+ * known proportion.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,8 +24,12 @@ export interface ShojiHost {
   /** EC2 cost per component (compute, public_ipv4, ebs), and since boot (compute, egress, ...). */
   hourly?: Record<string, number>;
   sinceBoot?: Record<string, number>;
+  /** ec2-cost's mode, in shoji_ec2_cost_info, published with `hourly`: "ec2" unless said. */
+  costMode?: 'ec2' | 'what-if' | 'off-ec2';
   /** OpenCost's name for the instance's own price, which shoji exports too. */
   openCostHourly?: number;
+  /** When set, shoji_cpu_seconds_total{mode="busy"|"idle"} grow in this busy share (all CPUs). */
+  cpuSecondsBusy?: number;
 }
 
 function family(name: string, type: 'gauge' | 'counter', samples: [Record<string, string>, number][]): string {
@@ -66,14 +71,27 @@ export function shojiExposition(h: ShojiHost, elapsed: number): string {
       Object.entries(h.filesystems).map(([mountpoint, [used, avail]]) => [{ mountpoint }, used + avail]),
     ),
   ];
-  if (h.hourly)
+  if (h.cpuSecondsBusy !== undefined) {
+    const seconds = h.cpus * elapsed;
+    parts.push(
+      family('shoji_cpu_seconds_total', 'counter', [
+        [{ mode: 'busy' }, 1000 + h.cpuSecondsBusy * seconds],
+        [{ mode: 'idle' }, 3000 + (1 - h.cpuSecondsBusy) * seconds],
+      ]),
+    );
+  }
+  if (h.hourly) {
     parts.push(
       family(
         'shoji_ec2_hourly_cost_usd',
         'gauge',
         Object.entries(h.hourly).map(([component, v]) => [{ component }, v]),
       ),
+      family('shoji_ec2_cost_info', 'gauge', [
+        [{ instance_type: 'm7i.large', region: 'us-east-1', mode: h.costMode ?? 'ec2', spot: 'false', price_source: 'bundled' }, 1],
+      ]),
     );
+  }
   if (h.sinceBoot)
     parts.push(
       family(
@@ -90,6 +108,62 @@ export function shojiExposition(h: ShojiHost, elapsed: number): string {
     );
   }
   return `${parts.join('\n')}\n`;
+}
+
+/** One host as node_exporter would describe it. */
+export interface NodeHost {
+  /** Busy share of every CPU: their user and idle counters grow in this proportion. */
+  busy: number;
+  cpus: number;
+  memTotal: number;
+  memAvailable: number;
+  load1: number;
+  /** [receive, transmit] bytes/s by interface: counters grow at this rate from the server's start. */
+  rates: Record<string, [number, number]>;
+  /** Filesystems by mountpoint, as statfs gives them (bytes). */
+  filesystems: Record<string, { size: number; free: number; avail: number; fstype?: string }>;
+}
+
+/** node_exporter's exposition of a host `elapsed` seconds after its counters started. */
+export function nodeExposition(h: NodeHost, elapsed: number): string {
+  const cpus = Array.from({ length: h.cpus }, (_, i) => String(i));
+  const fs = (read: (f: NodeHost['filesystems'][string]) => number) =>
+    Object.entries(h.filesystems).map(([mountpoint, f]): [Record<string, string>, number] => [
+      { device: `/dev/fixture${mountpoint.replace(/\//g, '_')}`, fstype: f.fstype ?? 'ext4', mountpoint },
+      read(f),
+    ]);
+  const net = (i: 0 | 1) => Object.entries(h.rates).map(([device, r]): [Record<string, string>, number] => [{ device }, 1e6 + r[i] * elapsed]);
+  return `${[
+    family('node_exporter_build_info', 'gauge', [[{ version: '1.5.0' }, 1]]),
+    family(
+      'node_cpu_seconds_total',
+      'counter',
+      cpus.flatMap((cpu): [Record<string, string>, number][] => [
+        [{ cpu, mode: 'user' }, 100 + h.busy * elapsed],
+        [{ cpu, mode: 'idle' }, 300 + (1 - h.busy) * elapsed],
+      ]),
+    ),
+    family('node_memory_MemTotal_bytes', 'gauge', [[{}, h.memTotal]]),
+    family('node_memory_MemAvailable_bytes', 'gauge', [[{}, h.memAvailable]]),
+    family('node_load1', 'gauge', [[{}, h.load1]]),
+    family('node_network_receive_bytes_total', 'counter', net(0)),
+    family('node_network_transmit_bytes_total', 'counter', net(1)),
+    family(
+      'node_filesystem_size_bytes',
+      'gauge',
+      fs((f) => f.size),
+    ),
+    family(
+      'node_filesystem_free_bytes',
+      'gauge',
+      fs((f) => f.free),
+    ),
+    family(
+      'node_filesystem_avail_bytes',
+      'gauge',
+      fs((f) => f.avail),
+    ),
+  ].join('\n')}\n`;
 }
 
 export interface FixtureServer {
@@ -117,6 +191,12 @@ export function listen(server: Server): Promise<FixtureServer> {
       });
     });
   });
+}
+
+/** A host's node_exporter: its counters start growing now. */
+export function serveNodeHost(h: NodeHost): Promise<FixtureServer> {
+  const start = Date.now();
+  return serve(() => nodeExposition(h, (Date.now() - start) / 1000));
 }
 
 /** A host's shoji exporter: its counters start growing now. */

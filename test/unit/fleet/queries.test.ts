@@ -53,6 +53,10 @@ describe('--match', () => {
     expect(refused('a="b"'.repeat(500))).toBe('--match is longer than 2000 characters');
   });
 
+  it("names the config's key when the selector came from the config", () => {
+    expect(() => parseSelector('job=node', 'modules.fleet.match')).toThrow(new SelectorError('modules.fleet.match: expected a quoted value at "node"'));
+  });
+
   it('escapes regular expression characters for a host to match itself', () => {
     expect(regexEscape('a.b|c(d)*[e]{f}+?^$\\')).toBe('a\\.b\\|c\\(d\\)\\*\\[e\\]\\{f\\}\\+\\?\\^\\$\\\\');
   });
@@ -80,13 +84,50 @@ describe('the queries', () => {
     for (const s of selectors) expect(s).toMatch(/job=~"node\|shoji", env="prod"\}$/);
   });
 
-  it('prefers shoji exporter figures over node_exporter ones per host, never adding them', () => {
-    for (const name of ['cpu', 'memory', 'load', 'receive', 'transmit'] as const) {
-      const expr = bare.figures()[name];
-      expect(expr.indexOf('shoji_'), name).toBeLessThan(expr.indexOf('node_'));
-      expect(expr, name).toMatch(/\) or \(/);
+  it('a host is one machine: each figure per instance, then the max over its instances, never their sum', () => {
+    const figures = bare.figures();
+    for (const name of ['cpu', 'memory', 'load', 'receive', 'transmit', 'disk', 'cost_hour', 'cost_boot'] as const) {
+      // Two targets carrying the same metrics (both exporters, the textfile collector) must not add up.
+      expect(figures[name], name).not.toMatch(/(sum|avg|count) by \(host/);
+      expect(figures[name], name).toMatch(/(max|topk) by \(host\)/);
     }
-    expect(bare.costPerHour()).toMatch(/shoji_ec2_hourly_cost_usd.* or on \(host\) .*node_total_hourly_cost/);
+    for (const name of ['receive', 'transmit', 'cost_boot'] as const)
+      expect(figures[name], name).toMatch(/max by \(host\) \(label_replace\(sum by \(instance\)/);
+  });
+
+  it("takes node_exporter's CPU and network, shoji's memory and load, and the fuller disk of the two", () => {
+    const f = bare.figures();
+    const order = (expr: string, ...metrics: string[]) => metrics.map((m) => expr.indexOf(m));
+    // CPU: node_exporter's, else shoji's CPU seconds, else shoji's gauge (an older exporter).
+    const cpu = order(f.cpu, 'node_cpu_seconds_total', 'shoji_cpu_seconds_total{mode="busy"}', 'shoji_cpu_usage_ratio');
+    expect(
+      cpu.every((at, i) => at >= 0 && (i === 0 || at > cpu[i - 1])),
+      f.cpu,
+    ).toBe(true);
+    expect(f.cpu).toMatch(/\) or \(.*\) or \(/);
+    for (const name of ['receive', 'transmit'] as const) {
+      const [node, shoji] = order(f[name], 'node_network_', 'shoji_network_');
+      expect(node, name).toBeLessThan(shoji);
+      expect(f[name], name).toMatch(/\) or \(/);
+    }
+    for (const name of ['memory', 'load'] as const) {
+      const [shoji, node] = order(f[name], 'shoji_', 'node_');
+      expect(shoji, name).toBeLessThan(node);
+    }
+    // Both exporters' filesystems in one max: no `or on (host)` that would hide node_exporter's /data.
+    expect(f.disk).toMatch(/^topk by \(host\) \(1, max by \(host, mountpoint\) \(label_replace\(\(shoji_.* >= 0 or \(\(node_filesystem.* >= 0, "host"/);
+    expect(f.disk).not.toContain('or on (host)');
+  });
+
+  it("counts shoji's cost only where ec2-cost prices this instance (mode ec2), OpenCost's only where shoji has none", () => {
+    const { cost_hour: hour, cost_boot: boot } = bare.figures();
+    expect(hour).toContain('sum by (instance) (shoji_ec2_hourly_cost_usd) and on (instance) shoji_ec2_cost_info{mode="ec2"}');
+    expect(boot).toContain('sum by (instance) (shoji_ec2_cost_since_boot_usd) and on (instance) shoji_ec2_cost_info{mode="ec2"}');
+    expect(hour).toContain('node_total_hourly_cost unless on (instance) shoji_ec2_cost_info,');
+    // A down host: its last estimate of the past hour, for hosts whose every target is down.
+    expect(hour).toMatch(
+      /or on \(host\) \(max by \(host\) \(label_replace\(sum by \(instance\) \(last_over_time\(shoji_ec2_hourly_cost_usd\[1h\]\)\) and on \(instance\) last_over_time\(shoji_ec2_cost_info\{mode="ec2"\}\[1h\]\).*\) and on \(host\) \(max by \(host\) \(label_replace\(up, .*\)\) == 0\)\)$/,
+    );
   });
 
   it('asks for the last scrape of only the down targets it names', () => {

@@ -139,9 +139,94 @@ describe('rows', () => {
       },
       { host: 'idle', up: true, downSince: null, ...none, state: 'good', worst: null },
     ]);
-    expect(s.total).toEqual({ hosts: 4, hostsUp: 2, hostsDown: 2, costPerHourUsd: 0.109, costPer30DaysUsd: 0.109 * 720, hostsWithCost: 1 });
+    expect(s.total).toEqual({
+      hosts: 4,
+      hostsUp: 2,
+      hostsDown: 2,
+      costPerHourUsd: 0.109,
+      costPer30DaysUsd: 0.109 * 720,
+      hostsWithCost: 1,
+      hostsDownWithCost: 0,
+    });
     expect(s.match).toBe('job="x"');
     expect(fake.asked[1].form.get('query')).toContain('instance=~"never:9100|old:9100"');
+  });
+
+  it('leaves out what a figure cannot be: a negative cost, rate or load, a ratio far outside 0–1', async () => {
+    fake = await fakePrometheus((_a, res) =>
+      json(
+        res,
+        vector([
+          [{ figure: 'up', host: 'odd' }, 1],
+          [{ figure: 'cpu', host: 'odd' }, -0.5],
+          [{ figure: 'memory', host: 'odd' }, 150],
+          [{ figure: 'load', host: 'odd' }, -1],
+          [{ figure: 'receive', host: 'odd' }, -10],
+          [{ figure: 'transmit', host: 'odd' }, 20],
+          [{ figure: 'disk', host: 'odd', mountpoint: '/' }, -0.1],
+          [{ figure: 'disk', host: 'odd', mountpoint: '/big' }, 1e6],
+          [{ figure: 'cost_hour', host: 'odd' }, -5],
+          [{ figure: 'cost_boot', host: 'odd' }, -1],
+          [{ figure: 'up', host: 'fine' }, 1],
+          [{ figure: 'cpu', host: 'fine' }, 1.02],
+          [{ figure: 'disk', host: 'fine', mountpoint: '/' }, 0],
+          [{ figure: 'cost_hour', host: 'fine' }, 0],
+        ]),
+      ),
+    );
+    const s = await readFleet({ target: { url: fake.url } });
+    const odd = s.rows.find((r) => r.host === 'odd');
+    expect(odd).toMatchObject({
+      cpuRatio: null,
+      memoryRatio: null,
+      loadPerCore: null,
+      receiveBytesPerSecond: null,
+      transmitBytesPerSecond: 20,
+      fullestDisk: null,
+      costPerHourUsd: null,
+      costSinceBootUsd: null,
+      worst: null,
+    });
+    // A share a little over 1 (CPU time read a moment apart) and zeros stay.
+    expect(s.rows.find((r) => r.host === 'fine')).toMatchObject({ cpuRatio: 1.02, fullestDisk: { mountpoint: '/', ratio: 0 }, costPerHourUsd: 0 });
+    expect(s.total).toMatchObject({ costPerHourUsd: 0, hostsWithCost: 1 });
+  });
+
+  it('a host that is down keeps its last known cost, in its row and in the total, and nothing else', async () => {
+    fake = await fakePrometheus((asked, res) => {
+      if (asked.form.get('query')!.includes('max_over_time(timestamp(')) return json(res, vector([]));
+      json(
+        res,
+        vector([
+          [{ figure: 'up', host: 'gone' }, 0],
+          [{ figure: 'cpu', host: 'gone' }, 0.5],
+          [{ figure: 'cost_hour', host: 'gone' }, 0.2],
+          [{ figure: 'cost_boot', host: 'gone' }, 7],
+          [{ figure: 'down_target', host: 'gone', instance: 'gone:7465' }, 0],
+          [{ figure: 'up', host: 'web' }, 1],
+          [{ figure: 'cost_hour', host: 'web' }, 0.1],
+        ]),
+      );
+    });
+    const s = await readFleet({ target: { url: fake.url } });
+    expect(s.rows[0]).toMatchObject({ host: 'gone', up: false, cpuRatio: null, costPerHourUsd: 0.2, costSinceBootUsd: null });
+    expect(s.total).toMatchObject({ hostsWithCost: 2, hostsDownWithCost: 1, costPerHourUsd: expect.closeTo(0.3, 12) });
+  });
+
+  it('history leaves out points a figure cannot be', async () => {
+    fake = await fakePrometheus((asked, res) => {
+      const start = Number(asked.form.get('start'));
+      const values = [
+        [start, '-1'],
+        [start + 60, '0.5'],
+        [start + 120, '1000'],
+      ];
+      json(res, JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { host: 'a' }, values }] } }));
+    });
+    const h = await readFleetHistory({ target: { url: fake.url }, rangeSeconds: 120, stepSeconds: 60 });
+    // Every query got the same answer: as a ratio 1000 is implausible, as bytes/s it is fine.
+    expect(h.cpuRatio.a).toEqual([null, 0.5, null]);
+    expect(h.receiveBytesPerSecond.a).toEqual([null, 0.5, 1000]);
   });
 
   it('keeps maxRows rows and counts the rest, the total still over all', async () => {
@@ -192,6 +277,14 @@ describe('judging a host', () => {
       judgeHost({ ...base, host: 'unknown', up: false }, t),
     ];
     expect(hosts.sort(compareHosts).map((h) => h.host)).toEqual(['unknown', 'early', 'late', 'hot', 'a', 'b']);
-    expect(totalOf(hosts)).toEqual({ hosts: 6, hostsUp: 3, hostsDown: 3, costPerHourUsd: null, costPer30DaysUsd: null, hostsWithCost: 0 });
+    expect(totalOf(hosts)).toEqual({
+      hosts: 6,
+      hostsUp: 3,
+      hostsDown: 3,
+      costPerHourUsd: null,
+      costPer30DaysUsd: null,
+      hostsWithCost: 0,
+      hostsDownWithCost: 0,
+    });
   });
 });

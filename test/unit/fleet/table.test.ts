@@ -73,6 +73,15 @@ describe('fleet table', () => {
     expect(out.match(/</g)).toHaveLength(4);
   });
 
+  it('says "1 host", and how many hosts in the cost are down at their last known cost', () => {
+    const one = fleetTable(snapshot(rows.slice(1, 2)), { ascii: false });
+    expect(one.trimEnd().split('\n').at(-1)).toBe('total: 1 host, 1 up, 0 down · $0.11/h · $78.48 per 30 days (1 of 1 host)');
+    const downWithCost = judgeHost({ ...rows[0], costPerHourUsd: 0.2 }, t);
+    const out = fleetTable(snapshot([downWithCost, rows[1], rows[2]]), { ascii: false });
+    expect(out).toMatch(/^gone +down 5m( +-){6} +\$0\.20 +-$/m);
+    expect(out.trimEnd().split('\n').at(-1)).toBe('total: 3 hosts, 2 up, 1 down · $0.31/h · $222 per 30 days (2 of 3 hosts; 1 down, at its last known cost)');
+  });
+
   it('says how many rows were left out', () => {
     expect(fleetTable(snapshot(rows.slice(0, 1), 41), { ascii: false })).toContain('... and 41 more\ntotal:');
   });

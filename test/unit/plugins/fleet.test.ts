@@ -94,6 +94,15 @@ describe('fleet', () => {
     expect(fake.asked[0].form.get('query')).toContain('up{env="prod"}');
   });
 
+  it('refuses a config that sets both ways to sign in, or a match that is no selector, naming the keys', async () => {
+    const collect = (o: Record<string, unknown>) => fleet.collect(moduleContext(fleet, tree, { prometheus: fake.url, ...o }), undefined);
+    await expect(collect({ bearer_token_file: 'token', username: 'ops' })).rejects.toThrow(
+      'modules.fleet: both bearer_token_file and username are set: keep one way to sign in to Prometheus',
+    );
+    await expect(collect({ match: 'job=node' })).rejects.toThrow('modules.fleet.match: expected a quoted value at "node"');
+    expect(fake.asked).toHaveLength(0);
+  });
+
   it('fails with one line naming the URL when Prometheus answers with an error', async () => {
     fake.handle = (_a, res) => json(res, JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' }), 400);
     await expect(fleet.collect(moduleContext(fleet, tree, { prometheus: fake.url }), undefined)).rejects.toThrow(
