@@ -6,7 +6,8 @@
  * The fleet code loads only when this command runs.
  *
  * Exit codes: 0 done; 1 Prometheus unreachable or answering with an error (one line naming the
- * URL); 2 bad usage (a selector that is not a label matcher list, a bad URL).
+ * URL); 2 bad usage (a selector that is not a label matcher list, a bad URL, credentials that
+ * cannot be used).
  */
 import type { CommandSpec, ParsedArgs } from './spec.js';
 
