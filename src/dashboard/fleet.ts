@@ -15,7 +15,7 @@ import type { DrawState } from '../core/theme.js';
 import { stateFor, type Thresholds } from '../core/thresholds.js';
 import { formatDuration } from '../core/units.js';
 import { displayWidth } from '../core/width.js';
-import { formatRateOrDash, formatRatio, formatUp, formatUsd } from '../fleet/format.js';
+import { costCoverage, formatRateOrDash, formatRatio, formatUp, formatUsd, hostCount } from '../fleet/format.js';
 import { compareHosts, type FleetHistory, type FleetHost, type FleetSnapshot, type FleetTotal } from '../fleet/model.js';
 import { escapeControl } from '../render/sanitize.js';
 import { areaGraph, type Charset, resolution } from './graph.js';
@@ -285,17 +285,16 @@ function age(nowSeconds: number, at: number): string {
   return formatDuration(Math.max(0, nowSeconds - at));
 }
 
-/** The total row: hosts up and down, the cost per hour and per 30 days. */
+/**
+ * The total row as `shoji fleet`'s table writes it (src/fleet/table.ts): hosts up and down, the
+ * cost per hour and per 30 days, how many hosts it covers and how many of those are down and
+ * counted at their last known cost.
+ */
 function totalPieces(t: FleetTotal, omitted: number, ctx: PanelCtx): Piece[] {
-  const pieces: Piece[] = [p(`total: ${t.hosts} hosts, `, { bold: true }), p(`${t.hostsUp} up`, { bold: true }), p(', ', { bold: true })];
+  const pieces: Piece[] = [p(`total: ${hostCount(t.hosts)}, `, { bold: true }), p(`${t.hostsUp} up`, { bold: true }), p(', ', { bold: true })];
   pieces.push(p(`${t.hostsDown} down`, t.hostsDown > 0 ? { ...st(ctx.theme, 'critical'), bold: true } : { bold: true }));
   if (t.costPerHourUsd !== null) {
-    pieces.push(
-      p(
-        ` · ${formatUsd(t.costPerHourUsd)}/h · ${formatUsd(t.costPer30DaysUsd ?? 0)} per 30 days${t.hostsWithCost < t.hosts ? ` (${t.hostsWithCost} of ${t.hosts} hosts)` : ''}`,
-        { bold: true },
-      ),
-    );
+    pieces.push(p(` · ${formatUsd(t.costPerHourUsd)}/h · ${formatUsd(t.costPer30DaysUsd ?? 0)} per 30 days (${costCoverage(t)})`, { bold: true }));
   }
   if (omitted > 0) pieces.push(p(` · ${omitted} more not shown`, st(ctx.theme, 'idle')));
   return pieces;

@@ -25,6 +25,7 @@ import type { Charset } from '../../../src/dashboard/graph.js';
 import { type PanelCtx, st } from '../../../src/dashboard/text.js';
 import { blessedStyled } from '../../../src/render/blessed.js';
 import { type FleetFigures, type FleetHistory, type FleetHost, type FleetSnapshot, judgeHost, totalOf } from '../../../src/fleet/model.js';
+import { fleetTable } from '../../../src/fleet/table.js';
 
 const NOW = 1_700_000_000;
 const T = { warning: 85, critical: 95 };
@@ -151,6 +152,23 @@ describe('fleet page rows', () => {
     expect(shown(input({ snapshot: snapshot([]) }))[0]).toBe('Prometheus has no scrape targets (http://prom:9090)');
     const none = fleetListPanel(input({ snapshot: { ...snapshot([]), match: '{env="prod"}' } }), ctx(160)).lines[0];
     expect(none).toContain(blessedStyled('no target of Prometheus matches {env="prod"} (http://prom:9090)', st(theme, 'idle')));
+  });
+
+  it("says what shoji fleet's total says: every host costed, one host, and a down host counted at its last cost", () => {
+    const total = (rows: FleetHost[]) => {
+      const line = shown(input({ snapshot: snapshot(rows) })).at(-1);
+      expect(line, 'the table of shoji fleet').toBe(fleetTable(snapshot(rows), { ascii: false }).trimEnd().split('\n').at(-1));
+      return line;
+    };
+    const costed = HOSTS.filter((h) => h.costPerHourUsd !== null);
+    expect(total(costed)).toBe('total: 2 hosts, 2 up, 0 down · $0.61/h · $438 per 30 days (2 of 2 hosts)');
+    expect(total(costed.slice(0, 1))).toBe('total: 1 host, 1 up, 0 down · $0.11/h · $78.48 per 30 days (1 of 1 host)');
+    expect(total(HOSTS.slice(1, 2))).toBe('total: 1 host, 1 up, 0 down');
+    // A stopped EC2 host still billed: counted at its last estimate, as the table says.
+    const paid = judgeHost({ ...up, ...none, host: 'paid-1', up: false, downSince: NOW - 60, costPerHourUsd: 0.2, exporters: [] }, T);
+    expect(total([...HOSTS, paid])).toBe('total: 5 hosts, 3 up, 2 down · $0.81/h · $582 per 30 days (3 of 5 hosts; 1 down, at its last known cost)');
+    const paid2 = { ...paid, host: 'paid-2' };
+    expect(total([paid, paid2])).toBe('total: 2 hosts, 0 up, 2 down · $0.40/h · $288 per 30 days (2 of 2 hosts; 2 down, at their last known cost)');
   });
 
   it('counts the rows left out past the cap in the total', () => {
