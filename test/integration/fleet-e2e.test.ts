@@ -10,7 +10,8 @@
  * CPU counters grow in fixed proportions (alpha 40 % busy, beta 90 %, gamma 25 %), so any two
  * readings give the same share whenever they are taken. Network counters grow with the wall
  * clock at a known rate; a rate is compared within a wide band (it is bytes per second, not bits
- * or per minute), never against a time.
+ * or per minute), never against a time. shoji's job is scraped every 2 s, its network module
+ * collecting every 0.25 s, so that a scrape's counters are never far older than its timestamp.
  *
  * Then Prometheus stopped, hanging, answering 500 or garbage: `shoji fleet` says so in one line
  * naming the URL and exits 1, and the fleet module fails with the same kind of line while
@@ -90,7 +91,7 @@ const route =
  */
 const EXPORTER_CONFIG = `modules:
   cpu: { interval: 0.5 }
-  network: { interval: 0.5 }
+  network: { interval: 0.25 }
   memory: { interval: 1 }
   load: { interval: 1 }
   disk: { interval: once, mounts: [/] }
@@ -256,6 +257,9 @@ beforeAll(async () => {
     jobs: [
       {
         job: 'shoji',
+        // A scrape serves the counters of the exporter's last collect (up to 0.25 s old): over 2 s
+        // between scrapes that moves a rate by at most an eighth, where over 1 s it could double it.
+        scrapeInterval: '2s',
         targets: [
           { address: alpha.address, labels: { instance: 'alpha:7465' } },
           { address: beta.address, labels: { instance: 'beta:7465' } },
