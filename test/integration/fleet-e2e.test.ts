@@ -422,6 +422,11 @@ describe('shoji fleet --json on a real Prometheus', () => {
     // alpha through node_exporter only: gamma's fixture, as both targets are the same process.
     expect(row(onlyNode, 'alpha').cpuRatio).toBeCloseTo(BUSY.gamma, 9);
     expect(onlyNode.total.costPerHourUsd).toBeNull();
+    // alpha through its shoji exporter only: the busy share of its own CPU counters (iowait idle).
+    const onlyShoji = JSON.parse((await fleet(['--match', '{job="shoji"}'])).stdout) as FleetSnapshot;
+    expect(row(onlyShoji, 'alpha')).toMatchObject({ exporters: ['shoji'], cpuRatio: expect.closeTo(BUSY.alpha, 9) });
+    expect(row(onlyShoji, 'alpha').receiveBytesPerSecond).toBeGreaterThan(RATES.alpha[0] * 0.5);
+    expect(row(onlyShoji, 'alpha').receiveBytesPerSecond).toBeLessThan(RATES.alpha[0] * 1.6);
   });
 });
 
