@@ -11,16 +11,18 @@
  *   pays bcrypt (tens of milliseconds in JavaScript) once, not every 15 seconds. Failures are
  *   never remembered, so however many wrong passwords someone tries, they cannot push the
  *   scraper's entry out;
- * - bcrypt runs one at a time, with at most MAX_WAITING checks queued: someone guessing
- *   passwords costs one core's share of bcrypt at most, and a scraper whose success is
- *   remembered is answered before the queue and never waits behind them. Beyond the queue the
- *   answer is 'busy' (429).
+ * - bcrypt runs one at a time, with at most MAX_WAITING checks queued, MAX_WAITING_PER_CLIENT
+ *   of them from one client (an address; an IPv6 /64): someone guessing passwords costs one
+ *   core's share of bcrypt at most and, from one place, leaves room in the queue for the
+ *   scraper's first check; a scraper whose success is remembered is answered before the queue
+ *   and never waits behind them. Beyond the queue the answer is 'busy' (429).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 
 const CACHE_SIZE = 100;
 const MAX_WAITING = 8;
+const MAX_WAITING_PER_CLIENT = 2;
 /** The stand-in's cost when no hash says otherwise (htpasswd -B's is 5, exporter-toolkit's docs use 10). */
 const DEFAULT_COST = 10;
 
@@ -34,6 +36,7 @@ export class BasicAuth {
   private readonly passed = new Set<string>();
   private running: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  private readonly waitingFrom = new Map<string, number>();
 
   /** `compare` is bcrypt's; tests count its calls. */
   constructor(
@@ -51,8 +54,8 @@ export class BasicAuth {
     return this.users.length > 0;
   }
 
-  /** Check an Authorization header's value. */
-  async check(header: string | undefined): Promise<AuthAnswer> {
+  /** Check an Authorization header's value, sent by `client` (its address, '' when unknown). */
+  async check(header: string | undefined, client = ''): Promise<AuthAnswer> {
     const given = parseBasic(header);
     if (!given) return 'denied';
     const digest = sha256(given.user);
@@ -72,8 +75,12 @@ export class BasicAuth {
       this.passed.add(key);
       return 'ok';
     }
-    if (this.waiting >= MAX_WAITING) return 'busy';
+    // An unknown client ('') has no share of its own: only the whole queue's limit holds.
+    const from = clientKey(client);
+    const fromThere = this.waitingFrom.get(from) ?? 0;
+    if (this.waiting >= MAX_WAITING || (from !== '' && fromThere >= MAX_WAITING_PER_CLIENT)) return 'busy';
     this.waiting++;
+    this.waitingFrom.set(from, fromThere + 1);
     const result = this.running.then(() => this.compare(given.password, hash));
     this.running = result.catch(() => false);
     let ok: boolean;
@@ -83,6 +90,9 @@ export class BasicAuth {
       ok = false;
     } finally {
       this.waiting--;
+      const left = (this.waitingFrom.get(from) ?? 1) - 1;
+      if (left > 0) this.waitingFrom.set(from, left);
+      else this.waitingFrom.delete(from);
     }
     if (!(ok && known)) return 'denied';
     this.remember(key);
@@ -95,6 +105,23 @@ export class BasicAuth {
     if (this.passed.size >= CACHE_SIZE) this.passed.delete(this.passed.values().next().value as string);
     this.passed.add(key);
   }
+}
+
+/**
+ * Whose share of the queue a check takes: an IPv4 address, or an IPv6 address's /64 (one
+ * host is handed a whole /64 and can send from any address in it).
+ */
+export function clientKey(address: string): string {
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (v4 || !address.includes(':')) return v4 ? v4[1] : address;
+  const [head, tail] = address.toLowerCase().split('%')[0].split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** The cost of a bcrypt hash ($2b$10$... -> 10), or undefined. */

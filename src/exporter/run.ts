@@ -72,7 +72,7 @@ export async function serveMetrics(o: ServeOptions): Promise<number> {
       port: o.port,
       env: o.env,
       ...(tls && web?.tls && { tls: { ...tls, clientAuth: web.tls.clientAuth, clientAllowedSans: web.tls.clientAllowedSans } }),
-      ...(auth && { auth: (header) => auth.check(header) }),
+      ...(auth && { auth: (header, client) => auth.check(header, client) }),
       headers: web?.headers,
       rateLimit: web?.rateLimit,
       metrics: (accept) => render(formatFor(accept)),

@@ -60,8 +60,8 @@ export interface ServerOptions {
   metrics(accept: string | undefined): MetricsAnswer | Promise<MetricsAnswer>;
   /** TLS, when the web config has a tls_server_config (files already read and checked). */
   tls?: TlsMaterial & { clientAuth: string; clientAllowedSans?: string[] };
-  /** Checks an Authorization header; absent: no basic auth. */
-  auth?: (header: string | undefined) => Promise<AuthAnswer>;
+  /** Checks an Authorization header from a client (its address); absent: no basic auth. */
+  auth?: (header: string | undefined, client: string) => Promise<AuthAnswer>;
   /** Extra response headers from the web config. */
   headers?: Record<string, string>;
   rateLimit?: { intervalMs: number; burst: number };
@@ -173,7 +173,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: ServerOption
     return reply(res, 405, 'Method Not Allowed\n');
   }
   if (o.auth) {
-    const answer = await o.auth(req.headers.authorization);
+    const answer = await o.auth(req.headers.authorization, req.socket.remoteAddress ?? '');
     if (answer === 'busy') {
       res.setHeader('Retry-After', '1');
       return reply(res, 429, 'Too Many Requests\n');

@@ -7,7 +7,7 @@
  */
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
-import { BasicAuth, parseBasic } from '../../../src/exporter/basic-auth.js';
+import { BasicAuth, clientKey, parseBasic } from '../../../src/exporter/basic-auth.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const users = () => new Map([['prometheus', bcrypt.hashSync('s3cret:with colon', 4)]]);
@@ -129,9 +129,41 @@ describe('basic auth', () => {
     expect(await auth.check(basic('prometheus', 'after the queue emptied'))).toBe('denied');
   });
 
+  it('gives one client at most two places in the queue, so guesses from one place leave room for the scraper’s first check', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const compare = async (password: string, hash: string) => {
+      await gate;
+      return bcrypt.compare(password, hash);
+    };
+    const auth = new BasicAuth(users(), compare);
+    const settle = (p: Promise<unknown>) => Promise.race([p, new Promise((r) => setImmediate(() => r('queued')))]);
+    const guesses = Array.from({ length: 12 }, (_, i) => auth.check(basic('prometheus', `guess${i}`), '203.0.113.9'));
+    expect(await Promise.all(guesses.map(settle))).toEqual([...Array(2).fill('queued'), ...Array(10).fill('busy')]);
+    // One host's IPv6 /64 is one client, however it varies the rest.
+    const v6 = ['2001:db8:1:2::1', '2001:db8:1:2:ffff::9', '2001:0db8:0001:0002:0:0:0:7'].map((a) => auth.check(basic('prometheus', 'x'), a));
+    expect(await Promise.all(v6.map(settle))).toEqual(['queued', 'queued', 'busy']);
+    const scraper = auth.check(basic('prometheus', 's3cret:with colon'), '192.0.2.1');
+    release();
+    expect(await scraper).toBe('ok');
+    await Promise.all([...guesses, ...v6]);
+  });
+
   it('reads the Authorization header as RFC 7617 has it: the password may hold colons', () => {
     expect(parseBasic(basic('a', 'b:c'))).toEqual({ user: 'a', password: 'b:c' });
     expect(parseBasic(`basic ${Buffer.from('a:').toString('base64')}`)).toEqual({ user: 'a', password: '' });
     expect(parseBasic(`Basic ${Buffer.from('no colon').toString('base64')}`)).toBeUndefined();
+  });
+
+  it('counts an IPv4 client by its address and an IPv6 one by its /64', () => {
+    expect(clientKey('192.0.2.1')).toBe('192.0.2.1');
+    expect(clientKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(clientKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0DB8:0001:0002:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
   });
 });

@@ -56,7 +56,7 @@ interface Answer {
 
 function get(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string; ca?: string; cert?: string; key?: string } = {},
+  opts: { method?: string; headers?: Record<string, string>; body?: string; ca?: string; cert?: string; key?: string; localAddress?: string } = {},
 ): Promise<Answer> {
   const u = new URL(url);
   const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -72,6 +72,7 @@ function get(
         ca: opts.ca,
         cert: opts.cert,
         key: opts.key,
+        localAddress: opts.localAddress,
       },
       (res) => {
         let body = '';
@@ -221,6 +222,42 @@ describe('basic auth and rate limits', () => {
     expect((await get(s.url, { headers: { Authorization: basic('mallory', 'pw') } })).status).toBe(401);
     expect((await get(s.url.replace('/metrics', '/'))).status).toBe(401);
     expect(await get(s.url, { headers: { Authorization: basic('prom', 'pw') } })).toMatchObject({ status: 200, body: BODY });
+  });
+
+  it('a scraper from another address gets its first check in while one address floods the queue with guesses', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const auth = new BasicAuth(new Map([['prom', hash]]), async (password, h) => {
+      await gate;
+      return bcrypt.compare(password, h);
+    });
+    let checked = 0;
+    const s = await serve({
+      auth: (h, client) => {
+        checked++;
+        return auth.check(h, client);
+      },
+    });
+    const guesses = Array.from({ length: 12 }, (_, i) => get(s.url, { headers: { Authorization: basic('prom', `guess${i}`) } }));
+    const checks = (n: number) =>
+      new Promise<void>((r) => {
+        const poll = setInterval(() => {
+          if (checked === n) {
+            clearInterval(poll);
+            r();
+          }
+        }, 5);
+      });
+    // Every guess queued or turned away before the scraper comes; the queue held until it has been checked.
+    await checks(guesses.length);
+    const scraper = get(s.url, { headers: { Authorization: basic('prom', 'pw') }, localAddress: '127.0.0.2' });
+    await checks(guesses.length + 1);
+    release();
+    expect((await scraper).status).toBe(200);
+    const statuses = (await Promise.all(guesses)).map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array(2).fill(401), ...Array(10).fill(429)]);
   });
 
   it('answers 429 past the rate limit', async () => {
