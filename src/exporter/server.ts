@@ -226,6 +226,8 @@ export function clientCertProblem(socket: TLSSocket, tls: { clientAuth: string; 
   if (tls.clientAuth === 'VerifyClientCertIfGiven' && given && !socket.authorized) return `certificate not trusted (${socket.authorizationError})`;
   if (tls.clientAllowedSans) {
     if (!given) return 'no client certificate';
+    // web-config.ts allows names only with a verifying policy; never trust the names of an unverified one.
+    if (!socket.authorized) return `certificate not trusted (${socket.authorizationError})`;
     const sans = sanValues(cert.subjectaltname);
     if (!sans.some((s) => tls.clientAllowedSans!.includes(s))) return 'no allowed subject alternative name in its certificate';
   }

@@ -180,12 +180,15 @@ export function parseWebConfig(text: string, file: string): WebConfig {
 
   const users = new Map<string, string>();
   for (const [name, hash] of Object.entries(get<Record<string, string>>('basic_auth_users') ?? {})) {
-    if (!BCRYPT_HASH.test(hash)) {
+    const cost = BCRYPT_HASH.exec(hash)?.[1];
+    if (cost === undefined) {
       problem(
         nodeOf(`basic_auth_users.${name}`),
         `basic_auth_users.${escapeControl(name)}`,
         'must be a bcrypt hash ($2y$10$... as `htpasswd -nBC 10 "" | tr -d \':\\n\'` prints it), never the password itself',
       );
+    } else if (Number(cost) < 4 || Number(cost) > 31) {
+      problem(nodeOf(`basic_auth_users.${name}`), `basic_auth_users.${escapeControl(name)}`, `its bcrypt cost is ${cost}; bcrypt's run from 04 to 31`);
     } else users.set(name, hash);
   }
 
@@ -362,12 +365,13 @@ function tlsSettings(
   const maxVersion = version('max_version', 'TLS13');
   if (minVersion > maxVersion) problem(nodeOf('tls_server_config.min_version'), 'tls_server_config.min_version', 'is above max_version');
 
+  // The names in a certificate nobody verified prove nothing: anyone can sign one naming anything.
   const sans = get<string[]>('tls_server_config.client_allowed_sans');
-  if (sans && clientAuth !== 'RequireAndVerifyClientCert' && clientAuth !== 'RequireAnyClientCert' && clientAuth !== 'VerifyClientCertIfGiven') {
+  if (sans && clientAuth !== 'RequireAndVerifyClientCert' && clientAuth !== 'VerifyClientCertIfGiven') {
     problem(
       nodeOf('tls_server_config.client_allowed_sans'),
       'tls_server_config.client_allowed_sans',
-      'needs a client_auth_type that asks for a certificate (RequireAndVerifyClientCert)',
+      `needs a client_auth_type that asks for a certificate and verifies it: RequireAndVerifyClientCert, or VerifyClientCertIfGiven, with client_ca_file (${clientAuth} ${clientAuth === 'RequireAnyClientCert' ? 'takes a certificate nobody signed, whatever names it carries' : 'asks for no verified certificate'})`,
     );
   }
   if (!cert || !key) return undefined;

@@ -468,8 +468,16 @@ describe('TLS', () => {
     signed('server', 'IP:127.0.0.1');
     signed('client', 'DNS:prometheus.example.com');
     run(['req', '-x509', ...ec, '-keyout', 'stranger.key', '-out', 'stranger.crt', '-days', '2', '-subj', '/CN=stranger']);
-    for (const f of ['ca.key', 'server.key', 'client.key', 'stranger.key']) chmodSync(join(dir, f), 0o600);
-    pki = Object.fromEntries(['ca.crt', 'client.crt', 'client.key', 'stranger.crt', 'stranger.key'].map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    // A stranger's self-signed certificate claiming the name a signed client has.
+    const impostor = ['-keyout', 'impostor.key', '-out', 'impostor.crt', '-days', '2', '-subj', '/CN=impostor'];
+    run(['req', '-x509', ...ec, ...impostor, '-addext', 'subjectAltName=DNS:prometheus.example.com']);
+    for (const f of ['ca.key', 'server.key', 'client.key', 'stranger.key', 'impostor.key']) chmodSync(join(dir, f), 0o600);
+    pki = Object.fromEntries(
+      ['ca.crt', 'client.crt', 'client.key', 'stranger.crt', 'stranger.key', 'impostor.crt', 'impostor.key'].map((f) => [
+        f,
+        readFileSync(join(dir, f), 'utf8'),
+      ]),
+    );
   });
 
   async function tlsServer(extra: string): Promise<RunningServer> {
@@ -502,6 +510,15 @@ describe('TLS', () => {
     expect((await get(allowed.url, { ca: pki['ca.crt'], cert: pki['client.crt'], key: pki['client.key'] })).status).toBe(200);
     const other = await tlsServer('  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  client_allowed_sans: [grafana.example.com]\n');
     await expect(get(other.url, { ca: pki['ca.crt'], cert: pki['client.crt'], key: pki['client.key'] })).rejects.toThrow();
+  });
+
+  it('never lets allowed names in on a certificate nobody verified, even given a policy the web config refuses', async () => {
+    const config = parseWebConfig(
+      'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAnyClientCert\n',
+      join(dir, 'web.yml'),
+    );
+    const s = await serve({ tls: { ...loadTlsMaterial(config), clientAuth: 'RequireAnyClientCert', clientAllowedSans: ['prometheus.example.com'] } });
+    await expect(get(s.url, { ca: pki['ca.crt'], cert: pki['impostor.crt'], key: pki['impostor.key'] })).rejects.toThrow();
   });
 
   it('RequireAnyClientCert wants a certificate but not a signed one; VerifyClientCertIfGiven checks one only when given', async () => {

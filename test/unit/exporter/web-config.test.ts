@@ -183,6 +183,31 @@ describe('what a web config says', () => {
     );
   });
 
+  it('refuses client_allowed_sans with a certificate nobody verifies: anyone can make one naming anything', () => {
+    expect(
+      problems('tls_server_config:\n  cert: c\n  key: k\n  client_auth_type: RequireAnyClientCert\n  client_allowed_sans: [prometheus.example.com]\n'),
+    ).toEqual([
+      '/etc/shoji/web.yml:5:24: tls_server_config.client_allowed_sans: needs a client_auth_type that asks for a certificate and verifies it: RequireAndVerifyClientCert, or VerifyClientCertIfGiven, with client_ca_file (RequireAnyClientCert takes a certificate nobody signed, whatever names it carries)',
+    ]);
+    // exporter-toolkit's older name for it too.
+    expect(problems('tls_server_config: {cert: c, key: k, client_auth_type: RequireClientCert, client_allowed_sans: [a]}\n')).toHaveLength(1);
+    expect(problems('tls_server_config: {cert: c, key: k, client_auth_type: RequestClientCert, client_allowed_sans: [a]}\n')[0]).toMatch(
+      /client_allowed_sans: needs a client_auth_type that asks for a certificate and verifies it/,
+    );
+    for (const auth of ['RequireAndVerifyClientCert', 'VerifyClientCertIfGiven']) {
+      expect(problems(`tls_server_config: {cert: c, key: k, client_ca: ca, client_auth_type: ${auth}, client_allowed_sans: [a]}\n`), auth).toEqual([]);
+    }
+  });
+
+  it('refuses a bcrypt hash whose cost bcrypt cannot take', () => {
+    const hash = (cost: string) => `$2y$${cost}$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG`;
+    expect(problems(`basic_auth_users:\n  prometheus: ${hash('32')}\n`)).toEqual([
+      "/etc/shoji/web.yml:2:15: basic_auth_users.prometheus: its bcrypt cost is 32; bcrypt's run from 04 to 31",
+    ]);
+    expect(problems(`basic_auth_users:\n  prometheus: ${hash('03')}\n`)).toHaveLength(1);
+    expect(problems(`basic_auth_users:\n  prometheus: ${hash('04')}\n  grafana: ${hash('31')}\n`)).toEqual([]);
+  });
+
   it('reads rate_limit as exporter-toolkit does: a Go duration (0: off) and a burst', () => {
     expect(goDurationMs('1s')).toBe(1000);
     expect(goDurationMs('1m30s')).toBe(90_000);
