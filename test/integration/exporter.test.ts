@@ -6,7 +6,7 @@
  * the textfile for node_exporter (once, with rates from the previous run; kept current; refused
  * through a link), the systemd unit, and usage errors.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -361,6 +361,31 @@ describe('the textfile for node_exporter', () => {
       return sample(t, 'shoji_cpu_usage_ratio') !== undefined ? t : undefined;
     });
     expect(sample(later, 'shoji_cpu_usage_ratio')).toBeGreaterThan(0);
+  });
+
+  it('flushes the file to disk before it takes the name shoji.prom, and the folder after (seen by strace)', async () => {
+    const strace = ['/usr/bin/strace', '/bin/strace'].find(existsSync);
+    if (!strace) return; // no strace here: the write's other tests stand
+    const trace = join(sb.dir, 'trace');
+    // -y: each file descriptor shown with its path, whatever other threads interleave.
+    const r = spawnSync(
+      strace,
+      ['-f', '-qq', '-y', '-o', trace, '-e', 'trace=fsync,rename,renameat,renameat2', process.execPath, SHOJI, 'exporter', '--textfile', dir, '--once'],
+      { env: sb.env, encoding: 'utf8' },
+    );
+    if (r.status !== 0 && /ptrace|not permitted/i.test(r.stderr)) return; // tracing not allowed in this container
+    expect(r.status, r.stderr).toBe(0);
+    const calls = readFileSync(trace, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/^\d+ +/, ''));
+    const shown = calls.join('\n');
+    const tmpFsync = calls.findIndex((l) => /^fsync\(\d+<[^>]*\/\.shoji\.prom\.\d+\.\w+\.tmp>/.test(l));
+    const rename = calls.findIndex((l) => /^rename(at2?)?\(.*\.tmp".*\/shoji\.prom"/.test(l));
+    const folderFsync = calls.findIndex((l, at) => at > rename && l.startsWith('fsync(') && l.includes(`<${realpathSync(dir)}>`));
+    expect(tmpFsync, shown).toBeGreaterThan(-1);
+    expect(rename, shown).toBeGreaterThan(tmpFsync);
+    expect(folderFsync, shown).toBeGreaterThan(rename);
+    expect(readFileSync(join(dir, 'shoji.prom'), 'utf8')).toContain('shoji_build_info');
   });
 
   it('refuses a folder reached through a link, and one others can write, writing nothing', async () => {

@@ -4,12 +4,26 @@
  * user whatever the umask, into a folder nobody else could write. Real files and processes.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exposition } from '../../../src/exporter/exposition.js';
-import { TEXTFILE_NAME, textfileFolderProblem, writeTextfile } from '../../../src/exporter/textfile.js';
+import { STALE_TEMP_MS, TEXTFILE_NAME, textfileFolderProblem, writeTextfile } from '../../../src/exporter/textfile.js';
 
 let base: string;
 let dir: string;
@@ -71,6 +85,55 @@ describe('writing shoji.prom', () => {
     writeTextfile(dir, 'shoji_load1 0.5\n');
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(lstatSync(join(dir, TEXTFILE_NAME)).isSymbolicLink()).toBe(false);
+  });
+});
+
+describe('a folder swapped while it is written', () => {
+  /** Whoever owns DIR's parent moves DIR away and puts a link to another folder in its place. */
+  function swapForLink(victim: string) {
+    return () => {
+      renameSync(dir, `${dir}.moved`);
+      symlinkSync(victim, dir);
+    };
+  }
+
+  it('writes into the folder it opened and checked, never where a link put in its place points', () => {
+    const victim = join(base, 'victim');
+    mkdirSync(victim, { mode: 0o755 });
+    writeTextfile(dir, 'shoji_load1 0.5\n', { afterOpen: swapForLink(victim) });
+    expect(readdirSync(victim)).toEqual([]);
+    expect(readFileSync(join(`${dir}.moved`, TEXTFILE_NAME), 'utf8')).toBe('shoji_load1 0.5\n');
+    expect(readdirSync(`${dir}.moved`)).toEqual([TEXTFILE_NAME]);
+  });
+
+  it('without /proc, sees the swap and refuses, writing nothing anywhere', () => {
+    const victim = join(base, 'victim');
+    mkdirSync(victim, { mode: 0o755 });
+    expect(() => writeTextfile(dir, 'shoji_load1 0.5\n', { afterOpen: swapForLink(victim), withoutProc: true })).toThrow(
+      `cannot write ${join(dir, TEXTFILE_NAME)}: the folder changed while it was being written (swapped for a link?)`,
+    );
+    expect(readdirSync(victim)).toEqual([]);
+    expect(readdirSync(`${dir}.moved`)).toEqual([]);
+    // Unswapped, the same path works.
+    writeTextfile(`${dir}.moved`, 'shoji_load1 0.5\n', { withoutProc: true });
+    expect(readdirSync(`${dir}.moved`)).toEqual([TEXTFILE_NAME]);
+  });
+});
+
+describe('temporary files left behind', () => {
+  it('removes its own left over more than a minute, and nothing else', () => {
+    const old = (Date.now() - STALE_TEMP_MS - 5_000) / 1000;
+    const place = (name: string, age: 'old' | 'new') => {
+      writeFileSync(join(dir, name), 'half a file');
+      if (age === 'old') utimesSync(join(dir, name), old, old);
+      return name;
+    };
+    place('.shoji.prom.4242.k2j3h4.tmp', 'old');
+    const fresh = place('.shoji.prom.4243.abc.tmp', 'new'); // another writer, at work now
+    const others = [place('.other.prom.1.a.tmp', 'old'), place('notes.tmp', 'old'), place('node.prom', 'old')];
+    symlinkSync('/etc/hostname', join(dir, '.shoji.prom.4244.lnk.tmp'));
+    writeTextfile(dir, 'shoji_load1 0.5\n');
+    expect(readdirSync(dir).sort()).toEqual([...others, fresh, '.shoji.prom.4244.lnk.tmp', TEXTFILE_NAME].sort());
   });
 });
 
