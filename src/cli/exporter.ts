@@ -4,6 +4,7 @@
  * prom-client are loaded only here, so no other command pays for them.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { escapeControl, escapeControlLines } from '../render/sanitize.js';
 import { UsageError, type CommandSpec, type ParsedArgs } from './spec.js';
 
 /**
@@ -53,9 +54,24 @@ async function runExporterCommand(args: ParsedArgs): Promise<number> {
     if (textfile !== undefined) {
       throw new UsageError('--systemd-unit writes a unit for the server; run --textfile DIR --once from cron or a systemd timer instead');
     }
-    const { systemdUnit } = await import('../exporter/systemd-unit.js');
+    const { checkUnitWebConfig, systemdUnit } = await import('../exporter/systemd-unit.js');
+    const { exposureWarning } = await import('../exporter/exposure.js');
+    const { formatProblem, isConfigError } = await import('../core/config-schema.js');
+    let guarded = { tls: false, password: false };
+    if (webConfigFile !== undefined) {
+      try {
+        guarded = checkUnitWebConfig(webConfigFile);
+      } catch (err) {
+        if (!isConfigError(err)) throw err;
+        process.stderr.write(`shoji: web config problem:\n${escapeControlLines(err.problems.map(formatProblem).join('\n'))}\n`);
+        return 1;
+      }
+    }
     const unit = systemdUnit({ listen: listenText ?? DEFAULT_LISTEN, webConfigFile });
     for (const w of unit.warnings) process.stderr.write(`shoji: warning: ${w}\n`);
+    // The running exporter's own warning, before it is installed rather than in its journal after.
+    const exposed = exposureWarning(listen.host, listen.port, guarded);
+    if (exposed) process.stderr.write(`shoji exporter: warning: ${escapeControl(exposed)}\n`);
     process.stdout.write(unit.text);
     return 0;
   }

@@ -19,8 +19,12 @@
  * /var/cache/private, and shoji refuses a state folder that is a link (core/trust.ts), so the
  * XDG variables point at the real folders.
  */
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, type ConfigProblem } from '../core/config-schema.js';
 import { packageRoot } from '../core/package-root.js';
+import { escapeControl } from '../render/sanitize.js';
+import { readWebConfig } from './web-config.js';
 
 export interface UnitOptions {
   /** `--listen` as given (or the default). */
@@ -40,6 +44,56 @@ export interface Unit {
 
 /** Folders ProtectHome=yes hides from the service. */
 const HOME_FOLDERS = ['/home/', '/root/', '/run/user/'];
+/** Folders PrivateTmp=yes replaces with the service's own, empty ones. */
+const TMP_FOLDERS = ['/tmp/', '/var/tmp/'];
+
+/**
+ * Why the service could not read `file` (the web config, or a file it names), or null. Its
+ * real path counts too: a link in /etc/shoji to a file in /home is as hidden as the file.
+ */
+export function hiddenFromService(file: string): string | null {
+  let real = file;
+  try {
+    real = realpathSync(file);
+  } catch {
+    // missing: said elsewhere
+  }
+  for (const path of new Set([file, real])) {
+    const tmp = TMP_FOLDERS.find((f) => path.startsWith(f));
+    if (tmp) return `${path} is under ${tmp.slice(0, -1)}, which the service cannot see (it gets a private one, PrivateTmp=yes)`;
+    const home = HOME_FOLDERS.find((f) => path.startsWith(f));
+    if (home) return `${path} is under ${home.slice(0, -1)}, which the service cannot see (ProtectHome=yes hides it)`;
+  }
+  return null;
+}
+
+const PUT_IT = 'put it in /etc/shoji/ (the service reads its config there), e.g. /etc/shoji/web.yml';
+
+/**
+ * Check the web config a unit will name as the service will meet it: there, where the service
+ * can see it, valid, and its certificate, key and CA files also where the service can see them.
+ * Throws an Error (or ConfigError) saying what to do; returns what guards the exporter.
+ */
+export function checkUnitWebConfig(file: string): { tls: boolean; password: boolean } {
+  if (!existsSync(file)) throw new Error(`--web-config-file ${escapeControl(file)}: no such file; write it first, and ${PUT_IT}`);
+  const hidden = hiddenFromService(file);
+  if (hidden) throw new Error(`--web-config-file: ${escapeControl(hidden)}; ${PUT_IT}`);
+  const web = readWebConfig(file);
+  const problems: ConfigProblem[] = [];
+  const tls = web.tls;
+  if (tls) {
+    for (const [key, source] of [
+      ['cert_file', tls.cert],
+      ['key_file', tls.key],
+      ['client_ca_file', tls.clientCa],
+    ] as const) {
+      const why = source && 'file' in source ? hiddenFromService(source.file) : null;
+      if (why) problems.push({ file, ...tls.positions[key], key: `tls_server_config.${key}`, message: `${escapeControl(why)}; put it in /etc/shoji/` });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { tls: tls !== undefined, password: web.users.size > 0 };
+}
 
 export function systemdUnit(o: UnitOptions): Unit {
   const node = o.node ?? process.execPath;

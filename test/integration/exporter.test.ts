@@ -7,7 +7,7 @@
  * through a link), the systemd unit, and usage errors.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
@@ -425,6 +425,45 @@ describe('the command line', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`\nExecStart=${process.execPath} ${realpathSync(ROOT)}/bin/shoji exporter --listen 0.0.0.0:7465\n`);
     expect(r.stdout).toContain('\nDynamicUser=yes\n');
+  });
+
+  it('--systemd-unit warns, as the exporter would, when the service is reachable beyond this host unguarded', async () => {
+    const open = await runShoji(['exporter', '--systemd-unit', '--listen', '0.0.0.0:7465'], sb.env);
+    expect(open.stderr).toBe(
+      'shoji exporter: warning: 0.0.0.0 is reachable beyond this host, without TLS or a password: anyone who can reach port 7465 can read the metrics (--web-config-file adds both)\n',
+    );
+    const everywhere = await runShoji(['exporter', '--systemd-unit', '--listen', ':7465'], sb.env);
+    expect(everywhere.stderr).toContain('warning: every interface is reachable beyond this host');
+    for (const listen of [[], ['--listen', '127.0.0.1:7465'], ['--listen', '[::1]:7465'], ['--listen', 'localhost:7465']]) {
+      const local = await runShoji(['exporter', '--systemd-unit', ...listen], sb.env);
+      expect(local, listen.join(' ')).toMatchObject({ code: 0, stderr: '' });
+    }
+  });
+
+  it('--systemd-unit refuses a web config the service could not read: missing, or under /tmp (its own is private)', async () => {
+    // /tmp itself, whatever TMPDIR says: the folder under test.
+    const underTmp = mkdtempSync('/tmp/shoji-webcfg-');
+    try {
+      writeFileSync(join(underTmp, 'web.yml'), `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('pw', 4)}\n`, { mode: 0o644 });
+      // Given relative, from a folder under /tmp: the unit would have named a file the service cannot see.
+      const r = spawnSync(process.execPath, [SHOJI, 'exporter', '--systemd-unit', '--listen', '0.0.0.0:7465', '--web-config-file', 'web.yml'], {
+        cwd: underTmp,
+        env: sb.env,
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `shoji: --web-config-file: ${underTmp}/web.yml is under /tmp, which the service cannot see (it gets a private one, PrivateTmp=yes); put it in /etc/shoji/ (the service reads its config there), e.g. /etc/shoji/web.yml\n`,
+      );
+    } finally {
+      rmSync(underTmp, { recursive: true, force: true });
+    }
+    const missing = await runShoji(['exporter', '--systemd-unit', '--web-config-file', '/etc/shoji-nowhere/web.yml'], sb.env);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toBe(
+      'shoji: --web-config-file /etc/shoji-nowhere/web.yml: no such file; write it first, and put it in /etc/shoji/ (the service reads its config there), e.g. /etc/shoji/web.yml\n',
+    );
   });
 
   it('refuses flags that do not go together, with exit code 2', async () => {

@@ -3,11 +3,13 @@
  * where shoji keeps its files), checked key by key, and by systemd-analyze where it is installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
-import { quoteArg, systemdUnit } from '../../../src/exporter/systemd-unit.js';
+import { formatProblem, isConfigError } from '../../../src/core/config-schema.js';
+import { checkUnitWebConfig, hiddenFromService, quoteArg, systemdUnit } from '../../../src/exporter/systemd-unit.js';
 
 /** The [Service] section's keys, each with every value it was given. */
 function serviceKeys(text: string): Map<string, string[]> {
@@ -109,6 +111,64 @@ describe('the systemd unit', () => {
       expect(execFileSync(analyze, ['--version'], { encoding: 'utf8' })).toMatch(/systemd/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a web config the unit names', () => {
+  it('is refused under a folder the service cannot see: its private /tmp and /var/tmp, and the home folders', () => {
+    expect(hiddenFromService('/tmp/ops/web.yml')).toBe('/tmp/ops/web.yml is under /tmp, which the service cannot see (it gets a private one, PrivateTmp=yes)');
+    expect(hiddenFromService('/var/tmp/web.yml')).toMatch(/^\/var\/tmp\/web\.yml is under \/var\/tmp, /);
+    expect(hiddenFromService('/home/ops/web.yml')).toBe('/home/ops/web.yml is under /home, which the service cannot see (ProtectHome=yes hides it)');
+    expect(hiddenFromService('/root/web.yml')).toMatch(/under \/root, /);
+    expect(hiddenFromService('/run/user/1000/web.yml')).toMatch(/under \/run\/user, /);
+    for (const fine of ['/etc/shoji/web.yml', '/etc/prometheus/web.yml', '/opt/tmp/web.yml', '/tmpfiles/web.yml'])
+      expect(hiddenFromService(fine), fine).toBeNull();
+  });
+
+  /** A folder the service could see: /dev/shm is not /tmp, and PrivateDevices keeps it. */
+  function visibleFolder(): string | undefined {
+    if (!existsSync('/dev/shm')) return undefined;
+    const dir = mkdtempSync('/dev/shm/shoji-unit-');
+    chmodSync(dir, 0o755);
+    return dir;
+  }
+
+  it('is checked as the service will read it: there, valid, and naming no file the service cannot see', () => {
+    const dir = visibleFolder();
+    if (!dir) return; // no /dev/shm: the path rules above stand
+    const hidden = mkdtempSync('/tmp/shoji-unit-'); // /tmp itself, whatever TMPDIR says
+    try {
+      expect(() => checkUnitWebConfig(join(dir, 'none.yml'))).toThrow(
+        `--web-config-file ${join(dir, 'none.yml')}: no such file; write it first, and put it in /etc/shoji/ (the service reads its config there), e.g. /etc/shoji/web.yml`,
+      );
+      const web = join(dir, 'web.yml');
+      writeFileSync(web, `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('pw', 4)}\n`, { mode: 0o644 });
+      expect(checkUnitWebConfig(web)).toEqual({ tls: false, password: true });
+      // A link in a visible folder to a file under /tmp is as hidden as the file.
+      writeFileSync(join(hidden, 'web.yml'), '', { mode: 0o644 });
+      symlinkSync(join(hidden, 'web.yml'), join(dir, 'link.yml'));
+      expect(() => checkUnitWebConfig(join(dir, 'link.yml'))).toThrow(/^--web-config-file: .*\/web\.yml is under \/tmp, which the service cannot see/);
+      // The files it names, too, each at its line and column.
+      const problems = (file: string) => {
+        try {
+          checkUnitWebConfig(file);
+        } catch (err) {
+          if (isConfigError(err)) return err.problems.map(formatProblem);
+          throw err;
+        }
+        return [];
+      };
+      mkdirSync(join(dir, 'tls'), { mode: 0o755 });
+      writeFileSync(web, `tls_server_config:\n  cert_file: tls/server.crt\n  key_file: ${join(hidden, 'server.key')}\n`, { mode: 0o644 });
+      expect(problems(web)).toEqual([
+        `${web}:3:13: tls_server_config.key_file: ${join(hidden, 'server.key')} is under /tmp, which the service cannot see (it gets a private one, PrivateTmp=yes); put it in /etc/shoji/`,
+      ]);
+      writeFileSync(web, 'tls_server_config:\n  cert_filse: server.crt\n', { mode: 0o644 });
+      expect(problems(web)[0]).toMatch(new RegExp(`^${web}:2:3: tls_server_config\\.cert_filse: unknown key`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(hidden, { recursive: true, force: true });
     }
   });
 });
