@@ -30,6 +30,8 @@ export interface ResolvedModule {
   readonly options: Readonly<Record<string, unknown>>;
   /** How often it runs: the user's `interval`, else the module's own given its options. */
   readonly interval: ParsedInterval;
+  /** Whether the user's config sets its `interval` (a host that paces modules its own way keeps the user's). */
+  readonly intervalGiven: boolean;
   /** How long one collect may take: the user's `timeout`, else the module's own, made sane. */
   readonly timeoutMs: number;
   /** Higher stays longer when the line is too wide: the user's, else the module's own. */
@@ -84,6 +86,7 @@ class Resolved implements ResolvedModule {
   readonly priority: number;
   readonly enabled: boolean;
   readonly background: boolean;
+  readonly intervalGiven: boolean;
   side?: Side;
   private cachedInterval?: ParsedInterval;
   private cachedSettingsKey?: string;
@@ -102,6 +105,7 @@ class Resolved implements ResolvedModule {
     this.priority = typeof user?.priority === 'number' ? user.priority : (def.priority ?? DEFAULT_PRIORITY);
     this.enabled = user?.enabled !== false;
     this.background = def.background ?? this.timeoutMs > DEFAULT_TIMEOUT_MS;
+    this.intervalGiven = user?.interval !== undefined;
   }
 
   get interval(): ParsedInterval {

@@ -38,10 +38,27 @@ export const TEXTFILE_CHECK_MS = 5_000;
  */
 const TEXTFILE_REFRESH_MS = 60_000;
 
+/**
+ * The least time between two collects of a module in the exporter, unless the config sets the
+ * module's `interval`. The modules' own intervals are a status line's (cpu every 2 s, network
+ * every 3 s), which the exporter's reader, a scrape every 15-60 s, does not need: collected that
+ * often, an unscraped exporter used 410 ms of CPU a minute, at 10 s 260 ms (measured here, the
+ * updates module off). Rates are Prometheus's, from the counters, over any span.
+ */
+export const EXPORTER_MIN_INTERVAL_MS = 10_000;
+
 export function exportedModules(app: App): ResolvedModule[] {
-  return [...app.modules.all.values()].filter(
-    (m) => m.enabled && m.id !== FLEET_MODULE && ((m.def.metrics?.families.length ?? 0) > 0 || m.source === 'plugin'),
-  );
+  return [...app.modules.all.values()]
+    .filter((m) => m.enabled && m.id !== FLEET_MODULE && ((m.def.metrics?.families.length ?? 0) > 0 || m.source === 'plugin'))
+    .map(atExporterPace);
+}
+
+/** The module collected at most every EXPORTER_MIN_INTERVAL_MS, unless the user set its interval. */
+export function atExporterPace(m: ResolvedModule): ResolvedModule {
+  const i = m.interval;
+  if (m.intervalGiven || i.kind !== 'every' || i.ms >= EXPORTER_MIN_INTERVAL_MS) return m;
+  // The same resolved module (its getters included) with only its interval replaced.
+  return Object.create(m, { interval: { value: { kind: 'every', ms: EXPORTER_MIN_INTERVAL_MS }, enumerable: true } });
 }
 
 export interface ServeOptions {

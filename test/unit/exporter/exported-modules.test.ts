@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadApp } from '../../../src/app/app.js';
-import { exportedModules } from '../../../src/exporter/run.js';
+import { EXPORTER_MIN_INTERVAL_MS, exportedModules } from '../../../src/exporter/run.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -47,5 +47,27 @@ describe('the modules the exporter runs', () => {
       def: { ...fleet.def, metrics: { families: [{ name: 'shoji_x', type: 'gauge', help: 'x', samples: () => [] }] } },
     });
     expect(exportedModules(app).map((m) => m.id)).not.toContain('fleet');
+  });
+
+  it('collects no module more often than every 10 s unless the config sets its interval', async () => {
+    writeFileSync(join(env.SHOJI_CONFIG_DIR!, 'config.yaml'), 'modules:\n  memory: { interval: 1 }\n  updates: { interval: "0 */6 * * *" }\n');
+    const app = await loadApp(env);
+    const pace = new Map(exportedModules(app).map((m) => [m.id, m.interval]));
+    // cpu's own 2 s and network's 3 s are a status line's: the exporter takes the floor.
+    expect(app.modules.all.get('cpu')!.interval).toEqual({ kind: 'every', ms: 2000 });
+    expect(pace.get('cpu')).toEqual({ kind: 'every', ms: EXPORTER_MIN_INTERVAL_MS });
+    expect(pace.get('network')).toEqual({ kind: 'every', ms: EXPORTER_MIN_INTERVAL_MS });
+    // The user's own interval stands, as does a slower module's, a cron and 'once'.
+    expect(pace.get('memory')).toEqual({ kind: 'every', ms: 1000 });
+    expect(pace.get('disk')).toEqual(app.modules.all.get('disk')!.interval);
+    expect(pace.get('updates')).toEqual({ kind: 'cron', expr: '0 */6 * * *' });
+    // Everything else about the module is as resolved.
+    const cpu = exportedModules(app).find((m) => m.id === 'cpu')!;
+    expect([cpu.id, cpu.timeoutMs, cpu.settingsKey, cpu.options]).toEqual([
+      'cpu',
+      app.modules.all.get('cpu')!.timeoutMs,
+      app.modules.all.get('cpu')!.settingsKey,
+      app.modules.all.get('cpu')!.options,
+    ]);
   });
 });
