@@ -132,7 +132,12 @@ export function hostMatcher(host: string): Matcher {
 export const VIRTUAL_DEVICES = 'lo|veth.*|docker.*|br-.*|virbr.*|cni.*|flannel.*|cali.*|cilium.*|vxlan.*|kube-.*|tap.*|tun.*|lxc.*';
 /** Filesystems left out of node_exporter's fullest disk: in memory, read-only images, pseudo ones. */
 export const PSEUDO_FILESYSTEMS = 'tmpfs|devtmpfs|ramfs|overlay|squashfs|iso9660|nsfs|autofs|rootfs|efivarfs|fuse\\..*|proc|sysfs|cgroup2?|tracefs|debugfs';
-/** irate's window: long enough for two samples at scrape intervals up to 2.5 minutes. */
+/**
+ * irate's window: long enough for two samples at scrape intervals up to 2.5 minutes (Prometheus's
+ * default interval is 1 minute). A shorter one would not make the snapshot cheaper: Prometheus's
+ * work grows with the series a query selects, not with the samples in the window (measured at
+ * 1,000 hosts with a 1-minute window: the same time and allocations; docs/benchmarks.md).
+ */
 export const RATE_WINDOW = '5m';
 /** How far back a down host's last successful scrape is looked for, and at what resolution. */
 export const DOWN_LOOKBACK = '1d:15s';
@@ -181,6 +186,10 @@ export class FleetQueries {
   /**
    * Busy share: node_exporter's CPU time that was not idle or iowait; else shoji's busy and idle
    * CPU seconds (busy over both); else shoji's gauge (an exporter from before the counters).
+   * Idle time over the time of every mode, not over the CPU count times the seconds between two
+   * scrapes: exact however far the counters moved between Prometheus's two timestamps (a scrape
+   * read late, a /proc that is not the kernel's). Selecting every mode of every core is the
+   * snapshot's largest cost at scale; the CPU count would cost a third (docs/benchmarks.md).
    */
   cpu(): string {
     const nodeIdle = this.rateSum(this.sel('node_cpu_seconds_total', 'mode=~"idle|iowait"'));
@@ -272,9 +281,7 @@ export class FleetQueries {
 
   /** Every figure of a refresh in one query, each series marked with its `figure` label. */
   snapshot(): string {
-    return Object.entries(this.figures())
-      .map(([figure, expr]) => `label_replace(${expr}, "figure", "${figure}", "", "")`)
-      .join('\nor\n');
+    return orTree(Object.entries(this.figures()).map(([figure, expr]) => `label_replace(${expr}, "figure", "${figure}", "", "")`));
   }
 
   /** The figures snapshot() joins, by the name its `figure` label gets. */
@@ -303,6 +310,19 @@ export class FleetQueries {
     const only = `instance=~${literal(instances.map(regexEscape).join('|'))}`;
     return `max by (host) (${withHost(`max_over_time(timestamp(${this.sel('up', only)} == 1)[${DOWN_LOOKBACK}])`)})`;
   }
+}
+
+/**
+ * The figures joined by `or` in a balanced tree rather than a chain: Prometheus copies an `or`'s
+ * left operand into its result, so a chain of eleven figures copied the first ones ten times (at
+ * 1,000 hosts that was 8 % of what the snapshot allocated, measured with go_memstats in
+ * docs/benchmarks.md). `on (figure)`: no two operands share a figure, so every series is kept,
+ * and Prometheus matches them on that one label rather than on all of them.
+ */
+function orTree(exprs: readonly string[]): string {
+  if (exprs.length === 1) return exprs[0];
+  const half = Math.ceil(exprs.length / 2);
+  return `(${orTree(exprs.slice(0, half))})\nor on (figure)\n(${orTree(exprs.slice(half))})`;
 }
 
 export type SnapshotFigure = 'up' | 'cpu' | 'memory' | 'load' | 'receive' | 'transmit' | 'disk' | 'cost_hour' | 'cost_boot' | 'exporter' | 'down_target';

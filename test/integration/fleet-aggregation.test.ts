@@ -14,6 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetHost, FleetSnapshot } from '../../src/fleet/model.js';
+import { FleetQueries } from '../../src/fleet/queries.js';
 import { requireBuild, runShoji, sandbox, type Sandbox } from '../helpers/cli.js';
 import { type RunningPrometheus, startPrometheus, stopAll } from '../helpers/prometheus.js';
 import { type FixtureServer, type NodeHost, serveNodeHost, serveShojiHost, type ShojiHost } from './fleet-fixtures.js';
@@ -183,5 +184,21 @@ describe('the cost', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
       'total: 6 hosts, 5 up, 1 down · $0.31/h · $223 per 30 days (2 of 6 hosts; 1 down, at its last known cost)',
     );
+  });
+});
+
+describe('the snapshot query', () => {
+  it("answers every figure's own series, each marked with its figure, and nothing else", async () => {
+    type Answer = { result: { metric: Record<string, string>; value: [number, string] }[] };
+    const queries = new FleetQueries();
+    // At the moment shoji fleet read, when every target had been scraped (paid's last scrape failed).
+    const ask = (promql: string) => prom.api<Answer>(`/api/v1/query?time=${snapshot.at}&query=${encodeURIComponent(promql)}`);
+    const rows = (answer: Answer, figure?: string) =>
+      answer.result.map(({ metric, value }) => JSON.stringify([Object.entries(figure ? { ...metric, figure } : metric).sort(), value[1]])).sort();
+    const names = Object.keys(queries.figures());
+    const each = await Promise.all(Object.values(queries.figures()).map(async (expr, i) => rows(await ask(expr), names[i])));
+    // Every figure has series here (paid's down_target among them), so none can go missing unseen.
+    expect(names.filter((_, i) => each[i].length === 0)).toEqual([]);
+    expect(rows(await ask(queries.snapshot()))).toEqual(each.flat().sort());
   });
 });

@@ -76,6 +76,24 @@ describe('the queries', () => {
     }
   });
 
+  it('joins the figures in a balanced tree of `or on (figure)`, not a chain that copies the first figures ten times', () => {
+    const names = Object.keys(bare.figures());
+    // Each figure's place in the tree: how many `or`s enclose it (the parentheses open around it).
+    let skeleton = bare.snapshot();
+    for (const [name, expr] of Object.entries(bare.figures())) skeleton = skeleton.replace(`label_replace(${expr}, "figure", "${name}", "", "")`, name);
+    expect(skeleton.match(/\nor on \(figure\)\n/g)).toHaveLength(names.length - 1);
+    expect(skeleton).not.toMatch(/\nor\n/);
+    const depth: Record<string, number> = {};
+    let open = 0;
+    for (const token of skeleton.match(/\(|\)|\w+/g) ?? []) {
+      if (token === '(') open++;
+      else if (token === ')') open--;
+      else if (names.includes(token)) depth[token] = open;
+    }
+    expect(Object.keys(depth)).toEqual(names);
+    expect(Math.max(...Object.values(depth))).toBe(Math.ceil(Math.log2(names.length)));
+  });
+
   it("puts the user's matchers on every metric selector", () => {
     // Outside string literals (label names and values such as "up" or "node" are not selectors).
     const snapshot = narrowed.snapshot().replace(/"(?:[^"\\]|\\.)*"/g, (s) => (s.includes('node|shoji') || s === '"prod"' ? s : '""'));
