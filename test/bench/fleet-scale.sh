@@ -8,7 +8,10 @@
 #   - PromQL requests per refresh: Prometheus's own prometheus_http_requests_total (handlers
 #     /api/v1/*) before and after one `shoji fleet --json`, beside what shoji counted itself;
 #   - `shoji fleet --json` wall and CPU time beside `node -e 0`, run alternately (paired.py,
-#     medians of N), and the ratio of the medians;
+#     medians of N), and the ratio of the medians; a run that fails (Prometheus too slow for
+#     --timeout) is counted and its message kept rather than ending the benchmark; beside it,
+#     how long Prometheus took to evaluate each query meanwhile (its own
+#     prometheus_engine_query_duration_seconds, slice inner_eval);
 #   - the `fleet` module in a running `shoji stream` (a layout of just `fleet`, interval 15 s):
 #     CPU of the process over DAEMON seconds, per refresh and per second, and its RSS.
 #
@@ -45,6 +48,9 @@ promq() { # promq QUERY -> the first sample's value, or -
 api_requests() { # the API requests Prometheus has answered so far (its own counter, read from /metrics)
   curl -sf "$PROM/metrics" | awk '/^prometheus_http_requests_total\{.*handler="\/api\/v1\// { s += $NF } END { print s + 0 }'
 }
+eval_seconds() { # "sum count" of Prometheus's query evaluation time so far (slice inner_eval)
+  curl -sf "$PROM/metrics" | awk '/^prometheus_engine_query_duration_seconds_(sum|count)\{slice="inner_eval"\}/ { v[$1 ~ /_sum/ ? "s" : "c"] = $NF } END { print v["s"] + 0, v["c"] + 0 }'
+}
 
 # A clean environment for shoji, with its config pointing the fleet at this run's Prometheus.
 cenv() {
@@ -70,13 +76,21 @@ PIDS+=($!)
 for ((i = 0; i < 50; i++)); do [ -s "$WORK/fixture.port" ] && break; sleep 0.1; done
 FIXTURE_PORT=$(cat "$WORK/fixture.port")
 
+# Runs a command for paired.py; a failure is written to $FAILLOG (its message) instead of ending the run.
+cat >tolerant.sh <<'EOF'
+#!/bin/sh
+out=$("$@" 2>&1 >/dev/null) || printf '%s\n' "${out:-exit $?}" | head -1 >>"$FAILLOG"
+exit 0
+EOF
+chmod +x tolerant.sh
+
 echo "# shoji fleet at 10, 100 and 1,000 hosts ($(date -u +%F\ %H:%M) UTC)"
 echo
 echo "node $($NODE --version) | shoji $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "${SHOJI_REV:-?}") | prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR==1{print $3}') | kernel $(uname -r) | $(nproc) cpus"
 echo "each host: a node_exporter target; every other host also a shoji exporter target; one host in 50 down (hosts 7, 57, ...); scrape every ${SCRAPE}s"
 echo
 
-declare -A REQ_PROM REQ_SHOJI HOSTS FLEET_MS NODE_MS RATIO CPU_RATIO FLEET_CPU DAEMON_CPU DAEMON_RSS DAEMON_REFRESHES TARGETS
+declare -A REQ_PROM REQ_SHOJI HOSTS FLEET_MS NODE_MS RATIO CPU_RATIO FLEET_CPU DAEMON_CPU DAEMON_RSS DAEMON_REFRESHES TARGETS FAILS EVAL_MS DAEMON_LINES
 for size in $SIZES; do
   echo "== $size hosts" >&2
   TARGETS[$size]=$("$PY" "$HERE/fleet-fixture.py" sd "$size" "$FIXTURE_PORT" "$WORK/sd")
@@ -115,8 +129,13 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 print(j.get("requests", "-"), j["total"]["hosts"])' "fleet-$size.json")
 
-  cenv "$PY" "$HERE/paired.py" "$N" "shoji fleet --json ($size hosts)" 'node -e 0' -- \
-    "$NODE" "$ROOT/bin/shoji" fleet --json --prometheus "$PROM" --- "$NODE" -e 0 >"paired-$size.md" || exit 1
+  : >"failures-$size.log"
+  read -r es0 ec0 < <(eval_seconds)
+  cenv FAILLOG="$WORK/failures-$size.log" "$PY" "$HERE/paired.py" "$N" "shoji fleet --json ($size hosts)" 'node -e 0' -- \
+    "$WORK/tolerant.sh" "$NODE" "$ROOT/bin/shoji" fleet --json --prometheus "$PROM" --- "$WORK/tolerant.sh" "$NODE" -e 0 >"paired-$size.md" || exit 1
+  read -r es1 ec1 < <(eval_seconds)
+  FAILS[$size]=$(wc -l <"failures-$size.log")
+  EVAL_MS[$size]=$("$PY" -c "n = $ec1 - $ec0; print(f'{($es1 - $es0) / n * 1000:.0f}' if n else '-')")
   read -r FLEET_MS[$size] FLEET_CPU[$size] NODE_MS[$size] RATIO[$size] CPU_RATIO[$size] < <("$PY" -c '
 import sys
 rows = [[c.strip() for c in l.strip().strip("|").split("|")] for l in open(sys.argv[1])]
@@ -131,21 +150,24 @@ print(rows[0][1], rows[0][2], rows[1][1], rows[2][1], rows[2][2])' "paired-$size
   a=$(api_requests)
   kill "$STREAM_PID" 2>/dev/null; wait "$STREAM_PID" 2>/dev/null
   DAEMON_CPU[$size]=$cpu; DAEMON_RSS[$size]=$rss_med
+  # The line as it changed: shown (fleet ...) or failed (!fleet ...).
+  DAEMON_LINES[$size]="$(grep -c '^fleet' "stream-$size.out") shown, $(grep -c '^!fleet' "stream-$size.out") failed"
   DAEMON_REFRESHES[$size]=$("$PY" -c "r = int('${REQ_PROM[$size]}'); print(round(($a - $b) / r, 1) if r else '-')")
   kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
   echo "   last line: $(tail -1 "stream-$size.out" | cut -c1-100)" >&2
+  [ "${FAILS[$size]}" -gt 0 ] && echo "   shoji fleet failed ${FAILS[$size]} times, e.g.: $(head -1 "failures-$size.log")" >&2
 done
 
-echo "| hosts | targets | hosts in shoji fleet --json | PromQL requests per refresh (Prometheus's count) | (shoji's count) | shoji fleet wall ms (median of $N) | node -e 0 wall ms | ratio to node -e 0 | shoji fleet CPU ms | fleet module: refreshes in ${DAEMON}s | CPU ms per refresh | CPU ms/s | RSS MiB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| hosts | targets | hosts in shoji fleet --json | PromQL requests per refresh (Prometheus's count) | (shoji's count) | shoji fleet wall ms (median of $N) | failed runs | node -e 0 wall ms | ratio to node -e 0 | shoji fleet CPU ms | Prometheus eval ms per query | fleet module: refreshes in ${DAEMON}s | line changes | CPU ms per refresh | CPU ms/s | RSS MiB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for size in $SIZES; do
-  "$PY" - "$size" "${TARGETS[$size]}" "${HOSTS[$size]}" "${REQ_PROM[$size]}" "${REQ_SHOJI[$size]}" "${FLEET_MS[$size]}" "${NODE_MS[$size]}" \
-    "${RATIO[$size]}" "${FLEET_CPU[$size]}" "${DAEMON_REFRESHES[$size]}" "${DAEMON_CPU[$size]}" "${DAEMON_RSS[$size]}" "$DAEMON" <<'EOF'
+  "$PY" - "$size" "${TARGETS[$size]}" "${HOSTS[$size]}" "${REQ_PROM[$size]}" "${REQ_SHOJI[$size]}" "${FLEET_MS[$size]}" "${FAILS[$size]}" "${NODE_MS[$size]}" \
+    "${RATIO[$size]}" "${FLEET_CPU[$size]}" "${EVAL_MS[$size]}" "${DAEMON_REFRESHES[$size]}" "${DAEMON_LINES[$size]}" "${DAEMON_CPU[$size]}" "${DAEMON_RSS[$size]}" "$DAEMON" <<'EOF'
 import sys
-size, targets, hosts, rp, rs, fms, nms, ratio, fcpu, refreshes, cpu, rss, window = sys.argv[1:]
+size, targets, hosts, rp, rs, fms, fails, nms, ratio, fcpu, evalms, refreshes, lines, cpu, rss, window = sys.argv[1:]
 cpu_ms = float(cpu) * 1000
 per = f'{cpu_ms / float(refreshes):.1f}' if refreshes not in ('-', '0', '0.0') else '-'
-print(f'| {size} | {targets} | {hosts} | {rp} | {rs} | {fms} | {nms} | {ratio} | {fcpu} | {refreshes} | {per} | {cpu_ms / float(window):.2f} | {int(rss) / 1024:.1f} |')
+print(f'| {size} | {targets} | {hosts} | {rp} | {rs} | {fms} | {fails} | {nms} | {ratio} | {fcpu} | {evalms} | {refreshes} | {lines} | {per} | {cpu_ms / float(window):.2f} | {int(rss) / 1024:.1f} |')
 EOF
 done
 first=${SIZES%% *}; last=${SIZES##* }
