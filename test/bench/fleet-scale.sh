@@ -16,11 +16,12 @@
 #     CPU of the process over DAEMON seconds, per refresh and per second, and its RSS.
 #
 # Usage: bash test/bench/fleet-scale.sh      Env: SIZES="10 100 1000" N=20 DAEMON=120 SCRAPE=15
-#        WORK=/tmp/shoji-fleet-bench
+#        WORK=DIR (emptied first; default: a new folder from mktemp -d)
 # Needs /usr/bin/prometheus and `npm run build`. Only the processes it starts are signalled.
 set -u
 SIZES=${SIZES:-"10 100 1000"}; N=${N:-20}; DAEMON=${DAEMON:-120}; SCRAPE=${SCRAPE:-15}
-WORK=${WORK:-/tmp/shoji-fleet-bench}
+# A fresh private folder unless one is named: a fixed name under /tmp could be another user's link.
+WORK=${WORK:-$(mktemp -d)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/test/bench
 PY=/usr/bin/python3
