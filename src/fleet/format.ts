@@ -1,5 +1,5 @@
 /** How the fleet's figures are written, in the table and on the status line alike. */
-import { formatDuration, formatRate } from '../core/units.js';
+import { formatDuration, formatPercent, formatRate } from '../core/units.js';
 import type { FleetHost, FleetTotal } from './model.js';
 
 /** "1 host", "2 hosts". */
@@ -22,8 +22,9 @@ export function formatUsd(usd: number): string {
   return `$${usd >= 100 ? usd.toFixed(0) : usd >= 0.1 ? usd.toFixed(2) : usd.toFixed(3)}`;
 }
 
+/** "42%" (the status line's percent, src/core/units.ts), '-' when unknown. */
 export function formatRatio(ratio: number | null): string {
-  return ratio === null ? '-' : `${Math.round(ratio * 100)}%`;
+  return ratio === null ? '-' : formatPercent(ratio);
 }
 
 export function formatRateOrDash(bytesPerSecond: number | null): string {
