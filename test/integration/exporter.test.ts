@@ -8,8 +8,6 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { requireBuild, ROOT, runShoji, SHOJI, type Sandbox, sandbox, waitFor } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
 import { fixtureHost } from '../helpers/fixture-host.js';
+import { basicAuth, get } from '../helpers/http.js';
 
 const COUNTING_PLUGIN = `let collects = 0;
 export default {
@@ -62,40 +61,6 @@ async function startExporter(args: string[], env: NodeJS.ProcessEnv): Promise<Ex
   };
   running.add(e);
   return e;
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(url: string, opts: { method?: string; headers?: Record<string, string>; ca?: string } = {}): Promise<Answer> {
-  const u = new URL(url);
-  const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: u.hostname.replace(/^\[|\]$/g, ''),
-        port: u.port,
-        path: u.pathname,
-        method: opts.method ?? 'GET',
-        headers: opts.headers,
-        agent: false,
-        ca: opts.ca,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => {
-          body += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** The value of one sample line in an exposition (`name{labels}` as written), or undefined. */
@@ -305,7 +270,7 @@ describe('the web config', () => {
     );
     const e = await startExporter(['--listen', '127.0.0.1:0', '--web-config-file', web], sb.env);
     expect(e.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/metrics$/);
-    const auth = (u: string, p: string) => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+    const auth = (u: string, p: string) => ({ Authorization: basicAuth(u, p) });
     const ok = await get(e.url, { ca, headers: auth('prometheus', 's3cret') });
     expect(ok.status).toBe(200);
     expect(ok.body).toContain('shoji_build_info');

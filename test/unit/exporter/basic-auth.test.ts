@@ -8,8 +8,8 @@
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { BasicAuth, clientKey, parseBasic } from '../../../src/exporter/basic-auth.js';
+import { basicAuth as basic } from '../../helpers/http.js';
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const users = () => new Map([['prometheus', bcrypt.hashSync('s3cret:with colon', 4)]]);
 
 /** bcrypt's compare, counting its calls. */

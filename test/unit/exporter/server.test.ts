@@ -7,8 +7,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BasicAuth } from '../../../src/exporter/basic-auth.js';
 import { LIMITS, type RunningServer, type ServerOptions, startServer } from '../../../src/exporter/server.js';
 import { loadTlsMaterial, parseWebConfig } from '../../../src/exporter/web-config.js';
+import { basicAuth as basic, get } from '../../helpers/http.js';
 
 const BODY = '# HELP shoji_load1 Load\n# TYPE shoji_load1 gauge\nshoji_load1 0.5\n';
 
@@ -46,46 +45,6 @@ async function serve(o: Partial<ServerOptions> = {}): Promise<RunningServer> {
   });
   servers.push(s);
   return s;
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(
-  url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string; ca?: string; cert?: string; key?: string; localAddress?: string } = {},
-): Promise<Answer> {
-  const u = new URL(url);
-  const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: opts.method ?? 'GET',
-        headers: opts.headers,
-        agent: false,
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        localAddress: opts.localAddress,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => {
-          body += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
 }
 
 /** A raw TCP connection to the server, kept in `sockets` for cleanup. */
@@ -209,7 +168,6 @@ describe('what it answers', () => {
 
 describe('basic auth and rate limits', () => {
   const hash = bcrypt.hashSync('pw', 4);
-  const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
   it('answers 401 with WWW-Authenticate to a missing or wrong password, 200 to the right one, on every path', async () => {
     const auth = new BasicAuth(new Map([['prom', hash]]));
