@@ -2,9 +2,10 @@
  * What a module exports to Prometheus, declared once beside its data (ShojiModule.metrics):
  * metric families, each a name, a type, its labels and how its samples are read from the data
  * the module published, and a help line only where the data field's own description
- * (ShojiModule.data) does not say it: otherwise the help is that description (familyHelp), so
- * each fact is written once. `shoji exporter` (src/exporter/exposition.ts) turns them into the
- * exposition text; docs/metrics.md is generated from them (src/exporter/metrics-doc.ts).
+ * (ShojiModule.data) does not say it: otherwise the help is that description
+ * (src/exporter/family-help.ts reads it), so each fact is written once. `shoji exporter`
+ * (src/exporter/exposition.ts) turns them into the exposition text; docs/metrics.md is generated
+ * from them (src/exporter/metrics-doc.ts).
  *
  * On the start-up path of every command (the plugins import it), so the families are declared
  * as a function, run the first time something reads `families` (the exporter, the docs, the
@@ -13,15 +14,6 @@
  * (callgrind of dist/shoji.cjs without the code cache, median of 5: 211.8 M against 208.0 M);
  * declared lazily, the difference is lost in the noise (206.7 M).
  */
-import { toAscii } from './locale.js';
-
-/**
- * A module's data declaration (contract.ts's DataDeclaration, ShojiModule.data), as far as a
- * family's help reads it: written out here, as contract.ts imports this file.
- */
-export interface DataWithSchema {
-  readonly schema: object;
-}
 
 /** A Prometheus metric type: a gauge goes up and down; a counter only grows (its name ends in `_total`). */
 export type MetricType = 'gauge' | 'counter';
@@ -237,52 +229,4 @@ export function oncePerSeries(samples: readonly MetricSample[], labelNames: read
     seen.add(key);
     return true;
   });
-}
-
-/** A node of a data declaration's JSON Schema, as far as a field's path and description go. */
-interface SchemaNode {
-  description?: string;
-  unit?: string;
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  anyOf?: SchemaNode[];
-}
-
-/** The node itself, or the member of its union that has `key` (a list or an object that may be null). */
-const withKey = (node: SchemaNode | undefined, key: 'properties' | 'items') =>
-  node?.[key] !== undefined ? node : node?.anyOf?.find((n) => n[key] !== undefined);
-
-/**
- * The declared schema of a data field named as docs/modules.md names it (`used`,
- * `mounts[].total`, `cores`); undefined when the module declares no such field. Reads (and so
- * builds, the first time) the declaration's schema: only the exporter, the docs and the tests
- * ask, never the status line.
- */
-export function fieldSchema(data: DataWithSchema | undefined, path: string): SchemaNode | undefined {
-  let at: SchemaNode | undefined = data?.schema as SchemaNode | undefined;
-  for (const part of path.split('.')) {
-    at = withKey(at, 'properties')?.properties?.[part.replace(/\[\]$/, '')];
-    if (part.endsWith('[]')) at = withKey(at, 'items')?.items;
-  }
-  return at;
-}
-
-/**
- * A family's help as docs/metrics.md shows it: its own, else the description its one data field
- * has in `data` (the module's declaration: for `rows[].field`, the row's property); undefined
- * when it has neither.
- */
-export function familyHelp(family: Pick<MetricFamily, 'help' | 'field'>, data: DataWithSchema | undefined): string | undefined {
-  if (family.help !== undefined) return family.help;
-  if (family.field === undefined || family.field.includes(', ')) return undefined;
-  return fieldSchema(data, family.field)?.description;
-}
-
-/**
- * The same help as the exposition's `# HELP` line: plain ASCII, without the descriptions'
- * markdown backticks, a minus sign as `-` (what Prometheus's UI and promtool show is no markdown).
- */
-export function helpLine(family: Pick<MetricFamily, 'help' | 'field'>, data: DataWithSchema | undefined): string | undefined {
-  const help = familyHelp(family, data);
-  return help === undefined ? undefined : toAscii(help.replaceAll('`', '').replaceAll('\u2212', '-'));
 }

@@ -26,7 +26,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
-import { helpLine, type MetricFamily, type MetricSample, type MetricsDeclaration, type MetricType, oncePerSeries } from '../core/metrics.js';
+import { type MetricFamily, type MetricSample, type MetricsDeclaration, type MetricType, oncePerSeries } from '../core/metrics.js';
+import { helpLine } from './family-help.js';
 import { packageRoot } from '../core/package-root.js';
 import type { ResolvedModule } from '../core/resolve.js';
 import type { ModuleStatus } from '../core/scheduler.js';

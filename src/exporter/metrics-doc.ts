@@ -7,7 +7,8 @@
  * Not on any start-up path: only that script and that test load this.
  */
 import type { AnyModule } from '../core/contract.js';
-import { familyHelp, type MetricsDeclaration } from '../core/metrics.js';
+import type { MetricsDeclaration } from '../core/metrics.js';
+import { familyHelp } from './family-help.js';
 import { markdownTable } from '../core/options-doc.js';
 import { type FamilyHeading, OWN_FAMILIES } from './exposition.js';
 

@@ -10,19 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES } from '../../../src/app/builtins.js';
 import type { AnyModule } from '../../../src/core/contract.js';
 import { declareData } from '../../../src/core/data.js';
-import {
-  byField,
-  counter,
-  declareMetrics,
-  familyHelp,
-  fieldSchema,
-  gauge,
-  helpLine,
-  type MetricFamily,
-  type MetricSample,
-  NO_METRICS,
-  perRow,
-} from '../../../src/core/metrics.js';
+import { byField, counter, declareMetrics, gauge, type MetricFamily, type MetricSample, NO_METRICS, perRow } from '../../../src/core/metrics.js';
+import { familyHelp, fieldSchema, helpLine } from '../../../src/exporter/family-help.js';
 import { collectedHost, type ExporterHost, ODD_MOUNT } from '../../helpers/exported.js';
 
 /** The modules that read Prometheus back (the fleet): exporting what they read would feed Prometheus its own answers. */
