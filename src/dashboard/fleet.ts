@@ -15,9 +15,8 @@ import type { DrawState } from '../core/theme.js';
 import { stateFor, type Thresholds } from '../core/thresholds.js';
 import { formatDuration } from '../core/units.js';
 import { displayWidth } from '../core/width.js';
-import { costCoverage, formatRateOrDash, formatRatio, formatUp, formatUsd, hostCount } from '../fleet/format.js';
+import { formatLoad, formatRateOrDash, formatRatio, formatTotalCost, formatUp, formatUsd, formatUsdOrDash, hostCount, outsideText } from '../fleet/format.js';
 import { compareHosts, type FleetHistory, type FleetHost, type FleetSnapshot, type FleetTotal } from '../fleet/model.js';
-import { escapeControl } from '../render/sanitize.js';
 import { areaGraph, type Charset, resolution } from './graph.js';
 import { label, type PanelContent } from './panels.js';
 import { field, line, p, type PanelCtx, type Piece, st } from './text.js';
@@ -170,13 +169,10 @@ interface Column {
   spark?: { values: (h: FleetHost, c: RowCtx) => readonly (number | null)[] | undefined; max: number; state: (h: FleetHost, c: RowCtx) => DrawState };
 }
 
-/** A ratio's cell in its threshold's state ('-' in the idle one when unknown). */
-function ratioCell(ratio: number | null, t: Thresholds): Cell {
-  return ratio === null ? { text: '-', state: 'idle' } : { text: formatRatio(ratio), state: stateFor(ratio * 100, t) };
-}
-
 const ratioState = (ratio: number | null, t: Thresholds): DrawState => (ratio === null ? 'idle' : stateFor(ratio * 100, t));
-const usdCell = (usd: number | null): Cell => ({ text: usd === null ? '-' : formatUsd(usd) });
+/** A ratio's cell in its threshold's state ('-' in the idle one when unknown). */
+const ratioCell = (ratio: number | null, t: Thresholds): Cell => ({ text: formatRatio(ratio), state: ratioState(ratio, t) });
+const usdCell = (usd: number | null): Cell => ({ text: formatUsdOrDash(usd) });
 
 export const SPARK_MIN = 8;
 export const SPARK_MAX = 20;
@@ -202,7 +198,7 @@ const COLUMNS: Column[] = [
     priority: 70,
     spark: { values: (h, c) => c.history?.memoryRatio[h.host], max: 1, state: (h, c) => ratioState(h.memoryRatio, c.thresholds) },
   },
-  { id: 'load', title: 'LOAD', align: 'right', priority: 60, cell: (h) => ({ text: h.loadPerCore === null ? '-' : h.loadPerCore.toFixed(2) }) },
+  { id: 'load', title: 'LOAD', align: 'right', priority: 60, cell: (h) => ({ text: formatLoad(h.loadPerCore) }) },
   { id: 'rx', title: 'RX/S', align: 'right', priority: 55, cell: (h) => ({ text: formatRateOrDash(h.receiveBytesPerSecond) }) },
   { id: 'tx', title: 'TX/S', align: 'right', priority: 54, cell: (h) => ({ text: formatRateOrDash(h.transmitBytesPerSecond) }) },
   {
@@ -275,11 +271,6 @@ export function scrollOffset(selected: number, offset: number, room: number, cou
   return Math.max(0, Math.min(o, Math.max(0, count - room)));
 }
 
-/** Outside text as it may be drawn: control characters escaped, ASCII when the locale wants it. */
-function outsideText(ascii: boolean): (s: string) => string {
-  return ascii ? (s) => toAscii(escapeControl(s)) : escapeControl;
-}
-
 /** "3s", "2m": how long ago the rows were read. */
 function age(nowSeconds: number, at: number): string {
   return formatDuration(Math.max(0, nowSeconds - at));
@@ -293,9 +284,8 @@ function age(nowSeconds: number, at: number): string {
 function totalPieces(t: FleetTotal, omitted: number, ctx: PanelCtx): Piece[] {
   const pieces: Piece[] = [p(`total: ${hostCount(t.hosts)}, `, { bold: true }), p(`${t.hostsUp} up`, { bold: true }), p(', ', { bold: true })];
   pieces.push(p(`${t.hostsDown} down`, t.hostsDown > 0 ? { ...st(ctx.theme, 'critical'), bold: true } : { bold: true }));
-  if (t.costPerHourUsd !== null) {
-    pieces.push(p(` · ${formatUsd(t.costPerHourUsd)}/h · ${formatUsd(t.costPer30DaysUsd ?? 0)} per 30 days (${costCoverage(t)})`, { bold: true }));
-  }
+  const cost = formatTotalCost(t);
+  if (cost !== null) pieces.push(p(` · ${cost}`, { bold: true }));
   if (omitted > 0) pieces.push(p(` · ${omitted} more not shown`, st(ctx.theme, 'idle')));
   return pieces;
 }
@@ -412,7 +402,7 @@ export function fleetDetailPanel(input: FleetDetailInput, ctx: PanelCtx): PanelC
   add([
     ...fact('CPU', ratioCell(h.cpuRatio, t), ctx),
     ...fact('Memory', ratioCell(h.memoryRatio, t), ctx),
-    ...fact('Load/core', { text: h.loadPerCore === null ? '-' : h.loadPerCore.toFixed(2) }, ctx),
+    ...fact('Load/core', { text: formatLoad(h.loadPerCore) }, ctx),
     ...fact(
       'Disk',
       h.fullestDisk ? { ...ratioCell(h.fullestDisk.ratio, t), text: `${formatRatio(h.fullestDisk.ratio)} ${text(h.fullestDisk.mountpoint)}` } : { text: '-' },

@@ -1,5 +1,7 @@
 /** How the fleet's figures are written, in the table and on the status line alike. */
+import { toAscii } from '../core/locale.js';
 import { formatDuration, formatPercent, formatRate } from '../core/units.js';
+import { escapeControl } from '../render/sanitize.js';
 import type { FleetHost, FleetTotal } from './model.js';
 
 /** "1 host", "2 hosts". */
@@ -22,6 +24,19 @@ export function formatUsd(usd: number): string {
   return `$${usd >= 100 ? usd.toFixed(0) : usd >= 0.1 ? usd.toFixed(2) : usd.toFixed(3)}`;
 }
 
+export function formatUsdOrDash(usd: number | null): string {
+  return usd === null ? '-' : formatUsd(usd);
+}
+
+/**
+ * The total's cost, "$0.31/h · $223 per 30 days (2 of 6 hosts)", as `shoji fleet` and the
+ * dashboard's fleet page end their tables with it; null when no host publishes a cost.
+ */
+export function formatTotalCost(t: FleetTotal): string | null {
+  if (t.costPerHourUsd === null) return null;
+  return `${formatUsd(t.costPerHourUsd)}/h · ${formatUsd(t.costPer30DaysUsd ?? 0)} per 30 days (${costCoverage(t)})`;
+}
+
 /** "42%" (the status line's percent, src/core/units.ts), '-' when unknown. */
 export function formatRatio(ratio: number | null): string {
   return ratio === null ? '-' : formatPercent(ratio);
@@ -29,6 +44,19 @@ export function formatRatio(ratio: number | null): string {
 
 export function formatRateOrDash(bytesPerSecond: number | null): string {
   return bytesPerSecond === null ? '-' : formatRate(bytesPerSecond);
+}
+
+/** Load per core, "0.50", '-' when unknown. */
+export function formatLoad(loadPerCore: number | null): string {
+  return loadPerCore === null ? '-' : loadPerCore.toFixed(2);
+}
+
+/**
+ * Text from Prometheus's labels (host names, mountpoints) as a table may draw it: control
+ * characters escaped, and ASCII when the locale wants it (before it is measured for width).
+ */
+export function outsideText(ascii: boolean): (s: string) => string {
+  return ascii ? (s) => toAscii(escapeControl(s)) : escapeControl;
 }
 
 /** "up", "down 5m" (since its last successful scrape), "down" when that is not known. */

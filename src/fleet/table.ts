@@ -6,8 +6,7 @@
 import type { State } from '../core/contract.js';
 import { toAscii } from '../core/locale.js';
 import { displayWidth } from '../core/width.js';
-import { escapeControl } from '../render/sanitize.js';
-import { costCoverage, formatRateOrDash, formatRatio, formatUp, formatUsd, hostCount } from './format.js';
+import { formatLoad, formatRateOrDash, formatRatio, formatTotalCost, formatUp, formatUsdOrDash, hostCount, outsideText } from './format.js';
 import type { FleetHost, FleetSnapshot } from './model.js';
 
 export interface TableOptions {
@@ -22,27 +21,25 @@ const HEADER = ['HOST', 'STATE', 'CPU', 'MEM', 'LOAD', 'RX/S', 'TX/S', 'DISK', '
 const RIGHT = new Set([2, 3, 4, 5, 6, 7, 9, 10]);
 const STATE_COLUMN = 1;
 
-const usdOrDash = (usd: number | null) => (usd === null ? '-' : formatUsd(usd));
-
 function cells(h: FleetHost, now: number, text: (s: string) => string): string[] {
   return [
     text(h.host),
     formatUp(h, now),
     formatRatio(h.cpuRatio),
     formatRatio(h.memoryRatio),
-    h.loadPerCore === null ? '-' : h.loadPerCore.toFixed(2),
+    formatLoad(h.loadPerCore),
     formatRateOrDash(h.receiveBytesPerSecond),
     formatRateOrDash(h.transmitBytesPerSecond),
     h.fullestDisk ? formatRatio(h.fullestDisk.ratio) : '-',
     h.fullestDisk ? text(h.fullestDisk.mountpoint) : '',
-    usdOrDash(h.costPerHourUsd),
-    usdOrDash(h.costSinceBootUsd),
+    formatUsdOrDash(h.costPerHourUsd),
+    formatUsdOrDash(h.costSinceBootUsd),
   ];
 }
 
 /** The table, the "and N more" line and the total, each line ending in a newline. */
 export function fleetTable(s: FleetSnapshot, o: TableOptions): string {
-  const text = (v: string) => (o.ascii ? toAscii(escapeControl(v)) : escapeControl(v));
+  const text = outsideText(o.ascii);
   const rows = [HEADER, ...s.rows.map((h) => cells(h, s.at, text))];
   const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]))));
   const lines = rows.map((r, n) => {
@@ -56,7 +53,7 @@ export function fleetTable(s: FleetSnapshot, o: TableOptions): string {
   });
   if (s.omitted > 0) lines.push(`... and ${s.omitted} more`);
   const t = s.total;
-  const cost = t.costPerHourUsd === null ? '' : ` · ${formatUsd(t.costPerHourUsd)}/h · ${formatUsd(t.costPer30DaysUsd ?? 0)} per 30 days (${costCoverage(t)})`;
-  lines.push(`total: ${hostCount(t.hosts)}, ${t.hostsUp} up, ${t.hostsDown} down${cost}`);
+  const cost = formatTotalCost(t);
+  lines.push(`total: ${hostCount(t.hosts)}, ${t.hostsUp} up, ${t.hostsDown} down${cost === null ? '' : ` · ${cost}`}`);
   return `${lines.map((l) => (o.ascii ? toAscii(l) : l)).join('\n')}\n`;
 }
