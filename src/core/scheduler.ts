@@ -64,10 +64,15 @@ export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome): vo
     status.failures = 0;
     status.lastOkWall = Date.now();
   } else {
-    status.error = outcome.error;
-    status.failures++;
-    status.collectErrors = (status.collectErrors ?? 0) + 1;
+    recordFailure(status, outcome.error);
   }
+}
+
+/** A failed collect: its reason, one more consecutive failure and one more since the start. */
+function recordFailure(status: ModuleStatus, error: string | undefined): void {
+  status.error = error;
+  status.failures++;
+  status.collectErrors = (status.collectErrors ?? 0) + 1;
 }
 
 interface Slot {
@@ -134,9 +139,7 @@ export class Scheduler extends EventEmitter {
     status.lastRunWall = Date.now();
     if (slot.pending) {
       // The last collect hung and has still not settled: keep to one in flight.
-      status.failures++;
-      status.collectErrors = (status.collectErrors ?? 0) + 1;
-      status.error = `${status.error ?? 'hung'} (still running)`;
+      recordFailure(status, `${status.error ?? 'hung'} (still running)`);
       this.schedule(slot, waitAfterFailure(slot.mod.interval, status.failures));
       this.emit('change', status.id);
       return;

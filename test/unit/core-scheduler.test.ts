@@ -73,6 +73,8 @@ describe('backoffMs and recordOutcome', () => {
     expect(st.memo).toEqual({ n: 1 });
     recordOutcome(st, { ok: false, error: 'x', durationMs: 1 });
     expect(st).toMatchObject({ reading: null, memo: { n: 1 }, hasValue: true, failures: 1 });
+    // Every failure since the start, through the success between: the exporter's error counter.
+    expect(st.collectErrors).toBe(3);
   });
 });
 
@@ -152,6 +154,8 @@ describe('Scheduler', () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect(mod.calls).toBe(2);
     expect(s.statuses().get('m')).toMatchObject({ reading: { text: 'v2' }, failures: 0 });
+    // The timeout and the run refused while it was still pending both count as collect errors.
+    expect(s.statuses().get('m')!.collectErrors).toBe(2);
     s.stop();
   });
 
