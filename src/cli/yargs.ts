@@ -5,7 +5,7 @@
 import yargs from 'yargs';
 import { COMMANDS } from './commands.js';
 import { UsageError, type CommandSpec, type ParsedArgs } from './spec.js';
-import { shojiVersion } from './version.js';
+import { shojiVersion } from '../core/version.js';
 
 const COMPLETION_HELP = `shoji completion
 

@@ -23,14 +23,12 @@
  * every built-in module on the fixture host is 14.5 KB of text in ~0.7 ms (median of 500 calls,
  * ~1 ms of CPU with garbage collection, on a busy 2-core machine).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
 import { type MetricFamily, type MetricSample, type MetricsDeclaration, type MetricType, oncePerSeries } from '../core/metrics.js';
 import { helpLine } from './family-help.js';
-import { packageRoot } from '../core/package-root.js';
 import type { ResolvedModule } from '../core/resolve.js';
 import type { ModuleStatus } from '../core/scheduler.js';
+import { shojiVersion } from '../core/version.js';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
@@ -244,19 +242,4 @@ function defaultMetrics(format: ExpositionFormat): Registry<RegistryContentType>
     defaults.set(format, registry);
   }
   return registry;
-}
-
-let version: string | undefined;
-
-/** shoji's own version, from the package.json of its installation (as `shoji --version` reads it). */
-function shojiVersion(): string {
-  if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
-      version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
 }
