@@ -161,6 +161,24 @@ const SEVERITY: Record<State, number> = { critical: 4, warning: 3, info: 2, good
 /** A host's figures before its state and order are worked out. */
 export type FleetFigures = Omit<FleetHost, 'state' | 'worst'>;
 
+/** A host known by name only: down, no exporter answering, every figure unknown. */
+export function hostWithoutFigures(host: string): FleetFigures {
+  return {
+    host,
+    up: false,
+    downSince: null,
+    cpuRatio: null,
+    memoryRatio: null,
+    loadPerCore: null,
+    receiveBytesPerSecond: null,
+    transmitBytesPerSecond: null,
+    fullestDisk: null,
+    costPerHourUsd: null,
+    costSinceBootUsd: null,
+    exporters: [],
+  };
+}
+
 /** A host with its worst figure and the state it puts the host in. */
 export function judgeHost(figures: FleetFigures, thresholds: Thresholds): FleetHost {
   if (!figures.up) return { ...figures, state: 'critical', worst: { figure: 'down', ratio: null } };

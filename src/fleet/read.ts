@@ -14,29 +14,13 @@ import {
   type FleetSeries,
   type FleetSnapshot,
   compareHosts,
+  hostWithoutFigures,
   judgeHost,
   MATCH_KEY,
   totalOf,
 } from './model.js';
 import { type PrometheusClient, prometheusClient, type VectorSample } from './prometheus.js';
 import { FleetQueries, historyQueries, hostMatcher, MAX_DOWN_LOOKUPS, type Matcher, parseSelector, type SnapshotFigure } from './queries.js';
-
-function emptyHost(host: string): FleetFigures {
-  return {
-    host,
-    up: false,
-    downSince: null,
-    cpuRatio: null,
-    memoryRatio: null,
-    loadPerCore: null,
-    receiveBytesPerSecond: null,
-    transmitBytesPerSecond: null,
-    fullestDisk: null,
-    costPerHourUsd: null,
-    costSinceBootUsd: null,
-    exporters: [],
-  };
-}
 
 /** A figure as shoji shows it: a finite number, else null (NaN from 0/0, ±Inf). */
 function finite(v: number): number | null {
@@ -82,7 +66,7 @@ export function hostsFromSamples(samples: readonly VectorSample[]): { hosts: Map
   // `up` names the fleet: a figure of a host Prometheus has no target for (federated data) is left out.
   for (const s of samples) {
     if (s.metric.figure !== 'up' || !s.metric.host) continue;
-    const h = emptyHost(s.metric.host);
+    const h = hostWithoutFigures(s.metric.host);
     h.up = s.value >= 1;
     hosts.set(h.host, h);
   }
@@ -104,7 +88,7 @@ export function hostsFromSamples(samples: readonly VectorSample[]): { hosts: Map
   }
   // A down host's figures are from before it went down (irate looks back 5 minutes): not shown.
   // Its cost is kept: the last estimate of the past hour (queries.ts), as EC2 still bills it.
-  for (const h of hosts.values()) if (!h.up) Object.assign(h, { ...emptyHost(h.host), costPerHourUsd: h.costPerHourUsd });
+  for (const h of hosts.values()) if (!h.up) Object.assign(h, { ...hostWithoutFigures(h.host), costPerHourUsd: h.costPerHourUsd });
   return { hosts, downInstances: downInstances.sort() };
 }
 

@@ -24,7 +24,7 @@ import {
 import type { Charset } from '../../../src/dashboard/graph.js';
 import { type PanelCtx, st } from '../../../src/dashboard/text.js';
 import { blessedStyled } from '../../../src/render/blessed.js';
-import { type FleetFigures, type FleetHistory, type FleetHost, type FleetSnapshot, judgeHost, totalOf } from '../../../src/fleet/model.js';
+import { type FleetFigures, type FleetHistory, type FleetHost, type FleetSnapshot, hostWithoutFigures, judgeHost, totalOf } from '../../../src/fleet/model.js';
 import { fleetTable } from '../../../src/fleet/table.js';
 
 const NOW = 1_700_000_000;
@@ -50,23 +50,13 @@ const up: FleetFigures = {
   costSinceBootUsd: 2.1,
   exporters: ['shoji'],
 };
-const none = {
-  cpuRatio: null,
-  memoryRatio: null,
-  loadPerCore: null,
-  receiveBytesPerSecond: null,
-  transmitBytesPerSecond: null,
-  fullestDisk: null,
-  costPerHourUsd: null,
-  costSinceBootUsd: null,
-};
 const HOSTS: FleetHost[] = [
   judgeHost(up, T),
   judgeHost(
     { ...up, host: 'db-1', cpuRatio: 0.9, memoryRatio: 0.25, fullestDisk: { mountpoint: '/data', ratio: 0.97 }, costPerHourUsd: null, costSinceBootUsd: null },
     T,
   ),
-  judgeHost({ ...up, ...none, host: 'gone-1', up: false, downSince: NOW - 330, exporters: [] }, T),
+  judgeHost({ ...hostWithoutFigures('gone-1'), downSince: NOW - 330 }, T),
   judgeHost({ ...up, host: 'app-1', cpuRatio: 0.05, memoryRatio: 0.5, costPerHourUsd: 0.5, costSinceBootUsd: 30 }, T),
 ];
 
@@ -165,7 +155,7 @@ describe('fleet page rows', () => {
     expect(total(costed.slice(0, 1))).toBe('total: 1 host, 1 up, 0 down · $0.11/h · $78.48 per 30 days (1 of 1 host)');
     expect(total(HOSTS.slice(1, 2))).toBe('total: 1 host, 1 up, 0 down');
     // A stopped EC2 host still billed: counted at its last estimate, as the table says.
-    const paid = judgeHost({ ...up, ...none, host: 'paid-1', up: false, downSince: NOW - 60, costPerHourUsd: 0.2, exporters: [] }, T);
+    const paid = judgeHost({ ...hostWithoutFigures('paid-1'), downSince: NOW - 60, costPerHourUsd: 0.2 }, T);
     expect(total([...HOSTS, paid])).toBe('total: 5 hosts, 3 up, 2 down · $0.81/h · $582 per 30 days (3 of 5 hosts; 1 down, at its last known cost)');
     const paid2 = { ...paid, host: 'paid-2' };
     expect(total([paid, paid2])).toBe('total: 2 hosts, 0 up, 2 down · $0.40/h · $288 per 30 days (2 of 2 hosts; 2 down, at their last known cost)');

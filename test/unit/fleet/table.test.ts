@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../../src/core/width.js';
-import { type FleetHost, type FleetSnapshot, judgeHost, totalOf } from '../../../src/fleet/model.js';
+import { type FleetHost, type FleetSnapshot, hostWithoutFigures, judgeHost, totalOf } from '../../../src/fleet/model.js';
 import { fleetTable } from '../../../src/fleet/table.js';
 
 const NOW = 1_700_000_000;
@@ -29,17 +29,7 @@ function snapshot(rows: FleetHost[], omitted = 0): FleetSnapshot {
 }
 
 const rows = [
-  judgeHost(
-    {
-      ...figures,
-      host: 'gone',
-      up: false,
-      downSince: NOW - 330,
-      ...{ cpuRatio: null, memoryRatio: null, loadPerCore: null, receiveBytesPerSecond: null, transmitBytesPerSecond: null },
-      ...{ fullestDisk: null, costPerHourUsd: null, costSinceBootUsd: null, exporters: [] },
-    },
-    t,
-  ),
+  judgeHost({ ...hostWithoutFigures('gone'), downSince: NOW - 330 }, t),
   judgeHost({ ...figures, host: '東京-1' }, t),
   judgeHost({ ...figures, host: 'evil\x1b]0;x\x07', fullestDisk: { mountpoint: '/mnt/\x1b[2J', ratio: 0.2 }, costPerHourUsd: null, costSinceBootUsd: null }, t),
 ];
