@@ -12,11 +12,11 @@
 # with factory defaults (a fresh config folder).
 #
 # Usage: bash test/bench/exporter.sh         Env: MINUTES=10 (MINUTES=2 for a quick look)
-#        WORK=/tmp/shoji-exporter-bench SCRAPE=15
+#        WORK=DIR (emptied first; default: a new folder from mktemp -d) SCRAPE=15
 # Needs /usr/bin/prometheus, /usr/bin/prometheus-node-exporter (`bash .ci/run` installs them) and
 # `npm run build`. Only the processes it starts are signalled (by PID), at exit.
 set -u
-MINUTES=${MINUTES:-10}; SCRAPE=${SCRAPE:-15}; WORK=${WORK:-/tmp/shoji-exporter-bench}
+MINUTES=${MINUTES:-10}; SCRAPE=${SCRAPE:-15}; WORK=${WORK:-$(mktemp -d)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/test/bench
 PY=/usr/bin/python3
@@ -29,21 +29,8 @@ for b in /usr/bin/prometheus /usr/bin/prometheus-node-exporter; do
 done
 [ -f "$ROOT/dist/shoji.cjs" ] || { echo "build shoji first: npm run build" >&2; exit 1; }
 
-rm -rf "$WORK"; mkdir -p "$WORK/home" "$WORK/tsdb" && cd "$WORK" || exit 1
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
-
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { # wait_http URL SECONDS
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "nothing answered on $1" >&2; return 1
-}
-promq() { # promq QUERY -> the first sample's value
-  curl -sf --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1" |
-    "$PY" -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "-")'
-}
+. "$HERE/prom-lib.sh"
+work_in home tsdb
 
 NE_PORT=$(free_port)
 /usr/bin/prometheus-node-exporter --web.listen-address="127.0.0.1:$NE_PORT" --log.level=warn >node_exporter.log 2>&1 &
@@ -65,7 +52,7 @@ done
 wait_http "http://$SHOJI_ADDR/metrics" 10 || exit 1
 wait_http "http://127.0.0.1:$NE_PORT/metrics" 10 || exit 1
 
-PROM_PORT=$(free_port)
+PROM_PORT=$(free_port); PROM=http://127.0.0.1:$PROM_PORT
 cat >prometheus.yml <<EOF
 global:
   scrape_interval: ${SCRAPE}s
@@ -79,7 +66,7 @@ EOF
 /usr/bin/prometheus --config.file=prometheus.yml --storage.tsdb.path="$WORK/tsdb" \
   --web.listen-address="127.0.0.1:$PROM_PORT" --enable-feature=extra-scrape-metrics --log.level=warn >prometheus.log 2>&1 &
 PIDS+=($!)
-wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30 || exit 1
+wait_http "$PROM/-/ready" 30 || exit 1
 
 # Warm-up: both scraped at least twice (the first scrape of each happens within one interval).
 sleep $((SCRAPE * 2 + 10))

@@ -31,21 +31,8 @@ CLEANPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 [ -x /usr/bin/prometheus ] || { echo "/usr/bin/prometheus is missing: bash .ci/run installs it" >&2; exit 1; }
 [ -f "$ROOT/dist/shoji.cjs" ] || { echo "build shoji first: npm run build" >&2; exit 1; }
 
-rm -rf "$WORK"; mkdir -p "$WORK/home" "$WORK/sd" && cd "$WORK" || exit 1
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
-
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { # wait_http URL SECONDS
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "nothing answered on $1" >&2; return 1
-}
-promq() { # promq QUERY -> the first sample's value, or -
-  curl -sf --get "$PROM/api/v1/query" --data-urlencode "query=$1" |
-    "$PY" -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "-")'
-}
+. "$HERE/prom-lib.sh"
+work_in home sd
 api_requests() { # the API requests Prometheus has answered so far (its own counter, read from /metrics)
   curl -sf "$PROM/metrics" | awk '/^prometheus_http_requests_total\{.*handler="\/api\/v1\// { s += $NF } END { print s + 0 }'
 }
