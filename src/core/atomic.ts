@@ -7,7 +7,7 @@
  * temporary file is created exclusively (O_EXCL: never through a symlink or into an existing
  * file), and rename replaces a symlink at the destination rather than writing through it.
  */
-import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { privateFolder } from './trust.js';
 
@@ -15,12 +15,30 @@ const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
   privateFolder(dirname(path));
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeThenRename(`${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`, path, data, { mode });
+}
+
+export interface TempWriteOptions {
+  /** The temporary file's mode at creation (the umask applies). */
+  mode: number;
+  /** Runs on the new, empty temporary file before anything is written; a throw abandons the write. */
+  opened?: (fd: number) => void;
+  /** Flush the file to disk before it takes `path`'s name, so a crash never leaves `path` empty. */
+  sync?: boolean;
+}
+
+/**
+ * Create `tmp` (exclusively, never through a link), write all of `data` to it and rename it over
+ * `path`; the temporary file is removed when anything fails. The caller has checked the folder.
+ */
+export function writeThenRename(tmp: string, path: string, data: string | Uint8Array, o: TempWriteOptions): void {
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, CREATE_NEW, mode);
+    fd = openSync(tmp, CREATE_NEW, o.mode);
+    o.opened?.(fd);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    if (o.sync) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);

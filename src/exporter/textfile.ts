@@ -23,26 +23,11 @@
  * The file is made readable by everyone (0644): node_exporter reads it as its own user, and it
  * holds what /metrics would serve, measurements only.
  */
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fstatSync,
-  fsyncSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  type Stats,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, openSync, readdirSync, type Stats, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeThenRename } from '../core/atomic.js';
 
 export const TEXTFILE_NAME = 'shoji.prom';
-
-const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 /** Why DIR may not receive shoji.prom, or null when it may. */
 export function textfileFolderProblem(dir: string, uid = process.getuid?.() ?? 0): string | null {
@@ -122,28 +107,16 @@ export function writeTextfile(dir: string, text: string, hooks: WriteHooks = {})
  */
 function writeInto(base: string, text: string, mustBe: Stats | undefined): void {
   const tmp = join(base, `.${TEXTFILE_NAME}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, CREATE_NEW, 0o644);
-    if (mustBe && !(sameFile(statOrNull(base), mustBe) && sameFile(statOrNull(tmp, true), fstatSync(fd)))) {
-      throw new Error('the folder changed while it was being written (swapped for a link?)');
-    }
-    fchmodSync(fd, 0o644); // whatever the umask: node_exporter reads it as another user
-    const bytes = Buffer.from(text);
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    fsyncSync(fd); // on disk before it takes shoji.prom's name: a crash never leaves an empty shoji.prom
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, join(base, TEXTFILE_NAME));
-  } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
-    throw err;
-  }
+  writeThenRename(tmp, join(base, TEXTFILE_NAME), text, {
+    mode: 0o644,
+    opened: (fd) => {
+      if (mustBe && !(sameFile(statOrNull(base), mustBe) && sameFile(statOrNull(tmp, true), fstatSync(fd)))) {
+        throw new Error('the folder changed while it was being written (swapped for a link?)');
+      }
+      fchmodSync(fd, 0o644); // whatever the umask: node_exporter reads it as another user
+    },
+    sync: true, // on disk before it takes shoji.prom's name: a crash never leaves an empty shoji.prom
+  });
 }
 
 /** Remove temporary files of ours (by name, owner and kind) older than STALE_TEMP_MS: left by a writer that was killed. */
