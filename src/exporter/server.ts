@@ -187,7 +187,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: ServerOption
   if (req.socket.destroyed) return; // cut meanwhile (it pipelined, or made room): nobody to answer
   if (path === '/metrics') {
     const answer = await o.metrics(req.headers.accept);
-    res.setHeader('Content-Type', answer.contentType);
     return reply(res, 200, answer.body, answer.contentType);
   }
   if (path === '/') return reply(res, 200, LANDING_PAGE, 'text/html; charset=utf-8');

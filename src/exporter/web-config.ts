@@ -208,11 +208,9 @@ export function parseWebConfig(text: string, file: string): WebConfig {
   let rateLimit: WebConfig['rateLimit'];
   const interval = get<number>('rate_limit.interval');
   const burst = get<number>('rate_limit.burst');
-  if (interval !== undefined || burst !== undefined) {
-    if (interval && interval > 0) {
-      if (!burst || burst < 1) problem(nodeOf('rate_limit.burst') ?? nodeOf('rate_limit'), 'rate_limit.burst', 'must be 1 or more when an interval is set');
-      else rateLimit = { intervalMs: interval, burst };
-    }
+  if (interval && interval > 0) {
+    if (!burst || burst < 1) problem(nodeOf('rate_limit.burst') ?? nodeOf('rate_limit'), 'rate_limit.burst', 'must be 1 or more when an interval is set');
+    else rateLimit = { intervalMs: interval, burst };
   }
 
   const tls = values.has('tls_server_config') ? tlsSettings(get, nodeOf, at, folder, problem) : undefined;
