@@ -17,7 +17,7 @@ import type { FleetHost, FleetSnapshot } from '../../src/fleet/model.js';
 import { FleetQueries } from '../../src/fleet/queries.js';
 import { requireBuild, runShoji, sandbox, type Sandbox } from '../helpers/cli.js';
 import { type RunningPrometheus, startPrometheus, stopAll } from '../helpers/prometheus.js';
-import { type FixtureServer, type NodeHost, serveNodeHost, serveShojiHost, type ShojiHost } from './fleet-fixtures.js';
+import { type FixtureServer, type NodeHost, rateAt, serveNodeHost, serveShojiHost, type ShojiHost } from './fleet-fixtures.js';
 
 const GB = 1e9;
 const shojiHost = (o: Partial<ShojiHost>): ShojiHost => ({
@@ -118,11 +118,7 @@ const row = (host: string): FleetHost => {
 };
 
 /** What Prometheus itself says the irate of a counter summed over `devices` was for one instance at the snapshot's time. */
-async function rateAt(metric: string, instance: string, devices: string): Promise<number> {
-  const q = `sum(irate(${metric}{instance="${instance}",device=~"${devices}"}[5m]))`;
-  const data = await prom.api<{ result: { value: [number, string] }[] }>(`/api/v1/query?time=${snapshot.at}&query=${encodeURIComponent(q)}`);
-  return Number(data.result[0].value[1]);
-}
+const rateNow = (metric: string, instance: string, devices: string) => rateAt(prom, metric, instance, devices, snapshot.at);
 
 describe('one machine through several targets', () => {
   it('the same shoji metrics on two targets: traffic and cost counted once', async () => {
@@ -130,8 +126,8 @@ describe('one machine through several targets', () => {
     expect(twin).toMatchObject({ up: true, exporters: ['shoji'], costPerHourUsd: expect.closeTo(0.11, 12), costSinceBootUsd: expect.closeTo(5.5, 12) });
     // The larger of the two targets' rates, each the fixture's 10,000 B/s within the scrape timing; their sum would be twice that.
     const [a, b] = await Promise.all([
-      rateAt('shoji_network_receive_bytes_total', 'twin:7465', 'eth0'),
-      rateAt('shoji_network_receive_bytes_total', 'twin:9100', 'eth0'),
+      rateNow('shoji_network_receive_bytes_total', 'twin:7465', 'eth0'),
+      rateNow('shoji_network_receive_bytes_total', 'twin:9100', 'eth0'),
     ]);
     expect(twin.receiveBytesPerSecond).toBeCloseTo(Math.max(a, b), 6);
     expect(twin.receiveBytesPerSecond).toBeGreaterThan(8000);
@@ -153,7 +149,7 @@ describe('one machine through several targets', () => {
       worst: { figure: 'disk', ratio: expect.closeTo(0.99, 12) },
     });
     // eth0 and eth1 from node_exporter (docker0 left out), not shoji's eth0 alone.
-    expect(both.receiveBytesPerSecond).toBeCloseTo(await rateAt('node_network_receive_bytes_total', 'both:9100', 'eth0|eth1'), 6);
+    expect(both.receiveBytesPerSecond).toBeCloseTo(await rateNow('node_network_receive_bytes_total', 'both:9100', 'eth0|eth1'), 6);
     expect(both.receiveBytesPerSecond).toBeGreaterThan(5600);
     expect(both.receiveBytesPerSecond).toBeLessThan(8750);
   });

@@ -23,7 +23,7 @@ import { readFleetHistory } from '../../src/fleet/read.js';
 import { moduleContext } from '../helpers/context.js';
 import { requireBuild, runShoji, sandbox, type Sandbox, waitFor } from '../helpers/cli.js';
 import { freePort, type RunningNodeExporter, type RunningPrometheus, startNodeExporter, startPrometheus, stopAll } from '../helpers/prometheus.js';
-import { type FixtureServer, listen, nodeProc, serve, serveShojiHost, type ShojiHost } from './fleet-fixtures.js';
+import { type FixtureServer, listen, nodeProc, rateAt, serve, serveShojiHost, type ShojiHost } from './fleet-fixtures.js';
 
 const GB = 1e9;
 const HOSTS: Record<string, ShojiHost> = {
@@ -129,14 +129,6 @@ function dfRatio(path: string): number {
   return used / (used + s.bavail);
 }
 
-/** What Prometheus itself says a counter's rate was at `at`: the simplest query for one device. */
-async function rateAt(metric: string, instance: string, device: string, at: number): Promise<number> {
-  const data = await prom.api<{ result: { value: [number, string] }[] }>(
-    `/api/v1/query?time=${at}&query=${encodeURIComponent(`sum(irate(${metric}{instance="${instance}",device="${device}"}[5m]))`)}`,
-  );
-  return Number(data.result[0].value[1]);
-}
-
 function stateOf(ratio: number): FleetHost['state'] {
   return ratio >= 0.95 ? 'critical' : ratio >= 0.85 ? 'warning' : 'good';
 }
@@ -159,8 +151,8 @@ async function shojiRow(name: string, device: string, exporters: FleetHost['expo
     cpuRatio: h.cpu,
     memoryRatio: h.memoryUsed / h.memoryTotal,
     loadPerCore: h.load1 / h.cpus,
-    receiveBytesPerSecond: await rateAt('shoji_network_receive_bytes_total', `${name}:9633`, device, at),
-    transmitBytesPerSecond: await rateAt('shoji_network_transmit_bytes_total', `${name}:9633`, device, at),
+    receiveBytesPerSecond: await rateAt(prom, 'shoji_network_receive_bytes_total', `${name}:9633`, device, at),
+    transmitBytesPerSecond: await rateAt(prom, 'shoji_network_transmit_bytes_total', `${name}:9633`, device, at),
     fullestDisk,
     costPerHourUsd: sum(h.hourly),
     costSinceBootUsd: sum(h.sinceBoot),
@@ -186,8 +178,8 @@ async function mixRow(nodeDisk: number, at: number): Promise<FleetHost> {
   return {
     ...shoji,
     cpuRatio: 0.25,
-    receiveBytesPerSecond: await rateAt('node_network_receive_bytes_total', 'mix-1:9100', 'eth0', at),
-    transmitBytesPerSecond: await rateAt('node_network_transmit_bytes_total', 'mix-1:9100', 'eth0', at),
+    receiveBytesPerSecond: await rateAt(prom, 'node_network_receive_bytes_total', 'mix-1:9100', 'eth0', at),
+    transmitBytesPerSecond: await rateAt(prom, 'node_network_transmit_bytes_total', 'mix-1:9100', 'eth0', at),
     fullestDisk,
     state: stateOf(worst.ratio),
     worst,
@@ -214,8 +206,8 @@ async function expectedRows(at: number): Promise<FleetHost[]> {
     cpuRatio: 0.25,
     memoryRatio: memory,
     loadPerCore: NODE.load1 / 2,
-    receiveBytesPerSecond: await rateAt('node_network_receive_bytes_total', 'db-1:9100', 'eth0', at),
-    transmitBytesPerSecond: await rateAt('node_network_transmit_bytes_total', 'db-1:9100', 'eth0', at),
+    receiveBytesPerSecond: await rateAt(prom, 'node_network_receive_bytes_total', 'db-1:9100', 'eth0', at),
+    transmitBytesPerSecond: await rateAt(prom, 'node_network_transmit_bytes_total', 'db-1:9100', 'eth0', at),
     fullestDisk: { mountpoint: '/', ratio: disk },
     costPerHourUsd: null,
     costSinceBootUsd: null,

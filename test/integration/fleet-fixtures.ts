@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunningPrometheus } from '../helpers/prometheus.js';
 
 /** One host as its shoji exporter would describe it. */
 export interface ShojiHost {
@@ -238,4 +239,14 @@ export function nodeProc(dir: string, o: { memTotalKiB: number; memAvailableKiB:
   tick();
   const timer = setInterval(tick, 20);
   return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * What Prometheus itself says a counter's rate was for one instance at `at` (Unix seconds): the
+ * simplest query, irate summed over the devices `devices` (a regex) matches.
+ */
+export async function rateAt(prom: RunningPrometheus, metric: string, instance: string, devices: string, at: number): Promise<number> {
+  const q = `sum(irate(${metric}{instance="${instance}",device=~"${devices}"}[5m]))`;
+  const data = await prom.api<{ result: { value: [number, string] }[] }>(`/api/v1/query?time=${at}&query=${encodeURIComponent(q)}`);
+  return Number(data.result[0].value[1]);
 }
