@@ -16,8 +16,12 @@ export interface HostSample {
   bootTime: number;
   /** When the sample was taken: bootTime + /proc/uptime. */
   at: number;
-  /** Byte counters of the counted interfaces (the default-route ones, or those configured). */
-  counters: Map<string, { rx: bigint; tx: bigint }>;
+  /**
+   * Byte counters of the counted interfaces (the default-route ones, or those configured), with
+   * each one's ifindex where /sys says it: the kernel keeps an interface's counters and index when
+   * it is renamed, so the index tells a rename from a new interface.
+   */
+  counters: Map<string, { rx: bigint; tx: bigint; ifindex?: number }>;
 }
 
 /** A boot's traffic within one UTC month ("YYYY-MM"), resets and wraps already accounted for. */
