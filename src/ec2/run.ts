@@ -11,6 +11,7 @@ import { EstimateError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 import { estimate, type EstimateRequest } from './estimate.js';
 import { bytes, quantity } from './inputs.js';
+import { recordRun } from './ledger/record.js';
 import { ceil, int, mul } from './money.js';
 import { EBS_TYPES, type EbsType } from './rates.js';
 import { renderDetail, renderJson, renderOneLine } from './report.js';
@@ -95,6 +96,8 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo()): Promis
     }
     if (args.json && args.detail) throw new EstimateError('--json and --detail cannot be combined', 'usage');
     const est = await estimate(requestFromArgs(args, io.env));
+    // What this run read of the host goes into the ledger for --month (what-if runs record nothing).
+    recordRun(args, io);
     if (args.json) io.out(jsonForTerminal(renderJson(est), io.env));
     else if (args.detail) io.out(forTerminal(renderDetail(est), io.env));
     else io.out(oneLineForTerminal(renderOneLine(est), io.env));

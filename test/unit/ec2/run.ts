@@ -15,6 +15,8 @@ export function envFor(tree: FixtureTree, extra: NodeJS.ProcessEnv = {}): NodeJS
     SHOJI_PROC_ROOT: tree.procRoot,
     SHOJI_SYS_ROOT: tree.sysRoot,
     SHOJI_CACHE_DIR: `${tree.dir}/cache`,
+    // Runs that read the host record it in the ledger: the fixture's own, never the runner's.
+    SHOJI_STATE_DIR: `${tree.dir}/state`,
     // Never the real network: anything that slips through hits a closed loopback port.
     AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:9',
     // A UTF-8 terminal unless a test says otherwise (under LANG=C the output is ASCII).

@@ -1,0 +1,90 @@
+/**
+ * Taking a sample of this host for the ledger, and recording it: from the `ec2-cost` command
+ * (run.ts) and from the ec2-cost status module's collect (status-reading.ts), which the tmux
+ * daemon, the exporter and the dashboard run every minute and a one-shot `shoji status` whenever
+ * the module is due.
+ *
+ * Cheap by design, since it runs on the status line's path: five or six small files read
+ * (boot_id, stat, uptime, net/dev, net/route, an ifindex per counted interface), the ledger read
+ * and written once under its lock. It never throws into its caller: a sample that cannot be taken
+ * or recorded is an outcome, and the reading or the report goes on without it.
+ */
+import { join } from 'node:path';
+import { forLocale } from '../../core/locale.js';
+import { defaultRouteInterfaces } from '../../core/net.js';
+import { hostRoots } from '../../core/paths.js';
+import { readLine, readNumber, readText } from '../../core/read.js';
+import { escapeControl } from '../../render/sanitize.js';
+import { HostReadError, parseNetDev } from '../host.js';
+import type { Io } from '../io.js';
+import { recordSample, type RecordOutcome } from './store.js';
+import type { HostSample } from './types.js';
+import { validInterfaceName } from './validate.js';
+
+/** The boot's start from /proc/stat's btime line (seconds since the epoch), or null. */
+function readBtime(procRoot: string): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(readText(join(procRoot, 'stat')) ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * One sample of the host under procRoot/sysRoot (SHOJI_PROC_ROOT and SHOJI_SYS_ROOT in tests): the
+ * boot id, the boot's start (btime, else now minus the uptime), the sample's time (the boot's start
+ * plus the uptime, so that a sample's time never runs ahead of its boot), and the byte counters of
+ * the named interfaces or, when none are named, of those carrying the default route. Throws a
+ * HostReadError naming the file it could not read.
+ */
+export function sampleHost(_env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now: number = Date.now() / 1000): HostSample {
+  const idPath = join(procRoot, 'sys/kernel/random/boot_id');
+  const bootId = readLine(idPath);
+  if (!bootId) throw new HostReadError(`cannot read the boot id from ${idPath}`);
+  const uptimePath = join(procRoot, 'uptime');
+  const uptimeText = readText(uptimePath)?.trim().split(/\s+/)[0] ?? '';
+  if (!/^\d+(\.\d+)?$/.test(uptimeText)) throw new HostReadError(`cannot read the uptime from ${uptimePath}`);
+  const uptime = Number(uptimeText);
+  const btime = readBtime(procRoot);
+  const bootTime = btime ?? now - uptime;
+  const at = btime !== null ? btime + uptime : now;
+
+  const devPath = join(procRoot, 'net/dev');
+  const text = readText(devPath);
+  if (text === null) throw new HostReadError(`cannot read network counters from ${devPath}`);
+  const all = parseNetDev(text, devPath);
+  const wanted = interfaces.length > 0 ? interfaces : defaultRouteInterfaces(procRoot);
+  const counters: HostSample['counters'] = new Map();
+  for (const name of wanted) {
+    const c = all.get(name);
+    // A name the kernel could not have written (or one with control characters) is not recorded.
+    if (!c || !validInterfaceName(name)) continue;
+    const ifindex = readNumber(join(sysRoot, 'class/net', name, 'ifindex'));
+    counters.set(name, ifindex !== null && Number.isSafeInteger(ifindex) && ifindex > 0 ? { ...c, ifindex } : c);
+  }
+  return { bootId, bootTime, at, counters };
+}
+
+/** Take a sample and record it; never throws. */
+export function recordHost(env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now?: number): RecordOutcome {
+  try {
+    return recordSample(env, sampleHost(env, procRoot, sysRoot, interfaces, now));
+  } catch (err) {
+    return { status: 'failed', reason: (err as Error).message };
+  }
+}
+
+/** What-if quantities: a run given any of these describes another host or time, and records nothing. */
+export const WHAT_IF_OPTIONS = ['uptime', 'tx-bytes', 'rx-bytes', 'now'] as const;
+
+/**
+ * The `ec2-cost` command's recording: what it read of this host, unless the run was given what-if
+ * quantities (naming another instance type or region changes the prices, not what was read).
+ * The interfaces are the run's: those named with --interfaces, else the default route's. A failure
+ * is shown only with SHOJI_DEBUG: the report does not depend on it.
+ */
+export function recordRun(args: Readonly<Record<string, unknown>>, io: Io): RecordOutcome | null {
+  if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return null;
+  const named = typeof args.interfaces === 'string' ? args.interfaces.split(',').map((s) => s.trim()) : [];
+  const { procRoot, sysRoot } = hostRoots(io.env);
+  const outcome = recordHost(io.env, procRoot, sysRoot, named.filter(Boolean));
+  if (outcome.status === 'failed' && io.env.SHOJI_DEBUG) io.err(`${forLocale(`ec2-cost: ledger: ${escapeControl(outcome.reason)}`, io.env)}\n`);
+  return outcome;
+}
