@@ -19,6 +19,8 @@ export interface OptionSpec {
   alias?: string;
   /** May be given several times; the value is then an array. */
   array?: boolean;
+  /** A string option that may be given without a value: it is then '' (as yargs gives it). */
+  optionalValue?: boolean;
 }
 
 export interface CommandSpec {
@@ -90,10 +92,12 @@ export function parseFast(spec: CommandSpec, argv: string[]): ParsedArgs {
     if (value === undefined) {
       const next = argv[i + 1];
       if (next === undefined || (next.startsWith('-') && next !== '-' && !NEGATIVE_NUMBER.test(next))) {
-        throw new UsageError(`${written} needs a value`);
+        if (!option.optionalValue) throw new UsageError(`${written} needs a value`);
+        value = '';
+      } else {
+        value = next;
+        i++;
       }
-      value = next;
-      i++;
     }
     if (option.array) given[name] = [...((given[name] as string[] | undefined) ?? []), value];
     else given[name] = value;

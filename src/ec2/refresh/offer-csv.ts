@@ -78,5 +78,5 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
     input.destroy();
   }
   if (!header) throw new PriceFileError(`${file} is not an AWS price list offer file (no header row)`);
-  return { publicationDate: meta.get('Publication Date') ?? null, prices, products };
+  return { publicationDate: meta.get('Publication Date') ?? null, prices, products, productRegions: new Map() };
 }

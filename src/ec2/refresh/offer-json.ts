@@ -9,8 +9,7 @@
  * term are assembled, one at a time; products come before terms in AWS's files, so a term's
  * SKU is already known when it arrives. A truncated or malformed file fails the parse.
  */
-import { createReadStream } from 'node:fs';
-import { Writable, type Transform } from 'node:stream';
+import { type Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { hourlyUsd, linuxInstanceType, PriceCollector, PriceFileError, type ProductAttributes } from './select.js';
 
@@ -29,9 +28,15 @@ export interface OfferRead {
   publicationDate: string | null;
   prices: PriceCollector;
   products: number;
+  /** How many products name each region code (every product, not only the ones kept): which region the file is for. */
+  productRegions: Map<string, number>;
 }
 
-export async function readOfferJson(file: string, progress: Transform): Promise<OfferRead> {
+/** Region codes counted at most: a region's file names one. */
+const MAX_REGION_CODES = 64;
+
+/** Read an offer file from `input` (a file or a download), `name` saying which in messages. */
+export async function readOfferJson(input: Readable, name: string, progress: Transform): Promise<OfferRead> {
   const [{ parser }, { pick }, { streamValues }] = await Promise.all([
     import('stream-json'),
     import('stream-json/filters/pick.js'),
@@ -42,6 +47,7 @@ export async function readOfferJson(file: string, progress: Transform): Promise<
   let terms = 0;
   const skus = new Map<string, { type: string; region: string }>();
   const prices = new PriceCollector();
+  const productRegions = new Map<string, number>();
 
   const sink = new Writable({
     objectMode: true,
@@ -51,6 +57,10 @@ export async function readOfferJson(file: string, progress: Transform): Promise<
       else if (v && typeof v === 'object' && 'attributes' in v) {
         products++;
         const p = v as Product;
+        const code = p.attributes?.regionCode;
+        if (typeof code === 'string' && (productRegions.has(code) || productRegions.size < MAX_REGION_CODES)) {
+          productRegions.set(code, (productRegions.get(code) ?? 0) + 1);
+        }
         const type = p.sku && p.attributes ? linuxInstanceType({ productFamily: p.productFamily, ...p.attributes }) : null;
         if (type) skus.set(String(p.sku), { type, region: String(p.attributes!.regionCode ?? '') });
       } else if (v && typeof v === 'object') {
@@ -69,7 +79,7 @@ export async function readOfferJson(file: string, progress: Transform): Promise<
 
   try {
     await pipeline(
-      createReadStream(file),
+      input,
       progress,
       parser.asStream(),
       pick.asStream({ filter: /^(?:publicationDate|products\.[^.]+|terms\.OnDemand\.[^.]+)$/ }),
@@ -77,8 +87,10 @@ export async function readOfferJson(file: string, progress: Transform): Promise<
       sink,
     );
   } catch (err) {
-    throw new PriceFileError(`${file} is not a complete JSON price list (${(err as Error).message})`);
+    // A download that failed says why itself (a stall, a cut): that is the news, not the parse.
+    if (err instanceof PriceFileError) throw err;
+    throw new PriceFileError(`${name} is not a complete JSON price list (${(err as Error).message})`);
   }
-  if (products === 0 || terms === 0) throw new PriceFileError(`${file} is not an AWS price list offer file (no products or no on-demand terms)`);
-  return { publicationDate, prices, products };
+  if (products === 0 || terms === 0) throw new PriceFileError(`${name} is not an AWS price list offer file (no products or no on-demand terms)`);
+  return { publicationDate, prices, products, productRegions };
 }

@@ -1,23 +1,31 @@
 /**
- * `ec2-cost --refresh-prices FILE|api [--region R]`: read a price list, keep the region's
- * Linux on-demand prices with their publication date in cacheDir()/ec2/prices-<region>.json.
- * Nothing is cached unless the whole list was read and held at least one price.
+ * `ec2-cost --refresh-prices [FILE|api|download] [--region R]`: read a price list, keep the
+ * region's Linux on-demand prices with their publication date in
+ * cacheDir()/ec2/prices-<region>.json. With no value (or "download"), the region's offer file
+ * is downloaded from the public AWS Price List (fetch-region.ts); the region is --region, else
+ * this instance's. Nothing is cached unless the whole list was read and held at least one price.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { escapeControl } from '../../render/sanitize.js';
 import { EstimateError } from '../errors.js';
 import { groupThousands } from '../money.js';
 import { MAX_USD_PER_HOUR } from '../names.js';
-import { writeRefreshedPrices, type RefreshedPrices } from '../price-cache.js';
+import { hostRoots } from '../../core/paths.js';
+import { readRefreshedPrices, writeRefreshedPrices, type RefreshedPrices } from '../price-cache.js';
 import { isKnownRegion, unknownRegionMessage } from '../regions.js';
+import { isRegionCode } from '../names.js';
 import type { Io } from '../io.js';
 import type { OfferRead } from './offer-json.js';
 import { progressFor } from './progress.js';
 import { PriceFileError } from './select.js';
 
+/** The values of --refresh-prices that download (yargs gives '' for the option without a value). */
+const DOWNLOAD = new Set(['', 'download']);
+
 export async function refreshPrices(source: string, region: string | undefined, io: Io): Promise<number> {
   if (region !== undefined && !isKnownRegion(region)) throw new EstimateError(unknownRegionMessage(region), 'usage');
+  if (DOWNLOAD.has(source)) return download(region ?? (await hostRegion(io.env)), io);
   let prices: RefreshedPrices;
   try {
     if (source === 'api') {
@@ -57,19 +65,63 @@ function looksLikeJson(file: string): boolean {
   }
 }
 
+/** This instance's region, for a download without --region; a usage error when there is none. */
+async function hostRegion(env: NodeJS.ProcessEnv): Promise<string> {
+  const { identify } = await import('../identify.js');
+  const id = await identify({ ...hostRoots(env), env });
+  if (id.region && isKnownRegion(id.region)) return id.region;
+  const why = !id.onEc2
+    ? 'this host is not an EC2 instance'
+    : id.region
+      ? `this instance's region ${id.region} is not one shoji knows`
+      : `this instance's region is unknown (metadata service: ${id.imdsNote ?? 'not asked'})`;
+  throw new EstimateError(`--refresh-prices: ${why}: give the region to download with --region`, 'usage');
+}
+
+async function download(region: string, io: Io): Promise<number> {
+  const { fetchRegionPrices } = await import('./fetch-region.js');
+  let got: Awaited<ReturnType<typeof fetchRegionPrices>>;
+  try {
+    got = await fetchRegionPrices(region, { env: io.env, terminal: io.stderrIsTTY });
+  } catch (err) {
+    if (!(err instanceof PriceFileError)) throw err;
+    throw new EstimateError(`could not refresh ${region} prices: ${err.message}; ${keptMessage(io.env, region)}`, 'runtime');
+  }
+  if (!got.ok) {
+    const { busyMessage } = await import('./lock.js');
+    throw new EstimateError(busyMessage(region, got.busy), 'runtime');
+  }
+  const p = got.prices;
+  io.out(
+    `Refreshed ${p.prices.size} Linux on-demand prices for ${region} (published ${p.pricesAsOf.slice(0, 10)}) from the AWS Price List; cached in ${got.file}\n`,
+  );
+  return 0;
+}
+
+/** What a failed refresh left in place: the prices cached before, or none. */
+export function keptMessage(env: NodeJS.ProcessEnv, region: string): string {
+  const before = readRefreshedPrices(env, region).prices;
+  return before
+    ? `the prices cached before (published ${before.pricesAsOf.slice(0, 10)}, refreshed ${before.refreshedAt.slice(0, 10)}) are kept`
+    : 'nothing was cached';
+}
+
 async function fromOfferFile(file: string, region: string | undefined, io: Io): Promise<RefreshedPrices> {
   let size: number;
   try {
     size = statSync(file).size;
   } catch (err) {
-    throw new PriceFileError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    // "--refresh-prices eu-west-1" meant a region, not a file of that name.
+    const hint = code === 'ENOENT' && isRegionCode(file) ? `: to download a region's prices, give --refresh-prices --region ${file}` : '';
+    throw new PriceFileError(`cannot read ${file} (${code ?? (err as Error).message})${hint}`);
   }
   const json = looksLikeJson(file);
   const progress = await progressFor(`ec2-cost: reading ${escapeControl(basename(file))}`, size, io.stderrIsTTY, io.env);
   let read: OfferRead;
   try {
     read = json
-      ? await (await import('./offer-json.js')).readOfferJson(file, progress.stream)
+      ? await (await import('./offer-json.js')).readOfferJson(createReadStream(file), file, progress.stream)
       : await (await import('./offer-csv.js')).readOfferCsv(file, progress.stream);
   } finally {
     progress.stop();
