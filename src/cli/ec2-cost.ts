@@ -38,6 +38,13 @@ export const ec2CostCommand: CommandSpec = {
     vcpus: { type: 'string', describe: "Off EC2: fit this many vCPUs instead of this host's" },
     'memory-gib': { type: 'string', describe: "Off EC2: fit this much memory (GiB) instead of this host's" },
     arch: { type: 'string', choices: ['x86_64', 'arm64', 'any'], describe: "Off EC2: the architecture to fit (default: this host's)" },
+    month: {
+      type: 'string',
+      optionalValue: true,
+      describe:
+        'The UTC calendar month to date as the bill counts it (YYYY-MM; no value: this month), from what shoji recorded across boots; with --detail or --json',
+    },
+    now: { type: 'string', describe: 'What-if clock for --month: an ISO-8601 time with its zone (2026-11-15T12:00:00Z)' },
     'refresh-prices': {
       type: 'string',
       describe: 'Refresh instance prices for --region from an AWS Price List offer file (index.json or index.csv), or from the Price List Query API with "api"',

@@ -95,9 +95,18 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo()): Promis
       return await refreshPrices(String(args['refresh-prices']), str(args.region)?.trim().toLowerCase(), safe);
     }
     if (args.json && args.detail) throw new EstimateError('--json and --detail cannot be combined', 'usage');
+    // --month [YYYY-MM] (and --now): the UTC month to date from the ledger; its code is loaded only then,
+    // and its options are checked before anything is read.
+    const monthRun = args.month !== undefined || args.now !== undefined ? await import('./month-run.js') : null;
+    const monthAsked = monthRun?.monthOptions(args);
     const est = await estimate(requestFromArgs(args, io.env));
     // What this run read of the host goes into the ledger for --month (what-if runs record nothing).
     recordRun(args, io);
+    if (monthRun && monthAsked) {
+      const r = monthRun.monthReport(est, monthAsked, args, io.env);
+      io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : r.format === 'detail' ? forTerminal(r.text, io.env) : oneLineForTerminal(r.text, io.env));
+      return 0;
+    }
     if (args.json) io.out(jsonForTerminal(renderJson(est), io.env));
     else if (args.detail) io.out(forTerminal(renderDetail(est), io.env));
     else io.out(oneLineForTerminal(renderOneLine(est), io.env));
