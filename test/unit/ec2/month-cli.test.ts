@@ -143,6 +143,22 @@ describe('the doc example, from a ledger written by real runs', () => {
   });
 });
 
+describe('off EC2 with no type named', () => {
+  it('every cheapest fit is priced for the month, not since boot', async () => {
+    await recordDocRuns(tree);
+    const r = await run(tree, ['--month', '2026-11', '--now', DOC_NOW, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.mode).toBe('off-ec2');
+    expect(j.candidates.length).toBeGreaterThan(1);
+    for (const c of j.candidates) {
+      expect(c.uptimeSeconds).toBe(420 * 3600);
+      expect(c.networkOutUsd).toBe(11.7);
+    }
+    expect(j.totalUsd).toBe(j.candidates[0].totalUsd);
+  });
+});
+
 describe('recording and reading in one run', () => {
   it('--month without --now records this boot first, so the month includes the run itself', async () => {
     hostAt(tree, { bootId: 'boot-now', bootTime: '2026-11-02T00:00:00Z', at: '2026-11-03T00:00:00Z', txGiB: 1, rxGiB: 0 });
