@@ -14,10 +14,11 @@ import { archOf, readHostSize, readTraffic, readUptime, type HostSize } from './
 import { EstimateError } from './errors.js';
 import { identify, type Identity } from './identify.js';
 import { computeCost, hourlyTotal, projectThirtyDays, type Cost, type CostInput } from './model.js';
-import type { Q } from './money.js';
+import { dec, type Q } from './money.js';
 import { cheapestFits } from './offhost.js';
 import { readRefreshedPrices } from './price-cache.js';
 import { quotePrice, type PriceQuote } from './prices.js';
+import type { SpotLookup, SpotMode } from './spot.js';
 import { transferRates, type EbsType, type TransferRates } from './rates.js';
 import { isKnownRegion, notModelled, unknownRegionMessage, type NotModelled } from './regions.js';
 
@@ -44,6 +45,11 @@ export interface EstimateRequest {
   publicIpv4?: boolean;
   ebs?: { gb: Q; type: EbsType } | null;
   spotUsdPerHour?: Q;
+  /**
+   * On a spot instance: 'fetch' (the default) may ask EC2 for the spot price (bounded, cached
+   * for an hour); 'cache' uses the cached price only (the status line); 'none' never looks.
+   */
+  spotLookup?: SpotMode | 'none';
   /** Off EC2: the size to fit (default: this host's) and the architecture ('any' = all). */
   vcpus?: number;
   memoryMiB?: number;
@@ -63,7 +69,9 @@ export interface Priced {
   spot: boolean;
   /** The spot price was given by the user (and is the rate used). */
   spotPriceGiven: boolean;
-  /** The hourly rate used: the spot price when given, else the on-demand price. */
+  /** On a spot instance: the spot price looked up (used when it has one), or why there is none. */
+  spotLookup: SpotLookup | null;
+  /** The hourly rate used: the spot price given or looked up, else the on-demand price. */
   usdPerHour: Q;
   input: CostInput;
   cost: Cost;
@@ -159,8 +167,10 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
   const base = { uptimeSeconds, txBytes, rxBytes, transfer, freeTier, publicIpv4, ebs: req.ebs ?? null };
 
   if (mode === 'off-ec2' && req.spotUsdPerHour !== undefined) usage('--spot-price needs --instance-type off EC2');
+  const lookup = spot && req.spotUsdPerHour === undefined ? await spotLookup(req, identity, region) : null;
   const price = (t: string, quote: PriceQuote, isSpot: boolean): Priced => {
-    const usdPerHour = req.spotUsdPerHour ?? quote.usdPerHour;
+    const looked = isSpot ? lookup : null;
+    const usdPerHour = req.spotUsdPerHour ?? (looked?.price ? dec(looked.price.usdPerHour) : quote.usdPerHour);
     const input: CostInput = { ...base, usdPerHour };
     const info = catalog.get(t);
     return {
@@ -172,6 +182,7 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
       quote,
       spot: isSpot || req.spotUsdPerHour !== undefined,
       spotPriceGiven: req.spotUsdPerHour !== undefined,
+      spotLookup: looked,
       usdPerHour,
       input,
       cost: computeCost(input),
@@ -209,8 +220,9 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
   if (mode === 'off-ec2' && candidates.some((c) => c.burstable)) {
     notes.push('burstable types (t2, t3, t3a, t4g) cost their list price only while CPU use stays within their baseline; sustained load costs more');
   }
-  if (spot && req.spotUsdPerHour === undefined) {
+  if (spot && req.spotUsdPerHour === undefined && !lookup?.price) {
     notes.push('spot instance: the on-demand price is shown as an upper bound (spot prices are not in the price list; give --spot-price)');
+    if (lookup?.problem) notes.push(`no spot price: ${lookup.problem}`);
   }
 
   return {
@@ -230,6 +242,16 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
     notes,
     assumptions: assumptions({ freeTier, region: transfer.region, interfaces: traffic?.interfaces ?? [], trafficFromProc: traffic !== null, catalog, main }),
   };
+}
+
+/** The spot price of this instance, when it is asked for and can apply (its own region). */
+async function spotLookup(req: EstimateRequest, identity: Identity, region: string): Promise<SpotLookup | null> {
+  const mode = req.spotLookup ?? 'fetch';
+  if (mode === 'none') return null;
+  const none = (problem: string): SpotLookup => ({ price: null, key: null, checkedAt: null, cached: false, problem, refreshDue: false });
+  if (identity.region && region !== identity.region) return none(`it is looked up for the instance's own region (${identity.region}) only`);
+  const { lookUpSpotPrice } = await import('./spot.js');
+  return lookUpSpotPrice(req.env, identity, (req.now ?? (() => new Date()))(), mode);
 }
 
 function assumptions(a: { freeTier: boolean; region: string; interfaces: string[]; trafficFromProc: boolean; catalog: Catalog; main: Priced }): string[] {

@@ -7,6 +7,8 @@ import type { Estimate, Priced } from './estimate.js';
 import { BYTES_PER_GB, type TierLine } from './model.js';
 import { cmp, div, groupThousands, int, isZero, toFixed, toNumber, toPlain, usd, ZERO, type Q } from './money.js';
 import { PUBLIC_IPV4_USD_PER_HOUR } from './rates.js';
+import { SPOT_PRODUCT } from './spot-cache.js';
+import type { SpotLookup } from './spot.js';
 
 /** "~$31.26"; "<$0.01" for a few seconds of a small instance, never a misleading "$0.00". */
 export function approxUsd(q: Q): string {
@@ -46,9 +48,21 @@ export function renderOneLine(e: Estimate): string {
 const W = 13;
 const row = (label: string, value: string) => `${label.padEnd(W)}${value}`;
 
-function priceSource(p: Priced): string {
+/** "2026-11-30 23:05 UTC" from an ISO 8601 time. */
+function minuteUtc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** "spot price $0.0312/h in us-east-1a, as of 2026-11-30 23:05 UTC"; null when no spot price was looked up. */
+export function spotPriceLabel(l: SpotLookup | null): string | null {
+  if (!l?.price || !l.key || !l.checkedAt) return null;
+  return `spot price $${l.price.usdPerHour}/h in ${l.key.availabilityZone}, as of ${minuteUtc(l.checkedAt)}`;
+}
+
+/** Where the instance's hourly rate came from: the spot price given or looked up, else the price list. */
+export function rateSource(p: Priced): string {
   if (p.spotPriceGiven) return 'spot price given with --spot-price';
-  return `${p.quote.source}, ${p.quote.pricedRegion}, as of ${p.quote.asOf}`;
+  return spotPriceLabel(p.spotLookup) ?? `${p.quote.source}, ${p.quote.pricedRegion}, as of ${p.quote.asOf}`;
 }
 
 /** "first 10,240 GB:", "over 153,600 GB:": the band, ended by a colon so it never runs into the figure after it. */
@@ -118,7 +132,15 @@ export function renderDetail(e: Estimate): string {
   out.push(row('This host', identityLine(e)));
   if (e.mode === 'ec2') out.push(row('Instance', `${what(m)}${m.spot ? '' : ' on-demand'}, Linux`));
   else if (e.mode === 'what-if') out.push(row('Instance', `${what(m)}${m.spot ? '' : ' on-demand'}, Linux (what if this host were one)`));
-  out.push(row('Prices', priceSource(m)));
+  out.push(row('Prices', rateSource(m)));
+  if (m.spotLookup?.price) {
+    out.push(
+      row(
+        '',
+        `(EC2 DescribeSpotPriceHistory, ${SPOT_PRODUCT}; AWS set it at ${minuteUtc(m.spotLookup.price.setAt)}${m.spotLookup.cached ? '; cached for an hour' : ''}; on-demand ${usd(m.quote.usdPerHour)}/h)`,
+      ),
+    );
+  }
   const up = m.cost.uptimeSeconds;
   out.push(
     row(
@@ -185,10 +207,42 @@ function pricedJson(_e: Estimate, p: Priced): Record<string, unknown> {
     ebsUsd: num(c.ebsUsd),
     totalUsd: num(c.totalUsd),
     per30DaysUsd: num(p.per30Days),
-    priceSource: p.spotPriceGiven ? 'spot price given with --spot-price' : p.quote.source,
-    pricesAsOf: p.spotPriceGiven ? null : p.quote.asOf,
+    priceSource: p.spotPriceGiven ? 'spot price given with --spot-price' : p.spotLookup?.price ? SPOT_API_SOURCE : p.quote.source,
+    pricesAsOf: p.spotPriceGiven ? null : p.spotLookup?.price && p.spotLookup.checkedAt ? p.spotLookup.checkedAt.slice(0, 10) : p.quote.asOf,
     pricedType: p.quote.pricedType,
     pricedRegion: p.quote.pricedRegion,
+    ...spotJson(p),
+  };
+}
+
+/** priceSource of a spot price looked up with DescribeSpotPriceHistory. */
+export const SPOT_API_SOURCE = 'EC2 DescribeSpotPriceHistory';
+
+/**
+ * Where a spot instance's rate came from: spotPriceSource is null on an on-demand instance,
+ * else "given" (--spot-price), "DescribeSpotPriceHistory" or "on-demand upper bound" (with
+ * spotPriceProblem saying why); spotPrice is the looked-up price and what it is the price of.
+ */
+function spotJson(p: Priced): Record<string, unknown> {
+  const l = p.spotLookup;
+  const source = !p.spot ? null : p.spotPriceGiven ? 'given' : l?.price ? 'DescribeSpotPriceHistory' : 'on-demand upper bound';
+  return {
+    spotPriceSource: source,
+    spotPrice:
+      l?.price && l.key
+        ? {
+            usdPerHour: num(p.usdPerHour),
+            region: l.key.region,
+            availabilityZone: l.key.availabilityZone,
+            instanceType: l.key.instanceType,
+            productDescription: SPOT_PRODUCT,
+            setAt: l.price.setAt,
+            checkedAt: l.checkedAt,
+            cached: l.cached,
+          }
+        : null,
+    spotPriceProblem: source === 'on-demand upper bound' ? (l?.problem ?? null) : null,
+    onDemandRateUsd: num(p.quote.usdPerHour),
   };
 }
 

@@ -15,7 +15,7 @@ import { dec, toNumber, ZERO } from './money.js';
 import type { Ec2CostData } from './data.js';
 import type { Ec2CostOptions } from './options.js';
 import { escapeControl } from '../render/sanitize.js';
-import { approxUsd } from './report.js';
+import { approxUsd, SPOT_API_SOURCE, spotPriceLabel } from './report.js';
 
 /** Private to the module: who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
 export interface Ec2CostMemo {
@@ -52,14 +52,22 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
     publicIpv4: o.public_ipv4,
     ebs: o.ebs_gb > 0 ? { gb: dec(o.ebs_gb), type: o.ebs_type } : null,
     interfaces: o.interfaces,
+    // Never the network on the status line's clock: the cached spot price, refreshed below.
+    spotLookup: 'cache',
   });
+  const spot = e.main.spotLookup;
+  if (spot?.refreshDue && spot.key) {
+    const { refreshSpotInBackground } = await import('./spot.js');
+    // The real clock, as the one-shot `ec2-cost` that shares the cache keeps it.
+    await refreshSpotInBackground(ctx.env, spot.key, new Date());
+  }
   // A metadata lookup that failed for now (an HTTP error, an invalid answer) is tried again at
   // the next collect rather than remembered for the life of the daemon.
   const next: Ec2CostMemo | undefined = e.identity.imdsTransient ? undefined : { identity: e.identity };
   if (e.mode === 'off-ec2' && !o.estimate_off_ec2) return { reading: null, memo: next };
 
   const m = e.main;
-  const source = m.spotPriceGiven ? 'spot price' : m.quote.source;
+  const source = m.spotPriceGiven ? 'spot price' : m.spotLookup?.price ? SPOT_API_SOURCE : m.quote.source;
   const detail: DetailLine[] = [
     { label: 'Since boot', value: `${approxUsd(m.cost.totalUsd)} over ${toNumber(m.cost.uptimeSeconds, 0)} s` },
     {
@@ -67,7 +75,7 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
       value: `${m.instanceType}${m.spot ? ' spot' : ''} in ${m.region}${e.mode === 'ec2' ? '' : e.mode === 'off-ec2' ? ' (cheapest fit, not EC2)' : ' (not EC2)'}`,
     },
     { label: 'Rate', value: `$${toNumber(m.usdPerHour)}/h; ${approxUsd(m.per30Days)} per 30 days at this traffic rate` },
-    { label: 'Prices', value: `${source}, as of ${m.quote.asOf}` },
+    { label: 'Prices', value: spotPriceLabel(m.spotLookup) ?? `${source}, as of ${m.quote.asOf}` },
     ...e.notes.map((n) => ({ label: 'Note', value: escapeControl(n) })),
   ];
   if (e.notModelled)
@@ -92,7 +100,7 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
       spot: m.spot,
       uptimeSeconds: toNumber(m.cost.uptimeSeconds),
       priceSource: source,
-      pricesAsOf: m.spotPriceGiven ? null : m.quote.asOf,
+      pricesAsOf: m.spotPriceGiven ? null : m.spotLookup?.price && m.spotLookup.checkedAt ? m.spotLookup.checkedAt.slice(0, 10) : m.quote.asOf,
       regionModelled: e.notModelled === null,
       estimate: true,
       computeUsd: toNumber(m.cost.computeUsd),
