@@ -10,7 +10,9 @@
  * its rename is done, and the one being written when the writer died is simply not there.
  *
  * Concurrent writers (the tmux daemon, the exporter, the dashboard, one-shot runs) take a lock:
- * ledger.lock, created with O_EXCL and holding "pid host token". A writer that cannot take it
+ * ledger.lock, created exclusively and holding "pid host token" from the start (written to a file
+ * of the writer's own, made with O_EXCL, then linked to the lock's name, which fails like O_EXCL
+ * when the lock exists; so a lock is never seen empty). A writer that cannot take it
  * within a few milliseconds skips its sample rather than waiting: the counters are cumulative,
  * so the next sample, a minute later, counts the same bytes and nothing is lost but a little
  * precision in where a month boundary falls. A lock whose holder is dead (same host, no such pid)
@@ -21,7 +23,7 @@
  * ledger.json.corrupt by the next writer, which starts a fresh ledger: shoji never stops working
  * over it. The folder is private (core/trust.ts): 0700, yours, not a symlink.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeThenRename } from '../../core/atomic.js';
@@ -165,20 +167,36 @@ function ageMs(path: string): number | null {
   }
 }
 
+/**
+ * Create `path` holding `text`, or return false when it exists. The text is written to a file of
+ * this writer's own (created O_EXCL) and linked to `path`, which fails if `path` exists: so the
+ * file never exists empty, even for a writer killed between creating and filling it.
+ */
 function createExclusive(path: string, text: string): boolean {
-  let fd: number;
+  const own = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fd = openSync(own, CREATE_NEW, 0o600);
   try {
-    fd = openSync(path, CREATE_NEW, 0o600);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(own, path);
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
-  }
-  try {
-    writeSync(fd, text);
   } finally {
-    closeSync(fd);
+    removeQuietly(own);
   }
-  return true;
+}
+
+/** Temporary files (ledger.json.PID.*.tmp, ledger.lock.PID.*.tmp) left by writers of this host that were killed. */
+function sweepLeftovers(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const m = /^ledger\.(?:json|lock(?:\.break)?)\.(\d{1,10})\.[a-z0-9]*\.tmp$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) removeQuietly(join(dir, name));
+  }
 }
 
 function removeQuietly(path: string): void {
@@ -195,30 +213,33 @@ function localHolder(content: string): number | null {
   return host === hostname() && /^\d{1,10}$/.test(pid) ? Number(pid) : null;
 }
 
+/** Whether the writer named in a lock-like file is gone: dead (same host), or holding it longer than any write takes. */
+function holderGone(path: string, content: string): boolean {
+  const holder = localHolder(content);
+  const dead = holder !== null && !processAlive(holder);
+  const age = ageMs(path);
+  return dead || (age !== null && age > STALE_LOCK_MS);
+}
+
 /**
- * Take over the lock if its holder is gone: dead (same host) or holding it for longer than any
- * write takes. Only the writer that creates ledger.lock.break may remove the lock, and only if
- * the lock is still the one it judged stale. Returns whether the lock was removed.
+ * Take over the lock if its holder is gone. Only the writer that creates ledger.lock.break may
+ * remove the lock, and only if the lock is still the one it judged stale. Returns whether the lock
+ * was removed.
  */
-function breakStaleLock(dir: string, lock: string): boolean {
+function breakStaleLock(lock: string): boolean {
   const content = readSmall(lock);
   if (content === null) return true; // released meanwhile: try again
-  const holder = localHolder(content);
-  const age = ageMs(lock);
-  const dead = holder !== null && !processAlive(holder);
-  if (!dead && !(age !== null && age > STALE_LOCK_MS)) return false;
+  if (!holderGone(lock, content)) return false;
   const breaker = `${lock}.break`;
   if (!createExclusive(breaker, `${process.pid} ${hostname()}\n`)) {
-    // Another writer is breaking it; a breaker that died leaves its file, removed once old.
-    const breakerAge = ageMs(breaker);
-    if (breakerAge !== null && breakerAge > STALE_LOCK_MS) removeQuietly(breaker);
+    // Another writer is breaking it; one killed while at it left its file, removed once it is gone too.
+    const other = readSmall(breaker);
+    if (other !== null && holderGone(breaker, other) && readSmall(breaker) === other) removeQuietly(breaker);
     return false;
   }
   try {
     if (readSmall(lock) !== content) return false;
     unlinkSync(lock);
-    // A writer killed while holding the lock may have left its temporary file.
-    if (dead) for (const name of readdirSync(dir)) if (name.startsWith(`ledger.json.${holder}.`) && name.endsWith('.tmp')) removeQuietly(join(dir, name));
     return true;
   } finally {
     removeQuietly(breaker);
@@ -231,7 +252,7 @@ function takeLock(dir: string): string | null {
   const token = `${process.pid} ${hostname()} ${Math.random().toString(36).slice(2)}\n`;
   for (let i = 0; i < LOCK_TRIES; i++) {
     if (createExclusive(lock, token)) return token;
-    if (breakStaleLock(dir, lock)) continue;
+    if (breakStaleLock(lock)) continue;
     if (i < LOCK_TRIES - 1) pause(LOCK_RETRY_MS);
   }
   return null;
@@ -261,6 +282,7 @@ export function recordSample(env: NodeJS.ProcessEnv, sample: HostSample): Record
   if (token === null) return { status: 'busy' };
   try {
     const path = join(dir, 'ledger.json');
+    sweepLeftovers(dir);
     const loaded = load(path);
     let setAside: string | undefined;
     if (loaded.problem) {

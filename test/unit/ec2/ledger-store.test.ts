@@ -196,6 +196,14 @@ describe('the lock', () => {
     expect(readdirSync(ledgerDir(env))).toEqual(['ledger.json']);
   });
 
+  it('a writer killed while taking over a dead one left both files: both are taken over', () => {
+    const dead = 2 ** 22 + 12345;
+    hold(`${dead} ${hostname()} token\n`);
+    writeFileSync(`${lock()}.break`, `${dead + 1} ${hostname()}\n`);
+    expect(recordSample(env, sample(NOV_1 + 120, 7n))).toMatchObject({ status: 'recorded' });
+    expect(readdirSync(ledgerDir(env))).toEqual(['ledger.json']);
+  });
+
   it('left empty by a writer killed between creating and filling it: taken over once old', () => {
     hold('');
     expect(recordSample(env, sample(NOV_1 + 120, 7n))).toEqual({ status: 'busy' });
