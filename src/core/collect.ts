@@ -3,7 +3,7 @@
  * a throw, a rejection or a hang into a failure value. Shared by the live scheduler and the
  * one-shot `shoji status`.
  */
-import type { AnyModule, Collected, ModuleContext } from './contract.js';
+import type { AnyModule, Collected, LongLivedHost, ModuleContext } from './contract.js';
 import { MAX_TIMEOUT_S } from './config.js';
 import { configDir, hostRoots, stateDir } from './paths.js';
 import { collectedProblem } from './reading-check.js';
@@ -32,7 +32,7 @@ export interface Runnable {
   options: Readonly<Record<string, unknown>>;
 }
 
-export function makeContext<O>(mod: Runnable, env: NodeJS.ProcessEnv, signal: AbortSignal): ModuleContext<O> {
+export function makeContext<O>(mod: Runnable, env: NodeJS.ProcessEnv, signal: AbortSignal, longLived?: LongLivedHost): ModuleContext<O> {
   const roots = hostRoots(env);
   return {
     // A copy for each run: what one collect does to its options is not seen by the next.
@@ -44,6 +44,7 @@ export function makeContext<O>(mod: Runnable, env: NodeJS.ProcessEnv, signal: Ab
     env,
     stateDir: stateDir(env),
     configDir: configDir(env),
+    ...(longLived ? { longLived } : {}),
   };
 }
 
@@ -95,8 +96,15 @@ export async function runWithTimeout<T>(
   }
 }
 
-export async function collectModule(mod: Runnable, env: NodeJS.ProcessEnv, memo: unknown, timeoutMs: number): Promise<CollectOutcome> {
-  const result = await runWithTimeout((signal) => mod.def.collect(makeContext(mod, env, signal), memo), timeoutMs);
+/** `longLived`: given by the live scheduler only (ModuleContext.longLived). */
+export async function collectModule(
+  mod: Runnable,
+  env: NodeJS.ProcessEnv,
+  memo: unknown,
+  timeoutMs: number,
+  longLived?: LongLivedHost,
+): Promise<CollectOutcome> {
+  const result = await runWithTimeout((signal) => mod.def.collect(makeContext(mod, env, signal, longLived), memo), timeoutMs);
   if (!result.ok) return result;
   // Checked here, once for every consumer: a bad value fails this module, never the line.
   const problem = collectedProblem(result.value);

@@ -89,6 +89,18 @@ export interface ModuleContext<O = Record<string, unknown>> {
   stateDir: string;
   /** shoji's configuration directory ($XDG_CONFIG_HOME/shoji). */
   configDir: string;
+  /**
+   * Set when a long-lived process collects (the tmux daemon, the screen stream, the dashboard,
+   * `shoji exporter`'s server), absent on the one-shot path (`shoji status`, `shoji collect`):
+   * work that may take minutes in the background (ec2-cost's price refresh) is started only
+   * here, never on the status line's clock. `log` writes a line to shoji's log.
+   */
+  longLived?: LongLivedHost;
+}
+
+/** What a long-lived process offers its modules (ModuleContext.longLived). */
+export interface LongLivedHost {
+  log(message: string): void;
 }
 
 /** A JSON Schema (draft-07 subset understood by ajv) describing a module's options. */

@@ -10,7 +10,7 @@
  * - Listeners get one 'change' event per settled collect whose outcome changed what is shown.
  */
 import { EventEmitter } from 'node:events';
-import type { Reading } from './contract.js';
+import type { LongLivedHost, Reading } from './contract.js';
 import { checkAvailable, collectModule, monotonicMs, type CollectOutcome } from './collect.js';
 import { DAEMON_POLICY, waitAfterFailure, waitAfterSuccess } from './due.js';
 import { MAX_TIMER_MS } from './interval.js';
@@ -86,10 +86,15 @@ export class Scheduler extends EventEmitter {
   private slots = new Map<string, Slot>();
   private stopped = false;
 
+  /**
+   * `host`: what the modules' collects get as ctx.longLived (this is the long-lived side); its
+   * log is shoji's log when host/live.ts starts the scheduler, else nowhere.
+   */
   constructor(
     modules: readonly ResolvedModule[],
     private env: NodeJS.ProcessEnv,
     previous?: Map<string, ModuleStatus>,
+    private host: LongLivedHost = { log() {} },
   ) {
     super();
     for (const mod of modules) {
@@ -146,7 +151,7 @@ export class Scheduler extends EventEmitter {
     }
     status.running = true;
     const started = monotonicMs();
-    const outcome = await collectModule(slot.mod, this.env, status.memo, slot.mod.timeoutMs);
+    const outcome = await collectModule(slot.mod, this.env, status.memo, slot.mod.timeoutMs, this.host);
     status.running = false;
     status.lastDurationMs = monotonicMs() - started;
     if (this.stopped) return;

@@ -68,7 +68,7 @@ export class LiveStatus {
   }
 
   private async startScheduler(previous?: Map<string, ModuleStatus>): Promise<void> {
-    const scheduler = new Scheduler(this.opts.modules(this.app), this.opts.env, previous);
+    const scheduler = new Scheduler(this.opts.modules(this.app), this.opts.env, previous, { log: (message) => log(this.opts.env, message) });
     scheduler.on('change', () => this.scheduleRender());
     this.scheduler = scheduler;
     await scheduler.start();
