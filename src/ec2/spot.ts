@@ -1,6 +1,8 @@
 /**
  * Which spot price a spot instance is priced at. The one-shot `ec2-cost` uses the price cached
- * within the hour, or asks EC2 (spot-fetch.ts, bounded) and keeps the answer; the status module
+ * within the hour, or asks EC2 (spot-fetch.ts, bounded) and keeps the answer; a failure is kept
+ * too, and asked again after RETRY_MS, so that a host without credentials (or with a stalling
+ * endpoint) does not pay the SDK and the wait on every run. The status module
  * never waits on the network: it uses the cached price and, when that is missing or old, starts
  * a detached `ec2-cost` to ask (at most once per RETRY_MS while the answers are failures), so the
  * price is there for a later collect. Without a price the on-demand price stays, as an upper
@@ -26,7 +28,7 @@ export interface SpotLookup {
   refreshDue: boolean;
 }
 
-/** A failed or unfinished lookup is tried again by the status module after this long. */
+/** A failed lookup is tried again after this long; an unfinished one (the status module's) too. */
 export const RETRY_MS = 10 * 60 * 1000;
 
 /** 'fetch': may ask EC2 (bounded); 'cache': the cached price only (the status line). */
@@ -45,9 +47,12 @@ export async function lookUpSpotPrice(env: NodeJS.ProcessEnv, identity: Identity
   if (typeof key === 'string') return { price: null, key: null, checkedAt: null, cached: false, problem: key, refreshDue: false };
   const entry = readSpotEntry(env, key, now);
   if (entry && isFresh(entry, now)) return { price: entry.price, key, checkedAt: entry.checkedAt, cached: true, problem: null, refreshDue: false };
+  const age = entry ? now.getTime() - Date.parse(entry.checkedAt) : Infinity;
+  if (entry?.problem && age < RETRY_MS) {
+    return { price: null, key, checkedAt: entry.checkedAt, cached: true, problem: entry.problem, refreshDue: false };
+  }
 
   if (mode === 'cache') {
-    const age = entry ? now.getTime() - Date.parse(entry.checkedAt) : Infinity;
     const refreshDue = !entry || (entry.price !== null ? age >= SPOT_FRESH_MS : age >= RETRY_MS);
     const problem = entry?.problem ?? (entry && entry.price === null && !refreshDue ? 'being looked up' : 'not looked up yet');
     return { price: null, key, checkedAt: entry?.checkedAt ?? null, cached: true, problem, refreshDue };

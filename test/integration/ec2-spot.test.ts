@@ -352,14 +352,28 @@ describe('no spot price: the on-demand upper bound stays, with the reason', () =
     expect(imds.requests).toContain('GET /latest/meta-data/iam/security-credentials/');
   });
 
-  it('a failure is kept with its reason, and the next run asks again', async () => {
+  it('a failure is kept with its reason: the next runs within 10 minutes do not ask again, a later one does', async () => {
     ec2.mode = 'error500';
-    await json();
+    const first = await json();
     const n = ec2.requests.length;
-    expect(JSON.parse(readFileSync(cacheFile(), 'utf8'))).toMatchObject({ price: null, problem: expect.stringMatching(/HTTP 500/) });
+    const kept = JSON.parse(readFileSync(cacheFile(), 'utf8'));
+    expect(kept).toMatchObject({ price: null, problem: first.spotPriceProblem });
+    expect(kept.problem).toMatch(/HTTP 500/);
     ec2.mode = 'ok';
-    expect(await json()).toMatchObject({ hourlyRateUsd: 0.0312 });
+    expect(await json()).toMatchObject({ hourlyRateUsd: ON_DEMAND, spotPriceProblem: kept.problem });
+    expect(ec2.requests).toHaveLength(n);
+
+    writeFileSync(cacheFile(), JSON.stringify({ ...kept, checkedAt: new Date(Date.now() - 10 * 60_000).toISOString() }));
+    expect(await json()).toMatchObject({ hourlyRateUsd: 0.0312, spotPrice: { cached: false } });
     expect(ec2.requests).toHaveLength(n + 1);
+  });
+
+  it('no credentials is a failure like any other: kept, not looked for again at once', async () => {
+    await json([], { keys: false });
+    const looked = imds.requests.length;
+    expect(await json([], { keys: false })).toMatchObject({ spotPriceProblem: 'no AWS credentials found' });
+    expect(imds.requests.filter((r) => r.includes('iam/'))).toHaveLength(imds.requests.slice(0, looked).filter((r) => r.includes('iam/')).length);
+    expect(ec2.requests).toHaveLength(0);
   });
 
   it('an on-demand instance never asks', async () => {
