@@ -12,6 +12,7 @@
  * never pick up credentials it was not given. AWS_ENDPOINT_URL_EC2 (or AWS_ENDPOINT_URL) points
  * the client elsewhere, as in every AWS SDK.
  */
+import type { _InstanceType } from '@aws-sdk/client-ec2';
 import { escapeControl } from '../render/sanitize.js';
 import { usablePrice } from './names.js';
 import { SPOT_PRODUCT, type SpotKey, type SpotPrice } from './spot-cache.js';
@@ -87,7 +88,7 @@ export async function fetchSpotPrice(env: NodeJS.ProcessEnv, key: SpotKey, now: 
       }
       return client.send(
         new DescribeSpotPriceHistoryCommand({
-          InstanceTypes: [key.instanceType as never],
+          InstanceTypes: [key.instanceType as _InstanceType],
           ProductDescriptions: [SPOT_PRODUCT],
           AvailabilityZone: key.availabilityZone,
           // From now: AWS answers with the price in effect now (its last change before now).
