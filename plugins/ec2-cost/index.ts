@@ -7,6 +7,10 @@
  * the metadata service is asked at most once per boot (its answer is cached by boot id and
  * kept in the memo), so a collect never does network I/O after the first. The estimate code
  * is loaded on the first collect only. `ec2-cost --detail` explains every number.
+ *
+ * With `refresh_prices` set, the long-lived processes (tmux daemon, dashboard, exporter) also
+ * download the instance's region's prices in the background when the cached ones are older
+ * than that (src/ec2/refresh/background.ts; docs/ec2-cost.md); a one-shot `shoji status` never does.
  */
 import { defineModule } from '../../src/core/contract.js';
 import { detect } from '../../src/ec2/detect.js';
@@ -28,6 +32,13 @@ export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
   async collect(ctx, memo) {
     // One lazily loaded bundle: the estimator costs nothing until this module first runs.
     const { collectEc2Cost } = await import('../../src/ec2/status-reading.js');
-    return collectEc2Cost(ctx, memo);
+    const collected = await collectEc2Cost(ctx, memo);
+    // refresh_prices: in a long-lived process only, never on `shoji status`'s path, which
+    // therefore never loads the refresh code either.
+    if (ctx.longLived && ctx.options.refresh_prices !== undefined) {
+      const { refreshInBackground } = await import('../../src/ec2/refresh/background.js');
+      refreshInBackground(ctx, collected.memo?.identity);
+    }
+    return collected;
   },
 });

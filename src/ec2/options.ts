@@ -19,6 +19,12 @@ export const ec2CostOptions = declareOptions({
   ebs_gb: T.Number({ minimum: 0, maximum: 1000000, default: 0, description: 'GB of EBS volumes to count' }),
   ebs_type: T.Enum(EBS_TYPE_NAMES, { default: 'gp3', description: "the EBS volumes' type" }),
   interfaces: T.Array(T.String({ minLength: 1 }), { default: [], description: "interfaces to count; empty = the default route's" }),
+  refresh_prices: T.Optional(
+    T.String({
+      pattern: '^[1-9][0-9]{0,3}[hdw]$',
+      description: "on EC2, download the region's prices in the background when older than this (12h, 30d, 4w); unset: never",
+    }),
+  ),
 });
 
 export type Ec2CostOptions = OptionsOf<typeof ec2CostOptions>;
