@@ -93,3 +93,19 @@ describe('parseFast', () => {
     });
   });
 });
+
+describe('a string option whose value may be left out (optionalValue)', () => {
+  const optional: CommandSpec = { ...spec, options: { ...spec.options, refresh: { type: 'string', optionalValue: true, describe: '' } } };
+  it("is '' without a value, at the end or before another option, as yargs gives it", () => {
+    expect(parseFast(optional, ['--refresh']).refresh).toBe('');
+    expect(parseFast(optional, ['--refresh', '--region', 'eu-west-1'])).toMatchObject({ refresh: '', region: 'eu-west-1' });
+    expect(parseFast(optional, ['--refresh=']).refresh).toBe('');
+  });
+  it('takes a value when one follows', () => {
+    expect(parseFast(optional, ['--refresh', 'index.json']).refresh).toBe('index.json');
+    expect(parseFast(optional, ['--refresh=api']).refresh).toBe('api');
+  });
+  it('leaves the other string options needing their value', () => {
+    expect(() => parseFast(optional, ['--refresh', '--region'])).toThrow('--region needs a value');
+  });
+});
