@@ -59,10 +59,33 @@ export type RecordOutcome =
   | { status: 'older' }
   /** Another writer held the lock: skipped, the next sample counts the same bytes. */
   | { status: 'busy' }
+  /** The ledger was written less than MIN_WRITE_INTERVAL_S before this sample: skipped, as for busy. */
+  | { status: 'recent' }
   /** Could not record (an unsafe folder, a full disk, a bad sample): why, in one line. */
   | { status: 'failed'; reason: string };
 
 type Loaded = { boots: LedgerBoot[]; problem: string | null };
+
+/**
+ * A sample taken this soon after the ledger's last write is not written: it would only move the
+ * boot's latest sample a few seconds on (its bytes are counted by the next sample, the counters
+ * being cumulative), and it would cost a run of `ec2-cost` a lock, a read and a write (a few
+ * milliseconds of file-system work) for nothing. The status module samples once a minute.
+ */
+export const MIN_WRITE_INTERVAL_S = 10;
+
+/** Whether the ledger was written within MIN_WRITE_INTERVAL_S before `at` (one lstat; a missing file throws nothing). */
+function writtenJustBefore(path: string, at: number): boolean {
+  try {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st?.isFile()) return false;
+    // btime is in whole seconds, so a sample's time (btime + uptime) may read up to a second before the clock.
+    const since = at - st.mtimeMs / 1000;
+    return since > -2 && since < MIN_WRITE_INTERVAL_S;
+  } catch {
+    return false;
+  }
+}
 
 /** The file's text, read without following a link, or why it cannot be; null when there is none. */
 function readLedgerText(path: string): { text: string } | { problem: string } | null {
@@ -271,6 +294,7 @@ function releaseLock(dir: string, token: string): void {
 export function recordSample(env: NodeJS.ProcessEnv, sample: HostSample): RecordOutcome {
   const bad = sampleProblem(sample);
   if (bad) return { status: 'failed', reason: `not recorded: ${bad}` };
+  if (writtenJustBefore(ledgerFile(env), sample.at)) return { status: 'recent' };
   let dir: string;
   let token: string | null;
   try {

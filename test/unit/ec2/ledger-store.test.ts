@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forgetChecks } from '../../../src/core/trust.js';
 import { recordHost, sampleHost } from '../../../src/ec2/ledger/record.js';
-import { ledgerDir, ledgerFile, readBoots, readLedger, recordSample, STALE_LOCK_MS } from '../../../src/ec2/ledger/store.js';
+import { ledgerDir, ledgerFile, MIN_WRITE_INTERVAL_S, readBoots, readLedger, recordSample, STALE_LOCK_MS } from '../../../src/ec2/ledger/store.js';
 import type { HostSample } from '../../../src/ec2/ledger/types.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 import { proc } from './hosts.js';
@@ -66,6 +66,14 @@ describe('recording and reading back', () => {
     recordSample(env, sample(NOV_1 + 9000, 1n, 'b-2', NOV_1 + 8000));
     recordSample(env, sample(NOV_1 + 120, 1n, 'b-1', NOV_1 + 60));
     expect(readBoots(env).map((b) => b.bootId)).toEqual(['b-1', 'b-2']);
+  });
+
+  it(`a sample less than ${MIN_WRITE_INTERVAL_S} s after the ledger's last write (by the wall clock) is skipped: it would add nothing but a few seconds`, () => {
+    const now = Date.now() / 1000;
+    expect(recordSample(env, sample(now, 10n, 'b-now', now - 600))).toMatchObject({ status: 'recorded' });
+    expect(recordSample(env, sample(now + MIN_WRITE_INTERVAL_S / 2, 20n, 'b-now', now - 600))).toEqual({ status: 'recent' });
+    expect(recordSample(env, sample(now + MIN_WRITE_INTERVAL_S * 3, 30n, 'b-now', now - 600))).toMatchObject({ status: 'recorded' });
+    expect(readBoots(env)[0].samples).toBe(2);
   });
 
   it('no ledger yet: no boots and no problem', () => {
