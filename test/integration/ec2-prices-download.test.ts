@@ -6,12 +6,14 @@
  * endpoint, index URLs and redirects that leave the endpoint; each failure leaves the prices
  * cached before as they were and says so in one line.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchRegionPrices } from '../../src/ec2/refresh/fetch-region.js';
 import { LIMITS } from '../../src/ec2/refresh/download.js';
+import { requireBuild, requireProgram, ROOT } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
 import { proc, qemu } from '../unit/ec2/hosts.js';
 import { envFor, run } from '../unit/ec2/run.js';
@@ -235,5 +237,39 @@ describe('in flight', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(join(tree.dir, 'cache', 'ec2')).sort()).toEqual(['prices-eu-west-1.json']);
+  });
+});
+
+describe('the built ec2-cost (its refresh, download and readers are lazy bundles of their own)', () => {
+  const EC2_COST = join(ROOT, 'bin', 'ec2-cost');
+  const exec = (file: string, args: string[], env: NodeJS.ProcessEnv) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(file, args, { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  const env = () => ({ PATH: process.env.PATH, HOME: tree.dir, LANG: 'C.UTF-8', TERM: 'xterm', ...envFor(tree, { SHOJI_PRICING_ENDPOINT: server.url }) });
+
+  beforeAll(() => requireBuild());
+
+  it('says what failed in one line and what it kept, exit 1', async () => {
+    server.answers.delete(offerPath('eu-west-1'));
+    const r = await exec(process.execPath, [EC2_COST, '--refresh-prices', 'download', '--region', 'eu-west-1'], env());
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ec2-cost: could not refresh eu-west-1 prices: ${server.url}${offerPath('eu-west-1')} answered HTTP 404 Not Found; nothing was cached\n`,
+    });
+  });
+
+  it('draws a progress bar with the bytes and the rate on a terminal, and nothing on stderr otherwise', async () => {
+    requireProgram('script');
+    const command = `${process.execPath} ${EC2_COST} --refresh-prices download --region eu-west-1`;
+    const tty = await exec('script', ['-qec', command, '/dev/null'], env());
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toMatch(/ec2-cost: downloading eu-west-1 prices \[.*\] \d+% [\d.]+\/[\d.]+ MB, [\d.]+ MB\/s/);
+    expect(tty.stdout).toMatch(/Refreshed 20 Linux on-demand prices for eu-west-1/);
+    const piped = await exec(process.execPath, [EC2_COST, '--refresh-prices', 'download', '--region', 'eu-west-1'], env());
+    expect(piped).toMatchObject({ code: 0, stderr: '' });
   });
 });

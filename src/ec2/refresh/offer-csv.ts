@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import type { Transform } from 'node:stream';
 import type { OfferRead } from './offer-json.js';
-import { hourlyUsd, linuxInstanceType, PriceCollector, PriceFileError } from './select.js';
+import { hourlyUsd, linuxInstanceType, PriceCollector, isPriceFileError, PriceFileError } from './select.js';
 
 /** CSV header -> the JSON attribute name the selection uses. */
 const COLUMNS = {
@@ -72,7 +72,7 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
       if (type) prices.add(field(COLUMNS.regionCode) ?? '', type, hourlyUsd(field('Unit'), field('PricePerUnit')));
     }
   } catch (err) {
-    if (err instanceof PriceFileError) throw err;
+    if (isPriceFileError(err)) throw err;
     throw new PriceFileError(`${file} is not a complete CSV price list (${(err as Error).message})`);
   } finally {
     input.destroy();

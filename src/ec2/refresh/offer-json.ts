@@ -11,7 +11,7 @@
  */
 import { type Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { hourlyUsd, linuxInstanceType, PriceCollector, PriceFileError, type ProductAttributes } from './select.js';
+import { hourlyUsd, linuxInstanceType, PriceCollector, isPriceFileError, PriceFileError, type ProductAttributes } from './select.js';
 
 interface Product {
   sku?: string;
@@ -99,7 +99,7 @@ export async function readOfferJson(input: Readable, name: string, progress: Tra
     );
   } catch (err) {
     // A download that failed says why itself (a stall, a cut): that is the news, not the parse.
-    if (err instanceof PriceFileError) throw err;
+    if (isPriceFileError(err)) throw err;
     throw new PriceFileError(`${name} is not a complete JSON price list (${(err as Error).message})`);
   }
   if (products === 0 || terms === 0) throw new PriceFileError(`${name} is not an AWS price list offer file (no products or no on-demand terms)`);

@@ -18,7 +18,7 @@ import { isRegionCode } from '../names.js';
 import type { Io } from '../io.js';
 import type { OfferRead } from './offer-json.js';
 import { progressFor } from './progress.js';
-import { PriceFileError } from './select.js';
+import { isPriceFileError, PriceFileError } from './select.js';
 
 /** The values of --refresh-prices that download (yargs gives '' for the option without a value). */
 const DOWNLOAD = new Set(['', 'download']);
@@ -36,7 +36,7 @@ export async function refreshPrices(source: string, region: string | undefined, 
       prices = await fromOfferFile(source, region, io);
     }
   } catch (err) {
-    if (err instanceof PriceFileError) throw new EstimateError(err.message, 'runtime');
+    if (isPriceFileError(err)) throw new EstimateError(err.message, 'runtime');
     throw err;
   }
   const file = writeRefreshedPrices(io.env, prices);
@@ -84,7 +84,7 @@ async function download(region: string, io: Io): Promise<number> {
   try {
     got = await fetchRegionPrices(region, { env: io.env, terminal: io.stderrIsTTY });
   } catch (err) {
-    if (!(err instanceof PriceFileError)) throw err;
+    if (!isPriceFileError(err)) throw err;
     throw new EstimateError(`could not refresh ${region} prices: ${err.message}; ${keptMessage(io.env, region)}`, 'runtime');
   }
   if (!got.ok) {

@@ -73,3 +73,11 @@ export class PriceCollector {
 export class PriceFileError extends Error {
   override name = 'PriceFileError';
 }
+
+/**
+ * By name, not instanceof: the readers, the download and the command are lazy bundles of their
+ * own (scripts/build.mjs), each with its own copy of the class.
+ */
+export function isPriceFileError(err: unknown): err is PriceFileError {
+  return err instanceof Error && err.name === 'PriceFileError';
+}
