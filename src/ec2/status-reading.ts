@@ -9,7 +9,7 @@ import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
 import { estimate } from './estimate.js';
 import { checkIdentity, type Identity } from './identify.js';
 import { loadCatalog } from './catalog.js';
-import { recordHost } from './ledger/record.js';
+import { recordFromCollect } from './ledger/collect.js';
 import { hourlyTotal } from './model.js';
 import { dec, toNumber, ZERO } from './money.js';
 import type { Ec2CostData } from './data.js';
@@ -36,8 +36,9 @@ function where(identity: Identity | null): Pick<Ec2CostData, 'availabilityZone' 
 export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: Ec2CostMemo | undefined): Promise<Collected<Ec2CostData, Ec2CostMemo>> {
   const o = ctx.options;
   // Every collect records what it sees for the month bill (`ec2-cost --month`): a few small file
-  // reads and one small write; a failure to record never costs the reading.
-  recordHost({ ...ctx.env, SHOJI_STATE_DIR: ctx.stateDir }, ctx.procRoot, ctx.sysRoot, o.interfaces ?? [], ctx.wallNow() / 1000);
+  // reads and one small write, at least once a minute in a long-lived process; a failure to
+  // record never costs the reading.
+  recordFromCollect(ctx);
   const e = await estimate({
     procRoot: ctx.procRoot,
     sysRoot: ctx.sysRoot,

@@ -4,11 +4,12 @@
  * collect of the ec2-cost status module, into the state folder it is given; a failure to record
  * never costs the reading or the report.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ec2Cost from '../../../plugins/ec2-cost/index.js';
 import { forgetChecks } from '../../../src/core/trust.js';
+import { MINUTE_MS, minuteTick, stopMinuteRecorder } from '../../../src/ec2/ledger/collect.js';
 import { recordRun } from '../../../src/ec2/ledger/record.js';
 import { readBoots } from '../../../src/ec2/ledger/store.js';
 import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
@@ -24,7 +25,10 @@ beforeEach(() => {
   state = { SHOJI_STATE_DIR: join(tree.dir, 'state') };
   forgetChecks();
 });
-afterEach(() => tree.cleanup());
+afterEach(() => {
+  stopMinuteRecorder();
+  tree.cleanup();
+});
 
 const PRICED = ['--instance-type', 'm7i.large', '--region', 'us-east-1'];
 const sent = () => readBoots(state).map((b) => Object.values(b.months).reduce((s, m) => s + m.txBytes, 0n));
@@ -87,5 +91,51 @@ describe('the ec2-cost status module', () => {
     proc(tree, { uptime: '7260.00', tx: 9000, rx: 7000 });
     const r = await ec2Cost.collect(moduleContext(ec2Cost, tree, { estimate_off_ec2: true }, {}), undefined);
     expect(r.reading?.text).toBeTruthy();
+  });
+});
+
+describe('in a long-lived process, at least once a minute', () => {
+  const longLivedCtx = (log: string[]) => {
+    const ctx = moduleContext(ec2Cost, tree, { estimate_off_ec2: true }, {});
+    return Object.assign(ctx, { longLived: { log: (m: string) => void log.push(m) } });
+  };
+
+  it('a minute with no collect (an interval set longer) is recorded by the timer; a minute with one is left alone', async () => {
+    const ctx = longLivedCtx([]);
+    await ec2Cost.collect(ctx, undefined);
+    const collectedAt = Date.now();
+    // The collect recorded just now: nothing for the timer to do.
+    expect(minuteTick(collectedAt + 30_000)).toBeNull();
+    proc(tree, { uptime: '7260.00', tx: 9000, rx: 7000 });
+    ctx.clock.advance(MINUTE_MS);
+    expect(minuteTick(collectedAt + MINUTE_MS)).toMatchObject({ status: 'recorded' });
+    expect(readBoots(state).map((b) => b.samples)).toEqual([2]);
+    expect(sent()).toEqual([9000n]);
+  });
+
+  it('the one-shot path (no longLived) starts no timer', async () => {
+    await ec2Cost.collect(moduleContext(ec2Cost, tree, { estimate_off_ec2: true }, {}), undefined);
+    expect(minuteTick(Date.now() + 10 * MINUTE_MS)).toBeNull();
+  });
+
+  it('the timer stops when the state folder is gone, and does not make it again', async () => {
+    const ctx = longLivedCtx([]);
+    await ec2Cost.collect(ctx, undefined);
+    rmSync(join(tree.dir, 'state'), { recursive: true });
+    expect(minuteTick(Date.now() + 2 * MINUTE_MS)).toBeNull();
+    expect(existsSync(join(tree.dir, 'state'))).toBe(false);
+  });
+
+  it("a failure to record goes to shoji's log once per reason, not every minute; the reading still shows", async () => {
+    const log: string[] = [];
+    mkdirSync(join(tree.dir, 'state', 'ec2'), { recursive: true });
+    chmodSync(join(tree.dir, 'state', 'ec2'), 0o777);
+    const ctx = longLivedCtx(log);
+    const r = await ec2Cost.collect(ctx, undefined);
+    expect(r.reading?.text).toBeTruthy();
+    ctx.clock.advance(MINUTE_MS);
+    expect(minuteTick(Date.now() + MINUTE_MS)).toMatchObject({ status: 'failed' });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/^ec2-cost: not recorded for the month: refusing .*writable by others/);
   });
 });
