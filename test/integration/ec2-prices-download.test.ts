@@ -15,7 +15,8 @@ import { fetchRegionPrices } from '../../src/ec2/refresh/fetch-region.js';
 import { LIMITS } from '../../src/ec2/refresh/download.js';
 import { requireBuild, requireProgram, ROOT } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
-import { proc, qemu } from '../unit/ec2/hosts.js';
+import type { AddressInfo } from 'node:net';
+import { nitro, proc, qemu } from '../unit/ec2/hosts.js';
 import { envFor, run } from '../unit/ec2/run.js';
 import { linuxPrice, offerPath, type PriceServer, priceServer, REGION_INDEX, regionIndex, typeNames, writeOfferFile } from './ec2-prices-fixtures.js';
 
@@ -103,6 +104,35 @@ describe('downloading a region', () => {
     const r = await refresh(undefined, `${server.url}/mirror`);
     expect(r.err).toBe('');
     expect(server.requests).toEqual([`/mirror${REGION_INDEX}`, `/mirror${offerPath('eu-west-1')}`, '/mirror/moved/index.json']);
+  });
+
+  it('on EC2 without --region, downloads the region the metadata service gives', async () => {
+    const { createServer } = await import('node:http');
+    const imds = createServer((req, res) => {
+      if (req.method === 'PUT') return void res.end('token');
+      const answers: Record<string, string> = { 'instance-type': 'm5.large', 'placement/region': 'eu-west-1', 'placement/availability-zone': 'eu-west-1a' };
+      const value = answers[(req.url ?? '').replace('/latest/meta-data/', '')];
+      res.writeHead(value === undefined ? 404 : 200).end(value);
+    });
+    await new Promise<void>((r) => imds.listen(0, '127.0.0.1', r));
+    try {
+      nitro(tree, 'm5.large');
+      const r = await run(tree, ['--refresh-prices', 'download'], {
+        SHOJI_PRICING_ENDPOINT: server.url,
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${(imds.address() as AddressInfo).port}`,
+      });
+      expect(r.err).toBe('');
+      expect(r.out).toMatch(/^Refreshed 20 Linux on-demand prices for eu-west-1 /);
+    } finally {
+      await new Promise((r) => imds.close(r));
+    }
+  });
+
+  it('a redirect loop ends after 3 redirects', async () => {
+    server.answers.set(offerPath('eu-west-1'), { kind: 'redirect', location: offerPath('eu-west-1') });
+    const r = await refresh();
+    expect(r.err).toMatch(/: more than 3 redirects; nothing was cached\n$/);
+    expect(server.requests.filter((p) => p === offerPath('eu-west-1'))).toHaveLength(4);
   });
 
   it('downloads the region of this instance when --region is not given, and says to give it off EC2', async () => {
