@@ -47,6 +47,12 @@ const TEXTFILE_REFRESH_MS = 60_000;
  */
 export const EXPORTER_MIN_INTERVAL_MS = 10_000;
 
+/**
+ * How often the exporter looks for a config edit. The status line's 2 s would be the idle
+ * exporter's most frequent wake-up; its reader scrapes every 15-60 s, so an edit may take 10 s.
+ */
+export const EXPORTER_CONFIG_POLL_MS = 10_000;
+
 export function exportedModules(app: App): ResolvedModule[] {
   return [...app.modules.all.values()]
     .filter((m) => m.enabled && m.id !== FLEET_MODULE && ((m.def.metrics?.families.length ?? 0) > 0 || m.source === 'plugin'))
@@ -159,7 +165,9 @@ export async function textfileOnce(env: NodeJS.ProcessEnv, dir: string): Promise
 }
 
 async function startLive(env: NodeJS.ProcessEnv): Promise<LiveStatus> {
-  const live = new LiveStatus({ env, modules: exportedModules, onRender: () => {} });
+  // Every module on the wall-clock multiples of its interval: those sharing the 10 s pace are
+  // collected in one wake-up, not each on a timer of its own.
+  const live = new LiveStatus({ env, modules: exportedModules, onRender: () => {}, alignIntervals: true, configPollMs: EXPORTER_CONFIG_POLL_MS });
   await live.start();
   reportAppConfig(live.app);
   return live;

@@ -91,8 +91,10 @@ export function startServer(o: ServerOptions): Promise<RunningServer> {
     headersTimeout: LIMITS.HEADERS_TIMEOUT_MS,
     requestTimeout: LIMITS.REQUEST_TIMEOUT_MS,
     keepAliveTimeout: LIMITS.KEEP_ALIVE_MS,
-    // How often Node looks for requests past headersTimeout/requestTimeout (default 30 s).
-    connectionsCheckingInterval: 1_000,
+    // How often Node looks for requests past headersTimeout/requestTimeout (default 30 s). Each
+    // look wakes the process, scraped or not, so not every second: a client that never finishes
+    // its headers holds one of the MAX_CONNECTIONS slots for at most twice HEADERS_TIMEOUT_MS.
+    connectionsCheckingInterval: LIMITS.HEADERS_TIMEOUT_MS,
   };
   const server: Server = o.tls
     ? createHttpsServer({ ...serverOptions, ...tlsServerOptions(o.tls), handshakeTimeout: LIMITS.HANDSHAKE_TIMEOUT_MS })

@@ -26,6 +26,8 @@ export interface LiveOptions {
   coalesceMs?: number;
   /** How often to look for config changes (ms). */
   configPollMs?: number;
+  /** Modules on a fixed interval run on its wall-clock multiples (core/scheduler.ts's SchedulerOptions). */
+  alignIntervals?: boolean;
   /** The app, when the caller has loaded it already (it is loaded again only on config changes). */
   app?: App;
 }
@@ -68,7 +70,15 @@ export class LiveStatus {
   }
 
   private async startScheduler(previous?: Map<string, ModuleStatus>): Promise<void> {
-    const scheduler = new Scheduler(this.opts.modules(this.app), this.opts.env, previous, { log: (message) => log(this.opts.env, message) });
+    const scheduler = new Scheduler(
+      this.opts.modules(this.app),
+      this.opts.env,
+      previous,
+      { log: (message) => log(this.opts.env, message) },
+      {
+        alignIntervals: this.opts.alignIntervals,
+      },
+    );
     scheduler.on('change', () => this.scheduleRender());
     this.scheduler = scheduler;
     await scheduler.start();

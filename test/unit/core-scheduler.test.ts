@@ -233,6 +233,36 @@ describe('Scheduler', () => {
     s.stop();
   });
 
+  it('alignIntervals: modules that share an interval run together on its wall-clock multiples (the exporter wakes once for all)', async () => {
+    await import('cron'); // loaded once for real, so that the scheduler's import is not a wait on the disk
+    vi.setSystemTime(START + 3_210);
+    const a = scripted('a', 10, () => reading('a'));
+    const b = scripted('b', 10, () => reading('b'));
+    const cron = scripted('c', '*/5 * * * *', () => reading('c'));
+    const s = new Scheduler(resolvedIds(['a', 'b', 'c'], registryOf(a, b, cron)), {}, undefined, undefined, { alignIntervals: true });
+    await s.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.statuses().get('a')!.nextRunWall).toBe(START + 10_000 + 20);
+    expect(s.statuses().get('b')!.nextRunWall).toBe(START + 10_000 + 20);
+    // A cron expression keeps its own times.
+    expect(s.statuses().get('c')!.nextRunWall).toBe(START + 300_000);
+    // The second start lands on the same boundary whatever the delay before it.
+    await vi.advanceTimersByTimeAsync(7_777 - 3_210);
+    await s.refresh('b');
+    expect(s.statuses().get('b')!.nextRunWall).toBe(START + 10_000 + 20);
+    await vi.advanceTimersByTimeAsync(10_000 + 20 - 7_777);
+    expect([a.calls, b.calls]).toEqual([2, 3]);
+    expect(s.statuses().get('a')!.nextRunWall).toBe(START + 20_000 + 20);
+    s.stop();
+    // Without the option a module waits its interval from its own collect.
+    vi.setSystemTime(START + 3_210);
+    const plain = new Scheduler(resolvedIds(['a'], registryOf(a)), {});
+    await plain.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(plain.statuses().get('a')!.nextRunWall).toBe(START + 3_210 + 10_000);
+    plain.stop();
+  });
+
   it('a cron expression that cannot be computed is reported and retried in a minute', async () => {
     await import('cron'); // loaded once for real, so that the scheduler's import is not a wait on the disk
     const mod = scripted('m', 'not a cron at all', () => reading('x'));
