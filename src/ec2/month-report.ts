@@ -6,13 +6,19 @@
  */
 import type { Estimate, Priced } from './estimate.js';
 import { BYTES_PER_GB, projectThirtyDays } from './model.js';
-import type { MonthBill, MonthFigure, Unseen } from './month.js';
+import { priceMonth, type MonthBill, type MonthFigure, type Unseen } from './month.js';
 import { dec, div, groupThousands, int, sub, toFixed, toNumber, usd, type Q } from './money.js';
 import { approxUsd, breakdown, gb, hours, identityLine, jsonDoc, rateSource, row, what } from './report.js';
 
 /** The estimate's priced type with the month's quantities and cost in place of the since-boot ones. */
 export function monthPriced(p: Priced, figure: MonthFigure): Priced {
   return { ...p, input: figure.input, cost: figure.cost, per30Days: projectThirtyDays(figure.input) };
+}
+
+/** Another priced type (off EC2, the other cheapest fits) over the same month: its own rate, the month's seconds and bytes. */
+function repriced(p: Priced, bill: MonthBill): Priced {
+  const { transfer, freeTier, publicIpv4, ebs } = p.input;
+  return monthPriced(p, priceMonth(bill.lower.seconds, bill.txBytes, bill.rxBytes, { usdPerHour: p.usdPerHour, transfer, freeTier, publicIpv4, ebs }));
 }
 
 /** "2026-11-03 09:00:00 UTC". */
@@ -68,7 +74,7 @@ function monthEstimate(e: Estimate, bill: MonthBill): Estimate {
   return {
     ...e,
     main: monthPriced(e.main, bill.lower),
-    candidates: e.candidates.map((c) => monthPriced(c, bill.lower)),
+    candidates: e.candidates.map((c) => (c === e.main ? monthPriced(c, bill.lower) : repriced(c, bill))),
     notes: monthNotes(e, bill),
     assumptions: monthAssumptions(e.assumptions),
   };

@@ -154,7 +154,10 @@ describe('off EC2 with no type named', () => {
     for (const c of j.candidates) {
       expect(c.uptimeSeconds).toBe(420 * 3600);
       expect(c.networkOutUsd).toBe(11.7);
+      // Each at its own hourly rate.
+      expect(c.computeUsd).toBeCloseTo(420 * c.hourlyRateUsd, 8);
     }
+    expect(new Set(j.candidates.map((c: { hourlyRateUsd: number }) => c.hourlyRateUsd)).size).toBeGreaterThan(1);
     expect(j.totalUsd).toBe(j.candidates[0].totalUsd);
   });
 });
