@@ -174,9 +174,9 @@ export function monthBill(records: readonly BootRecord[], month: string, now: nu
     }
     previousEnd = Math.max(previousEnd ?? to, to);
 
-    // Counted: the boot ran within [start, until], or the ledger has traffic for it in the month.
+    // Counted: the boot ran within the month up to now, or the ledger has traffic for it in the month.
     const traffic = r.months[month];
-    const ranInMonth = r.bootTime < until && r.lastSeen >= start;
+    const ranInMonth = r.bootTime < until && r.lastSeen > start;
     if (when === 'future' || (!ranInMonth && !traffic)) continue;
     const seconds = overlap(q(from), q(to), lo, hi);
     seen = add(seen, seconds);

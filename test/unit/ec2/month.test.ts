@@ -147,6 +147,13 @@ describe('edges', () => {
     expect(hoursOf(bill.upper.seconds)).toBe(String(17 * 24 + 12));
   });
 
+  it('a boot last seen at the very start of the month is not one of its boots', () => {
+    const boots = [boot('a', '2026-10-30T00:00:00Z', '2026-11-01T00:00:00Z', { '2026-10': [1, 0] })];
+    const bill = monthBill(boots, DOC_MONTH, at(DOC_NOW), PRICING);
+    expect(bill.boots).toEqual([]);
+    expect(bill.unseen).toEqual([{ from: at('2026-11-01T00:00:00Z'), to: at(DOC_NOW), kind: 'unrecorded' }]);
+  });
+
   it('boots that overlap (a clock step) never count a second twice', () => {
     const boots = [boot('a', '2026-11-01T00:00:00Z', '2026-11-03T00:00:00Z', {}), boot('b', '2026-11-02T00:00:00Z', '2026-11-04T00:00:00Z', {})];
     const bill = monthBill(boots, DOC_MONTH, at(DOC_NOW), PRICING);
