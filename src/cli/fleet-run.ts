@@ -23,6 +23,7 @@ import { type ParsedArgs, UsageError } from './spec.js';
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export async function runFleet(args: ParsedArgs): Promise<number> {
+  if (args['recording-rules']) return printRecordingRules(args);
   const env = process.env;
   const app = await loadApp(env);
   const configured = (app.modules.all.get('fleet')?.options ?? fleetOptions.defaults) as FleetOptions;
@@ -78,4 +79,12 @@ export async function runFleet(args: ParsedArgs): Promise<number> {
     process.stderr.write(`shoji: ${escapeControl(err.message)}\n`);
     return 1;
   }
+}
+
+/** The rules file, for every target Prometheus has: a selector would only narrow what is read, not what is recorded. */
+async function printRecordingRules(args: ParsedArgs): Promise<number> {
+  if (str(args.match) !== undefined) throw new UsageError('--recording-rules: the rules cover every target; --match narrows only what shoji fleet reads');
+  const { recordingRulesYaml } = await import('../fleet/rules.js');
+  process.stdout.write(await recordingRulesYaml());
+  return 0;
 }

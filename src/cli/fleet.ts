@@ -5,6 +5,9 @@
  * is read from a file or the environment (SHOJI_PROMETHEUS_TOKEN, SHOJI_PROMETHEUS_PASSWORD).
  * The fleet code loads only when this command runs.
  *
+ * `--recording-rules` prints the rules file that makes a large fleet quick to read (src/fleet/rules.ts,
+ * docs/fleet.md) without asking Prometheus anything.
+ *
  * Exit codes: 0 done; 1 Prometheus unreachable or answering with an error (one line naming the
  * URL); 2 bad usage (a selector that is not a label matcher list, a bad URL, credentials that
  * cannot be used).
@@ -22,6 +25,11 @@ export const fleetCommand: CommandSpec = {
     username: { type: 'string', describe: 'Basic-auth user; the password from --password-file, else SHOJI_PROMETHEUS_PASSWORD' },
     'password-file': { type: 'string', describe: "File holding the basic-auth user's password" },
     timeout: { type: 'number', default: 10, describe: 'Seconds to wait for each answer from Prometheus' },
+    'recording-rules': {
+      type: 'boolean',
+      default: false,
+      describe: "Print Prometheus recording rules for the fleet's costly figures (a rules file for prometheus.yml's rule_files), and exit",
+    },
   },
   async run(args: ParsedArgs) {
     const { runFleet } = await import('./fleet-run.js');

@@ -16,13 +16,15 @@
  *
  * One refresh makes a fixed number of requests whatever the number of hosts: the snapshot
  * (one, two while a host is down) and the history for the sparklines (four range queries),
- * plus four for the host whose detail is open.
+ * plus four for the host whose detail is open; and, on the first read and every few minutes
+ * after, one asking which figures Prometheus has recorded (src/fleet/rules.ts).
  */
 import type { App } from '../app/app.js';
 import { configDir } from '../core/paths.js';
 import type { Thresholds } from '../core/thresholds.js';
 import type { FleetHistory, FleetSnapshot, PrometheusTarget } from '../fleet/model.js';
 import { type FleetOptions, fleetOptions, targetOf } from '../fleet/options.js';
+import type { RecordedRulesProbe } from '../fleet/rules.js';
 import { escapeControl } from '../render/sanitize.js';
 import type { PanelContent } from './panels.js';
 import {
@@ -138,6 +140,8 @@ export class FleetPage {
   private error: string | null = null;
   private detailError: string | null = null;
   private reading = false;
+  /** Which figures Prometheus has recorded (src/fleet/rules.ts), remembered for a few minutes across reads. */
+  private recorded: RecordedRulesProbe | undefined;
   private readingDetail = false;
   private active = false;
   private stopped = false;
@@ -217,8 +221,12 @@ export class FleetPage {
     this.readsStarted++;
     try {
       // src/fleet's client and queries load when the page first reads, not with the dashboard.
-      const { readFleet, readFleetHistory } = await import('../fleet/read.js');
-      const [snapshot, history] = await Promise.allSettled([readFleet(this.readOptions(s)), readFleetHistory(this.readOptions(s))]);
+      const { readFleet, readFleetHistory, rememberingProbe } = await import('../fleet/read.js');
+      this.recorded ??= rememberingProbe();
+      const [snapshot, history] = await Promise.allSettled([
+        readFleet({ ...this.readOptions(s), recorded: this.recorded }),
+        readFleetHistory(this.readOptions(s)),
+      ]);
       if (this.key !== s.key) return; // another fleet since: this answer is not its
       if (snapshot.status === 'fulfilled') this.snapshot = snapshot.value;
       if (history.status === 'fulfilled') this.history = history.value;

@@ -279,9 +279,13 @@ export class FleetQueries {
     return withHost(`${this.sel('up')} == 0`);
   }
 
-  /** Every figure of a refresh in one query, each series marked with its `figure` label. */
-  snapshot(): string {
-    return orTree(Object.entries(this.figures()).map(([figure, expr]) => `label_replace(${expr}, "figure", "${figure}", "", "")`));
+  /**
+   * Every figure of a refresh in one query, each series marked with its `figure` label. `instead`
+   * replaces some figures' expressions (with their recorded series: src/fleet/rules.ts).
+   */
+  snapshot(instead: Partial<Record<SnapshotFigure, string>> = {}): string {
+    const figures = { ...this.figures(), ...instead };
+    return orTree(Object.entries(figures).map(([figure, expr]) => `label_replace(${expr}, "figure", "${figure}", "", "")`));
   }
 
   /** The figures snapshot() joins, by the name its `figure` label gets. */

@@ -1,7 +1,12 @@
 /**
- * One refresh of the fleet: the snapshot query (one request), and, only while some host is down,
- * when its targets last answered (a second one). Prometheus's answer becomes the rows of
+ * One refresh of the fleet: which figures Prometheus has recorded (the probe, src/fleet/rules.ts;
+ * a long-lived reader remembers its answer), the snapshot query (one request), and, only while
+ * some host is down, when its targets last answered. Prometheus's answer becomes the rows of
  * src/fleet/model.ts, judged against the thresholds and sorted worst first.
+ *
+ * The snapshot reads each figure's recorded series where Prometheus has it, and the raw
+ * expression elsewhere (a partial set of rules is used as far as it goes); with a matcher on any
+ * label but `host` it reads every figure raw, as recorded series carry no other target label.
  */
 import {
   DEFAULT_FLEET_THRESHOLDS,
@@ -21,6 +26,7 @@ import {
 } from './model.js';
 import { type PrometheusClient, prometheusClient, type VectorSample } from './prometheus.js';
 import { FleetQueries, historyQueries, hostMatcher, MAX_DOWN_LOOKUPS, type Matcher, parseSelector, type SnapshotFigure } from './queries.js';
+import { type RecordedFigure, RecordedRulesProbe, REMEMBER_PROBE_MS, recordedApplies, recordedExpr } from './rules.js';
 
 /** A figure as shoji shows it: a finite number, else null (NaN from 0/0, ±Inf). */
 function finite(v: number): number | null {
@@ -100,12 +106,37 @@ function clientFor(o: FleetReadOptions): PrometheusClient {
   return prometheusClient(o.target, { timeoutMs: o.timeoutMs, signal: o.signal, env: o.env });
 }
 
-/** Read the fleet: one request, two while a host is down. Rejects with PrometheusError or SelectorError. */
-export async function readFleet(o: FleetReadOptions): Promise<FleetSnapshot> {
-  const queries = new FleetQueries(matchersOf(o));
+/** A probe for a long-lived reader: it asks Prometheus which figures are recorded every few minutes, not every refresh. */
+export function rememberingProbe(): RecordedRulesProbe {
+  return new RecordedRulesProbe(REMEMBER_PROBE_MS);
+}
+
+export interface FleetRefreshOptions extends FleetReadOptions {
+  /**
+   * How recorded series are found: a long-lived reader's probe that remembers (the fleet module,
+   * the dashboard); by default a new one, which asks every time; false reads every figure raw.
+   */
+  recorded?: RecordedRulesProbe | false;
+}
+
+/**
+ * Read the fleet: the probe (none with a matcher on a label but `host`, or with a remembered
+ * answer) and the snapshot, and one more while a host is down. Rejects with PrometheusError or
+ * SelectorError.
+ */
+export async function readFleet(o: FleetRefreshOptions): Promise<FleetSnapshot> {
+  const matchers = matchersOf(o);
+  const queries = new FleetQueries(matchers);
   const client = clientFor(o);
   const at = Date.now() / 1000;
-  const { hosts, downInstances } = hostsFromSamples(await client.query(queries.snapshot(), at));
+  const probe = o.recorded === false || !recordedApplies(matchers) ? undefined : (o.recorded ?? new RecordedRulesProbe());
+  const recorded = probe ? await probe.figures(client, at) : new Set<RecordedFigure>();
+  const instead: Partial<Record<SnapshotFigure, string>> = {};
+  for (const figure of recorded) instead[figure] = recordedExpr(figure, matchers);
+  const samples = await client.query(queries.snapshot(instead), at);
+  const { hosts, downInstances } = hostsFromSamples(samples);
+  // Rules unloaded since the probe: its remembered answer is wrong, so the next refresh asks again.
+  if (probe && [...hosts.values()].some((h) => h.up) && [...recorded].some((f) => !samples.some((s) => s.metric.figure === f))) probe.forget();
   const down = [...hosts.values()].filter((h) => !h.up);
   if (down.length > 0 && downInstances.length > 0) {
     for (const s of await client.query(queries.lastUp(downInstances.slice(0, MAX_DOWN_LOOKUPS)), at)) {

@@ -10,7 +10,10 @@ import type { FleetData } from './data.js';
 import { costCoverage, formatRateOrDash, formatRatio, formatUp, formatUsd, formatWorst } from './format.js';
 import { type FleetSnapshot, MATCH_KEY } from './model.js';
 import { type FleetOptions, targetOf } from './options.js';
-import { readFleet } from './read.js';
+import { readFleet, rememberingProbe } from './read.js';
+
+/** Which figures Prometheus has recorded, asked every few minutes rather than every collect. */
+const recorded = rememberingProbe();
 
 /** Hosts named in the detail. */
 const DETAIL_HOSTS = 10;
@@ -34,6 +37,7 @@ export async function collectFleet(ctx: ModuleContext<FleetOptions>, moduleTimeo
     signal: ctx.signal,
     env: ctx.env,
     maxRows: DETAIL_HOSTS,
+    recorded,
   });
   return { reading: fleetReading(snapshot), data: fleetDataOf(snapshot) };
 }

@@ -13,13 +13,17 @@
 #     how long Prometheus took to evaluate each query meanwhile (its own
 #     prometheus_engine_query_duration_seconds, slice inner_eval);
 #   - the `fleet` module in a running `shoji stream` (a layout of just `fleet`, interval 15 s):
-#     CPU of the process over DAEMON seconds, per refresh and per second, and its RSS.
+#     CPU of the process over DAEMON seconds, per refresh and per second, and its RSS (DAEMON=0:
+#     not measured).
+# RULES=1 loads `shoji fleet --recording-rules` into each Prometheus (checked by promtool first;
+# rules evaluated every SCRAPE seconds) and waits, before timing, until the rules have been
+# evaluated once after every target was scraped twice: shoji fleet then reads the recorded series.
 #
-# Usage: bash test/bench/fleet-scale.sh      Env: SIZES="10 100 1000" N=20 DAEMON=120 SCRAPE=15
+# Usage: bash test/bench/fleet-scale.sh      Env: SIZES="10 100 1000" N=20 DAEMON=120 SCRAPE=15 RULES=0
 #        WORK=DIR (emptied first; default: a new folder from mktemp -d)
 # Needs /usr/bin/prometheus and `npm run build`. Only the processes it starts are signalled.
 set -u
-SIZES=${SIZES:-"10 100 1000"}; N=${N:-20}; DAEMON=${DAEMON:-120}; SCRAPE=${SCRAPE:-15}
+SIZES=${SIZES:-"10 100 1000"}; N=${N:-20}; DAEMON=${DAEMON:-120}; SCRAPE=${SCRAPE:-15}; RULES=${RULES:-0}
 # A fresh private folder unless one is named: a fixed name under /tmp could be another user's link.
 WORK=${WORK:-$(mktemp -d)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,6 +39,9 @@ CLEANPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 work_in home sd
 api_requests() { # the API requests Prometheus has answered so far (its own counter, read from /metrics)
   curl -sf "$PROM/metrics" | awk '/^prometheus_http_requests_total\{.*handler="\/api\/v1\// { s += $NF } END { print s + 0 }'
+}
+rules_evaluated_at() { # when Prometheus last evaluated the shoji-fleet rule group (Unix seconds; 0 before the first time)
+  curl -sf "$PROM/metrics" | awk '/^prometheus_rule_group_last_evaluation_timestamp_seconds\{.*shoji-fleet"\}/ { t = $NF } END { printf "%d\n", t + 0 }'
 }
 eval_seconds() { # "sum count" of Prometheus's query evaluation time so far (slice inner_eval)
   curl -sf "$PROM/metrics" | awk '/^prometheus_engine_query_duration_seconds_(sum|count)\{slice="inner_eval"\}/ { v[$1 ~ /_sum/ ? "s" : "c"] = $NF } END { print v["s"] + 0, v["c"] + 0 }'
@@ -72,10 +79,19 @@ exit 0
 EOF
 chmod +x tolerant.sh
 
+RULE_FILES=""
+if [ "$RULES" = 1 ]; then
+  cenv "$NODE" "$ROOT/bin/shoji" fleet --recording-rules >"$WORK/rules.yml" || exit 1
+  /usr/bin/promtool check rules "$WORK/rules.yml" >&2 || exit 1
+  RULE_FILES="rule_files: [\"$WORK/rules.yml\"]"
+fi
+
 echo "# shoji fleet at 10, 100 and 1,000 hosts ($(date -u +%F\ %H:%M) UTC)"
 echo
 echo "node $($NODE --version) | shoji $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "${SHOJI_REV:-?}") | prometheus $(/usr/bin/prometheus --version 2>&1 | awk 'NR==1{print $3}') | kernel $(uname -r) | $(nproc) cpus"
 echo "each host: a node_exporter target; every other host also a shoji exporter target; one host in 50 down (hosts 7, 57, ...); scrape every ${SCRAPE}s"
+[ "$RULES" = 1 ] && echo "recording rules (shoji fleet --recording-rules) loaded, evaluated every ${SCRAPE}s: shoji fleet reads the recorded series" ||
+  echo "no recording rules: shoji fleet reads every figure raw"
 echo
 
 declare -A REQ_PROM REQ_SHOJI HOSTS FLEET_MS NODE_MS RATIO CPU_RATIO FLEET_CPU DAEMON_CPU DAEMON_RSS DAEMON_REFRESHES TARGETS FAILS EVAL_MS DAEMON_LINES
@@ -88,6 +104,8 @@ for size in $SIZES; do
 global:
   scrape_interval: ${SCRAPE}s
   scrape_timeout: 10s
+  evaluation_interval: ${SCRAPE}s
+$RULE_FILES
 scrape_configs:
   - job_name: node
     file_sd_configs: [{files: ["$WORK/sd/node.json"], refresh_interval: 5s}]
@@ -106,6 +124,13 @@ EOF
     sleep 2
   done
   [ "$seen" = "${TARGETS[$size]}" ] || { echo "only $seen of ${TARGETS[$size]} targets scraped twice" >&2; exit 1; }
+  if [ "$RULES" = 1 ]; then
+    # The rules evaluated once after that, so every host's figures are recorded.
+    since=$(date +%s)
+    for ((i = 0; i < 120; i++)); do [ "$(rules_evaluated_at)" -gt "$since" ] && break; sleep 1; done
+    [ "$(rules_evaluated_at)" -gt "$since" ] || { echo "the recording rules were not evaluated within 120 s" >&2; exit 1; }
+    echo "   recorded CPU series: $(promq 'count(host:shoji_fleet_cpu_busy:ratio)')" >&2
+  fi
 
   before=$(api_requests)
   cenv "$NODE" "$ROOT/bin/shoji" fleet --json --prometheus "$PROM" >"fleet-$size.json" 2>"fleet-$size.err" ||
@@ -130,6 +155,12 @@ rows = [[c.strip() for c in l.strip().strip("|").split("|")] for l in open(sys.a
 print(rows[0][1], rows[0][2], rows[1][1], rows[2][1], rows[2][2])' "paired-$size.md")
 
   # The fleet module in a running daemon: shoji stream with a layout of just `fleet`.
+  if [ "$DAEMON" -le 0 ]; then
+    DAEMON_CPU[$size]=-; DAEMON_RSS[$size]=-; DAEMON_LINES[$size]=-; DAEMON_REFRESHES[$size]=-
+    kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
+    [ "${FAILS[$size]}" -gt 0 ] && echo "   shoji fleet failed ${FAILS[$size]} times, e.g.: $(head -1 "failures-$size.log")" >&2
+    continue
+  fi
   cenv "$NODE" "$ROOT/bin/shoji" stream --format plain >"stream-$size.out" 2>"stream-$size.err" &
   STREAM_PID=$!; PIDS+=("$STREAM_PID")
   sleep 20
@@ -153,13 +184,17 @@ for size in $SIZES; do
     "${RATIO[$size]}" "${FLEET_CPU[$size]}" "${EVAL_MS[$size]}" "${DAEMON_REFRESHES[$size]}" "${DAEMON_LINES[$size]}" "${DAEMON_CPU[$size]}" "${DAEMON_RSS[$size]}" "$DAEMON" <<'EOF'
 import sys
 size, targets, hosts, rp, rs, fms, fails, nms, ratio, fcpu, evalms, refreshes, lines, cpu, rss, window = sys.argv[1:]
-cpu_ms = float(cpu) * 1000
-per = f'{cpu_ms / float(refreshes):.1f}' if refreshes not in ('-', '0', '0.0') else '-'
-print(f'| {size} | {targets} | {hosts} | {rp} | {rs} | {fms} | {fails} | {nms} | {ratio} | {fcpu} | {evalms} | {refreshes} | {lines} | {per} | {cpu_ms / float(window):.2f} | {int(rss) / 1024:.1f} |')
+if cpu == '-':  # DAEMON=0: not measured
+    per = per_s = rss_mib = '-'
+else:
+    cpu_ms = float(cpu) * 1000
+    per = f'{cpu_ms / float(refreshes):.1f}' if refreshes not in ('-', '0', '0.0') else '-'
+    per_s, rss_mib = f'{cpu_ms / float(window):.2f}', f'{int(rss) / 1024:.1f}'
+print(f'| {size} | {targets} | {hosts} | {rp} | {rs} | {fms} | {fails} | {nms} | {ratio} | {fcpu} | {evalms} | {refreshes} | {lines} | {per} | {per_s} | {rss_mib} |')
 EOF
 done
 first=${SIZES%% *}; last=${SIZES##* }
 echo
 "$PY" -c "print(f'shoji fleet wall time, $last hosts over $first hosts (medians): {float(\"${FLEET_MS[$last]}\") / float(\"${FLEET_MS[$first]}\"):.2f}')"
 echo
-echo "Rerun: SIZES=\"$SIZES\" N=$N DAEMON=$DAEMON bash test/bench/fleet-scale.sh. Working files in $WORK."
+echo "Rerun: SIZES=\"$SIZES\" N=$N DAEMON=$DAEMON RULES=$RULES bash test/bench/fleet-scale.sh. Working files in $WORK."

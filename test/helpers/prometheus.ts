@@ -50,6 +50,8 @@ export interface PrometheusOptions {
   scrapeInterval?: string;
   /** '@every' of file_sd re-reads; default '1s'. */
   fileSdRefresh?: string;
+  /** Rule files (absolute paths) Prometheus loads; rules are evaluated at the scrape interval. */
+  ruleFiles?: string[];
   /** Extra command-line flags. */
   flags?: string[];
   /** How long to wait for /-/ready; default 20 s (it takes well under 2 s here). */
@@ -134,9 +136,11 @@ function quote(s: string): string {
 }
 
 /** prometheus.yml for the jobs: static targets grouped by their label sets, or file_sd files. */
-export function prometheusConfig(o: Pick<PrometheusOptions, 'jobs' | 'scrapeInterval' | 'fileSdRefresh'>): string {
+export function prometheusConfig(o: Pick<PrometheusOptions, 'jobs' | 'scrapeInterval' | 'fileSdRefresh' | 'ruleFiles'>): string {
   const interval = o.scrapeInterval ?? '1s';
-  const lines = ['global:', `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`, `  evaluation_interval: ${interval}`, 'scrape_configs:'];
+  const lines = ['global:', `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`, `  evaluation_interval: ${interval}`];
+  if (o.ruleFiles?.length) lines.push(`rule_files: [${o.ruleFiles.map(quote).join(', ')}]`);
+  lines.push('scrape_configs:');
   for (const job of o.jobs) {
     lines.push(`  - job_name: ${quote(job.job)}`);
     if (job.scrapeInterval) lines.push(`    scrape_interval: ${job.scrapeInterval}`, `    scrape_timeout: ${job.scrapeInterval}`);

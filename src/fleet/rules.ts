@@ -1,0 +1,126 @@
+/**
+ * Prometheus recording rules for the fleet's expensive figures (`shoji fleet --recording-rules`
+ * prints them; docs/fleet.md says how to load them).
+ *
+ * At 1,000 hosts the snapshot query selects about 76,000 series, most of them node_exporter's CPU
+ * modes per core, and Prometheus takes some 400 ms to evaluate it on every refresh. Recorded, each
+ * of those figures is one series per host, evaluated by Prometheus in the background at its rule
+ * interval, and a refresh selects those instead (src/fleet/read.ts).
+ *
+ * Each rule's expr is the very expression the snapshot would run (FleetQueries, no matchers), so
+ * a recorded figure is the raw one as Prometheus worked it out at its last rule evaluation: the
+ * same host keys, the same value for the same samples, at most one evaluation interval older.
+ * Names follow Prometheus's `level:metric:operations` convention. The figures that stay raw (up,
+ * down targets, exporters, costs) are a series per target or per EC2 host: cheap already.
+ */
+import type { PrometheusClient } from './prometheus.js';
+import { FleetQueries, type Matcher, RATE_WINDOW, type SnapshotFigure } from './queries.js';
+
+/** The rule group's name in the printed file. */
+export const RULE_GROUP = 'shoji-fleet';
+
+/** The recorded series of each figure that has one: one declaration, for the rules and the reader. */
+export const RECORDED = {
+  cpu: 'host:shoji_fleet_cpu_busy:ratio',
+  memory: 'host:shoji_fleet_memory_used:ratio',
+  load: 'host:shoji_fleet_load1_per_cpu:ratio',
+  receive: `host:shoji_fleet_network_receive_bytes:irate${RATE_WINDOW}`,
+  transmit: `host:shoji_fleet_network_transmit_bytes:irate${RATE_WINDOW}`,
+  disk: 'host:shoji_fleet_filesystem_fullest_used:ratio',
+} as const satisfies Partial<Record<SnapshotFigure, string>>;
+
+export type RecordedFigure = keyof typeof RECORDED;
+
+/** Every recorded series' name matches this, and nothing else of the fleet's does: the probe's selector. */
+export const RECORDED_NAME_PATTERN = 'host:shoji_fleet_.+';
+
+/** The labels a recorded series keeps besides `host`: the fullest disk's mountpoint. */
+export const RECORDED_LABELS: Partial<Record<RecordedFigure, readonly string[]>> = { disk: ['mountpoint'] };
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+}
+
+/** The rule group, from the snapshot's own expressions (no matchers: every target Prometheus has). */
+export function recordingRules(): { groups: { name: string; rules: RecordingRule[] }[] } {
+  const figures = new FleetQueries().figures();
+  const rules = (Object.keys(RECORDED) as RecordedFigure[]).map((figure) => ({ record: RECORDED[figure], expr: figures[figure] }));
+  return { groups: [{ name: RULE_GROUP, rules }] };
+}
+
+/**
+ * The rules file as Prometheus reads it. No `interval`: the group is evaluated at Prometheus's
+ * global evaluation_interval (1m by default, 15s in its example config), which is how far a
+ * recorded figure may lag behind the raw one.
+ */
+export async function recordingRulesYaml(): Promise<string> {
+  // The YAML library loads only for this command.
+  const { stringify } = await import('yaml');
+  const header = [
+    '# shoji fleet recording rules (shoji fleet --recording-rules): load them with a rule_files entry in',
+    '# prometheus.yml, check them with `promtool check rules FILE`. shoji fleet, the fleet module and the',
+    '# dashboard read these series when Prometheus has them; they lag by one evaluation_interval at most.',
+  ];
+  return `${header.join('\n')}\n${stringify(recordingRules(), { lineWidth: 0 })}`;
+}
+
+/** Which figures a probe's answer (the names of the recorded series Prometheus has) can be read recorded. */
+export function recordedFiguresOf(names: Iterable<string>): Set<RecordedFigure> {
+  const have = new Set(names);
+  return new Set((Object.keys(RECORDED) as RecordedFigure[]).filter((f) => have.has(RECORDED[f])));
+}
+
+/** The probe: one series per recorded name Prometheus holds, whatever the size of the fleet. */
+export const RECORDED_PROBE = `count by (__name__) ({__name__=~${JSON.stringify(RECORDED_NAME_PATTERN)}})`;
+
+/**
+ * A recorded figure as the snapshot reads it: its series for the hosts a `host` matcher names
+ * (recorded series carry `host` and no other target label, so only host matchers apply), with
+ * the metric name dropped, as the raw expression's answer has none.
+ */
+export function recordedExpr(figure: RecordedFigure, hostMatchers: readonly Matcher[]): string {
+  const match = hostMatchers.map(({ name, op, value }) => {
+    if (name !== 'host') throw new Error(`a recorded series has no ${name} label`);
+    return `host${op}${JSON.stringify(value)}`;
+  });
+  const by = ['host', ...(RECORDED_LABELS[figure] ?? [])].join(', ');
+  return `max by (${by}) (${RECORDED[figure]}${match.length ? `{${match.join(', ')}}` : ''})`;
+}
+
+/** Whether recorded series can stand for the raw figures under these matchers: none on a label but `host`. */
+export function recordedApplies(matchers: readonly Matcher[]): boolean {
+  return matchers.every((m) => m.name === 'host');
+}
+
+/** How long a long-lived reader (the fleet module, the dashboard) trusts a probe's answer. */
+export const REMEMBER_PROBE_MS = 5 * 60_000;
+
+/**
+ * Which figures Prometheus has recorded: one small query (RECORDED_PROBE). A one-shot reader asks
+ * every time (rememberMs 0); a long-lived one keeps the answer for rememberMs per Prometheus URL,
+ * and forgets it at once when a recorded figure it relied on came back empty (rules unloaded).
+ */
+export class RecordedRulesProbe {
+  private known: { url: string; at: number; figures: Set<RecordedFigure> } | undefined;
+
+  constructor(
+    private readonly rememberMs = 0,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async figures(client: PrometheusClient, time?: number): Promise<Set<RecordedFigure>> {
+    const t = this.now();
+    const k = this.known;
+    if (k && k.url === client.url && t - k.at < this.rememberMs) return k.figures;
+    const names = (await client.query(RECORDED_PROBE, time)).map((s) => s.metric.__name__ ?? '');
+    const figures = recordedFiguresOf(names);
+    this.known = { url: client.url, at: t, figures };
+    return figures;
+  }
+
+  /** The next read probes again. */
+  forget(): void {
+    this.known = undefined;
+  }
+}
