@@ -16,16 +16,16 @@ export function approxUsd(q: Q): string {
   return `~${usd(q, 2)}`;
 }
 
-function hours(seconds: Q, digits: number): string {
+export function hours(seconds: Q, digits: number): string {
   return groupThousands(toFixed(div(seconds, int(3600)), digits));
 }
 
-function gb(q: Q): string {
+export function gb(q: Q): string {
   return `${groupThousands(toFixed(q, 6))} GB`;
 }
 
 /** "m7i.large us-east-1", with "spot" when it is one. */
-function what(p: Priced): string {
+export function what(p: Priced): string {
   return `${p.instanceType}${p.spot ? ' spot' : ''} ${p.region}`;
 }
 
@@ -46,7 +46,7 @@ export function renderOneLine(e: Estimate): string {
 }
 
 const W = 13;
-const row = (label: string, value: string) => `${label.padEnd(W)}${value}`;
+export const row = (label: string, value: string) => `${label.padEnd(W)}${value}`;
 
 /** "2026-11-30 23:05 UTC" from an ISO 8601 time. */
 function minuteUtc(iso: string): string {
@@ -73,7 +73,7 @@ function tierLabel(t: TierLine): string {
 }
 
 /** The line items of one priced estimate. */
-function breakdown(e: Estimate, p: Priced): string[] {
+export function breakdown(e: Estimate, p: Priced): string[] {
   const c = p.cost;
   const lines: string[] = [];
   lines.push(row('Compute', `${hours(int(c.billedSeconds), 6)} h @ ${usd(p.usdPerHour)}/h = ${usd(c.computeUsd, 6)}`));
@@ -112,7 +112,7 @@ function breakdown(e: Estimate, p: Priced): string[] {
   return lines;
 }
 
-function identityLine(e: Estimate): string {
+export function identityLine(e: Estimate): string {
   const id = e.identity;
   if (id.onEc2) {
     const bits = [id.detection.platform === 'nitro' ? 'EC2 (Nitro)' : id.detection.platform === 'xen' ? 'EC2 (Xen)' : 'EC2'];
@@ -179,7 +179,7 @@ export function renderDetail(e: Estimate): string {
 
 const num = (q: Q) => toNumber(q);
 
-function pricedJson(_e: Estimate, p: Priced): Record<string, unknown> {
+export function pricedJson(_e: Estimate, p: Priced): Record<string, unknown> {
   const c = p.cost;
   return {
     instanceType: p.instanceType,
@@ -215,6 +215,33 @@ function pricedJson(_e: Estimate, p: Priced): Record<string, unknown> {
   };
 }
 
+/** The --json document as an object (the month report adds its own keys to it). */
+export function jsonDoc(e: Estimate): Record<string, unknown> {
+  const id = e.identity;
+  const doc: Record<string, unknown> = {
+    mode: e.mode,
+    onEc2: id.onEc2,
+    estimate: true,
+    ...pricedJson(e, e.main),
+    lifecycle: id.lifecycle,
+    availabilityZone: id.availabilityZone,
+    instanceId: id.instanceId,
+    detection: { verdict: id.detection.verdict, platform: id.detection.platform, reason: id.detection.reason, source: id.source, imds: id.imdsNote ?? null },
+    interfaces: e.interfaces,
+    freeTier: e.freeTier,
+    regionModelled: e.notModelled === null,
+    notModelled: e.notModelled,
+    gbBytes: 2 ** 30,
+    notes: e.notes,
+    assumptions: e.assumptions,
+  };
+  if (e.mode === 'off-ec2') {
+    doc.fit = e.fit;
+    doc.candidates = e.candidates.map((c) => pricedJson(e, c));
+  }
+  return doc;
+}
+
 /** priceSource of a spot price looked up with DescribeSpotPriceHistory. */
 export const SPOT_API_SOURCE = 'EC2 DescribeSpotPriceHistory';
 
@@ -247,27 +274,5 @@ function spotJson(p: Priced): Record<string, unknown> {
 }
 
 export function renderJson(e: Estimate): string {
-  const id = e.identity;
-  const doc: Record<string, unknown> = {
-    mode: e.mode,
-    onEc2: id.onEc2,
-    estimate: true,
-    ...pricedJson(e, e.main),
-    lifecycle: id.lifecycle,
-    availabilityZone: id.availabilityZone,
-    instanceId: id.instanceId,
-    detection: { verdict: id.detection.verdict, platform: id.detection.platform, reason: id.detection.reason, source: id.source, imds: id.imdsNote ?? null },
-    interfaces: e.interfaces,
-    freeTier: e.freeTier,
-    regionModelled: e.notModelled === null,
-    notModelled: e.notModelled,
-    gbBytes: 2 ** 30,
-    notes: e.notes,
-    assumptions: e.assumptions,
-  };
-  if (e.mode === 'off-ec2') {
-    doc.fit = e.fit;
-    doc.candidates = e.candidates.map((c) => pricedJson(e, c));
-  }
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${JSON.stringify(jsonDoc(e), null, 2)}\n`;
 }
