@@ -232,7 +232,7 @@ const defaults = new Map<ExpositionFormat, Registry<RegistryContentType>>();
  * How often prom-client's event-loop monitor samples (its histograms, nodejs_eventloop_lag_p99
  * and the like). Its own default, every 10 ms, cost an exporter scraped every 15 s about 6 ms of
  * CPU a second; once a second still woke the idle process more often than anything else in it.
- * Every 10 s matches the exporter's collect pace (run.ts's EXPORTER_MIN_INTERVAL_MS);
+ * Every 10 s is well under the exporter's collect pace (run.ts's EXPORTER_MIN_INTERVAL_MS);
  * nodejs_eventloop_lag_seconds is measured at each scrape whatever this is.
  */
 export const EVENT_LOOP_PRECISION_MS = 10_000;

@@ -43,15 +43,19 @@ const TEXTFILE_REFRESH_MS = 60_000;
  * module's `interval`. The modules' own intervals are a status line's (cpu every 2 s, network
  * every 3 s), which the exporter's reader, a scrape every 15-60 s, does not need: collected that
  * often, an unscraped exporter used 410 ms of CPU a minute, at 10 s 260 ms (measured here, the
- * updates module off). Rates are Prometheus's, from the counters, over any span.
+ * updates module off). 15 s is Prometheus's most common scrape interval (and a divisor of 30 s
+ * and 60 s): collected on its wall-clock multiples (startLive aligns them), every counter is read
+ * the same time before each scrape, so Prometheus's rate() and irate() over two scrapes see
+ * exactly the counters' change over the scrape interval. At 10 s the lag alternated between two
+ * values and moved a single irate() point by up to a third.
  */
-export const EXPORTER_MIN_INTERVAL_MS = 10_000;
+export const EXPORTER_MIN_INTERVAL_MS = 15_000;
 
 /**
  * How often the exporter looks for a config edit. The status line's 2 s would be the idle
- * exporter's most frequent wake-up; its reader scrapes every 15-60 s, so an edit may take 10 s.
+ * exporter's most frequent wake-up; its reader scrapes every 15-60 s, so an edit may take 15 s.
  */
-export const EXPORTER_CONFIG_POLL_MS = 10_000;
+export const EXPORTER_CONFIG_POLL_MS = 15_000;
 
 export function exportedModules(app: App): ResolvedModule[] {
   return [...app.modules.all.values()]
@@ -165,7 +169,7 @@ export async function textfileOnce(env: NodeJS.ProcessEnv, dir: string): Promise
 }
 
 async function startLive(env: NodeJS.ProcessEnv): Promise<LiveStatus> {
-  // Every module on the wall-clock multiples of its interval: those sharing the 10 s pace are
+  // Every module on the wall-clock multiples of its interval: those sharing the 15 s pace are
   // collected in one wake-up, not each on a timer of its own.
   const live = new LiveStatus({ env, modules: exportedModules, onRender: () => {}, alignIntervals: true, configPollMs: EXPORTER_CONFIG_POLL_MS });
   await live.start();

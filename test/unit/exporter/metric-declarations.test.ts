@@ -377,6 +377,24 @@ describe("a family's help", () => {
     expect(helpLine({}, data)).toBeUndefined();
   });
 
+  it('as a # HELP line is worked out once per family and declaration, not at every scrape', () => {
+    let reads = 0;
+    const counted = {
+      get schema() {
+        reads++;
+        return { type: 'object', properties: { a: { type: 'number', description: 'A' } } };
+      },
+    };
+    const family = gauge<D>('shoji_a', 'a');
+    expect(helpLine(family, counted)).toBe('A');
+    expect(helpLine(family, counted)).toBe('A');
+    expect(reads).toBe(1);
+    // Another declaration for the same family (a plugin reloaded) is read afresh.
+    expect(helpLine(family, data)).toBe('The a of it: size - free, 20  degC');
+    expect(helpLine(family, counted)).toBe('A');
+    expect(reads).toBe(2);
+  });
+
   it('is read from the schema only when asked: declaring the family builds no schema', () => {
     let built = 0;
     const lazy = declareData(
