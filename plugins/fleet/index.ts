@@ -7,7 +7,8 @@
  * Hosts up of all hosts, the EC2 estimate per hour where hosts publish one, and the worst host
  * with its worst figure (down, or the highest of CPU, memory and fullest disk). Critical when a
  * host is down or over `critical`. One request to Prometheus per refresh (two while a host is
- * down), whatever the size of the fleet, with a timeout under the module's own; collected in the
+ * down), whatever the size of the fleet, and one every 5 minutes asking which figures Prometheus
+ * has recorded (docs/fleet.md), with a timeout under the module's own; collected in the
  * background, so a one-shot `shoji status` never waits on the network. When Prometheus cannot
  * be reached, is slow or answers with an error, the module fails with one line naming the URL
  * (`shoji modules` shows it) rather than showing an old fleet. Not on the default line, and not
