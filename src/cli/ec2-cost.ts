@@ -47,7 +47,9 @@ export const ec2CostCommand: CommandSpec = {
     now: { type: 'string', describe: 'What-if clock for --month: an ISO-8601 time with its zone (2026-11-15T12:00:00Z)' },
     'refresh-prices': {
       type: 'string',
-      describe: 'Refresh instance prices for --region from an AWS Price List offer file (index.json or index.csv), or from the Price List Query API with "api"',
+      optionalValue: true,
+      describe:
+        'Refresh instance prices: with no value (or "download"), download this instance\'s region\'s (or --region\'s) from the public AWS Price List; or read an offer file you downloaded (index.json or index.csv); or ask the Price List Query API with "api"',
     },
   },
   async run(args) {

@@ -117,7 +117,8 @@ describe('downloading a region', () => {
     await new Promise<void>((r) => imds.listen(0, '127.0.0.1', r));
     try {
       nitro(tree, 'm5.large');
-      const r = await run(tree, ['--refresh-prices', 'download'], {
+      // The flag alone, as the docs give it.
+      const r = await run(tree, ['--refresh-prices'], {
         SHOJI_PRICING_ENDPOINT: server.url,
         AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${(imds.address() as AddressInfo).port}`,
       });
@@ -136,7 +137,7 @@ describe('downloading a region', () => {
   });
 
   it('downloads the region of this instance when --region is not given, and says to give it off EC2', async () => {
-    const r = await run(tree, ['--refresh-prices', 'download'], { SHOJI_PRICING_ENDPOINT: server.url });
+    const r = await run(tree, ['--refresh-prices'], { SHOJI_PRICING_ENDPOINT: server.url });
     expect(r.code).toBe(2);
     expect(r.err).toBe('ec2-cost: --refresh-prices: this host is not an EC2 instance: give the region to download with --region\n');
     expect(server.requests).toEqual([]);
