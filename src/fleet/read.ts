@@ -135,8 +135,11 @@ export async function readFleet(o: FleetRefreshOptions): Promise<FleetSnapshot> 
   for (const figure of recorded) instead[figure] = recordedExpr(figure, matchers);
   const samples = await client.query(queries.snapshot(instead), at);
   const { hosts, downInstances } = hostsFromSamples(samples);
-  // Rules unloaded since the probe: its remembered answer is wrong, so the next refresh asks again.
-  if (probe && [...hosts.values()].some((h) => h.up) && [...recorded].some((f) => !samples.some((s) => s.metric.figure === f))) probe.forget();
+  // Not one recorded figure in the answer while hosts are up: the rules were unloaded since the
+  // probe, whose remembered answer is wrong, so the next refresh asks again. (One figure alone may
+  // be missing for every host matched, a fleet without node_exporter's filesystems: no sign.)
+  const gone = recorded.size > 0 && [...recorded].every((f) => !samples.some((s) => s.metric.figure === f));
+  if (probe && gone && [...hosts.values()].some((h) => h.up)) probe.forget();
   const down = [...hosts.values()].filter((h) => !h.up);
   if (down.length > 0 && downInstances.length > 0) {
     for (const s of await client.query(queries.lastUp(downInstances.slice(0, MAX_DOWN_LOOKUPS)), at)) {

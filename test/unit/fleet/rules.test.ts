@@ -139,6 +139,30 @@ describe("a long-lived reader's probe", () => {
     expect(snapshotQuery({ ...fake, asked: fake.asked.slice(-1) })).toBe(new FleetQueries().snapshot());
   });
 
+  it('is not asked again for a Prometheus without rules, nor for one recorded figure no host has', async () => {
+    const probe = new RecordedRulesProbe(300_000);
+    fake = await serve([]);
+    for (let i = 0; i < 3; i++) await readFleet({ target: { url: fake.url }, recorded: probe });
+    expect([fake.asked.length, probes(fake)]).toEqual([4, 1]);
+    await fake.close();
+    // Every figure recorded, but no host has a disk: the answer has no disk series.
+    const other = new RecordedRulesProbe(300_000);
+    fake = await serve(ALL);
+    const answer = fake.handle;
+    fake.handle = (asked, res) => {
+      if (asked.form.get('query') === RECORDED_PROBE) return answer(asked, res);
+      json(
+        res,
+        vector([
+          [{ figure: 'up', host: 'web-3' }, 1],
+          [{ figure: 'cpu', host: 'web-3' }, 0.5],
+        ]),
+      );
+    };
+    for (let i = 0; i < 3; i++) await readFleet({ target: { url: fake.url }, recorded: other });
+    expect(probes(fake)).toBe(1);
+  });
+
   it('asks again for another Prometheus', async () => {
     const probe = new RecordedRulesProbe(300_000);
     fake = await serve(ALL);
