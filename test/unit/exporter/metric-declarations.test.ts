@@ -57,6 +57,9 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   node_total_hourly_cost: ['ec2-cost', 'gauge', ['instance_type', 'region', 'arch', 'provider_id']],
   shoji_ec2_hourly_cost_usd: ['ec2-cost', 'gauge', ['component']],
   shoji_ec2_cost_since_boot_usd: ['ec2-cost', 'gauge', ['component']],
+  shoji_ec2_cost_month_to_date_usd: ['ec2-cost', 'gauge', ['component']],
+  shoji_ec2_cost_month_to_date_upper_bound_usd: ['ec2-cost', 'gauge', []],
+  shoji_ec2_cost_month_start_timestamp_seconds: ['ec2-cost', 'gauge', []],
   shoji_ec2_cost_info: ['ec2-cost', 'gauge', ['instance_type', 'region', 'mode', 'spot', 'price_source']],
   shoji_ec2_prices_as_of_timestamp_seconds: ['ec2-cost', 'gauge', []],
 };
@@ -77,6 +80,7 @@ const UNIT_SUFFIX: Record<string, RegExp> = {
   'US dollars': /_usd$/,
   'US dollars/hour': /^shoji_.*hourly.*_usd$|^node_.*_hourly_cost$/,
   'date (YYYY-MM-DD)': /_timestamp_seconds$/,
+  'month (YYYY-MM)': /_timestamp_seconds$/,
   CPUs: /_(cpus|cores)$/,
   'bytes/s': /(?!)/,
 };
@@ -382,7 +386,7 @@ describe("a family's help", () => {
     const counted = {
       get schema() {
         reads++;
-        return { type: 'object', properties: { a: { type: 'number', description: 'A' } } };
+        return { type: 'object' as const, properties: { a: { type: 'number', description: 'A' } } };
       },
     };
     const family = gauge<D>('shoji_a', 'a');
