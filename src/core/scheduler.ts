@@ -79,7 +79,7 @@ export interface SchedulerOptions {
   /**
    * Run every module that has a fixed interval on the wall-clock multiples of it, as an aligned
    * module runs, so that modules sharing an interval run in one wake-up rather than each on its
-   * own timer. The exporter's modules all run every 10 s or more; on a small VM each wake-up of
+   * own timer. The exporter's modules all run every 15 s or more; on a small VM each wake-up of
    * an idle process costs about as much CPU as a small collect.
    */
   alignIntervals?: boolean;
