@@ -1,5 +1,7 @@
 /**
- * ec2-cost — what this machine has cost on Amazon EC2 since boot: "~$31.26".
+ * ec2-cost — what this machine has cost on Amazon EC2 since boot: "~$31.26"; with `show: month`,
+ * in the UTC month to date from what shoji recorded across boots: "~$41.20 Nov" ("≥$41.20 Nov"
+ * when the time between boots may have been billed too, a reboot rather than a stop).
  *
  * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
@@ -7,6 +9,10 @@
  * the metadata service is asked at most once per boot (its answer is cached by boot id and
  * kept in the memo), so a collect never does network I/O after the first. The estimate code
  * is loaded on the first collect only. `ec2-cost --detail` explains every number.
+ *
+ * The month to date (ledger/, month.ts) is read and priced with `show: month` and in the
+ * long-lived processes, whose data the exporter publishes (shoji_ec2_cost_month_to_date_usd); a
+ * one-shot `shoji status` showing the cost since boot does not read the ledger for it.
  *
  * With `refresh_prices` set, the long-lived processes (tmux daemon, dashboard, exporter) also
  * download the instance's region's prices in the background when the cached ones are older
@@ -20,7 +26,7 @@ import type { Ec2CostMemo } from '../../src/ec2/status-reading.js';
 
 export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
   id: 'ec2-cost',
-  description: 'estimated Amazon EC2 cost since boot (hidden off EC2 unless asked)',
+  description: 'estimated Amazon EC2 cost since boot or this month (hidden off EC2 unless asked)',
   options: ec2CostOptions,
   data: ec2CostData,
   metrics: ec2CostMetrics,

@@ -7,6 +7,10 @@ import * as T from 'typebox';
 import { type DataOf, declareData } from '../core/data.js';
 import { byField, declareMetrics, gauge, type MetricsDeclaration } from '../core/metrics.js';
 
+/** When the month fields are worked out, said once in the docs (modules.md) beside `month`. */
+const MONTH_WHEN =
+  'The month fields are worked out in the long-lived processes (tmux daemon, dashboard, exporter) and with `show: month`; null otherwise (a one-shot `shoji status` without `show: month` does not read the ledger) and when the ledger cannot be read';
+
 export const ec2CostData = declareData(
   () => ({
     totalUsd: T.Number({ unit: 'US dollars', description: 'Cost since boot: instance, traffic, public IPv4, EBS' }),
@@ -44,6 +48,29 @@ export const ec2CostData = declareData(
     providerId: T.String({
       description: 'The instance as Kubernetes and OpenCost name it, `aws:///<availabilityZone>/<instanceId>`; empty unless on EC2 with both known',
     }),
+    month: T.Union([T.String(), T.Null()], {
+      unit: 'month (YYYY-MM)',
+      description: `The UTC month the month-to-date fields count (as \`ec2-cost --month\`). ${MONTH_WHEN}`,
+    }),
+    monthToDateUsd: T.Union([T.Number(), T.Null()], {
+      unit: 'US dollars',
+      description: 'The month to date as shoji saw it running (the lower bound: time between boots counted as stopped); the sum of the four month components',
+    }),
+    monthToDateUpperUsd: T.Union([T.Number(), T.Null()], {
+      unit: 'US dollars',
+      description:
+        'The month to date with the time between boots billed as running (a reboot, not a stop): the upper bound; equal to `monthToDateUsd` when there was none',
+    }),
+    monthComputeUsd: T.Union([T.Number(), T.Null()], { unit: 'US dollars', description: 'The instance in the month to date (lower bound)' }),
+    monthEgressUsd: T.Union([T.Number(), T.Null()], {
+      unit: 'US dollars',
+      description: 'Internet egress in the month to date, tiered per month (the free allowance with `free_tier`)',
+    }),
+    monthPublicIpv4Usd: T.Union([T.Number(), T.Null()], {
+      unit: 'US dollars',
+      description: 'The public IPv4 address in the month to date (lower bound); 0 without one',
+    }),
+    monthEbsUsd: T.Union([T.Number(), T.Null()], { unit: 'US dollars', description: 'EBS storage (`ebs_gb`) in the month to date (lower bound); 0 without' }),
   }),
   {
     description:
@@ -65,8 +92,10 @@ function dateSeconds(date: string | null): number | null {
 /**
  * What the ec2-cost module exports: the instance's hourly price under OpenCost's name and labels
  * (so OpenCost's dashboards read it unchanged), then shoji's own series: the hourly rates and the
- * cost since boot by component (summed over `component`, the cost since boot is `totalUsd`), what
- * was priced, and the date of the prices.
+ * cost since boot by component (summed over `component`, the cost since boot is `totalUsd`), the
+ * UTC month to date by component (its lower bound, what shoji saw running), the month's upper
+ * bound and the month's start (none while the month is not worked out: the data's `month` says
+ * when it is), what was priced, and the date of the prices.
  *
  * OpenCost's series only when the estimate is this instance's (mode `ec2`): OpenCost's dashboards
  * add node_total_hourly_cost up into a real bill, and a what-if (`instance_type` off EC2) or the
@@ -98,6 +127,22 @@ export const ec2CostMetrics: MetricsDeclaration<Ec2CostData> = declareMetrics(()
     egress: 'egressUsd',
     public_ipv4: 'publicIpv4Usd',
     ebs: 'ebsUsd',
+  }),
+  byField(
+    'gauge',
+    'shoji_ec2_cost_month_to_date_usd',
+    'Estimated cost in the UTC month to date in US dollars, by component, as shoji saw the instance running (the lower bound); their sum is the total',
+    'component',
+    { compute: 'monthComputeUsd', egress: 'monthEgressUsd', public_ipv4: 'monthPublicIpv4Usd', ebs: 'monthEbsUsd' },
+  ),
+  gauge(
+    'shoji_ec2_cost_month_to_date_upper_bound_usd',
+    'Estimated cost in the UTC month to date in US dollars with the time between boots billed as running (a reboot rather than a stop); equal to the sum of shoji_ec2_cost_month_to_date_usd when there was none',
+    'monthToDateUpperUsd',
+  ),
+  gauge('shoji_ec2_cost_month_start_timestamp_seconds', 'The first second of the UTC month the month-to-date series count', {
+    field: 'month',
+    read: (d) => (d.month === null ? null : dateSeconds(`${d.month}-01`)),
   }),
   gauge('shoji_ec2_cost_info', 'What the estimate prices: the instance type, region, mode (ec2, what-if, off-ec2), spot, where the price came from; always 1', {
     read: () => 1,

@@ -11,7 +11,7 @@ import { readLedger } from './ledger/store.js';
 import type { BootRecord } from './ledger/types.js';
 import { parseMonth, parseNow, WHAT_IF_QUANTITIES } from './month-args.js';
 import { renderMonthDetail, renderMonthJson, renderMonthOneLine } from './month-report.js';
-import { monthBill, type MonthBill, type MonthPricing } from './month.js';
+import { monthBill, type MonthBill, monthPricing } from './month.js';
 
 /** The ledger's boots, and why it could not be read when it could not (ledger/store.ts's readLedger). */
 /** The command's parsed options (src/cli/spec.ts's ParsedArgs, which only run.ts may name). */
@@ -22,12 +22,6 @@ export type LedgerReader = (env: NodeJS.ProcessEnv) => { boots: BootRecord[]; pr
 export interface MonthOutput {
   format: 'json' | 'detail' | 'line';
   text: string;
-}
-
-/** The month's prices: the estimate's own, for the type it priced (the cheapest fit off EC2). */
-export function monthPricing(e: Estimate): MonthPricing {
-  const input = e.main.input;
-  return { usdPerHour: e.main.usdPerHour, transfer: e.transfer, freeTier: e.freeTier, publicIpv4: input.publicIpv4, ebs: input.ebs };
 }
 
 const wallClock = () => Date.now() / 1000;

@@ -19,6 +19,7 @@
  * Both bounds are priced by model.ts's computeCost, the since-boot estimate's own function, given
  * the month's seconds and bytes: the tiers, the allowance, IPv4 and EBS are worked out once.
  */
+import type { Estimate } from './estimate.js';
 import type { BootRecord, Gap } from './ledger/types.js';
 import { computeCost, type Cost, type CostInput } from './model.js';
 import { add, cmp, dec, int, isZero, max, min, sub, ZERO, type Q } from './money.js';
@@ -31,6 +32,12 @@ export interface MonthPricing {
   freeTier: boolean;
   publicIpv4: boolean;
   ebs: { gb: Q; type: EbsType } | null;
+}
+
+/** The month's prices: the estimate's own, for the type it priced (the cheapest fit off EC2). */
+export function monthPricing(e: Estimate): MonthPricing {
+  const input = e.main.input;
+  return { usdPerHour: e.main.usdPerHour, transfer: e.transfer, freeTier: e.freeTier, publicIpv4: input.publicIpv4, ebs: input.ebs };
 }
 
 /** A boot counted in the month. */

@@ -19,6 +19,10 @@ export const ec2CostOptions = declareOptions({
   ebs_gb: T.Number({ minimum: 0, maximum: 1000000, default: 0, description: 'GB of EBS volumes to count' }),
   ebs_type: T.Enum(EBS_TYPE_NAMES, { default: 'gp3', description: "the EBS volumes' type" }),
   interfaces: T.Array(T.String({ minLength: 1 }), { default: [], description: "interfaces to count; empty = the default route's" }),
+  show: T.Enum(['boot', 'month'], {
+    default: 'boot',
+    description: 'what the segment shows: the cost since boot (~$31.26), or the UTC month to date from what shoji recorded across boots (~$41.20 Nov)',
+  }),
   refresh_prices: T.Optional(
     T.String({
       pattern: '^[1-9][0-9]{0,3}[hdw]$',

@@ -11,11 +11,13 @@ import { checkIdentity, type Identity } from './identify.js';
 import { loadCatalog } from './catalog.js';
 import { recordFromCollect } from './ledger/collect.js';
 import { hourlyTotal } from './model.js';
-import { dec, toNumber, ZERO } from './money.js';
+import { dec, toNumber, ZERO, type Q } from './money.js';
 import type { Ec2CostData } from './data.js';
 import type { Ec2CostOptions } from './options.js';
 import { escapeControl } from '../render/sanitize.js';
 import { approxUsd, SPOT_API_SOURCE, spotPriceLabel } from './report.js';
+import { monthData, monthDetail, monthSegment, monthToDate, type MonthToDate } from './month-to-date.js';
+import { forLocale } from '../core/locale.js';
 
 /** Private to the module: who this instance is, learnt once (files, then at most one IMDS lookup per boot). */
 export interface Ec2CostMemo {
@@ -31,6 +33,16 @@ function where(identity: Identity | null): Pick<Ec2CostData, 'availabilityZone' 
   const instanceId = identity?.instanceId ?? null;
   const providerId = availabilityZone !== null && instanceId !== null ? `aws:///${availabilityZone}/${instanceId}` : '';
   return { availabilityZone, instanceId, providerId };
+}
+
+/**
+ * The segment's figure: the cost since boot ("~$31.26"), or with `show: month` the month to date
+ * ("~$41.20 Nov"); a month the ledger could not give shows the cost since boot marked as such
+ * ("~$31.26 boot"), never as the month's.
+ */
+function segmentFigure(show: Ec2CostOptions['show'], sinceBoot: Q, month: MonthToDate | null): string {
+  if (show !== 'month') return approxUsd(sinceBoot);
+  return month?.bill ? monthSegment(month.bill) : `${approxUsd(sinceBoot)} boot`;
 }
 
 export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: Ec2CostMemo | undefined): Promise<Collected<Ec2CostData, Ec2CostMemo>> {
@@ -68,6 +80,11 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
   if (e.mode === 'off-ec2' && !o.estimate_off_ec2) return { reading: null, memo: next };
 
   const m = e.main;
+  // The month to date: read and priced where it is shown (show: month) and in the long-lived
+  // processes, whose data the exporter and the dashboard publish; a one-shot `shoji status`
+  // showing the cost since boot does not read the ledger for it.
+  const month: MonthToDate | null =
+    o.show === 'month' || ctx.longLived ? monthToDate({ ...ctx.env, SHOJI_STATE_DIR: ctx.stateDir }, e, ctx.wallNow() / 1000) : null;
   const source = m.spotPriceGiven ? 'spot price' : m.spotLookup?.price ? SPOT_API_SOURCE : m.quote.source;
   const detail: DetailLine[] = [
     { label: 'Since boot', value: `${approxUsd(m.cost.totalUsd)} over ${toNumber(m.cost.uptimeSeconds, 0)} s` },
@@ -79,13 +96,15 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
     { label: 'Prices', value: spotPriceLabel(m.spotLookup) ?? `${source}, as of ${m.quote.asOf}` },
     ...e.notes.map((n) => ({ label: 'Note', value: escapeControl(n) })),
   ];
+  // Shown: the month first, as the segment is; else after the cost since boot.
+  if (month) detail.splice(o.show === 'month' ? 0 : 1, 0, monthDetail(month));
   if (e.notModelled)
     detail.unshift({ label: 'Region', value: `${e.region} is not modelled (${e.notModelled.why}): the figures are at ${e.notModelled.basis}` });
   return {
     reading: {
       // Never a bare figure for a region it is not the cost of.
-      text: `${approxUsd(m.cost.totalUsd)}${e.notModelled ? ` (${e.notModelled.basis})` : ''}`,
-      state: 'info',
+      text: forLocale(`${segmentFigure(o.show, m.cost.totalUsd, month)}${e.notModelled ? ` (${e.notModelled.basis})` : ''}`, ctx.env),
+      state: o.show === 'month' && month?.bill === null ? 'warning' : 'info',
       icon: 'ec2-cost',
       detail,
     },
@@ -113,6 +132,7 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
       hourlyEbsUsd: toNumber(hourlyTotal({ ...m.input, usdPerHour: ZERO, publicIpv4: false })),
       arch: loadCatalog().get(m.instanceType)?.arch ?? null,
       ...where(e.mode === 'ec2' ? e.identity : null),
+      ...monthData(month),
     },
     memo: next,
   };

@@ -10,13 +10,16 @@ import { join } from 'node:path';
 import { BUILTIN_MODULES } from '../../src/app/builtins.js';
 import { checkAvailable, collectModule } from '../../src/core/collect.js';
 import { DEFAULT_CONFIG, type ShojiConfig } from '../../src/core/config.js';
-import type { AnyModule } from '../../src/core/contract.js';
+import type { AnyModule, LongLivedHost } from '../../src/core/contract.js';
 import type { ModuleSource } from '../../src/core/registry.js';
 import { type ResolvedModule, resolveModule } from '../../src/core/resolve.js';
 import { type ModuleStatus, newStatus, recordOutcome } from '../../src/core/scheduler.js';
 import { requireProgram } from './cli.js';
 import { type FixtureTree, fixtureTree } from './context.js';
 import { FIXTURE_OPTIONS, fixtureHost } from './fixture-host.js';
+
+/** What the exporter offers its modules (ModuleContext.longLived); its log is not read here. */
+const LONG_LIVED: LongLivedHost = { log: () => {} };
 
 /** A path configured for the disk module whose name has a quote, a backslash and a newline in it. */
 export const ODD_MOUNT = '/srv/we"ird\\dir\nname';
@@ -83,7 +86,8 @@ export async function exporterHost(): Promise<ExporterHost> {
         const status = statuses.get(mod.id)!;
         if (status.available === undefined) status.available = (await checkAvailable(mod, env, mod.timeoutMs)).available;
         if (!status.available) continue;
-        recordOutcome(status, await collectModule(mod, env, status.memo, mod.timeoutMs));
+        // As the exporter collects: a long-lived process (ec2-cost works out the month to date there).
+        recordOutcome(status, await collectModule(mod, env, status.memo, mod.timeoutMs, LONG_LIVED));
       }
     },
     add(def, source) {
