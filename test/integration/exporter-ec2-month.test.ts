@@ -123,8 +123,8 @@ describe('shoji exporter: the month to date', () => {
       async () => {
         const text = (await get(url)).body;
         return sample(text, series('compute')) !== undefined ? text : undefined;
-        // Only a hung exporter ever waits this long: the first collect comes at start.
       },
+      // Only a hung exporter waits this long: the first collect comes at its start.
       30_000,
     );
 
