@@ -16,7 +16,7 @@ import { identify, type Identity } from './identify.js';
 import { computeCost, hourlyTotal, projectThirtyDays, type Cost, type CostInput } from './model.js';
 import { dec, type Q } from './money.js';
 import { cheapestFits } from './offhost.js';
-import { readRefreshedPrices } from './price-cache.js';
+import { readRefreshedPrices, refreshedEgress } from './price-cache.js';
 import { quotePrice, type PriceQuote } from './prices.js';
 import type { SpotLookup, SpotMode } from './spot.js';
 import { transferRates, type EbsType, type TransferRates } from './rates.js';
@@ -147,9 +147,10 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
   if (!req.region && !identity.region && identity.onEc2)
     notes.push(`the region is unknown (metadata service: ${identity.imdsNote ?? 'not asked'}): ${DEFAULT_REGION} assumed`);
   if (!isKnownRegion(region)) notes.push(`${region} is a region shoji has no data for`);
-  const transfer = transferRates(region);
-  if (transfer.note) notes.push(transfer.note);
   const cached = readRefreshedPrices(req.env, region);
+  // The region's refreshed egress tiers when its last refresh found them, else the shipped ones.
+  const transfer = transferRates(region, refreshedEgress(cached.prices));
+  if (transfer.note) notes.push(transfer.note);
   if (cached.problem) notes.push(cached.problem);
   const refreshed = cached.prices;
   const outside = notModelled(region, refreshed !== null);

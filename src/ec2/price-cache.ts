@@ -1,6 +1,6 @@
 /**
- * Refreshed instance prices, one file per region under cacheDir()/ec2/, with their date and
- * where they came from. Written atomically and only after a whole price list was read, so a
+ * Refreshed instance prices (and the region's internet egress tiers when the price list had
+ * usable ones), one file per region under cacheDir()/ec2/, with their date and where they came from. Written atomically and only after a whole price list was read, so a
  * reader never sees half a refresh.
  *
  * The file is no more trusted than the price list it came from: a region that is not one shoji
@@ -13,6 +13,7 @@ import { cacheDir } from '../core/paths.js';
 import { readText } from '../core/read.js';
 import { folderProblem, isTrustedFolder } from '../core/trust.js';
 import { isTypeName, usablePrice } from './names.js';
+import { egressTiers, type EgressBand, type RefreshedEgress, type StoredTier } from './rates.js';
 import { isKnownRegion } from './regions.js';
 
 export interface RefreshedPrices {
@@ -26,6 +27,11 @@ export interface RefreshedPrices {
   refreshedAt: string;
   /** Instance type -> USD per hour, decimal strings as published (a Map: the names come from a file). */
   prices: ReadonlyMap<string, string>;
+  /**
+   * The region's internet egress tiers from the same price list, when it had usable ones;
+   * absent in files written before shoji kept them (the shipped tiers are used then).
+   */
+  egressTiers?: StoredTier[];
 }
 
 export interface CachedPrices {
@@ -77,9 +83,34 @@ export function readRefreshedPrices(env: NodeJS.ProcessEnv, region: string): Cac
     prices.set(type, price);
   }
   if (prices.size === 0) return problem('no prices');
-  return {
-    prices: { format: 1, region, pricesAsOf: p.pricesAsOf as string, source: p.source, refreshedAt: p.refreshedAt as string, prices },
-  };
+  const refreshed: RefreshedPrices = { format: 1, region, pricesAsOf: p.pricesAsOf as string, source: p.source, refreshedAt: p.refreshedAt as string, prices };
+  if (p.egressTiers !== undefined) {
+    const tiers = storedTiers(p.egressTiers);
+    if ('problem' in tiers) return problem(`egressTiers: ${tiers.problem}`);
+    refreshed.egressTiers = tiers.tiers;
+  }
+  return { prices: refreshed };
+}
+
+/** Stored tiers checked as strictly as the price list's bands were. */
+function storedTiers(v: unknown): { tiers: StoredTier[] } | { problem: string } {
+  if (!Array.isArray(v)) return { problem: 'not a list' };
+  const bands: EgressBand[] = [];
+  let begin = '0';
+  for (const t of v as unknown[]) {
+    const { upToGb, usdPerGb } = (t ?? {}) as Record<string, unknown>;
+    if ((upToGb !== null && typeof upToGb !== 'number') || typeof usdPerGb !== 'string') return { problem: 'an entry is not a bound and a price' };
+    const end = upToGb === null ? 'Inf' : String(upToGb);
+    bands.push({ beginGb: begin, endGb: end, usdPerGb });
+    begin = end;
+  }
+  return egressTiers(bands);
+}
+
+/** The cached egress tiers as the estimate uses them, or null (never refreshed, or none kept). */
+export function refreshedEgress(prices: RefreshedPrices | null): RefreshedEgress | null {
+  if (!prices?.egressTiers) return null;
+  return { tiers: prices.egressTiers, source: prices.source, asOf: prices.pricesAsOf.slice(0, 10) };
 }
 
 export function writeRefreshedPrices(env: NodeJS.ProcessEnv, prices: RefreshedPrices): string {

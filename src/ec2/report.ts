@@ -65,6 +65,14 @@ export function rateSource(p: Priced): string {
   return spotPriceLabel(p.spotLookup) ?? `${p.quote.source}, ${p.quote.pricedRegion}, as of ${p.quote.asOf}`;
 }
 
+/** Where the egress tiers came from: shoji's shipped ones or a refreshed price list, with its date. */
+export function egressSource(e: Estimate): string {
+  const f = e.transfer.from;
+  const what =
+    f.kind === 'shipped' ? `${e.transfer.region} internet egress tiers shipped with shoji` : `${e.transfer.region} internet egress tiers from the ${f.source}`;
+  return `${what}, as of ${f.asOf}`;
+}
+
 /** "first 10,240 GB:", "over 153,600 GB:": the band, ended by a colon so it never runs into the figure after it. */
 function tierLabel(t: TierLine): string {
   const size = t.toGb === null ? null : t.toGb - t.fromGb;
@@ -141,6 +149,7 @@ export function renderDetail(e: Estimate): string {
       ),
     );
   }
+  out.push(row('Egress', egressSource(e)));
   const up = m.cost.uptimeSeconds;
   out.push(
     row(
@@ -223,6 +232,7 @@ export function jsonDoc(e: Estimate): Record<string, unknown> {
     onEc2: id.onEc2,
     estimate: true,
     ...pricedJson(e, e.main),
+    egressRates: { kind: e.transfer.from.kind, source: e.transfer.from.source, region: e.transfer.region, asOf: e.transfer.from.asOf },
     lifecycle: id.lifecycle,
     availabilityZone: id.availabilityZone,
     instanceId: id.instanceId,

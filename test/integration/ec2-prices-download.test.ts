@@ -68,7 +68,7 @@ describe('downloading a region', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
       new RegExp(
-        `^Refreshed ${TYPES} Linux on-demand prices for eu-west-1 \\(published 2026-11-01\\) from the AWS Price List; cached in .*prices-eu-west-1\\.json\\n$`,
+        `^Refreshed ${TYPES} Linux on-demand prices for eu-west-1 \\(published 2026-11-01\\) from the AWS Price List; 4 internet egress tiers kept; cached in .*prices-eu-west-1\\.json\\n$`,
       ),
     );
     expect(server.requests).toEqual([REGION_INDEX, offerPath('eu-west-1')]);

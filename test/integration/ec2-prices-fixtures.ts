@@ -59,18 +59,157 @@ for (const os of ['Linux', 'Windows', 'RHEL', 'SUSE'])
 
 const sku = (t: number, v: number) => `SKU${String(t).padStart(5, '0')}V${String(v).padStart(3, '0')}X`;
 
+/** One price dimension of a data-transfer product: its range in GB ("Inf" = open) and USD per GB. */
+export interface Band {
+  begin: string;
+  end: string;
+  usd: string;
+}
+
+/**
+ * Internet egress ("AWS Outbound" to "External") per source region as AWS's lists give it,
+ * after the free allowance: us-east-1's and eu-west-1's four tiers, and ap-southeast-2's, whose
+ * first tier ($0.114) differs from us-east-1's.
+ */
+export const EGRESS_BANDS: Record<string, Band[]> = {
+  'us-east-1': tiers('0.09', '0.085', '0.07', '0.05'),
+  'eu-west-1': tiers('0.09', '0.085', '0.07', '0.05'),
+  'ap-southeast-2': tiers('0.114', '0.098', '0.094', '0.092'),
+};
+
+function tiers(...usd: string[]): Band[] {
+  const bounds = ['0', '10240', '51200', '153600', 'Inf'];
+  return usd.map((u, i) => ({ begin: bounds[i], end: bounds[i + 1], usd: u }));
+}
+
+/** The regions' codes in usage types, as in AWS's lists (us-east-1's own usage types have no prefix). */
+const USAGE_CODE: Record<string, string> = { 'us-east-1': 'USE1', 'eu-west-1': 'EU', 'ap-southeast-2': 'APS2' };
+
+/**
+ * The data-transfer products of a region's file: its internet egress (the one shoji keeps, with
+ * `bands` as its price dimensions, none when null), and beside it what it must not take: transfer
+ * to another region, transfer in from the internet, and another region's transfer into this one.
+ */
+function dataTransfer(region: string, bands: Band[] | null): { products: Record<string, unknown>; terms: Record<string, unknown> } {
+  const here = LOCATIONS[region] ?? region;
+  const code = USAGE_CODE[region] ?? 'XX';
+  const prefix = region === 'us-east-1' ? '' : `${code}-`;
+  const product = (id: string, a: Record<string, string>) => ({
+    sku: id,
+    productFamily: 'Data Transfer',
+    attributes: { ...a, operation: '', servicecode: 'AWSDataTransfer', servicename: 'AWS Data Transfer' },
+  });
+  const products: Record<string, unknown> = {};
+  const dims: Record<string, Band[]> = {};
+  const add = (id: string, a: Record<string, string>, b: Band[]) => {
+    products[id] = product(id, a);
+    dims[id] = b;
+  };
+  if (bands) {
+    add(
+      'DTOUT00000INTERNET',
+      {
+        transferType: 'AWS Outbound',
+        fromLocation: here,
+        fromLocationType: 'AWS Region',
+        toLocation: 'External',
+        toLocationType: 'Other',
+        usagetype: `${prefix}DataTransfer-Out-Bytes`,
+        fromRegionCode: region,
+      },
+      bands,
+    );
+  }
+  add(
+    'DTOUT00000INTERREG',
+    {
+      transferType: 'InterRegion Outbound',
+      fromLocation: here,
+      fromLocationType: 'AWS Region',
+      toLocation: 'US West (Oregon)',
+      toLocationType: 'AWS Region',
+      usagetype: `${prefix}USW2-AWS-Out-Bytes`,
+      fromRegionCode: region,
+      toRegionCode: 'us-west-2',
+    },
+    [{ begin: '0', end: 'Inf', usd: '0.02' }],
+  );
+  add(
+    'DTIN000000INTERNET',
+    {
+      transferType: 'AWS Inbound',
+      fromLocation: 'External',
+      fromLocationType: 'Other',
+      toLocation: here,
+      toLocationType: 'AWS Region',
+      usagetype: `${prefix}DataTransfer-In-Bytes`,
+      toRegionCode: region,
+    },
+    [{ begin: '0', end: 'Inf', usd: '0.00' }],
+  );
+  add(
+    'DTIN000000INTERREG',
+    {
+      transferType: 'InterRegion Inbound',
+      fromLocation: 'US West (Oregon)',
+      fromLocationType: 'AWS Region',
+      toLocation: here,
+      toLocationType: 'AWS Region',
+      usagetype: `USW2-${code}-AWS-In-Bytes`,
+      fromRegionCode: 'us-west-2',
+      toRegionCode: region,
+    },
+    [{ begin: '0', end: 'Inf', usd: '0.00' }],
+  );
+  const terms: Record<string, unknown> = {};
+  for (const [id, b] of Object.entries(dims)) {
+    terms[id] = {
+      [`${id}.JRTCKXETXF`]: {
+        offerTermCode: 'JRTCKXETXF',
+        sku: id,
+        effectiveDate: '2026-10-01T00:00:00Z',
+        priceDimensions: Object.fromEntries(
+          b.map((band, i) => [
+            `${id}.JRTCKXETXF.${String(i).padStart(10, '0')}`,
+            {
+              rateCode: `${id}.JRTCKXETXF.${String(i).padStart(10, '0')}`,
+              description: `$${band.usd} per GB - data transfer from ${band.begin} GB`,
+              beginRange: band.begin,
+              endRange: band.end,
+              unit: 'GB',
+              // Prices as AWS writes them, to ten decimals (a test's malformed price as given).
+              pricePerUnit: { USD: /^\d+\.\d+$/.test(band.usd) ? band.usd.padEnd(12, '0') : band.usd },
+              appliesTo: [],
+            },
+          ]),
+        ),
+        termAttributes: {},
+      },
+    };
+  }
+  return { products, terms };
+}
+
 /**
  * Write the region's offer file to `file`: `types` instance types in every variant (108 products
  * each, about 2 KB of products and terms per product). Returns the file's size in bytes.
  * `productRegion` writes another region's code into the products (a wrong file at the right URL).
+ * `egress`: the price dimensions of the region's internet egress product (null: the file has none).
  */
-export function writeOfferFile(file: string, region: string, types: number, productRegion = region): number {
+export function writeOfferFile(
+  file: string,
+  region: string,
+  types: number,
+  productRegion = region,
+  egress: Band[] | null = EGRESS_BANDS[productRegion] ?? null,
+): number {
   const fd = openSync(file, 'w');
   let size = 0;
   const out = (s: string) => {
     size += writeSync(fd, s);
   };
   const names = typeNames(types);
+  const transfer = dataTransfer(productRegion, egress);
   try {
     out(
       `{\n  "formatVersion" : "v1.0",\n  "disclaimer" : "This pricing list is for informational purposes only.",\n  "offerCode" : "AmazonEC2",\n  "version" : "${VERSION}",\n  "publicationDate" : "${PUBLISHED}",\n  "products" : {\n`,
@@ -110,6 +249,7 @@ export function writeOfferFile(file: string, region: string, types: number, prod
       });
       out(chunk);
     });
+    for (const [id, product] of Object.entries(transfer.products)) out(`,\n    "${id}" : ${JSON.stringify(product, null, 2).replace(/\n/g, '\n    ')}`);
     out('\n  },\n  "terms" : {\n    "OnDemand" : {\n');
     first = true;
     names.forEach((type, t) => {
@@ -142,6 +282,7 @@ export function writeOfferFile(file: string, region: string, types: number, prod
       });
       out(chunk);
     });
+    for (const [id, term] of Object.entries(transfer.terms)) out(`,\n      "${id}" : ${JSON.stringify(term, null, 2).replace(/\n/g, '\n      ')}`);
     out('\n    },\n    "Reserved" : {\n');
     // One reserved term per type: a price shoji must not take for the on-demand one.
     out(

@@ -24,7 +24,8 @@ export interface FetchOptions {
   now?: () => Date;
 }
 
-export type Fetched = { ok: true; prices: RefreshedPrices; file: string } | { ok: false; busy: LockOwner };
+/** `egress`: what became of the file's data-transfer rates, for the summary line. */
+export type Fetched = { ok: true; prices: RefreshedPrices; file: string; egress: string } | { ok: false; busy: LockOwner };
 
 export async function fetchRegionPrices(region: string, o: FetchOptions): Promise<Fetched> {
   const base = pricingEndpoint(o.env);
@@ -45,7 +46,9 @@ export async function fetchRegionPrices(region: string, o: FetchOptions): Promis
       progress.stop();
     }
     const prices = pricesFor(read, region, name, (o.now ?? (() => new Date()))());
-    return { ok: true, prices, file: writeRefreshedPrices(o.env, prices) };
+    const egress = read.egress.outcome(region);
+    if (egress.tiers) prices.egressTiers = egress.tiers;
+    return { ok: true, prices, file: writeRefreshedPrices(o.env, prices), egress: escapeControl(egress.said) };
   } finally {
     lock.release();
   }

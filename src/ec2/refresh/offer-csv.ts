@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import type { Transform } from 'node:stream';
 import type { OfferRead } from './offer-json.js';
-import { hourlyUsd, linuxInstanceType, PriceCollector, isPriceFileError, PriceFileError } from './select.js';
+import { EgressCollector, egressRegion, gbBand, hourlyUsd, isPriceFileError, linuxInstanceType, PriceCollector, PriceFileError } from './select.js';
 
 /** CSV header -> the JSON attribute name the selection uses. */
 const COLUMNS = {
@@ -21,6 +21,10 @@ const COLUMNS = {
   capacitystatus: 'CapacityStatus',
   licenseModel: 'License Model',
   operation: 'operation',
+  transferType: 'Transfer Type',
+  toLocation: 'To Location',
+  fromRegionCode: 'From Region Code',
+  usagetype: 'usageType',
 } as const;
 
 export async function readOfferCsv(file: string, progress: Transform): Promise<OfferRead> {
@@ -31,6 +35,7 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
   input.pipe(progress).pipe(csv);
 
   const prices = new PriceCollector();
+  const egress = new EgressCollector();
   const meta = new Map<string, string>();
   let header: string[] | null = null;
   let index = new Map<string, number>();
@@ -70,6 +75,14 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
         operation: field(COLUMNS.operation) || undefined,
       });
       if (type) prices.add(field(COLUMNS.regionCode) ?? '', type, hourlyUsd(field('Unit'), field('PricePerUnit')));
+      const from = egressRegion({
+        productFamily: field(COLUMNS.productFamily),
+        transferType: field(COLUMNS.transferType),
+        toLocation: field(COLUMNS.toLocation),
+        fromRegionCode: field(COLUMNS.fromRegionCode),
+        usagetype: field(COLUMNS.usagetype) || undefined,
+      });
+      if (from) egress.add(from, gbBand(field('Unit'), field('StartingRange'), field('EndingRange'), field('PricePerUnit')));
     }
   } catch (err) {
     if (isPriceFileError(err)) throw err;
@@ -78,5 +91,5 @@ export async function readOfferCsv(file: string, progress: Transform): Promise<O
     input.destroy();
   }
   if (!header) throw new PriceFileError(`${file} is not an AWS price list offer file (no header row)`);
-  return { publicationDate: meta.get('Publication Date') ?? null, prices, products, productRegions: new Map() };
+  return { publicationDate: meta.get('Publication Date') ?? null, prices, egress, products, productRegions: new Map() };
 }

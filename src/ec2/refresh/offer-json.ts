@@ -8,10 +8,21 @@
  * Such files run to hundreds of MB, so only `publicationDate`, each product and each on-demand
  * term are assembled, one at a time; products come before terms in AWS's files, so a term's
  * SKU is already known when it arrives. A truncated or malformed file fails the parse.
+ * Besides the instance prices, the region's internet egress bands are kept (select.ts).
  */
 import { type Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { hourlyUsd, linuxInstanceType, PriceCollector, isPriceFileError, PriceFileError, type ProductAttributes } from './select.js';
+import {
+  EgressCollector,
+  egressRegion,
+  gbBand,
+  hourlyUsd,
+  isPriceFileError,
+  linuxInstanceType,
+  PriceCollector,
+  PriceFileError,
+  type ProductAttributes,
+} from './select.js';
 
 interface Product {
   sku?: string;
@@ -21,12 +32,14 @@ interface Product {
 
 interface Term {
   sku?: string;
-  priceDimensions?: Record<string, { unit?: string; pricePerUnit?: { USD?: string } }>;
+  priceDimensions?: Record<string, { unit?: string; beginRange?: string; endRange?: string; pricePerUnit?: { USD?: string } }>;
 }
 
 export interface OfferRead {
   publicationDate: string | null;
   prices: PriceCollector;
+  /** Internet egress bands per source region (productFamily "Data Transfer"). */
+  egress: EgressCollector;
   products: number;
   /** How many products name each region code (every product, not only the ones kept): which region the file is for. */
   productRegions: Map<string, number>;
@@ -54,7 +67,9 @@ export async function readOfferJson(input: Readable, name: string, progress: Tra
   let products = 0;
   let terms = 0;
   const skus = new Map<string, { type: string; region: string }>();
+  const egressSkus = new Map<string, string>();
   const prices = new PriceCollector();
+  const egress = new EgressCollector();
   const productRegions = new Map<string, number>();
 
   const sink = new Writable({
@@ -71,9 +86,19 @@ export async function readOfferJson(input: Readable, name: string, progress: Tra
         }
         const type = p.sku && p.attributes ? linuxInstanceType({ productFamily: p.productFamily, ...p.attributes }) : null;
         if (type) skus.set(own(String(p.sku)), { type: own(type), region: own(String(p.attributes!.regionCode ?? '')) });
+        const from = p.sku && p.attributes ? egressRegion({ productFamily: p.productFamily, ...p.attributes }) : null;
+        if (from && egressSkus.size < EgressCollector.MAX) egressSkus.set(own(String(p.sku)), own(from));
       } else if (v && typeof v === 'object') {
         terms++;
         for (const term of Object.values(v as Record<string, Term | null>)) {
+          const from = term && typeof term.sku === 'string' ? egressSkus.get(term.sku) : undefined;
+          if (from) {
+            for (const d of Object.values(term!.priceDimensions ?? {})) {
+              const band = gbBand(d?.unit, d?.beginRange, d?.endRange, d?.pricePerUnit?.USD);
+              egress.add(from, band && { beginGb: own(band.beginGb), endGb: own(band.endGb), usdPerGb: own(band.usdPerGb) });
+            }
+            continue;
+          }
           const product = term && typeof term.sku === 'string' ? skus.get(term.sku) : undefined;
           if (!product) continue;
           for (const dim of Object.values(term!.priceDimensions ?? {})) {
@@ -103,5 +128,5 @@ export async function readOfferJson(input: Readable, name: string, progress: Tra
     throw new PriceFileError(`${name} is not a complete JSON price list (${(err as Error).message})`);
   }
   if (products === 0 || terms === 0) throw new PriceFileError(`${name} is not an AWS price list offer file (no products or no on-demand terms)`);
-  return { publicationDate, prices, products, productRegions };
+  return { publicationDate, prices, egress, products, productRegions };
 }

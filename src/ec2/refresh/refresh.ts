@@ -4,6 +4,8 @@
  * cacheDir()/ec2/prices-<region>.json. With no value (or "download"), the region's offer file
  * is downloaded from the public AWS Price List (fetch-region.ts); the region is --region, else
  * this instance's. Nothing is cached unless the whole list was read and held at least one price.
+ * An offer file's internet egress tiers are kept with the prices when they validate; the summary
+ * line says whether they were, or that the shipped tiers stay in use.
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -27,13 +29,17 @@ export async function refreshPrices(source: string, region: string | undefined, 
   if (region !== undefined && !isKnownRegion(region)) throw new EstimateError(unknownRegionMessage(region), 'usage');
   if (DOWNLOAD.has(source)) return download(region ?? (await hostRegion(io.env)), io);
   let prices: RefreshedPrices;
+  // What became of the file's data-transfer rates (the Query API path asks for none).
+  let egress = '';
   try {
     if (source === 'api') {
       if (!region) throw new EstimateError('--refresh-prices api needs --region', 'usage');
       const { fetchApiPrices } = await import('./api.js');
       prices = await fetchApiPrices(region, new Date());
     } else {
-      prices = await fromOfferFile(source, region, io);
+      const read = await fromOfferFile(source, region, io);
+      prices = read.prices;
+      egress = `; ${read.egress}`;
     }
   } catch (err) {
     if (isPriceFileError(err)) throw new EstimateError(err.message, 'runtime');
@@ -41,7 +47,7 @@ export async function refreshPrices(source: string, region: string | undefined, 
   }
   const file = writeRefreshedPrices(io.env, prices);
   io.out(
-    `Refreshed ${prices.prices.size} Linux on-demand prices for ${prices.region} (published ${prices.pricesAsOf.slice(0, 10)}) from ${prices.source}; cached in ${file}\n`,
+    `Refreshed ${prices.prices.size} Linux on-demand prices for ${prices.region} (published ${prices.pricesAsOf.slice(0, 10)}) from ${prices.source}${egress}; cached in ${file}\n`,
   );
   return 0;
 }
@@ -93,7 +99,7 @@ async function download(region: string, io: Io): Promise<number> {
   }
   const p = got.prices;
   io.out(
-    `Refreshed ${p.prices.size} Linux on-demand prices for ${region} (published ${p.pricesAsOf.slice(0, 10)}) from the AWS Price List; cached in ${got.file}\n`,
+    `Refreshed ${p.prices.size} Linux on-demand prices for ${region} (published ${p.pricesAsOf.slice(0, 10)}) from the AWS Price List; ${got.egress}; cached in ${got.file}\n`,
   );
   return 0;
 }
@@ -106,7 +112,7 @@ export function keptMessage(env: NodeJS.ProcessEnv, region: string): string {
     : 'nothing was cached';
 }
 
-async function fromOfferFile(file: string, region: string | undefined, io: Io): Promise<RefreshedPrices> {
+async function fromOfferFile(file: string, region: string | undefined, io: Io): Promise<{ prices: RefreshedPrices; egress: string }> {
   let size: number;
   try {
     size = statSync(file).size;
@@ -139,7 +145,8 @@ async function fromOfferFile(file: string, region: string | undefined, io: Io): 
   const chosen = chooseRegion(read, region, file);
   const found = new Map([...(read.prices.byRegion.get('') ?? []), ...(read.prices.byRegion.get(chosen) ?? [])]);
   if (found.size === 0) throw new PriceFileError(`${file} has no Linux on-demand instance prices for ${chosen}`);
-  return {
+  const egress = read.egress.outcome(chosen);
+  const prices: RefreshedPrices = {
     format: 1,
     region: chosen,
     pricesAsOf: new Date(read.publicationDate).toISOString(),
@@ -148,6 +155,8 @@ async function fromOfferFile(file: string, region: string | undefined, io: Io): 
     refreshedAt: new Date().toISOString(),
     prices: found,
   };
+  if (egress.tiers) prices.egressTiers = egress.tiers;
+  return { prices, egress: escapeControl(egress.said) };
 }
 
 const quoted = (s: string) => `"${escapeControl(s.slice(0, 40))}"`;

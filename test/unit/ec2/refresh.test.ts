@@ -29,7 +29,7 @@ describe.each(['offer-eu-west-1.json', 'offer-eu-west-1.csv'])('refreshing from 
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
       new RegExp(
-        `^Refreshed 3 Linux on-demand prices for eu-west-1 \\(published 2026-08-01\\) from AWS Price List offer file ${file.replace('.', '\\.')}; cached in .*prices-eu-west-1\\.json\\n$`,
+        `^Refreshed 3 Linux on-demand prices for eu-west-1 \\(published 2026-08-01\\) from AWS Price List offer file ${file.replace('.', '\\.')}; no data-transfer rates in the file: shipped tiers used; cached in .*prices-eu-west-1\\.json\\n$`,
       ),
     );
     const cached = JSON.parse(readFileSync(cacheFile(), 'utf8'));
