@@ -9,24 +9,21 @@
  * moment leaves either the old file or the new one, never half of either: a sample is kept once
  * its rename is done, and the one being written when the writer died is simply not there.
  *
- * Concurrent writers (the tmux daemon, the exporter, the dashboard, one-shot runs) take a lock:
- * ledger.lock, created exclusively and holding "pid host token" from the start (written to a file
- * of the writer's own, made with O_EXCL, then linked to the lock's name, which fails like O_EXCL
- * when the lock exists; so a lock is never seen empty). A writer that cannot take it
- * within a few milliseconds skips its sample rather than waiting: the counters are cumulative,
- * so the next sample, a minute later, counts the same bytes and nothing is lost but a little
- * precision in where a month boundary falls. A lock whose holder is dead (same host, no such pid)
- * or that is older than STALE_LOCK_MS is taken over, through a second O_EXCL file (ledger.lock.break)
- * so that two writers cannot both break it and then both hold it.
+ * Concurrent writers (the tmux daemon, the exporter, the dashboard, one-shot runs) take a lock,
+ * ledger.lock (core/lock.ts says how it is taken, taken over and released). A writer that cannot
+ * take it within a few milliseconds skips its sample rather than waiting: the counters are
+ * cumulative, so the next sample, a minute later, counts the same bytes and nothing is lost but a
+ * little precision in where a month boundary falls. A lock whose holder is dead (same host, no
+ * such pid) or that is older than STALE_LOCK_MS is taken over.
  *
  * A file that cannot be used (not JSON, another format, a symlink, too big) is set aside as
  * ledger.json.corrupt by the next writer, which starts a fresh ledger: shoji never stops working
  * over it. The folder is private (core/trust.ts): 0700, yours, not a symlink.
  */
-import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeThenRename } from '../../core/atomic.js';
+import { type Acquired, acquireLock, type LockPolicy, processAlive } from '../../core/lock.js';
 import { stateDir } from '../../core/paths.js';
 import { isTrustedFolder, privateFolder } from '../../core/trust.js';
 import { foldIntoLedger, type LedgerBoot } from './fold.js';
@@ -37,12 +34,14 @@ import { ledgerText, parseLedger, sampleProblem } from './validate.js';
 export const MAX_LEDGER_BYTES = 4 * 1024 * 1024;
 /** A lock held this long belongs to a writer that hung or died elsewhere: a write takes milliseconds. */
 export const STALE_LOCK_MS = 30_000;
-/** Tries to take the lock, 2 ms apart, before the sample is skipped. */
-const LOCK_TRIES = 4;
-const LOCK_RETRY_MS = 2;
+/**
+ * The ledger's lock (core/lock.ts): tried four times, 2 ms apart, before the sample is skipped; a
+ * file that names no holder is left alone until old (a writer of an earlier shoji created it
+ * empty, then filled it).
+ */
+const LEDGER_LOCK: LockPolicy = { staleAfterMs: STALE_LOCK_MS, retries: 3, retryMs: 2, takeOverUnreadable: false };
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
 
 export function ledgerDir(env: NodeJS.ProcessEnv): string {
   return join(stateDir(env), 'ec2');
@@ -153,138 +152,18 @@ function publicBoot(b: LedgerBoot): BootRecord {
   return record;
 }
 
-/** Wait without giving up the thread (the status line's collect is synchronous here). */
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readSmall(path: string): string | null {
-  try {
-    const fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
-    try {
-      const buf = Buffer.alloc(256);
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      return buf.subarray(0, n).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return null;
-  }
-}
-
-function ageMs(path: string): number | null {
-  try {
-    return Date.now() - lstatSync(path).mtimeMs;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Create `path` holding `text`, or return false when it exists. The text is written to a file of
- * this writer's own (created O_EXCL) and linked to `path`, which fails if `path` exists: so the
- * file never exists empty, even for a writer killed between creating and filling it.
- */
-function createExclusive(path: string, text: string): boolean {
-  const own = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fd = openSync(own, CREATE_NEW, 0o600);
-  try {
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
-    linkSync(own, path);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  } finally {
-    removeQuietly(own);
-  }
-}
-
-/** Temporary files (ledger.json.PID.*.tmp, ledger.lock.PID.*.tmp) left by writers of this host that were killed. */
+/** Temporary files (ledger.json.PID.*.tmp) left by writers of this host that were killed (core/lock.ts sweeps the lock's own). */
 function sweepLeftovers(dir: string): void {
   for (const name of readdirSync(dir)) {
-    const m = /^ledger\.(?:json|lock(?:\.break)?)\.(\d{1,10})\.[a-z0-9]*\.tmp$/.exec(name);
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) removeQuietly(join(dir, name));
+    const m = /^ledger\.json\.(\d{1,10})\.[a-z0-9]*\.tmp$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        // already gone
+      }
+    }
   }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
-}
-
-/** The pid a lock names, when it was taken on this host (a pid from another host means nothing here). */
-function localHolder(content: string): number | null {
-  const [pid, host] = content.trim().split(' ');
-  return host === hostname() && /^\d{1,10}$/.test(pid) ? Number(pid) : null;
-}
-
-/** Whether the writer named in a lock-like file is gone: dead (same host), or holding it longer than any write takes. */
-function holderGone(path: string, content: string): boolean {
-  const holder = localHolder(content);
-  const dead = holder !== null && !processAlive(holder);
-  const age = ageMs(path);
-  return dead || (age !== null && age > STALE_LOCK_MS);
-}
-
-/**
- * Take over the lock if its holder is gone. Only the writer that creates ledger.lock.break may
- * remove the lock, and only if the lock is still the one it judged stale. Returns whether the lock
- * was removed.
- */
-function breakStaleLock(lock: string): boolean {
-  const content = readSmall(lock);
-  if (content === null) return true; // released meanwhile: try again
-  if (!holderGone(lock, content)) return false;
-  const breaker = `${lock}.break`;
-  if (!createExclusive(breaker, `${process.pid} ${hostname()}\n`)) {
-    // Another writer is breaking it; one killed while at it left its file, removed once it is gone too.
-    const other = readSmall(breaker);
-    if (other !== null && holderGone(breaker, other) && readSmall(breaker) === other) removeQuietly(breaker);
-    return false;
-  }
-  try {
-    if (readSmall(lock) !== content) return false;
-    unlinkSync(lock);
-    return true;
-  } finally {
-    removeQuietly(breaker);
-  }
-}
-
-/** Take the lock (the token to release it with), or null when another writer holds it. */
-function takeLock(dir: string): string | null {
-  const lock = join(dir, 'ledger.lock');
-  const token = `${process.pid} ${hostname()} ${Math.random().toString(36).slice(2)}\n`;
-  for (let i = 0; i < LOCK_TRIES; i++) {
-    if (createExclusive(lock, token)) return token;
-    if (breakStaleLock(lock)) continue;
-    if (i < LOCK_TRIES - 1) pause(LOCK_RETRY_MS);
-  }
-  return null;
-}
-
-/** Release the lock, unless another writer took it over meanwhile (then it is theirs). */
-function releaseLock(dir: string, token: string): void {
-  const lock = join(dir, 'ledger.lock');
-  if (readSmall(lock) === token) removeQuietly(lock);
 }
 
 /**
@@ -296,14 +175,14 @@ export function recordSample(env: NodeJS.ProcessEnv, sample: HostSample): Record
   if (bad) return { status: 'failed', reason: `not recorded: ${bad}` };
   if (writtenJustBefore(ledgerFile(env), sample.at)) return { status: 'recent' };
   let dir: string;
-  let token: string | null;
+  let lock: Acquired;
   try {
     dir = privateFolder(ledgerDir(env));
-    token = takeLock(dir);
+    lock = acquireLock(join(dir, 'ledger.lock'), LEDGER_LOCK);
   } catch (err) {
     return { status: 'failed', reason: (err as Error).message };
   }
-  if (token === null) return { status: 'busy' };
+  if (!lock.ok) return { status: 'busy' };
   try {
     const path = join(dir, 'ledger.json');
     sweepLeftovers(dir);
@@ -320,6 +199,6 @@ export function recordSample(env: NodeJS.ProcessEnv, sample: HostSample): Record
   } catch (err) {
     return { status: 'failed', reason: `${ledgerFile(env)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
   } finally {
-    releaseLock(dir, token);
+    lock.release();
   }
 }
