@@ -7,6 +7,7 @@
  */
 import { EstimateError } from './errors.js';
 import type { Estimate } from './estimate.js';
+import { runSample } from './ledger/record.js';
 import { readLedger } from './ledger/store.js';
 import type { BootRecord } from './ledger/types.js';
 import { parseMonth, parseNow, WHAT_IF_QUANTITIES } from './month-args.js';
@@ -18,6 +19,15 @@ import { monthBill, type MonthBill, monthPricing } from './month.js';
 type Args = Readonly<Record<string, unknown>>;
 
 export type LedgerReader = (env: NodeJS.ProcessEnv) => { boots: BootRecord[]; problem: string | null };
+
+/**
+ * The ledger as it stands, with this host as it is now folded in (not written) when the report is
+ * for now: the run's own write may have been skipped (the ledger written a few seconds before, or
+ * another writer holding the lock), and the month should not show those seconds as unseen.
+ */
+function ledgerUpToNow(asked: MonthAsked, args: Args): LedgerReader {
+  return (env) => readLedger(env, asked.now === null ? (runSample(args, env) ?? undefined) : undefined);
+}
 
 export interface MonthOutput {
   format: 'json' | 'detail' | 'line';
@@ -61,7 +71,7 @@ export function monthReport(
   asked: MonthAsked,
   args: Args,
   env: NodeJS.ProcessEnv,
-  read: LedgerReader = readLedger,
+  read: LedgerReader = ledgerUpToNow(asked, args),
   clock: () => number = wallClock,
 ): MonthOutput {
   const ledger = read(env);

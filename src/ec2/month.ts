@@ -144,6 +144,13 @@ export function priceMonth(seconds: Q, txBytes: bigint, rxBytes: bigint, pricing
   return { seconds, input, cost: { ...cost, billedSeconds: 0n, computeUsd: ZERO, totalUsd: sub(cost.totalUsd, cost.computeUsd) } };
 }
 
+/**
+ * How far a sample taken now may fall short of the wall clock: its time is the boot's start
+ * (btime, whole seconds) plus the uptime, and the report is made a moment after it. A shorter
+ * stretch after the latest sample is not listed as unseen (nor makes the traffic a lower bound).
+ */
+export const SAMPLE_CLOCK_SLACK_S = 2;
+
 export function monthBill(records: readonly BootRecord[], month: string, now: number, pricing: MonthPricing): MonthBill {
   const bounds = monthBounds(month);
   if (!bounds) throw new RangeError(`not a month: "${month}"`);
@@ -203,7 +210,8 @@ export function monthBill(records: readonly BootRecord[], month: string, now: nu
       beganBefore: r.bootTime < start,
     });
   }
-  addUnseen(previousEnd ?? start, until, 'unrecorded');
+  // After the latest sample: unseen only beyond the slack of a sample's clock.
+  if (previousEnd === null || until - previousEnd > SAMPLE_CLOCK_SLACK_S) addUnseen(previousEnd ?? start, until, 'unrecorded');
 
   const lower = priceMonth(seen, txBytes, rxBytes, pricing);
   const upper = isZero(between) ? lower : priceMonth(add(seen, between), txBytes, rxBytes, pricing);

@@ -82,9 +82,27 @@ export const WHAT_IF_OPTIONS = ['uptime', 'tx-bytes', 'rx-bytes', 'now'] as cons
  */
 export function recordRun(args: Readonly<Record<string, unknown>>, io: Io): RecordOutcome | null {
   if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return null;
-  const named = typeof args.interfaces === 'string' ? args.interfaces.split(',').map((s) => s.trim()) : [];
   const { procRoot, sysRoot } = hostRoots(io.env);
-  const outcome = recordHost(io.env, procRoot, sysRoot, named.filter(Boolean));
+  const outcome = recordHost(io.env, procRoot, sysRoot, runInterfaces(args));
   if (outcome.status === 'failed' && io.env.SHOJI_DEBUG) io.err(`${forLocale(`ec2-cost: ledger: ${escapeControl(outcome.reason)}`, io.env)}\n`);
   return outcome;
+}
+
+/** The interfaces a run counts: those named with --interfaces, else (empty) the default route's. */
+function runInterfaces(args: Readonly<Record<string, unknown>>): string[] {
+  const named = typeof args.interfaces === 'string' ? args.interfaces.split(',').map((s) => s.trim()) : [];
+  return named.filter(Boolean);
+}
+
+/**
+ * A sample of this host as the run would record it (its interfaces), for a report made now to
+ * fold in without writing it (store.ts's readLedger); null when the host cannot be read.
+ */
+export function runSample(args: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): HostSample | null {
+  const { procRoot, sysRoot } = hostRoots(env);
+  try {
+    return sampleHost(env, procRoot, sysRoot, runInterfaces(args));
+  } catch {
+    return null;
+  }
 }

@@ -128,18 +128,23 @@ function load(path: string): Loaded {
  * why the ledger could not be read when it could not (an unsafe folder, a damaged file). Reading
  * changes nothing; the next writer sets a damaged file aside.
  */
-export function readLedger(env: NodeJS.ProcessEnv): { boots: BootRecord[]; problem: string | null } {
+export function readLedger(env: NodeJS.ProcessEnv, seenNow?: HostSample): { boots: BootRecord[]; problem: string | null } {
+  // `seenNow`: a sample taken by the reader itself, folded in as a write would fold it but
+  // written nowhere, so a report made now sees the host up to now even when its own write was
+  // skipped (the ledger written moments before, or another writer holding the lock).
+  const upToNow = (boots: LedgerBoot[]) =>
+    (seenNow === undefined || sampleProblem(seenNow) !== null ? boots : foldIntoLedger(boots, seenNow).boots).map(publicBoot);
   const dir = ledgerDir(env);
   if (!isTrustedFolder(dir)) {
     try {
       lstatSync(dir);
     } catch {
-      return { boots: [], problem: null }; // nothing recorded yet
+      return { boots: upToNow([]), problem: null }; // nothing recorded yet: the first write makes the folder
     }
     return { boots: [], problem: `${dir} is not a private folder of yours: the ledger in it is not read` };
   }
   const { boots, problem } = load(ledgerFile(env));
-  return { boots: boots.map(publicBoot), problem: problem && `${ledgerFile(env)}: ${problem}` };
+  return { boots: upToNow(boots), problem: problem && `${ledgerFile(env)}: ${problem}` };
 }
 
 /** The boots the ledger holds, sorted by bootTime ([] when there is none or it cannot be read). */

@@ -81,6 +81,21 @@ describe('recording and reading back', () => {
     expect(readLedger(env)).toEqual({ boots: [], problem: null });
   });
 
+  it("a reader's own sample is folded into what it reads, as a write would fold it, and written nowhere", () => {
+    // With no ledger yet, the sample alone is a boot.
+    expect(readLedger(env, sample(NOV_1 + 120, 1000n)).boots).toMatchObject([{ bootId: 'b-1', lastSeen: NOV_1 + 120, samples: 1 }]);
+    expect(existsSync(ledgerDir(env))).toBe(false);
+    expect(recordSample(env, sample(NOV_1 + 120, 1000n))).toMatchObject({ status: 'recorded' });
+    const written = readFileSync(ledgerFile(env), 'utf8');
+    const seen = readLedger(env, sample(NOV_1 + 180, 3000n)).boots;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ lastSeen: NOV_1 + 180, samples: 2, months: { '2026-11': { txBytes: 3000n, rxBytes: 6000n } } });
+    expect(readFileSync(ledgerFile(env), 'utf8')).toBe(written);
+    expect(readBoots(env)[0]).toMatchObject({ lastSeen: NOV_1 + 120, samples: 1 });
+    // A sample that is not one is left out, as a write would refuse it.
+    expect(readLedger(env, sample(NOV_1 + 240, 5n, 'bad\nid')).boots).toEqual(readBoots(env));
+  });
+
   it('a sample that is not one (a boot id with a newline, a time before 2000) is refused, not written', () => {
     expect(recordSample(env, { ...sample(NOV_1 + 120, 1n), bootId: 'x\ny' })).toMatchObject({ status: 'failed' });
     expect(recordSample(env, { ...sample(NOV_1 + 120, 1n), at: 12 })).toMatchObject({ status: 'failed' });

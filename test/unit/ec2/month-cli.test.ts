@@ -172,6 +172,20 @@ describe('recording and reading in one run', () => {
     expect(j.boots[0].secondsInMonth).toBe(24 * 3600);
   });
 
+  it('--month for now folds in the host as this run read it, even when its own write was skipped (the ledger written a moment before)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const iso = (t: number) => new Date(t * 1000).toISOString();
+    hostAt(tree, { bootId: 'boot-live', bootTime: iso(now - 3600), at: iso(now - 5), txGiB: 0, rxGiB: 0 });
+    expect((await run(tree, PRICED_AS)).code).toBe(0);
+    // Five seconds later by the host's clock, one GiB more sent: this run's write is skipped as
+    // too soon after the last (ledger/store.ts), but the month must still count that GiB.
+    hostAt(tree, { bootId: 'boot-live', bootTime: iso(now - 3600), at: iso(now), txGiB: 1, rxGiB: 0 });
+    const r = await run(tree, ['--month', iso(now).slice(0, 7), ...PRICED_AS, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.boots.map((b: { txBytes: number; lastSeen: string }) => [b.txBytes, b.lastSeen])).toEqual([[Number(GIB), iso(now)]]);
+  });
+
   it('a run with --now records nothing (a what-if clock)', async () => {
     hostAt(tree, { bootId: 'boot-now', bootTime: '2026-11-02T00:00:00Z', at: '2026-11-03T00:00:00Z', txGiB: 1, rxGiB: 0 });
     const r = await run(tree, ['--month', '2026-11', '--now', DOC_NOW, ...PRICED_AS]);

@@ -147,6 +147,20 @@ describe('edges', () => {
     expect(hoursOf(bill.upper.seconds)).toBe(String(17 * 24 + 12));
   });
 
+  it('a sample a second or two before now (btime is whole seconds) leaves nothing unseen after it; three seconds do', () => {
+    const lastSeenAt = (secondsBeforeNow: number) => [
+      boot('a', '2026-11-01T00:00:00Z', new Date((at(DOC_NOW) - secondsBeforeNow) * 1000).toISOString(), { '2026-11': [5, 1] }),
+    ];
+    for (const shortOf of [0, 1, 2]) {
+      const bill = monthBill(lastSeenAt(shortOf), DOC_MONTH, at(DOC_NOW), PRICING);
+      expect(bill.unseen, `${shortOf} s`).toEqual([]);
+      expect(bill.trafficLowerBound).toBe(false);
+    }
+    const three = monthBill(lastSeenAt(3), DOC_MONTH, at(DOC_NOW), PRICING);
+    expect(three.unseen).toEqual([{ from: at(DOC_NOW) - 3, to: at(DOC_NOW), kind: 'unrecorded' }]);
+    expect(three.trafficLowerBound).toBe(true);
+  });
+
   it('a boot last seen at the very start of the month is not one of its boots', () => {
     const boots = [boot('a', '2026-10-30T00:00:00Z', '2026-11-01T00:00:00Z', { '2026-10': [1, 0] })];
     const bill = monthBill(boots, DOC_MONTH, at(DOC_NOW), PRICING);
