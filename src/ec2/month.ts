@@ -20,6 +20,7 @@
  * the month's seconds and bytes: the tiers, the allowance, IPv4 and EBS are worked out once.
  */
 import type { Estimate } from './estimate.js';
+import { SAMPLE_CLOCK_SLACK_S } from './ledger/fold.js';
 import type { BootRecord, Gap } from './ledger/types.js';
 import { computeCost, type Cost, type CostInput } from './model.js';
 import { add, cmp, dec, int, isZero, max, min, sub, ZERO, type Q } from './money.js';
@@ -144,13 +145,6 @@ export function priceMonth(seconds: Q, txBytes: bigint, rxBytes: bigint, pricing
   return { seconds, input, cost: { ...cost, billedSeconds: 0n, computeUsd: ZERO, totalUsd: sub(cost.totalUsd, cost.computeUsd) } };
 }
 
-/**
- * How far a sample taken now may fall short of the wall clock: its time is the boot's start
- * (btime, whole seconds) plus the uptime, and the report is made a moment after it. A shorter
- * stretch after the latest sample is not listed as unseen (nor makes the traffic a lower bound).
- */
-export const SAMPLE_CLOCK_SLACK_S = 2;
-
 export function monthBill(records: readonly BootRecord[], month: string, now: number, pricing: MonthPricing): MonthBill {
   const bounds = monthBounds(month);
   if (!bounds) throw new RangeError(`not a month: "${month}"`);
@@ -210,7 +204,7 @@ export function monthBill(records: readonly BootRecord[], month: string, now: nu
       beganBefore: r.bootTime < start,
     });
   }
-  // After the latest sample: unseen only beyond the slack of a sample's clock.
+  // After the latest sample: unseen only beyond a sample's clock slack (a sample taken now, then the report).
   if (previousEnd === null || until - previousEnd > SAMPLE_CLOCK_SLACK_S) addUnseen(previousEnd ?? start, until, 'unrecorded');
 
   const lower = priceMonth(seen, txBytes, rxBytes, pricing);

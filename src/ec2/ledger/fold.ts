@@ -24,6 +24,13 @@ import type { BootRecord, Gap, HostSample, MonthTraffic } from './types.js';
 
 /** A stretch without a sample longer than this is kept as a gap. */
 export const GAP_THRESHOLD_S = 15 * 60;
+
+/**
+ * How far a sample's time may read behind the wall clock: it is the boot's start (btime, whole
+ * seconds) plus the uptime. The store does not take a write this soon after the last for a later
+ * one, and the month bill does not call a stretch this short after the latest sample unseen.
+ */
+export const SAMPLE_CLOCK_SLACK_S = 2;
 /** Gaps kept per boot (the most recent): enough for any month of a host that sleeps nightly. */
 export const MAX_GAPS = 64;
 /** Interfaces remembered per boot: a host with more counted interfaces than this is not one shoji is for. */

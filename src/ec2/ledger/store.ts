@@ -26,7 +26,7 @@ import { writeThenRename } from '../../core/atomic.js';
 import { type Acquired, acquireLock, type LockPolicy, processAlive } from '../../core/lock.js';
 import { stateDir } from '../../core/paths.js';
 import { isTrustedFolder, privateFolder } from '../../core/trust.js';
-import { foldIntoLedger, type LedgerBoot } from './fold.js';
+import { foldIntoLedger, type LedgerBoot, SAMPLE_CLOCK_SLACK_S } from './fold.js';
 import type { BootRecord, HostSample } from './types.js';
 import { ledgerText, parseLedger, sampleProblem } from './validate.js';
 
@@ -78,9 +78,9 @@ function writtenJustBefore(path: string, at: number): boolean {
   try {
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (!st?.isFile()) return false;
-    // btime is in whole seconds, so a sample's time (btime + uptime) may read up to a second before the clock.
+    // A sample's time (btime + uptime) may read a little behind the clock.
     const since = at - st.mtimeMs / 1000;
-    return since > -2 && since < MIN_WRITE_INTERVAL_S;
+    return since > -SAMPLE_CLOCK_SLACK_S && since < MIN_WRITE_INTERVAL_S;
   } catch {
     return false;
   }
