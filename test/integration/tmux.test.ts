@@ -22,8 +22,11 @@ function daemonPids(): number[] {
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
-        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-        return cmd.includes('tmux-daemon') && cmd.includes(`--server-pid`) && cmd.includes(serverPid);
+        // Whole arguments: a daemon of another tmux server whose pid merely contains this one's
+        // (14915 for 491) is not this server's.
+        const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+        const at = args.indexOf('--server-pid');
+        return args.includes('tmux-daemon') && at >= 0 && args[at + 1] === serverPid;
       } catch {
         return false;
       }
