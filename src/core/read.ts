@@ -63,3 +63,19 @@ export function parseKeyValues(text: string): Map<string, number> {
   }
   return out;
 }
+
+/**
+ * The file's first line, trimmed, or why there is none: 'absent' (no such file) or 'unreadable'
+ * (it is there but reading it failed: EACCES on a root-only sysfs file such as RAPL's energy_uj).
+ * For a reader that must tell the user which, where readLine's null cannot.
+ */
+export function readLineOrWhy(path: string): { line: string } | { missing: 'absent' | 'unreadable' } {
+  if (!existsSync(path)) return { missing: 'absent' };
+  try {
+    const text = readFileSync(path, 'utf8');
+    const nl = text.indexOf('\n');
+    return { line: (nl < 0 ? text : text.slice(0, nl)).trim() };
+  } catch {
+    return { missing: 'unreadable' };
+  }
+}
