@@ -38,6 +38,11 @@ export const ec2CostCommand: CommandSpec = {
     vcpus: { type: 'string', describe: "Off EC2: fit this many vCPUs instead of this host's" },
     'memory-gib': { type: 'string', describe: "Off EC2: fit this much memory (GiB) instead of this host's" },
     arch: { type: 'string', choices: ['x86_64', 'arm64', 'any'], describe: "Off EC2: the architecture to fit (default: this host's)" },
+    'here-watts': { type: 'string', describe: "Here versus EC2: this host's average draw in watts (instead of what shoji measured or the config says)" },
+    'kwh-price': { type: 'string', describe: 'Here versus EC2: what a kWh costs here, USD' },
+    'hardware-usd': { type: 'string', describe: "Here versus EC2: the host's purchase price, USD, spread over --hardware-months" },
+    'hardware-months': { type: 'string', describe: 'Here versus EC2: months to spread the hardware price over' },
+    'bandwidth-usd-month': { type: 'string', describe: 'Here versus EC2: a monthly bandwidth or hosting bill, USD' },
     month: {
       type: 'string',
       optionalValue: true,
@@ -54,6 +59,19 @@ export const ec2CostCommand: CommandSpec = {
   },
   async run(args) {
     const { runEc2Cost } = await import('../ec2/run.js');
-    return runEc2Cost(args);
+    return runEc2Cost(args, undefined, { loadConfig: loadEc2CostConfig });
   },
 };
+
+/**
+ * The config validated in full, for the here figures when the status line's validated copy is not
+ * current (src/ec2/here-inputs.ts): loading the app is the one way to know every module's options.
+ */
+async function loadEc2CostConfig(env: NodeJS.ProcessEnv) {
+  const { loadApp } = await import('../app/app.js');
+  const app = await loadApp(env);
+  return {
+    ec2Cost: app.config.modules['ec2-cost'] as Record<string, unknown> | undefined,
+    problems: app.configError ? app.configError.problems : null,
+  };
+}

@@ -26,6 +26,12 @@ export const LIMITS = {
   'spot-price': { max: 10_000, unit: 'USD per hour' },
   vcpus: { max: 100_000, unit: 'vCPUs' },
   'memory-gib': { max: 1_000_000, unit: 'GiB' },
+  // What keeping the host here costs (here-inputs.ts): the same ceilings as modules.ec2-cost.here.
+  'here-watts': { max: 100_000, unit: 'W' },
+  'kwh-price': { max: 10, unit: 'USD per kWh' },
+  'hardware-usd': { max: 10_000_000, unit: 'USD' },
+  'hardware-months': { max: 1200, unit: 'months' },
+  'bandwidth-usd-month': { max: 10_000_000, unit: 'USD a month' },
 } as const;
 
 export type QuantityOption = keyof typeof LIMITS;

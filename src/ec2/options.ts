@@ -29,6 +29,24 @@ export const ec2CostOptions = declareOptions({
       description: "on EC2, download the region's prices in the background when older than this (12h, 30d, 4w); unset: never",
     }),
   ),
+  here: T.Optional(
+    T.Object(
+      {
+        watts: T.Optional(
+          T.Number({ minimum: 0, maximum: 100_000, description: "the host's average draw in watts, used when shoji measured none (RAPL, battery)" }),
+        ),
+        kwh_price_usd: T.Optional(T.Number({ minimum: 0, maximum: 10, description: 'what a kWh of electricity costs here, USD' })),
+        hardware_usd: T.Optional(T.Number({ minimum: 0, maximum: 10_000_000, description: "the host's purchase price, USD, amortised over hardware_months" })),
+        hardware_months: T.Optional(T.Integer({ minimum: 1, maximum: 1200, description: 'months to spread the hardware price over' })),
+        bandwidth_usd_month: T.Optional(T.Number({ minimum: 0, maximum: 10_000_000, description: 'a monthly bandwidth or hosting bill, USD' })),
+      },
+      {
+        additionalProperties: false,
+        description:
+          'what keeping this host where it is costs, in USD, for ec2-cost --detail and --json: watts, kwh_price_usd, hardware_usd, hardware_months, bandwidth_usd_month (each flag of the same name overrides its key)',
+      },
+    ),
+  ),
 });
 
 export type Ec2CostOptions = OptionsOf<typeof ec2CostOptions>;

@@ -15,6 +15,10 @@ import { recordRun } from './ledger/record.js';
 import { ceil, int, mul } from './money.js';
 import { EBS_TYPES, type EbsType } from './rates.js';
 import { renderDetail, renderJson, renderOneLine } from './report.js';
+import type { ConfigLoader } from './here-inputs.js';
+
+/** here-run.ts's HERE_FLAGS, written out: importing it would load the comparison on every run. */
+const HERE_FLAG_NAMES = ['here-watts', 'kwh-price', 'hardware-usd', 'hardware-months', 'bandwidth-usd-month'];
 
 /** "ec2-cost: <message>" on one line, safe for a terminal under any locale. */
 export function errorLine(err: unknown, env: NodeJS.ProcessEnv): string {
@@ -87,7 +91,12 @@ function jsonForTerminal(json: string, env: NodeJS.ProcessEnv): string {
   return json.replace(unsafe, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo()): Promise<number> {
+/** What the command needs besides its arguments: a full config loader (src/cli passes one that loads the app). */
+export interface RunOptions {
+  loadConfig?: ConfigLoader;
+}
+
+export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: RunOptions = {}): Promise<number> {
   try {
     if (args['refresh-prices'] !== undefined) {
       const { refreshPrices } = await import('./refresh/refresh.js');
@@ -99,6 +108,9 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo()): Promis
     // and its options are checked before anything is read.
     const monthRun = args.month !== undefined || args.now !== undefined ? await import('./month-run.js') : null;
     const monthAsked = monthRun?.monthOptions(args);
+    // Here versus EC2 (--detail, --json): its code is loaded only then, and its flags checked first.
+    const hereRun = args.json || args.detail || HERE_FLAG_NAMES.some((f) => args[f] !== undefined) ? await import('./here-run.js') : null;
+    hereRun?.checkHereFlags(args);
     const est = await estimate(requestFromArgs(args, io.env));
     // What this run read of the host goes into the ledger for --month (what-if runs record nothing).
     recordRun(args, io);
@@ -107,8 +119,9 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo()): Promis
       io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : r.format === 'detail' ? forTerminal(r.text, io.env) : oneLineForTerminal(r.text, io.env));
       return 0;
     }
-    if (args.json) io.out(jsonForTerminal(renderJson(est), io.env));
-    else if (args.detail) io.out(forTerminal(renderDetail(est), io.env));
+    const here = hereRun ? await hereRun.hereFor(args, est, { env: io.env, loadConfig: opts.loadConfig }) : null;
+    if (args.json) io.out(jsonForTerminal(renderJson(est, here), io.env));
+    else if (args.detail) io.out(forTerminal(renderDetail(est, here), io.env));
     else io.out(oneLineForTerminal(renderOneLine(est), io.env));
     return 0;
   } catch (err) {

@@ -1,0 +1,109 @@
+/**
+ * What the user says keeping this host here costs: the what-if flags (--here-watts, --kwh-price,
+ * --hardware-usd, --hardware-months, --bandwidth-usd-month), each over the config's
+ * `modules.ec2-cost.here` key of the same meaning; and the watts shoji measured (the hourly usage
+ * rows), averaged over a window.
+ *
+ * The config is read as the status line left it validated: loadConfig's cache holds the validated
+ * config beside the exact text it came from, so when the file still holds that text, two small
+ * reads give the answer, with no YAML parser, schema validator or module registry. When it does
+ * not (the file changed since the status line last ran), the caller's loader validates it in full
+ * (src/cli passes one that loads the app); without one, the config is not used and a note says so.
+ */
+import { readFileSync } from 'node:fs';
+import { cachePath, configFile, formatProblem, type ConfigProblem } from '../core/config.js';
+import { EstimateError } from './errors.js';
+import type { HereGiven, MeasuredWatts } from './here.js';
+import { quantity, type QuantityOption } from './inputs.js';
+import { dec, isZero, type Q } from './money.js';
+import type { Ec2CostOptions } from './options.js';
+import type { HourUsage, PowerSource } from './usage/types.js';
+
+export type HereOptions = NonNullable<Ec2CostOptions['here']>;
+
+/** The config's here options, or why they could not be read (a broken config: its problems, located). */
+export interface HereConfig {
+  here: HereOptions | undefined;
+  problem: string | null;
+}
+
+/** A full load of the config (validated against every module): its ec2-cost options, or the problems. */
+export type ConfigLoader = (env: NodeJS.ProcessEnv) => Promise<{ ec2Cost: Record<string, unknown> | undefined; problems: ConfigProblem[] | null }>;
+
+const problemText = (problems: ConfigProblem[]) => `the config has problems, so modules.ec2-cost.here was not read: ${problems.map(formatProblem).join('; ')}`;
+
+/** modules.ec2-cost.here from the config, the cached validation when it is current, else the loader's. */
+export async function readHereConfig(env: NodeJS.ProcessEnv, load?: ConfigLoader): Promise<HereConfig> {
+  const file = configFile(env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { here: undefined, problem: null };
+    return { here: undefined, problem: `${file}: cannot read: ${(err as Error).message}` };
+  }
+  // Not the status line's config text: nothing to read from it, and nothing to validate.
+  if (!/\bhere['"]?\s*:/.test(text)) return { here: undefined, problem: null };
+  try {
+    const entry = JSON.parse(readFileSync(cachePath(env), 'utf8')) as {
+      file?: unknown;
+      text?: unknown;
+      config?: { modules?: Record<string, { here?: HereOptions }> };
+      problems?: ConfigProblem[];
+    };
+    if (entry.file === file && entry.text === text) {
+      if (entry.config?.modules) return { here: entry.config.modules['ec2-cost']?.here, problem: null };
+      if (Array.isArray(entry.problems) && entry.problems.length > 0) return { here: undefined, problem: problemText(entry.problems) };
+    }
+  } catch {
+    // No cache or a corrupt one: validate in full below.
+  }
+  if (!load) return { here: undefined, problem: `${file} changed since it was last checked: run shoji config check, then ec2-cost again` };
+  const loaded = await load(env);
+  if (loaded.problems) return { here: undefined, problem: problemText(loaded.problems) };
+  return { here: loaded.ec2Cost?.here as HereOptions | undefined, problem: null };
+}
+
+/** A flag's value, read as the other numeric options are (inputs.ts). */
+function flag(args: Readonly<Record<string, unknown>>, name: QuantityOption): Q | null {
+  const v = args[name];
+  return typeof v === 'string' ? quantity(name, v) : null;
+}
+
+/** A config number (already validated against its schema) as an exact decimal. */
+const fromConfig = (v: number | undefined): Q | null => (typeof v === 'number' && Number.isFinite(v) ? dec(v) : null);
+
+/** The flags over the config, key by key. */
+export function hereGiven(args: Readonly<Record<string, unknown>>, config: HereOptions | undefined): HereGiven {
+  const watts = flag(args, 'here-watts');
+  const configWatts = fromConfig(config?.watts);
+  const months = flag(args, 'hardware-months') ?? fromConfig(config?.hardware_months);
+  if (months && isZero(months)) throw new EstimateError('--hardware-months must be more than zero (got "0")', 'usage');
+  return {
+    watts: watts ? { value: watts, from: 'flag' } : configWatts ? { value: configWatts, from: 'config' } : null,
+    kwhPriceUsd: flag(args, 'kwh-price') ?? fromConfig(config?.kwh_price_usd),
+    hardwareUsd: flag(args, 'hardware-usd') ?? fromConfig(config?.hardware_usd),
+    hardwareMonths: months,
+    bandwidthUsdMonth: flag(args, 'bandwidth-usd-month') ?? fromConfig(config?.bandwidth_usd_month),
+  };
+}
+
+/**
+ * The mean of the rows' watts, over the rows that have a figure. When both sources appear (a
+ * laptop on battery some hours, on mains with RAPL readable others), the more frequent one is
+ * used alone: a whole-box battery figure and a CPU-and-DRAM RAPL floor do not average to anything.
+ */
+export function measuredWatts(rows: readonly HourUsage[]): MeasuredWatts | null {
+  const by = new Map<PowerSource, number[]>();
+  for (const r of rows) {
+    if (r.watts === undefined || !r.wattsSource || !Number.isFinite(r.watts) || r.watts < 0) continue;
+    const list = by.get(r.wattsSource) ?? [];
+    list.push(r.watts);
+    by.set(r.wattsSource, list);
+  }
+  let best: [PowerSource, number[]] | null = null;
+  for (const entry of by) if (!best || entry[1].length > best[1].length) best = entry;
+  if (!best) return null;
+  const [source, list] = best;
+  return { watts: list.reduce((a, b) => a + b, 0) / list.length, source, hours: list.length };
+}

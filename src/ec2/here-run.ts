@@ -1,0 +1,48 @@
+/**
+ * The "here versus EC2" comparison for one `ec2-cost --detail` or `--json` run: the flags over
+ * the config (here-inputs.ts), the watts shoji measured, the EC2 side the estimate priced, and
+ * the comparison (here-report.ts). Loaded by run.ts only when a report that shows it is asked for.
+ */
+import { EstimateError } from './errors.js';
+import type { Estimate } from './estimate.js';
+import { hereAsked, hereCost, type MeasuredWatts } from './here.js';
+import { hereGiven, readHereConfig, type ConfigLoader } from './here-inputs.js';
+import { compareHere, type Ec2Side, type HereComparison } from './here-report.js';
+
+/** The what-if flags of the comparison. */
+export const HERE_FLAGS = ['here-watts', 'kwh-price', 'hardware-usd', 'hardware-months', 'bandwidth-usd-month'] as const;
+
+export function hereFlagsGiven(args: Readonly<Record<string, unknown>>): string[] {
+  return HERE_FLAGS.filter((f) => args[f] !== undefined);
+}
+
+/** A --here-* flag where no comparison is shown is refused rather than ignored. */
+export function checkHereFlags(args: Readonly<Record<string, unknown>>): void {
+  const given = hereFlagsGiven(args);
+  if (given.length === 0) return;
+  if (args.month !== undefined) throw new EstimateError(`--${given[0]} compares a month of use, not the month to date: give it without --month`, 'usage');
+  if (!args.detail && !args.json) throw new EstimateError(`--${given[0]} is shown with --detail or --json (here versus EC2)`, 'usage');
+}
+
+/** The EC2 side: this instance, the type named, or the cheapest type of this host's size. */
+export function ec2Side(e: Estimate): Ec2Side {
+  if (e.mode === 'ec2') return { priced: e.main, basis: 'current', note: null };
+  if (e.mode === 'what-if') return { priced: e.main, basis: 'what-if', note: null };
+  return { priced: e.main, basis: 'size', note: "sized to this host's vCPUs and memory, not to what it used" };
+}
+
+export interface HereRun {
+  env: NodeJS.ProcessEnv;
+  loadConfig?: ConfigLoader;
+  /** The watts shoji measured over the window, when its usage rows have any. */
+  measured?: MeasuredWatts | null;
+}
+
+/** The comparison, or null when nothing about here is known (the report then leaves it out). */
+export async function hereFor(args: Readonly<Record<string, unknown>>, e: Estimate, run: HereRun): Promise<HereComparison | null> {
+  const config = await readHereConfig(run.env, run.loadConfig);
+  const given = hereGiven(args, config.here);
+  const measured = run.measured ?? null;
+  if (!hereAsked(given, measured) && !config.problem) return null;
+  return compareHere(e, ec2Side(e), hereCost(given, measured), config.problem ? [config.problem] : []);
+}

@@ -1,0 +1,222 @@
+/**
+ * ec2-cost --detail / --json, here versus EC2, run in-process on a fixture host: the doc's worked
+ * examples (docs/ec2-cost.md, "Here versus EC2": each command is read from the doc and run, and
+ * every line the doc shows must be a line of its output), the JSON fields, what is said when watts
+ * are unknown or measured, the flags refused where nothing shows them, and the config's
+ * modules.ec2-cost.here: validated by the config loader (file, line and key), read back from its
+ * cache, overridden by the flags.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadApp } from '../../../src/app/app.js';
+import type { ConfigLoader } from '../../../src/ec2/here-inputs.js';
+import { hereCost } from '../../../src/ec2/here.js';
+import { compareHere, renderHere } from '../../../src/ec2/here-report.js';
+import { estimate } from '../../../src/ec2/estimate.js';
+import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
+import { proc, qemu } from './hosts.js';
+import { envFor, run } from './run.js';
+import { ec2CostCommand } from '../../../src/cli/ec2-cost.js';
+import { parseFast } from '../../../src/cli/spec.js';
+import { runEc2Cost } from '../../../src/ec2/run.js';
+import { dec, int } from '../../../src/ec2/money.js';
+
+const DOC = readFileSync(join(__dirname, '..', '..', '..', 'docs/ec2-cost.md'), 'utf8');
+
+/** The `$ ec2-cost ...` commands in the doc's "Here versus EC2" section, with the lines shown under each. */
+function docExamples(): { argv: string[]; shown: string[] }[] {
+  const start = DOC.indexOf('## Here versus EC2');
+  const section = DOC.slice(start, DOC.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```\n(\$ ec2-cost [^\n]*(?:\n {10,}[^\n]*)*)\n([\s\S]*?)```/g)].map((b) => ({
+    argv: b[1]
+      .replace(/^\$ ec2-cost /, '')
+      .replace(/\\\n\s+/g, '')
+      .trim()
+      .split(/\s+/),
+    shown: b[2].split('\n').filter((l) => l !== '' && l !== '...'),
+  }));
+}
+
+/** The doc's netbook, without the report switch. */
+const NETBOOK = [
+  '--vcpus',
+  '1',
+  '--memory-gib',
+  '1',
+  '--arch',
+  'x86_64',
+  '--region',
+  'us-east-1',
+  '--uptime',
+  '2628000',
+  '--tx-bytes',
+  '10GiB',
+  '--rx-bytes',
+  '0',
+];
+
+let tree: FixtureTree;
+beforeEach(() => {
+  tree = fixtureTree();
+  qemu(tree);
+  proc(tree);
+});
+afterEach(() => tree.cleanup());
+
+describe('the doc’s worked examples', () => {
+  it('every command the doc shows prints the lines the doc shows (three years and five)', async () => {
+    const examples = docExamples();
+    expect(examples.map((e) => e.argv[e.argv.indexOf('--hardware-months') + 1])).toEqual(['36', '60']);
+    for (const ex of examples) {
+      const r = await run(tree, ex.argv);
+      expect(r.code, r.err).toBe(0);
+      const lines = r.out.split('\n');
+      for (const line of ex.shown) expect(lines, `docs/ec2-cost.md shows "${line}"`).toContain(line);
+    }
+  });
+});
+
+describe('--json', () => {
+  it('hereUsdPerMonth with its parts, the EC2 side and both break-evens', async () => {
+    const r = await run(tree, [...NETBOOK, '--here-watts', '30', '--kwh-price', '0.16', '--hardware-usd', '230', '--hardware-months', '36', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.hereUsdPerMonth).toBe(9.8928888889);
+    expect(j.here).toMatchObject({
+      currency: 'USD',
+      hoursPerMonth: 730,
+      electricityUsd: 3.504,
+      electricityLeftOut: false,
+      watts: 30,
+      wattsSource: 'flag',
+      hardwareUsd: 6.3888888889,
+      bandwidthUsd: null,
+      ec2: { instanceType: 't3a.micro', basis: 'size', computeUsd: 6.862, networkOutGb: 10, networkOutUsd: 0.9, usdPerMonth: 7.762 },
+      breakEvenHours: { never: true, cheaper: 'ec2' },
+      breakEvenTrafficGb: { gb: 33.6765432099 },
+    });
+    // The estimate's own keys are unchanged.
+    expect(j.instanceType).toBe('t3a.micro');
+  });
+
+  it('null when nothing about here is given or measured', async () => {
+    const r = await run(tree, [...NETBOOK, '--json']);
+    const j = JSON.parse(r.out);
+    expect([j.hereUsdPerMonth, j.here]).toEqual([null, null]);
+  });
+});
+
+describe('--detail', () => {
+  it('without watts: electricity is left out, the line says how to give them, the total says so', async () => {
+    const r = await run(tree, [...NETBOOK, '--kwh-price', '0.16', '--bandwidth-usd-month', '5', '--detail']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^Electricity {2}not counted: give the watts \(--here-watts W; nothing was measured\), or set them under modules\.ec2-cost\.here$/m);
+    expect(r.out).toMatch(/^Here total {3}~\$5\.00 a month, leaving electricity out$/m);
+    expect(r.out).toMatch(/^Break-even .*\(electricity left out\)$/m);
+    expect(r.out).not.toMatch(/\b\d+ W x/);
+  });
+
+  it('is left out when nothing about here is known (the report is as it was)', async () => {
+    const r = await run(tree, [...NETBOOK, '--detail']);
+    expect(r.out).not.toContain('Here versus EC2');
+  });
+
+  it('measured by RAPL: says so, and that the figure is a floor', async () => {
+    const env = envFor(tree);
+    const e = await estimate({ procRoot: tree.procRoot, sysRoot: tree.sysRoot, env, vcpus: 1, memoryMiB: 1024, arch: 'x86_64', region: 'us-east-1' });
+    const given = {
+      watts: { value: int(30), from: 'config' as const },
+      kwhPriceUsd: dec('0.16'),
+      hardwareUsd: null,
+      hardwareMonths: null,
+      bandwidthUsdMonth: null,
+    };
+    const lines = renderHere(compareHere(e, { priced: e.main, basis: 'size', note: null }, hereCost(given, { watts: 11.25, source: 'rapl', hours: 336 })));
+    expect(lines).toContain('Electricity  11.25 W x 730 h = 8.213 kWh @ $0.16/kWh = $1.314000');
+    expect(lines.join('\n')).toContain(
+      'watts measured by RAPL, the mean of 336 recorded hours: it sees the CPU package and DRAM, not the whole box (disks, fans, PSU losses), so the figure is a floor',
+    );
+  });
+});
+
+describe('the flags', () => {
+  it('are refused where nothing shows them (the one-line report, --month), and read strictly', async () => {
+    const one = await run(tree, [...NETBOOK, '--here-watts', '30']);
+    expect(one).toMatchObject({ code: 2, out: '' });
+    expect(one.err).toContain('--here-watts is shown with --detail or --json');
+    const month = await run(tree, ['--instance-type', 'm7i.large', '--month', '--kwh-price', '0.2', '--detail']);
+    expect(month.code).toBe(2);
+    expect(month.err).toContain('--kwh-price compares a month of use');
+    const bad = await run(tree, [...NETBOOK, '--kwh-price', '-0.1', '--detail']);
+    expect(bad).toMatchObject({ code: 2 });
+    expect(bad.err).toContain('--kwh-price must be zero or more (got "-0.1")');
+    const zero = await run(tree, [...NETBOOK, '--hardware-usd', '230', '--hardware-months', '0', '--detail']);
+    expect(zero.code).toBe(2);
+  });
+});
+
+describe('modules.ec2-cost.here in the config', () => {
+  let env: NodeJS.ProcessEnv;
+  let file: string;
+  beforeEach(() => {
+    mkdirSync(join(tree.dir, 'cfg'));
+    mkdirSync(join(tree.dir, 'run'), { mode: 0o700 });
+    env = envFor(tree, { SHOJI_CONFIG_DIR: join(tree.dir, 'cfg'), SHOJI_RUNTIME_DIR: join(tree.dir, 'run'), HOME: tree.dir });
+    file = join(tree.dir, 'cfg', 'config.yaml');
+  });
+  const loader: ConfigLoader = async (e) => {
+    const app = await loadApp(e, { userPlugins: false });
+    return { ec2Cost: app.config.modules['ec2-cost'] as Record<string, unknown> | undefined, problems: app.configError?.problems ?? null };
+  };
+  const detail = async (argv: string[], load?: ConfigLoader) => {
+    let out = '';
+    let err = '';
+    const code = await runEc2Cost(
+      parseFast(ec2CostCommand, [...NETBOOK, ...argv, '--detail']),
+      { env, out: (t) => (out += t), err: (t) => (err += t), stderrIsTTY: false },
+      { loadConfig: load },
+    );
+    return { code, out, err };
+  };
+
+  it('is validated by the config loader: a bad value is named with its file, line and key', async () => {
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      kwh_price_usd: -1\n      hardware_months: 2.5\n');
+    const app = await loadApp(env, { userPlugins: false });
+    expect(app.configError?.message).toContain(`${file}:4:22: modules.ec2-cost.here.kwh_price_usd: must be >= 0`);
+    expect(app.configError?.message).toContain(`${file}:5:24: modules.ec2-cost.here.hardware_months: must be integer`);
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      kwh: 0.16\n');
+    const unknown = await loadApp(env, { userPlugins: false });
+    expect(unknown.configError?.message).toContain(`${file}:4:7: modules.ec2-cost.here.kwh:`);
+  });
+
+  it('a broken config: the report still runs and says the here keys were not read, and why', async () => {
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      kwh_price_usd: -1\n');
+    const r = await detail(['--here-watts', '30'], loader);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(
+      `note: the config has problems, so modules.ec2-cost.here was not read: ${file}:4:22: modules.ec2-cost.here.kwh_price_usd: must be >= 0`,
+    );
+  });
+
+  it('gives each figure; a flag overrides its key; read back from the validated cache without a loader', async () => {
+    writeFileSync(
+      file,
+      'modules:\n  ec2-cost:\n    here:\n      watts: 30\n      kwh_price_usd: 0.16\n      hardware_usd: 230\n      hardware_months: 36\n      bandwidth_usd_month: 1\n',
+    );
+    const first = await detail([], loader);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toContain('(watts from modules.ec2-cost.here.watts)');
+    expect(first.out).toContain('Hardware     $230 over 36 months = $6.388889');
+    expect(first.out).toMatch(/^Here total {3}~\$10\.89 a month$/m);
+    // The loader validated it and left it in the cache: no loader is needed now.
+    const cached = await detail(['--hardware-months', '60']);
+    expect(cached.code, cached.err).toBe(0);
+    expect(cached.out).toContain('Hardware     $230 over 60 months = $3.833333');
+    expect(cached.out).toContain('(watts from modules.ec2-cost.here.watts)');
+    // Changed since: without a loader it is not read, and the report says how to have it read.
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      watts: 40\n');
+    const stale = await detail(['--kwh-price', '0.2']);
+    expect(stale.out).toContain('changed since it was last checked');
+  });
+});
