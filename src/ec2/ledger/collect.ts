@@ -7,12 +7,18 @@
  * (it never keeps a process alive) and stops if the state folder it records into goes away.
  * Failures are written to shoji's log in long-lived processes (once per distinct reason, not
  * every minute), and never reach the reading.
+ *
+ * The long-lived processes also keep the hourly usage record (../usage/: CPU, memory, bytes sent
+ * per UTC hour, for `ec2-cost --fit`) from the same sample: the /proc/stat text it read for btime
+ * gives the CPU counters, and /proc/meminfo is read beside it. That code is imported lazily (a
+ * bundle of its own), so the one-shot `shoji status`, which never records usage, does not load it.
  */
 import { existsSync } from 'node:fs';
 import type { ModuleContext } from '../../core/contract.js';
 import type { Ec2CostOptions } from '../options.js';
-import { recordHost } from './record.js';
-import type { RecordOutcome } from './store.js';
+import type { UsageOutcome } from '../usage/store.js';
+import { takeSample } from './record.js';
+import { type RecordOutcome, recordSample } from './store.js';
 
 export const MINUTE_MS = 60_000;
 /** The timer records when this process recorded nothing for this long (a little under its period). */
@@ -23,17 +29,52 @@ interface MinuteRecorder {
   /** Date.now() of this process's latest recording. */
   lastMs: number;
   lastProblem: string | null;
+  lastUsageProblem: string | null;
+  /** The latest usage recording, settled once it is written (tests wait on it). */
+  usage: Promise<UsageOutcome | null>;
   timer: NodeJS.Timeout;
 }
 
 let recorder: MinuteRecorder | undefined;
 
 function recordNow(ctx: ModuleContext<Ec2CostOptions>): RecordOutcome {
-  const outcome = recordHost({ ...ctx.env, SHOJI_STATE_DIR: ctx.stateDir }, ctx.procRoot, ctx.sysRoot, ctx.options.interfaces ?? [], ctx.wallNow() / 1000);
+  const env = { ...ctx.env, SHOJI_STATE_DIR: ctx.stateDir };
+  let outcome: RecordOutcome;
+  let taken: ReturnType<typeof takeSample> | null = null;
+  try {
+    taken = takeSample(ctx.procRoot, ctx.sysRoot, ctx.options.interfaces ?? [], ctx.wallNow() / 1000);
+    outcome = recordSample(env, taken.sample);
+  } catch (err) {
+    outcome = { status: 'failed', reason: (err as Error).message };
+  }
   const problem = outcome.status === 'failed' ? outcome.reason : null;
   if (problem !== null && problem !== recorder?.lastProblem) ctx.longLived?.log(`ec2-cost: not recorded for the month: ${problem}`);
   if (recorder) recorder.lastProblem = problem;
+  if (recorder && ctx.longLived && taken) recorder.usage = recordUsageLater(ctx, env, taken);
   return outcome;
+}
+
+/** The usage record's share of a long-lived process's sample, once its code is loaded (a microtask after the first time). */
+async function recordUsageLater(
+  ctx: ModuleContext<Ec2CostOptions>,
+  env: NodeJS.ProcessEnv,
+  taken: ReturnType<typeof takeSample>,
+): Promise<UsageOutcome | null> {
+  try {
+    const { recordUsageSample } = await import('../usage/record.js');
+    const outcome = recordUsageSample(env, ctx.procRoot, taken.sample, taken.statText);
+    const problem = outcome.status === 'failed' ? outcome.reason : null;
+    if (problem !== null && problem !== recorder?.lastUsageProblem) ctx.longLived?.log(`ec2-cost: host usage not recorded: ${problem}`);
+    if (recorder) recorder.lastUsageProblem = problem;
+    return outcome;
+  } catch {
+    return null; // a bundle that failed to load: the status line carries on without the record
+  }
+}
+
+/** The latest usage recording of this process's minute recorder, once written; null where none was started (tests). */
+export function usageRecorded(): Promise<UsageOutcome | null> {
+  return recorder?.usage ?? Promise.resolve(null);
 }
 
 /** Record from a collect (ctx as the collect got it); in a long-lived process, keep a minute timer going. */
@@ -41,7 +82,7 @@ export function recordFromCollect(ctx: ModuleContext<Ec2CostOptions>): RecordOut
   if (ctx.longLived && !recorder) {
     const timer = setInterval(() => minuteTick(), MINUTE_MS);
     timer.unref();
-    recorder = { ctx, lastMs: Date.now(), lastProblem: null, timer };
+    recorder = { ctx, lastMs: Date.now(), lastProblem: null, lastUsageProblem: null, usage: Promise.resolve(null), timer };
   }
   if (ctx.longLived && recorder) {
     recorder.ctx = ctx;

@@ -22,8 +22,8 @@ import type { HostSample } from './types.js';
 import { validInterfaceName } from './validate.js';
 
 /** The boot's start from /proc/stat's btime line (seconds since the epoch), or null. */
-function readBtime(procRoot: string): number | null {
-  const m = /^btime\s+(\d+)\s*$/m.exec(readText(join(procRoot, 'stat')) ?? '');
+function btimeOf(statText: string | null): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(statText ?? '');
   return m ? Number(m[1]) : null;
 }
 
@@ -35,6 +35,20 @@ function readBtime(procRoot: string): number | null {
  * HostReadError naming the file it could not read.
  */
 export function sampleHost(_env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now: number = Date.now() / 1000): HostSample {
+  return takeSample(procRoot, sysRoot, interfaces, now).sample;
+}
+
+/**
+ * sampleHost's sample, and the /proc/stat text it read for btime (null when unreadable): the
+ * long-lived processes' usage record (../usage/) takes its CPU counters from the same text rather
+ * than reading the file again.
+ */
+export function takeSample(
+  procRoot: string,
+  sysRoot: string,
+  interfaces: string[],
+  now: number = Date.now() / 1000,
+): { sample: HostSample; statText: string | null } {
   const idPath = join(procRoot, 'sys/kernel/random/boot_id');
   const bootId = readLine(idPath);
   if (!bootId) throw new HostReadError(`cannot read the boot id from ${idPath}`);
@@ -42,7 +56,8 @@ export function sampleHost(_env: NodeJS.ProcessEnv, procRoot: string, sysRoot: s
   const uptimeText = readText(uptimePath)?.trim().split(/\s+/)[0] ?? '';
   if (!/^\d+(\.\d+)?$/.test(uptimeText)) throw new HostReadError(`cannot read the uptime from ${uptimePath}`);
   const uptime = Number(uptimeText);
-  const btime = readBtime(procRoot);
+  const statText = readText(join(procRoot, 'stat'));
+  const btime = btimeOf(statText);
   const bootTime = btime ?? now - uptime;
   const at = btime !== null ? btime + uptime : now;
 
@@ -59,7 +74,7 @@ export function sampleHost(_env: NodeJS.ProcessEnv, procRoot: string, sysRoot: s
     const ifindex = readNumber(join(sysRoot, 'class/net', name, 'ifindex'));
     counters.set(name, ifindex !== null && Number.isSafeInteger(ifindex) && ifindex > 0 ? { ...c, ifindex } : c);
   }
-  return { bootId, bootTime, at, counters };
+  return { sample: { bootId, bootTime, at, counters }, statText };
 }
 
 /** Take a sample and record it; never throws. */
