@@ -11,8 +11,11 @@ import { HOURS_PER_MONTH } from './rates.js';
 
 /** What the EC2 side is priced as, and why that type. */
 export interface Ec2Side {
-  priced: Priced;
-  /** 'current': this instance's type; 'size': the cheapest type of this host's size; 'use': the fit sized to what the host used. */
+  instanceType: string;
+  region: string;
+  /** The instance's hourly rate (on-demand, or the spot price the estimate used). */
+  usdPerHour: Q;
+  /** 'current': this instance's type; 'what-if': --instance-type; 'size': the cheapest type of this host's size; 'use': the fit sized to what the host used. */
   basis: 'current' | 'what-if' | 'size' | 'use';
   /** Said beside the type: why it is the one compared (e.g. why not sized to use). */
   note: string | null;
@@ -43,13 +46,17 @@ function monthlyGb(p: Priced): Q {
   return div(mul(p.input.txBytes, MONTH, int(3600)), mul(p.input.uptimeSeconds, BYTES_PER_GB));
 }
 
+/**
+ * The comparison. The EC2 side's rate is its type's; its traffic, public IPv4 and EBS are the
+ * host's, as the estimate counted them (e.main), whichever type is compared.
+ */
 export function compareHere(e: Estimate, ec2: Ec2Side, here: HereCost, notes: string[] = []): HereComparison {
-  const p = ec2.priced;
+  const m = e.main;
   // IPv4 and EBS accrue by the hour in hourlyAll, but AWS bills both while an instance is stopped.
-  const ipEbs = mul(sub(p.hourlyAll, p.usdPerHour), MONTH);
-  const gb = monthlyGb(p);
+  const ipEbs = mul(sub(m.hourlyAll, m.usdPerHour), MONTH);
+  const gb = monthlyGb(m);
   const egress = egressUsd(gb, e.transfer, e.freeTier);
-  const ec2Line: Linear = { perHour: p.usdPerHour, fixed: add(ipEbs, egress) };
+  const ec2Line: Linear = { perHour: ec2.usdPerHour, fixed: add(ipEbs, egress) };
   const hereLine: Linear = { perHour: here.electricityUsdPerHour ?? ZERO, fixed: here.fixedUsd };
   return {
     here,
@@ -61,7 +68,7 @@ export function compareHere(e: Estimate, ec2: Ec2Side, here: HereCost, notes: st
     ec2MonthUsd: at(ec2Line, MONTH),
     hereLine,
     hours: breakEvenHours(ec2Line, hereLine, MONTH),
-    traffic: breakEvenTraffic(add(mul(p.usdPerHour, MONTH), ipEbs), here.totalUsd, e.transfer, e.freeTier),
+    traffic: breakEvenTraffic(add(mul(ec2.usdPerHour, MONTH), ipEbs), here.totalUsd, e.transfer, e.freeTier),
     notes,
   };
 }
@@ -129,10 +136,10 @@ function basisText(s: Ec2Side): string {
 }
 
 function ec2Lines(c: HereComparison): string[] {
-  const p = c.ec2.priced;
+  const s = c.ec2;
   const out: string[] = [];
-  out.push(row('EC2', `${p.instanceType} ${p.region}, ${basisText(c.ec2)}${c.ec2.note ? ` (${c.ec2.note})` : ''}`));
-  out.push(row('EC2 compute', `${HOURS_PER_MONTH} h @ ${usd(p.usdPerHour)}/h = ${exact(mul(p.usdPerHour, MONTH))}`));
+  out.push(row('EC2', `${s.instanceType} ${s.region}, ${basisText(s)}${s.note ? ` (${s.note})` : ''}`));
+  out.push(row('EC2 compute', `${HOURS_PER_MONTH} h @ ${usd(s.usdPerHour)}/h = ${exact(mul(s.usdPerHour, MONTH))}`));
   if (!isZero(c.ec2IpEbsUsd)) out.push(row('EC2 IPv4/EBS', `${exact(c.ec2IpEbsUsd)} a month (billed while stopped too)`));
   out.push(row('EC2 egress', `${gbText(c.ec2TrafficGb)} sent a month at this boot's rate = ${exact(c.ec2EgressUsd)}`));
   out.push(row('EC2 total', `~${money(c.ec2MonthUsd)} a month`));
@@ -185,10 +192,11 @@ export function hereJson(c: HereComparison | null): Record<string, unknown> {
       hardwareUsd: num(h.hardwareUsd),
       bandwidthUsd: num(h.bandwidthUsd),
       ec2: {
-        instanceType: c.ec2.priced.instanceType,
+        instanceType: c.ec2.instanceType,
+        region: c.ec2.region,
         basis: c.ec2.basis,
         note: c.ec2.note,
-        computeUsd: num(mul(c.ec2.priced.usdPerHour, MONTH)),
+        computeUsd: num(mul(c.ec2.usdPerHour, MONTH)),
         ipv4EbsUsd: num(c.ec2IpEbsUsd),
         networkOutGb: num(c.ec2TrafficGb),
         networkOutUsd: num(c.ec2EgressUsd),

@@ -5,9 +5,10 @@
  */
 import { EstimateError } from './errors.js';
 import type { Estimate } from './estimate.js';
-import { hereAsked, hereCost, type MeasuredWatts } from './here.js';
-import { hereGiven, readHereConfig, type ConfigLoader } from './here-inputs.js';
+import { hereAsked, hereCost } from './here.js';
+import { hereGiven, measuredWatts, readHereConfig, type ConfigLoader } from './here-inputs.js';
 import { compareHere, type Ec2Side, type HereComparison } from './here-report.js';
+import { readUsageHours } from './usage/store.js';
 
 /** The what-if flags of the comparison. */
 export const HERE_FLAGS = ['here-watts', 'kwh-price', 'hardware-usd', 'hardware-months', 'bandwidth-usd-month'] as const;
@@ -26,23 +27,34 @@ export function checkHereFlags(args: Readonly<Record<string, unknown>>): void {
 
 /** The EC2 side: this instance, the type named, or the cheapest type of this host's size. */
 export function ec2Side(e: Estimate): Ec2Side {
-  if (e.mode === 'ec2') return { priced: e.main, basis: 'current', note: null };
-  if (e.mode === 'what-if') return { priced: e.main, basis: 'what-if', note: null };
-  return { priced: e.main, basis: 'size', note: "sized to this host's vCPUs and memory, not to what it used" };
+  const m = e.main;
+  const side = { instanceType: m.instanceType, region: m.region, usdPerHour: m.usdPerHour };
+  if (e.mode === 'ec2') return { ...side, basis: 'current', note: null };
+  if (e.mode === 'what-if') return { ...side, basis: 'what-if', note: null };
+  return { ...side, basis: 'size', note: "sized to this host's vCPUs and memory, not to what it used" };
 }
+
+/** The window the measured watts are averaged over: right-sizing's default, the last 14 days. */
+export const WATTS_WINDOW_S = 14 * 24 * 3600;
 
 export interface HereRun {
   env: NodeJS.ProcessEnv;
   loadConfig?: ConfigLoader;
-  /** The watts shoji measured over the window, when its usage rows have any. */
-  measured?: MeasuredWatts | null;
+  /** Seconds since the epoch (tests fix it); default: the clock. */
+  now?: number;
 }
 
-/** The comparison, or null when nothing about here is known (the report then leaves it out). */
+/**
+ * The comparison, or null when the user gave nothing about here (the report then leaves it out,
+ * and the usage records are not read).
+ */
 export async function hereFor(args: Readonly<Record<string, unknown>>, e: Estimate, run: HereRun): Promise<HereComparison | null> {
   const config = await readHereConfig(run.env, run.loadConfig);
   const given = hereGiven(args, config.here);
-  const measured = run.measured ?? null;
-  if (!hereAsked(given, measured) && !config.problem) return null;
-  return compareHere(e, ec2Side(e), hereCost(given, measured), config.problem ? [config.problem] : []);
+  if (!hereAsked(given) && !config.problem) return null;
+  const notes = config.problem ? [config.problem] : [];
+  const to = run.now ?? Math.floor(Date.now() / 1000);
+  const usage = readUsageHours(run.env, to - WATTS_WINDOW_S, to);
+  for (const p of usage.problems) notes.push(`usage records: ${p}`);
+  return compareHere(e, ec2Side(e), hereCost(given, measuredWatts(usage.hours)), notes);
 }

@@ -59,9 +59,12 @@ export interface HereCost {
   fixedUsd: Q;
 }
 
-/** Whether anything at all is known of here (the report shows the comparison only then). */
-export function hereAsked(given: HereGiven, measured: MeasuredWatts | null): boolean {
-  return given.watts !== null || measured !== null || given.kwhPriceUsd !== null || given.hardwareUsd !== null || given.bandwidthUsdMonth !== null;
+/**
+ * Whether the user said anything about here (a flag or a config key): the report shows the
+ * comparison only then. Measured watts alone do not bring it: without a kWh price they price nothing.
+ */
+export function hereAsked(given: HereGiven): boolean {
+  return given.watts !== null || given.kwhPriceUsd !== null || given.hardwareUsd !== null || given.hardwareMonths !== null || given.bandwidthUsdMonth !== null;
 }
 
 /**

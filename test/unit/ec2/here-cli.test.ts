@@ -11,16 +11,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadApp } from '../../../src/app/app.js';
 import type { ConfigLoader } from '../../../src/ec2/here-inputs.js';
-import { hereCost } from '../../../src/ec2/here.js';
-import { compareHere, renderHere } from '../../../src/ec2/here-report.js';
-import { estimate } from '../../../src/ec2/estimate.js';
+import { appendUsageHours } from '../../../src/ec2/usage/store.js';
+import type { HourUsage } from '../../../src/ec2/usage/types.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 import { proc, qemu } from './hosts.js';
 import { envFor, run } from './run.js';
 import { ec2CostCommand } from '../../../src/cli/ec2-cost.js';
 import { parseFast } from '../../../src/cli/spec.js';
 import { runEc2Cost } from '../../../src/ec2/run.js';
-import { dec, int } from '../../../src/ec2/money.js';
 
 const DOC = readFileSync(join(__dirname, '..', '..', '..', 'docs/ec2-cost.md'), 'utf8');
 
@@ -122,21 +120,32 @@ describe('--detail', () => {
     expect(r.out).not.toContain('Here versus EC2');
   });
 
-  it('measured by RAPL: says so, and that the figure is a floor', async () => {
-    const env = envFor(tree);
-    const e = await estimate({ procRoot: tree.procRoot, sysRoot: tree.sysRoot, env, vcpus: 1, memoryMiB: 1024, arch: 'x86_64', region: 'us-east-1' });
-    const given = {
-      watts: { value: int(30), from: 'config' as const },
-      kwhPriceUsd: dec('0.16'),
-      hardwareUsd: null,
-      hardwareMonths: null,
-      bandwidthUsdMonth: null,
-    };
-    const lines = renderHere(compareHere(e, { priced: e.main, basis: 'size', note: null }, hereCost(given, { watts: 11.25, source: 'rapl', hours: 336 })));
-    expect(lines).toContain('Electricity  11.25 W x 730 h = 8.213 kWh @ $0.16/kWh = $1.314000');
-    expect(lines.join('\n')).toContain(
-      'watts measured by RAPL, the mean of 336 recorded hours: it sees the CPU package and DRAM, not the whole box (disks, fans, PSU losses), so the figure is a floor',
+  it('measured: the mean of the recorded hours over the last 14 days; RAPL is said to be a floor', async () => {
+    const hour = Math.floor(Date.now() / 1000 / 3600) * 3600;
+    const row = (ago: number, watts: number): HourUsage => ({
+      hour: hour - ago * 3600,
+      samples: 60,
+      vcpus: 2,
+      cpuMean: 0.1,
+      cpuP95: 0.2,
+      cpuMax: 0.3,
+      memPeakBytes: 2 ** 30,
+      memTotalBytes: 2 ** 31,
+      txBytes: 0,
+      watts,
+      wattsSource: 'rapl',
+    });
+    // 15 days ago is outside the window; the two inside average 11.25 W.
+    appendUsageHours(envFor(tree), [row(15 * 24, 100), row(48, 10), row(47, 12.5)]);
+    const r = await run(tree, [...NETBOOK, '--kwh-price', '0.16', '--detail']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Electricity  11.25 W x 730 h = 8.213 kWh @ $0.16/kWh = $1.314000');
+    expect(r.out).toContain(
+      '(watts measured by RAPL, the mean of 2 recorded hours: it sees the CPU package and DRAM, not the whole box (disks, fans, PSU losses), so the figure is a floor)',
     );
+    // A what-if --here-watts wins over the measurement.
+    const given = await run(tree, [...NETBOOK, '--kwh-price', '0.16', '--here-watts', '30', '--detail']);
+    expect(given.out).toContain('(watts given with --here-watts)');
   });
 });
 
