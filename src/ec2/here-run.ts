@@ -8,6 +8,8 @@ import type { Estimate } from './estimate.js';
 import { hereAsked, hereCost } from './here.js';
 import { hereGiven, measuredWatts, readHereConfig, type ConfigLoader } from './here-inputs.js';
 import { compareHere, type Ec2Side, type HereComparison } from './here-report.js';
+
+export { hereJson, renderHere } from './here-report.js';
 import { readUsageHours } from './usage/store.js';
 
 /** The what-if flags of the comparison. */

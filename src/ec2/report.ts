@@ -9,7 +9,6 @@ import { cmp, div, groupThousands, int, isZero, toFixed, toNumber, toPlain, usd,
 import { PUBLIC_IPV4_USD_PER_HOUR } from './rates.js';
 import { SPOT_PRODUCT } from './spot-cache.js';
 import type { SpotLookup } from './spot.js';
-import { hereJson, renderHere, type HereComparison } from './here-report.js';
 
 /** "~$31.26"; "<$0.01" for a few seconds of a small instance, never a misleading "$0.00". */
 export function approxUsd(q: Q): string {
@@ -134,7 +133,8 @@ export function identityLine(e: Estimate): string {
   return `not EC2 (${id.detection.reason}${id.imdsNote ? `; metadata service: ${id.imdsNote}` : ''})`;
 }
 
-export function renderDetail(e: Estimate, here: HereComparison | null = null): string {
+/** `here`: the here-versus-EC2 section's lines (here-report.ts, loaded only when asked for). */
+export function renderDetail(e: Estimate, here: readonly string[] = []): string {
   const m = e.main;
   const out: string[] = ['Estimated cost on Amazon EC2 since boot (an estimate: see the assumptions)'];
   if (e.notModelled) out.push(row('Region', `${e.region} is not modelled (${e.notModelled.why}): the figures are at ${e.notModelled.basis}`));
@@ -178,7 +178,7 @@ export function renderDetail(e: Estimate, here: HereComparison | null = null): s
     out.push(`Line items for ${m.instanceType}:`);
   }
   out.push(...breakdown(e, m));
-  if (here) out.push(...renderHere(here), '');
+  if (here.length > 0) out.push(...here, '');
   if (e.notes.length > 0) {
     out.push('Notes');
     for (const n of e.notes) out.push(`  - ${n}`);
@@ -227,7 +227,7 @@ export function pricedJson(_e: Estimate, p: Priced): Record<string, unknown> {
 }
 
 /** The --json document as an object (the month report adds its own keys to it). */
-export function jsonDoc(e: Estimate, here?: HereComparison | null): Record<string, unknown> {
+export function jsonDoc(e: Estimate, here?: Record<string, unknown>): Record<string, unknown> {
   const id = e.identity;
   const doc: Record<string, unknown> = {
     mode: e.mode,
@@ -251,8 +251,8 @@ export function jsonDoc(e: Estimate, here?: HereComparison | null): Record<strin
     doc.fit = e.fit;
     doc.candidates = e.candidates.map((c) => pricedJson(e, c));
   }
-  // Here versus EC2: only in the since-boot report, which passes it (null when nothing is known of here).
-  if (here !== undefined) Object.assign(doc, hereJson(here));
+  // Here versus EC2 (here-report.ts's hereJson): the since-boot report passes it, the month report does not.
+  if (here) Object.assign(doc, here);
   return doc;
 }
 
@@ -287,6 +287,6 @@ function spotJson(p: Priced): Record<string, unknown> {
   };
 }
 
-export function renderJson(e: Estimate, here?: HereComparison | null): string {
+export function renderJson(e: Estimate, here?: Record<string, unknown>): string {
   return `${JSON.stringify(jsonDoc(e, here), null, 2)}\n`;
 }

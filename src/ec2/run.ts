@@ -120,8 +120,8 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
       return 0;
     }
     const here = hereRun ? await hereRun.hereFor(args, est, { env: io.env, loadConfig: opts.loadConfig }) : null;
-    if (args.json) io.out(jsonForTerminal(renderJson(est, here), io.env));
-    else if (args.detail) io.out(forTerminal(renderDetail(est, here), io.env));
+    if (args.json) io.out(jsonForTerminal(renderJson(est, hereRun?.hereJson(here)), io.env));
+    else if (args.detail) io.out(forTerminal(renderDetail(est, here && hereRun ? hereRun.renderHere(here) : []), io.env));
     else io.out(oneLineForTerminal(renderOneLine(est), io.env));
     return 0;
   } catch (err) {
