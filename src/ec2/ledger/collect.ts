@@ -62,7 +62,7 @@ async function recordUsageLater(
 ): Promise<UsageOutcome | null> {
   try {
     const { recordUsageSample } = await import('../usage/record.js');
-    const outcome = recordUsageSample(env, ctx.procRoot, taken.sample, taken.statText);
+    const outcome = recordUsageSample(env, ctx.procRoot, ctx.sysRoot, taken.sample, taken.statText);
     const problem = outcome.status === 'failed' ? outcome.reason : null;
     if (problem !== null && problem !== recorder?.lastUsageProblem) ctx.longLived?.log(`ec2-cost: host usage not recorded: ${problem}`);
     if (recorder) recorder.lastUsageProblem = problem;

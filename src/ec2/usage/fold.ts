@@ -18,6 +18,7 @@
  * - A figure belongs to the hour its sample was taken in, though its minute may have begun in
  *   the hour before: at most a minute of sixty is placed an hour late.
  */
+import { type RaplSample, raplEnergyBetween } from '../../core/power.js';
 import type { HostSample } from '../ledger/types.js';
 import type { UsageReading } from './sample.js';
 import type { HourUsage } from './types.js';
@@ -41,6 +42,10 @@ export interface Minute {
   memTotalBytes: number;
   /** Bytes sent on the counted interfaces over those seconds. */
   txBytes: number;
+  /** RAPL energy over those seconds (CPU packages and DRAM), joules, where both ends were readable. */
+  joules?: number;
+  /** The batteries' draw at the sample, watts, while discharging. */
+  batteryWatts?: number;
 }
 
 /** The latest sample's counters: what the next sample's figures are differences from. */
@@ -51,6 +56,8 @@ export interface LastCounters {
   totalTicks: number;
   /** Sent-byte counters of the counted interfaces (64-bit), with the ifindex where known. */
   tx: Record<string, { tx: bigint; ifindex?: number }>;
+  /** RAPL's counters, where readable. */
+  rapl?: RaplSample;
 }
 
 export interface OpenHour {
@@ -91,6 +98,31 @@ export function p95(values: number[]): number {
  * so it is the busy time the counters measured divided by the time covered: exact, not an average
  * of averages.
  */
+/**
+ * The hour's mean watts: from RAPL's energy over the minutes it covered (a floor: the CPU
+ * packages and DRAM, not the whole box), else the batteries' draw averaged over the minutes on
+ * battery (the whole machine, but only while it ran on battery); none when neither was readable.
+ */
+function hourWatts(minutes: Minute[]): Pick<HourUsage, 'watts' | 'wattsSource'> {
+  let joules = 0;
+  let raplSeconds = 0;
+  let batteryJoules = 0;
+  let batterySeconds = 0;
+  for (const m of minutes) {
+    if (m.joules !== undefined) {
+      joules += m.joules;
+      raplSeconds += m.seconds;
+    }
+    if (m.batteryWatts !== undefined) {
+      batteryJoules += m.batteryWatts * m.seconds;
+      batterySeconds += m.seconds;
+    }
+  }
+  if (raplSeconds > 0) return { watts: Math.round((joules / raplSeconds) * 1000) / 1000, wattsSource: 'rapl' };
+  if (batterySeconds > 0) return { watts: Math.round((batteryJoules / batterySeconds) * 1000) / 1000, wattsSource: 'battery' };
+  return {};
+}
+
 export function foldHour(hour: number, minutes: Minute[]): HourUsage {
   let busySeconds = 0;
   let seconds = 0;
@@ -115,13 +147,15 @@ export function foldHour(hour: number, minutes: Minute[]): HourUsage {
     memPeakBytes: peak.memUsedBytes,
     memTotalBytes: peak.memTotalBytes,
     txBytes,
+    ...hourWatts(minutes),
   };
 }
 
 function countersOf(sample: HostSample, r: UsageReading): LastCounters {
   const tx: LastCounters['tx'] = {};
   for (const [name, c] of sample.counters) tx[name] = c.ifindex === undefined ? { tx: c.tx } : { tx: c.tx, ifindex: c.ifindex };
-  return { bootId: sample.bootId, at: sample.at, busyTicks: r.busyTicks, totalTicks: r.totalTicks, tx };
+  const last: LastCounters = { bootId: sample.bootId, at: sample.at, busyTicks: r.busyTicks, totalTicks: r.totalTicks, tx };
+  return r.rapl ? { ...last, rapl: r.rapl } : last;
 }
 
 /**
@@ -146,7 +180,10 @@ function minuteFigure(last: LastCounters, sample: HostSample, r: UsageReading): 
   const busy = r.busyTicks - last.busyTicks;
   const total = r.totalTicks - last.totalTicks;
   if (seconds > MAX_INTERVAL_S || total <= 0 || busy < 0 || busy > total) return null;
-  return {
+  // raplEnergyBetween unwraps a counter that passed its range; a zone that came, went or could
+  // not be read gives no total (null), and then the minute has no RAPL figure.
+  const joules = last.rapl && r.rapl ? raplEnergyBetween(last.rapl, r.rapl)?.joules : null;
+  const figure: Minute = {
     at: sample.at,
     seconds,
     // The share of all CPUs' time that was work, times the CPUs: USER_HZ cancels out.
@@ -156,6 +193,9 @@ function minuteFigure(last: LastCounters, sample: HostSample, r: UsageReading): 
     memTotalBytes: r.memTotalBytes,
     txBytes: sentSince(last, sample),
   };
+  if (typeof joules === 'number') figure.joules = Math.round(joules * 1000) / 1000;
+  if (r.batteryWatts !== null) figure.batteryWatts = Math.round(r.batteryWatts * 1000) / 1000;
+  return figure;
 }
 
 /**

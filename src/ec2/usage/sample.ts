@@ -1,10 +1,11 @@
 /**
  * What one minute's usage sample reads of the host: the kernel's cumulative CPU time from
- * /proc/stat (the text the ledger's sample already read for btime, so no second read) and memory
- * from /proc/meminfo. The figures per minute come later, from the difference between two such
+ * /proc/stat (the text the ledger's sample already read for btime, so no second read), memory
+ * from /proc/meminfo, and power where Linux offers it (core/power.ts: RAPL, a battery). The figures per minute come later, from the difference between two such
  * readings (fold.ts); a reading alone says only how far the counters have run since boot.
  */
 import { join } from 'node:path';
+import { type RaplSample, raplAccess, readBatteryPower, readRapl } from '../../core/power.js';
 import { readText } from '../../core/read.js';
 
 /** The counters and levels of one reading. Ticks are the kernel's USER_HZ units; only their ratios are used. */
@@ -20,6 +21,10 @@ export interface UsageReading {
   /** MemTotal - MemAvailable, and MemTotal; bytes. */
   memUsedBytes: number;
   memTotalBytes: number;
+  /** The RAPL energy counters when readable (stamped with the sample's time in ms), else null. */
+  rapl: RaplSample | null;
+  /** What the batteries give the machine while discharging, in watts; null on AC or without one. */
+  batteryWatts: number | null;
 }
 
 /**
@@ -57,12 +62,22 @@ function parseMeminfo(text: string): { used: number; total: number } | null {
  * A reading from /proc/stat's text (given: the ledger's sample read it) and procRoot/meminfo; or
  * why none could be taken, in one line naming the file.
  */
-export function readUsage(procRoot: string, statText: string | null): UsageReading | string {
+/**
+ * The power readings of core/power.ts at the sample's time `at` (seconds): RAPL's counters only
+ * when a counted zone can be read (root-only on many kernels: then none, quietly: `shoji modules`
+ * says why under the power module), and the batteries' draw.
+ */
+export function readPower(sysRoot: string, at: number): Pick<UsageReading, 'rapl' | 'batteryWatts'> {
+  const rapl = readRapl(sysRoot, at * 1000);
+  return { rapl: raplAccess(rapl) === 'readable' ? rapl : null, batteryWatts: readBatteryPower(sysRoot).watts };
+}
+
+export function readUsage(procRoot: string, statText: string | null, power: Pick<UsageReading, 'rapl' | 'batteryWatts'>): UsageReading | string {
   const statPath = join(procRoot, 'stat');
   const cpu = statText === null ? null : parseCpuLine(statText);
   if (cpu === null) return `cannot read the CPU counters from ${statPath}`;
   const memPath = join(procRoot, 'meminfo');
   const mem = parseMeminfo(readText(memPath) ?? '');
   if (mem === null) return `cannot read the memory figures from ${memPath}`;
-  return { busyTicks: cpu.busy, totalTicks: cpu.total, vcpus: cpu.vcpus, memUsedBytes: mem.used, memTotalBytes: mem.total };
+  return { busyTicks: cpu.busy, totalTicks: cpu.total, vcpus: cpu.vcpus, memUsedBytes: mem.used, memTotalBytes: mem.total, ...power };
 }

@@ -8,6 +8,7 @@
  * Month files (hours-YYYY-MM.json) hold one row per line as a JSON array, in HOUR_FIELDS order:
  * about 80 bytes an hour, 60 KB a month, one JSON.parse to read.
  */
+import type { RaplSample, RaplZone } from '../../core/power.js';
 import { validInterfaceName } from '../ledger/validate.js';
 import { HOUR_S, type LastCounters, MAX_MINUTES, type Minute, type OpenHour } from './fold.js';
 import type { HourUsage, PowerSource } from './types.js';
@@ -119,13 +120,42 @@ export function monthText(month: string, hours: HourUsage[]): string {
   return `{"format":${USAGE_FORMAT},"kind":"${MONTH_KIND}","month":"${month}","hours":[\n${hours.map(lineOf).join(',\n')}\n]}\n`;
 }
 
+/** A minute as a line's array: at, seconds, cpu, vcpus, memUsedBytes, memTotalBytes, txBytes, then joules and batteryWatts (null when none) when either is there. */
 function minuteOf(v: unknown, hour: number): Minute | null {
-  if (!Array.isArray(v) || v.length !== 7) return null;
-  const [at, seconds, cpu, vcpus, memUsedBytes, memTotalBytes, txBytes] = v;
+  if (!Array.isArray(v) || (v.length !== 7 && v.length !== 9)) return null;
+  const [at, seconds, cpu, vcpus, memUsedBytes, memTotalBytes, txBytes, joules = null, batteryWatts = null] = v;
   if (!isTime(at) || at < hour || at >= hour + HOUR_S || !isFiniteIn(seconds, 0, 3600) || seconds === 0) return null;
   if (!Number.isSafeInteger(vcpus) || vcpus < 1 || vcpus > MAX_VCPUS || !isFiniteIn(cpu, 0, vcpus)) return null;
   if (!isCount(memTotalBytes) || memTotalBytes > MAX_MEMORY_BYTES || !isCount(memUsedBytes) || memUsedBytes > memTotalBytes || !isCount(txBytes)) return null;
-  return { at, seconds, cpu, vcpus, memUsedBytes, memTotalBytes, txBytes };
+  const m: Minute = { at, seconds, cpu, vcpus, memUsedBytes, memTotalBytes, txBytes };
+  // A power figure out of range is dropped alone: the minute's CPU and memory still stand.
+  if (isFiniteIn(joules, 0, MAX_WATTS * seconds)) m.joules = joules;
+  if (isFiniteIn(batteryWatts, 0, MAX_WATTS)) m.batteryWatts = batteryWatts;
+  return m;
+}
+
+const RAPL_DIR = /^intel-rapl:\d{1,4}(?::\d{1,4})?$/;
+const MAX_RAPL_ZONES = 64;
+
+/** RAPL counters as kept in the open hour, or undefined when they do not check out (the next minute then has no RAPL figure). */
+function raplOf(v: unknown): RaplSample | undefined {
+  if (!isObject(v) || !isFiniteIn(v.at, 0, LATEST * 1000) || !Array.isArray(v.zones) || v.zones.length > MAX_RAPL_ZONES) return undefined;
+  const zones: RaplZone[] = [];
+  for (const z of v.zones) {
+    if (!isObject(z) || typeof z.dir !== 'string' || !RAPL_DIR.test(z.dir) || typeof z.zone !== 'string' || typeof z.counted !== 'boolean') return undefined;
+    if (z.zone.length > 100 || /[\u0000-\u001f\u007f-\u009f]/.test(z.zone)) return undefined;
+    const zone: RaplZone = { dir: z.dir, zone: z.zone, counted: z.counted };
+    if (z.energyUj !== undefined) {
+      if (!isCount(z.energyUj)) return undefined;
+      zone.energyUj = z.energyUj;
+    }
+    if (z.maxEnergyRangeUj !== undefined) {
+      if (!isCount(z.maxEnergyRangeUj) || z.maxEnergyRangeUj === 0) return undefined;
+      zone.maxEnergyRangeUj = z.maxEnergyRangeUj;
+    }
+    zones.push(zone);
+  }
+  return { at: v.at as number, zones };
 }
 
 function lastOf(v: unknown): LastCounters | null {
@@ -139,7 +169,8 @@ function lastOf(v: unknown): LastCounters | null {
     if (c.ifindex !== undefined && !(Number.isSafeInteger(c.ifindex) && (c.ifindex as number) > 0)) continue;
     out[name] = c.ifindex === undefined ? { tx: BigInt(c.tx) } : { tx: BigInt(c.tx), ifindex: c.ifindex as number };
   }
-  return { bootId, at, busyTicks, totalTicks, tx: out };
+  const rapl = raplOf(v.rapl);
+  return rapl ? { bootId, at, busyTicks, totalTicks, tx: out, rapl } : { bootId, at, busyTicks, totalTicks, tx: out };
 }
 
 /**
@@ -173,6 +204,9 @@ export function openHourText(open: OpenHour): string {
       Object.entries(open.last.tx).map(([n, c]) => [n, c.ifindex === undefined ? { tx: c.tx.toString() } : { tx: c.tx.toString(), ifindex: c.ifindex }]),
     ),
   };
-  const minutes = open.minutes.map((m) => JSON.stringify([m.at, m.seconds, m.cpu, m.vcpus, m.memUsedBytes, m.memTotalBytes, m.txBytes]));
+  const minutes = open.minutes.map((m) => {
+    const core = [m.at, m.seconds, m.cpu, m.vcpus, m.memUsedBytes, m.memTotalBytes, m.txBytes];
+    return JSON.stringify(m.joules === undefined && m.batteryWatts === undefined ? core : [...core, m.joules ?? null, m.batteryWatts ?? null]);
+  });
   return `{"format":${USAGE_FORMAT},"kind":"${OPEN_KIND}","hour":${open.hour},"last":${JSON.stringify(last)},"minutes":[\n${minutes.join(',\n')}\n]}\n`;
 }

@@ -70,7 +70,7 @@ function sampleAt(s: HostState, at: number) {
   );
   const { sample, statText } = takeSample(tree.procRoot, tree.sysRoot, [], at);
   expect(sample.at).toBe(at);
-  return recordUsageSample(env, tree.procRoot, sample, statText);
+  return recordUsageSample(env, tree.procRoot, tree.sysRoot, sample, statText);
 }
 
 /** A minute (or `seconds`) of work: `busy` ticks of user time, the rest idle, `steal` stolen, `sent` bytes. */
@@ -252,6 +252,63 @@ describe('several processes', () => {
   });
 });
 
+describe('watts', () => {
+  const RANGE = 262_143_328_850; // Intel's max_energy_range_uj
+  function rapl(packageUj: number, dramUj: number): void {
+    tree.write('sys/class/powercap/intel-rapl:0/name', 'package-0\n');
+    tree.write('sys/class/powercap/intel-rapl:0/energy_uj', `${packageUj}\n`);
+    tree.write('sys/class/powercap/intel-rapl:0/max_energy_range_uj', `${RANGE}\n`);
+    tree.write('sys/class/powercap/intel-rapl:0:0/name', 'dram\n');
+    tree.write('sys/class/powercap/intel-rapl:0:0/energy_uj', `${dramUj}\n`);
+    tree.write('sys/class/powercap/intel-rapl:0:0/max_energy_range_uj', `${RANGE}\n`);
+  }
+  function battery(status: string, powerUw: number): void {
+    tree.write('sys/class/power_supply/BAT0/type', 'Battery\n');
+    tree.write('sys/class/power_supply/BAT0/present', '1\n');
+    tree.write('sys/class/power_supply/BAT0/status', `${status}\n`);
+    tree.write('sys/class/power_supply/BAT0/power_now', `${powerUw}\n`);
+  }
+
+  it('RAPL readable: the hour mean watts from the packages and DRAM energy over the minutes, a wrapped counter unwrapped', () => {
+    const s = freshBoot('boot-a', BOOT);
+    battery('Discharging', 30_000_000); // RAPL wins where it is readable
+    rapl(RANGE - 300_000_000, 5_000_000);
+    sampleAt(s, TEN + 60);
+    rapl(RANGE - 300_000_000 + 600_000_000 - RANGE - 1, 5_000_000 + 120_000_000); // 600 J across the wrap, 120 J: 12 W
+    work(s, 0);
+    sampleAt(s, TEN + 120);
+    rapl(600_000_000 - 300_000_000 - 1 + 1_200_000_000, 5_000_000 + 240_000_000); // 1200 + 120 J: 22 W
+    work(s, 0);
+    sampleAt(s, TEN + 180);
+    work(s, 0);
+    const done = sampleAt(s, TEN + H + 60);
+    expect(done).toMatchObject({ status: 'counters', completed: { hour: TEN, samples: 2, watts: 17, wattsSource: 'rapl' } });
+    expect(readUsageHours(env, ...ALL).hours[0]).toMatchObject({ watts: 17, wattsSource: 'rapl' });
+  });
+
+  it('no RAPL: the batteries draw averaged over the minutes on battery; on AC, no watts at all', () => {
+    const s = freshBoot('boot-a', BOOT);
+    battery('Discharging', 8_000_000);
+    sampleAt(s, TEN + 60);
+    work(s, 0);
+    sampleAt(s, TEN + 120); // 8 W
+    battery('Charging', 8_000_000);
+    work(s, 0);
+    sampleAt(s, TEN + 180); // on AC: not the machine's draw
+    battery('Discharging', 11_000_000);
+    work(s, 0, { seconds: 120 });
+    sampleAt(s, TEN + 300); // 11 W over two minutes
+    battery('Full', 0);
+    work(s, 0);
+    expect(sampleAt(s, TEN + H)).toMatchObject({ completed: { hour: TEN, samples: 3, watts: 10, wattsSource: 'battery' } });
+    work(s, 0);
+    sampleAt(s, TEN + H + 60);
+    work(s, 0);
+    expect(sampleAt(s, TEN + 2 * H)).toMatchObject({ completed: { hour: TEN + H, samples: 1 } });
+    expect(readUsageHours(env, TEN + H, TEN + H + 1).hours[0].watts).toBeUndefined();
+  });
+});
+
 describe('damage and failures', () => {
   it('a damaged open-hour file is set aside; the next sample only sets the counters, the one after counts', () => {
     const s = freshBoot('boot-a', BOOT);
@@ -269,11 +326,11 @@ describe('damage and failures', () => {
     sampleAt(s, TEN + 60);
     tree.write('proc/meminfo', 'MemFree: 5 kB\n');
     const { sample, statText } = takeSample(tree.procRoot, tree.sysRoot, [], TEN + 120);
-    expect(recordUsageSample(env, tree.procRoot, sample, statText)).toEqual({
+    expect(recordUsageSample(env, tree.procRoot, tree.sysRoot, sample, statText)).toEqual({
       status: 'failed',
       reason: `cannot read the memory figures from ${join(tree.procRoot, 'meminfo')}`,
     });
-    expect(recordUsageSample(env, tree.procRoot, sample, 'cpu0 1 2 3 4\n')).toEqual({
+    expect(recordUsageSample(env, tree.procRoot, tree.sysRoot, sample, 'cpu0 1 2 3 4\n')).toEqual({
       status: 'failed',
       reason: `cannot read the CPU counters from ${join(tree.procRoot, 'stat')}`,
     });
