@@ -10,10 +10,11 @@
  * not (the file changed since the status line last ran), the caller's loader validates it in full
  * (src/cli passes one that loads the app); without one, the config is not used and a note says so.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cachePath, configFile, formatProblem, type ConfigProblem } from '../core/config.js';
 import { EstimateError } from './errors.js';
 import type { HereGiven, MeasuredWatts } from './here.js';
+import { configMentionsHere, configText } from './here-wanted.js';
 import { quantity, type QuantityOption } from './inputs.js';
 import { dec, isZero, type Q } from './money.js';
 import type { Ec2CostOptions } from './options.js';
@@ -35,15 +36,10 @@ const problemText = (problems: ConfigProblem[]) => `the config has problems, so 
 /** modules.ec2-cost.here from the config, the cached validation when it is current, else the loader's. */
 export async function readHereConfig(env: NodeJS.ProcessEnv, load?: ConfigLoader): Promise<HereConfig> {
   const file = configFile(env);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { here: undefined, problem: null };
-    return { here: undefined, problem: `${file}: cannot read: ${(err as Error).message}` };
-  }
-  // Not the status line's config text: nothing to read from it, and nothing to validate.
-  if (!/\bhere['"]?\s*:/.test(text)) return { here: undefined, problem: null };
+  const text = configText(env);
+  if (text === null && existsSync(file)) return { here: undefined, problem: `${file} cannot be read, so modules.ec2-cost.here was not read` };
+  // No config, or none that mentions here: nothing to read from it, and nothing to validate.
+  if (!configMentionsHere(text) || text === null) return { here: undefined, problem: null };
   try {
     const entry = JSON.parse(readFileSync(cachePath(env), 'utf8')) as {
       file?: unknown;

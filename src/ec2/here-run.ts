@@ -7,17 +7,11 @@ import { EstimateError } from './errors.js';
 import type { Estimate } from './estimate.js';
 import { hereAsked, hereCost } from './here.js';
 import { hereGiven, measuredWatts, readHereConfig, type ConfigLoader } from './here-inputs.js';
+import { hereFlagsGiven } from './here-wanted.js';
 import { compareHere, type Ec2Side, type HereComparison } from './here-report.js';
 
 export { hereJson, renderHere } from './here-report.js';
 import { readUsageHours } from './usage/store.js';
-
-/** The what-if flags of the comparison. */
-export const HERE_FLAGS = ['here-watts', 'kwh-price', 'hardware-usd', 'hardware-months', 'bandwidth-usd-month'] as const;
-
-export function hereFlagsGiven(args: Readonly<Record<string, unknown>>): string[] {
-  return HERE_FLAGS.filter((f) => args[f] !== undefined);
-}
 
 /** A --here-* flag where no comparison is shown is refused rather than ignored. */
 export function checkHereFlags(args: Readonly<Record<string, unknown>>): void {

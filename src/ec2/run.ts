@@ -16,9 +16,7 @@ import { ceil, int, mul } from './money.js';
 import { EBS_TYPES, type EbsType } from './rates.js';
 import { renderDetail, renderJson, renderOneLine } from './report.js';
 import type { ConfigLoader } from './here-inputs.js';
-
-/** here-run.ts's HERE_FLAGS, written out: importing it would load the comparison on every run. */
-const HERE_FLAG_NAMES = ['here-watts', 'kwh-price', 'hardware-usd', 'hardware-months', 'bandwidth-usd-month'];
+import { hereWanted } from './here-wanted.js';
 
 /** "ec2-cost: <message>" on one line, safe for a terminal under any locale. */
 export function errorLine(err: unknown, env: NodeJS.ProcessEnv): string {
@@ -108,8 +106,8 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
     // and its options are checked before anything is read.
     const monthRun = args.month !== undefined || args.now !== undefined ? await import('./month-run.js') : null;
     const monthAsked = monthRun?.monthOptions(args);
-    // Here versus EC2 (--detail, --json): its code is loaded only then, and its flags checked first.
-    const hereRun = args.json || args.detail || HERE_FLAG_NAMES.some((f) => args[f] !== undefined) ? await import('./here-run.js') : null;
+    // Here versus EC2 (--detail, --json): its code is loaded only when something about here is set, and its flags checked first.
+    const hereRun = hereWanted(args, io.env) ? await import('./here-run.js') : null;
     hereRun?.checkHereFlags(args);
     const est = await estimate(requestFromArgs(args, io.env));
     // What this run read of the host goes into the ledger for --month (what-if runs record nothing).
@@ -120,7 +118,7 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
       return 0;
     }
     const here = hereRun ? await hereRun.hereFor(args, est, { env: io.env, loadConfig: opts.loadConfig }) : null;
-    if (args.json) io.out(jsonForTerminal(renderJson(est, hereRun?.hereJson(here)), io.env));
+    if (args.json) io.out(jsonForTerminal(renderJson(est, hereRun ? hereRun.hereJson(here) : { hereUsdPerMonth: null, here: null }), io.env));
     else if (args.detail) io.out(forTerminal(renderDetail(est, here && hereRun ? hereRun.renderHere(here) : []), io.env));
     else io.out(oneLineForTerminal(renderOneLine(est), io.env));
     return 0;
