@@ -115,6 +115,13 @@ describe('--detail', () => {
     expect(r.out).not.toMatch(/\b\d+ W x/);
   });
 
+  it('under LANG=C, ASCII only', async () => {
+    const r = await run(tree, [...NETBOOK, '--here-watts', '30', '--kwh-price', '0.16', '--detail'], { LANG: 'C' });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Here versus EC2');
+    expect(r.out).toMatch(/^[\x00-\x7f]*$/);
+  });
+
   it('is left out when nothing about here is known (the report is as it was)', async () => {
     const r = await run(tree, [...NETBOOK, '--detail']);
     expect(r.out).not.toContain('Here versus EC2');
