@@ -102,7 +102,7 @@ function hereLines(h: HereCost): string[] {
     out.push(
       row(
         'Electricity',
-        `${toPlain(h.watts.value, 3)} W x ${HOURS_PER_MONTH} h = ${groupThousands(toPlain(kwh, 3))} kWh @ ${usd(div(h.electricityUsdPerHour!, div(h.watts.value, int(1000))))}/kWh = ${exact(h.electricityUsd)}`,
+        `${toPlain(h.watts.value, 3)} W x ${HOURS_PER_MONTH} h = ${groupThousands(toPlain(kwh, 3))} kWh @ ${usd(h.kwhPriceUsd!)}/kWh = ${exact(h.electricityUsd)}`,
       ),
     );
     out.push(row('', `(${wattsSource(h)})`));

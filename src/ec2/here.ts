@@ -42,6 +42,8 @@ export interface HereCost {
   watts: { value: Q; from: WattsFrom; hours?: number } | null;
   /** Electricity for a whole month on (HOURS_PER_MONTH); null when the watts or the kWh price is missing. */
   electricityUsd: Q | null;
+  /** The price of a kWh given; null when none was. */
+  kwhPriceUsd: Q | null;
   /** USD per hour the host is on: watts x price; null as electricityUsd. */
   electricityUsdPerHour: Q | null;
   /** What electricity lacks, for the report to say how to give it. */
@@ -98,6 +100,7 @@ export function hereCost(given: HereGiven, measured: MeasuredWatts | null): Here
     watts,
     electricityUsd,
     electricityUsdPerHour: perHour,
+    kwhPriceUsd: given.kwhPriceUsd,
     electricityMissing: missing,
     hardwareUsd: hw,
     hardwarePrice: hw ? { usd: given.hardwareUsd!, months: given.hardwareMonths! } : null,
