@@ -21,7 +21,10 @@ try {
   for (const file of r.testResults ?? []) {
     const where = file.name.startsWith(process.cwd()) ? file.name.slice(process.cwd().length + 1) : file.name;
     const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const test of failed) failures.push(`failed: ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    for (const test of failed) {
+      const after = Number.isFinite(test.duration) ? ` (after ${(test.duration / 1000).toFixed(1)} s)` : '';
+      failures.push(`failed: ${where} > ${test.fullName}${after}: ${firstLine(test.failureMessages?.[0])}`);
+    }
     // A file that failed before any test ran (an import error, a hook) has no failed test to name.
     if (failed.length === 0 && file.status === 'failed') failures.push(`failed: ${where}: ${firstLine(file.message)}`);
   }
@@ -33,5 +36,8 @@ console.log(['', ...failures, summary].join('\n'));
 process.exit(run.status ?? 1);
 
 function firstLine(text) {
-  return String(text ?? '').split('\n', 1)[0].slice(0, 300);
+  const line = String(text ?? '').split('\n', 1)[0];
+  // vitest's report keeps only a placeholder for a test that timed out; the log above has the rest.
+  if (line === 'Error: STACK_TRACE_ERROR') return 'no message in the report (a time-out, most likely: the log has it)';
+  return line.slice(0, 300);
 }

@@ -39,8 +39,11 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
 /** Rounds of taking over (or finding the lock released) before answering busy: a bound against spinning under contention. */
 const MAX_TAKEOVERS = 5;
-/** Tries, 1 ms apart, to take the gate to release a lock: a taker holds it for microseconds. */
-const RELEASE_TRIES = 50;
+/**
+ * How long a release keeps trying to take the gate: a taker holds it for microseconds, but on a
+ * loaded machine the one holding it may be off the CPU for tens of milliseconds.
+ */
+const RELEASE_FOR_MS = 500;
 
 export interface LockPolicy {
   /** A lock held longer than this is taken over, even when its holder seems alive. */
@@ -65,6 +68,14 @@ export interface LockHolder {
 
 export type Acquired = { ok: true; release(): void } | { ok: false; holder: LockHolder };
 
+/**
+ * The tokens of the locks this process holds now. A lock file naming this process with a token
+ * not here is one it failed to release (its release could not take the gate in time): stale, as a
+ * dead holder's is, rather than blocking every taker, this process included, until it exits or
+ * the policy's staleAfterMs passes.
+ */
+const heldTokens = new Set<string>();
+
 const NOBODY: LockHolder = { pid: 0, host: '', startedAt: '', token: '' };
 
 /** Take the lock at `path`, or learn who holds it. Throws only for a folder that is not private or a failing file system. */
@@ -77,7 +88,14 @@ export function acquireLock(path: string, policy: LockPolicy, now = Date.now()):
   while (takeovers < MAX_TAKEOVERS) {
     if (createExclusive(path, text)) {
       sweepLeftovers(path);
-      return { ok: true, release: () => release(path, text, policy) };
+      heldTokens.add(mine.token);
+      return {
+        ok: true,
+        release: () => {
+          heldTokens.delete(mine.token);
+          release(path, text, policy);
+        },
+      };
     }
     const held = readLockText(path);
     if (held === null || (isStale(path, held, policy, now) && removeIfStill(path, held, policy) !== 'kept')) {
@@ -95,11 +113,12 @@ export function acquireLock(path: string, policy: LockPolicy, now = Date.now()):
  * not. Through the gate like a takeover; a live taker holds the gate for microseconds.
  */
 function release(path: string, text: string, policy: LockPolicy): void {
-  for (let i = 0; i < RELEASE_TRIES; i++) {
+  const until = Date.now() + RELEASE_FOR_MS;
+  do {
     const step = removeIfStill(path, text, policy);
     if (step === 'gone' || readLockText(path) !== text) return;
     if (step === 'kept') pause(1);
-  }
+  } while (Date.now() < until);
 }
 
 /**
@@ -138,6 +157,7 @@ function isStale(path: string, text: string, policy: LockPolicy, now: number): b
   if (holder === null && policy.takeOverUnreadable) return true;
   const local = holder !== null && (holder.host === '' || holder.host === hostname());
   if (local && !processAlive(holder.pid)) return true;
+  if (local && holder.pid === process.pid && holder.token !== '' && !heldTokens.has(holder.token)) return true;
   const started = holder ? Date.parse(holder.startedAt) : Number.NaN;
   const since = Number.isNaN(started) ? modifiedAt(path) : started;
   return since !== null && now - since > policy.staleAfterMs;

@@ -105,10 +105,23 @@ describe('taking over', () => {
   });
 
   it('never from a live holder that is not old', () => {
-    const text = record({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: 't' });
+    // The parent process: alive, and not this one (whose own leftovers are judged below).
+    const text = record({ pid: process.ppid, host: hostname(), startedAt: new Date().toISOString(), token: 't' });
     hold(text);
-    expect(acquireLock(lock, policy())).toMatchObject({ ok: false, holder: { pid: process.pid, token: 't' } });
+    expect(acquireLock(lock, policy())).toMatchObject({ ok: false, holder: { pid: process.ppid, token: 't' } });
     expect(readFileSync(lock, 'utf8')).toBe(text);
+  });
+
+  it('from this process itself when it no longer holds that lock (a release that could not take the gate), never while it does', () => {
+    const held = acquireLock(lock, policy());
+    expect(held.ok).toBe(true);
+    expect(acquireLock(lock, policy()).ok).toBe(false);
+    // What a release that gave up leaves: our pid, a token of a take that is over.
+    hold(record({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: 'released-long-ago' }));
+    const again = acquireLock(lock, policy());
+    expect(again.ok).toBe(true);
+    if (again.ok) again.release();
+    expect(lockFolder()).toEqual([]);
   });
 
   it('from a holder older than the policy allows, even when its pid is alive (reused)', () => {
