@@ -13,6 +13,14 @@
 // "Previous generation instances" list, plus families AWS has retired), with known vCPUs,
 // memory, architecture and a price.
 //
+// "burstable" marks the T families only (t1, t2, t3, t3a, t4g); the research copy also flags the
+// Trainium types (trn1, trn2), which earn no CPU credits. The header's burstableBaseline gives each
+// burstable type's baseline CPU share per vCPU, worked out here from the CPU credits AWS says it
+// earns an hour (baseline = credits / vCPUs / 60 minutes, AWS's own formula); `ec2-cost --fit`
+// counts a burstable type only when the host's busiest day averaged within it. The header's
+// acceleratedFamilies are the families with GPUs or other accelerators, which the fit never
+// suggests (nothing shoji records needs them).
+//
 //   node scripts/derive-ec2-catalog.mjs [path/to/shared/ec2-catalog.json]
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -50,13 +58,81 @@ const PREVIOUS_GENERATION = new Set([
   'f1',
 ]);
 
+// AWS EC2 User Guide, "Key concepts for burstable performance instances", the CPU credit table:
+// CPU credits earned per hour, per type. t1.micro (previous generation) is not in the table.
+const BASELINE_SOURCE =
+  'AWS EC2 User Guide, "Key concepts for burstable performance instances", CPU credit table (credits earned per hour; baseline per vCPU = credits / vCPUs / 60): https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-credits-baseline-concepts.html';
+const CREDITS_PER_HOUR = {
+  't2.nano': 3,
+  't2.micro': 6,
+  't2.small': 12,
+  't2.medium': 24,
+  't2.large': 36,
+  't2.xlarge': 54,
+  't2.2xlarge': 81.6,
+  't3.nano': 6,
+  't3.micro': 12,
+  't3.small': 24,
+  't3.medium': 24,
+  't3.large': 36,
+  't3.xlarge': 96,
+  't3.2xlarge': 192,
+  't3a.nano': 6,
+  't3a.micro': 12,
+  't3a.small': 24,
+  't3a.medium': 24,
+  't3a.large': 36,
+  't3a.xlarge': 96,
+  't3a.2xlarge': 192,
+  't4g.nano': 6,
+  't4g.micro': 12,
+  't4g.small': 24,
+  't4g.medium': 24,
+  't4g.large': 36,
+  't4g.xlarge': 96,
+  't4g.2xlarge': 192,
+};
+const BURSTABLE_FAMILY = /^t[0-9]+[a-z]?$/;
+
+// Accelerated computing families the source gives no GPU count for (AWS's "Accelerated computing"
+// list: Inferentia, Trainium, Gaudi, FPGAs, video transcoding, fractional GPUs, and old GPU types
+// with no data); families with a GPU count are found below.
+const ACCELERATED_WITHOUT_GPU_COUNT = new Set([
+  'dl1',
+  'dl2q',
+  'f1',
+  'f2',
+  'g2',
+  'g3',
+  'g3s',
+  'g6f',
+  'gr6f',
+  'inf1',
+  'inf2',
+  'p2',
+  'trn1',
+  'trn1n',
+  'trn2',
+  'vt1',
+]);
+
 const ARCH = { amd64: 'x86_64', arm64: 'arm64' };
 
 const input = JSON.parse(readFileSync(source, 'utf8'));
 if (!Array.isArray(input.instanceTypes)) throw new Error(`${source}: no instanceTypes array`);
 
 const rows = [];
+const burstableBaseline = {};
+const accelerated = new Set(ACCELERATED_WITHOUT_GPU_COUNT);
 for (const t of input.instanceTypes) {
+  if ((t.gpus ?? 0) > 0) accelerated.add(t.family);
+  const burstable = t.burstable === true && BURSTABLE_FAMILY.test(t.family);
+  const credits = CREDITS_PER_HOUR[t.instanceType];
+  if (credits !== undefined) {
+    if (!burstable || !(t.vcpu > 0)) throw new Error(`${source}: ${t.instanceType} has a CPU credit rate but is not a burstable type with vCPUs`);
+    // Four decimals: every published share (5%, 22.5%, 17%) is exact at that precision.
+    burstableBaseline[t.instanceType] = Math.round((credits / t.vcpu / 60) * 10000) / 10000;
+  }
   const price = t.onDemandUsdPerHour?.[REGION];
   const arch = t.arch == null ? null : (ARCH[t.arch] ?? t.arch);
   const complete = t.vcpu != null && t.memoryMiB != null && arch != null && typeof price === 'number';
@@ -67,10 +143,15 @@ for (const t of input.instanceTypes) {
     t.memoryMiB ?? null,
     arch,
     t.gpus ?? null,
-    t.burstable ? 1 : 0,
+    burstable ? 1 : 0,
     current,
     typeof price === 'number' ? String(price) : null,
   ]);
+}
+for (const r of rows) {
+  if (r[5] === 1 && r[6] === 1 && burstableBaseline[r[0]] === undefined) {
+    throw new Error(`${r[0]} is a current burstable type with no CPU credit rate: add it to CREDITS_PER_HOUR from AWS's table`);
+  }
 }
 const byName = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 // Prices have at most a few decimals, so comparing them as numbers orders them exactly.
@@ -80,10 +161,12 @@ const otherRows = rows.filter((r) => r[6] !== 1).sort(byName);
 const out = {
   format: 2,
   description:
-    'EC2 instance types (vCPU, memory MiB, architecture, GPUs, burstable, current generation) and on-demand Linux shared-tenancy USD per hour in one region',
+    "EC2 instance types (vCPU, memory MiB, architecture, GPUs, burstable, current generation) and on-demand Linux shared-tenancy USD per hour in one region; burstable types' baseline CPU share per vCPU; accelerated families",
   region: REGION,
   pricesAsOf: input.pricesAsOf,
-  sources: input.sources,
+  sources: [...input.sources, BASELINE_SOURCE],
+  burstableBaseline: Object.fromEntries(Object.entries(burstableBaseline).sort(([a], [b]) => (a < b ? -1 : 1))),
+  acceleratedFamilies: [...accelerated].sort(),
   derivedFrom: relative(root, source),
   derivedBy: 'scripts/derive-ec2-catalog.mjs',
   fields: ['type', 'vcpu', 'memoryMiB', 'arch', 'gpus', 'burstable', 'current', 'usdPerHour'],

@@ -35,6 +35,13 @@ export interface Catalog {
   region: string;
   pricesAsOf: string;
   sources: string[];
+  /**
+   * A burstable type's baseline CPU share per vCPU (0.2 = 20% of each vCPU, sustained), as AWS
+   * publishes it; null for a type that is not burstable or not in AWS's credit table.
+   */
+  baselinePerVcpu(type: string): number | null;
+  /** The type's family has GPUs or other accelerators (never suggested by the fit). */
+  isAccelerated(type: string): boolean;
   /** Every type's name (reads the whole catalogue: for suggestions). */
   readonly names: string[];
   has(type: string): boolean;
@@ -79,7 +86,15 @@ export function parseCatalog(text: string, path: string): Catalog {
   const notCatalogue = `${path}: not a shoji instance catalogue (format ${FORMAT}, one type per line; see scripts/derive-ec2-catalog.mjs)`;
   const open = text.indexOf(TYPES_OPEN);
   if (open < 0) throw new Error(notCatalogue);
-  let header: { format: number; region: string; pricesAsOf: string; sources: string[]; currentTypes: number };
+  let header: {
+    format: number;
+    region: string;
+    pricesAsOf: string;
+    sources: string[];
+    currentTypes: number;
+    burstableBaseline?: Record<string, number>;
+    acceleratedFamilies?: string[];
+  };
   try {
     header = JSON.parse(`${text.slice(0, open)}"types": []}`);
   } catch {
@@ -141,10 +156,19 @@ export function parseCatalog(text: string, path: string): Catalog {
     }
     return found.get(type);
   };
+  // Both are optional in the file (a hand-made catalogue without them suggests no burstable type
+  // to the fit, and treats no family as accelerated); a value of the wrong kind is refused.
+  const baselines = header.burstableBaseline ?? {};
+  if (typeof baselines !== 'object' || baselines === null || Object.values(baselines).some((v) => typeof v !== 'number' || !(v > 0 && v <= 1))) {
+    throw new Error(`${path}: burstableBaseline must map types to a share of a vCPU above 0 and at most 1`);
+  }
+  const accelerated = new Set(header.acceleratedFamilies ?? []);
   return {
     region: header.region,
     pricesAsOf: header.pricesAsOf,
     sources: header.sources,
+    baselinePerVcpu: (type) => (Object.hasOwn(baselines, type) ? baselines[type] : null),
+    isAccelerated: (type) => accelerated.has(familyOf(type)),
     get names() {
       names ??= allRows().map((r) => r[0]);
       return names;
@@ -162,6 +186,12 @@ export function parseCatalog(text: string, path: string): Catalog {
 /** "m7i.lage" -> ["m7i.large", ...]: close names for an error message. */
 export function suggestTypes(catalog: Catalog, name: string): string[] {
   return closest(name, catalog.names, 3);
+}
+
+/** The family part of a type name: "m7i.large" -> "m7i". */
+export function familyOf(type: string): string {
+  const dot = type.indexOf('.');
+  return dot < 0 ? type : type.slice(0, dot);
 }
 
 /** The size part of a type name: "m7i.large" -> "large". */
