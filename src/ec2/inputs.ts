@@ -26,6 +26,8 @@ export const LIMITS = {
   'spot-price': { max: 10_000, unit: 'USD per hour' },
   vcpus: { max: 100_000, unit: 'vCPUs' },
   'memory-gib': { max: 1_000_000, unit: 'GiB' },
+  /** ec2-cost --fit: percent added to what the host used. */
+  headroom: { max: 300, unit: 'percent' },
   // What keeping the host here costs (here-inputs.ts): the same ceilings as modules.ec2-cost.here.
   'here-watts': { max: 100_000, unit: 'W' },
   'kwh-price': { max: 10, unit: 'USD per kWh' },

@@ -21,7 +21,18 @@ export interface Candidate {
   quote: PriceQuote;
 }
 
-export function cheapestFits(catalog: Catalog, fit: Fit, region: string, refreshed: RefreshedPrices | null, count = 3): Candidate[] {
+/**
+ * `accept`, when given, is asked last about each type that fits (right-sizing uses it to leave out
+ * accelerated types and burstable ones whose baseline is too low).
+ */
+export function cheapestFits(
+  catalog: Catalog,
+  fit: Fit,
+  region: string,
+  refreshed: RefreshedPrices | null,
+  count = 3,
+  accept?: (row: Row) => boolean,
+): Candidate[] {
   // One pass keeping the cheapest few by the float value of the price string; only those are
   // then priced exactly. Exact arithmetic, objects or a sort for all ~1,400 types would cost
   // more than Node's own start-up (measured). The catalogue lists current types cheapest
@@ -45,6 +56,7 @@ export function cheapestFits(catalog: Catalog, fit: Fit, region: string, refresh
     if (row[1] < fit.vcpus || row[2] < fit.memoryMiB) continue;
     if (fit.arch !== null && row[3] !== fit.arch) continue;
     if ((row[4] ?? 0) > 0) continue;
+    if (accept && !accept(row)) continue;
     let i = best.length;
     while (i > 0 && best[i - 1].approx > approx) i--;
     best.splice(i, 0, { row, approx });
