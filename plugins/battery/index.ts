@@ -12,7 +12,8 @@
  */
 import { join } from 'node:path';
 import { defineModule, type State } from '../../src/core/contract.js';
-import { listDir, readLine, readNumber } from '../../src/core/read.js';
+import { batteryDirs } from '../../src/core/power.js';
+import { readLine, readNumber } from '../../src/core/read.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatDuration } from '../../src/core/units.js';
 import * as T from 'typebox';
@@ -65,15 +66,6 @@ export function mapStatus(raw: string): BatteryStatus {
     .replace(/[\s_-]+/g, ' ');
   if (key === 'charging' || key === 'discharging' || key === 'full') return key;
   return key === 'not charging' ? 'not-charging' : 'unknown';
-}
-
-function batteryDirs(sysRoot: string): string[] {
-  const base = join(sysRoot, 'class/power_supply');
-  return listDir(base)
-    .sort()
-    .map((name) => join(base, name))
-    .filter((dir) => readLine(join(dir, 'type'))?.toLowerCase() === 'battery')
-    .filter((dir) => readLine(join(dir, 'scope'))?.toLowerCase() !== 'device' && readLine(join(dir, 'present')) !== '0');
 }
 
 function readCell(dir: string): Cell | null {

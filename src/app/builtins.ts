@@ -18,6 +18,7 @@ import ip from '../../plugins/ip/index.js';
 import load from '../../plugins/load/index.js';
 import memory from '../../plugins/memory/index.js';
 import network from '../../plugins/network/index.js';
+import power from '../../plugins/power/index.js';
 import processes from '../../plugins/processes/index.js';
 import rebootRequired from '../../plugins/reboot-required/index.js';
 import swap from '../../plugins/swap/index.js';
@@ -39,6 +40,7 @@ export const BUILTIN_MODULES: AnyModule[] = [
   load,
   memory,
   network,
+  power,
   processes,
   rebootRequired,
   swap,

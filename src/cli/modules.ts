@@ -91,7 +91,9 @@ export const modulesCommand: CommandSpec = {
         : st.error && st.failures > 0
           ? `FAILED: ${st.error}`
           : st.available === false
-            ? '(not available here)'
+            ? st.unavailableWhy
+              ? `(not available here: ${st.unavailableWhy})`
+              : '(not available here)'
             : st.reading
               ? st.reading.text
               : '(nothing to show)';
@@ -104,6 +106,8 @@ export const modulesCommand: CommandSpec = {
         side: m.side ?? '-',
         interval: describeInterval(m.interval),
         available: st?.available !== false,
+        // The module's reason for not being available here, when it gave one.
+        ...(st?.unavailableWhy !== undefined && st.available === false ? { unavailableWhy: st.unavailableWhy } : {}),
         value,
         description: m.def.description,
         error: st?.error,

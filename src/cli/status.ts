@@ -137,7 +137,7 @@ function explain(app: Awaited<ReturnType<typeof loadApp>>, sides: Side[], status
     for (const id of sideIds(app, side)) {
       const st = statuses.get(id);
       if (!st) continue;
-      if (st.available === false) lines.push(`${side}: ${id}: not available on this host`);
+      if (st.available === false) lines.push(`${side}: ${id}: not available on this host${st.unavailableWhy ? `: ${st.unavailableWhy}` : ''}`);
       else if (st.error) lines.push(`${side}: ${id}: failed: ${st.error}`);
       else if (!st.reading) lines.push(`${side}: ${id}: nothing to show (hidden until it has)`);
     }

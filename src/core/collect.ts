@@ -3,7 +3,7 @@
  * a throw, a rejection or a hang into a failure value. Shared by the live scheduler and the
  * one-shot `shoji status`.
  */
-import type { AnyModule, Collected, LongLivedHost, ModuleContext } from './contract.js';
+import { type AnyModule, availabilityOf, type Collected, type LongLivedHost, type ModuleContext } from './contract.js';
 import { MAX_TIMEOUT_S } from './config.js';
 import { configDir, hostRoots, stateDir } from './paths.js';
 import { collectedProblem } from './reading-check.js';
@@ -112,10 +112,14 @@ export async function collectModule(
   return { ok: true, collected: result.value as Collected, durationMs: result.durationMs };
 }
 
-export async function checkAvailable(mod: Runnable, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ available: boolean; error?: string }> {
+/**
+ * Ask a module whether it can work here. `why`: the reason a module gave with its no
+ * (contract.ts's Unavailable), cut to one line.
+ */
+export async function checkAvailable(mod: Runnable, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ available: boolean; why?: string; error?: string }> {
   const { def } = mod;
   if (!def.available) return { available: true };
   const result = await runWithTimeout((signal) => def.available!(makeContext(mod, env, signal)), timeoutMs);
   if (!result.ok) return { available: false, error: result.error };
-  return { available: Boolean(result.value) };
+  return availabilityOf(result.value);
 }

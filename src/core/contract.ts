@@ -6,7 +6,7 @@
  * A module returns data and a semantic state, never colours: themes turn states
  * into colours and renderers turn colours into tmux, screen, ANSI or blessed markup.
  *
- * This file is the public API: types and two tiny helpers, so importing it costs nothing.
+ * This file is the public API: types and three tiny helpers, so importing it costs nothing.
  * docs/plugins.md explains it with examples.
  */
 import type { MetricsDeclaration } from './metrics.js';
@@ -44,6 +44,19 @@ export interface Reading<D = unknown> {
   data?: D;
   /** Optional detail lines for `--detail` reports and dashboard panels. */
   detail?: DetailLine[];
+}
+
+/**
+ * What a module's `available` answers: yes or no, or a no with the reason, which `shoji modules`
+ * shows ("RAPL counters are readable by root only..."): for a module that could work here but is
+ * kept from it, where a bare false would read as "this host has none".
+ */
+export type Availability = boolean | Unavailable;
+
+/** A no with its reason: one line of plain text, shown with its escapes visible. */
+export interface Unavailable {
+  available: false;
+  why: string;
 }
 
 /** The result of one collect. */
@@ -204,9 +217,11 @@ export interface ShojiModule<O = Record<string, unknown>, D = unknown, M = unkno
   icons?: Record<string, string>;
   /**
    * Whether the module can work on this host at all (e.g. battery: a power_supply exists).
-   * Checked once at start; false hides the module and `shoji modules` says so.
+   * Checked once at start; false hides the module and `shoji modules` says so. Answer
+   * `{ available: false, why }` instead of false when the host has what the module reads but
+   * the user cannot use it (a file readable by root only): `shoji modules` then gives the reason.
    */
-  available?(ctx: ModuleContext<O>): boolean | Promise<boolean>;
+  available?(ctx: ModuleContext<O>): Availability | Promise<Availability>;
   /**
    * Collect one reading. Must not sleep to sample: rates are computed from the counters
    * in `memo` (the previous call's) and the monotonic time elapsed since then.
@@ -229,6 +244,21 @@ export type PluginModule<O = Record<string, unknown>, D = unknown, M = unknown> 
  */
 // biome-ignore lint/suspicious/noExplicitAny: a list of modules holds every option type; `unknown` would reject them (collect takes options contravariantly).
 export type AnyModule = ShojiModule<any, any, any>;
+
+/** The longest reason for not being available that is kept (it is one cell of a table). */
+const MAX_WHY_CHARS = 500;
+
+/**
+ * A module's answer to `available` (an Availability, or whatever a plugin returned) as a yes, or
+ * a no with its reason when it gave one. An object is a yes unless its `available` is false, as
+ * any object was before a no could carry a reason.
+ */
+export function availabilityOf(value: unknown): { available: boolean; why?: string } {
+  if (typeof value !== 'object' || value === null) return { available: Boolean(value) };
+  const { available, why } = value as { available?: unknown; why?: unknown };
+  if (available !== false) return { available: true };
+  return typeof why === 'string' && why.trim() !== '' ? { available: false, why: why.trim().split('\n')[0].slice(0, MAX_WHY_CHARS) } : { available: false };
+}
 
 /** Helper for writing a module with full type inference. */
 export function defineModule<O, D = unknown, M = unknown>(m: ShojiModule<O, D, M>): ShojiModule<O, D, M> {

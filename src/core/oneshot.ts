@@ -44,6 +44,8 @@ interface SavedModule {
    */
   dueMono: number;
   available?: boolean;
+  /** The reason it gave for not being available, when it gave one. */
+  unavailableWhy?: string;
   /** The module's options when it was last run: an edit to them makes it due at once. */
   optionsKey?: string;
 }
@@ -89,6 +91,7 @@ export function readState(file: string | null, boot: string): SavedState {
 function savedProblem(m: SavedModule): string | null {
   if (typeof m !== 'object' || m === null) return 'not an object';
   if (typeof m.dueMono !== 'number' || Number.isNaN(m.dueMono) || typeof m.failures !== 'number') return 'no due time';
+  if (m.unavailableWhy !== undefined && typeof m.unavailableWhy !== 'string') return 'a reason that is not text';
   if (m.reading !== null && readingProblem(m.reading)) return readingProblem(m.reading);
   if (m.data !== undefined && jsonDataProblem('data', m.data)) return jsonDataProblem('data', m.data);
   return m.memo === undefined ? null : jsonDataProblem('memo', m.memo);
@@ -145,6 +148,7 @@ export async function collectOneShot(modules: readonly ResolvedModule[], env: No
           failures: saved.failures,
           lastOkWall: saved.lastOkWall,
           available: saved.available,
+          unavailableWhy: saved.unavailableWhy,
         });
       }
       statuses.set(id, status);
@@ -165,6 +169,7 @@ export async function collectOneShot(modules: readonly ResolvedModule[], env: No
       if ((!saved || saved.available === false || optionsChanged) && mod.def.available) {
         const avail = await checkAvailable(mod, env, timeoutFor(mod, cap));
         status.available = avail.available;
+        status.unavailableWhy = avail.why;
         if (!avail.available) {
           const askedAt = monotonicMs();
           state.modules[id] = { ...toSaved(status), lastRunMono: askedAt, dueMono: askedAt + ONE_SHOT_POLICY.unavailableMs, optionsKey };
@@ -223,5 +228,6 @@ function toSaved(s: ModuleStatus): Omit<SavedModule, 'lastRunMono' | 'dueMono' |
     failures: s.failures,
     lastOkWall: s.lastOkWall,
     available: s.available,
+    ...(s.unavailableWhy !== undefined ? { unavailableWhy: s.unavailableWhy } : {}),
   };
 }

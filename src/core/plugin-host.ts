@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Collected, Interval, ModuleContext, ShojiModule } from './contract.js';
+import type { Availability, Collected, Interval, ModuleContext, ShojiModule } from './contract.js';
 import { packageRoot } from './package-root.js';
 import type { ContextData, HostMessage, PluginMeta, WorkerMessage, WorkerSetup } from './plugin-worker.js';
 import { escapeControl } from '../render/sanitize.js';
@@ -344,7 +344,7 @@ export function hostedModule(host: PluginHost, meta: PluginMeta): ShojiModule {
   if (meta.priority !== undefined) def.priority = meta.priority;
   if (meta.background !== undefined) def.background = meta.background;
   if (meta.icons !== undefined) def.icons = meta.icons;
-  if (meta.hasAvailable) def.available = (ctx) => host.request('available', ctx) as Promise<boolean>;
+  if (meta.hasAvailable) def.available = (ctx) => host.request('available', ctx) as Promise<Availability>;
   return def;
 }
 

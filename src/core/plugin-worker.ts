@@ -14,7 +14,7 @@
 import Module from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Interval, ModuleContext, ModuleOptions, PluginModule, ShojiModule } from './contract.js';
+import { availabilityOf, type Interval, type ModuleContext, type ModuleOptions, type PluginModule, type ShojiModule } from './contract.js';
 import { optionsFromExport } from './options.js';
 import { pluginFileProblem } from './plugin-trust.js';
 
@@ -205,7 +205,7 @@ async function answer(def: PluginModule, msg: Extract<HostMessage, { ctx: Contex
   const ctx: ModuleContext = { ...msg.ctx, now: monotonicMs, wallNow: Date.now, signal };
   let value: unknown;
   try {
-    value = msg.kind === 'collect' ? await def.collect(ctx, msg.memo) : Boolean(await def.available!(ctx));
+    value = msg.kind === 'collect' ? await def.collect(ctx, msg.memo) : availabilityOf(await def.available!(ctx));
   } catch (err) {
     send({ kind: 'reply', id: msg.id, ok: false, error: describeThrown(err) });
     return;

@@ -21,6 +21,8 @@ export interface ModuleStatus {
   id: string;
   /** Whether the module can run here (its availability check); undefined until checked. */
   available?: boolean;
+  /** The reason the module gave for not being available here, when it gave one (contract.ts's Unavailable). */
+  unavailableWhy?: string;
   /** The last good reading; null when the module had nothing to show. */
   reading: Reading | null;
   /** Whether a collect ever succeeded. */
@@ -119,8 +121,9 @@ export class Scheduler extends EventEmitter {
   async start(): Promise<void> {
     await Promise.all(
       [...this.slots.values()].map(async (slot) => {
-        const { available, error } = await checkAvailable(slot.mod, this.env, slot.mod.timeoutMs);
+        const { available, why, error } = await checkAvailable(slot.mod, this.env, slot.mod.timeoutMs);
         slot.status.available = available;
+        slot.status.unavailableWhy = why;
         if (error) slot.status.error = `availability check failed: ${error}`;
         if (available && !this.stopped) void this.run(slot);
       }),

@@ -1,7 +1,7 @@
 /**
  * A fixture host for the built-in modules: everything they read under a temp dir (a fixture
  * tree), /proc's counters moved on by `tick`, a battery, a reboot flag, pending updates, two
- * login sessions and a script; not EC2 (ec2-cost prices the cheapest fit, from files only).
+ * login sessions, RAPL energy counters (a package with its core and DRAM) and a script; not EC2 (ec2-cost prices the cheapest fit, from files only).
  * test/unit/plugins/published-data.test.ts checks what the modules publish from it, and the
  * exporter's tests what they export.
  */
@@ -36,6 +36,16 @@ export function fixtureHost(tree: FixtureTree): { tick(step: number): void } {
     tree.write('proc/stat', `${statLines(1000 + step * 100)}\nintr 1\n`);
     tree.write('proc/net/dev', netDev(10_000_000 + step * 4_000_000));
     tree.write('proc/diskstats', diskstats(100_000 + step * 20_000));
+    // RAPL: package-0 counts 30 J a step, its DRAM 2 J, its core (inside the package) 20 J.
+    for (const [dir, name, uj] of [
+      ['intel-rapl:0', 'package-0', 5_000_000_000 + step * 30_000_000],
+      ['intel-rapl:0:0', 'core', 3_000_000_000 + step * 20_000_000],
+      ['intel-rapl:0:1', 'dram', 1_000_000_000 + step * 2_000_000],
+    ] as const) {
+      tree.write(`sys/class/powercap/${dir}/name`, `${name}\n`);
+      tree.write(`sys/class/powercap/${dir}/energy_uj`, `${uj}\n`);
+      tree.write(`sys/class/powercap/${dir}/max_energy_range_uj`, '262143328850\n');
+    }
   };
   tick(0);
   tree.write('proc/loadavg', '0.50 0.40 0.30 2/150 1234\n');

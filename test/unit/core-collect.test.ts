@@ -167,6 +167,16 @@ describe('checkAvailable', () => {
     expect(await checkAvailable(resolved(mod({ available: async () => 'yes' as never })), {}, 1000)).toEqual({ available: true });
   });
 
+  it('a no with a reason keeps its first line, trimmed; an object without available: false is a yes', async () => {
+    const answer = (value: unknown) => checkAvailable(resolved(mod({ available: () => value as never })), {}, 1000);
+    expect(await answer({ available: false, why: '  root only\nsecond line' })).toEqual({ available: false, why: 'root only' });
+    expect(await answer({ available: false, why: 'x'.repeat(600) })).toEqual({ available: false, why: 'x'.repeat(500) });
+    expect(await answer({ available: false, why: 3 })).toEqual({ available: false });
+    expect(await answer({ available: false })).toEqual({ available: false });
+    expect(await answer({ available: true, why: 'ignored' })).toEqual({ available: true });
+    expect(await answer({})).toEqual({ available: true });
+  });
+
   it('a check that throws or hangs makes the module unavailable, with the reason', async () => {
     expect(
       await checkAvailable(

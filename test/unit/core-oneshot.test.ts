@@ -125,6 +125,22 @@ describe('the state file', () => {
     expect(u.dueMono - u.lastRunMono).toBeLessThan(600_000 + 1000);
   });
 
+  it("keeps a module's reason for not being available, and drops it once it is", async () => {
+    let answer: boolean | { available: false; why: string } = { available: false, why: 'root only' };
+    const registry = registryOf(mod('u', { available: () => answer }));
+    const first = await collectOneShot(resolvedIds(['u'], registry), env);
+    expect(first.statuses.get('u')).toMatchObject({ available: false, unavailableWhy: 'root only' });
+    expect(saved().modules.u).toMatchObject({ available: false, unavailableWhy: 'root only' });
+    // Shown from the file until it is asked again.
+    expect((await collectOneShot(resolvedIds(['u'], registry), env)).statuses.get('u')).toMatchObject({ unavailableWhy: 'root only' });
+    answer = true;
+    const state = saved();
+    state.modules.u.dueMono = 0;
+    writeFileSync(stateFile(env), JSON.stringify(state));
+    expect((await collectOneShot(resolvedIds(['u'], registry), env)).statuses.get('u')).toMatchObject({ available: true, unavailableWhy: undefined });
+    expect(saved().modules.u).not.toHaveProperty('unavailableWhy');
+  });
+
   it('a slow module handed to the background is due after its whole timeout and 5 s more', async () => {
     const before = monotonicMs();
     const r = await collectOneShot(resolvedIds(['s'], registryOf(mod('s', { timeoutMs: 30_000 }))), env, { startBackground: () => {} });

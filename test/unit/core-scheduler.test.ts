@@ -98,18 +98,21 @@ describe('Scheduler', () => {
     s.stop();
   });
 
-  it('a module that is not available is never run; a failing check says why', async () => {
+  it('a module that is not available is never run; a failing check says why, and so does a module that gives its reason', async () => {
     const no = scripted('no', 1, () => reading('x'), { available: () => false });
     const broken = scripted('broken', 1, () => reading('x'), {
       available: () => {
         throw new Error('no sysfs');
       },
     });
-    const { s } = await started([no, broken]);
+    const kept = scripted('kept', 1, () => reading('x'), { available: () => ({ available: false as const, why: 'root only' }) });
+    const { s } = await started([no, broken, kept]);
     await vi.advanceTimersByTimeAsync(5000);
-    expect(no.calls + broken.calls).toBe(0);
+    expect(no.calls + broken.calls + kept.calls).toBe(0);
     expect(s.statuses().get('no')!.available).toBe(false);
     expect(s.statuses().get('no')!.error).toBeUndefined();
+    expect(s.statuses().get('no')!.unavailableWhy).toBeUndefined();
+    expect(s.statuses().get('kept')).toMatchObject({ available: false, unavailableWhy: 'root only' });
     expect(s.statuses().get('broken')).toMatchObject({ available: false, error: 'availability check failed: no sysfs' });
     await s.refresh('no');
     expect(no.calls).toBe(0);

@@ -151,6 +151,12 @@ describe('plugin isolation', () => {
     expect(await checkAvailable(resolved(def, cfg), { HAS_THING: 'no' }, 10_000)).toEqual({ available: false });
   });
 
+  it("passes a plugin's no with its reason back from the worker", async () => {
+    put('why.mjs', plugin('why', "interval: 10, available() { return { available: false, why: 'needs a sensor' }; }, collect() { return { reading: null }; }"));
+    const def = (await load()).get('why')!;
+    expect(await checkAvailable(resolved(def, configWith({})), {}, 10_000)).toEqual({ available: false, why: 'needs a sensor' });
+  });
+
   it('asks interval(options) of the plugin for the options in the config', async () => {
     put('iv.mjs', plugin('iv', 'interval: (o) => (o.fast ? 1 : 60), collect() { return { reading: null }; }'));
     const def = (await load()).get('iv')!;

@@ -47,6 +47,8 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   shoji_battery_charge_ratio: ['battery', 'gauge', ['battery']],
   shoji_battery_time_left_seconds: ['battery', 'gauge', []],
   shoji_temperature_celsius: ['temperature', 'gauge', ['sensor']],
+  shoji_power_watts: ['power', 'gauge', ['source']],
+  shoji_energy_joules_total: ['power', 'counter', ['zone']],
   shoji_processes: ['processes', 'gauge', []],
   shoji_tasks: ['processes', 'gauge', []],
   shoji_tasks_running: ['processes', 'gauge', []],
@@ -77,6 +79,8 @@ const UNIT_SUFFIX: Record<string, RegExp> = {
   'ratio (0–1)': /_ratio$/,
   '% (0–100)': /_ratio$/,
   '°C': /_celsius$/,
+  watts: /_watts$/,
+  joules: /_joules(_total)?$/,
   'US dollars': /_usd$/,
   'US dollars/hour': /^shoji_.*hourly.*_usd$|^node_.*_hourly_cost$/,
   'date (YYYY-MM-DD)': /_timestamp_seconds$/,
@@ -247,6 +251,20 @@ describe('the samples, from what the modules publish on the fixture host', () =>
     expect(samples.get('shoji_temperature_celsius')).toEqual([
       { labels: { sensor: 'coretemp/Package id 0' }, value: 51 },
       { labels: { sensor: 'coretemp/Core 0' }, value: 47.5 },
+    ]);
+  });
+
+  it('power: the battery and RAPL watts by source, and the energy of the package and its DRAM (never its core)', () => {
+    const d = data('power') as { raplWatts: number; sampleSeconds: number };
+    // fixture-host.ts: 30 J a step in the package and 2 J in its DRAM, over however long the two collects were apart.
+    expect(d.raplWatts).toBeCloseTo(32 / d.sampleSeconds, 9);
+    expect(samples.get('shoji_power_watts')).toEqual([
+      { labels: { source: 'rapl' }, value: d.raplWatts },
+      { labels: { source: 'battery' }, value: 15 },
+    ]);
+    expect(samples.get('shoji_energy_joules_total')).toEqual([
+      { labels: { zone: 'package-0' }, value: 5030 },
+      { labels: { zone: 'package-0/dram' }, value: 1002 },
     ]);
   });
 
