@@ -72,11 +72,24 @@ export const HOUR_FIELDS = [
   'wattsSource',
 ] as const;
 
+/** A line's row, or why it is not one. Written for speed: `ec2-cost --fit` reads 9,500 of these at start-up. */
 function rowOf(v: unknown): HourUsage | string {
   if (!Array.isArray(v) || (v.length !== 9 && v.length !== 11)) return 'not a row of 9 or 11 fields';
-  const [hour, samples, vcpus, cpuMean, cpuP95, cpuMax, memPeakBytes, memTotalBytes, txBytes, watts, wattsSource] = v;
-  const h = { hour, samples, vcpus, cpuMean, cpuP95, cpuMax, memPeakBytes, memTotalBytes, txBytes } as HourUsage;
-  if (v.length === 11) Object.assign(h, { watts, wattsSource });
+  const h: HourUsage = {
+    hour: v[0],
+    samples: v[1],
+    vcpus: v[2],
+    cpuMean: v[3],
+    cpuP95: v[4],
+    cpuMax: v[5],
+    memPeakBytes: v[6],
+    memTotalBytes: v[7],
+    txBytes: v[8],
+  };
+  if (v.length === 11) {
+    h.watts = v[9];
+    h.wattsSource = v[10];
+  }
   return hourProblem(h) ?? h;
 }
 
@@ -105,14 +118,24 @@ export function parseMonth(text: string, month: string): ParsedMonth {
     return { hours: [], problem: `not a format-${USAGE_FORMAT} usage file`, dropped: [] };
   }
   if (doc.month !== month) return { hours: [], problem: `it says it is for ${String(doc.month).slice(0, 10)}, not ${month}`, dropped: [] };
-  const byHour = new Map<number, HourUsage>();
+  const [y, m] = month.split('-').map(Number);
+  const start = Date.UTC(y, m - 1, 1) / 1000;
+  const end = Date.UTC(y, m, 1) / 1000;
+  const hours: HourUsage[] = [];
   const dropped: string[] = [];
-  doc.hours.forEach((raw: unknown, i: number) => {
-    const row = rowOf(raw);
+  let ordered = true;
+  for (let i = 0; i < doc.hours.length; i++) {
+    const row = rowOf(doc.hours[i]);
     if (typeof row === 'string') dropped.push(`row ${i + 1}: ${row}`);
-    else if (monthOf(row.hour) !== month) dropped.push(`row ${i + 1}: hour ${row.hour} is not in ${month}`);
-    else byHour.set(row.hour, row);
-  });
+    else if (row.hour < start || row.hour >= end) dropped.push(`row ${i + 1}: hour ${row.hour} is not in ${month}`);
+    else {
+      if (hours.length > 0 && row.hour <= hours[hours.length - 1].hour) ordered = false;
+      hours.push(row);
+    }
+  }
+  if (ordered) return { hours, problem: null, dropped };
+  // Written in order by shoji; a hand-edited file: one row per hour, the later line winning.
+  const byHour = new Map(hours.map((h) => [h.hour, h]));
   return { hours: [...byHour.values()].sort((a, b) => a.hour - b.hour), problem: null, dropped };
 }
 

@@ -232,10 +232,11 @@ describe('several processes', () => {
     const s = freshBoot('boot-a', BOOT);
     sampleAt(s, TEN + 60);
     const lock = join(usageDir(env), 'usage.lock');
-    writeFileSync(lock, `${process.pid} ${hostname()} other-writer\n`);
+    // Held by a live process of this host other than this one (the test runner that started us).
+    writeFileSync(lock, `${process.ppid} ${hostname()} other-writer\n`);
     work(s, 600);
     expect(sampleAt(s, TEN + 120)).toEqual({ status: 'busy' });
-    expect(readFileSync(lock, 'utf8')).toBe(`${process.pid} ${hostname()} other-writer\n`);
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.ppid} ${hostname()} other-writer\n`);
     unlinkSync(lock); // released by its holder
     work(s, 600);
     expect(sampleAt(s, TEN + 180)).toMatchObject({ status: 'counted' });
@@ -247,7 +248,7 @@ describe('several processes', () => {
     const s = freshBoot('boot-a', now - 1000);
     expect(sampleAt(s, now)).toMatchObject({ status: 'counters' });
     work(s, 600);
-    writeFileSync(join(usageDir(env), 'usage.lock'), `${process.pid} ${hostname()} other-writer\n`); // would answer busy
+    writeFileSync(join(usageDir(env), 'usage.lock'), `${process.ppid} ${hostname()} other-writer\n`); // would answer busy
     expect(sampleAt(s, now + 5)).toEqual({ status: 'recent' });
   });
 });
