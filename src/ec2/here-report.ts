@@ -158,7 +158,7 @@ function hoursLine(x: Crossing): string {
 function trafficLine(x: TrafficCrossing): string {
   if (x.kind === 'at') return `at ${HOURS_PER_MONTH} h, EC2 is cheaper below ${gbText(x.gb)} sent a month, here above`;
   return x.cheaper === 'here'
-    ? `never: at ${HOURS_PER_MONTH} h here is cheaper at any traffic (EC2's compute alone costs as much)`
+    ? `never: at ${HOURS_PER_MONTH} h here is cheaper at any traffic (EC2's compute alone costs at least as much)`
     : `never: at ${HOURS_PER_MONTH} h EC2 is cheaper at any traffic`;
 }
 

@@ -11,6 +11,8 @@ import { hereFlagsGiven } from './here-wanted.js';
 import { compareHere, type Ec2Side, type HereComparison } from './here-report.js';
 
 export { hereJson, renderHere } from './here-report.js';
+import type { FitResult } from './fit.js';
+import { fitFor, fitOptions } from './fit-run.js';
 import { readUsageHours } from './usage/store.js';
 
 /** A --here-* flag where no comparison is shown is refused rather than ignored. */
@@ -21,36 +23,54 @@ export function checkHereFlags(args: Readonly<Record<string, unknown>>): void {
   if (!args.detail && !args.json) throw new EstimateError(`--${given[0]} is shown with --detail or --json (here versus EC2)`, 'usage');
 }
 
-/** The EC2 side: this instance, the type named, or the cheapest type of this host's size. */
-export function ec2Side(e: Estimate): Ec2Side {
+/**
+ * The EC2 side: the cheapest type sized to what the host used over the fit's window (fit-run.ts,
+ * as `ec2-cost --fit` finds it) when there is one; else this instance, the type named, or the
+ * cheapest type of this host's size, saying why it is not sized to use.
+ */
+export function ec2Side(e: Estimate, fit: FitResult | null): Ec2Side {
+  const best = fit?.kind === 'advice' ? fit.best : null;
+  if (fit?.kind === 'advice' && best) {
+    const hours = fit.observed.hoursOfData.toFixed(1);
+    return {
+      instanceType: best.type,
+      region: fit.region,
+      usdPerHour: best.usdPerHour,
+      basis: 'use',
+      note: `${hours} h recorded, ${fit.headroomPct}% headroom: ec2-cost --fit`,
+    };
+  }
+  // The fit's reason without its parenthesis (which names the recording processes): --fit says it whole.
+  const why = fit?.kind === 'refused' ? fit.why.replace(/ \(.*\)$/, '') : fit ? 'no current type fits what it used' : null;
   const m = e.main;
   const side = { instanceType: m.instanceType, region: m.region, usdPerHour: m.usdPerHour };
-  if (e.mode === 'ec2') return { ...side, basis: 'current', note: null };
+  const notSized = why ? `not sized to use: ${why}` : null;
+  if (e.mode === 'ec2') return { ...side, basis: 'current', note: notSized };
   if (e.mode === 'what-if') return { ...side, basis: 'what-if', note: null };
-  return { ...side, basis: 'size', note: "sized to this host's vCPUs and memory, not to what it used" };
+  return { ...side, basis: 'size', note: notSized ?? "sized to this host's vCPUs and memory, not to what it used" };
 }
-
-/** The window the measured watts are averaged over: right-sizing's default, the last 14 days. */
-export const WATTS_WINDOW_S = 14 * 24 * 3600;
 
 export interface HereRun {
   env: NodeJS.ProcessEnv;
   loadConfig?: ConfigLoader;
-  /** Seconds since the epoch (tests fix it); default: the clock. */
-  now?: number;
 }
 
 /**
  * The comparison, or null when the user gave nothing about here (the report then leaves it out,
- * and the usage records are not read).
+ * and the usage records are not read). The watts measured are averaged over the fit's window
+ * (--window, default the last 14 days, up to --now).
  */
 export async function hereFor(args: Readonly<Record<string, unknown>>, e: Estimate, run: HereRun): Promise<HereComparison | null> {
   const config = await readHereConfig(run.env, run.loadConfig);
   const given = hereGiven(args, config.here);
   if (!hereAsked(given) && !config.problem) return null;
   const notes = config.problem ? [config.problem] : [];
-  const to = run.now ?? Math.floor(Date.now() / 1000);
-  const usage = readUsageHours(run.env, to - WATTS_WINDOW_S, to);
+  const opts = fitOptions(args);
+  // What-if (--instance-type) compares the type named: the fit does not replace it.
+  const fit = e.mode === 'what-if' ? null : fitFor(e, opts, run.env).result;
+  const to = opts.now ?? Date.now() / 1000;
+  const usage = readUsageHours(run.env, opts.windowSeconds === null ? 0 : to - opts.windowSeconds, to);
   for (const p of usage.problems) notes.push(`usage records: ${p}`);
-  return compareHere(e, ec2Side(e), hereCost(given, measuredWatts(usage.hours)), notes);
+  const ended = usage.hours.filter((h) => h.hour + 3600 <= to);
+  return compareHere(e, ec2Side(e, fit), hereCost(given, measuredWatts(ended)), notes);
 }

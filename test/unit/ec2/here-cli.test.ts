@@ -156,6 +156,48 @@ describe('--detail', () => {
   });
 });
 
+describe('the EC2 side', () => {
+  const hour = Math.floor(Date.now() / 1000 / 3600) * 3600;
+  /** A netbook's fortnight: 5% of a CPU on average, 15% at p95, 600 MiB in use of 1 GiB. */
+  const fortnight = (): HourUsage[] =>
+    Array.from({ length: 335 }, (_, i) => ({
+      hour: hour - (i + 1) * 3600,
+      samples: 60,
+      vcpus: 2,
+      cpuMean: 0.05,
+      cpuP95: 0.15,
+      cpuMax: 0.6,
+      memPeakBytes: 600 * 2 ** 20,
+      memTotalBytes: 2 ** 30,
+      txBytes: 14_000_000,
+    }));
+
+  it('sized to use when the fit has an answer (the same type ec2-cost --fit names)', async () => {
+    appendUsageHours(envFor(tree), fortnight());
+    const r = await run(tree, [...NETBOOK, '--here-watts', '30', '--kwh-price', '0.16', '--detail']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(
+      /^EC2 {10}t3a\.micro us-east-1, the cheapest type sized to what this host used \(33[45]\.0 h recorded, 20% headroom: ec2-cost --fit\)$/m,
+    );
+    const j = JSON.parse((await run(tree, [...NETBOOK, '--here-watts', '30', '--json'])).out);
+    expect(j.here.ec2).toMatchObject({ instanceType: 't3a.micro', basis: 'use' });
+  });
+
+  it('with less than a day recorded, the size-based type, saying why it is not sized to use', async () => {
+    appendUsageHours(envFor(tree), fortnight().slice(0, 10));
+    const r = await run(tree, [...NETBOOK, '--here-watts', '30', '--detail']);
+    expect(r.out).toMatch(
+      /^EC2 {10}t3a\.micro us-east-1, the cheapest current type of this host's size \(not sized to use: only 10\.0 hours of data in the window: at least 24 are needed/m,
+    );
+  });
+
+  it('--instance-type: the type named, not the fit', async () => {
+    appendUsageHours(envFor(tree), fortnight());
+    const r = await run(tree, [...NETBOOK.slice(6), '--instance-type', 'm7i.large', '--here-watts', '30', '--detail']);
+    expect(r.out).toMatch(/^EC2 {10}m7i\.large us-east-1, the type named with --instance-type$/m);
+  });
+});
+
 describe('the flags', () => {
   it('are refused where nothing shows them (the one-line report, --month), and read strictly', async () => {
     const one = await run(tree, [...NETBOOK, '--here-watts', '30']);
