@@ -37,7 +37,18 @@ export const ec2CostCommand: CommandSpec = {
     'spot-price': { type: 'string', describe: 'Spot price in USD per hour, used instead of the on-demand price' },
     vcpus: { type: 'string', describe: "Off EC2: fit this many vCPUs instead of this host's" },
     'memory-gib': { type: 'string', describe: "Off EC2: fit this much memory (GiB) instead of this host's" },
-    arch: { type: 'string', choices: ['x86_64', 'arm64', 'any'], describe: "Off EC2: the architecture to fit (default: this host's)" },
+    arch: {
+      type: 'string',
+      choices: ['x86_64', 'arm64', 'any'],
+      describe: "Off EC2, and with --fit: the architecture to fit (default: this host's; with --fit the other is shown beside it)",
+    },
+    fit: {
+      type: 'boolean',
+      describe:
+        'Right-sizing: the cheapest current types that would have carried what this host used (p95 CPU, peak memory) over --window, with --headroom; also --json',
+    },
+    window: { type: 'string', describe: 'With --fit and --detail: the usage to size to, the last 7d, 30d, 12w... or "all" (default: 14d)' },
+    headroom: { type: 'string', describe: 'With --fit and --detail: percent added to what was used, 0 to 300 (default: 20)' },
     'here-watts': { type: 'string', describe: "Here versus EC2: this host's average draw in watts (instead of what shoji measured or the config says)" },
     'kwh-price': { type: 'string', describe: 'Here versus EC2: what a kWh costs here, USD' },
     'hardware-usd': { type: 'string', describe: "Here versus EC2: the host's purchase price, USD, spread over --hardware-months" },
@@ -49,7 +60,7 @@ export const ec2CostCommand: CommandSpec = {
       describe:
         'The UTC calendar month to date as the bill counts it (YYYY-MM; no value: this month), from what shoji recorded across boots; with --detail or --json',
     },
-    now: { type: 'string', describe: 'What-if clock for --month: an ISO-8601 time with its zone (2026-11-15T12:00:00Z)' },
+    now: { type: 'string', describe: 'What-if clock for --month and --fit: an ISO-8601 time with its zone (2026-11-15T12:00:00Z)' },
     'refresh-prices': {
       type: 'string',
       optionalValue: true,

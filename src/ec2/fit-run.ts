@@ -6,7 +6,7 @@
  * weighs on the one-line report's start-up.
  */
 import { archOf } from './host.js';
-import { loadCatalog } from './catalog.js';
+import { type Catalog, loadCatalog } from './catalog.js';
 import { EstimateError } from './errors.js';
 import type { Estimate } from './estimate.js';
 import { bestFitOf, DEFAULT_HEADROOM_PCT, rightSize, type BestFit, type FitAsk, type FitContext, type FitResult } from './fit.js';
@@ -54,12 +54,8 @@ export function fitOptions(args: Args): FitOptions {
   };
 }
 
-/** The options only the fit reads, given without --fit or --detail: a mistake to say, not ignore. */
-export const FIT_ONLY_OPTIONS = ['window', 'headroom'] as const;
-
 /** The fit's inputs that the estimate settled: region, prices, architecture and the type to compare. */
-function contextOf(est: Estimate, env: NodeJS.ProcessEnv): FitContext {
-  const catalog = loadCatalog();
+function contextOf(est: Estimate, env: NodeJS.ProcessEnv, catalog: Catalog): FitContext {
   const onType = est.mode !== 'off-ec2';
   const typeArch = onType ? (catalog.get(est.main.instanceType)?.arch ?? null) : null;
   return {
@@ -73,33 +69,33 @@ function contextOf(est: Estimate, env: NodeJS.ProcessEnv): FitContext {
 }
 
 /** The fit for this estimate over the window, with what was asked and any problem reading the store. */
-export function fitFor(est: Estimate, opts: FitOptions, env: NodeJS.ProcessEnv): { result: FitResult; meta: FitMeta } {
+export function fitFor(est: Estimate, opts: FitOptions, env: NodeJS.ProcessEnv, catalog: Catalog = loadCatalog()): { result: FitResult; meta: FitMeta } {
   const now = opts.now ?? Date.now() / 1000;
   const from = opts.windowSeconds === null ? 0 : now - opts.windowSeconds;
   const read = readUsageHours(env, from, now);
   // An hour counts when it ended by `now` (a --now in the past must not see later hours).
   const hours = read.hours.filter((h) => h.hour + 3600 <= now);
-  return { result: rightSize(hours, opts, contextOf(est, env)), meta: { window: opts.window, problems: read.problems } };
+  return { result: rightSize(hours, opts, contextOf(est, env, catalog)), meta: { window: opts.window, problems: read.problems } };
 }
 
 /**
  * The best fit for this estimate with the defaults (the last 14 days, 20% headroom, the host's
  * architecture), or null when there is none or too little data: the report's "here versus there".
  */
-export function bestFitFor(est: Estimate, env: NodeJS.ProcessEnv, now?: number): BestFit | null {
+export function bestFitFor(est: Estimate, env: NodeJS.ProcessEnv, now?: number, catalog: Catalog = loadCatalog()): BestFit | null {
   const opts: FitOptions = { window: DEFAULT_WINDOW, windowSeconds: 14 * 86_400, headroomPct: DEFAULT_HEADROOM_PCT, arch: null, now: now ?? null };
-  return bestFitOf(fitFor(est, opts, env).result);
+  return bestFitOf(fitFor(est, opts, env, catalog).result);
 }
 
 /** `ec2-cost --fit`: the report, or its JSON. */
-export function fitReport(est: Estimate, args: Args, env: NodeJS.ProcessEnv): { format: 'json' | 'text'; text: string } {
-  const { result, meta } = fitFor(est, fitOptions(args), env);
+export function fitReport(est: Estimate, args: Args, env: NodeJS.ProcessEnv, catalog: Catalog = loadCatalog()): { format: 'json' | 'text'; text: string } {
+  const { result, meta } = fitFor(est, fitOptions(args), env, catalog);
   if (args.json) return { format: 'json', text: `${JSON.stringify(fitJson(result, meta), null, 2)}\n` };
   return { format: 'text', text: renderFitReport(result, meta) };
 }
 
 /** The lines --detail adds for the fit. */
-export function detailSection(est: Estimate, args: Args, env: NodeJS.ProcessEnv): string[] {
-  const { result, meta } = fitFor(est, fitOptions(args), env);
+export function detailSection(est: Estimate, args: Args, env: NodeJS.ProcessEnv, catalog: Catalog = loadCatalog()): string[] {
+  const { result, meta } = fitFor(est, fitOptions(args), env, catalog);
   return renderFitSection(result, meta);
 }

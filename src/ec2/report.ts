@@ -133,8 +133,11 @@ export function identityLine(e: Estimate): string {
   return `not EC2 (${id.detection.reason}${id.imdsNote ? `; metadata service: ${id.imdsNote}` : ''})`;
 }
 
-/** `here`: the here-versus-EC2 section's lines (here-report.ts, loaded only when asked for). */
-export function renderDetail(e: Estimate, here: readonly string[] = []): string {
+/**
+ * `here`: the here-versus-EC2 section's lines (here-report.ts, loaded only when asked for); `fit`:
+ * the right-sizing section's (fit-report.ts, likewise).
+ */
+export function renderDetail(e: Estimate, here: readonly string[] = [], fit: readonly string[] = []): string {
   const m = e.main;
   const out: string[] = ['Estimated cost on Amazon EC2 since boot (an estimate: see the assumptions)'];
   if (e.notModelled) out.push(row('Region', `${e.region} is not modelled (${e.notModelled.why}): the figures are at ${e.notModelled.basis}`));
@@ -178,6 +181,7 @@ export function renderDetail(e: Estimate, here: readonly string[] = []): string 
     out.push(`Line items for ${m.instanceType}:`);
   }
   out.push(...breakdown(e, m));
+  if (fit.length > 0) out.push(...fit, '');
   if (here.length > 0) out.push(...here, '');
   if (e.notes.length > 0) {
     out.push('Notes');

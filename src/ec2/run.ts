@@ -14,8 +14,10 @@ import { bytes, quantity } from './inputs.js';
 import { recordRun } from './ledger/record.js';
 import { ceil, int, mul } from './money.js';
 import { EBS_TYPES, type EbsType } from './rates.js';
+import { loadCatalog } from './catalog.js';
 import { renderDetail, renderJson, renderOneLine } from './report.js';
 import type { ConfigLoader } from './here-inputs.js';
+import { fitWanted } from './fit-wanted.js';
 import { hereWanted } from './here-wanted.js';
 
 /** "ec2-cost: <message>" on one line, safe for a terminal under any locale. */
@@ -94,6 +96,28 @@ export interface RunOptions {
   loadConfig?: ConfigLoader;
 }
 
+/**
+ * The right-sizing code when --fit or --detail asks for it (its options checked before anything is
+ * read); --fit's options without either, or --fit with a report it does not go with, are usage errors.
+ */
+async function fitRunFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<typeof import('./fit-run.js') | null> {
+  if (args.fit) {
+    if (args.month !== undefined)
+      throw new EstimateError('--fit and --month cannot be combined: --fit sizes a type to the hours recorded over --window', 'usage');
+    if (args.detail)
+      throw new EstimateError('--fit and --detail cannot be combined: --fit is a detailed report of its own (--detail ends with its section)', 'usage');
+  } else if (!args.detail || args.month !== undefined) {
+    const stray = ['window', 'headroom'].filter((name) => args[name] !== undefined);
+    if (stray.length > 0) throw new EstimateError(`${stray.map((n) => `--${n}`).join(', ')} go with --fit or --detail (right-sizing)`, 'usage');
+    return null;
+  }
+  // --detail shows the section once usage has been recorded, or when its options are given.
+  if (!fitWanted(args, env) && args.window === undefined && args.headroom === undefined) return null;
+  const fitRun = await import('./fit-run.js');
+  fitRun.fitOptions(args);
+  return fitRun;
+}
+
 export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: RunOptions = {}): Promise<number> {
   try {
     if (args['refresh-prices'] !== undefined) {
@@ -104,8 +128,10 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
     if (args.json && args.detail) throw new EstimateError('--json and --detail cannot be combined', 'usage');
     // --month [YYYY-MM] (and --now): the UTC month to date from the ledger; its code is loaded only then,
     // and its options are checked before anything is read.
-    const monthRun = args.month !== undefined || args.now !== undefined ? await import('./month-run.js') : null;
+    const monthRun = args.month !== undefined || (args.now !== undefined && !args.fit) ? await import('./month-run.js') : null;
     const monthAsked = monthRun?.monthOptions(args);
+    // --fit (right-sizing, its own report) and the section --detail ends with: loaded only then, options checked first.
+    const fitRun = await fitRunFor(args, io.env);
     // Here versus EC2 (--detail, --json): its code is loaded only when something about here is set, and its flags checked first.
     const hereRun = hereWanted(args, io.env) ? await import('./here-run.js') : null;
     hereRun?.checkHereFlags(args);
@@ -117,10 +143,17 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
       io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : r.format === 'detail' ? forTerminal(r.text, io.env) : oneLineForTerminal(r.text, io.env));
       return 0;
     }
+    if (fitRun && args.fit) {
+      const r = fitRun.fitReport(est, args, io.env, loadCatalog());
+      io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : forTerminal(r.text, io.env));
+      return 0;
+    }
     const here = hereRun ? await hereRun.hereFor(args, est, { env: io.env, loadConfig: opts.loadConfig }) : null;
     if (args.json) io.out(jsonForTerminal(renderJson(est, hereRun ? hereRun.hereJson(here) : { hereUsdPerMonth: null, here: null }), io.env));
-    else if (args.detail) io.out(forTerminal(renderDetail(est, here && hereRun ? hereRun.renderHere(here) : []), io.env));
-    else io.out(oneLineForTerminal(renderOneLine(est), io.env));
+    else if (args.detail) {
+      const fit = fitRun ? fitRun.detailSection(est, args, io.env, loadCatalog()) : [];
+      io.out(forTerminal(renderDetail(est, here && hereRun ? hereRun.renderHere(here) : [], fit), io.env));
+    } else io.out(oneLineForTerminal(renderOneLine(est), io.env));
     return 0;
   } catch (err) {
     const usage =
