@@ -4,7 +4,7 @@
  * no previous reading), and `shoji modules` as a user who is not root, where RAPL's energy_uj is
  * root-only as on Linux 5.10 and later, giving the reason rather than a bare "not available".
  */
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -101,6 +101,13 @@ describe.skipIf(NO_SECOND_USER)('shoji modules as a user who is not root, RAPL c
       expect(line).toMatch(
         /\sno\s+\(not available here: RAPL energy counters .* readable by root only since Linux 5\.10 \(CVE-2020-8694, "PLATYPUS"\): run as root/,
       );
+
+      // On the line, --explain gives the reason too.
+      mkdirSync(env.SHOJI_CONFIG_DIR, { recursive: true });
+      writeFileSync(join(env.SHOJI_CONFIG_DIR, 'config.yaml'), 'icons: ascii\nleft: []\nright: [power]\n');
+      for (const path of [env.SHOJI_CONFIG_DIR, join(env.SHOJI_CONFIG_DIR, 'config.yaml')]) chownSync(path, victim.uid, victim.gid);
+      const explained = runAs(victim, process.execPath, [SHOJI, 'status', '--format', 'plain', '--side', 'right', '--explain'], { env });
+      expect(explained.stderr).toBe(`right: power: not available on this host: ${RAPL_UNREADABLE_WHY}\n`);
 
       const asRoot = runAs({ ...victim, uid: 0, gid: 0, name: 'root', home: dir }, process.execPath, [SHOJI, 'modules', '--json'], {
         env: { ...env, SHOJI_RUNTIME_DIR: join(dir, 'run-root'), SHOJI_STATE_DIR: join(dir, 'state-root'), SHOJI_CONFIG_DIR: join(dir, 'config-root') },
