@@ -5,6 +5,7 @@
  * a refreshed region's prices, LANG=C, and bad options.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeRefreshedPrices } from '../../../src/ec2/price-cache.js';
 import { appendUsageHours } from '../../../src/ec2/usage/store.js';
 import type { HourUsage } from '../../../src/ec2/usage/types.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
@@ -120,6 +121,39 @@ describe('ec2-cost --fit off EC2', () => {
     expect(r.out).toMatch(/^arm64 \(Graviton\), the alternative: the software must run on arm64, in eu-west-1:$/m);
     expect(r.out).toMatch(/^Prices {9}shoji catalogue, us-east-1, as of 2026-07-20/m);
     expect(r.out).toMatch(/no eu-west-1 prices have been refreshed: the us-east-1 price is used/);
+  });
+
+  it('prices in the run region: its refreshed prices when cached, which may change the order', async () => {
+    recorded(twoWeeks(IDLE));
+    // eu-west-1 as refreshed: t3.small cheaper than t3a.small there, and t2.small gone from the list.
+    const prices = new Map(
+      Object.entries({ 't3a.small': '0.0204', 't3.small': '0.0199', 't4g.small': '0.0182', 't4g.medium': '0.0364', 'c6g.medium': '0.038', 'm7i.large': '0.1' }),
+    );
+    writeRefreshedPrices(envFor(tree), {
+      format: 1,
+      region: 'eu-west-1',
+      pricesAsOf: '2026-11-01T00:00:00Z',
+      source: 'AWS Price List offer file index.json',
+      refreshedAt: '2026-11-02T00:00:00Z',
+      prices,
+    });
+    const r = await run(tree, ['--fit', '--now', NOW, '--region', 'eu-west-1', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.best).toMatchObject({
+      instanceType: 't3.small',
+      hourlyUsd: 0.0199,
+      monthlyUsd: 14.527,
+      pricedRegion: 'eu-west-1',
+      priceSource: 'AWS Price List offer file index.json',
+      pricesAsOf: '2026-11-01',
+    });
+    // A type the refresh did not list keeps the catalogue's us-east-1 price, labelled (prices.ts).
+    expect(j.fits[0].types.map((t: { instanceType: string; pricedRegion: string }) => [t.instanceType, t.pricedRegion])).toEqual([
+      ['t3.small', 'eu-west-1'],
+      ['t3a.small', 'eu-west-1'],
+      ['t2.small', 'us-east-1'],
+    ]);
   });
 
   it('under LANG=C the report is ASCII', async () => {
