@@ -30,6 +30,12 @@ describe('numeric options at their limits', () => {
       'spot-price': { max: 10_000, unit: 'USD per hour' },
       vcpus: { max: 100_000, unit: 'vCPUs' },
       'memory-gib': { max: 1_000_000, unit: 'GiB' },
+      'here-watts': { max: 100_000, unit: 'W' },
+      'kwh-price': { max: 10, unit: 'USD per kWh' },
+      'hardware-usd': { max: 10_000_000, unit: 'USD' },
+      'hardware-months': { max: 1200, unit: 'months' },
+      'bandwidth-usd-month': { max: 10_000_000, unit: 'USD a month' },
+      headroom: { max: 300, unit: 'percent' },
     });
   });
 
@@ -38,6 +44,8 @@ describe('numeric options at their limits', () => {
     expect(refusal(() => quantity('uptime', '3153600001'))).toBe('--uptime must be at most 3,153,600,000 s (100 years) (got "3153600001")');
     expect(quantity('spot-price', '10000')).toEqual(int(10_000));
     expect(refusal(() => quantity('spot-price', '10000.0001'))).toBe('--spot-price must be at most 10,000 USD per hour (got "10000.0001")');
+    expect(quantity('kwh-price', '10')).toEqual(int(10));
+    expect(refusal(() => quantity('kwh-price', '10.01'))).toBe('--kwh-price must be at most 10 USD per kWh (got "10.01")');
   });
 
   it('bounds the exponent at 99 either way before computing anything', () => {
