@@ -1,7 +1,8 @@
 /**
  * The "here versus EC2" comparison for one `ec2-cost --detail` or `--json` run: the flags over
- * the config (here-inputs.ts), the watts shoji measured, the EC2 side the estimate priced, and
- * the comparison (here-report.ts). Loaded by run.ts only when a report that shows it is asked for.
+ * the config (here-inputs.ts), the watts shoji measured, the EC2 side (the fit sized to use, else
+ * the estimate's type), and the comparison (here-report.ts). Loaded by run.ts only when a --here-*
+ * flag is given or the config mentions here (here-wanted.ts).
  */
 import { EstimateError } from './errors.js';
 import type { Estimate } from './estimate.js';
@@ -9,11 +10,11 @@ import { hereAsked, hereCost } from './here.js';
 import { hereGiven, measuredWatts, readHereConfig, type ConfigLoader } from './here-inputs.js';
 import { hereFlagsGiven } from './here-wanted.js';
 import { compareHere, type Ec2Side, type HereComparison } from './here-report.js';
-
-export { hereJson, renderHere } from './here-report.js';
 import type { FitResult } from './fit.js';
 import { fitFor, fitOptions } from './fit-run.js';
 import { readUsageHours } from './usage/store.js';
+
+export { hereJson, renderHere } from './here-report.js';
 
 /** A --here-* flag where no comparison is shown is refused rather than ignored. */
 export function checkHereFlags(args: Readonly<Record<string, unknown>>): void {
