@@ -109,21 +109,27 @@ export { appendUsageHours, readUsageHours } from '${ROOT}/src/ec2/usage/store.ts
   times.sort((a, b) => a - b);
   console.log(`readUsageHours, ${rows.length} rows over 13 months, warm: median ${times[15].toFixed(2)} ms, min ${times[0].toFixed(2)} ms`);
 
-  const script = `const m=require(${JSON.stringify(join(work, 'usage.cjs'))});const r=m.readUsageHours(${JSON.stringify(rowsEnv)},${from},${to});if(r.hours.length!==${rows.length})process.exit(1);`;
-  const cold = { read: [], bare: [] };
+  // Each child prints its own CPU time (user + system, from its start) as it exits: on a shared,
+  // loaded machine that moves far less than wall time does.
+  const cpuAtExit = "process.on('exit',()=>{const u=process.cpuUsage();process.stdout.write(String((u.user+u.system)/1000))});";
+  const script = `${cpuAtExit}const m=require(${JSON.stringify(join(work, 'usage.cjs'))});const r=m.readUsageHours(${JSON.stringify(rowsEnv)},${from},${to});if(r.hours.length!==${rows.length})process.exit(1);`;
+  const cold = { read: [], bare: [], readCpu: [], bareCpu: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const [key, args] of [
-      ['bare', ['-e', '0']],
+      ['bare', ['-e', cpuAtExit]],
       ['read', ['-e', script]],
     ]) {
       const t0 = process.hrtime.bigint();
-      execFileSync(process.execPath, args);
+      const cpu = Number(execFileSync(process.execPath, args, { encoding: 'utf8' }));
       cold[key].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      cold[`${key}Cpu`].push(cpu);
     }
   }
   const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const ratio = (a, b) => (median(a) / median(b)).toFixed(2);
   console.log(
-    `cold process reading 13 months: median ${median(cold.read).toFixed(1)} ms; node -e 0: ${median(cold.bare).toFixed(1)} ms (${(median(cold.read) / median(cold.bare)).toFixed(2)}x)`,
+    `cold process reading 13 months: wall median ${median(cold.read).toFixed(1)} ms against ${median(cold.bare).toFixed(1)} ms for an empty node (${ratio(cold.read, cold.bare)}x); ` +
+      `CPU ${median(cold.readCpu).toFixed(1)} ms against ${median(cold.bareCpu).toFixed(1)} ms (${ratio(cold.readCpu, cold.bareCpu)}x)`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
