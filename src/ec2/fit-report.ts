@@ -5,7 +5,7 @@
 import { approxUsd } from './report.js';
 import type { ArchFits, FitAdvice, FitChoice, FitResult } from './fit.js';
 import type { Observed } from './fit-observe.js';
-import { toFixed, toNumber, usd } from './money.js';
+import { groupThousands, toFixed, toNumber, usd } from './money.js';
 import { HOURS_PER_MONTH } from './rates.js';
 
 /** What was asked and read, beside the result. */
@@ -37,8 +37,8 @@ function windowWords(window: string): string {
 
 function dataLine(o: Observed | null, meta: FitMeta): string {
   if (!o) return row('Window', `${windowWords(meta.window)}: no hours of data`);
-  const records = `${o.rows} hourly record${o.rows === 1 ? '' : 's'}`;
-  return row('Window', `${windowWords(meta.window)}: ${o.hoursOfData.toFixed(1)} hours of data in ${records}, ${utc(o.from)} to ${utc(o.to)}`);
+  const records = `${groupThousands(String(o.rows))} hourly record${o.rows === 1 ? '' : 's'}`;
+  return row('Window', `${windowWords(meta.window)}: ${groupThousands(o.hoursOfData.toFixed(1))} hours of data in ${records}, ${utc(o.from)} to ${utc(o.to)}`);
 }
 
 function observedLines(o: Observed): string[] {

@@ -46,6 +46,14 @@ describe('what the host used', () => {
     expect(o.memPeakBytes).toBe(5 * 2 ** 30);
   });
 
+  it('p95 at the boundary: exactly 95% of the minutes at or below a value makes it the p95', () => {
+    const quiet = hoursOf({ ...IDLE, p95: 0.1 }, 19, LAST_HOUR - 3600);
+    const busy = hoursOf({ ...IDLE, p95: 0.8 }, 1, LAST_HOUR);
+    expect(observe([...busy, ...quiet])!.cpuP95).toBe(0.1);
+    // One quiet minute fewer, and the busy hour is in the top 5%.
+    expect(observe([...busy, ...quiet.slice(1), ...hoursOf({ ...IDLE, p95: 0.1 }, 1, LAST_HOUR - 20 * 3600, 59)])!.cpuP95).toBe(0.8);
+  });
+
   it('rows without samples are not data', () => {
     expect(observe(hoursOf(IDLE, 30, LAST_HOUR, 0))).toBeNull();
   });
