@@ -4,6 +4,8 @@
  * report (golden), its JSON, a refusal, --window, --headroom, --arch any, on EC2 with the saving,
  * a refreshed region's prices, LANG=C, and bad options.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeRefreshedPrices } from '../../../src/ec2/price-cache.js';
 import { appendUsageHours } from '../../../src/ec2/usage/store.js';
@@ -254,5 +256,28 @@ describe('bad options', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toMatch(message);
+  });
+});
+
+/** The code blocks of docs/ec2-cost.md's right-sizing worked example, each as its lines. */
+function docBlocks(): string[][] {
+  const doc = readFileSync(join(__dirname, '../../../docs/ec2-cost.md'), 'utf8');
+  const start = doc.indexOf('### Worked example: a home server that idles');
+  const section = doc.slice(start, doc.indexOf('\n## ', start));
+  return [...section.matchAll(/^```\n([\s\S]*?)^```$/gm)].map((m) => m[1].split('\n').filter((l) => l !== ''));
+}
+
+describe("docs/ec2-cost.md's worked example", () => {
+  it('every line shown is a line of the report on the idle fixture, off EC2 and on an m7i.xlarge', async () => {
+    const [offEc2, onEc2] = docBlocks();
+    expect(offEc2[0]).toBe('$ ec2-cost --fit');
+    recorded(twoWeeks(IDLE));
+    qemu(tree);
+    const off = (await runFit()).out.split('\n');
+    for (const line of offEc2.slice(1).filter((l) => l !== '...')) expect(off, `docs/ec2-cost.md shows "${line}"`).toContain(line);
+    nitro(tree, 'm7i.xlarge');
+    const on = (await runFit()).out.split('\n');
+    expect(onEc2).toHaveLength(1);
+    expect(on).toContain(onEc2[0]);
   });
 });
