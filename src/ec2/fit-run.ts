@@ -75,7 +75,12 @@ export function fitFor(est: Estimate, opts: FitOptions, env: NodeJS.ProcessEnv, 
   const read = readUsageHours(env, from, now);
   // An hour counts when it ended by `now` (a --now in the past must not see later hours).
   const hours = read.hours.filter((h) => h.hour + 3600 <= now);
-  return { result: rightSize(hours, opts, contextOf(est, env, catalog)), meta: { window: opts.window, problems: read.problems } };
+  const result = rightSize(hours, opts, contextOf(est, env, catalog));
+  // Nothing read because files were skipped is not "nothing recorded": say which.
+  if (result.kind === 'refused' && !result.observed && read.problems.length > 0) {
+    result.why = `no usage could be read in the window (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'} reading the usage store: see below)`;
+  }
+  return { result, meta: { window: opts.window, problems: read.problems } };
 }
 
 /**

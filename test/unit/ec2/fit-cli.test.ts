@@ -4,7 +4,7 @@
  * report (golden), its JSON, a refusal, --window, --headroom, --arch any, on EC2 with the saving,
  * a refreshed region's prices, LANG=C, and bad options.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeRefreshedPrices } from '../../../src/ec2/price-cache.js';
@@ -156,6 +156,16 @@ describe('ec2-cost --fit off EC2', () => {
       ['t3a.small', 'eu-west-1'],
       ['t2.small', 'us-east-1'],
     ]);
+  });
+
+  it('a usage file that cannot be read is named, and the refusal says nothing could be read rather than nothing recorded', async () => {
+    recorded(twoWeeks(IDLE));
+    const file = join(tree.dir, 'state/ec2/usage/hours-2026-11.json');
+    writeFileSync(file, 'not json\n');
+    const r = await runFit();
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^No advice {6}no usage could be read in the window \(1 problem reading the usage store: see below\)$/m);
+    expect(r.out).toContain(`  - usage store: ${file}: skipped: not JSON`);
   });
 
   it('under LANG=C the report is ASCII', async () => {
