@@ -64,7 +64,7 @@ export function observe(all: readonly HourUsage[]): Observed | null {
     from: rows[0].hour,
     to: rows[rows.length - 1].hour + 3600,
     vcpus,
-    cpuP95: weightedP95(rows),
+    cpuP95: weightedP95(rows, minutes),
     cpuMean,
     busiestDayMean: busiestDay(rows) ?? cpuMean,
     cpuMax,
@@ -74,23 +74,22 @@ export function observe(all: readonly HourUsage[]): Observed | null {
 }
 
 /**
- * Nearest rank over the hours' p95s, each counted once per minute its hour saw: the smallest p95
- * with at least 95% of the minutes at or below it, found by bisecting the p95s sorted as numbers
- * (a typed array's own sort; a comparator sort of the rows took ~20 ms over 13 months, measured).
+ * Nearest rank over the hours' p95s, each counted once per minute its hour saw: the minutes at
+ * each p95 summed in one pass, then the distinct p95s walked in numeric order (a typed array's own
+ * sort) until 95% of the minutes are at or below one: a comparator sort of 13 months of rows
+ * cost milliseconds in a one-shot process, which runs this once, before the JIT (measured).
  */
-function weightedP95(rows: readonly HourUsage[]): number {
-  const values = Float64Array.from(rows, (r) => r.cpuP95).sort();
-  const total = rows.reduce((n, r) => n + r.samples, 0);
+function weightedP95(rows: readonly HourUsage[], total: number): number {
+  const minutesAt = new Map<number, number>();
+  for (const r of rows) minutesAt.set(r.cpuP95, (minutesAt.get(r.cpuP95) ?? 0) + r.samples);
+  const values = Float64Array.from(minutesAt.keys()).sort();
   const rank = Math.ceil(0.95 * total);
-  const minutesAtOrBelow = (v: number) => rows.reduce((n, r) => (r.cpuP95 <= v ? n + r.samples : n), 0);
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (minutesAtOrBelow(values[mid]) >= rank) hi = mid;
-    else lo = mid + 1;
+  let seen = 0;
+  for (const v of values) {
+    seen += minutesAt.get(v)!;
+    if (seen >= rank) return v;
   }
-  return values[lo];
+  return values[values.length - 1];
 }
 
 /** The highest mean of any 24 hours starting at a row, among those with enough data; rows sorted by hour. */

@@ -75,7 +75,7 @@ export interface FitChoice {
 
 export interface ArchFits {
   arch: Arch;
-  /** 'host': the host's own; 'alternative': the other one, shown beside it; 'any': both searched alike. */
+  /** 'host': the host's own; 'asked': the one --arch named; 'alternative': the other one, shown beside it; 'any': both searched alike. */
   role: 'host' | 'asked' | 'alternative' | 'any';
   fits: FitChoice[];
   /** The cheapest burstable type of this architecture that was big enough but whose baseline was too low, if one was. */
