@@ -42,7 +42,8 @@ export function fitOptions(args: Args): FitOptions {
     throw new EstimateError(`--window must be a number of days or weeks (7d, 30d, 12w) or "all" (got "${given(args, 'window')}")`, 'usage');
   }
   const headroomText = given(args, 'headroom');
-  const headroomPct = headroomText === undefined ? DEFAULT_HEADROOM_PCT : toNumber(quantity('headroom', headroomText), 4);
+  // "20" or "20%": a percent either way.
+  const headroomPct = headroomText === undefined ? DEFAULT_HEADROOM_PCT : toNumber(quantity('headroom', headroomText.trim().replace(/%$/, '')), 4);
   const arch = given(args, 'arch');
   const nowText = given(args, 'now');
   return {

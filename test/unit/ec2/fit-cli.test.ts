@@ -4,7 +4,7 @@
  * report (golden), its JSON, a refusal, --window, --headroom, --arch any, on EC2 with the saving,
  * a refreshed region's prices, LANG=C, and bad options.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeRefreshedPrices } from '../../../src/ec2/price-cache.js';
@@ -107,6 +107,7 @@ describe('ec2-cost --fit off EC2', () => {
     );
     // With no headroom the busiest day's 0.6 fits t3a.large's baseline of 0.6.
     expect((await runFit('--headroom', '0')).out).toMatch(/^Best fit {7}t3a\.large /m);
+    expect((await runFit('--headroom', '0%')).out).toMatch(/^Best fit {7}t3a\.large /m);
   });
 
   it('--arch any: the cheapest of both architectures', async () => {
@@ -160,12 +161,14 @@ describe('ec2-cost --fit off EC2', () => {
 
   it('a usage file that cannot be read is named, and the refusal says nothing could be read rather than nothing recorded', async () => {
     recorded(twoWeeks(IDLE));
-    const file = join(tree.dir, 'state/ec2/usage/hours-2026-11.json');
-    writeFileSync(file, 'not json\n');
+    // The month file, whatever the store names it (hours-2026-11.*).
+    const dir = join(tree.dir, 'state/ec2/usage');
+    const file = join(dir, readdirSync(dir).find((n) => n.startsWith('hours-2026-11'))!);
+    writeFileSync(file, 'not a month file\n');
     const r = await runFit();
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^No advice {6}no usage could be read in the window \(1 problem reading the usage store: see below\)$/m);
-    expect(r.out).toContain(`  - usage store: ${file}: skipped: not JSON`);
+    expect(r.out).toContain(`  - usage store: ${file}: skipped: `);
   });
 
   it('under LANG=C the report is ASCII', async () => {
@@ -255,6 +258,7 @@ describe('bad options', () => {
     [['--fit', '--window', '14'], /^ec2-cost: --window must be a number of days or weeks \(7d, 30d, 12w\) or "all" \(got "14"\)$/m],
     [['--fit', '--window', '0d'], /--window must be/],
     [['--fit', '--headroom', '301'], /^ec2-cost: --headroom must be at most 300 percent \(got "301"\)$/m],
+    [['--fit', '--headroom', '20%%'], /^ec2-cost: --headroom must be a number \(got "20%"\)$/m],
     [['--fit', '--headroom', '-5'], /^ec2-cost: --headroom must be zero or more \(got "-5"\)$/m],
     [['--fit', '--month'], /^ec2-cost: --fit and --month cannot be combined/],
     [['--fit', '--detail'], /^ec2-cost: --fit and --detail cannot be combined/],
