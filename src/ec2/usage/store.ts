@@ -158,7 +158,10 @@ export function readUsageHours(env: NodeJS.ProcessEnv, from: number, to: number)
   if (open && open.minutes.length > 0 && open.hour + HOUR_S <= Date.now() / 1000 && open.hour >= from && open.hour < to) {
     if (!hours.some((h) => h.hour === open.hour)) hours.push(foldHour(open.hour, open.minutes));
   }
-  return { hours: hours.sort((a, b) => a.hour - b.hour), problems };
+  // Months are read in order and each month's rows come sorted: a sort only when the open hour,
+  // or a clock set back, put one out of place.
+  for (let i = 1; i < hours.length; i++) if (hours[i].hour <= hours[i - 1].hour) return { hours: hours.sort((a, b) => a.hour - b.hour), problems };
+  return { hours, problems };
 }
 
 /** Temporary files (<file>.PID.*.tmp) left in the folder by writers of this host that were killed. */

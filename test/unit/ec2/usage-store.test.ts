@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forgetChecks } from '../../../src/core/trust.js';
 import { appendUsageHours, monthFile, openHourFile, readUsageHours, usageDir } from '../../../src/ec2/usage/store.js';
 import { type HourUsage, USAGE_RETENTION_DAYS } from '../../../src/ec2/usage/types.js';
+import { parseMonth } from '../../../src/ec2/usage/validate.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 
 const NOV_1 = Date.parse('2026-11-01T00:00:00Z') / 1000;
@@ -96,6 +97,38 @@ describe('damage', () => {
     const { hours, problems } = readUsageHours(env, ...ALL);
     expect(hours.map((h) => h.hour)).toEqual([NOV_1, NOV_1 + 2 * H]);
     expect(problems).toEqual([`${path}: 1 row(s) dropped (row 2: cpuMean -0.25 is not 0 to the 2 vCPUs)`]);
+  });
+
+  it('every kind of bad row is dropped, each with its reason, and the good ones kept', () => {
+    appendUsageHours(env, [row(NOV_1)]);
+    const path = monthFile(env, '2026-11');
+    const good = [NOV_1 + H, 60, 2, 0.25, 0.9, 1.5, 3, 8, 12];
+    const bad: [unknown[], string][] = [
+      [[NOV_1 + 30, ...good.slice(1)], `hour ${NOV_1 + 30} is not the start of a UTC hour`],
+      [[NOV_1 - H, ...good.slice(1)], `hour ${NOV_1 - H} is not in 2026-11`],
+      [[...good.slice(0, 1), 61, ...good.slice(2)], 'samples 61 is not 1 to 60'],
+      [[...good.slice(0, 1), 1.5, ...good.slice(2)], 'samples 1.5 is not 1 to 60'],
+      [[...good.slice(0, 2), 0, ...good.slice(3)], 'vcpus 0 is not 1 to 8192'],
+      [[...good.slice(0, 3), 2.5, 2.5, 2.5, ...good.slice(6)], 'cpuMean 2.5 is not 0 to the 2 vCPUs'],
+      [[...good.slice(0, 3), 0.25, 1.6, 1.5, ...good.slice(6)], 'the CPU figures (mean 0.25, p95 1.6, max 1.5) are out of order'],
+      [[...good.slice(0, 3), 1.6, 0.9, 1.5, ...good.slice(6)], 'the CPU figures (mean 1.6, p95 0.9, max 1.5) are out of order'],
+      [[...good.slice(0, 3), 0.25, 0.9, '1.5', ...good.slice(6)], 'cpuMax 1.5 is not 0 to the 2 vCPUs'],
+      [[...good.slice(0, 6), 9, 8, 12], 'memPeakBytes 9 is not 0 to memTotalBytes'],
+      [[...good.slice(0, 7), 0, 12], 'memTotalBytes 0 is not a memory size'],
+      [[...good.slice(0, 8), -1], 'txBytes -1 is not a byte count'],
+      [[...good.slice(0, 8), 2 ** 60], `txBytes ${2 ** 60} is not a byte count`],
+      [[...good, 5, 'mains'], 'wattsSource "mains" is not one of rapl, battery'],
+      [[...good, -5, 'rapl'], 'watts -5 is not 0 to 100000'],
+      [[...good, null, 'rapl'], 'watts null is not 0 to 100000'],
+      [good.slice(0, 8), 'not a row of 9 or 11 fields'],
+    ];
+    const text = readFileSync(path, 'utf8').replace('\n]}', `,\n${bad.map(([r]) => JSON.stringify(r)).join(',\n')},\n${JSON.stringify(good)}\n]}`);
+    writeFileSync(path, text);
+    const { hours, problems } = readUsageHours(env, ...ALL);
+    expect(hours.map((h) => h.hour)).toEqual([NOV_1, NOV_1 + H]);
+    expect(problems).toEqual([`${path}: ${bad.length} row(s) dropped (row 2: ${bad[0][1]})`]);
+    // Each reason, as the file's reader gives it.
+    expect(parseMonth(text, '2026-11').dropped).toEqual(bad.map(([, why], i) => `row ${i + 2}: ${why}`));
   });
 
   it.each([
