@@ -33,6 +33,7 @@
 import { closeSync, constants, linkSync, lstatSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { privateFolder } from './trust.js';
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -69,19 +70,22 @@ export interface LockHolder {
 export type Acquired = { ok: true; release(): void } | { ok: false; holder: LockHolder };
 
 /**
- * The tokens of the locks this process holds now. A lock file naming this process with a token
- * not here is one it failed to release (its release could not take the gate in time): stale, as a
- * dead holder's is, rather than blocking every taker, this process included, until it exits or
- * the policy's staleAfterMs passes.
+ * The tokens of the locks this thread holds now; each token it makes starts with THREAD_MARK. A
+ * lock file naming this process with a token of this thread's making that is not here is one it
+ * failed to release (its release could not take the gate in time): stale, as a dead holder's is,
+ * rather than blocking every taker, this thread included, until the process exits or the policy's
+ * staleAfterMs passes. Tokens of other threads (a plugin worker has its own copy of this set) and
+ * of other shoji versions are never judged this way.
  */
 const heldTokens = new Set<string>();
+const THREAD_MARK = `t${threadId}.`;
 
 const NOBODY: LockHolder = { pid: 0, host: '', startedAt: '', token: '' };
 
 /** Take the lock at `path`, or learn who holds it. Throws only for a folder that is not private or a failing file system. */
 export function acquireLock(path: string, policy: LockPolicy, now = Date.now()): Acquired {
   privateFolder(dirname(path));
-  const mine: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date(now).toISOString(), token: randomToken() };
+  const mine: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date(now).toISOString(), token: THREAD_MARK + randomToken() };
   const text = `${JSON.stringify(mine)}\n`;
   let waits = 0;
   let takeovers = 0;
@@ -157,7 +161,7 @@ function isStale(path: string, text: string, policy: LockPolicy, now: number): b
   if (holder === null && policy.takeOverUnreadable) return true;
   const local = holder !== null && (holder.host === '' || holder.host === hostname());
   if (local && !processAlive(holder.pid)) return true;
-  if (local && holder.pid === process.pid && holder.token !== '' && !heldTokens.has(holder.token)) return true;
+  if (local && holder.pid === process.pid && holder.token.startsWith(THREAD_MARK) && !heldTokens.has(holder.token)) return true;
   const started = holder ? Date.parse(holder.startedAt) : Number.NaN;
   const since = Number.isNaN(started) ? modifiedAt(path) : started;
   return since !== null && now - since > policy.staleAfterMs;
