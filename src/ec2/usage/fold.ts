@@ -176,7 +176,8 @@ function sentSince(last: LastCounters, sample: HostSample): number {
 
 /** The minute figure between the latest counters and this sample, or null when they give none. */
 function minuteFigure(last: LastCounters, sample: HostSample, r: UsageReading): Minute | null {
-  const seconds = sample.at - last.at;
+  // To the hundredth, as /proc/uptime gives it (btime + uptime leaves float noise in the last digits).
+  const seconds = Math.round((sample.at - last.at) * 100) / 100;
   const busy = r.busyTicks - last.busyTicks;
   const total = r.totalTicks - last.totalTicks;
   if (seconds > MAX_INTERVAL_S || total <= 0 || busy < 0 || busy > total) return null;
