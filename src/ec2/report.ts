@@ -181,8 +181,11 @@ export function renderDetail(e: Estimate, here: readonly string[] = [], fit: rea
     out.push(`Line items for ${m.instanceType}:`);
   }
   out.push(...breakdown(e, m));
-  if (fit.length > 0) out.push(...fit, '');
-  if (here.length > 0) out.push(...here, '');
+  // One blank line after each section, whether or not its lines bring blank lines of their own.
+  for (const section of [fit, here]) {
+    const start = section.findIndex((line) => line !== '');
+    if (start >= 0) out.push(...section.slice(start, section.findLastIndex((line) => line !== '') + 1), '');
+  }
   if (e.notes.length > 0) {
     out.push('Notes');
     for (const n of e.notes) out.push(`  - ${n}`);
