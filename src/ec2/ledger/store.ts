@@ -20,9 +20,10 @@
  * ledger.json.corrupt by the next writer, which starts a fresh ledger: shoji never stops working
  * over it. The folder is private (core/trust.ts): 0700, yours, not a symlink.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeThenRename } from '../../core/atomic.js';
+import { readStateFile } from '../../core/state-read.js';
 import { type Acquired, acquireLock, type LockPolicy, processAlive } from '../../core/lock.js';
 import { stateDir } from '../../core/paths.js';
 import { isTrustedFolder, privateFolder } from '../../core/trust.js';
@@ -40,8 +41,6 @@ export const STALE_LOCK_MS = 30_000;
  * empty, then filled it).
  */
 const LEDGER_LOCK: LockPolicy = { staleAfterMs: STALE_LOCK_MS, retries: 3, retryMs: 2, takeOverUnreadable: false };
-
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 export function ledgerDir(env: NodeJS.ProcessEnv): string {
   return join(stateDir(env), 'ec2');
@@ -86,37 +85,8 @@ function writtenJustBefore(path: string, at: number): boolean {
   }
 }
 
-/** The file's text, read without following a link, or why it cannot be; null when there is none. */
-function readLedgerText(path: string): { text: string } | { problem: string } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | NOFOLLOW | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    return { problem: code === 'ELOOP' ? 'it is a symlink' : `cannot read it (${code ?? (err as Error).message})` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { problem: 'it is not a regular file' };
-    if (st.size > MAX_LEDGER_BYTES) return { problem: `it is ${st.size} bytes, more than a ledger holds` };
-    const buf = Buffer.alloc(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { text: buf.subarray(0, got).toString('utf8') };
-  } catch (err) {
-    return { problem: `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function load(path: string): Loaded {
-  const read = readLedgerText(path);
+  const read = readStateFile(path, MAX_LEDGER_BYTES, 'a ledger holds');
   if (read === null) return { boots: [], problem: null };
   if ('problem' in read) return { boots: [], problem: read.problem };
   const parsed = parseLedger(read.text);

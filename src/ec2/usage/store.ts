@@ -17,9 +17,10 @@
  * is not shoji's is set aside as <name>.corrupt by the next writer, which starts afresh. Nothing
  * here throws into the status module's collect: recordUsage returns an outcome.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeThenRename } from '../../core/atomic.js';
+import { readStateFile } from '../../core/state-read.js';
 import { type Acquired, acquireLock, type LockPolicy, processAlive } from '../../core/lock.js';
 import { isTrustedFolder, privateFolder } from '../../core/trust.js';
 import { SAMPLE_CLOCK_SLACK_S } from '../ledger/fold.js';
@@ -35,7 +36,6 @@ export const MAX_MONTH_FILE_BYTES = 1024 * 1024;
 /** An open-hour file larger than this is not one shoji wrote (60 minutes and a few counters). */
 export const MAX_OPEN_FILE_BYTES = 64 * 1024;
 const USAGE_LOCK: LockPolicy = { staleAfterMs: STALE_LOCK_MS, retries: 3, retryMs: 2, takeOverUnreadable: false };
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const MONTH_FILE = /^hours-(\d{4}-(?:0[1-9]|1[0-2]))\.json$/;
 const OPEN_FILE = 'open-hour.json';
 
@@ -60,44 +60,15 @@ export type UsageOutcome =
   | { status: 'busy' }
   | { status: 'failed'; reason: string };
 
-/** A file's text, read without following a link and within `max` bytes; null when there is none. */
-function readSmallFile(path: string, max: number): { text: string } | { problem: string } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | NOFOLLOW | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    return { problem: code === 'ELOOP' ? 'it is a symlink' : `cannot read it (${code ?? (err as Error).message})` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { problem: 'it is not a regular file' };
-    if (st.size > max) return { problem: `it is ${st.size} bytes, more than shoji writes there` };
-    const buf = Buffer.alloc(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { text: buf.subarray(0, got).toString('utf8') };
-  } catch (err) {
-    return { problem: `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function loadMonth(path: string, month: string): { hours: HourUsage[]; problem: string | null; dropped: string[] } {
-  const read = readSmallFile(path, MAX_MONTH_FILE_BYTES);
+  const read = readStateFile(path, MAX_MONTH_FILE_BYTES, 'shoji writes there');
   if (read === null) return { hours: [], problem: null, dropped: [] };
   if ('problem' in read) return { hours: [], problem: read.problem, dropped: [] };
   return parseMonth(read.text, month);
 }
 
 function loadOpen(path: string): { open: OpenHour | null; problem: string | null } {
-  const read = readSmallFile(path, MAX_OPEN_FILE_BYTES);
+  const read = readStateFile(path, MAX_OPEN_FILE_BYTES, 'shoji writes there');
   if (read === null) return { open: null, problem: null };
   if ('problem' in read) return { open: null, problem: read.problem };
   return parseOpenHour(read.text);
