@@ -275,7 +275,7 @@ describe('bad options', () => {
 
 /** The code blocks of docs/ec2-cost.md's right-sizing worked example, each as its lines. */
 function docBlocks(): string[][] {
-  const doc = readFileSync(join(__dirname, '../../../docs/ec2-cost.md'), 'utf8');
+  const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs/ec2-cost.md'), 'utf8');
   const start = doc.indexOf('### Worked example: a home server that idles');
   const section = doc.slice(start, doc.indexOf('\n## ', start));
   return [...section.matchAll(/^```\n([\s\S]*?)^```$/gm)].map((m) => m[1].split('\n').filter((l) => l !== ''));
