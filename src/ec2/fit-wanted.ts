@@ -4,14 +4,12 @@
  * folder), so a host that never ran a long-lived process gets the report as before, as fast.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ledgerDir } from './ledger/store.js';
+import { usageDir } from './usage/dir.js';
 
 /** The command's parsed options (src/cli/spec.ts's ParsedArgs, which only run.ts may name). */
 type Args = Readonly<Record<string, unknown>>;
 
 export function fitWanted(args: Args, env: NodeJS.ProcessEnv): boolean {
   if (args.fit) return true;
-  // usage/store.ts's usageDir, written out: importing the store would put it in every run's bundle.
-  return args.detail === true && args.month === undefined && existsSync(join(ledgerDir(env), 'usage'));
+  return args.detail === true && args.month === undefined && existsSync(usageDir(env));
 }

@@ -24,7 +24,8 @@ import { readStateFile } from '../../core/state-read.js';
 import { type Acquired, acquireLock, type LockPolicy, processAlive } from '../../core/lock.js';
 import { isTrustedFolder, privateFolder } from '../../core/trust.js';
 import { SAMPLE_CLOCK_SLACK_S } from '../ledger/fold.js';
-import { ledgerDir, STALE_LOCK_MS } from '../ledger/store.js';
+import { STALE_LOCK_MS } from '../ledger/store.js';
+import { usageDir } from './dir.js';
 import type { HostSample } from '../ledger/types.js';
 import { foldHour, HOUR_S, MIN_INTERVAL_S, type OpenHour, type StepResult, step } from './fold.js';
 import type { UsageReading } from './sample.js';
@@ -39,12 +40,13 @@ const USAGE_LOCK: LockPolicy = { staleAfterMs: STALE_LOCK_MS, retries: 3, retryM
 const MONTH_FILE = /^hours-(\d{4}-(?:0[1-9]|1[0-2]))\.json$/;
 const OPEN_FILE = 'open-hour.json';
 
-export function usageDir(env: NodeJS.ProcessEnv): string {
-  return join(ledgerDir(env), 'usage');
-}
+export { usageDir };
+
+/** A month's file in the usage folder: hours-YYYY-MM.json (MONTH_FILE matches it). */
+const monthFileIn = (dir: string, month: string): string => join(dir, `hours-${month}.json`);
 
 export function monthFile(env: NodeJS.ProcessEnv, month: string): string {
-  return join(usageDir(env), `hours-${month}.json`);
+  return monthFileIn(usageDir(env), month);
 }
 
 export function openHourFile(env: NodeJS.ProcessEnv): string {
@@ -117,7 +119,7 @@ export function readUsageHours(env: NodeJS.ProcessEnv, from: number, to: number)
   }
   for (const month of months) {
     if (monthEnd(month) <= from || Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)) - 1, 1) / 1000 >= to) continue;
-    const path = join(dir, `hours-${month}.json`);
+    const path = monthFileIn(dir, month);
     const loaded = loadMonth(path, month);
     if (loaded.problem) problems.push(`${path}: skipped: ${loaded.problem}`);
     if (loaded.dropped.length > 0) problems.push(`${path}: ${loaded.dropped.length} row(s) dropped (${loaded.dropped[0]})`);
@@ -173,7 +175,7 @@ function mergeRows(dir: string, rows: HourUsage[]): string[] {
     byMonth.set(month, [...(byMonth.get(month) ?? []), h]);
   }
   for (const [month, fresh] of byMonth) {
-    const path = join(dir, `hours-${month}.json`);
+    const path = monthFileIn(dir, month);
     const loaded = loadMonth(path, month);
     if (loaded.problem) asideList.push(setAside(path));
     const merged = new Map(loaded.hours.map((h) => [h.hour, h]));
@@ -190,7 +192,7 @@ function mergeRows(dir: string, rows: HourUsage[]): string[] {
   const newest = Math.max(...rows.map((h) => h.hour));
   const cutoff = newest - USAGE_RETENTION_DAYS * 86_400;
   for (const month of monthsStored(dir)) {
-    if (monthEnd(month) <= cutoff) unlinkSync(join(dir, `hours-${month}.json`));
+    if (monthEnd(month) <= cutoff) unlinkSync(monthFileIn(dir, month));
   }
   return asideList;
 }
