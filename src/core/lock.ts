@@ -33,7 +33,6 @@
 import { closeSync, constants, linkSync, lstatSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { privateFolder } from './trust.js';
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -70,22 +69,24 @@ export interface LockHolder {
 export type Acquired = { ok: true; release(): void } | { ok: false; holder: LockHolder };
 
 /**
- * The tokens of the locks this thread holds now; each token it makes starts with THREAD_MARK. A
- * lock file naming this process with a token of this thread's making that is not here is one it
- * failed to release (its release could not take the gate in time): stale, as a dead holder's is,
- * rather than blocking every taker, this thread included, until the process exits or the policy's
- * staleAfterMs passes. Tokens of other threads (a plugin worker has its own copy of this set) and
- * of other shoji versions are never judged this way.
+ * The tokens of the locks this copy of the module holds now; each token it makes starts with
+ * OWN_MARK, drawn when the module loads. A lock file naming this process with a token of this
+ * copy's making that is not here is one it failed to release (its release could not take the gate
+ * in time): stale, as a dead holder's is, rather than blocking every taker, this one included,
+ * until the process exits or the policy's staleAfterMs passes. Tokens of another copy (a plugin
+ * worker thread loads its own, with its own set) or of other shoji versions are never judged this
+ * way. A mark drawn at load rather than node:worker_threads' threadId: loading that module costs
+ * the status line's one-shot start a stream stack it otherwise never loads.
  */
 const heldTokens = new Set<string>();
-const THREAD_MARK = `t${threadId}.`;
+const OWN_MARK = `${randomToken()}.`;
 
 const NOBODY: LockHolder = { pid: 0, host: '', startedAt: '', token: '' };
 
 /** Take the lock at `path`, or learn who holds it. Throws only for a folder that is not private or a failing file system. */
 export function acquireLock(path: string, policy: LockPolicy, now = Date.now()): Acquired {
   privateFolder(dirname(path));
-  const mine: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date(now).toISOString(), token: THREAD_MARK + randomToken() };
+  const mine: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date(now).toISOString(), token: OWN_MARK + randomToken() };
   const text = `${JSON.stringify(mine)}\n`;
   let waits = 0;
   let takeovers = 0;
@@ -161,7 +162,7 @@ function isStale(path: string, text: string, policy: LockPolicy, now: number): b
   if (holder === null && policy.takeOverUnreadable) return true;
   const local = holder !== null && (holder.host === '' || holder.host === hostname());
   if (local && !processAlive(holder.pid)) return true;
-  if (local && holder.pid === process.pid && holder.token.startsWith(THREAD_MARK) && !heldTokens.has(holder.token)) return true;
+  if (local && holder.pid === process.pid && holder.token.startsWith(OWN_MARK) && !heldTokens.has(holder.token)) return true;
   const started = holder ? Date.parse(holder.startedAt) : Number.NaN;
   const since = Number.isNaN(started) ? modifiedAt(path) : started;
   return since !== null && now - since > policy.staleAfterMs;

@@ -23,7 +23,6 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock, type LockPolicy, parseHolder, removeIfStill } from '../../src/core/lock.js';
 import { forgetChecks } from '../../src/core/trust.js';
@@ -60,7 +59,7 @@ describe('taking and releasing', () => {
     expect(statSync(join(dir, 'locks')).mode & 0o777).toBe(0o700);
     expect(statSync(lock).mode & 0o777).toBe(0o600);
     const held = JSON.parse(readFileSync(lock, 'utf8'));
-    expect(held).toMatchObject({ pid: process.pid, host: hostname(), token: expect.stringMatching(/^t\d+\.[a-z0-9]+$/) });
+    expect(held).toMatchObject({ pid: process.pid, host: hostname(), token: expect.stringMatching(/^[a-z0-9]+\.[a-z0-9]+$/) });
     expect(Date.parse(held.startedAt)).not.toBeNaN();
     // A second taker, even one that waits, is refused while the holder lives.
     expect(acquireLock(lock, policy({ retries: 3, retryMs: 1 }))).toEqual({ ok: false, holder: held });
@@ -117,11 +116,13 @@ describe('taking over', () => {
     const held = acquireLock(lock, policy());
     expect(held.ok).toBe(true);
     expect(acquireLock(lock, policy()).ok).toBe(false);
-    // A token this thread did not make (another thread's, another version's) is a live holder's.
-    hold(record({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: 'another-thread' }));
+    // Every token this copy of lock.ts makes starts with the same mark, drawn when it loaded.
+    const mark = JSON.parse(readFileSync(lock, 'utf8')).token.split('.')[0];
+    // A token of another copy's making (a worker thread's, another version's) is a live holder's.
+    hold(record({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: 'another-copy.x' }));
     expect(acquireLock(lock, policy()).ok).toBe(false);
-    // What a release that gave up leaves: our pid, a token of this thread's making from a take that is over.
-    hold(record({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: `t${threadId}.released-long-ago` }));
+    // What a release that gave up leaves: our pid, a token of this copy's making from a take that is over.
+    hold(record({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: `${mark}.released-long-ago` }));
     const again = acquireLock(lock, policy());
     expect(again.ok).toBe(true);
     if (again.ok) again.release();
