@@ -7,7 +7,7 @@
  * shows seconds (%S, %T, %s, %r, %c): a line that changes less often costs less to draw.
  */
 import { defineModule } from '../../src/core/contract.js';
-import { strftime } from '../../src/core/strftime.js';
+import { clockInterval, strftime } from '../../src/core/strftime.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
@@ -38,7 +38,7 @@ export default defineModule<DatetimeOptions, DatetimeData>({
   // Nothing for Prometheus, which keeps its own clock.
   metrics: NO_METRICS,
   // Once a minute, on the minute, unless the format shows seconds (or the epoch, %s).
-  interval: (options) => (/%[STsrTc]/.test(options.format.replace(/%%/g, '')) ? 1 : 60),
+  interval: (options) => clockInterval(options.format),
   priority: 90,
   align: true,
   collect(ctx) {

@@ -6,16 +6,20 @@
  * build): do not edit. A new module is a new folder plugins/<id>/index.ts.
  */
 import type { AnyModule } from '../core/contract.js';
+import apport from '../../plugins/apport/index.js';
+import arch from '../../plugins/arch/index.js';
 import battery from '../../plugins/battery/index.js';
 import cpu from '../../plugins/cpu/index.js';
 import datetime from '../../plugins/datetime/index.js';
 import disk from '../../plugins/disk/index.js';
 import diskio from '../../plugins/diskio/index.js';
+import distro from '../../plugins/distro/index.js';
 import ec2Cost from '../../plugins/ec2-cost/index.js';
 import fleet from '../../plugins/fleet/index.js';
 import hostname from '../../plugins/hostname/index.js';
 import ip from '../../plugins/ip/index.js';
 import load from '../../plugins/load/index.js';
+import mail from '../../plugins/mail/index.js';
 import memory from '../../plugins/memory/index.js';
 import network from '../../plugins/network/index.js';
 import power from '../../plugins/power/index.js';
@@ -23,21 +27,28 @@ import processes from '../../plugins/processes/index.js';
 import rebootRequired from '../../plugins/reboot-required/index.js';
 import swap from '../../plugins/swap/index.js';
 import temperature from '../../plugins/temperature/index.js';
+import timeUtc from '../../plugins/time-utc/index.js';
+import trash from '../../plugins/trash/index.js';
 import updates from '../../plugins/updates/index.js';
 import uptime from '../../plugins/uptime/index.js';
 import users from '../../plugins/users/index.js';
+import whoami from '../../plugins/whoami/index.js';
 
 export const BUILTIN_MODULES: AnyModule[] = [
+  apport,
+  arch,
   battery,
   cpu,
   datetime,
   disk,
   diskio,
+  distro,
   ec2Cost,
   fleet,
   hostname,
   ip,
   load,
+  mail,
   memory,
   network,
   power,
@@ -45,7 +56,10 @@ export const BUILTIN_MODULES: AnyModule[] = [
   rebootRequired,
   swap,
   temperature,
+  timeUtc,
+  trash,
   updates,
   uptime,
   users,
+  whoami,
 ];

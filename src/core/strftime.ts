@@ -23,6 +23,15 @@ function zoneName(date: Date): string {
   return part?.value ?? '';
 }
 
+/**
+ * How often a clock showing `format` must be drawn, in seconds: every second when it shows
+ * seconds (%S, %T, %s, %r, %c), else on the minute: a line that changes less often costs less
+ * to draw. The datetime and time-utc modules' interval.
+ */
+export function clockInterval(format: string): number {
+  return /%[STsrc]/.test(format.replace(/%%/g, '')) ? 1 : 60;
+}
+
 export function strftime(format: string, date: Date, opts: StrftimeOptions = {}): string {
   const utc = opts.utc === true;
   const year = utc ? date.getUTCFullYear() : date.getFullYear();

@@ -63,6 +63,9 @@ export async function exporterHost(): Promise<ExporterHost> {
     SHOJI_PROC_ROOT: tree.procRoot,
     SHOJI_SYS_ROOT: tree.sysRoot,
     SHOJI_ROOT: tree.root,
+    // The mail and trash modules' (fixture-host.ts writes them): never the runner's own.
+    MAIL: join(tree.root, 'var/mail/alice'),
+    XDG_DATA_HOME: join(tree.root, 'home/alice/.local/share'),
     SHOJI_CACHE_DIR: join(tree.dir, 'cache'),
     SHOJI_STATE_DIR: join(tree.dir, 'state'),
     SHOJI_CONFIG_DIR: join(tree.dir, 'config'),

@@ -70,6 +70,11 @@ export function fixtureHost(tree: FixtureTree): { tick(step: number): void } {
     power_now: 15000000,
   }))
     tree.write(`sys/class/power_supply/BAT0/${file}`, `${value}\n`);
+  // A crash report waiting (apport), mail in alice's spool and an item in her trash (exported.ts
+  // points MAIL and XDG_DATA_HOME at them).
+  tree.write('root/var/crash/_usr_bin_gnome-calculator.1000.crash', 'ProblemType: Crash\nArchitecture: amd64\n');
+  tree.write('root/var/mail/alice', 'From bob@example.com Mon Nov 23 10:01:12 2026\nFrom: Bob <bob@example.com>\nSubject: lunch\n\nShall we?\n');
+  tree.write('root/home/alice/.local/share/Trash/files/report.pdf', '%PDF-1.7\n');
   tree.write('root/var/run/reboot-required', '*** System restart required ***\n');
   tree.write('root/var/run/reboot-required.pkgs', 'linux-image-6.1.0-29-amd64\n');
   tree.write('root/var/lib/update-notifier/updates-available', '\n5 updates can be applied immediately.\n3 of these updates are standard security updates.\n');
