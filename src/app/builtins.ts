@@ -10,11 +10,15 @@ import apport from '../../plugins/apport/index.js';
 import arch from '../../plugins/arch/index.js';
 import battery from '../../plugins/battery/index.js';
 import cpu from '../../plugins/cpu/index.js';
+import cpuFreq from '../../plugins/cpu-freq/index.js';
 import datetime from '../../plugins/datetime/index.js';
 import disk from '../../plugins/disk/index.js';
 import diskio from '../../plugins/diskio/index.js';
 import distro from '../../plugins/distro/index.js';
 import ec2Cost from '../../plugins/ec2-cost/index.js';
+import entropy from '../../plugins/entropy/index.js';
+import externalIp from '../../plugins/external-ip/index.js';
+import fan from '../../plugins/fan/index.js';
 import fleet from '../../plugins/fleet/index.js';
 import hostname from '../../plugins/hostname/index.js';
 import ip from '../../plugins/ip/index.js';
@@ -24,7 +28,10 @@ import memory from '../../plugins/memory/index.js';
 import network from '../../plugins/network/index.js';
 import power from '../../plugins/power/index.js';
 import processes from '../../plugins/processes/index.js';
+import raid from '../../plugins/raid/index.js';
 import rebootRequired from '../../plugins/reboot-required/index.js';
+import services from '../../plugins/services/index.js';
+import session from '../../plugins/session/index.js';
 import swap from '../../plugins/swap/index.js';
 import temperature from '../../plugins/temperature/index.js';
 import timeUtc from '../../plugins/time-utc/index.js';
@@ -33,17 +40,22 @@ import updates from '../../plugins/updates/index.js';
 import uptime from '../../plugins/uptime/index.js';
 import users from '../../plugins/users/index.js';
 import whoami from '../../plugins/whoami/index.js';
+import wifi from '../../plugins/wifi/index.js';
 
 export const BUILTIN_MODULES: AnyModule[] = [
   apport,
   arch,
   battery,
   cpu,
+  cpuFreq,
   datetime,
   disk,
   diskio,
   distro,
   ec2Cost,
+  entropy,
+  externalIp,
+  fan,
   fleet,
   hostname,
   ip,
@@ -53,7 +65,10 @@ export const BUILTIN_MODULES: AnyModule[] = [
   network,
   power,
   processes,
+  raid,
   rebootRequired,
+  services,
+  session,
   swap,
   temperature,
   timeUtc,
@@ -62,4 +77,5 @@ export const BUILTIN_MODULES: AnyModule[] = [
   uptime,
   users,
   whoami,
+  wifi,
 ];

@@ -56,6 +56,7 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   shoji_updates_pending: ['updates', 'gauge', []],
   shoji_updates_pending_security: ['updates', 'gauge', []],
   shoji_reboot_required: ['reboot-required', 'gauge', []],
+  shoji_services_failed: ['services', 'gauge', []],
   shoji_crash_reports: ['apport', 'gauge', []],
   shoji_trash_items: ['trash', 'gauge', []],
   shoji_mail_new_messages: ['mail', 'gauge', []],
@@ -292,9 +293,9 @@ describe('the samples, from what the modules publish on the fixture host', () =>
     expect(samples.get('shoji_ec2_prices_as_of_timestamp_seconds')).toEqual(one(Date.parse(`${d.pricesAsOf}T00:00:00Z`) / 1000));
   });
 
-  it("every declared family had samples here but the cgroup quota (host scope) and OpenCost's hourly cost (not EC2)", () => {
+  it("every declared family had samples here but the cgroup quota (host scope), OpenCost's hourly cost (not EC2) and failed services (systemd did not boot the fixture host)", () => {
     const empty = declared.filter(({ family }) => (samples.get(family.name) ?? []).length === 0).map(({ family }) => family.name);
-    expect(empty.sort()).toEqual(['node_total_hourly_cost', 'shoji_cpu_quota_cores']);
+    expect(empty.sort()).toEqual(['node_total_hourly_cost', 'shoji_cpu_quota_cores', 'shoji_services_failed']);
   });
 });
 
