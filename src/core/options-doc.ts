@@ -3,7 +3,7 @@
  * comment it opens with, a table of its options made from their declarations (options.ts)
  * and the host's keys it sets (interval, priority; described where the host declares them,
  * config.ts's HOST_KEYS), and a table of the data it publishes, made from its data declaration
- * (data.ts, data-doc.ts). scripts/modules-doc.mjs writes the file
+ * (data.ts, data-doc.ts), then the sections written by hand beside it (HAND_WRITTEN). scripts/modules-doc.mjs writes the file
  * (`npm run docs:modules`); test/unit/module-options.test.ts fails when it is out of date.
  * Not on any start-up path: only that script and that test load this.
  */
@@ -32,6 +32,12 @@ const INTRO = [
  */
 const RUNTIME_DATA: Record<string, DataDeclaration> = { custom: scriptData };
 
+/**
+ * Sections written by hand, in docs/ beside modules.md, added after the modules' own: a table
+ * of byobu's modules and shoji's for each, which no module's declaration can say.
+ */
+const HAND_WRITTEN = ['modules-byobu.md'];
+
 /** The comment a module's file opens with marks where its table goes with a line like this. */
 const POINTER = /^Options and data: /;
 
@@ -45,7 +51,19 @@ export function modulesDoc(pluginsDir: string, modules: readonly AnyModule[]): s
     const def = byId.get(id);
     out.push(`## ${id}`, '', ...moduleSection(comment, def, def?.data ?? RUNTIME_DATA[id]), '');
   }
+  for (const name of HAND_WRITTEN) {
+    const text = readIfPresent(join(pluginsDir, '..', 'docs', name));
+    if (text !== null) out.push(text.trimEnd(), '');
+  }
   return out.join('\n');
+}
+
+function readIfPresent(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null; // a checkout without docs/: the generated part alone
+  }
 }
 
 /** The text of a file's opening doc comment, without the comment's own markup. */
