@@ -1,7 +1,8 @@
 /**
  * A fixture host for the built-in modules: everything they read under a temp dir (a fixture
  * tree), /proc's counters moved on by `tick`, a battery, a reboot flag, pending updates, two
- * login sessions, RAPL energy counters (a package with its core and DRAM) and a script; not EC2 (ec2-cost prices the cheapest fit, from files only).
+ * login sessions, RAPL energy counters (a package with its core and DRAM), cpufreq, a fan, a Wi-Fi
+ * link, the entropy pool, a raid1 rebuilding, and a script; not EC2 (ec2-cost prices the cheapest fit, from files only).
  * test/unit/plugins/published-data.test.ts checks what the modules publish from it, and the
  * exporter's tests what they export.
  */
@@ -54,6 +55,34 @@ export function fixtureHost(tree: FixtureTree): { tick(step: number): void } {
   tree.write('proc/cpuinfo', 'processor\t: 0\nmodel name\t: Test CPU\n\nprocessor\t: 1\nmodel name\t: Test CPU\n');
   tree.write('proc/sys/kernel/hostname', 'web1.example.com\n');
   tree.write('proc/sys/kernel/random/boot_id', '5f0c1c2e-8d5e-4a77-9a3b-1d2e3f405162\n');
+  tree.write(
+    'proc/net/route',
+    'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n',
+  );
+  // Hardware most VMs lack (cpu-freq, fan, wifi, raid): two CPUs under cpufreq (kHz), a board's fan
+  // header, an associated Wi-Fi link, a current kernel's entropy pool and a raid1 rebuilding a disk.
+  for (const [cpu, khz] of [
+    [0, 2_400_000],
+    [1, 1_600_000],
+  ]) {
+    tree.write(`sys/devices/system/cpu/cpu${cpu}/cpufreq/scaling_cur_freq`, `${khz}\n`);
+    tree.write(`sys/devices/system/cpu/cpu${cpu}/cpufreq/cpuinfo_max_freq`, '4700000\n');
+  }
+  tree.write('sys/class/hwmon/hwmon1/name', 'nct6798\n');
+  tree.write('sys/class/hwmon/hwmon1/fan2_input', '1012\n');
+  tree.write(
+    'proc/net/wireless',
+    'Inter-| sta-|   Quality        |   Discarded packets               | Missed | WE\n' +
+      ' face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22\n' +
+      ' wlan0: 0000   56.  -54.  -256        0      0      0      0      0        0\n',
+  );
+  tree.write('proc/sys/kernel/random/entropy_avail', '256\n');
+  tree.write('proc/sys/kernel/random/poolsize', '256\n');
+  tree.write(
+    'proc/mdstat',
+    'Personalities : [raid1] \nmd0 : active raid1 sdb1[2] sda1[0]\n      10476544 blocks super 1.2 [2/1] [U_]\n' +
+      '      [====>................]  recovery = 20.0% (2095308/10476544) finish=1.5min speed=93124K/sec\n\nunused devices: <none>\n',
+  );
   tree.write(
     'proc/net/route',
     'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n',

@@ -60,6 +60,18 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   shoji_crash_reports: ['apport', 'gauge', []],
   shoji_trash_items: ['trash', 'gauge', []],
   shoji_mail_new_messages: ['mail', 'gauge', []],
+  shoji_cpu_frequency_hertz: ['cpu-freq', 'gauge', ['cpu']],
+  shoji_cpu_frequency_max_hertz: ['cpu-freq', 'gauge', ['cpu']],
+  shoji_fan_rpm: ['fan', 'gauge', ['fan']],
+  shoji_wifi_link_quality_ratio: ['wifi', 'gauge', ['device']],
+  shoji_wifi_signal_dbm: ['wifi', 'gauge', ['device']],
+  shoji_entropy_available_bits: ['entropy', 'gauge', []],
+  shoji_entropy_pool_size_bits: ['entropy', 'gauge', []],
+  shoji_md_disks_required: ['raid', 'gauge', ['device']],
+  shoji_md_disks_active: ['raid', 'gauge', ['device']],
+  shoji_md_degraded: ['raid', 'gauge', ['device']],
+  shoji_md_sync_progress_ratio: ['raid', 'gauge', ['device']],
+  shoji_md_sync_time_left_seconds: ['raid', 'gauge', ['device']],
   node_total_hourly_cost: ['ec2-cost', 'gauge', ['instance_type', 'region', 'arch', 'provider_id']],
   shoji_ec2_hourly_cost_usd: ['ec2-cost', 'gauge', ['component']],
   shoji_ec2_cost_since_boot_usd: ['ec2-cost', 'gauge', ['component']],
@@ -90,6 +102,10 @@ const UNIT_SUFFIX: Record<string, RegExp> = {
   'date (YYYY-MM-DD)': /_timestamp_seconds$/,
   'month (YYYY-MM)': /_timestamp_seconds$/,
   CPUs: /_(cpus|cores)$/,
+  hertz: /_hertz$/,
+  rpm: /_rpm$/,
+  dBm: /_dbm$/,
+  bits: /_bits$/,
   'bytes/s': /(?!)/,
 };
 
@@ -270,6 +286,29 @@ describe('the samples, from what the modules publish on the fixture host', () =>
       { labels: { zone: 'package-0' }, value: 5030 },
       { labels: { zone: 'package-0/dram' }, value: 1002 },
     ]);
+  });
+
+  it('cpu-freq, fan, wifi, entropy and raid: per CPU, fan, interface and array, in base units', () => {
+    // fixture-host.ts: cpufreq 2.4 and 1.6 GHz (max 4.7), an nct6798 fan at 1012 RPM, wlan0 at 56/70 and -54 dBm, 256 bits, md0 [2/1] at 20% with 1.5 min left.
+    expect(samples.get('shoji_cpu_frequency_hertz')).toEqual([
+      { labels: { cpu: '0' }, value: 2.4e9 },
+      { labels: { cpu: '1' }, value: 1.6e9 },
+    ]);
+    expect(samples.get('shoji_cpu_frequency_max_hertz')).toEqual([
+      { labels: { cpu: '0' }, value: 4.7e9 },
+      { labels: { cpu: '1' }, value: 4.7e9 },
+    ]);
+    expect(samples.get('shoji_fan_rpm')).toEqual([{ labels: { fan: 'nct6798/fan2' }, value: 1012 }]);
+    expect(samples.get('shoji_wifi_link_quality_ratio')).toEqual([{ labels: { device: 'wlan0' }, value: 0.8 }]);
+    expect(samples.get('shoji_wifi_signal_dbm')).toEqual([{ labels: { device: 'wlan0' }, value: -54 }]);
+    expect(samples.get('shoji_entropy_available_bits')).toEqual(one(256));
+    expect(samples.get('shoji_entropy_pool_size_bits')).toEqual(one(256));
+    const md0 = (value: number) => [{ labels: { device: 'md0' }, value }];
+    expect(samples.get('shoji_md_disks_required')).toEqual(md0(2));
+    expect(samples.get('shoji_md_disks_active')).toEqual(md0(1));
+    expect(samples.get('shoji_md_degraded')).toEqual(md0(1));
+    expect(samples.get('shoji_md_sync_progress_ratio')).toEqual(md0(0.2));
+    expect(samples.get('shoji_md_sync_time_left_seconds')).toEqual(md0(90));
   });
 
   it("ec2-cost off EC2 (the cheapest fit, estimate_off_ec2): the components and what was priced, but nothing under OpenCost's name", () => {
