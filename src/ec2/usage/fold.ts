@@ -70,11 +70,14 @@ export interface OpenHour {
 export type StepResult =
   /** A minute figure was added. */
   | 'counted'
-  /** No figure (first sample, a new boot, a long gap, counters that went back); the counters were kept for the next. */
+  /**
+   * No figure (first sample, a new boot, a long gap, counters that went back, a clock stepped
+   * back); the counters were kept for the next.
+   */
   | 'counters'
   /** Too soon after the latest counted sample (same minute, or under MIN_INTERVAL_S): nothing changes. */
   | 'recent'
-  /** No later than the latest sample of its boot (a clock that went back, a replay): nothing changes. */
+  /** No later than the latest sample of its boot, by less than MAX_INTERVAL_S (a replay, two samplers racing): nothing changes. */
   | 'older';
 
 export function hourOf(t: number): number {
@@ -207,7 +210,13 @@ function minuteFigure(last: LastCounters, sample: HostSample, r: UsageReading): 
 export function step(open: OpenHour | null, sample: HostSample, r: UsageReading): { open: OpenHour; completed: HourUsage | null; result: StepResult } {
   const last = open?.last ?? null;
   const sameBoot = last !== null && last.bootId === sample.bootId;
-  if (open && sameBoot && sample.at <= last.at) return { open, completed: null, result: 'older' };
+  if (open && sameBoot && sample.at <= last.at) {
+    if (last.at - sample.at <= MAX_INTERVAL_S) return { open, completed: null, result: 'older' };
+    // Further back than two samplers racing could explain: the clock was stepped back (set right
+    // after running ahead). Waiting for it to catch up would record nothing until then; the open
+    // hour's minutes carry the wrong clock's times and cannot be placed, so start afresh from here.
+    return { open: { hour: hourOf(sample.at), minutes: [], last: countersOf(sample, r) }, completed: null, result: 'counters' };
+  }
   if (open && sameBoot && (Math.floor(sample.at / 60) === Math.floor(last.at / 60) || sample.at - last.at < MIN_INTERVAL_S)) {
     return { open, completed: null, result: 'recent' };
   }

@@ -39,6 +39,8 @@ export const MAX_OPEN_FILE_BYTES = 64 * 1024;
 const USAGE_LOCK: LockPolicy = { staleAfterMs: STALE_LOCK_MS, retries: 3, retryMs: 2, takeOverUnreadable: false };
 const MONTH_FILE = /^hours-(\d{4}-(?:0[1-9]|1[0-2]))\.json$/;
 const OPEN_FILE = 'open-hour.json';
+/** Month files never pruned, newest first by name: the retention's months and the current one. */
+const KEEP_NEWEST_MONTHS = Math.ceil(USAGE_RETENTION_DAYS / 31) + 1;
 
 export { usageDir };
 
@@ -189,9 +191,11 @@ function mergeRows(dir: string, rows: HourUsage[]): string[] {
     );
   }
   // Pruned against the newest row rather than the clock: a clock set back does not keep too much, and rows written for another time (tests, an import) are not lost at once.
+  // The newest KEEP_NEWEST_MONTHS files are kept whatever the rows say: one row from a clock that ran decades ahead must not make the whole history look old.
   const newest = Math.max(...rows.map((h) => h.hour));
   const cutoff = newest - USAGE_RETENTION_DAYS * 86_400;
-  for (const month of monthsStored(dir)) {
+  const stored = monthsStored(dir);
+  for (const month of stored.slice(0, Math.max(0, stored.length - KEEP_NEWEST_MONTHS))) {
     if (monthEnd(month) <= cutoff) unlinkSync(monthFileIn(dir, month));
   }
   return asideList;

@@ -203,6 +203,20 @@ describe('boundaries', () => {
     work(s, 600);
     expect(sampleAt(s, TEN + 720)).toMatchObject({ status: 'counted' });
   });
+  it('a clock stepped back (set right after running ahead): a sample a moment older is a replay; one far older starts afresh at once, not when the clock catches up', () => {
+    const s = freshBoot('boot-a', BOOT);
+    sampleAt(s, TEN + 60);
+    work(s, 600);
+    expect(sampleAt(s, TEN + 120)).toMatchObject({ status: 'counted' });
+    // Ten seconds older than the latest: a replay, or two samplers racing.
+    expect(sampleAt(s, TEN + 110)).toMatchObject({ status: 'older' });
+    // The clock set back a day: the same boot, whose btime the kernel moves with the clock.
+    s.btime -= 86_400;
+    work(s, 600);
+    expect(sampleAt(s, TEN - 86_400 + 180)).toMatchObject({ status: 'counters' });
+    work(s, 600);
+    expect(sampleAt(s, TEN - 86_400 + 240)).toMatchObject({ status: 'counted' });
+  });
 });
 
 describe('several processes', () => {

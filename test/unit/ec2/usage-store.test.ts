@@ -77,13 +77,37 @@ describe('writing and reading rows', () => {
   });
 
   it(`months ending more than ${USAGE_RETENTION_DAYS} days before the newest row are removed; the rest are kept`, () => {
-    const old = NOV_1 - (USAGE_RETENTION_DAYS + 40) * 86_400; // 2025-09-27
-    const kept = NOV_1 - (USAGE_RETENTION_DAYS - 5) * 86_400; // 2025-10-27
-    appendUsageHours(env, [row(old), row(kept)]);
-    expect(readUsageHours(env, ...ALL).hours).toHaveLength(2);
+    // A row on the first of each month from 2025-07 to 2026-10, then November 2026's.
+    const firsts = Array.from({ length: 16 }, (_, i) => Date.UTC(2025, 6 + i, 1) / 1000);
+    appendUsageHours(
+      env,
+      firsts.map((t) => row(t)),
+    );
+    // 400 days before 2026-10-01 is 2025-08-27: July 2025 is gone at once.
+    expect(readdirSync(usageDir(env)).filter((n) => n.startsWith('hours-'))).toHaveLength(15);
     appendUsageHours(env, [row(NOV_1)]);
-    expect(readdirSync(usageDir(env)).sort()).toEqual(['hours-2025-10.json', 'hours-2026-11.json']);
-    expect(readUsageHours(env, ...ALL).hours.map((h) => h.hour)).toEqual([kept, NOV_1]);
+    // 400 days before 2026-11-01 is 2025-09-27: July and August 2025 ended before it.
+    const files = readdirSync(usageDir(env))
+      .filter((n) => n.startsWith('hours-'))
+      .sort();
+    expect(files[0]).toBe('hours-2025-09.json');
+    expect(files).toHaveLength(15);
+  });
+
+  it('a row from a clock that ran decades ahead does not make the history look old: the 14 newest month files are kept', () => {
+    const firsts = Array.from({ length: 15 }, (_, i) => Date.UTC(2025, 8 + i, 1) / 1000); // 2025-09 .. 2026-11
+    appendUsageHours(
+      env,
+      firsts.map((t) => row(t)),
+    );
+    appendUsageHours(env, [row(Date.UTC(2088, 11, 1) / 1000)]);
+    const files = readdirSync(usageDir(env))
+      .filter((n) => n.startsWith('hours-'))
+      .sort();
+    // The 2088 file and the 13 newest real months: only the two oldest went, not all fifteen.
+    expect(files).toHaveLength(14);
+    expect(files[0]).toBe('hours-2025-11.json');
+    expect(files.at(-2)).toBe('hours-2026-11.json');
   });
 });
 
