@@ -9,7 +9,7 @@ import { archOf } from './host.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { EstimateError } from './errors.js';
 import type { Estimate } from './estimate.js';
-import { bestFitOf, DEFAULT_HEADROOM_PCT, rightSize, type BestFit, type FitAsk, type FitContext, type FitResult } from './fit.js';
+import { bestFitOf, DEFAULT_HEADROOM_PCT, MIN_HOURS_OF_DATA, rightSize, type BestFit, type FitAsk, type FitContext, type FitResult } from './fit.js';
 import { fitJson, renderFitReport, renderFitSection, type FitMeta } from './fit-report.js';
 import { quantity } from './inputs.js';
 import { parseNow } from './month-args.js';
@@ -22,6 +22,8 @@ type Args = Readonly<Record<string, unknown>>;
 
 export const DEFAULT_WINDOW = '14d';
 const WINDOW = /^([1-9][0-9]{0,3})([dw])$/;
+/** The shortest --window: a shorter one holds less than the day of data the fit needs. */
+export const MIN_WINDOW_DAYS = 2;
 
 export interface FitOptions extends FitAsk {
   /** As given: "14d", "12w", "all". */
@@ -41,6 +43,15 @@ export function fitOptions(args: Args): FitOptions {
   if (window !== 'all' && !m) {
     throw new EstimateError(`--window must be a number of days or weeks (7d, 30d, 12w) or "all" (got "${given(args, 'window')}")`, 'usage');
   }
+  const windowSeconds = m ? Number(m[1]) * (m[2] === 'w' ? 7 : 1) * 86_400 : null;
+  // A day's window holds less than a day of data (its first and last hours are only partly in it,
+  // and an hour counts only whole), and the fit wants at least MIN_HOURS_OF_DATA: it could never advise.
+  if (windowSeconds !== null && windowSeconds < MIN_WINDOW_DAYS * 86_400) {
+    throw new EstimateError(
+      `--window must be at least ${MIN_WINDOW_DAYS} days (got "${given(args, 'window')}"): the fit needs ${MIN_HOURS_OF_DATA} hours of data, and a window's partly covered first and last hours are left out`,
+      'usage',
+    );
+  }
   const headroomText = given(args, 'headroom');
   // "20" or "20%": a percent either way.
   const headroomPct = headroomText === undefined ? DEFAULT_HEADROOM_PCT : toNumber(quantity('headroom', headroomText.trim().replace(/%$/, '')), 4);
@@ -48,7 +59,7 @@ export function fitOptions(args: Args): FitOptions {
   const nowText = given(args, 'now');
   return {
     window,
-    windowSeconds: m ? Number(m[1]) * (m[2] === 'w' ? 7 : 1) * 86_400 : null,
+    windowSeconds,
     headroomPct,
     arch: arch === 'any' ? 'any' : arch === 'x86_64' || arch === 'arm64' ? arch : null,
     now: nowText === undefined ? null : parseNow(nowText),

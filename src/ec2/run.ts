@@ -17,7 +17,7 @@ import { EBS_TYPES, type EbsType } from './rates.js';
 import { loadCatalog } from './catalog.js';
 import { renderDetail, renderJson, renderOneLine } from './report.js';
 import type { ConfigLoader } from './here-inputs.js';
-import { fitWanted } from './fit-wanted.js';
+import { checkFitFlags, fitWanted } from './fit-wanted.js';
 import { hereWanted } from './here-wanted.js';
 
 /** "ec2-cost: <message>" on one line, safe for a terminal under any locale. */
@@ -106,9 +106,19 @@ async function fitRunFor(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<type
       throw new EstimateError('--fit and --month cannot be combined: --fit sizes a type to the hours recorded over --window', 'usage');
     if (args.detail)
       throw new EstimateError('--fit and --detail cannot be combined: --fit is a detailed report of its own (--detail ends with its section)', 'usage');
+    checkFitFlags(args);
   } else if (!args.detail || args.month !== undefined) {
+    // --json uses them only for its here-versus-EC2 side (here-run.ts sizes the EC2 side with them).
+    const forHere = args.json === true && args.month === undefined && hereWanted(args, env);
     const stray = ['window', 'headroom'].filter((name) => args[name] !== undefined);
-    if (stray.length > 0) throw new EstimateError(`${stray.map((n) => `--${n}`).join(', ')} go with --fit or --detail (right-sizing)`, 'usage');
+    if (stray.length > 0 && !forHere) {
+      throw new EstimateError(
+        `${stray.map((n) => `--${n}`).join(', ')} ${stray.length === 1 ? 'goes' : 'go'} with --fit, --detail, or --json when it compares here with EC2 (right-sizing)`,
+        'usage',
+      );
+    }
+    // Checked before anything is read; here-run.ts reads them.
+    if (forHere && stray.length > 0) (await import('./fit-run.js')).fitOptions(args);
     return null;
   }
   // --detail shows the section once usage has been recorded, or when its options are given.

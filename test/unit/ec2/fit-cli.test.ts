@@ -80,12 +80,12 @@ describe('ec2-cost --fit off EC2', () => {
   it('--window: only the hours inside it count, and fewer than 24 is refused with the reason', async () => {
     // Three weeks ago, a busy week; in the last day, 20 quiet hours.
     recorded([...hoursOf(HOT, 7 * 24, LAST_HOUR - 14 * 86_400), ...hoursOf(IDLE, 20, LAST_HOUR)]);
-    const day = await runFit('--window', '1d');
-    expect(day.code, day.err).toBe(0);
-    expect(day.out).toMatch(/^Right-sizing for EC2: no advice \(not enough data\)$/m);
-    expect(day.out).toMatch(/^Window {9}the last 1 day: 20\.0 hours of data in 20 hourly records/m);
-    expect(day.out).toMatch(/^No advice {6}only 20\.0 hours of data in the window: at least 24 are needed/m);
-    const j = JSON.parse((await runFit('--window', '1d', '--json')).out);
+    const days = await runFit('--window', '2d');
+    expect(days.code, days.err).toBe(0);
+    expect(days.out).toMatch(/^Right-sizing for EC2: no advice \(not enough data\)$/m);
+    expect(days.out).toMatch(/^Window {9}the last 2 days: 20\.0 hours of data in 20 hourly records/m);
+    expect(days.out).toMatch(/^No advice {6}only 20\.0 hours of data in the window: at least 24 are needed/m);
+    const j = JSON.parse((await runFit('--window', '2d', '--json')).out);
     expect(j).toMatchObject({ advice: false, hourlyRecords: 20, hoursOfData: 20 });
     expect(j.refused).toMatch(/^only 20\.0 hours/);
     expect(j.best).toBeUndefined();
@@ -251,6 +251,29 @@ describe('--detail ends with the right-sizing section, on and off EC2', () => {
   });
 });
 
+describe('--window and --headroom with --json', () => {
+  it("size --json's here-versus-EC2 side, as the docs say: the EC2 side is the fit over that window with that headroom", async () => {
+    qemu(tree);
+    // Busy three weeks ago, idle in the last two: only --window 4w sees the busy week.
+    const last = Math.floor(Date.now() / 3_600_000) * 3600 - 3600;
+    recorded([...hoursOf(HOT, 7 * 24, last - 21 * 86_400), ...twoWeeks(IDLE, last)]);
+    const here = ['--json', '--region', 'us-east-1', '--here-watts', '30', '--kwh-price', '0.3'];
+    const byDefault = JSON.parse((await run(tree, here)).out).here.ec2;
+    expect(byDefault).toMatchObject({ instanceType: 't3a.small', basis: 'use' });
+    // The real clock: the window's first hour may be partly outside it.
+    expect(byDefault.note).toMatch(/^33[56]\.0 h recorded, 20% headroom: ec2-cost --fit$/);
+    const r = await run(tree, [...here, '--window', '4w', '--headroom', '0']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).here.ec2).toMatchObject({ basis: 'use' });
+    expect(JSON.parse(r.out).here.ec2.note).toMatch(/^50[34]\.0 h recorded, 0% headroom: ec2-cost --fit$/);
+    expect(JSON.parse(r.out).here.ec2.instanceType).not.toBe('t3a.small');
+    // Checked before anything is read, as with --fit.
+    const bad = await run(tree, [...here, '--window', '1d']);
+    expect([bad.code, bad.out]).toEqual([2, '']);
+    expect(bad.err).toMatch(/^ec2-cost: --window must be at least 2 days/);
+  });
+});
+
 describe('bad options', () => {
   beforeEach(() => qemu(tree));
 
@@ -262,8 +285,26 @@ describe('bad options', () => {
     [['--fit', '--headroom', '-5'], /^ec2-cost: --headroom must be zero or more \(got "-5"\)$/m],
     [['--fit', '--month'], /^ec2-cost: --fit and --month cannot be combined/],
     [['--fit', '--detail'], /^ec2-cost: --fit and --detail cannot be combined/],
-    [['--window', '7d'], /^ec2-cost: --window go with --fit or --detail \(right-sizing\)$/m],
-    [['--headroom', '10', '--json'], /^ec2-cost: --headroom go with --fit or --detail/],
+    [['--window', '7d'], /^ec2-cost: --window goes with --fit, --detail, or --json when it compares here with EC2 \(right-sizing\)$/m],
+    [['--headroom', '10', '--json'], /^ec2-cost: --headroom goes with --fit, --detail, or --json when it compares here/],
+    [['--window', '7d', '--headroom', '10'], /^ec2-cost: --window, --headroom go with --fit/],
+    // A day's window holds less than the day of data the fit needs (its partly covered first and last hours are left out).
+    [['--fit', '--window', '1d'], /^ec2-cost: --window must be at least 2 days \(got "1d"\): the fit needs 24 hours of data/m],
+    [['--detail', '--window', '1d'], /^ec2-cost: --window must be at least 2 days/],
+    // Options the fit has no use for are refused, saying what they go with, rather than ignored.
+    [['--fit', '--spot-price', '0.01'], /^ec2-cost: --spot-price goes with the since-boot estimate, not --fit \(which compares on-demand prices\)$/m],
+    [['--fit', '--vcpus', '2'], /^ec2-cost: --vcpus goes with the off-EC2 estimate's cheapest types by size, not --fit/m],
+    [['--fit', '--memory-gib', '4'], /^ec2-cost: --memory-gib goes with the off-EC2 estimate's cheapest types by size, not --fit/m],
+    [['--fit', '--ebs-gb', '100'], /^ec2-cost: --ebs-gb goes with the since-boot estimate, not --fit/m],
+    [['--fit', '--ebs-type', 'io2'], /^ec2-cost: --ebs-type goes with the since-boot estimate, not --fit/m],
+    [['--fit', '--free-tier'], /^ec2-cost: --free-tier goes with the since-boot estimate, not --fit/m],
+    [['--fit', '--uptime', '3600'], /^ec2-cost: --uptime goes with the since-boot estimate, not --fit/m],
+    [['--fit', '--tx-bytes', '1GiB'], /^ec2-cost: --tx-bytes goes with the since-boot estimate/m],
+    [['--fit', '--here-watts', '30'], /^ec2-cost: --here-watts goes with --detail or --json \(here versus EC2\), not --fit$/m],
+    [['--fit', '--json', '--kwh-price', '0.3'], /^ec2-cost: --kwh-price goes with --detail or --json \(here versus EC2\), not --fit$/m],
+    [['--fit', '--hardware-usd', '230'], /^ec2-cost: --hardware-usd goes with --detail or --json/m],
+    [['--fit', '--hardware-months', '36'], /^ec2-cost: --hardware-months goes with --detail or --json/m],
+    [['--fit', '--bandwidth-usd-month', '5'], /^ec2-cost: --bandwidth-usd-month goes with --detail or --json/m],
     [['--fit', '--now', 'yesterday'], /^ec2-cost: --now must be an ISO-8601 time/],
   ])('%j is a usage error', async (argv, message) => {
     const r = await run(tree, argv as string[]);
