@@ -114,6 +114,9 @@ function onPath(name: string, path: string | undefined): string | null {
   return null;
 }
 
+/** Whether systemd is this host's init, as sd_booted() tells: a container has no such folder. */
+const systemdBooted = (root: string) => existsSync(join(root, 'run', 'systemd', 'system'));
+
 /** systemctl's argument list for the options. */
 export function systemctlArgs(watched: string[]): string[] {
   const common = ['list-units', '--plain', '--no-legend', '--no-pager', '--full'];
@@ -165,8 +168,10 @@ export default defineModule<ServicesOptions, ServicesData>({
   // systemctl is a process: never on the status line's clock.
   background: true,
   icons: { services: 'svc ' },
-  available: (ctx) => existsSync(join(ctx.root, 'run', 'systemd', 'system')) && onPath(SYSTEMCTL, ctx.env.PATH) !== null,
+  available: (ctx) => systemdBooted(ctx.root) && onPath(SYSTEMCTL, ctx.env.PATH) !== null,
   async collect(ctx) {
+    // Asked again here: a host rebooted into another init, or a container's copy of a config.
+    if (!systemdBooted(ctx.root)) return { reading: null };
     const watched = ctx.options.units;
     const rows = parseListUnits(await listUnits(ctx, systemctlArgs(watched)));
     const down = watched.length === 0 ? rows : watchedDown(rows, watched);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import externalIp, { DEFAULT_URL, SAVED_ANSWER } from '../../../plugins/external-ip/index.js';
 import { type FixtureTree, fixtureTree, moduleContext } from '../../helpers/context.js';
+import { expectDataAsDeclared } from '../../helpers/published-data.js';
 
 let tree: FixtureTree;
 let server: Server;
@@ -65,6 +66,7 @@ describe('external-ip', () => {
     const collected = await externalIp.collect(ctx, undefined);
     const found = { address: '203.0.113.7', family: 4, source: `${base}/`, checkedAt: ctx.wallNow() };
     expect(collected.data).toEqual(found);
+    expectDataAsDeclared(externalIp, collected.data);
     expect(collected.reading).toMatchObject({ text: '203.0.113.7', state: 'info', icon: 'external-ip' });
     expect(requests).toEqual(['GET /']);
     expect(JSON.parse(readFileSync(join(tree.dir, 'state', SAVED_ANSWER), 'utf8'))).toEqual(found);
@@ -132,6 +134,7 @@ describe('external-ip', () => {
       address: '203.0.113.7',
       lastError: `${base}/: the answer is not an IP address: "<html>Service Unavailable</html>"`,
     });
+    expectDataAsDeclared(externalIp, collected.data);
     expect(collected.reading?.detail).toContainEqual({ label: 'Asking again failed', value: (collected.data as { lastError: string }).lastError });
   });
 
@@ -162,6 +165,7 @@ describe('external-ip', () => {
     const ctx = on({ url: 'http://127.0.0.1:9/' }, { AWS_EC2_METADATA_SERVICE_ENDPOINT: base });
     const collected = await externalIp.collect(ctx, undefined);
     expect(collected.data).toMatchObject({ address: '54.216.1.2', family: 4, source: 'imds' });
+    expectDataAsDeclared(externalIp, collected.data);
     expect(requests).toContain('GET /latest/meta-data/public-ipv4');
     // With no public address of its own (behind a NAT gateway), the URL is asked.
     delete imds['/latest/meta-data/public-ipv4'];

@@ -4,13 +4,14 @@
  * unit patterns (captured on a Debian 12 server; columns padded as systemctl pads them), and one
  * that never answers stands for a systemctl stuck on a busy bus.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWithTimeout } from '../../../src/core/collect.js';
 import services, { parseListUnits } from '../../../plugins/services/index.js';
 import { waitFor } from '../../helpers/cli.js';
 import { type FixtureTree, fixtureTree, moduleContext, readingWithData } from '../../helpers/context.js';
+import { expectDataAsDeclared } from '../../helpers/published-data.js';
 
 const FAILED_TWO = `logrotate.service              loaded failed failed Rotate log files
 systemd-networkd-wait-online.service loaded failed failed Wait for Network to be Configured
@@ -62,6 +63,17 @@ describe('services', () => {
     mkdirSync(join(tree.root, 'run', 'systemd', 'system'), { recursive: true });
   });
   afterEach(() => tree.cleanup());
+
+  it('is quiet where systemd did not boot the host, without running systemctl', async () => {
+    fakeSystemctl(FAILED_TWO);
+    const container = fixtureTree();
+    try {
+      expect(await services.collect(moduleContext(services, container, {}, env), undefined)).toEqual({ reading: null });
+    } finally {
+      container.cleanup();
+    }
+    expect(existsSync(join(bin, 'systemctl.calls'))).toBe(false);
+  });
 
   it('is not available where systemd did not boot the host (a container) or there is no systemctl', async () => {
     fakeSystemctl('');
@@ -130,6 +142,7 @@ describe('services', () => {
       { label: 'redis', value: 'no such unit' },
     ]);
     expect(collected.data).toMatchObject({ failed: 1, down: 3 });
+    expectDataAsDeclared(services, collected.data);
   });
 
   it('with `units`: one inactive unit is named on the line, a warning; all running is quiet', async () => {
