@@ -12,11 +12,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cachePath, configFile, formatProblem, type ConfigProblem } from '../core/config.js';
-import { EstimateError } from './errors.js';
 import type { HereGiven, MeasuredWatts } from './here.js';
 import { configMentionsHere, configText } from './here-wanted.js';
 import { quantity, type QuantityOption } from './inputs.js';
-import { dec, isZero, type Q } from './money.js';
+import { dec, type Q } from './money.js';
 import type { Ec2CostOptions } from './options.js';
 import type { HourUsage, PowerSource } from './usage/types.js';
 
@@ -74,7 +73,6 @@ export function hereGiven(args: Readonly<Record<string, unknown>>, config: HereO
   const watts = flag(args, 'here-watts');
   const configWatts = fromConfig(config?.watts);
   const months = flag(args, 'hardware-months') ?? fromConfig(config?.hardware_months);
-  if (months && isZero(months)) throw new EstimateError('--hardware-months must be more than zero (got "0")', 'usage');
   return {
     watts: watts ? { value: watts, from: 'flag' } : configWatts ? { value: configWatts, from: 'config' } : null,
     kwhPriceUsd: flag(args, 'kwh-price') ?? fromConfig(config?.kwh_price_usd),

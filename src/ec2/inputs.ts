@@ -9,11 +9,17 @@
  * would otherwise mean building a 500,000-digit integer.
  */
 import { EstimateError } from './errors.js';
+import { HERE_BOUNDS, type HereFlag } from './here-limits.js';
 import { cmp, dec, groupThousands, int, mul, type Q } from './money.js';
 
 function bad(option: string, value: unknown, what: string): never {
   throw new EstimateError(`--${option} must be ${what} (got "${String(value)}")`, 'usage');
 }
+
+// What keeping the host here costs (here-inputs.ts): the ceilings modules.ec2-cost.here has too.
+const HERE_LIMITS = Object.fromEntries(Object.entries(HERE_BOUNDS).map(([flag, b]) => [flag, { max: b.max, unit: b.unit }])) as {
+  [F in HereFlag]: { max: (typeof HERE_BOUNDS)[F]['max']; unit: (typeof HERE_BOUNDS)[F]['unit'] };
+};
 
 /** The most any option is allowed, with the unit its message uses. */
 export const LIMITS = {
@@ -28,12 +34,7 @@ export const LIMITS = {
   'memory-gib': { max: 1_000_000, unit: 'GiB' },
   /** ec2-cost --fit: percent added to what the host used. */
   headroom: { max: 300, unit: 'percent' },
-  // What keeping the host here costs (here-inputs.ts): the same ceilings as modules.ec2-cost.here.
-  'here-watts': { max: 100_000, unit: 'W' },
-  'kwh-price': { max: 10, unit: 'USD per kWh' },
-  'hardware-usd': { max: 10_000_000, unit: 'USD' },
-  'hardware-months': { max: 1200, unit: 'months' },
-  'bandwidth-usd-month': { max: 10_000_000, unit: 'USD a month' },
+  ...HERE_LIMITS,
 } as const;
 
 export type QuantityOption = keyof typeof LIMITS;
@@ -60,12 +61,20 @@ function parseNumber(option: QuantityOption, value: string, scale: bigint, what 
   if (!zero && exponent > MAX_EXPONENT) bad(option, value, limitMessage(option));
   if (!zero && exponent < -MAX_EXPONENT) bad(option, value, `a number with an exponent of at least -${MAX_EXPONENT}`);
   const q = mul(dec(zero ? '0' : `${m[2]}e${exponent}`), int(scale));
-  if (m[1] === '-' && q.n !== 0n) bad(option, value, 'zero or more');
+  const whole = wholeFrom(option);
+  if (m[1] === '-' && q.n !== 0n) bad(option, value, whole ? whole.what : 'zero or more');
+  if (whole && (q.d !== 1n || cmp(q, int(whole.min)) < 0)) bad(option, value, whole.what);
   if (cmp(q, int(LIMITS[option].max)) > 0) bad(option, value, limitMessage(option));
   return q;
 }
 
-/** A non-negative decimal within the option's limit, kept exact. */
+/** For an option that takes whole numbers only (--hardware-months), the least it takes and how to say so; else null. */
+function wholeFrom(option: QuantityOption): { min: number; what: string } | null {
+  const bounds = Object.hasOwn(HERE_BOUNDS, option) ? HERE_BOUNDS[option as HereFlag] : null;
+  return bounds?.whole ? { min: bounds.min, what: `a whole number of at least ${bounds.min}` } : null;
+}
+
+/** A non-negative decimal within the option's limit (a whole number where the option says so), kept exact. */
 export function quantity(option: QuantityOption, value: string): Q {
   return parseNumber(option, value, 1n);
 }

@@ -4,11 +4,15 @@
  */
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../core/options.js';
+import { HERE_BOUNDS } from './here-limits.js';
 import type { EbsType } from './rates.js';
 
 // rates.ts's EBS_TYPES, written out: importing rates.ts would put its prices in the status bundle.
 // `satisfies` refuses a type it does not price; test/unit/module-options.test.ts, one it leaves out.
 const EBS_TYPE_NAMES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const satisfies readonly EbsType[];
+
+/** A here key's bounds, as its flag's (here-limits.ts). */
+const bounds = (flag: keyof typeof HERE_BOUNDS) => ({ minimum: HERE_BOUNDS[flag].min, maximum: HERE_BOUNDS[flag].max });
 
 export const ec2CostOptions = declareOptions({
   estimate_off_ec2: T.Boolean({ default: false, description: 'off EC2, show what this host would cost there (cheapest fit)' }),
@@ -33,12 +37,12 @@ export const ec2CostOptions = declareOptions({
     T.Object(
       {
         watts: T.Optional(
-          T.Number({ minimum: 0, maximum: 100_000, description: "the host's average draw in watts, used when shoji measured none (RAPL, battery)" }),
+          T.Number({ ...bounds('here-watts'), description: "the host's average draw in watts, used when shoji measured none (RAPL, battery)" }),
         ),
-        kwh_price_usd: T.Optional(T.Number({ minimum: 0, maximum: 10, description: 'what a kWh of electricity costs here, USD' })),
-        hardware_usd: T.Optional(T.Number({ minimum: 0, maximum: 10_000_000, description: "the host's purchase price, USD, amortised over hardware_months" })),
-        hardware_months: T.Optional(T.Integer({ minimum: 1, maximum: 1200, description: 'months to spread the hardware price over' })),
-        bandwidth_usd_month: T.Optional(T.Number({ minimum: 0, maximum: 10_000_000, description: 'a monthly bandwidth or hosting bill, USD' })),
+        kwh_price_usd: T.Optional(T.Number({ ...bounds('kwh-price'), description: 'what a kWh of electricity costs here, USD' })),
+        hardware_usd: T.Optional(T.Number({ ...bounds('hardware-usd'), description: "the host's purchase price, USD, amortised over hardware_months" })),
+        hardware_months: T.Optional(T.Integer({ ...bounds('hardware-months'), description: 'months to spread the hardware price over' })),
+        bandwidth_usd_month: T.Optional(T.Number({ ...bounds('bandwidth-usd-month'), description: 'a monthly bandwidth or hosting bill, USD' })),
       },
       {
         additionalProperties: false,

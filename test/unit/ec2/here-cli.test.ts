@@ -216,6 +216,18 @@ describe('the flags', () => {
     const zero = await run(tree, [...NETBOOK, '--hardware-usd', '230', '--hardware-months', '0', '--detail']);
     expect(zero.code).toBe(2);
   });
+
+  it('--hardware-months is a whole number of at least 1, as the config key is; the refusal quotes what was typed', async () => {
+    for (const typed of ['0.5', '1e-9', '0.0', '0', '2.5', '-1']) {
+      const r = await run(tree, [...NETBOOK, '--hardware-usd', '230', '--hardware-months', typed, '--detail']);
+      expect(r, typed).toMatchObject({ code: 2, out: '' });
+      expect(r.err).toBe(`ec2-cost: --hardware-months must be a whole number of at least 1 (got "${typed}")\n`);
+    }
+    // Any way of writing a whole number is one: 3.6e1 is 36 months.
+    const r = await run(tree, [...NETBOOK, '--hardware-usd', '230', '--hardware-months', '3.6e1', '--detail']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Hardware     $230 over 36 months = $6.388889');
+  });
 });
 
 describe('modules.ec2-cost.here in the config', () => {
