@@ -52,20 +52,30 @@ type CpuReading = CpuFreqData['cpus'][number];
 const KHZ = 1000;
 const MHZ = 1_000_000;
 
+/**
+ * Private to this module: each CPU's maximum in kHz (0: none given), by its N. cpuinfo_max_freq is
+ * the hardware's limit and does not change while the CPU is there, so it is read once per CPU:
+ * on a 128-CPU host that halves the files each collect reads (256 to 128).
+ */
+export type CpuFreqMemo = { maxKhz: Record<string, number> };
+
 /** cpufreq: each cpuN with a readable scaling_cur_freq (offline CPUs and those without a driver have none). */
-function fromCpufreq(sysRoot: string): CpuReading[] {
+function fromCpufreq(sysRoot: string, known: Record<string, number>): { cpus: CpuReading[]; maxKhz: Record<string, number> } {
   const top = join(sysRoot, 'devices', 'system', 'cpu');
-  const out: CpuReading[] = [];
+  const cpus: CpuReading[] = [];
+  const maxKhz: Record<string, number> = {};
   for (const entry of listDir(top)) {
     const m = /^cpu(\d+)$/.exec(entry);
     if (!m) continue;
     const dir = join(top, entry, 'cpufreq');
     const cur = readNumber(join(dir, 'scaling_cur_freq'));
     if (cur === null || cur <= 0) continue;
-    const max = readNumber(join(dir, 'cpuinfo_max_freq'));
-    out.push({ cpu: Number(m[1]), hertz: cur * KHZ, ...(max !== null && max > 0 ? { maxHertz: max * KHZ } : {}) });
+    const cached = known[m[1]];
+    const max = typeof cached === 'number' && Number.isFinite(cached) ? cached : Math.max(0, readNumber(join(dir, 'cpuinfo_max_freq')) ?? 0);
+    maxKhz[m[1]] = max;
+    cpus.push({ cpu: Number(m[1]), hertz: cur * KHZ, ...(max > 0 ? { maxHertz: max * KHZ } : {}) });
   }
-  return out.sort((a, b) => a.cpu - b.cpu);
+  return { cpus: cpus.sort((a, b) => a.cpu - b.cpu), maxKhz };
 }
 
 /**
@@ -88,9 +98,9 @@ export function fromCpuinfo(text: string): CpuReading[] {
   return out;
 }
 
-function readCpus(ctx: { sysRoot: string; procRoot: string }): { cpus: CpuReading[]; source: CpuFreqData['source'] } {
-  const cpufreq = fromCpufreq(ctx.sysRoot);
-  if (cpufreq.length > 0) return { cpus: cpufreq, source: 'cpufreq' };
+function readCpus(ctx: { sysRoot: string; procRoot: string }, memo?: CpuFreqMemo): { cpus: CpuReading[]; source: CpuFreqData['source']; memo?: CpuFreqMemo } {
+  const cpufreq = fromCpufreq(ctx.sysRoot, memo?.maxKhz ?? {});
+  if (cpufreq.cpus.length > 0) return { cpus: cpufreq.cpus, source: 'cpufreq', memo: { maxKhz: cpufreq.maxKhz } };
   return { cpus: fromCpuinfo(readText(join(ctx.procRoot, 'cpuinfo')) ?? ''), source: 'cpuinfo' };
 }
 
@@ -98,7 +108,7 @@ function readCpus(ctx: { sysRoot: string; procRoot: string }): { cpus: CpuReadin
 const ghz = (hertz: number) => (hertz / 1e9).toFixed(1);
 const mhz = (hertz: number) => `${Math.round(hertz / MHZ)} MHz`;
 
-export default defineModule<CpuFreqOptions, CpuFreqData>({
+export default defineModule<CpuFreqOptions, CpuFreqData, CpuFreqMemo>({
   id: 'cpu-freq',
   description: 'current clock speed of the processors (cpufreq or /proc/cpuinfo)',
   options,
@@ -118,8 +128,8 @@ export default defineModule<CpuFreqOptions, CpuFreqData>({
   interval: 2,
   priority: 30,
   available: (ctx) => readCpus(ctx).cpus.length > 0,
-  collect(ctx) {
-    const { cpus, source } = readCpus(ctx);
+  collect(ctx, previous) {
+    const { cpus, source, memo } = readCpus(ctx, typeof previous?.maxKhz === 'object' && previous.maxKhz !== null ? previous : undefined);
     if (cpus.length === 0) return { reading: null };
     const hertz = cpus.reduce((sum, c) => sum + c.hertz, 0) / cpus.length;
     const fastestHertz = Math.max(...cpus.map((c) => c.hertz));
@@ -136,6 +146,7 @@ export default defineModule<CpuFreqOptions, CpuFreqData>({
     return {
       reading: { text: `${ghz(shown)}${max}GHz`, short: `${ghz(shown)}G`, state: 'idle', detail },
       data: { hertz, fastestHertz, ...(maxHertz !== undefined ? { maxHertz } : {}), source, cpus },
+      ...(memo !== undefined ? { memo } : {}),
     };
   },
 });

@@ -136,6 +136,24 @@ describe('cpu-freq', () => {
     expect(fromCpuinfo(NEOVERSE)).toEqual([]);
   });
 
+  it("reads each CPU's maximum once (it is the hardware's), and a CPU that comes online has its own read", async () => {
+    cpufreq(0, 2_400_000, 4_700_000);
+    const ctx = moduleContext(cpuFreq, tree, { with_max: true });
+    const first = await cpuFreq.collect(ctx, undefined);
+    expect(first.memo).toEqual({ maxKhz: { '0': 4_700_000 } });
+    cpufreq(0, 2_000_000, 9_900_000);
+    cpufreq(1, 1_000_000, 3_600_000);
+    const second = await cpuFreq.collect(ctx, first.memo);
+    expect(second.data!.cpus).toEqual([
+      { cpu: 0, hertz: 2_000_000_000, maxHertz: 4_700_000_000 },
+      { cpu: 1, hertz: 1_000_000_000, maxHertz: 3_600_000_000 },
+    ]);
+    expect(second.reading!.text).toBe('1.5/4.7GHz');
+    // A memo of another shape (an older shoji's, a damaged state file) is read afresh.
+    expect((await cpuFreq.collect(ctx, { maxKhz: { '0': 'x' } } as never)).data!.maxHertz).toBe(9_900_000_000);
+    expect((await cpuFreq.collect(ctx, 'nonsense' as never)).data!.maxHertz).toBe(9_900_000_000);
+  });
+
   it('skips a CPU whose cpufreq file is empty or zero, and falls back to cpuinfo when none is left', async () => {
     tree.write('sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq', '\n');
     tree.write('sys/devices/system/cpu/cpu1/cpufreq/scaling_cur_freq', '0\n');
