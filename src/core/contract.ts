@@ -22,6 +22,15 @@ export interface DetailLine {
   value: string;
 }
 
+/**
+ * Values tmux knows better than any module, for each client it draws: `session_name`, the
+ * session the client shows (one daemon serves every session of a server, so no module can know
+ * it). A fixed list: the tmux renderer writes its own format for each, escaped so that the value
+ * is drawn as text; a module never hands tmux a format of its own.
+ */
+export const TMUX_VALUES = ['session_name'] as const;
+export type TmuxValue = (typeof TMUX_VALUES)[number];
+
 /** What a module shows. Plain text only: renderers escape it for their back end. */
 export interface Reading<D = unknown> {
   /** The text for the status line, without icon. Plain text: never markup, never escapes. */
@@ -32,6 +41,11 @@ export interface Reading<D = unknown> {
   state: State;
   /** Key into the icon set (themes/icons/*.json), e.g. 'cpu'. The renderer prepends the glyph. */
   icon?: string;
+  /**
+   * Drawn by tmux in place of `text` (TMUX_VALUES): `text` is then what the other back ends show
+   * and what the line's width is reckoned with.
+   */
+  tmux?: TmuxValue;
   /**
    * True when the module has no value yet (the first reading of a rate, before there is
    * a previous sample). The text should then be a placeholder such as "--".
@@ -103,7 +117,7 @@ export interface ModuleContext<O = Record<string, unknown>> {
   /** shoji's configuration directory ($XDG_CONFIG_HOME/shoji). */
   configDir: string;
   /**
-   * Set when a long-lived process collects (the tmux daemon, the screen stream, the dashboard,
+   * Set when a long-lived process collects or asks `available` (the tmux daemon, the screen stream, the dashboard,
    * `shoji exporter`'s server), absent on the one-shot path (`shoji status`, `shoji collect`):
    * work that may take minutes in the background (ec2-cost's price refresh) is started only
    * here, never on the status line's clock. `log` writes a line to shoji's log.

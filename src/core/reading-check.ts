@@ -5,7 +5,7 @@
  * (a wrong type, an unknown state, NaN, a function, 5 MB of text) makes that module show as
  * failed with the reason, and the rest of the line keeps updating.
  */
-import { STATES, type Collected, type State } from './contract.js';
+import { STATES, type Collected, type State, TMUX_VALUES, type TmuxValue } from './contract.js';
 import { displayWidth } from './width.js';
 
 /** Cells of text one segment may take; a status line is a few hundred cells at most. */
@@ -89,6 +89,9 @@ export function readingProblem(reading: unknown): string | null {
       ? null
       : `icon must be an icon name such as "cpu", not ${typeof r.icon === 'string' ? JSON.stringify(r.icon.slice(0, 40)) : describe(r.icon)}`,
     r.pending === undefined || typeof r.pending === 'boolean' ? null : `pending must be true or false, not ${describe(r.pending)}`,
+    r.tmux === undefined || TMUX_VALUES.includes(r.tmux as TmuxValue)
+      ? null
+      : `tmux must be one of ${TMUX_VALUES.join(', ')}, not ${typeof r.tmux === 'string' ? JSON.stringify(r.tmux.slice(0, 40)) : describe(r.tmux)}`,
     detailProblem(r.detail),
     r.data === undefined ? null : jsonDataProblem('data', r.data),
   ];

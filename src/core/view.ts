@@ -21,7 +21,16 @@ export function toSegments(modules: readonly ResolvedModule[], statuses: Map<str
     const r = st.reading;
     if (!r || r.text === '') continue;
     const iconText = iconTextOf(def, r.icon);
-    out.push({ id, text: r.text, short: r.short, state: r.state, icon: r.icon, ...(iconText ? { iconText } : {}), priority });
+    out.push({
+      id,
+      text: r.text,
+      short: r.short,
+      state: r.state,
+      icon: r.icon,
+      ...(iconText ? { iconText } : {}),
+      ...(r.tmux ? { tmux: r.tmux } : {}),
+      priority,
+    });
   }
   return out;
 }

@@ -6,6 +6,7 @@
  * segment that would fit in them is missing. Every drop is recorded so `shoji status
  * --explain` can say why something is missing.
  */
+import type { TmuxValue } from '../core/contract.js';
 import { toAscii } from '../core/locale.js';
 import { loadIconSet, type DrawState, type IconSet, type Theme } from '../core/theme.js';
 import { displayWidth } from '../core/width.js';
@@ -21,6 +22,8 @@ export interface Segment {
   iconText?: string;
   /** Higher stays longer when the line is too wide. */
   priority: number;
+  /** A value tmux draws in place of `text` (Reading.tmux). */
+  tmux?: TmuxValue;
 }
 
 export interface RenderOptions {

@@ -9,6 +9,7 @@
  * otherwise. Either way no outside '#' can start a format, a job or a style.
  * Control characters are stripped: tmux would drop them anyway, but a newline ends the line.
  */
+import type { TmuxValue } from '../core/contract.js';
 import { styleOf, type Style } from '../core/theme.js';
 import { tmuxColour } from './palette.js';
 import { fitSegments, segmentLabel, separatorOf, type RenderOptions, type Segment } from './segments.js';
@@ -19,6 +20,25 @@ export function escapeTmux(text: string): string {
     const next = whole[offset + run.length];
     return '#'.repeat(run.length * (next === '[' || next === undefined ? 2 : 4));
   });
+}
+
+/**
+ * The format tmux expands for each value (contract.ts TMUX_VALUES), with every '#' of the value
+ * doubled, so that when tmux draws the line a '#[' in a session's name is text, not a style. The
+ * job's output is expanded once as a format (#{...} is replaced, the value itself is not
+ * expanded again), then drawn; `\#` is a literal '#' in the substitution (tmux 3.3a, checked
+ * by test/integration/session-tmux.test.ts).
+ */
+const TMUX_VALUE_FORMATS: Record<TmuxValue, string> = {
+  session_name: '#{s/#/\\#\\#/:session_name}',
+};
+
+/** A segment's label as tmux markup: escaped text, or the icon then tmux's own value. */
+function tmuxLabel(seg: Segment, opts: RenderOptions): string {
+  if (seg.tmux === undefined) return escapeTmux(segmentLabel(seg, opts));
+  // The icon's trailing '#'s escaped as before any character but '[': a format follows them.
+  const icon = escapeTmux(`${segmentLabel({ ...seg, text: '' }, opts)}x`).slice(0, -1);
+  return `${icon}${TMUX_VALUE_FORMATS[seg.tmux]}`;
 }
 
 /** The colours of a style over its base, as tmux options: ['fg=colour252', 'bg=colour236']. */
@@ -86,6 +106,6 @@ export function renderTmux(segments: Segment[], opts: RenderOptions): string {
   if (fitted.length === 0) return '';
   const base = tmuxStyle({}, theme.base);
   const sep = escapeTmux(separatorOf(opts));
-  const body = fitted.map((seg) => `${tmuxStyle(styleOf(theme, seg.state), theme.base)}${escapeTmux(segmentLabel(seg, opts))}`).join(`${base}${sep}`);
+  const body = fitted.map((seg) => `${tmuxStyle(styleOf(theme, seg.state), theme.base)}${tmuxLabel(seg, opts)}`).join(`${base}${sep}`);
   return `${body}${base}`;
 }
