@@ -83,21 +83,26 @@ export function hereGiven(args: Readonly<Record<string, unknown>>, config: HereO
 }
 
 /**
- * The mean of the rows' watts, over the rows that have a figure. When both sources appear (a
- * laptop on battery some hours, on mains with RAPL readable others), the more frequent one is
- * used alone: a whole-box battery figure and a CPU-and-DRAM RAPL floor do not average to anything.
+ * The mean of the rows' watts over the time they cover: each hour weighs as many minute samples as
+ * it holds, so an hour shoji saw for a minute counts a sixtieth of one it saw whole. Rows without
+ * a figure are left out. When both sources appear (a laptop on battery some hours, on mains with
+ * RAPL readable others), the one with more minutes is used alone: a whole-box battery figure and a
+ * CPU-and-DRAM RAPL floor do not average to anything.
  */
 export function measuredWatts(rows: readonly HourUsage[]): MeasuredWatts | null {
-  const by = new Map<PowerSource, number[]>();
+  const by = new Map<PowerSource, { wattMinutes: number; minutes: number; hours: number }>();
   for (const r of rows) {
     if (r.watts === undefined || !r.wattsSource || !Number.isFinite(r.watts) || r.watts < 0) continue;
-    const list = by.get(r.wattsSource) ?? [];
-    list.push(r.watts);
-    by.set(r.wattsSource, list);
+    if (!Number.isFinite(r.samples) || r.samples <= 0) continue;
+    const sum = by.get(r.wattsSource) ?? { wattMinutes: 0, minutes: 0, hours: 0 };
+    sum.wattMinutes += r.watts * r.samples;
+    sum.minutes += r.samples;
+    sum.hours += 1;
+    by.set(r.wattsSource, sum);
   }
-  let best: [PowerSource, number[]] | null = null;
-  for (const entry of by) if (!best || entry[1].length > best[1].length) best = entry;
+  let best: [PowerSource, { wattMinutes: number; minutes: number; hours: number }] | null = null;
+  for (const entry of by) if (!best || entry[1].minutes > best[1].minutes) best = entry;
   if (!best) return null;
-  const [source, list] = best;
-  return { watts: list.reduce((a, b) => a + b, 0) / list.length, source, hours: list.length };
+  const [source, sum] = best;
+  return { watts: sum.wattMinutes / sum.minutes, source, hours: sum.hours };
 }

@@ -65,6 +65,16 @@ describe('measuredWatts: the mean of the hourly rows that have a figure', () => 
   it('averages over the rows with watts, counting their hours', () => {
     expect(measuredWatts([row(0, 10, 'rapl'), row(1), row(2, 20, 'rapl')])).toEqual({ watts: 15, source: 'rapl', hours: 2 });
   });
+  it('weighs each hour by its minute samples: an hour seen for a minute counts a sixtieth of a whole one', () => {
+    const part = (hour: number, watts: number, samples: number) => ({ ...row(hour, watts, 'rapl'), samples });
+    // (10 W x 60 + 100 W x 1) / 61 minutes = 11.475... W, not (10 + 100) / 2 = 55 W.
+    expect(measuredWatts([part(0, 10, 60), part(1, 100, 1)])).toEqual({ watts: 700 / 61, source: 'rapl', hours: 2 });
+    // A row of no samples weighs nothing (and is not counted as an hour).
+    expect(measuredWatts([part(0, 10, 60), part(1, 100, 0)])).toEqual({ watts: 10, source: 'rapl', hours: 1 });
+    // The source with more minutes wins, not the one with more rows.
+    const battery = [part(0, 8, 5), part(1, 8, 5)].map((r) => ({ ...r, wattsSource: 'battery' as const }));
+    expect(measuredWatts([...battery, part(2, 30, 60)])).toEqual({ watts: 30, source: 'rapl', hours: 1 });
+  });
   it('none without a figure; the more frequent source alone when both appear', () => {
     expect(measuredWatts([row(0), row(1)])).toBeNull();
     expect(measuredWatts([row(0, 8, 'battery'), row(1, 30, 'rapl'), row(2, 10, 'battery')])).toEqual({ watts: 9, source: 'battery', hours: 2 });
