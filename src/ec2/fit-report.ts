@@ -3,7 +3,7 @@
  * the section `--detail` ends with. Pure functions of the result; money is rounded here only.
  */
 import { approxUsd } from './report.js';
-import type { ArchFits, FitAdvice, FitChoice, FitResult } from './fit.js';
+import type { ArchFits, FitAdvice, FitChoice, FitRefusal, FitResult } from './fit.js';
 import type { Observed } from './fit-observe.js';
 import { groupThousands, toFixed, toNumber, usd } from './money.js';
 import { HOURS_PER_MONTH } from './rates.js';
@@ -126,7 +126,8 @@ function verdictLines(r: FitAdvice): string[] {
 }
 
 function priceLine(r: FitAdvice): string | null {
-  const q = r.best?.quote ?? r.byArch.flatMap((a) => a.fits)[0]?.quote;
+  // With no type that fits, the type compared with (on EC2, or --instance-type) is still priced.
+  const q = r.best?.quote ?? r.byArch.flatMap((a) => a.fits)[0]?.quote ?? r.current?.quote;
   return q ? row('Prices', `${q.source}, ${q.pricedRegion}, as of ${q.asOf}; Linux on demand; a month is ${HOURS_PER_MONTH} hours`) : null;
 }
 
@@ -165,12 +166,19 @@ function notes(r: FitResult, meta: FitMeta): string[] {
   ];
 }
 
+/** The refusal's cause, in the report's first line. */
+const REFUSAL_HEADING: Record<FitRefusal['cause'], string> = {
+  'nothing-recorded': 'no usage recorded in the window',
+  'too-little': 'not enough data',
+  unreadable: 'the usage store could not be read',
+};
+
 /** `ec2-cost --fit`. */
 export function renderFitReport(r: FitResult, meta: FitMeta): string {
   const out = [
     r.kind === 'advice'
       ? 'Right-sizing for EC2: the cheapest current types that would have carried what this host used'
-      : 'Right-sizing for EC2: no advice (not enough data)',
+      : `Right-sizing for EC2: no advice (${REFUSAL_HEADING[r.cause]})`,
     ...body(r, meta),
     'Notes',
     ...notes(r, meta).map((n) => `  - ${n}`),

@@ -90,6 +90,7 @@ export function fitFor(est: Estimate, opts: FitOptions, env: NodeJS.ProcessEnv, 
   const result = rightSize(hours, opts, contextOf(est, env, catalog));
   // Nothing read because files were skipped is not "nothing recorded": say which.
   if (result.kind === 'refused' && !result.observed && read.problems.length > 0) {
+    result.cause = 'unreadable';
     result.why = `no usage could be read in the window (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'} reading the usage store: see below)`;
   }
   return { result, meta: { window: opts.window, problems: read.problems } };

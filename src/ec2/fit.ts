@@ -85,6 +85,7 @@ export interface ArchFits {
 export interface CurrentCompared {
   type: string;
   onEc2: boolean;
+  quote: PriceQuote;
   usdPerHour: Q;
   usdPerMonth: Q;
   /** Whether it carries what was used (size, and baseline when burstable); why not when it does not. */
@@ -111,6 +112,8 @@ export interface FitAdvice {
 
 export interface FitRefusal {
   kind: 'refused';
+  /** What kept the fit from advising: nothing recorded, too few hours, or a store that could not be read. */
+  cause: 'nothing-recorded' | 'too-little' | 'unreadable';
   why: string;
   observed: Observed | null;
   headroomPct: number;
@@ -156,13 +159,22 @@ function shortfall(catalog: Catalog, type: string, vcpu: number, memoryMiB: numb
 
 export function rightSize(rows: readonly HourUsage[], ask: FitAsk, ctx: FitContext): FitResult {
   const observed = observe(rows);
-  const refuse = (why: string): FitRefusal => ({ kind: 'refused', why, observed, headroomPct: ask.headroomPct, region: ctx.region });
+  const refuse = (cause: FitRefusal['cause'], why: string): FitRefusal => ({
+    kind: 'refused',
+    cause,
+    why,
+    observed,
+    headroomPct: ask.headroomPct,
+    region: ctx.region,
+  });
   if (!observed)
     return refuse(
+      'nothing-recorded',
       'no usage has been recorded in the window (the long-lived processes record it: the tmux daemon, the screen stream, the exporter, the dashboard)',
     );
   if (observed.hoursOfData < MIN_HOURS_OF_DATA) {
     return refuse(
+      'too-little',
       `only ${observed.hoursOfData.toFixed(1)} hours of data in the window: at least ${MIN_HOURS_OF_DATA} are needed (a whole day's cycle) before shoji advises a size`,
     );
   }
@@ -250,6 +262,7 @@ function compareCurrent(ctx: FitContext, needed: Needed, best: FitChoice | null)
   return {
     type: cur.type,
     onEc2: cur.onEc2,
+    quote: cur.quote,
     usdPerHour: cur.quote.usdPerHour,
     usdPerMonth,
     carries: short === null,

@@ -167,6 +167,7 @@ describe('ec2-cost --fit off EC2', () => {
     writeFileSync(file, 'not a month file\n');
     const r = await runFit();
     expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^Right-sizing for EC2: no advice \(the usage store could not be read\)$/m);
     expect(r.out).toMatch(/^No advice {6}no usage could be read in the window \(1 problem reading the usage store: see below\)$/m);
     expect(r.out).toContain(`  - usage store: ${file}: skipped: `);
   });

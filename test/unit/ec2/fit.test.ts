@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog, parseCatalog } from '../../../src/ec2/catalog.js';
 import { bestFitOf, type FitAdvice, type FitAsk, type FitContext, type FitResult, rightSize } from '../../../src/ec2/fit.js';
 import { observe } from '../../../src/ec2/fit-observe.js';
+import { renderFitReport } from '../../../src/ec2/fit-report.js';
 import { toPlain } from '../../../src/ec2/money.js';
 import { quotePrice } from '../../../src/ec2/prices.js';
 import { BURSTY_FITS, BURSTY_TOO_BUSY, HOT, hoursOf, IDLE, LAST_HOUR, twoWeeks } from './fit-fixtures.js';
@@ -152,6 +153,27 @@ describe('right-sizing the fixtures (20% headroom, us-east-1 catalogue prices)',
     const r = advice(rightSize(twoWeeks(HOT), ASK, ctx({ current: { type: 'm7i.xlarge', quote, onEc2: true } })));
     expect(r.current).toMatchObject({ carries: false, short: 'its 4 vCPUs are fewer than the 4.68 needed' });
     expect(Number(toPlain(r.current!.savingPerMonth!))).toBeLessThan(0);
+  });
+
+  it('nothing fits: the Prices line still says where the price of the type compared with came from', () => {
+    const quote = quotePrice('m7i.xlarge', 'us-east-1', catalog, null)!;
+    // More vCPUs at the p95 than any current type has.
+    const huge = { ...HOT, vcpus: 2000, mean: 1500, p95: 1900, max: 2000 };
+    const r = advice(rightSize(twoWeeks(huge), ASK, ctx({ current: { type: 'm7i.xlarge', quote, onEc2: false } })));
+    expect(r.best).toBeNull();
+    const out = renderFitReport(r, { window: '14d', problems: [] });
+    expect(out).toMatch(/^Best fit {7}none: no current type carries it$/m);
+    expect(out).toMatch(/^As given {7}m7i\.xlarge at ~\$147\.17 per month/m);
+    expect(out).toMatch(/^Prices {9}shoji catalogue, us-east-1, as of 2026-07-20; Linux on demand; a month is 730 hours$/m);
+  });
+
+  it("a refusal's first line says its cause: nothing recorded, or too little", () => {
+    const none = rightSize([], ASK, ctx());
+    expect(none).toMatchObject({ kind: 'refused', cause: 'nothing-recorded' });
+    expect(renderFitReport(none, { window: '14d', problems: [] })).toMatch(/^Right-sizing for EC2: no advice \(no usage recorded in the window\)$/m);
+    const few = rightSize(hoursOf(IDLE, 5, LAST_HOUR), ASK, ctx());
+    expect(few).toMatchObject({ kind: 'refused', cause: 'too-little' });
+    expect(renderFitReport(few, { window: '14d', problems: [] })).toMatch(/^Right-sizing for EC2: no advice \(not enough data\)$/m);
   });
 
   it('never suggests an accelerated type, nor a burstable one whose baseline AWS does not publish, even when cheapest', () => {
