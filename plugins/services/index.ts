@@ -168,7 +168,10 @@ export default defineModule<ServicesOptions, ServicesData>({
   // systemctl is a process: never on the status line's clock.
   background: true,
   icons: { services: 'svc ' },
-  available: (ctx) => systemdBooted(ctx.root) && onPath(SYSTEMCTL, ctx.env.PATH) !== null,
+  available(ctx) {
+    if (!systemdBooted(ctx.root)) return { available: false, why: `systemd is not this host's init (no ${join(ctx.root, 'run', 'systemd', 'system')})` };
+    return onPath(SYSTEMCTL, ctx.env.PATH) !== null || { available: false, why: 'no systemctl on PATH' };
+  },
   async collect(ctx) {
     // Asked again here: a host rebooted into another init, or a container's copy of a config.
     if (!systemdBooted(ctx.root)) return { reading: null };

@@ -78,10 +78,13 @@ describe('services', () => {
   it('is not available where systemd did not boot the host (a container) or there is no systemctl', async () => {
     fakeSystemctl('');
     expect(await services.available!(moduleContext(services, tree, {}, env))).toBe(true);
-    expect(await services.available!(moduleContext(services, tree, {}, { PATH: '/nonexistent' }))).toBe(false);
+    expect(await services.available!(moduleContext(services, tree, {}, { PATH: '/nonexistent' }))).toEqual({ available: false, why: 'no systemctl on PATH' });
     const container = fixtureTree();
     try {
-      expect(await services.available!(moduleContext(services, container, {}, env))).toBe(false);
+      expect(await services.available!(moduleContext(services, container, {}, env))).toEqual({
+        available: false,
+        why: `systemd is not this host's init (no ${join(container.root, 'run', 'systemd', 'system')})`,
+      });
     } finally {
       container.cleanup();
     }
