@@ -34,7 +34,14 @@ export default defineModule<Ec2CostOptions, Ec2CostData, Ec2CostMemo>({
   timeoutMs: 5000,
   priority: 30,
   // Files only: a host whose DMI rules EC2 out never loads the estimator.
-  available: (ctx) => ctx.options.estimate_off_ec2 || ctx.options.instance_type !== undefined || detect(ctx.sysRoot).verdict !== 'no',
+  async available(ctx) {
+    const shown = ctx.options.estimate_off_ec2 || ctx.options.instance_type !== undefined || detect(ctx.sysRoot).verdict !== 'no';
+    // Off EC2 the module shows nothing, but a long-lived process still records what the host
+    // does each minute (src/ec2/ledger/collect.ts): `ec2-cost --fit` and the here-versus-EC2
+    // comparison size an instance from that record, on any host. The one-shot path records nothing.
+    if (!shown && ctx.longLived) (await import('../../src/ec2/ledger/collect.js')).keepRecording(ctx);
+    return shown;
+  },
   async collect(ctx, memo) {
     // One lazily loaded bundle: the estimator costs nothing until this module first runs.
     const { collectEc2Cost } = await import('../../src/ec2/status-reading.js');

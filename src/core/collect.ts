@@ -114,12 +114,18 @@ export async function collectModule(
 
 /**
  * Ask a module whether it can work here. `why`: the reason a module gave with its no
- * (contract.ts's Unavailable), cut to one line.
+ * (contract.ts's Unavailable), cut to one line. `longLived`: given by the live scheduler only, as
+ * for a collect (a module unavailable here may still keep a long-lived process's record going).
  */
-export async function checkAvailable(mod: Runnable, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ available: boolean; why?: string; error?: string }> {
+export async function checkAvailable(
+  mod: Runnable,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  longLived?: LongLivedHost,
+): Promise<{ available: boolean; why?: string; error?: string }> {
   const { def } = mod;
   if (!def.available) return { available: true };
-  const result = await runWithTimeout((signal) => def.available!(makeContext(mod, env, signal)), timeoutMs);
+  const result = await runWithTimeout((signal) => def.available!(makeContext(mod, env, signal, longLived)), timeoutMs);
   if (!result.ok) return { available: false, error: result.error };
   return availabilityOf(result.value);
 }

@@ -121,7 +121,7 @@ export class Scheduler extends EventEmitter {
   async start(): Promise<void> {
     await Promise.all(
       [...this.slots.values()].map(async (slot) => {
-        const { available, why, error } = await checkAvailable(slot.mod, this.env, slot.mod.timeoutMs);
+        const { available, why, error } = await checkAvailable(slot.mod, this.env, slot.mod.timeoutMs, this.host);
         slot.status.available = available;
         slot.status.unavailableWhy = why;
         if (error) slot.status.error = `availability check failed: ${error}`;

@@ -77,6 +77,15 @@ export function usageRecorded(): Promise<UsageOutcome | null> {
   return recorder?.usage ?? Promise.resolve(null);
 }
 
+/**
+ * In a long-lived process where the module itself does not run (off EC2, not asked to estimate),
+ * record now and every minute all the same: the record serves `ec2-cost --fit` and the
+ * here-versus-EC2 comparison on any host. Called from the module's availability check.
+ */
+export function keepRecording(ctx: ModuleContext<Ec2CostOptions>): void {
+  if (ctx.longLived) recordFromCollect(ctx);
+}
+
 /** Record from a collect (ctx as the collect got it); in a long-lived process, keep a minute timer going. */
 export function recordFromCollect(ctx: ModuleContext<Ec2CostOptions>): RecordOutcome {
   if (ctx.longLived && !recorder) {

@@ -54,6 +54,24 @@ describe('the usage record', () => {
     expect(log).toEqual([]);
   });
 
+  it('off EC2 with the default options the module is not available, yet a long-lived process records the host all the same; a one-shot check records nothing', async () => {
+    const oneShot = moduleContext(ec2Cost, tree, {}, {});
+    expect(await ec2Cost.available!(oneShot)).toBe(false);
+    expect(existsSync(join(tree.dir, 'state', 'ec2'))).toBe(false);
+    const log: string[] = [];
+    const longLived = Object.assign(moduleContext(ec2Cost, tree, {}, {}), { longLived: { log: (m: string) => void log.push(m) } });
+    expect(await ec2Cost.available!(longLived)).toBe(false);
+    expect(await usageRecorded()).toMatchObject({ status: 'counters' });
+    expect(existsSync(openHourFile(state))).toBe(true);
+    // The minute timer goes on without a collect.
+    proc(tree, { uptime: '7260.00', tx: 9000, rx: 7000 });
+    tree.write('proc/meminfo', 'MemTotal:  8000000 kB\nMemAvailable:  6000000 kB\n');
+    stat(1000 + 3000, 100_000 + 9000);
+    expect(minuteTick(Date.now() + MINUTE_MS)).toMatchObject({ status: 'recorded' });
+    expect(await usageRecorded()).toMatchObject({ status: 'counted' });
+    expect(log).toEqual([]);
+  });
+
   it('a failure to record usage goes to the log once per reason; the reading still shows', async () => {
     const log: string[] = [];
     tree.write('proc/stat', `btime ${BTIME}\n`); // no cpu lines (a sandbox's /proc)
