@@ -5,6 +5,7 @@
  *
  * Reads `path`, else $MAIL, else <root>/var/mail/$USER (the spool the local delivery agent
  * appends to). Shows "mail 3" (state info); hidden when nothing is new.
+ *
  * - A Maildir (a folder with new/): the messages in new/, delivered but not yet seen by a mail
  *   reader (a name starting with "." is a delivery in progress, not a message). One listing.
  * - An mbox (a file): the messages whose Status header has no R (read), as mutt and mailx mark
