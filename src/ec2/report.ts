@@ -181,10 +181,12 @@ export function renderDetail(e: Estimate, here: readonly string[] = [], fit: rea
     out.push(`Line items for ${m.instanceType}:`);
   }
   out.push(...breakdown(e, m));
-  // One blank line after each section, whether or not its lines bring blank lines of their own.
+  // One blank line before and after each section, whether or not its lines bring their own.
   for (const section of [fit, here]) {
     const start = section.findIndex((line) => line !== '');
-    if (start >= 0) out.push(...section.slice(start, section.findLastIndex((line) => line !== '') + 1), '');
+    if (start < 0) continue;
+    if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+    out.push(...section.slice(start, section.findLastIndex((line) => line !== '') + 1), '');
   }
   if (e.notes.length > 0) {
     out.push('Notes');
