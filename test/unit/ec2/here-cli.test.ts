@@ -181,7 +181,8 @@ describe('the EC2 side', () => {
       /^EC2 {10}t3a\.micro us-east-1, the cheapest type sized to what this host used \(33[45]\.0 h recorded, 20% headroom: ec2-cost --fit\)$/,
     );
     // The right-sizing and here sections both shown, each after one blank line, never two.
-    expect(r.out).toContain('\nRight-sizing: ');
+    expect(r.out).toContain('\n\nRight-sizing: ');
+    expect(r.out).toContain('\n\nHere versus EC2');
     expect(r.out).not.toMatch(/\n\n\n/);
     const j = JSON.parse((await run(tree, [...NETBOOK, '--here-watts', '30', '--json'])).out);
     expect(j.here.ec2).toMatchObject({ instanceType: 't3a.micro', basis: 'use' });
