@@ -133,7 +133,7 @@ export default defineModule<PowerOptions, PowerData, PowerMemo>({
     if (source === 'rapl') detail.push({ label: 'Source', value: 'RAPL (CPU packages and DRAM only, not the whole machine)' });
     for (const b of battery?.batteries ?? []) detail.push({ label: b.name, value: b.watts !== undefined ? `${formatWatts(b.watts)}, ${b.status}` : b.status });
     for (const z of energy?.zones ?? []) {
-      detail.push({ label: z.zone, value: `${formatWatts(z.joules / energy!.seconds)}${z.counted ? '' : ' (inside another zone: not added)'}` });
+      detail.push({ label: z.zone, value: `${formatWatts(z.joules / energy!.seconds)}${z.counted ? '' : ' (overlaps the packages: not added)'}` });
     }
     for (const m of energy?.missing ?? []) detail.push({ label: m.zone, value: m.why });
     if (energy) detail.push({ label: 'Sampled over', value: `${energy.seconds.toFixed(1)} s` });

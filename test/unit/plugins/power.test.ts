@@ -64,7 +64,7 @@ describe('power', () => {
       ],
       sampleSeconds: 5,
     });
-    expect(second.reading?.detail).toContainEqual({ label: 'package-0/core', value: '6.0W (inside another zone: not added)' });
+    expect(second.reading?.detail).toContainEqual({ label: 'package-0/core', value: '6.0W (overlaps the packages: not added)' });
   });
 
   it('a discharging battery is shown at once and wins over RAPL in auto; on AC RAPL is shown', async () => {
