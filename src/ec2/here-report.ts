@@ -32,13 +32,41 @@ export interface HereComparison {
   ec2EgressUsd: Q;
   ec2MonthUsd: Q;
   hereLine: Linear;
-  hours: Crossing;
-  traffic: TrafficCrossing;
+  /** Where the two cross; null when here is not known well enough to say (breakEvenMissing says why). */
+  hours: Crossing | null;
+  traffic: TrafficCrossing | null;
+  /** Why there is no break-even, and how to give what it lacks; null when there is one. */
+  breakEvenMissing: string | null;
   /** Notes (a config problem, a flag given without its partner). */
   notes: string[];
 }
 
 const MONTH = int(HOURS_PER_MONTH);
+
+/** Whether anything about here is counted: with nothing, here's total is not a figure (not $0). */
+export function hereKnown(h: HereCost): boolean {
+  return h.electricityUsd !== null || h.hardwareUsd !== null || h.bandwidthUsd !== null;
+}
+
+/** How to give what electricity lacks, as the report's lines say it. */
+function electricityHow(h: HereCost): string {
+  return h.electricityMissing.map((m) => (m === 'watts' ? 'the watts (--here-watts W; nothing was measured)' : 'the price (--kwh-price USD)')).join(' and ');
+}
+
+/**
+ * Why no break-even can be given, or null. A side that is missing a part is cheaper by that part
+ * at every hour of use, so a break-even (or a "never") drawn from it would be an artefact: with
+ * nothing known about here it would always say here is cheaper, and with electricity left out
+ * here's cost would not grow with the hours on at all.
+ */
+function breakEvenMissing(h: HereCost): string | null {
+  if (!hereKnown(h)) {
+    return 'nothing about here is counted: give --here-watts W and --kwh-price USD, --hardware-usd USD with --hardware-months N, or --bandwidth-usd-month USD (or set them under modules.ec2-cost.here)';
+  }
+  if (h.electricityUsd === null)
+    return `electricity is left out, and the hours of use decide it: give ${electricityHow(h)}, or set them under modules.ec2-cost.here`;
+  return null;
+}
 
 /** The month's traffic at this boot's rate: bytes sent since boot, scaled to HOURS_PER_MONTH. */
 function monthlyGb(p: Priced): Q {
@@ -58,6 +86,7 @@ export function compareHere(e: Estimate, ec2: Ec2Side, here: HereCost, notes: st
   const egress = egressUsd(gb, e.transfer, e.freeTier);
   const ec2Line: Linear = { perHour: ec2.usdPerHour, fixed: add(ipEbs, egress) };
   const hereLine: Linear = { perHour: here.electricityUsdPerHour ?? ZERO, fixed: here.fixedUsd };
+  const missing = breakEvenMissing(here);
   return {
     here,
     ec2,
@@ -67,8 +96,9 @@ export function compareHere(e: Estimate, ec2: Ec2Side, here: HereCost, notes: st
     ec2EgressUsd: egress,
     ec2MonthUsd: at(ec2Line, MONTH),
     hereLine,
-    hours: breakEvenHours(ec2Line, hereLine, MONTH),
-    traffic: breakEvenTraffic(add(mul(ec2.usdPerHour, MONTH), ipEbs), here.totalUsd, e.transfer, e.freeTier),
+    hours: missing ? null : breakEvenHours(ec2Line, hereLine, MONTH),
+    traffic: missing ? null : breakEvenTraffic(add(mul(ec2.usdPerHour, MONTH), ipEbs), here.totalUsd, e.transfer, e.freeTier),
+    breakEvenMissing: missing,
     notes,
   };
 }
@@ -107,10 +137,7 @@ function hereLines(h: HereCost): string[] {
     );
     out.push(row('', `(${wattsSource(h)})`));
   } else {
-    const how = h.electricityMissing
-      .map((m) => (m === 'watts' ? 'the watts (--here-watts W; nothing was measured)' : 'the price (--kwh-price USD)'))
-      .join(' and ');
-    out.push(row('Electricity', `not counted: give ${how}, or set them under modules.ec2-cost.here`));
+    out.push(row('Electricity', `not counted: give ${electricityHow(h)}, or set them under modules.ec2-cost.here`));
     if (h.watts) out.push(row('', `(${wattsSource(h)}: ${toPlain(h.watts.value, 3)} W)`));
   }
   if (h.hardwareUsd) out.push(row('Hardware', `${usd(h.hardwarePrice!.usd)} over ${toPlain(h.hardwarePrice!.months)} months = ${exact(h.hardwareUsd)}`));
@@ -118,7 +145,7 @@ function hereLines(h: HereCost): string[] {
   else out.push(row('Hardware', 'none counted (--hardware-usd USD --hardware-months N)'));
   out.push(h.bandwidthUsd ? row('Bandwidth', `${exact(h.bandwidthUsd)} a month`) : row('Bandwidth', 'none counted (--bandwidth-usd-month USD)'));
   const left = h.electricityUsd ? '' : ', leaving electricity out';
-  out.push(row('Here total', `~${money(h.totalUsd)} a month${left}`));
+  out.push(row('Here total', hereKnown(h) ? `~${money(h.totalUsd)} a month${left}` : 'not known: nothing about here is counted'));
   return out;
 }
 
@@ -166,9 +193,10 @@ function trafficLine(x: TrafficCrossing): string {
 export function renderHere(c: HereComparison): string[] {
   const out = ['', `Here versus EC2, per month of ${HOURS_PER_MONTH} h (USD only: no currency is converted)`];
   out.push(...hereLines(c.here), ...ec2Lines(c));
-  const unknownWatts = c.here.electricityUsd ? '' : ' (electricity left out)';
-  out.push(row('Break-even', `${hoursLine(c.hours)}${unknownWatts}`));
-  out.push(row('', `${trafficLine(c.traffic)}${unknownWatts}`));
+  if (c.hours && c.traffic) {
+    out.push(row('Break-even', hoursLine(c.hours)));
+    out.push(row('', trafficLine(c.traffic)));
+  } else out.push(row('Break-even', `not given: ${c.breakEvenMissing}`));
   for (const n of c.notes) out.push(row('', `note: ${n}`));
   return out;
 }
@@ -180,7 +208,7 @@ export function hereJson(c: HereComparison | null): Record<string, unknown> {
   if (!c) return { hereUsdPerMonth: null, here: null };
   const h = c.here;
   return {
-    hereUsdPerMonth: num(h.totalUsd),
+    hereUsdPerMonth: hereKnown(h) ? num(h.totalUsd) : null,
     here: {
       currency: 'USD',
       hoursPerMonth: HOURS_PER_MONTH,
@@ -202,8 +230,13 @@ export function hereJson(c: HereComparison | null): Record<string, unknown> {
         networkOutUsd: num(c.ec2EgressUsd),
         usdPerMonth: num(c.ec2MonthUsd),
       },
-      breakEvenHours: c.hours.kind === 'at' ? { hours: num(c.hours.hours), cheaperBelow: c.hours.cheaperBelow } : { never: true, cheaper: c.hours.cheaper },
-      breakEvenTrafficGb: c.traffic.kind === 'at' ? { gb: num(c.traffic.gb) } : { never: true, cheaper: c.traffic.cheaper },
+      breakEvenHours: !c.hours
+        ? null
+        : c.hours.kind === 'at'
+          ? { hours: num(c.hours.hours), cheaperBelow: c.hours.cheaperBelow }
+          : { never: true, cheaper: c.hours.cheaper },
+      breakEvenTrafficGb: !c.traffic ? null : c.traffic.kind === 'at' ? { gb: num(c.traffic.gb) } : { never: true, cheaper: c.traffic.cheaper },
+      breakEvenMissing: c.breakEvenMissing,
       notes: c.notes,
     },
   };

@@ -106,13 +106,49 @@ describe('--json', () => {
 });
 
 describe('--detail', () => {
-  it('without watts: electricity is left out, the line says how to give them, the total says so', async () => {
+  it('without watts: electricity is left out, the line says how to give them, the total says so, and no break-even is given', async () => {
     const r = await run(tree, [...NETBOOK, '--kwh-price', '0.16', '--bandwidth-usd-month', '5', '--detail']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^Electricity {2}not counted: give the watts \(--here-watts W; nothing was measured\), or set them under modules\.ec2-cost\.here$/m);
     expect(r.out).toMatch(/^Here total {3}~\$5\.00 a month, leaving electricity out$/m);
-    expect(r.out).toMatch(/^Break-even .*\(electricity left out\)$/m);
+    expect(r.out).toMatch(
+      /^Break-even {3}not given: electricity is left out, and the hours of use decide it: give the watts \(--here-watts W; nothing was measured\), or set them under modules\.ec2-cost\.here$/m,
+    );
+    expect(r.out).not.toMatch(/never:|cheaper/);
     expect(r.out).not.toMatch(/\b\d+ W x/);
+  });
+
+  it('nothing about here known (only a kWh price, no watts): no total of $0.00 and no winner, but what is missing', async () => {
+    const r = await run(tree, [
+      '--vcpus',
+      '1',
+      '--memory-gib',
+      '1',
+      '--region',
+      'us-east-1',
+      '--uptime',
+      '2628000',
+      '--tx-bytes',
+      '10GiB',
+      '--rx-bytes',
+      '0',
+      '--detail',
+      '--kwh-price',
+      '0.16',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^Here total {3}not known: nothing about here is counted$/m);
+    expect(r.out).toMatch(/^Break-even {3}not given: nothing about here is counted: give --here-watts W and --kwh-price USD, .*--bandwidth-usd-month USD/m);
+    expect(r.out.slice(r.out.indexOf('Here versus EC2'))).not.toMatch(/\$0\.00 a month|never:|cheaper (below|at)/);
+    const j = JSON.parse((await run(tree, [...NETBOOK, '--kwh-price', '0.16', '--json'])).out);
+    expect(j.hereUsdPerMonth).toBeNull();
+    expect(j.here).toMatchObject({ electricityLeftOut: true, breakEvenHours: null, breakEvenTrafficGb: null });
+    expect(j.here.breakEvenMissing).toMatch(/^nothing about here is counted/);
+    // Watts without a price: here's hardware is known, electricity is not: a total, but no break-even.
+    const part = JSON.parse((await run(tree, [...NETBOOK, '--here-watts', '30', '--hardware-usd', '230', '--hardware-months', '36', '--json'])).out);
+    expect(part.hereUsdPerMonth).toBe(6.3888888889);
+    expect(part.here).toMatchObject({ breakEvenHours: null, breakEvenTrafficGb: null });
+    expect(part.here.breakEvenMissing).toContain('give the price (--kwh-price USD)');
   });
 
   it('under LANG=C, ASCII only', async () => {
@@ -272,6 +308,16 @@ describe('modules.ec2-cost.here in the config', () => {
     expect(r.out).toContain(
       `note: the config has problems, so modules.ec2-cost.here was not read: ${file}:4:22: modules.ec2-cost.here.kwh_price_usd: must be >= 0`,
     );
+  });
+
+  it('a broken config and no flags: here is not known, and no break-even is declared', async () => {
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      watts: 30\n      kwh_price_usd: -1\n');
+    const r = await detail([], loader);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('note: the config has problems, so modules.ec2-cost.here was not read');
+    expect(r.out).toMatch(/^Here total {3}not known: nothing about here is counted$/m);
+    expect(r.out).toMatch(/^Break-even {3}not given: nothing about here is counted/m);
+    expect(r.out).not.toMatch(/never:|cheaper (below|at)/);
   });
 
   it('gives each figure; a flag overrides its key; read back from the validated cache without a loader', async () => {
