@@ -7,6 +7,7 @@ import type { ArchFits, FitAdvice, FitChoice, FitRefusal, FitResult } from './fi
 import type { Observed } from './fit-observe.js';
 import { groupThousands, toFixed, toNumber, usd } from './money.js';
 import { HOURS_PER_MONTH } from './rates.js';
+import { isKnownRegion } from './regions.js';
 
 /** What was asked and read, beside the result. */
 export interface FitMeta {
@@ -51,7 +52,24 @@ function observedLines(o: Observed): string[] {
   ];
 }
 
-function archTitle(a: ArchFits, region: string): string {
+/**
+ * Whose prices a list is at: "in eu-west-1" when every type has the region's own; else, as the
+ * since-boot report labels a region it has no prices for, the catalogue's region and how to get
+ * the region's (ec2-cost --refresh-prices), or which types its refreshed prices lacked.
+ */
+function pricedWhere(fits: readonly FitChoice[], r: FitAdvice): string {
+  const elsewhere = fits.filter((c) => c.quote.pricedRegion !== r.region);
+  if (elsewhere.length === 0) return `in ${r.region}`;
+  const from = elsewhere[0].quote.pricedRegion;
+  if (!r.pricesRefreshed) {
+    const how = isKnownRegion(r.region) ? `run ec2-cost --refresh-prices --region ${r.region} for ${r.region}'s` : `shoji has no prices for ${r.region}`;
+    return `priced at ${from}'s shipped prices (${how})`;
+  }
+  const names = elsewhere.map((c) => c.type).join(', ');
+  return `in ${r.region} (${names} at ${from}'s shipped price${elsewhere.length === 1 ? '' : 's'}: not in ${r.region}'s refreshed prices)`;
+}
+
+function archTitle(a: ArchFits, r: FitAdvice): string {
   const name = a.arch === 'arm64' ? 'arm64 (Graviton)' : 'x86_64';
   const why =
     a.role === 'host'
@@ -61,7 +79,7 @@ function archTitle(a: ArchFits, region: string): string {
         : a.role === 'alternative'
           ? `the alternative: the software must run on ${a.arch}`
           : 'either architecture';
-  return `${name}, ${why}, in ${region}:`;
+  return `${name}, ${why}, ${pricedWhere(a.fits, r)}:`;
 }
 
 function headroom(pct: number | null, what: string): string {
@@ -83,7 +101,7 @@ function choiceLines(fits: FitChoice[]): string[] {
 }
 
 function archLines(a: ArchFits, r: FitAdvice): string[] {
-  const out = [archTitle(a, r.region)];
+  const out = [archTitle(a, r)];
   if (a.fits.length === 0) out.push('  no current type carries it');
   else out.push(...choiceLines(a.fits));
   if (a.burstableLeftOut) {

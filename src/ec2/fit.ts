@@ -102,6 +102,8 @@ export interface FitAdvice {
   needed: Needed;
   headroomPct: number;
   region: string;
+  /** Whether prices were refreshed for the region (else every price is the catalogue's, of its region). */
+  pricesRefreshed: boolean;
   /** The architecture the best fit is of (null: any). */
   arch: Arch | null;
   byArch: ArchFits[];
@@ -245,6 +247,7 @@ export function rightSize(rows: readonly HourUsage[], ask: FitAsk, ctx: FitConte
     needed,
     headroomPct: ask.headroomPct,
     region: ctx.region,
+    pricesRefreshed: ctx.refreshed !== null,
     arch: wanted,
     byArch,
     best,

@@ -121,7 +121,14 @@ describe('ec2-cost --fit off EC2', () => {
     recorded(twoWeeks(IDLE));
     const r = await run(tree, ['--fit', '--now', NOW, '--region', 'eu-west-1']);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/^arm64 \(Graviton\), the alternative: the software must run on arm64, in eu-west-1:$/m);
+    // The headings say whose prices they are, not "in eu-west-1" over us-east-1's.
+    expect(r.out).toMatch(
+      /^x86_64, this host's architecture, priced at us-east-1's shipped prices \(run ec2-cost --refresh-prices --region eu-west-1 for eu-west-1's\):$/m,
+    );
+    expect(r.out).toMatch(
+      /^arm64 \(Graviton\), the alternative: the software must run on arm64, priced at us-east-1's shipped prices \(run ec2-cost --refresh-prices --region eu-west-1 for eu-west-1's\):$/m,
+    );
+    expect(r.out).not.toMatch(/in eu-west-1:/);
     expect(r.out).toMatch(/^Prices {9}shoji catalogue, us-east-1, as of 2026-07-20/m);
     expect(r.out).toMatch(/no eu-west-1 prices have been refreshed: the us-east-1 price is used/);
   });
@@ -140,6 +147,13 @@ describe('ec2-cost --fit off EC2', () => {
       refreshedAt: '2026-11-02T00:00:00Z',
       prices,
     });
+    const text = await run(tree, ['--fit', '--now', NOW, '--region', 'eu-west-1']);
+    expect(text.out).toMatch(
+      /^x86_64, this host's architecture, in eu-west-1 \(t2\.small at us-east-1's shipped price: not in eu-west-1's refreshed prices\):$/m,
+    );
+    expect(text.out).toMatch(
+      /^arm64 \(Graviton\), the alternative: the software must run on arm64, in eu-west-1 \(c7g\.medium at us-east-1's shipped price: not in eu-west-1's refreshed prices\):$/m,
+    );
     const r = await run(tree, ['--fit', '--now', NOW, '--region', 'eu-west-1', '--json']);
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
