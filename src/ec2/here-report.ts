@@ -80,6 +80,8 @@ function monthlyGb(p: Priced): Q {
  */
 export function compareHere(e: Estimate, ec2: Ec2Side, here: HereCost, notes: string[] = []): HereComparison {
   const m = e.main;
+  const unused = configWattsNote(here);
+  if (unused) notes = [...notes, unused];
   // IPv4 and EBS accrue by the hour in hourlyAll, but AWS bills both while an instance is stopped.
   const ipEbs = mul(sub(m.hourlyAll, m.usdPerHour), MONTH);
   const gb = monthlyGb(m);
@@ -101,6 +103,18 @@ export function compareHere(e: Estimate, ec2: Ec2Side, here: HereCost, notes: st
     breakEvenMissing: missing,
     notes,
   };
+}
+
+/**
+ * Measured first, configured otherwise: when both exist, say that the configured whole-box figure
+ * was not used, why, and what here would cost with it.
+ */
+function configWattsNote(h: HereCost): string | null {
+  const c = h.configWattsUnused;
+  if (!c || !h.watts) return null;
+  const floor = h.watts.from === 'rapl' ? ' (RAPL sees only the CPU package and DRAM: a floor)' : '';
+  const total = c.totalUsd ? `; with it here would total ~${usd(c.totalUsd, 2)} a month` : '';
+  return `modules.ec2-cost.here.watts (${toPlain(c.value, 3)} W) was not used: watts shoji measured come first${floor}${total}; --here-watts ${toPlain(c.value, 3)} uses it`;
 }
 
 const W = 13;

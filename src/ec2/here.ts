@@ -59,6 +59,12 @@ export interface HereCost {
   totalUsd: Q;
   /** What does not change with the hours on: hardware and bandwidth. */
   fixedUsd: Q;
+  /**
+   * The configured watts when shoji measured its own and so did not use them, with the month's
+   * total had they been used (null without a kWh price); null when the config gave none or they
+   * were used. A RAPL figure is a floor (CPU and DRAM only), so the report shows both.
+   */
+  configWattsUnused: { value: Q; totalUsd: Q | null } | null;
 }
 
 /**
@@ -96,6 +102,8 @@ export function hereCost(given: HereGiven, measured: MeasuredWatts | null): Here
   const hw = given.hardwareUsd && given.hardwareMonths ? div(given.hardwareUsd, given.hardwareMonths) : null;
   const hardwareMissing = given.hardwareUsd && !given.hardwareMonths ? 'hardware-months' : !given.hardwareUsd && given.hardwareMonths ? 'hardware-usd' : null;
   const fixedUsd = add(hw ?? ZERO, given.bandwidthUsdMonth ?? ZERO);
+  const unused = given.watts?.from === 'config' && watts?.from !== 'config' ? given.watts.value : null;
+  const unusedTotal = unused && given.kwhPriceUsd ? add(fixedUsd, div(mul(unused, given.kwhPriceUsd, int(HOURS_PER_MONTH)), THOUSAND)) : null;
   return {
     watts,
     electricityUsd,
@@ -108,6 +116,7 @@ export function hereCost(given: HereGiven, measured: MeasuredWatts | null): Here
     bandwidthUsd: given.bandwidthUsdMonth,
     totalUsd: add(fixedUsd, electricityUsd ?? ZERO),
     fixedUsd,
+    configWattsUnused: unused ? { value: unused, totalUsd: unusedTotal } : null,
   };
 }
 

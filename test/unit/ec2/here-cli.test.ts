@@ -310,6 +310,42 @@ describe('modules.ec2-cost.here in the config', () => {
     );
   });
 
+  it('configured watts beside measured ones: the measured are used, and the report says the configured were not, why, and the total with them', async () => {
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      watts: 30\n      kwh_price_usd: 0.16\n      bandwidth_usd_month: 1\n');
+    const hour = Math.floor(Date.now() / 1000 / 3600) * 3600;
+    const row = (ago: number): HourUsage => ({
+      hour: hour - ago * 3600,
+      samples: 60,
+      vcpus: 2,
+      cpuMean: 0.1,
+      cpuP95: 0.2,
+      cpuMax: 0.3,
+      memPeakBytes: 2 ** 30,
+      memTotalBytes: 2 ** 31,
+      txBytes: 0,
+      watts: 10,
+      wattsSource: 'rapl',
+    });
+    appendUsageHours(env, [row(3), row(2)]);
+    const r = await detail([], loader);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Electricity  10 W x 730 h');
+    // 30 W x 730 h x $0.16/kWh = $3.504, plus the $1 bandwidth bill.
+    const note =
+      'note: modules.ec2-cost.here.watts (30 W) was not used: watts shoji measured come first (RAPL sees only the CPU package and DRAM: a floor); with it here would total ~$4.50 a month; --here-watts 30 uses it';
+    expect(r.out.split('\n').map((l) => l.trim())).toContain(note);
+    let out = '';
+    await runEc2Cost(
+      parseFast(ec2CostCommand, [...NETBOOK, '--json']),
+      { env, out: (t) => (out += t), err: () => {}, stderrIsTTY: false },
+      { loadConfig: loader },
+    );
+    expect(JSON.parse(out).here.notes).toContain(note.replace(/^note: /, ''));
+    // With no measurement the configured figure is used, and nothing is said about it.
+    const bare = await run(tree, [...NETBOOK, '--here-watts', '30', '--kwh-price', '0.16', '--detail']);
+    expect(bare.out).not.toContain('was not used');
+  });
+
   it('a broken config and no flags: here is not known, and no break-even is declared', async () => {
     writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      watts: 30\n      kwh_price_usd: -1\n');
     const r = await detail([], loader);

@@ -39,6 +39,17 @@ describe('hereCost', () => {
     expect(hereCost({ ...NONE, hardwareMonths: int(36) }, null).hardwareMissing).toBe('hardware-usd');
   });
 
+  it('configured watts that a measurement replaced are kept aside, with the total they would give', () => {
+    const given = { ...NONE, watts: { value: int(30), from: 'config' as const }, kwhPriceUsd: dec('0.16'), bandwidthUsdMonth: int(1) };
+    const h = hereCost(given, { watts: 10, source: 'rapl', hours: 2 });
+    expect(h.watts?.from).toBe('rapl');
+    expect(toPlain(h.configWattsUnused!.value)).toBe('30');
+    expect(toPlain(h.configWattsUnused!.totalUsd!)).toBe('4.504');
+    // Used (nothing measured), or overridden by the what-if flag: nothing is kept aside.
+    expect(hereCost(given, null).configWattsUnused).toBeNull();
+    expect(hereCost({ ...given, watts: { value: int(30), from: 'flag' } }, { watts: 10, source: 'rapl', hours: 2 }).configWattsUnused).toBeNull();
+  });
+
   it('watts: the flag (a what-if) over what was measured, what was measured over the config', () => {
     const measured = { watts: 12.5, source: 'rapl' as const, hours: 48 };
     expect(chooseWatts({ value: int(30), from: 'flag' }, measured)).toEqual({ value: int(30), from: 'flag' });
