@@ -192,6 +192,41 @@ describe('--detail', () => {
   });
 });
 
+describe('--window with --json, as with --detail', () => {
+  it('the measured watts and the EC2 side follow it', async () => {
+    const hour = Math.floor(Date.now() / 1000 / 3600) * 3600;
+    const row = (ago: number, watts: number): HourUsage => ({
+      hour: hour - ago * 3600,
+      samples: 60,
+      vcpus: 2,
+      cpuMean: 0.05,
+      cpuP95: 0.15,
+      cpuMax: 0.6,
+      memPeakBytes: 600 * 2 ** 20,
+      memTotalBytes: 2 ** 30,
+      txBytes: 0,
+      watts,
+      wattsSource: 'rapl',
+    });
+    // Ten days ago at 100 W for two days; the last three days at 10 W.
+    const rows = [...Array.from({ length: 48 }, (_, i) => row(240 - i, 100)), ...Array.from({ length: 72 }, (_, i) => row(72 - i, 10))];
+    appendUsageHours(envFor(tree), rows);
+    const json = async (extra: string[]) => {
+      const r = await run(tree, [...NETBOOK, '--kwh-price', '0.16', '--json', ...extra]);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out).here;
+    };
+    const week = await json(['--window', '7d']);
+    expect(week).toMatchObject({ watts: 10, wattsHours: 72 });
+    expect(week.ec2).toMatchObject({ basis: 'use' });
+    expect(week.ec2.note).toMatch(/^7[12]\.0 h recorded, 20% headroom/);
+    const fortnight = await json([]);
+    expect(fortnight).toMatchObject({ watts: 46, wattsHours: 120 });
+    expect(fortnight.ec2.note).toMatch(/^(119|120)\.0 h recorded/);
+    expect((await json(['--window', '7d', '--headroom', '50'])).ec2.note).toMatch(/, 50% headroom/);
+  });
+});
+
 describe('the EC2 side', () => {
   const hour = Math.floor(Date.now() / 1000 / 3600) * 3600;
   /** A netbook's fortnight: 5% of a CPU on average, 15% at p95, 600 MiB in use of 1 GiB. */
