@@ -68,10 +68,12 @@ function userName(env: NodeJS.ProcessEnv): string {
   }
 }
 
-function mailboxPath(ctx: ModuleContext<MailOptions>): string {
+/** The mailbox to read; null when there is none to name (no $MAIL, no user name for the spool). */
+function mailboxPath(ctx: ModuleContext<MailOptions>): string | null {
   if (ctx.options.path !== '') return ctx.options.path;
   if (ctx.env.MAIL) return ctx.env.MAIL;
-  return join(ctx.root, 'var/mail', userName(ctx.env));
+  const user = userName(ctx.env);
+  return user !== '' ? join(ctx.root, 'var/mail', user) : null;
 }
 
 /**
@@ -125,11 +127,14 @@ export default defineModule<MailOptions, MailData, MailMemo>({
   priority: 45,
   icons: { mail: 'mail ' },
   // Where even the mailbox's folder is missing, this host takes no local mail.
-  available: (ctx) => statSync(dirname(mailboxPath(ctx)), { throwIfNoEntry: false })?.isDirectory() === true,
+  available: (ctx) => {
+    const path = mailboxPath(ctx);
+    return path !== null && statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory() === true;
+  },
   collect(ctx, prev) {
     const path = mailboxPath(ctx);
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (!st) return { reading: null };
+    const st = path !== null ? statSync(path, { throwIfNoEntry: false }) : undefined;
+    if (!st || path === null) return { reading: null };
     let published: MailData;
     let memo: MailMemo | undefined;
     if (st.isDirectory()) {

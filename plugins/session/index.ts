@@ -11,6 +11,8 @@
  * display -p '#S'` per refresh is what byobu paid for it. Elsewhere (JSON, the dashboard) the
  * text is the session's id from $TMUX ("$3"). In GNU screen the name is read from $STY
  * ("12345.pts-0.web1": the part after the pid). Not available outside both.
+ * In tmux the daemon fits the right side to each client by the text's width, not the name's
+ * (which it cannot know): a long session name can make tmux cut the start of the right side.
  */
 import * as T from 'typebox';
 import { defineModule, type ModuleContext } from '../../src/core/contract.js';
