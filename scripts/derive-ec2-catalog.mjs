@@ -17,7 +17,12 @@
 // Trainium types (trn1, trn2), which earn no CPU credits. The header's burstableBaseline gives each
 // burstable type's baseline CPU share per vCPU, worked out here from the CPU credits AWS says it
 // earns an hour (baseline = credits / vCPUs / 60 minutes, AWS's own formula); `ec2-cost --fit`
-// counts a burstable type only when the host's busiest day averaged within it. The header's
+// counts a burstable type only when the host's busiest day averaged within it. Flex types
+// (m7i-flex, c7i-flex, m8i-flex, c8i-flex, r8i-flex...) are not burstable in the research copy but
+// are not fixed-performance either: AWS gives every flex type one baseline, 40% of each vCPU, with
+// full CPU 95% of the time over 24 hours. The header's flexBaseline holds that rule (the share and
+// its source) and the families it applies to, found by name here; the fit judges them as burstable
+// types, by the busiest day's mean. The header's
 // acceleratedFamilies are the families with GPUs or other accelerators, which the fit never
 // suggests (nothing shoji records needs them).
 //
@@ -94,6 +99,13 @@ const CREDITS_PER_HOUR = {
 };
 const BURSTABLE_FAMILY = /^t[0-9]+[a-z]?$/;
 
+// AWS EC2 Instance Types Guide, "Amazon EC2 instance types", "Instance performance", "Flex
+// instances": one baseline for every flex type, whatever its size, so it is a rule, not a table.
+const FLEX_SOURCE =
+  'AWS EC2 Instance Types Guide, "Amazon EC2 instance types", Instance performance, "Flex instances" (C7i-flex, C8i-flex, M7i-flex, M8i-flex, R8i-flex: "a baseline CPU performance of 40 percent", "up to 100 percent CPU performance for 95 percent of the time over a 24-hour window"): https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html#instance-performance';
+const FLEX_BASELINE_PER_VCPU = 0.4;
+const FLEX_FAMILY = /^[a-z]+[0-9]+[a-z]*-flex$/;
+
 // Accelerated computing families the source gives no GPU count for (AWS's "Accelerated computing"
 // list: Inferentia, Trainium, Gaudi, FPGAs, video transcoding, fractional GPUs, and old GPU types
 // with no data); families with a GPU count are found below.
@@ -124,8 +136,13 @@ if (!Array.isArray(input.instanceTypes)) throw new Error(`${source}: no instance
 const rows = [];
 const burstableBaseline = {};
 const accelerated = new Set(ACCELERATED_WITHOUT_GPU_COUNT);
+const flexFamilies = new Set();
 for (const t of input.instanceTypes) {
   if ((t.gpus ?? 0) > 0) accelerated.add(t.family);
+  if (FLEX_FAMILY.test(t.family)) {
+    if (t.burstable === true) throw new Error(`${source}: ${t.instanceType} is a flex type marked burstable: which baseline applies?`);
+    flexFamilies.add(t.family);
+  }
   const burstable = t.burstable === true && BURSTABLE_FAMILY.test(t.family);
   const credits = CREDITS_PER_HOUR[t.instanceType];
   if (credits !== undefined) {
@@ -161,11 +178,12 @@ const otherRows = rows.filter((r) => r[6] !== 1).sort(byName);
 const out = {
   format: 2,
   description:
-    "EC2 instance types (vCPU, memory MiB, architecture, GPUs, burstable, current generation) and on-demand Linux shared-tenancy USD per hour in one region; burstable types' baseline CPU share per vCPU; accelerated families",
+    "EC2 instance types (vCPU, memory MiB, architecture, GPUs, burstable, current generation) and on-demand Linux shared-tenancy USD per hour in one region; burstable types' baseline CPU share per vCPU; flex families' baseline share per vCPU; accelerated families",
   region: REGION,
   pricesAsOf: input.pricesAsOf,
-  sources: [...input.sources, BASELINE_SOURCE],
+  sources: [...input.sources, BASELINE_SOURCE, FLEX_SOURCE],
   burstableBaseline: Object.fromEntries(Object.entries(burstableBaseline).sort(([a], [b]) => (a < b ? -1 : 1))),
+  flexBaseline: { perVcpu: FLEX_BASELINE_PER_VCPU, families: [...flexFamilies].sort() },
   acceleratedFamilies: [...accelerated].sort(),
   derivedFrom: relative(root, source),
   derivedBy: 'scripts/derive-ec2-catalog.mjs',

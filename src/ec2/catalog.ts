@@ -15,6 +15,9 @@ import { closest } from './suggest.js';
 
 export type Arch = 'x86_64' | 'arm64';
 
+/** A type that sustains only part of its vCPUs: a burstable (T) type or a flex type. */
+export type BaselineKind = 'burstable' | 'flex';
+
 export interface InstanceType {
   type: string;
   vcpu: number | null;
@@ -36,10 +39,13 @@ export interface Catalog {
   pricesAsOf: string;
   sources: string[];
   /**
-   * A burstable type's baseline CPU share per vCPU (0.2 = 20% of each vCPU, sustained), as AWS
-   * publishes it; null for a type that is not burstable or not in AWS's credit table.
+   * The CPU share per vCPU a type sustains (0.2 = 20% of each vCPU), as AWS publishes it: a
+   * burstable type's from its credit table, a flex type's from the flex rule (40%); null for a
+   * fixed-performance type, or a burstable one not in AWS's credit table.
    */
   baselinePerVcpu(type: string): number | null;
+  /** Which kind of baseline the type has: 'burstable' (T types), 'flex' (m7i-flex...), or null. */
+  baselineKind(type: string): BaselineKind | null;
   /** The type's family has GPUs or other accelerators (never suggested by the fit). */
   isAccelerated(type: string): boolean;
   /** Every type's name (reads the whole catalogue: for suggestions). */
@@ -93,6 +99,7 @@ export function parseCatalog(text: string, path: string): Catalog {
     sources: string[];
     currentTypes: number;
     burstableBaseline?: Record<string, number>;
+    flexBaseline?: { perVcpu: number; families: string[] };
     acceleratedFamilies?: string[];
   };
   try {
@@ -156,18 +163,36 @@ export function parseCatalog(text: string, path: string): Catalog {
     }
     return found.get(type);
   };
-  // Both are optional in the file (a hand-made catalogue without them suggests no burstable type
-  // to the fit, and treats no family as accelerated); a value of the wrong kind is refused.
+  // All three are optional in the file (a hand-made catalogue without them suggests no burstable
+  // type to the fit, treats no type as flex and no family as accelerated); a value of the wrong
+  // kind is refused.
   const baselines = header.burstableBaseline ?? {};
   if (typeof baselines !== 'object' || baselines === null || Object.values(baselines).some((v) => typeof v !== 'number' || !(v > 0 && v <= 1))) {
     throw new Error(`${path}: burstableBaseline must map types to a share of a vCPU above 0 and at most 1`);
   }
+  const flex = header.flexBaseline === undefined ? { perVcpu: 1, families: [] } : header.flexBaseline;
+  if (
+    typeof flex !== 'object' ||
+    flex === null ||
+    typeof flex.perVcpu !== 'number' ||
+    !(flex.perVcpu > 0 && flex.perVcpu <= 1) ||
+    !Array.isArray(flex.families) ||
+    flex.families.some((f) => typeof f !== 'string')
+  ) {
+    throw new Error(`${path}: flexBaseline must be { perVcpu: a share of a vCPU above 0 and at most 1, families: [names] }`);
+  }
+  const flexFamilies = new Set(flex.families);
+  const kindOf = (type: string): BaselineKind | null => (Object.hasOwn(baselines, type) ? 'burstable' : flexFamilies.has(familyOf(type)) ? 'flex' : null);
   const accelerated = new Set(header.acceleratedFamilies ?? []);
   return {
     region: header.region,
     pricesAsOf: header.pricesAsOf,
     sources: header.sources,
-    baselinePerVcpu: (type) => (Object.hasOwn(baselines, type) ? baselines[type] : null),
+    baselinePerVcpu: (type) => {
+      const kind = kindOf(type);
+      return kind === 'burstable' ? baselines[type] : kind === 'flex' ? flex.perVcpu : null;
+    },
+    baselineKind: kindOf,
     isAccelerated: (type) => accelerated.has(familyOf(type)),
     get names() {
       names ??= allRows().map((r) => r[0]);

@@ -90,7 +90,7 @@ function choiceLines(fits: FitChoice[]): string[] {
   const width = Math.max(...fits.map((c) => c.type.length));
   const sizes = fits.map((c) => `${c.vcpu} vCPU ${toFixed({ n: BigInt(c.memoryMiB), d: 1024n }, 2).replace(/\.?0+$/, '')} GiB`);
   const sizeWidth = Math.max(...sizes.map((s) => s.length));
-  const kinds = fits.map((c) => (c.baselineVcpus === null ? '' : `burstable, baseline ${vcpus(c.baselineVcpus)} vCPU`));
+  const kinds = fits.map((c) => (c.baselineVcpus === null ? '' : `${c.baselineKind ?? 'burstable'}, baseline ${vcpus(c.baselineVcpus)} vCPU`));
   const kindWidth = Math.max(...kinds.map((s) => s.length));
   return fits.map((c, i) => {
     const price = `${usd(c.usdPerHour)}/h`.padEnd(11);
@@ -104,10 +104,13 @@ function archLines(a: ArchFits, r: FitAdvice): string[] {
   const out = [archTitle(a, r)];
   if (a.fits.length === 0) out.push('  no current type carries it');
   else out.push(...choiceLines(a.fits));
-  if (a.burstableLeftOut) {
-    const l = a.burstableLeftOut;
+  for (const [kind, l] of [
+    ['burstable', a.burstableLeftOut],
+    ['flex', a.flexLeftOut],
+  ] as const) {
+    if (!l) continue;
     out.push(
-      `  (${l.type} and the other burstable types left out: their baselines are below the busiest day's ${vcpus(r.needed.sustainedVcpus)} vCPUs with headroom; ${l.type}'s is ${vcpus(l.baselineVcpus)})`,
+      `  (${l.type} and the other ${kind} types left out: their baselines are below the busiest day's ${vcpus(r.needed.sustainedVcpus)} vCPUs with headroom; ${l.type}'s is ${vcpus(l.baselineVcpus)})`,
     );
   }
   return out;
@@ -162,7 +165,7 @@ function body(r: FitResult, meta: FitMeta): string[] {
   out.push(
     row(
       'Needed',
-      `${vcpus(n.vcpus)} vCPUs and ${gib(n.memoryBytes)} (p95 CPU and peak memory + ${r.headroomPct}% headroom); a burstable type's baseline must cover ${vcpus(n.sustainedVcpus)} vCPUs (the busiest day's mean + ${r.headroomPct}%)`,
+      `${vcpus(n.vcpus)} vCPUs and ${gib(n.memoryBytes)} (p95 CPU and peak memory + ${r.headroomPct}% headroom); a burstable or flex type's baseline must cover ${vcpus(n.sustainedVcpus)} vCPUs (the busiest day's mean + ${r.headroomPct}%)`,
     ),
   );
   const prices = priceLine(r);
@@ -178,6 +181,7 @@ function notes(r: FitResult, meta: FitMeta): string[] {
     "p95 CPU is the 95th percentile of the hours' own p95s, weighted by the minutes each hour saw; CPU is counted in vCPU-equivalents, without steal time.",
     'Current types only: not a previous-generation family, and no GPU or other accelerator. An instance has a little less usable memory than its size (the kernel keeps some).',
     "Burstable types (t2, t3, t3a, t4g) count only where their baseline (AWS's published share per vCPU × vCPUs) covers the busiest day's mean with headroom: above it they are throttled or billed extra.",
+    "Flex types (m7i-flex, c7i-flex...) likewise, with AWS's baseline of 40% per vCPU: they run at full CPU 95% of the time over 24 hours, and above their baseline for long their bursts are reduced.",
     'USD; on-demand Linux prices; storage, traffic and IPv4 are not in these monthly figures (see ec2-cost --detail).',
     ...(r.kind === 'advice' ? r.notes : []),
     ...meta.problems.map((p) => `usage store: ${p}`),
@@ -220,7 +224,8 @@ function choiceJson(c: FitChoice): Record<string, unknown> {
     arch: c.arch,
     vcpu: c.vcpu,
     memoryMiB: c.memoryMiB,
-    burstable: c.baselineVcpus !== null,
+    burstable: c.baselineKind === 'burstable',
+    flex: c.baselineKind === 'flex',
     baselineVcpus: c.baselineVcpus === null ? null : round(c.baselineVcpus),
     hourlyUsd: num(c.usdPerHour),
     monthlyUsd: num(c.usdPerMonth),
@@ -268,6 +273,7 @@ export function fitJson(r: FitResult, meta: FitMeta): Record<string, unknown> {
       role: a.role,
       types: a.fits.map(choiceJson),
       burstableLeftOut: a.burstableLeftOut ? { instanceType: a.burstableLeftOut.type, baselineVcpus: round(a.burstableLeftOut.baselineVcpus) } : null,
+      flexLeftOut: a.flexLeftOut ? { instanceType: a.flexLeftOut.type, baselineVcpus: round(a.flexLeftOut.baselineVcpus) } : null,
     }));
     doc.best = r.best ? choiceJson(r.best) : null;
     const c = r.current;

@@ -13,10 +13,12 @@
  * - a burstable type (t2, t3, t3a, t4g) only when the busiest day's mean CPU, with the same
  *   headroom, is within its baseline (its vCPUs × AWS's baseline share per vCPU): above it, it
  *   is throttled (standard mode) or billed extra (unlimited mode), and its list price is not
- *   what it would cost.
+ *   what it would cost. A flex type (m7i-flex, c7i-flex...) likewise, with AWS's 40% per vCPU:
+ *   it runs at full CPU only 95% of the time over 24 hours, and one held above its baseline for
+ *   long sees its bursts reduced.
  * Pure: rows, the catalogue and prices in; advice or a refusal out. Money is exact (money.ts).
  */
-import type { Arch, Catalog, Row } from './catalog.js';
+import type { Arch, BaselineKind, Catalog, Row } from './catalog.js';
 import { MIN_HOURS_OF_DATA, observe, type Observed } from './fit-observe.js';
 import { cmp, div, int, isZero, mul, sub, toNumber, type Q } from './money.js';
 import { cheapestFits } from './offhost.js';
@@ -54,7 +56,7 @@ export interface FitContext {
 export interface Needed {
   vcpus: number;
   memoryBytes: number;
-  /** What a burstable type's baseline must sustain: the busiest day's mean with headroom. */
+  /** What a burstable or flex type's baseline must sustain: the busiest day's mean with headroom. */
   sustainedVcpus: number;
 }
 
@@ -63,8 +65,10 @@ export interface FitChoice {
   arch: Arch;
   vcpu: number;
   memoryMiB: number;
-  /** A burstable type's baseline in vCPUs (its vCPUs × its share per vCPU); null otherwise. */
+  /** A burstable or flex type's baseline in vCPUs (its vCPUs × its share per vCPU); null otherwise. */
   baselineVcpus: number | null;
+  /** Whether that baseline is a burstable (T) type's or a flex type's; null for a fixed-performance type. */
+  baselineKind: BaselineKind | null;
   quote: PriceQuote;
   usdPerHour: Q;
   usdPerMonth: Q;
@@ -73,13 +77,21 @@ export interface FitChoice {
   memHeadroomPct: number | null;
 }
 
+/** A type left out because its baseline is below the busiest day's mean with headroom. */
+export interface BaselineLeftOut {
+  type: string;
+  baselineVcpus: number;
+}
+
 export interface ArchFits {
   arch: Arch;
   /** 'host': the host's own; 'asked': the one --arch named; 'alternative': the other one, shown beside it; 'any': both searched alike. */
   role: 'host' | 'asked' | 'alternative' | 'any';
   fits: FitChoice[];
   /** The cheapest burstable type of this architecture that was big enough but whose baseline was too low, if one was. */
-  burstableLeftOut: { type: string; baselineVcpus: number } | null;
+  burstableLeftOut: BaselineLeftOut | null;
+  /** The same for flex types (m7i-flex...). */
+  flexLeftOut: BaselineLeftOut | null;
 }
 
 export interface CurrentCompared {
@@ -184,19 +196,24 @@ export function rightSize(rows: readonly HourUsage[], ask: FitAsk, ctx: FitConte
   const needed = neededFor(observed, ask.headroomPct);
   const notes: string[] = [];
 
-  // The cheapest burstable type of each architecture left out for its baseline (set inside `accept`).
-  const leftOut = new Map<Arch, { type: string; baselineVcpus: number; approx: number }>();
+  // The cheapest burstable and flex type of each architecture left out for its baseline (set inside `accept`).
+  const leftOut = new Map<`${Arch} ${BaselineKind}`, BaselineLeftOut & { approx: number }>();
   const accept = (row: Row): boolean => {
     if (catalog.isAccelerated(row[0])) return false;
     const share = catalog.baselinePerVcpu(row[0]);
     if (row[5] === 1 && share === null) return false; // a burstable type without a published baseline
     if (share !== null && share * row[1]! < needed.sustainedVcpus) {
       const approx = Number(row[7]);
-      const seen = leftOut.get(row[3]!);
-      if (!seen || approx < seen.approx) leftOut.set(row[3]!, { type: row[0], baselineVcpus: share * row[1]!, approx });
+      const key = `${row[3]!} ${catalog.baselineKind(row[0])!}` as const;
+      const seen = leftOut.get(key);
+      if (!seen || approx < seen.approx) leftOut.set(key, { type: row[0], baselineVcpus: share * row[1]!, approx });
       return false;
     }
     return true;
+  };
+  const leftOutOf = (arch: Arch, kind: BaselineKind): BaselineLeftOut | null => {
+    const out = leftOut.get(`${arch} ${kind}`);
+    return out ? { type: out.type, baselineVcpus: out.baselineVcpus } : null;
   };
   const choose = (arch: Arch): FitChoice[] =>
     cheapestFits(catalog, { vcpus: needed.vcpus, memoryMiB: needed.memoryBytes / MIB, arch }, ctx.region, ctx.refreshed, FITS_PER_ARCH, accept).map((c) => {
@@ -209,6 +226,7 @@ export function rightSize(rows: readonly HourUsage[], ask: FitAsk, ctx: FitConte
         vcpu,
         memoryMiB,
         baselineVcpus: share === null ? null : share * vcpu,
+        baselineKind: catalog.baselineKind(c.type.type),
         quote: c.quote,
         usdPerHour: c.quote.usdPerHour,
         usdPerMonth: perMonth(c.quote.usdPerHour),
@@ -221,12 +239,12 @@ export function rightSize(rows: readonly HourUsage[], ask: FitAsk, ctx: FitConte
   if (ask.arch === null && ctx.hostArch === null) notes.push("this host's architecture is not x86_64 or arm64: both are searched");
   const byArch: ArchFits[] = ARCHES.map((arch) => {
     const fits = choose(arch);
-    const out = leftOut.get(arch);
     return {
       arch,
       role: wanted === null ? 'any' : arch !== wanted ? 'alternative' : ask.arch === null ? 'host' : 'asked',
       fits,
-      burstableLeftOut: out ? { type: out.type, baselineVcpus: out.baselineVcpus } : null,
+      burstableLeftOut: leftOutOf(arch, 'burstable'),
+      flexLeftOut: leftOutOf(arch, 'flex'),
     };
   });
   // The wanted architecture first, its alternative after.

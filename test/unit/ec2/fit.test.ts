@@ -176,6 +176,45 @@ describe('right-sizing the fixtures (20% headroom, us-east-1 catalogue prices)',
     expect(renderFitReport(few, { window: '14d', problems: [] })).toMatch(/^Right-sizing for EC2: no advice \(not enough data\)$/m);
   });
 
+  it("a flex type counts only while the busiest day's mean with headroom is within its 40% baseline, marked flex", () => {
+    const rows = [
+      ['m9i-flex.large', 2, 8192, 'x86_64', 0, 0, 1, '0.05'],
+      ['m9.large', 2, 8192, 'x86_64', 0, 0, 1, '0.1'],
+    ];
+    const header = {
+      format: 2,
+      region: 'us-east-1',
+      pricesAsOf: '2026-07-20T00:00:00Z',
+      sources: ['test'],
+      currentTypes: 2,
+      flexBaseline: { perVcpu: 0.4, families: ['m9i-flex'] },
+    };
+    const text = `${JSON.stringify(header).slice(0, -1)}, "types": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n}\n`;
+    const small = parseCatalog(text, 'flex.json');
+    // Averaging 0.6: 0.72 with headroom, within 2 × 40% = 0.80.
+    const quiet = advice(rightSize(twoWeeks(BURSTY_TOO_BUSY), ASK, ctx({ catalog: small })));
+    expect(quiet.best).toMatchObject({ type: 'm9i-flex.large', baselineKind: 'flex', baselineVcpus: 0.8 });
+    const report = renderFitReport(quiet, { window: '14d', problems: [] });
+    expect(report).toMatch(/^ {2}m9i-flex\.large +2 vCPU 8 GiB +flex, baseline 0\.80 vCPU +\$0\.05\/h/m);
+    expect(report).toMatch(/^Needed .*a burstable or flex type's baseline must cover 0\.72 vCPUs/m);
+    // Averaging 0.75: 0.90 with headroom is above it, though the p95 fits its 2 vCPUs.
+    const busy = advice(rightSize(twoWeeks({ ...BURSTY_TOO_BUSY, mean: 0.75 }), ASK, ctx({ catalog: small })));
+    expect(types(busy, 'x86_64')).toEqual(['m9.large']);
+    expect(busy.byArch[0]).toMatchObject({ burstableLeftOut: null, flexLeftOut: { type: 'm9i-flex.large', baselineVcpus: 0.8 } });
+    expect(renderFitReport(busy, { window: '14d', problems: [] })).toMatch(
+      /^ {2}\(m9i-flex\.large and the other flex types left out: their baselines are below the busiest day's 0\.90 vCPUs with headroom; m9i-flex\.large's is 0\.80\)$/m,
+    );
+  });
+
+  it('on EC2 as a flex type: a load above its baseline is not carried, though it fits its vCPUs', () => {
+    const quote = quotePrice('m7i-flex.xlarge', 'us-east-1', catalog, null)!;
+    // p95 3.0 (3.6 with headroom, within 4 vCPUs), but the busiest day's 2.0 (2.4) is above 4 × 40%.
+    const load = { ...HOT, p95: 3, mean: 2, memPeakGiB: 8 };
+    const r = advice(rightSize(twoWeeks(load), ASK, ctx({ current: { type: 'm7i-flex.xlarge', quote, onEc2: true } })));
+    expect(r.current).toMatchObject({ carries: false, short: "its baseline, 1.60 vCPUs, is below the busiest day's 2.40 with headroom" });
+    for (const a of r.byArch) for (const f of a.fits) expect(f.type).not.toMatch(/-flex\./);
+  });
+
   it('never suggests an accelerated type, nor a burstable one whose baseline AWS does not publish, even when cheapest', () => {
     const rows = [
       ['t9.medium', 2, 4096, 'x86_64', 0, 1, 1, '0.001'],
