@@ -117,4 +117,8 @@ export function fixtureHost(tree: FixtureTree): { tick(step: number): void } {
 }
 
 /** Options that make a module publish on the fixture host (ip: loopback, whose address every host has). */
-export const FIXTURE_OPTIONS: Record<string, Record<string, unknown>> = { 'ec2-cost': { estimate_off_ec2: true }, ip: { interface: 'lo' } };
+export const FIXTURE_OPTIONS: Record<string, Record<string, unknown>> = {
+  'ec2-cost': { estimate_off_ec2: true },
+  ip: { interface: 'lo' },
+  trash: { size: true },
+};

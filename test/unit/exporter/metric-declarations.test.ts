@@ -59,6 +59,7 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   shoji_services_failed: ['services', 'gauge', []],
   shoji_crash_reports: ['apport', 'gauge', []],
   shoji_trash_items: ['trash', 'gauge', []],
+  shoji_trash_size_bytes: ['trash', 'gauge', []],
   shoji_mail_new_messages: ['mail', 'gauge', []],
   shoji_cpu_frequency_hertz: ['cpu-freq', 'gauge', ['cpu']],
   shoji_cpu_frequency_max_hertz: ['cpu-freq', 'gauge', ['cpu']],

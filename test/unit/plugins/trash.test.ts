@@ -42,6 +42,19 @@ describe('trash', () => {
     expect((await run({ HOME: home }, { folder: join(tree.dir, 'elsewhere') })).data?.items).toBe(1);
   });
 
+  it('with size: adds files by their size and folders from directorysizes, never walking into one', async () => {
+    trashed('home/.local/share/Trash', 'report.pdf'); // 'contents': 8 bytes
+    trashed('home/.local/share/Trash', 'old project', true);
+    trashed('home/.local/share/Trash', 'build', true);
+    // As Nautilus keeps it (Trash specification 1.0): bytes, the .trashinfo's mtime, the name percent-encoded.
+    tree.write('home/.local/share/Trash/directorysizes', '1048576 1763895484000 old%20project\n4096 1763895484000 gone\n');
+    const { reading, data } = await run({ HOME: home }, { size: true });
+    expectDataAsDeclared(trash, data);
+    expect(data).toEqual({ items: 3, folder: join(home, '.local/share/Trash'), bytes: 1048576 + 8, unsized: 1 });
+    expect(reading?.detail).toContainEqual({ label: 'Size', value: '1M and 1 folder(s) of unknown size' });
+    expect((await run({ HOME: home })).data).not.toHaveProperty('bytes');
+  });
+
   it('is quiet with an empty trash, and not available where there is none', async () => {
     const ctx = moduleContext(trash, tree, {}, { HOME: home });
     expect(await trash.available!(ctx)).toBe(false);
