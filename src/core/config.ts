@@ -34,7 +34,7 @@ interface CacheEntry {
 /** Larger files are refused unread: a config is a page of keys, and YAML's cost grows with size. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** Where loadConfig keeps the validated config (ec2-cost reads it for its here figures without a registry). */
+/** Where loadConfig keeps the validated config. */
 export function cachePath(env: NodeJS.ProcessEnv): string {
   return join(runtimeDir(env), 'config-cache.json');
 }

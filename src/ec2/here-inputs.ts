@@ -4,15 +4,17 @@
  * `modules.ec2-cost.here` key of the same meaning; and the watts shoji measured (the hourly usage
  * rows), averaged over a window.
  *
- * The config is read as the status line left it validated: loadConfig's cache holds the validated
- * config beside the exact text it came from, so when the file still holds that text, two small
- * reads give the answer, with no YAML parser, schema validator or module registry. When it does
- * not (the file changed since the status line last ran), the caller's loader validates it in full
- * (src/cli passes one that loads the app); without one, the config is not used and a note says so.
+ * The config is read through the caller's loader (src/cli passes one that loads the app), that is
+ * through core/config.ts's loadConfig: it takes the validated copy the status line left in its cache
+ * only when that copy is for this file, this text and this set of modules (a plugin added, removed
+ * or refused changes what is valid), and validates afresh otherwise. Only a config that mentions
+ * `here:` costs that load. Each value taken is checked again against the bounds the flags have
+ * (here-limits.ts): a cached copy is a file like any other.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { cachePath, configFile, formatProblem, type ConfigProblem } from '../core/config.js';
+import { existsSync } from 'node:fs';
+import { configFile, formatProblem, type ConfigProblem } from '../core/config.js';
 import type { HereGiven, MeasuredWatts } from './here.js';
+import { HERE_BOUNDS } from './here-limits.js';
 import { configMentionsHere, configText } from './here-wanted.js';
 import { quantity, type QuantityOption } from './inputs.js';
 import { dec, type Q } from './money.js';
@@ -32,31 +34,35 @@ export type ConfigLoader = (env: NodeJS.ProcessEnv) => Promise<{ ec2Cost: Record
 
 const problemText = (problems: ConfigProblem[]) => `the config has problems, so modules.ec2-cost.here was not read: ${problems.map(formatProblem).join('; ')}`;
 
-/** modules.ec2-cost.here from the config, the cached validation when it is current, else the loader's. */
+/** modules.ec2-cost.here from the config as the loader validated it, each value within its bounds. */
 export async function readHereConfig(env: NodeJS.ProcessEnv, load?: ConfigLoader): Promise<HereConfig> {
   const file = configFile(env);
   const text = configText(env);
   if (text === null && existsSync(file)) return { here: undefined, problem: `${file} cannot be read, so modules.ec2-cost.here was not read` };
   // No config, or none that mentions here: nothing to read from it, and nothing to validate.
   if (!configMentionsHere(text) || text === null) return { here: undefined, problem: null };
-  try {
-    const entry = JSON.parse(readFileSync(cachePath(env), 'utf8')) as {
-      file?: unknown;
-      text?: unknown;
-      config?: { modules?: Record<string, { here?: HereOptions }> };
-      problems?: ConfigProblem[];
-    };
-    if (entry.file === file && entry.text === text) {
-      if (entry.config?.modules) return { here: entry.config.modules['ec2-cost']?.here, problem: null };
-      if (Array.isArray(entry.problems) && entry.problems.length > 0) return { here: undefined, problem: problemText(entry.problems) };
-    }
-  } catch {
-    // No cache or a corrupt one: validate in full below.
-  }
-  if (!load) return { here: undefined, problem: `${file} changed since it was last checked: run shoji config check, then ec2-cost again` };
+  if (!load) return { here: undefined, problem: `${file} was not validated here, so modules.ec2-cost.here was not read: run ec2-cost as a command` };
   const loaded = await load(env);
   if (loaded.problems) return { here: undefined, problem: problemText(loaded.problems) };
-  return { here: loaded.ec2Cost?.here as HereOptions | undefined, problem: null };
+  const here = loaded.ec2Cost?.here;
+  const bad = outOfBounds(here);
+  if (bad) return { here: undefined, problem: `modules.ec2-cost.here was not read: ${bad}; shoji config check names its line` };
+  return { here: here as HereOptions | undefined, problem: null };
+}
+
+/** The first here value outside the bounds its flag has, in words; null when all are within. */
+export function outOfBounds(here: unknown): string | null {
+  if (here === undefined) return null;
+  if (typeof here !== 'object' || here === null || Array.isArray(here)) return `it is ${JSON.stringify(here)}, not a mapping`;
+  const values = here as Record<string, unknown>;
+  for (const b of Object.values(HERE_BOUNDS)) {
+    const v = values[b.key];
+    if (v === undefined) continue;
+    const ok = typeof v === 'number' && Number.isFinite(v) && v >= b.min && v <= b.max && (!b.whole || Number.isInteger(v));
+    if (!ok)
+      return `${b.key} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}, not ${b.whole ? 'a whole number' : 'a number'} from ${b.min} to ${b.max} ${b.unit}`;
+  }
+  return null;
 }
 
 /** A flag's value, read as the other numeric options are (inputs.ts). */

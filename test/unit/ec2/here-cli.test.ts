@@ -391,7 +391,7 @@ describe('modules.ec2-cost.here in the config', () => {
     expect(r.out).not.toMatch(/never:|cheaper (below|at)/);
   });
 
-  it('gives each figure; a flag overrides its key; read back from the validated cache without a loader', async () => {
+  it('gives each figure; a flag overrides its key; a changed config is read afresh', async () => {
     writeFileSync(
       file,
       'modules:\n  ec2-cost:\n    here:\n      watts: 30\n      kwh_price_usd: 0.16\n      hardware_usd: 230\n      hardware_months: 36\n      bandwidth_usd_month: 1\n',
@@ -401,14 +401,56 @@ describe('modules.ec2-cost.here in the config', () => {
     expect(first.out).toContain('(watts from modules.ec2-cost.here.watts)');
     expect(first.out).toContain('Hardware     $230 over 36 months = $6.388889');
     expect(first.out).toMatch(/^Here total {3}~\$10\.89 a month$/m);
-    // The loader validated it and left it in the cache: no loader is needed now.
-    const cached = await detail(['--hardware-months', '60']);
-    expect(cached.code, cached.err).toBe(0);
-    expect(cached.out).toContain('Hardware     $230 over 60 months = $3.833333');
-    expect(cached.out).toContain('(watts from modules.ec2-cost.here.watts)');
-    // Changed since: without a loader it is not read, and the report says how to have it read.
+    const flagged = await detail(['--hardware-months', '60'], loader);
+    expect(flagged.code, flagged.err).toBe(0);
+    expect(flagged.out).toContain('Hardware     $230 over 60 months = $3.833333');
+    expect(flagged.out).toContain('(watts from modules.ec2-cost.here.watts)');
     writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      watts: 40\n');
-    const stale = await detail(['--kwh-price', '0.2']);
-    expect(stale.out).toContain('changed since it was last checked');
+    const changed = await detail(['--kwh-price', '0.2'], loader);
+    expect(changed.out).toContain('Electricity  40 W x 730 h');
+    // Without a loader (nothing that can validate it), the config is not read, and the report says so.
+    const none = await detail(['--kwh-price', '0.2']);
+    expect(none.out).toContain('so modules.ec2-cost.here was not read');
+    expect(none.out).not.toContain('40 W');
+  });
+
+  /** The validated copy loadConfig keeps, edited as a stale or damaged one would be. */
+  const editCache = (edit: (entry: { key: string; config: { modules: Record<string, { here: Record<string, unknown> }> } }) => void) => {
+    const path = join(tree.dir, 'run', 'config-cache.json');
+    const entry = JSON.parse(readFileSync(path, 'utf8'));
+    edit(entry);
+    writeFileSync(path, JSON.stringify(entry));
+  };
+
+  it('a cached copy validated against another set of modules (its key) is not used: the config is validated afresh', async () => {
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      watts: 30\n      kwh_price_usd: 0.16\n');
+    expect((await detail([], loader)).out).toContain('Electricity  30 W x 730 h');
+    editCache((e) => {
+      e.key = `${e.key}#another plugin`;
+      e.config.modules['ec2-cost'].here.watts = 99;
+    });
+    const r = await detail([], loader);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Electricity  30 W x 730 h');
+    expect(r.out).not.toContain('99 W');
+  });
+
+  it('a value outside its bounds in the validated copy is not used, and the report names it', async () => {
+    writeFileSync(file, 'modules:\n  ec2-cost:\n    here:\n      watts: 30\n      kwh_price_usd: 0.16\n      hardware_usd: 230\n      hardware_months: 36\n');
+    expect((await detail([], loader)).code).toBe(0);
+    for (const [key, value, said] of [
+      ['kwh_price_usd', 1e9, 'kwh_price_usd is 1000000000, not a number from 0 to 10 USD per kWh'],
+      ['hardware_months', 0.5, 'hardware_months is 0.5, not a whole number from 1 to 1200 months'],
+      ['watts', -3, 'watts is -3, not a number from 0 to 100000 W'],
+      ['hardware_usd', '230', 'hardware_usd is "230", not a number from 0 to 10000000 USD'],
+    ] as const) {
+      editCache((e) => {
+        e.config.modules['ec2-cost'].here = { watts: 30, kwh_price_usd: 0.16, hardware_usd: 230, hardware_months: 36, [key]: value };
+      });
+      const r = await detail([], loader);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out, key).toContain(`note: modules.ec2-cost.here was not read: ${said}; shoji config check names its line`);
+      expect(r.out).toMatch(/^Here total {3}not known/m);
+    }
   });
 });
