@@ -47,8 +47,15 @@ export const ec2CostCommand: CommandSpec = {
       describe:
         'Right-sizing: the cheapest current types that would have carried what this host used (p95 CPU, peak memory) over --window, with --headroom; also --json',
     },
-    window: { type: 'string', describe: 'With --fit and --detail: the usage to size to, the last 7d, 30d, 12w... or "all" (default: 14d)' },
-    headroom: { type: 'string', describe: 'With --fit and --detail: percent added to what was used, 0 to 300 (default: 20)' },
+    window: {
+      type: 'string',
+      describe:
+        'With --fit and --detail (and --json beside here versus EC2): the usage to size to, the last 7d, 30d, 12w... or "all"; at least 2d (default: 14d)',
+    },
+    headroom: {
+      type: 'string',
+      describe: 'With --fit and --detail (and --json beside here versus EC2): percent added to what was used, 0 to 300 (default: 20)',
+    },
     'here-watts': { type: 'string', describe: "Here versus EC2: this host's average draw in watts (instead of what shoji measured or the config says)" },
     'kwh-price': { type: 'string', describe: 'Here versus EC2: what a kWh costs here, USD' },
     'hardware-usd': { type: 'string', describe: "Here versus EC2: the host's purchase price, USD, spread over --hardware-months" },
