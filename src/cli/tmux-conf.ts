@@ -57,7 +57,9 @@ export async function tmuxConfText(env: NodeJS.ProcessEnv = process.env): Promis
     'set -g status-interval 5',
     'set -g status-left-length 60',
     'set -g status-right-length 200',
-    `set -g status-left ${tmuxConfQuote(`#[bold][#S]#[nobold] ${tmuxJob('left')} `)}`,
+    // The session's name with each '#' doubled (as the session module draws it), so that a name
+    // holding "#[fg=red]" is drawn as text: tmux parses styles in what a format expands to.
+    `set -g status-left ${tmuxConfQuote(`#[bold][#{s/#/\\#\\#/:session_name}]#[nobold] ${tmuxJob('left')} `)}`,
     `set -g status-right ${tmuxConfQuote(tmuxJob('right'))}`,
     '',
   ].join('\n');

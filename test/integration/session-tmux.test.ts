@@ -52,6 +52,8 @@ describe('the session segment in tmux', () => {
     expect(name).toMatch(/^ev#+\[fg=red\]il #\(touch .*\) #\{host\} x#$/);
     const line = await waitFor('the renamed session', () => (viewer.statusLine().includes(`${name} load`) ? viewer.statusLine() : undefined));
     expect(line).toContain(`${name} load`);
+    // And tmux's own status-left from `shoji tmux-conf` draws it as text too (as far as its 60 cells go).
+    expect(line.startsWith(`[${name}`.slice(0, 40))).toBe(true);
     expect(existsSync(pwned)).toBe(false);
   });
 });
