@@ -33,12 +33,14 @@ export function ec2Side(e: Estimate, fit: FitResult | null): Ec2Side {
   const best = fit?.kind === 'advice' ? fit.best : null;
   if (fit?.kind === 'advice' && best) {
     const hours = fit.observed.hoursOfData.toFixed(1);
+    // Priced in another region than asked (no refreshed prices for it): said, as --fit says it.
+    const pricedElsewhere = best.quote.pricedRegion !== fit.region ? `; priced at ${best.quote.pricedRegion}'s prices` : '';
     return {
       instanceType: best.type,
       region: fit.region,
       usdPerHour: best.usdPerHour,
       basis: 'use',
-      note: `${hours} h recorded, ${fit.headroomPct}% headroom: ec2-cost --fit`,
+      note: `${hours} h recorded, ${fit.headroomPct}% headroom: ec2-cost --fit${pricedElsewhere}`,
     };
   }
   // The fit's reason without its parenthesis (which names the recording processes): --fit says it whole.

@@ -243,6 +243,15 @@ describe('the EC2 side', () => {
       txBytes: 14_000_000,
     }));
 
+  it('sized to use in a region shoji has no prices for: the EC2 line says whose prices it used', async () => {
+    appendUsageHours(envFor(tree), fortnight());
+    const args = NETBOOK.map((a) => (a === 'us-east-1' ? 'eu-west-1' : a));
+    const r = await run(tree, [...args, '--here-watts', '30', '--kwh-price', '0.16', '--detail']);
+    expect(r.code, r.err).toBe(0);
+    const ec2 = r.out.split('\n').find((l) => l.startsWith('EC2  '));
+    expect(ec2).toMatch(/^EC2 {10}t3a\.micro eu-west-1, the cheapest type sized to what this host used \(.*; priced at us-east-1's prices\)$/);
+  });
+
   it('sized to use when the fit has an answer (the same type ec2-cost --fit names)', async () => {
     appendUsageHours(envFor(tree), fortnight());
     const r = await run(tree, [...NETBOOK, '--here-watts', '30', '--kwh-price', '0.16', '--detail']);
