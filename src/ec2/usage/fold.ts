@@ -28,6 +28,8 @@ export const HOUR_S = 3600;
 export const MIN_INTERVAL_S = 30;
 /** A sample this long after the latest one gives no figure: shoji was not sampling in between. */
 export const MAX_INTERVAL_S = 5 * 60;
+/** A boot's start (btime) that moved more than this within the boot: the wall clock was set. */
+export const CLOCK_STEP_S = 60;
 /** At most one figure per calendar minute. */
 export const MAX_MINUTES = 60;
 
@@ -51,6 +53,12 @@ export interface Minute {
 /** The latest sample's counters: what the next sample's figures are differences from. */
 export interface LastCounters {
   bootId: string;
+  /**
+   * The boot's start by the wall clock (/proc/stat's btime) when these were read. The kernel
+   * moves btime when the clock is set, so a different btime within one boot is a clock step.
+   * Absent in an open hour written before shoji kept it.
+   */
+  bootTime?: number;
   at: number;
   busyTicks: number;
   totalTicks: number;
@@ -71,13 +79,13 @@ export type StepResult =
   /** A minute figure was added. */
   | 'counted'
   /**
-   * No figure (first sample, a new boot, a long gap, counters that went back, a clock stepped
+   * No figure (first sample, a new boot, a long gap, counters that went back, a clock set
    * back); the counters were kept for the next.
    */
   | 'counters'
   /** Too soon after the latest counted sample (same minute, or under MIN_INTERVAL_S): nothing changes. */
   | 'recent'
-  /** No later than the latest sample of its boot, by less than MAX_INTERVAL_S (a replay, two samplers racing): nothing changes. */
+  /** No later than the latest sample of its boot, the clock not set back (a replay, a sampler behind another): nothing changes. */
   | 'older';
 
 export function hourOf(t: number): number {
@@ -157,7 +165,7 @@ export function foldHour(hour: number, minutes: Minute[]): HourUsage {
 function countersOf(sample: HostSample, r: UsageReading): LastCounters {
   const tx: LastCounters['tx'] = {};
   for (const [name, c] of sample.counters) tx[name] = c.ifindex === undefined ? { tx: c.tx } : { tx: c.tx, ifindex: c.ifindex };
-  const last: LastCounters = { bootId: sample.bootId, at: sample.at, busyTicks: r.busyTicks, totalTicks: r.totalTicks, tx };
+  const last: LastCounters = { bootId: sample.bootId, bootTime: sample.bootTime, at: sample.at, busyTicks: r.busyTicks, totalTicks: r.totalTicks, tx };
   return r.rapl ? { ...last, rapl: r.rapl } : last;
 }
 
@@ -211,10 +219,12 @@ export function step(open: OpenHour | null, sample: HostSample, r: UsageReading)
   const last = open?.last ?? null;
   const sameBoot = last !== null && last.bootId === sample.bootId;
   if (open && sameBoot && sample.at <= last.at) {
-    if (last.at - sample.at <= MAX_INTERVAL_S) return { open, completed: null, result: 'older' };
-    // Further back than two samplers racing could explain: the clock was stepped back (set right
-    // after running ahead). Waiting for it to catch up would record nothing until then; the open
-    // hour's minutes carry the wrong clock's times and cannot be placed, so start afresh from here.
+    // The clock was stepped back (set right after running ahead): the boot's start by the wall
+    // clock moved with it. Waiting for the clock to catch up would record nothing until then;
+    // the open hour's minutes carry the wrong clock's times and cannot be placed, so start afresh
+    // from here. Otherwise an older sample is a replay, or a sampler that fell behind another.
+    const stepped = last.bootTime !== undefined && Math.abs(sample.bootTime - last.bootTime) > CLOCK_STEP_S;
+    if (!stepped) return { open, completed: null, result: 'older' };
     return { open: { hour: hourOf(sample.at), minutes: [], last: countersOf(sample, r) }, completed: null, result: 'counters' };
   }
   if (open && sameBoot && (Math.floor(sample.at / 60) === Math.floor(last.at / 60) || sample.at - last.at < MIN_INTERVAL_S)) {

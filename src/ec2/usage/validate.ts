@@ -197,8 +197,11 @@ function lastOf(v: unknown): LastCounters | null {
     if (c.ifindex !== undefined && !(Number.isSafeInteger(c.ifindex) && (c.ifindex as number) > 0)) continue;
     out[name] = c.ifindex === undefined ? { tx: BigInt(c.tx) } : { tx: BigInt(c.tx), ifindex: c.ifindex as number };
   }
+  const last: LastCounters = { bootId, at, busyTicks, totalTicks, tx: out };
+  // Kept since shoji tells a clock step by it; a bad one is left out (no step is then seen).
+  if (isTime(v.bootTime)) last.bootTime = v.bootTime;
   const rapl = raplOf(v.rapl);
-  return rapl ? { bootId, at, busyTicks, totalTicks, tx: out, rapl } : { bootId, at, busyTicks, totalTicks, tx: out };
+  return rapl ? { ...last, rapl } : last;
 }
 
 /**
