@@ -44,7 +44,13 @@ export default defineModule<EntropyOptions, EntropyData>({
   description: 'the kernel random pool entropy estimate, shown only when low',
   options,
   data,
-  metrics: declareMetrics(() => [gauge('shoji_entropy_available_bits', 'bits'), gauge('shoji_entropy_pool_size_bits', 'poolBits')]),
+  // In bytes, Prometheus's base unit (promtool refuses a _bits name); the data keeps the kernel's bits.
+  metrics: declareMetrics(() => [
+    gauge('shoji_entropy_available_bytes', "The kernel's estimate of the entropy in its pool (entropy_avail / 8)", { read: (d) => d.bits / 8 }),
+    gauge('shoji_entropy_pool_size_bytes', "The entropy pool's size (poolsize / 8): 32 since Linux 5.18, 512 before", {
+      read: (d) => (d.poolBits === undefined ? undefined : d.poolBits / 8),
+    }),
+  ]),
   interval: 5,
   priority: 20,
   available: (ctx) => readNumber(file(ctx.procRoot, 'entropy_avail')) !== null,

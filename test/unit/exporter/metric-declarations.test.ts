@@ -66,8 +66,8 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   shoji_fan_rpm: ['fan', 'gauge', ['fan']],
   shoji_wifi_link_quality_ratio: ['wifi', 'gauge', ['device']],
   shoji_wifi_signal_dbm: ['wifi', 'gauge', ['device']],
-  shoji_entropy_available_bits: ['entropy', 'gauge', []],
-  shoji_entropy_pool_size_bits: ['entropy', 'gauge', []],
+  shoji_entropy_available_bytes: ['entropy', 'gauge', []],
+  shoji_entropy_pool_size_bytes: ['entropy', 'gauge', []],
   shoji_md_disks_required: ['raid', 'gauge', ['device']],
   shoji_md_disks_active: ['raid', 'gauge', ['device']],
   shoji_md_degraded: ['raid', 'gauge', ['device']],
@@ -302,8 +302,8 @@ describe('the samples, from what the modules publish on the fixture host', () =>
     expect(samples.get('shoji_fan_rpm')).toEqual([{ labels: { fan: 'nct6798/fan2' }, value: 1012 }]);
     expect(samples.get('shoji_wifi_link_quality_ratio')).toEqual([{ labels: { device: 'wlan0' }, value: 0.8 }]);
     expect(samples.get('shoji_wifi_signal_dbm')).toEqual([{ labels: { device: 'wlan0' }, value: -54 }]);
-    expect(samples.get('shoji_entropy_available_bits')).toEqual(one(256));
-    expect(samples.get('shoji_entropy_pool_size_bits')).toEqual(one(256));
+    expect(samples.get('shoji_entropy_available_bytes')).toEqual(one(32));
+    expect(samples.get('shoji_entropy_pool_size_bytes')).toEqual(one(32));
     const md0 = (value: number) => [{ labels: { device: 'md0' }, value }];
     expect(samples.get('shoji_md_disks_required')).toEqual(md0(2));
     expect(samples.get('shoji_md_disks_active')).toEqual(md0(1));
