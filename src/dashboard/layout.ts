@@ -122,6 +122,23 @@ export function computeLayout(input: LayoutInput): Layout {
 }
 
 /**
+ * The panels to give, of modules in order of importance: the `first` ones always (the layout
+ * names in "more" what does not fit of them), then each of `then` that fits beside them without
+ * cutting any panel's lines. So modules the user did not put on the line (cpu-freq, distro...)
+ * take the room that is left, never the room of a module the user chose.
+ */
+export function modulesToPlace(input: Omit<LayoutInput, 'modules'>, first: ModuleWant[], then: ModuleWant[]): ModuleWant[] {
+  const whole = (wants: ModuleWant[]) => {
+    const placed = computeLayout({ ...input, modules: wants }).modules;
+    return placed.length === wants.length && placed.every((m, i) => m.lines >= Math.max(1, wants[i].lines));
+  };
+  let chosen = first;
+  if (!whole(chosen)) return chosen;
+  for (const want of then) if (whole([...chosen, want])) chosen = [...chosen, want];
+  return chosen;
+}
+
+/**
  * Module panels fill the region in columns, top down. If they do not all fit with their
  * details, details are cut (to 2 lines, then none); when even one-line panels do not fit, the
  * last slot becomes a "more" panel naming the rest, so no module silently disappears.

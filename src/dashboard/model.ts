@@ -55,6 +55,29 @@ export interface Rate {
 
 /** The modules with panels of their own (the rest each get a generic module panel). */
 export const CORE_MODULES = ['cpu', 'load', 'memory', 'swap', 'network', 'disk', 'diskio', 'battery', 'ec2-cost'] as const;
+/**
+ * The order of the panels after the core ones: the modules on the user's status line first, in
+ * the line's order (left, then right), as what the user chose to watch; then the rest, in the
+ * order given (the registry's). A host where many modules have something to show (cpu-freq,
+ * distro, arch...) would otherwise push the user's own modules into "+N more".
+ */
+export function panelOrder(ids: readonly string[], onLine: readonly string[]): string[] {
+  const rank = (id: string) => {
+    const i = onLine.indexOf(id);
+    return i < 0 ? onLine.length : i;
+  };
+  return [...ids].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Whether a module's panel would say anything: a value, a failure, details, or "..." while its
+ * first value is awaited. A module with nothing to report (no mail, no crash reports, entropy
+ * that is fine) gets no panel: the room goes to those that have something to say.
+ */
+export function hasSomethingToShow(v: ModuleView): boolean {
+  return v.text !== '' || Boolean(v.error) || v.pending || v.detail.length > 0;
+}
+
 /** Shown in the header rather than in panels (the time comes from the dashboard's clock). */
 export const HEADER_MODULES = ['hostname', 'uptime', 'datetime'] as const;
 

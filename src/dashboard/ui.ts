@@ -21,14 +21,17 @@ import { blessedWidgetStyle } from '../render/blessed.js';
 import { loadBlessed, type Box, type Screen } from './blessed-load.js';
 import { FleetPage, fleetSettings } from './fleet-page.js';
 import type { Charset } from './graph.js';
-import { computeLayout, type Rect } from './layout.js';
-import { CORE_MODULES, HEADER_MODULES, Metrics, moduleView, type ModuleView } from './model.js';
+import { computeLayout, modulesToPlace, type Rect } from './layout.js';
+import { CORE_MODULES, HEADER_MODULES, hasSomethingToShow, Metrics, moduleView, type ModuleView, panelOrder } from './model.js';
 import { batteryPanel, cpuPanel, diskPanel, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
 import { ec2Panel, helpLines, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
 import { line, p, st } from './text.js';
+
+/** A placeholder id for where the "more" panel would go (no module has a space in its id). */
+const MORE_SLOT = ' more';
 
 export const REFRESH_STEPS = [0.25, 0.5, 1, 2, 3, 5, 10, 30];
 /** Modules collected on every tick: the ones with history graphs (load keeps its own interval). */
@@ -334,18 +337,40 @@ export class DashboardUi {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
 
-    const others = [...statuses.keys()].filter(
-      (id) => !(CORE_MODULES as readonly string[]).includes(id) && !(HEADER_MODULES as readonly string[]).includes(id) && statuses.get(id)?.available !== false,
+    const onLine = [...app.modules.left, ...app.modules.right].map((m) => m.id);
+    const others = panelOrder(
+      [...statuses.keys()].filter(
+        (id) =>
+          !(CORE_MODULES as readonly string[]).includes(id) &&
+          !(HEADER_MODULES as readonly string[]).includes(id) &&
+          statuses.get(id)?.available !== false &&
+          hasSomethingToShow(view(id)),
+      ),
+      onLine,
     );
     const battery = view('battery');
     const ec2 = view('ec2-cost');
-    const layout = computeLayout({
+    const frame = {
       cols,
       rows,
       battery: statuses.has('battery') && battery.available && (battery.data !== null || Boolean(battery.error)),
       ec2: statuses.has('ec2-cost') && ec2.available,
-      modules: others.map((id) => ({ id, lines: moduleLines(view(id)) })),
-    });
+    };
+    // The modules on the line, and any other that needs attention, first; the rest where room is left.
+    const want = (id: string) => ({ id, lines: moduleLines(view(id)) });
+    const first = others.filter((id) => onLine.includes(id) || ['warning', 'critical', 'failed'].includes(view(id).state));
+    const then = others.filter((id) => !first.includes(id));
+    const given = modulesToPlace(frame, first.map(want), then.map(want));
+    let layout = computeLayout({ ...frame, modules: given });
+    // Those left without a panel are named in "more" where a row for it is left, never dropped unsaid.
+    const unplaced = then.filter((id) => !given.some((w) => w.id === id));
+    if (unplaced.length > 0 && !layout.more) {
+      const withMore = computeLayout({ ...frame, modules: [...given, { id: MORE_SLOT, lines: 1 }] });
+      const slot = withMore.modules.find((m) => m.id === MORE_SLOT);
+      if (slot && withMore.modules.length === given.length + 1) {
+        layout = { ...withMore, modules: withMore.modules.filter((m) => m.id !== MORE_SLOT), more: { rect: slot.rect, ids: unplaced } };
+      }
+    }
 
     if (layout.tooSmall) {
       for (const b of this.boxes.values()) b.hide();

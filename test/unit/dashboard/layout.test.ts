@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLayout, MIN_COLS, MIN_ROWS, type Layout, type Rect } from '../../../src/dashboard/layout.js';
+import { computeLayout, MIN_COLS, MIN_ROWS, modulesToPlace, type Layout, type Rect } from '../../../src/dashboard/layout.js';
 
 function rects(l: Layout): [string, Rect][] {
   const out: [string, Rect][] = [
@@ -82,5 +82,24 @@ describe('dashboard layout', () => {
     expect(many.more?.ids.length).toBeGreaterThan(0);
     expect(many.modules.every((m) => m.lines === 1)).toBe(true);
     expect(many.more!.ids.at(-1)).toBe('m11');
+  });
+});
+
+describe('modulesToPlace', () => {
+  const frame = { cols: 120, rows: 40, battery: false, ec2: true };
+  const want = (id: string, lines = 1) => ({ id, lines });
+  it("the user's modules always; another only where it fits without cutting any panel's lines", () => {
+    const first = [want('boom', 3), want('tick')];
+    const then = Array.from({ length: 12 }, (_, i) => want(`extra${i}`));
+    const chosen = modulesToPlace(frame, first, then);
+    expect(chosen.slice(0, 2)).toEqual(first);
+    expect(chosen.length).toBeGreaterThan(2);
+    expect(chosen.length).toBeLessThan(14);
+    const placed = computeLayout({ ...frame, modules: chosen }).modules;
+    expect(placed.map((m) => m.lines)).toEqual(chosen.map((w) => w.lines));
+  });
+  it('when the first ones do not fit whole, nothing else is added', () => {
+    const first = Array.from({ length: 30 }, (_, i) => want(`line${i}`, 4));
+    expect(modulesToPlace(frame, first, [want('extra')])).toEqual(first);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Metrics, moduleView } from '../../../src/dashboard/model.js';
+import { hasSomethingToShow, Metrics, moduleView, panelOrder } from '../../../src/dashboard/model.js';
 import { newStatus, type ModuleStatus } from '../../../src/core/scheduler.js';
 
 function status(id: string, patch: Partial<ModuleStatus>): ModuleStatus {
@@ -107,5 +107,22 @@ describe('dashboard values from module statuses', () => {
     expect(v).toMatchObject({ state: 'failed', error: 'exit 3: sensor exploded', text: 'old' });
     expect(moduleView('y', undefined)).toMatchObject({ pending: true, available: true, text: '' });
     expect(moduleView('z', status('z', { available: false })).available).toBe(false);
+  });
+});
+
+describe('panelOrder', () => {
+  it("puts the modules on the user's status line first, in the line's order, then the rest as given", () => {
+    const registry = ['arch', 'cpu-freq', 'distro', 'tick', 'temperature', 'whoami'];
+    expect(panelOrder(registry, ['uptime', 'whoami', 'tick', 'load'])).toEqual(['whoami', 'tick', 'arch', 'cpu-freq', 'distro', 'temperature']);
+    expect(panelOrder(registry, [])).toEqual(registry);
+  });
+});
+
+describe('hasSomethingToShow', () => {
+  it('a value, a failure, details or a value awaited get a panel; nothing to report gets none', () => {
+    expect(hasSomethingToShow(moduleView('mail', status('mail', { reading: null })))).toBe(false);
+    expect(hasSomethingToShow(moduleView('mail', status('mail', { reading: null, hasValue: false })))).toBe(true);
+    expect(hasSomethingToShow(moduleView('arch', status('arch', { reading: { text: 'x86_64', state: 'idle' } })))).toBe(true);
+    expect(hasSomethingToShow(moduleView('boom', status('boom', { reading: null, error: 'exited with status 3', failures: 1 })))).toBe(true);
   });
 });
