@@ -201,9 +201,12 @@ describe('serving /metrics', () => {
     expect(Math.max(...answers)).toBeLessThanOrEqual(1);
     expect((await get(e.url)).status).toBe(200);
     // The most memory the exporter ever held (VmHWM): about 70 MB at rest; answering every request took it past 1 GB.
+    // With every built-in module (30-odd families more since the byobu modules) the flood's peak
+    // varies with how many connections are being answered at once: 170 to 320 MB measured, on
+    // Node 20 to 24. The bound stays well under the 1 GB of answering everything.
     const peakKb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${e.proc.pid}/status`, 'utf8'))?.[1]);
     expect(peakKb).toBeGreaterThan(0);
-    expect(peakKb * 1024).toBeLessThan(300 * 1024 * 1024);
+    expect(peakKb * 1024).toBeLessThan(450 * 1024 * 1024);
   }, 120_000);
 
   it('serves [::1] over IPv6', async () => {
