@@ -16,6 +16,7 @@ import { parseNow } from './month-args.js';
 import { toNumber } from './money.js';
 import { readRefreshedPrices } from './price-cache.js';
 import { readUsageHours } from './usage/store.js';
+import type { HourUsage } from './usage/types.js';
 
 /** The command's parsed options (src/cli/spec.ts's ParsedArgs, which only run.ts may name). */
 type Args = Readonly<Record<string, unknown>>;
@@ -80,8 +81,16 @@ function contextOf(est: Estimate, env: NodeJS.ProcessEnv, catalog: Catalog): Fit
   };
 }
 
-/** The fit for this estimate over the window, with what was asked and any problem reading the store. */
-export function fitFor(est: Estimate, opts: FitOptions, env: NodeJS.ProcessEnv, catalog: Catalog = loadCatalog()): { result: FitResult; meta: FitMeta } {
+/**
+ * The fit for this estimate over the window, with what was asked, any problem reading the store,
+ * and the hours it read (here-versus-EC2 averages their watts: the store is read once).
+ */
+export function fitFor(
+  est: Estimate,
+  opts: FitOptions,
+  env: NodeJS.ProcessEnv,
+  catalog: Catalog = loadCatalog(),
+): { result: FitResult; meta: FitMeta; hours: HourUsage[] } {
   const now = opts.now ?? Date.now() / 1000;
   const from = opts.windowSeconds === null ? 0 : now - opts.windowSeconds;
   const read = readUsageHours(env, from, now);
@@ -93,7 +102,7 @@ export function fitFor(est: Estimate, opts: FitOptions, env: NodeJS.ProcessEnv, 
     result.cause = 'unreadable';
     result.why = `no usage could be read in the window (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'} reading the usage store: see below)`;
   }
-  return { result, meta: { window: opts.window, problems: read.problems } };
+  return { result, meta: { window: opts.window, problems: read.problems }, hours };
 }
 
 /**
@@ -112,8 +121,7 @@ export function fitReport(est: Estimate, args: Args, env: NodeJS.ProcessEnv, cat
   return { format: 'text', text: renderFitReport(result, meta) };
 }
 
-/** The lines --detail adds for the fit. */
-export function detailSection(est: Estimate, args: Args, env: NodeJS.ProcessEnv, catalog: Catalog = loadCatalog()): string[] {
-  const { result, meta } = fitFor(est, fitOptions(args), env, catalog);
-  return renderFitSection(result, meta);
+/** The lines --detail adds for the fit (fitFor's answer, which the here-versus-EC2 section shares). */
+export function detailSection(fitted: { result: FitResult; meta: FitMeta }): string[] {
+  return renderFitSection(fitted.result, fitted.meta);
 }

@@ -12,7 +12,6 @@ import { hereFlagsGiven } from './here-wanted.js';
 import { compareHere, type Ec2Side, type HereComparison } from './here-report.js';
 import type { FitResult } from './fit.js';
 import { fitFor, fitOptions } from './fit-run.js';
-import { readUsageHours } from './usage/store.js';
 
 export { hereJson, renderHere } from './here-report.js';
 
@@ -63,17 +62,19 @@ export interface HereRun {
  * and the usage records are not read). The watts measured are averaged over the fit's window
  * (--window, default the last 14 days, up to --now).
  */
-export async function hereFor(args: Readonly<Record<string, unknown>>, e: Estimate, run: HereRun): Promise<HereComparison | null> {
+export async function hereFor(
+  args: Readonly<Record<string, unknown>>,
+  e: Estimate,
+  run: HereRun,
+  fitted?: ReturnType<typeof fitFor>,
+): Promise<HereComparison | null> {
   const config = await readHereConfig(run.env, run.loadConfig);
   const given = hereGiven(args, config.here);
   if (!hereAsked(given) && !config.problem) return null;
   const notes = config.problem ? [config.problem] : [];
-  const opts = fitOptions(args);
+  // The fit --detail already made, else this run's own: one read of the usage store either way.
+  const { result, meta, hours } = fitted ?? fitFor(e, fitOptions(args), run.env);
+  for (const p of meta.problems) notes.push(`usage records: ${p}`);
   // What-if (--instance-type) compares the type named: the fit does not replace it.
-  const fit = e.mode === 'what-if' ? null : fitFor(e, opts, run.env).result;
-  const to = opts.now ?? Date.now() / 1000;
-  const usage = readUsageHours(run.env, opts.windowSeconds === null ? 0 : to - opts.windowSeconds, to);
-  for (const p of usage.problems) notes.push(`usage records: ${p}`);
-  const ended = usage.hours.filter((h) => h.hour + 3600 <= to);
-  return compareHere(e, ec2Side(e, fit), hereCost(given, measuredWatts(ended)), notes);
+  return compareHere(e, ec2Side(e, e.mode === 'what-if' ? null : result), hereCost(given, measuredWatts(hours)), notes);
 }

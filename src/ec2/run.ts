@@ -158,10 +158,12 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
       io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : forTerminal(r.text, io.env));
       return 0;
     }
-    const here = hereRun ? await hereRun.hereFor(args, est, { env: io.env, loadConfig: opts.loadConfig }) : null;
+    // --detail's right-sizing, made once: the here-versus-EC2 section sizes its EC2 side with it.
+    const fitted = fitRun && args.detail ? fitRun.fitFor(est, fitRun.fitOptions(args), io.env, loadCatalog()) : undefined;
+    const here = hereRun ? await hereRun.hereFor(args, est, { env: io.env, loadConfig: opts.loadConfig }, fitted) : null;
     if (args.json) io.out(jsonForTerminal(renderJson(est, hereRun ? hereRun.hereJson(here) : { hereUsdPerMonth: null, here: null }), io.env));
     else if (args.detail) {
-      const fit = fitRun ? fitRun.detailSection(est, args, io.env, loadCatalog()) : [];
+      const fit = fitRun && fitted ? fitRun.detailSection(fitted) : [];
       io.out(forTerminal(renderDetail(est, here && hereRun ? hereRun.renderHere(here) : [], fit), io.env));
     } else io.out(oneLineForTerminal(renderOneLine(est), io.env));
     return 0;
