@@ -18,6 +18,7 @@ import { closeSync, constants, type Dirent, linkSync, lstatSync, openSync, readd
 import { join } from 'node:path';
 import type { App } from '../app/app.js';
 import { writeFileAtomic } from '../core/atomic.js';
+import { type LockPolicy, removeIfStill } from '../core/lock.js';
 import { runtimeDir } from '../core/paths.js';
 import { privateFolder } from '../core/trust.js';
 import type { ModuleStatus } from '../core/scheduler.js';
@@ -83,15 +84,23 @@ export function isDaemonFor(pid: number, serverPid: number, procRoot = '/proc'):
   return args.includes('tmux-daemon') && at >= 0 && args[at + 1] === String(serverPid);
 }
 
-/** The pid a lock file names, or 0 when it names none. */
-function holderOf(file: string): number {
+/** The lock file's text, or null when there is none (or it cannot be read). */
+function pidFileText(file: string): string | null {
   try {
-    const text = readFileSync(file, 'utf8').trim();
-    return /^\d{1,10}$/.test(text) ? Number(text) : 0;
+    return readFileSync(file, 'utf8');
   } catch {
-    return 0;
+    return null;
   }
 }
+
+/** The pid a lock file's text names, or 0 when it names none. */
+function holderIn(text: string | null): number {
+  const t = text?.trim() ?? '';
+  return /^\d{1,10}$/.test(t) ? Number(t) : 0;
+}
+
+/** Only how a gate left by a killed starter is judged (core/lock.ts): the pid file itself is judged above. */
+const GATE_POLICY: LockPolicy = { staleAfterMs: 30_000, retries: 0, retryMs: 0, takeOverUnreadable: false };
 
 /**
  * Take the single-instance lock; false when another live daemon holds it. The file appears
@@ -114,10 +123,13 @@ export function acquirePidFile(file: string, serverPid: number): boolean {
         return true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const holder = holderOf(file);
+        const text = pidFileText(file);
+        const holder = holderIn(text);
         if (holder > 0 && holder !== process.pid && isDaemonFor(holder, serverPid)) return false;
-        // A dead daemon's, or not a daemon's at all: remove it, unless another starter has just replaced it.
-        if (holderOf(file) === holder) rmSync(file, { force: true });
+        // A dead daemon's, or not a daemon's at all: removed only if it still reads as judged, through
+        // core/lock.ts's exclusive gate. A check then a remove let two starters both pass the check,
+        // the second removing the file the first had just linked, and both ran.
+        if (text !== null) removeIfStill(file, text, GATE_POLICY);
       }
     }
     return false;
