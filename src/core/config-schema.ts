@@ -129,6 +129,15 @@ function hostKey<T>(schema: JsonSchema): HostKey<T> {
   return { schema };
 }
 
+/** The states an alert may be set to start at. */
+export const ALERT_LEVELS = ['warning', 'critical'] as const;
+/** Where an alert is shown: auto picks tmux's clients in tmux, else a desktop notification where there is one. */
+export const ALERT_VIA = ['auto', 'tmux', 'desktop'] as const;
+/** The longest an alert can be set to wait: a day (longer is a report, not an alert). */
+export const MAX_ALERT_AFTER_S = 86_400;
+/** A module's `alert` key: true for the defaults, or any of them set. */
+export type AlertSetting = boolean | { level?: (typeof ALERT_LEVELS)[number]; after?: number; via?: (typeof ALERT_VIA)[number] };
+
 /** The host's own per-module keys, accepted for every module: how often, how long, how important, whether at all. */
 export const HOST_KEYS = {
   // Checked by intervalProblem (config-validate's own pass): one clear message for every bad form.
@@ -136,6 +145,21 @@ export const HOST_KEYS = {
   timeout: hostKey<number>({ type: 'number', exclusiveMinimum: 0, maximum: MAX_TIMEOUT_S, description: 'seconds' }),
   priority: hostKey<number>({ type: 'number', description: 'higher stays longer when the line is too wide' }),
   enabled: hostKey<boolean>({ type: 'boolean', description: 'false hides the module without editing the layout' }),
+  alert: hostKey<AlertSetting>({
+    anyOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        properties: {
+          level: { type: 'string', enum: ALERT_LEVELS, description: 'the state that starts an episode (or worse); default warning' },
+          after: { type: 'number', minimum: 0, maximum: MAX_ALERT_AFTER_S, description: 'seconds the state must last first; default 60' },
+          via: { type: 'string', enum: ALERT_VIA, description: 'auto (tmux in tmux, else the desktop), tmux or desktop' },
+        },
+        additionalProperties: false,
+      },
+    ],
+    description: 'tell you once when the module stays at warning (or critical) for a while: true, or { level, after, via }',
+  }),
 };
 
 /** What a module's block in the config may set of the host's keys (validated). */

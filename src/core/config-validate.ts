@@ -115,7 +115,7 @@ export async function validateConfigText(text: string, file: string, modules: Mo
   let unlocated = 0;
   if (!validate(data)) {
     // Locating costs a search per error: a file of thousands of bad keys gets the first few.
-    const errors = validate.errors ?? [];
+    const errors = withoutAnyOfNoise(validate.errors ?? []);
     for (const e of errors.slice(0, MAX_LOCATED)) problems.push(locate(e, doc, lineCounter, file, modules, schema, data));
     unlocated = Math.max(0, errors.length - MAX_LOCATED);
   }
@@ -278,6 +278,28 @@ function valueAt(data: unknown, path: (string | number)[]): unknown {
     v = (v as Record<string | number, unknown>)[seg];
   }
   return v;
+}
+
+/**
+ * ajv reports a value that fits no branch of an anyOf (a module's `alert`: true, or a mapping) as
+ * one error per branch and "must match a schema in anyOf". When a branch's own key is what is
+ * wrong (alert.level: severe), that deeper error says it: the rest goes. Otherwise one error
+ * remains, naming what the value may be.
+ */
+function withoutAnyOfNoise(errors: ErrorObject[]): ErrorObject[] {
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  if (anyOfPaths.size === 0) return errors;
+  const deeper = (path: string) => errors.some((e) => e.instancePath.startsWith(`${path}/`));
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (!anyOfPaths.has(e.instancePath)) out.push(e);
+    else if (e.keyword === 'anyOf' && !deeper(e.instancePath)) {
+      const types = errors.filter((t) => t.instancePath === e.instancePath && t.keyword === 'type').map((t) => String((t.params as { type: string }).type));
+      const branches = types.map((t) => (t === 'boolean' ? 'true or false' : t === 'object' ? 'a mapping' : `a ${t}`));
+      out.push({ ...e, message: `must be ${branches.join(', or ')}` });
+    }
+  }
+  return out;
 }
 
 function locate(e: ErrorObject, doc: Document, lc: LineCounter, file: string, modules: ModuleSchemas, schema: JsonSchema, data: unknown): ConfigProblem {

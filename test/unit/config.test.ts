@@ -41,7 +41,19 @@ describe('config validation', () => {
     expect(p.file).toBe('/home/u/.config/shoji/config.yaml');
     expect(p.line).toBe(5);
     expect(p.key).toBe('modules.cpu.per_cor');
-    expect(p.message).toMatch(/unknown key for module cpu \(known: per_core, warning, interval, timeout, priority, enabled\)/);
+    expect(p.message).toMatch(/unknown key for module cpu \(known: per_core, warning, interval, timeout, priority, enabled, alert\)/);
+  });
+
+  it("checks a module's alert: true or { level, after, via }, a wrong one named by file, line and key", async () => {
+    const ok = ['modules:', '  cpu:', '    alert: true', '  load:', '    alert: { level: critical, after: 120, via: tmux }', ''].join('\n');
+    expect(await problemsOf(ok)).toEqual([]);
+    const [p, ...rest] = await problemsOf(['modules:', '  cpu:', '    alert:', '      level: severe', ''].join('\n'));
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({ line: 4, key: 'modules.cpu.alert.level' });
+    expect(p.message).toMatch(/warning, critical/);
+    const [bare, ...others] = await problemsOf(['modules:', '  cpu:', '    alert: 5', ''].join('\n'));
+    expect(others).toEqual([]);
+    expect(bare).toMatchObject({ line: 3, key: 'modules.cpu.alert', message: 'must be true or false, or a mapping' });
   });
 
   it('names an unknown top-level key', async () => {
