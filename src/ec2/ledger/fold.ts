@@ -17,10 +17,12 @@
  *   lower bound rather than a double count;
  * - the same name with another ifindex is another interface (deleted and created again): its
  *   counters started at zero, so its current value is new traffic;
- * - a sample no later than the boot's last one (the clock went back, a replay, a slower writer)
- *   adds nothing.
+ * - a sample no later than the boot's last one (a replay, a slower writer) adds nothing;
+ * - a clock that was set (btime moved by more than CLOCK_STEP_S within the boot) re-expresses the
+ *   boot's times in the clock as it now reads (see shiftedBoot), so a clock set back keeps
+ *   counting from the next sample instead of answering "older" until it catches up.
  */
-import type { BootRecord, Gap, HostSample, MonthTraffic } from './types.js';
+import { type BootRecord, CLOCK_STEP_S, type Gap, type HostSample, type MonthTraffic } from './types.js';
 
 /** A stretch without a sample longer than this is kept as a gap. */
 export const GAP_THRESHOLD_S = 15 * 60;
@@ -142,12 +144,32 @@ export function startBoot(sample: HostSample): LedgerBoot {
 }
 
 /**
+ * The boot's record with its times moved by `step` seconds: the wall clock was set within the
+ * boot, and a sample's time is btime plus the uptime, so the record's first and last sightings and
+ * its gaps read in the new clock as they would have had it been right all along. The traffic
+ * already placed in months stays where it was placed (it was sent then, by the clock of then);
+ * the next stretch is placed by the new clock. A sampler that read before the step and writes
+ * after shifts the record back for one sample, and it is then older than the record: nothing changes.
+ */
+export function shiftedBoot(boot: LedgerBoot, step: number): LedgerBoot {
+  return {
+    ...boot,
+    bootTime: boot.bootTime + step,
+    firstSeen: boot.firstSeen + step,
+    lastSeen: boot.lastSeen + step,
+    gaps: boot.gaps.map((g) => ({ ...g, from: g.from + step, to: g.to + step })),
+  };
+}
+
+/**
  * Fold a sample into its boot's record (undefined: the boot's first sample). Returns a new record;
  * the one passed in is not changed.
  */
-export function foldSample(boot: LedgerBoot | undefined, sample: HostSample): FoldResult {
-  if (!boot) return { kind: 'folded', boot: startBoot(sample), newBoot: true };
-  if (!(sample.at > boot.lastSeen)) return { kind: 'older', boot };
+export function foldSample(recorded: LedgerBoot | undefined, sample: HostSample): FoldResult {
+  if (!recorded) return { kind: 'folded', boot: startBoot(sample), newBoot: true };
+  const step = sample.bootTime - recorded.bootTime;
+  const boot = Math.abs(step) > CLOCK_STEP_S ? shiftedBoot(recorded, step) : recorded;
+  if (!(sample.at > boot.lastSeen)) return { kind: 'older', boot: recorded };
 
   const old = boot.last;
   const byIndex = new Map<number, string>();

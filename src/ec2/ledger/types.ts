@@ -9,6 +9,13 @@
  */
 
 /** One reading of the host, as a recorder takes it (from /proc, or a fixture tree in tests). */
+/**
+ * A boot's start (btime) that moved more than this within the boot: the wall clock was set. The
+ * kernel keeps btime as the wall clock less the uptime, so a step of the clock moves it by as
+ * much; NTP's slewing moves it by well under a second.
+ */
+export const CLOCK_STEP_S = 60;
+
 export interface HostSample {
   /** /proc/sys/kernel/random/boot_id: a new value at every boot. */
   bootId: string;

@@ -19,7 +19,7 @@
  *   the hour before: at most a minute of sixty is placed an hour late.
  */
 import { type RaplSample, raplEnergyBetween } from '../../core/power.js';
-import type { HostSample } from '../ledger/types.js';
+import { CLOCK_STEP_S, type HostSample } from '../ledger/types.js';
 import type { UsageReading } from './sample.js';
 import type { HourUsage } from './types.js';
 
@@ -28,8 +28,6 @@ export const HOUR_S = 3600;
 export const MIN_INTERVAL_S = 30;
 /** A sample this long after the latest one gives no figure: shoji was not sampling in between. */
 export const MAX_INTERVAL_S = 5 * 60;
-/** A boot's start (btime) that moved more than this within the boot: the wall clock was set. */
-export const CLOCK_STEP_S = 60;
 /** At most one figure per calendar minute. */
 export const MAX_MINUTES = 60;
 

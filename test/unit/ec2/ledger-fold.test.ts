@@ -199,12 +199,37 @@ describe('gaps', () => {
 });
 
 describe('samples out of order', () => {
-  it('a sample older than the last one (clock went back, replay) changes nothing', () => {
+  it('a sample older than the last one (a replay, a slower writer) changes nothing', () => {
     const b = foldAll(sample(NOV_1 + 4000, { eth0: { rx: 0, tx: 100 } }), sample(NOV_1 + 4060, { eth0: { rx: 0, tx: 200 } }));
     const late = foldSample(b, sample(NOV_1 + 4030, { eth0: { rx: 0, tx: 150 } }));
     expect(late.kind).toBe('older');
     expect(late.boot).toBe(b);
     expect(foldSample(b, sample(NOV_1 + 4060, { eth0: { rx: 0, tx: 999 } })).kind).toBe('older');
+  });
+
+  it('a clock set back (btime moved back with it) is followed: the next sample counts, placed by the new clock', () => {
+    // The clock ran a day ahead (Dec 1) and is set right (Nov 30): btime and the sample times move back a day.
+    const DAY = 86_400;
+    const ahead = { bootTime: t('2026-12-01T00:00:00Z') };
+    const b = foldAll(sample(ahead.bootTime + 600, { eth0: { rx: 0, tx: 100 } }, ahead), sample(ahead.bootTime + 1200, { eth0: { rx: 0, tx: 200 } }, ahead));
+    expect(Object.keys(b.months)).toEqual(['2026-12']);
+    const right = { bootTime: ahead.bootTime - DAY };
+    const next = foldSample(b, sample(right.bootTime + 1800, { eth0: { rx: 0, tx: 260 } }, right));
+    expect(next.kind).toBe('folded');
+    // What was placed stays placed; the 60 bytes since go to November, by the clock as it now reads.
+    expect(next.boot.months['2026-12'].txBytes).toBe(200n);
+    expect(next.boot.months['2026-11'].txBytes).toBe(60n);
+    expect([next.boot.bootTime, next.boot.firstSeen, next.boot.lastSeen]).toEqual([right.bootTime, right.bootTime + 600, right.bootTime + 1800]);
+    // A sampler that read before the step and writes after: older than the record, nothing changes.
+    const stale = foldSample(next.boot, sample(ahead.bootTime + 1500, { eth0: { rx: 0, tx: 230 } }, ahead));
+    expect(stale.kind).toBe('older');
+    expect(stale.boot).toBe(next.boot);
+  });
+
+  it('btime moving by under a minute (NTP slewing, whole seconds) is no step: an older sample stays older', () => {
+    const b = foldAll(sample(NOV_1 + 4000, { eth0: { rx: 0, tx: 100 } }), sample(NOV_1 + 4060, { eth0: { rx: 0, tx: 200 } }));
+    const late = foldSample(b, sample(NOV_1 + 4030 - 59, { eth0: { rx: 0, tx: 150 } }, { bootTime: NOV_1 + 3600 - 59 }));
+    expect(late.kind).toBe('older');
   });
 });
 
