@@ -9,11 +9,18 @@
 #   2. one-shot `shoji status --format tmux` and `ec2-cost --detail` against `node -e 0`,
 #      run alternately in the same clean environment (medians of N);
 #
-# Usage: bash test/bench/statusline.sh     Env: WIN=60 N=30 WORK=/tmp/shoji-bench SKIP_INSTALL=1
+#   3. processes each contender starts per minute in the steady state: after the CPU window,
+#      strace follows the tmux server (and shoji's daemon) for PWIN seconds and counts every
+#      execve and every fork/clone that is not a thread (strace slows what it follows, so this
+#      window is apart from the CPU one).
+#
+# Usage: bash test/bench/statusline.sh     Env: WIN=60 N=30 PWIN=30 WORK=/tmp/shoji-bench SKIP_INSTALL=1
+#   CONFIG=FILE: shoji's config.yaml for the run (e.g. test/bench/every-module.yaml: every module
+#   that has something to show here, on both sides), else shoji's defaults.
 # It installs tmux, byobu and python3 from Debian when missing, builds shoji if dist/ is
 # missing, and only ever kills the tmux servers on its own sockets (-L shb-*).
 set -u
-WIN=${WIN:-60}; N=${N:-30}; WORK=${WORK:-/tmp/shoji-bench}
+WIN=${WIN:-60}; N=${N:-30}; PWIN=${PWIN:-30}; WORK=${WORK:-/tmp/shoji-bench}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/test/bench
 PY=/usr/bin/python3
@@ -33,7 +40,9 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
 fi
 [ -f "$ROOT/dist/shoji.cjs" ] || (cd "$ROOT" && npm run build >/dev/null) || exit 1
 
+CONFIG=${CONFIG:+$(realpath "$CONFIG")}
 rm -rf "$WORK"; mkdir -p "$WORK/home" && cd "$WORK" || exit 1
+if [ -n "$CONFIG" ]; then (umask 077 && mkdir -p shoji-config && cp "$CONFIG" shoji-config/config.yaml) || exit 1; fi
 U=$(id -un)
 # Clean environments, identical for every contender but for each one's own variables.
 cat > cenv.sh <<EOF
@@ -81,8 +90,10 @@ echo "tmux $(tmux -V | cut -d' ' -f2) | byobu $(dpkg-query -W -f='${Version}' by
 echo
 echo "## in situ: everything each contender adds (CPU ms per second of wall time; ${TICK_MS} ms ticks)"
 echo
-echo "| contender | status-right | CPU ms/s, all told | of which tmux server and its jobs | of which shoji's daemon | tty bytes/s | daemon RSS MiB |"
-echo "|---|---|---|---|---|---|---|"
+echo "config: ${CONFIG:-the defaults}"
+echo
+echo "| contender | status-right | CPU ms/s, all told | of which tmux server and its jobs | of which shoji's daemon | tty bytes/s | daemon RSS MiB | processes started a minute (exec, fork) |"
+echo "|---|---|---|---|---|---|---|---|"
 
 # insitu NAME WRAPPER SETUP_FN: SETUP_FN configures the server on socket $S; EXTRA_PIDS_FN prints more PIDs to count.
 insitu() {
@@ -104,11 +115,24 @@ insitu() {
   t1=$(tree_ticks "$SPID" $extra); [ -n "$extra" ] && d1=$(tree_ticks $extra); b1=$(stat -c %s "pty.$NAME.log")
   local rss=-
   if [ -n "$extra" ]; then rss=$(awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/${extra%% *}/status" 2>/dev/null); fi
+  local started; started=$(processes_started "$SPID" $extra)
   local sr; sr=$($T show -gv status-right | cut -c1-60)
   wait "$CP" 2>/dev/null; $T kill-server 2>/dev/null
   per_s() { echo "scale=2; $1 * $TICK_MS / $WIN" | bc; }
-  printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$NAME" "${sr//|/\\|}" \
-    "$(per_s $(( t1 - t0 )))" "$(per_s $(( t1 - t0 - d1 + d0 )))" "$(per_s $(( d1 - d0 )))" "$(( (b1 - b0) / WIN ))" "$rss"
+  printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |\n' "$NAME" "${sr//|/\\|}" \
+    "$(per_s $(( t1 - t0 )))" "$(per_s $(( t1 - t0 - d1 + d0 )))" "$(per_s $(( d1 - d0 )))" "$(( (b1 - b0) / WIN ))" "$rss" "$started"
+}
+# "EXECS, FORKS" a minute: strace follows the given PIDs and what they start for PWIN seconds.
+processes_started() {
+  command -v strace >/dev/null || { echo 'n/a (no strace)'; return; }
+  local args=() p
+  for p in "$@"; do args+=(-p "$p"); done
+  timeout "$PWIN" strace -f -qq -e trace=fork,vfork,clone,clone3,execve -o "strace.$$.log" "${args[@]}" 2>/dev/null
+  local execs forks
+  execs=$(grep -c ' execve(' "strace.$$.log")
+  forks=$(grep -E ' (clone3?|v?fork)\(' "strace.$$.log" | grep -vc CLONE_THREAD)
+  rm -f "strace.$$.log"
+  echo "$(( execs * 60 / PWIN )), $(( forks * 60 / PWIN ))"
 }
 extra_pids() {  # the shoji daemon serving server $2 lives outside the tmux server's process tree
   [ "$1" = shoji ] || return 0
