@@ -15,6 +15,7 @@ import { configFile } from '../core/config.js';
 import { configDir } from '../core/paths.js';
 import type { ResolvedModule } from '../core/resolve.js';
 import { Scheduler, type ModuleStatus } from '../core/scheduler.js';
+import { AlertWatch, type AlertWatchOptions } from './alerts-watch.js';
 import { log } from './log.js';
 
 export interface LiveOptions {
@@ -30,6 +31,11 @@ export interface LiveOptions {
   alignIntervals?: boolean;
   /** The app, when the caller has loaded it already (it is loaded again only on config changes). */
   app?: App;
+  /**
+   * Tell the user when a module whose config sets `alert` stays at warning or critical
+   * (host/alerts-watch.ts); how, and for which tmux server. Off when not given.
+   */
+  alerts?: Pick<AlertWatchOptions, 'tmuxServerPid' | 'show'>;
 }
 
 export class LiveStatus {
@@ -39,8 +45,18 @@ export class LiveStatus {
   private pollTimer?: NodeJS.Timeout;
   private fingerprint = '';
   private stopped = false;
+  private alerts?: AlertWatch;
 
-  constructor(private opts: LiveOptions) {}
+  constructor(private opts: LiveOptions) {
+    if (opts.alerts) {
+      this.alerts = new AlertWatch({
+        ...opts.alerts,
+        env: opts.env,
+        current: () => ({ app: this.app, statuses: this.statuses() }),
+        log: (message) => log(opts.env, message),
+      });
+    }
+  }
 
   async start(): Promise<void> {
     this.app = this.opts.app ?? (await loadApp(this.opts.env));
@@ -55,6 +71,7 @@ export class LiveStatus {
   stop(): void {
     this.stopped = true;
     this.scheduler?.stop();
+    this.alerts?.stop();
     clearTimeout(this.renderTimer);
     clearInterval(this.pollTimer);
     unwatchFile(configFile(this.opts.env));
@@ -89,6 +106,11 @@ export class LiveStatus {
     if (this.renderTimer || this.stopped) return;
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
+      try {
+        this.alerts?.update();
+      } catch (err) {
+        log(this.opts.env, `alerts failed: ${(err as Error).stack ?? err}`);
+      }
       try {
         this.opts.onRender(this.app, this.statuses());
       } catch (err) {

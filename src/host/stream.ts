@@ -13,6 +13,7 @@ import type { App } from '../app/app.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { privateFolder } from '../core/trust.js';
 import { lineFiles } from './line-files.js';
+import { alertingModules } from './alerts-watch.js';
 import { LiveStatus } from './live.js';
 import { log } from './log.js';
 import { joinSides, prepareFormat, renderSide, sideSegments, type Format, type Side } from './render-sides.js';
@@ -61,8 +62,10 @@ export async function runStream(opts: StreamOptions): Promise<void> {
   };
   const live = new LiveStatus({
     env: opts.env,
-    modules: (app) => [...new Set(sides.flatMap((s) => app.modules[s]))],
+    // And the modules set to alert, shown or not (a desktop notification, or tmux's clients when run inside tmux).
+    modules: (app) => [...new Set([...sides.flatMap((s) => app.modules[s]), ...alertingModules(app)])],
     onRender: render,
+    alerts: {},
   });
   // The reader (screen, a bar) went away: nothing left to do. A write to it fails then, but
   // the left side may not change for days, so the parent's end is watched as well: screen

@@ -23,6 +23,7 @@ import { runtimeDir } from '../core/paths.js';
 import { privateFolder } from '../core/trust.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import { displayWidth } from '../core/width.js';
+import { alertingModules } from './alerts-watch.js';
 import { LiveStatus } from './live.js';
 import { lineFiles } from './line-files.js';
 import { log } from './log.js';
@@ -239,8 +240,10 @@ export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): 
 
   live = new LiveStatus({
     env,
-    modules: (app) => [...new Set([...app.modules.left, ...app.modules.right])],
+    // And the modules set to alert, shown or not: their messages go to this server's clients.
+    modules: (app) => [...new Set([...app.modules.left, ...app.modules.right, ...alertingModules(app)])],
     onRender: render,
+    alerts: { tmuxServerPid: serverPid },
   });
 
   let resolveDone!: () => void;
