@@ -9,6 +9,7 @@ import type { AnyModule } from '../core/contract.js';
 import apport from '../../plugins/apport/index.js';
 import arch from '../../plugins/arch/index.js';
 import battery from '../../plugins/battery/index.js';
+import containers from '../../plugins/containers/index.js';
 import cpu from '../../plugins/cpu/index.js';
 import cpuFreq from '../../plugins/cpu-freq/index.js';
 import datetime from '../../plugins/datetime/index.js';
@@ -20,8 +21,10 @@ import entropy from '../../plugins/entropy/index.js';
 import externalIp from '../../plugins/external-ip/index.js';
 import fan from '../../plugins/fan/index.js';
 import fleet from '../../plugins/fleet/index.js';
+import gpu from '../../plugins/gpu/index.js';
 import hostname from '../../plugins/hostname/index.js';
 import ip from '../../plugins/ip/index.js';
+import kube from '../../plugins/kube/index.js';
 import load from '../../plugins/load/index.js';
 import mail from '../../plugins/mail/index.js';
 import memory from '../../plugins/memory/index.js';
@@ -46,6 +49,7 @@ export const BUILTIN_MODULES: AnyModule[] = [
   apport,
   arch,
   battery,
+  containers,
   cpu,
   cpuFreq,
   datetime,
@@ -57,8 +61,10 @@ export const BUILTIN_MODULES: AnyModule[] = [
   externalIp,
   fan,
   fleet,
+  gpu,
   hostname,
   ip,
+  kube,
   load,
   mail,
   memory,
