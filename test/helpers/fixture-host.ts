@@ -2,11 +2,11 @@
  * A fixture host for the built-in modules: everything they read under a temp dir (a fixture
  * tree), /proc's counters moved on by `tick`, a battery, a reboot flag, pending updates, two
  * login sessions, RAPL energy counters (a package with its core and DRAM), cpufreq, a fan, a Wi-Fi
- * link, the entropy pool, a raid1 rebuilding, and a script; not EC2 (ec2-cost prices the cheapest fit, from files only).
+ * link, the entropy pool, a raid1 rebuilding, an AMD GPU, and a script; not EC2 (ec2-cost prices the cheapest fit, from files only).
  * test/unit/plugins/published-data.test.ts checks what the modules publish from it, and the
  * exporter's tests what they export.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { qemu } from '../unit/ec2/hosts.js';
 import type { FixtureTree } from './context.js';
@@ -78,6 +78,24 @@ export function fixtureHost(tree: FixtureTree): { tick(step: number): void } {
   );
   tree.write('proc/sys/kernel/random/entropy_avail', '256\n');
   tree.write('proc/sys/kernel/random/poolsize', '256\n');
+  // An AMD GPU (gpu) through amdgpu's sysfs files: busy %, VRAM bytes, edge m°C, average µW and cap.
+  const gpu = 'sys/bus/pci/devices/0000:03:00.0';
+  for (const [file, value] of Object.entries({
+    vendor: '0x1002',
+    class: '0x030000',
+    device: '0x73bf',
+    'power/runtime_status': 'active',
+    gpu_busy_percent: 37,
+    mem_info_vram_used: 4402311168,
+    mem_info_vram_total: 17163091968,
+    'hwmon/hwmon3/temp1_input': 61000,
+    'hwmon/hwmon3/power1_average': 35000000,
+    'hwmon/hwmon3/power1_cap': 255000000,
+  }))
+    tree.write(`${gpu}/${file}`, `${value}\n`);
+  tree.write(`${gpu}/uevent`, 'DRIVER=amdgpu\nPCI_SLOT_NAME=0000:03:00.0\n');
+  tree.write('sys/class/drm/card1/dev', '226:1\n');
+  symlinkSync(join('..', '..', '..', 'bus', 'pci', 'devices', '0000:03:00.0'), join(tree.sysRoot, 'class', 'drm', 'card1', 'device'));
   tree.write(
     'proc/mdstat',
     'Personalities : [raid1] \nmd0 : active raid1 sdb1[2] sda1[0]\n      10476544 blocks super 1.2 [2/1] [U_]\n' +
