@@ -75,6 +75,8 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
     onRender: () => {
       if (monotonicMs() - started < 1000) ui?.frame();
     },
+    // Alerts (a module's `alert` key) on the dashboard's own header line (docs/alerts.md).
+    alerts: { show: (message, say) => ui?.alert(message, say.state === 'critical') },
   });
   // Modules start collecting first, while blessed loads: their first readings (and the first
   // of the two CPU samples a percentage needs) are under way before the screen exists.

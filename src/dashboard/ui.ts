@@ -325,6 +325,16 @@ export class DashboardUi {
     this.screen.render();
   }
 
+  /**
+   * An alert from the long-lived side (host/alerts-watch.ts): shown on the header line for 10 s,
+   * a critical one in the failed colours. The dashboard shows its alerts here only: a tmux
+   * message or a notification would come again from the tmux daemon.
+   */
+  alert(text: string, critical: boolean): void {
+    this.message = { text, state: critical ? 'failed' : 'warning', until: Date.now() + 10_000 };
+    this.frame();
+  }
+
   private ctx(width: number, height: number): PanelCtx {
     return { theme: this.theme, charset: this.opts.charset, width, height };
   }
