@@ -10,7 +10,6 @@
  * 3.3a, with '%' doubled for strftime), and an argument ending in ';', which tmux takes as the
  * end of a command, is written as tmux's '\;'. Every program is run with execFile: no shell.
  */
-import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { AlertVia } from '../core/alerts.js';
@@ -82,7 +81,10 @@ export function tmuxMessageArg(message: string): string {
   return escaped.endsWith(';') ? `${escaped.slice(0, -1)}\\;` : escaped;
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+async function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded here, not at the top: this file is in the bundle every `shoji status` loads, and
+  // node:child_process costs a few ms to load (see core/scripts.ts).
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(file, args, { env, timeout: SEND_TIMEOUT_MS, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${file} ${args[0] === '-S' ? args[2] : args[0]} failed: ${(stderr || err.message).trim()}`));
