@@ -1,5 +1,6 @@
 /**
- * cpu — how busy the processors were since the previous reading, from <procRoot>/stat.
+ * cpu — how busy the processors were since the previous reading, from <procRoot>/stat (on
+ * Linux; elsewhere the same counters from the system through src/platform: docs/platforms.md).
  *
  * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
@@ -15,16 +16,16 @@
  * as counters: rate() over them is the busy share over any span, not only the last 2 s.
  * Detail: each core, sample length, what was measured.
  */
-import { join } from 'node:path';
 import { cgroupCpuLimit, cgroupCpuUsage } from '../../src/core/cgroup.js';
-import { defineModule } from '../../src/core/contract.js';
-import { readRequired } from '../../src/core/read.js';
+import { type Collected, defineModule, type ModuleContext } from '../../src/core/contract.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import { formatPercent } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
 import { byField, declareMetrics, gauge, perRow } from '../../src/core/metrics.js';
+import { hostFor } from '../../src/platform/backend.js';
+import type { CpuTicks } from '../../src/platform/types.js';
 
 const options = declareOptions({
   per_core: T.Boolean({ default: false, description: 'also show each core\'s %: "23% (12 34)"' }),
@@ -110,18 +111,6 @@ function cgroupScope(scope: CpuScope, procRoot: string, sysRoot: string, hostCor
   return { usageUs: usage.usageUs, quotaCores: limit?.cores ?? hostCores, dir: usage.dir };
 }
 
-function parseStat(text: string): Record<string, [number, number]> {
-  const out: Record<string, [number, number]> = {};
-  for (const line of text.split('\n')) {
-    if (!/^cpu\d*\s/.test(line)) continue;
-    const [name, ...rest] = line.trim().split(/\s+/);
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = rest.map(Number).concat(Array(8).fill(0));
-    const busy = user + nice + system + irq + softirq + steal;
-    if (Number.isFinite(busy) && Number.isFinite(idle + iowait)) out[name] = [busy, idle + iowait];
-  }
-  return out;
-}
-
 /** Busy share between two samples; null when a counter went backwards or no tick passed. */
 function busyRatio(prev: [number, number] | undefined, cur: [number, number] | undefined): number | null {
   if (!prev || !cur) return null;
@@ -168,64 +157,65 @@ export default defineModule<CpuOptions, CpuData, CpuMemo>({
   interval: 2,
   priority: 70,
   collect(ctx, prev) {
-    const path = join(ctx.procRoot, 'stat');
-    const ticks = parseStat(readRequired(path));
-    if (!ticks.cpu) throw new Error(`no "cpu" line in ${path}`);
-    const names = Object.keys(ticks)
-      .filter((n) => n !== 'cpu')
-      .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-    const group = cgroupScope(ctx.options.scope, ctx.procRoot, ctx.sysRoot, Math.max(1, names.length));
-    const memo: CpuMemo = { at: ctx.now(), ticks, ...(group ? { cgroupUs: group.usageUs } : {}) };
-
-    const elapsedMs = isMemo(prev) ? memo.at - prev.at : 0;
-    let total: number | null = null;
-    if (elapsedMs > 0 && isMemo(prev)) {
-      if (!group) total = busyRatio(prev.ticks.cpu, ticks.cpu);
-      else if (prev.cgroupUs !== undefined && group.usageUs >= prev.cgroupUs) {
-        // The group's CPU time over the time its quota allowed in the same span.
-        total = Math.min(1, (group.usageUs - prev.cgroupUs) / (elapsedMs * 1000 * group.quotaCores));
-      }
-    }
-    if (total === null) return { reading: { text: '--%', short: '--', state: 'idle', icon: 'cpu', pending: true }, memo };
-
-    const perCore = names.map((n) => busyRatio(prev!.ticks[n], ticks[n]));
-    // A core that came online or was reset since the last sample has no share yet: show none.
-    const cores = perCore.every((c) => c !== null) ? (perCore as number[]) : undefined;
-
-    const o = ctx.options;
-    // Host cores beside a container's share would read as parts of it: only in host scope.
-    const showCores = o.per_core && !group && cores !== undefined && cores.length > 0;
-    return {
-      reading: {
-        text: showCores ? `${formatPercent(total)} (${cores.map(pct).join(' ')})` : formatPercent(total),
-        short: formatPercent(total),
-        state: stateFor(total * 100, { info: o.info, warning: o.warning, critical: o.critical }),
-        icon: 'cpu',
-        detail: [
-          { label: 'Total', value: formatPercent(total, 1) },
-          ...names.map((n, i) => ({ label: n, value: perCore[i] === null ? '--' : formatPercent(perCore[i]!, 1) })),
-          { label: 'Sampled over', value: `${(elapsedMs / 1000).toFixed(1)} s` },
-          {
-            label: 'Measured',
-            value: group
-              ? `cgroup ${group.dir}, against a quota of ${+group.quotaCores.toFixed(2)} CPUs (cores: the host's)`
-              : 'the whole machine (/proc/stat)',
-          },
-        ],
-      },
-      data: {
-        total,
-        cores: perCore,
-        coreIds: names.map((n) => Number(n.slice(3))),
-        scope: group ? 'cgroup' : 'host',
-        quotaCores: group ? group.quotaCores : null,
-        // The `cpu` line sums every CPU the kernel could have, offline ones too, so it never
-        // drops when one goes offline; idle and iowait together, as iowait alone can go back.
-        busySeconds: ticks.cpu[0] / USER_HZ,
-        idleSeconds: ticks.cpu[1] / USER_HZ,
-        sampleSeconds: elapsedMs / 1000,
-      },
-      memo,
-    };
+    const ticks = hostFor(ctx).cpuTicks(ctx);
+    return ticks instanceof Promise ? ticks.then((t) => measure(ctx, prev, t)) : measure(ctx, prev, ticks);
   },
 });
+
+/** The reading from this sample's ticks and the previous collect's memo. */
+function measure(ctx: ModuleContext<CpuOptions>, prev: CpuMemo | undefined, ticks: CpuTicks): Collected<CpuData, CpuMemo> {
+  const names = Object.keys(ticks)
+    .filter((n) => n !== 'cpu')
+    .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  const group = cgroupScope(ctx.options.scope, ctx.procRoot, ctx.sysRoot, Math.max(1, names.length));
+  const memo: CpuMemo = { at: ctx.now(), ticks, ...(group ? { cgroupUs: group.usageUs } : {}) };
+
+  const elapsedMs = isMemo(prev) ? memo.at - prev.at : 0;
+  let total: number | null = null;
+  if (elapsedMs > 0 && isMemo(prev)) {
+    if (!group) total = busyRatio(prev.ticks.cpu, ticks.cpu);
+    else if (prev.cgroupUs !== undefined && group.usageUs >= prev.cgroupUs) {
+      // The group's CPU time over the time its quota allowed in the same span.
+      total = Math.min(1, (group.usageUs - prev.cgroupUs) / (elapsedMs * 1000 * group.quotaCores));
+    }
+  }
+  if (total === null) return { reading: { text: '--%', short: '--', state: 'idle', icon: 'cpu', pending: true }, memo };
+
+  const perCore = names.map((n) => busyRatio(prev!.ticks[n], ticks[n]));
+  // A core that came online or was reset since the last sample has no share yet: show none.
+  const cores = perCore.every((c) => c !== null) ? (perCore as number[]) : undefined;
+
+  const o = ctx.options;
+  // Host cores beside a container's share would read as parts of it: only in host scope.
+  const showCores = o.per_core && !group && cores !== undefined && cores.length > 0;
+  return {
+    reading: {
+      text: showCores ? `${formatPercent(total)} (${cores.map(pct).join(' ')})` : formatPercent(total),
+      short: formatPercent(total),
+      state: stateFor(total * 100, { info: o.info, warning: o.warning, critical: o.critical }),
+      icon: 'cpu',
+      detail: [
+        { label: 'Total', value: formatPercent(total, 1) },
+        ...names.map((n, i) => ({ label: n, value: perCore[i] === null ? '--' : formatPercent(perCore[i]!, 1) })),
+        { label: 'Sampled over', value: `${(elapsedMs / 1000).toFixed(1)} s` },
+        {
+          label: 'Measured',
+          value: group ? `cgroup ${group.dir}, against a quota of ${+group.quotaCores.toFixed(2)} CPUs (cores: the host's)` : 'the whole machine (/proc/stat)',
+        },
+      ],
+    },
+    data: {
+      total,
+      cores: perCore,
+      coreIds: names.map((n) => Number(n.slice(3))),
+      scope: group ? 'cgroup' : 'host',
+      quotaCores: group ? group.quotaCores : null,
+      // The `cpu` line sums every CPU the kernel could have, offline ones too, so it never
+      // drops when one goes offline; idle and iowait together, as iowait alone can go back.
+      busySeconds: ticks.cpu[0] / USER_HZ,
+      idleSeconds: ticks.cpu[1] / USER_HZ,
+      sampleSeconds: elapsedMs / 1000,
+    },
+    memo,
+  };
+}

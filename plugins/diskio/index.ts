@@ -1,5 +1,6 @@
 /**
- * diskio — disk read and write throughput since the previous reading, from <procRoot>/diskstats.
+ * diskio — disk read and write throughput since the previous reading, from <procRoot>/diskstats
+ * (on Linux; elsewhere every disk's sum through src/platform: docs/platforms.md).
  * Hidden while both directions are under the threshold, as byobu's disk_io is.
  *
  * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
@@ -10,15 +11,13 @@
  * Rates divide by the measured time between samples; a counter that went backwards or a disk
  * that came or went gives "r -- w --" once, never a negative or inflated rate.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { defineModule } from '../../src/core/contract.js';
+import { type Collected, defineModule, type ModuleContext } from '../../src/core/contract.js';
 import { type CounterMemo, counterRates } from '../../src/core/counter-rates.js';
-import { readRequired } from '../../src/core/read.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import type { DataOf } from '../../src/core/data.js';
+import { hostFor } from '../../src/platform/backend.js';
 
 const options = declareOptions({
   devices: T.Array(T.String({ minLength: 1 }), { default: [], description: 'device names to count ("sda", "nvme0n1"); empty = every whole disk' }),
@@ -48,29 +47,6 @@ export type DiskioData = DataOf<typeof io.data>;
 /** Private to this module: each device's cumulative [sectors read, sectors written] and when they were read. */
 export type DiskioMemo = CounterMemo<'sectors'>;
 
-const PARTITION_NAME = /^((sd|hd|vd|xvd)[a-z]+\d+|(nvme\d+n\d+|mmcblk\d+|nbd\d+|md\d+)p\d+)$/;
-
-function isWholeDisk(sysRoot: string, name: string, stacked: boolean): boolean {
-  if (/^(loop|ram|zram)\d/.test(name)) return false;
-  if (!stacked && /^(dm-|md)\d/.test(name)) return false;
-  // sysfs spells "/" in device names (cciss/c0d0) as "!".
-  const dir = join(sysRoot, 'class/block', name.replace(/\//g, '!'));
-  if (existsSync(dir)) return !existsSync(join(dir, 'partition'));
-  return !PARTITION_NAME.test(name);
-}
-
-function parseDiskstats(text: string): Record<string, [number, number]> {
-  const out: Record<string, [number, number]> = {};
-  for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
-    const read = Number(f[5]);
-    const written = Number(f[9]);
-    if (Number.isFinite(read) && Number.isFinite(written)) out[f[2]] = [read, written];
-  }
-  return out;
-}
-
 export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   id: 'diskio',
   description: 'disk read/write rates (hidden when quiet)',
@@ -84,14 +60,22 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   priority: 30,
   collect(ctx, prev) {
     const o = ctx.options;
-    const path = join(ctx.procRoot, 'diskstats');
-    const all = parseDiskstats(readRequired(path));
-    const names = Object.keys(all).filter((n) => (o.devices.length > 0 ? o.devices.includes(n) : isWholeDisk(ctx.sysRoot, n, o.stacked)));
-    const memo: DiskioMemo = { at: ctx.now(), sectors: Object.fromEntries(names.map((n) => [n, all[n]])) };
-
-    const data = io.between(names, prev, memo);
-    if (data === null) return { reading: io.pending(), memo };
-    // Quiet (reading null): nothing on the line, but the measurement is still published.
-    return { reading: io.reading(data, o.threshold, formatRate), data, memo };
+    const sectors = hostFor(ctx).diskSectors(ctx, o.devices, o.stacked);
+    return sectors instanceof Promise ? sectors.then((s) => measure(ctx, prev, s)) : measure(ctx, prev, sectors);
   },
 });
+
+/** The rates between the previous collect's counters and these. */
+function measure(
+  ctx: ModuleContext<DiskioOptions>,
+  prev: DiskioMemo | undefined,
+  sectors: Record<string, [number, number]>,
+): Collected<DiskioData, DiskioMemo> {
+  const names = Object.keys(sectors);
+  const memo: DiskioMemo = { at: ctx.now(), sectors };
+
+  const data = io.between(names, prev, memo);
+  if (data === null) return { reading: io.pending(), memo };
+  // Quiet (reading null): nothing on the line, but the measurement is still published.
+  return { reading: io.reading(data, ctx.options.threshold, formatRate), data, memo };
+}

@@ -7,14 +7,14 @@
  * The name is outside text: control characters are
  * removed here, everything else is escaped by the renderer.
  */
-import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { defineModule } from '../../src/core/contract.js';
+import { type Collected, defineModule, type ModuleContext } from '../../src/core/contract.js';
 import { readText } from '../../src/core/read.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
 import { NO_METRICS } from '../../src/core/metrics.js';
+import { hostFor } from '../../src/platform/backend.js';
 
 const options = declareOptions({
   short: T.Boolean({ default: true, description: 'drop the domain: "web1.example.com" -> "web1"' }),
@@ -64,27 +64,28 @@ export default defineModule<HostnameOptions, HostnameData>({
   interval: 600,
   priority: 80,
   collect(ctx) {
-    let source = ctx.options.source;
-    let name = source === 'file' ? firstName(readText(join(ctx.root, 'etc/hostname'))) : null;
-    if (name === null) {
-      source = 'kernel';
-      // os.hostname() is the same uname call; the proc file lets a fixture tree stand in.
-      name = firstName(readText(join(ctx.procRoot, 'sys/kernel/hostname'))) ?? firstName(osHostname());
-    }
-    if (name === null) return { reading: null };
-    const short = shortName(name);
-    return {
-      reading: {
-        text: ctx.options.short ? short : name,
-        short,
-        state: 'idle',
-        icon: 'hostname',
-        detail: [
-          { label: 'Host name', value: name },
-          { label: 'Source', value: source === 'file' ? join(ctx.root, 'etc/hostname') : 'kernel' },
-        ],
-      },
-      data: { hostname: name, short, source },
-    };
+    const fromFile = ctx.options.source === 'file' ? firstName(readText(join(ctx.root, 'etc/hostname'))) : null;
+    if (fromFile !== null) return show(ctx, fromFile, 'file');
+    // The running name: <procRoot>/sys/kernel/hostname on Linux (a fixture tree can stand in), uname's elsewhere.
+    const kernel = hostFor(ctx).hostname(ctx);
+    return kernel instanceof Promise ? kernel.then((k) => show(ctx, firstName(k), 'kernel')) : show(ctx, firstName(kernel), 'kernel');
   },
 });
+
+function show(ctx: ModuleContext<HostnameOptions>, name: string | null, source: HostnameData['source']): Collected<HostnameData> {
+  if (name === null) return { reading: null };
+  const short = shortName(name);
+  return {
+    reading: {
+      text: ctx.options.short ? short : name,
+      short,
+      state: 'idle',
+      icon: 'hostname',
+      detail: [
+        { label: 'Host name', value: name },
+        { label: 'Source', value: source === 'file' ? join(ctx.root, 'etc/hostname') : 'kernel' },
+      ],
+    },
+    data: { hostname: name, short, source },
+  };
+}

@@ -1,5 +1,6 @@
 /**
- * load — the load average from <procRoot>/loadavg, judged against the number of cores.
+ * load — the load average from <procRoot>/loadavg (on Linux; elsewhere the system's, through
+ * src/platform: docs/platforms.md), judged against the number of cores.
  *
  * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
@@ -9,15 +10,14 @@
  * a cgroup CPU quota (cpu.max, or v1 cpu.cfs_quota_us): a container allowed 2 cores on a busy
  * 64-core host would otherwise be in alarm while idle. The quota is shown in the detail.
  */
-import { join } from 'node:path';
 import { cgroupCpuLimit } from '../../src/core/cgroup.js';
-import { defineModule } from '../../src/core/contract.js';
-import { readRequired, readText } from '../../src/core/read.js';
+import { type Collected, defineModule, type ModuleContext } from '../../src/core/contract.js';
 import { stateFor, thresholdOptions } from '../../src/core/thresholds.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import { type DataOf, declareData } from '../../src/core/data.js';
 import { declareMetrics, gauge } from '../../src/core/metrics.js';
+import { hostFor } from '../../src/platform/backend.js';
 
 const options = declareOptions({
   averages: T.Enum([1, 3], { default: 1, description: '1 shows the 1-minute average; 3 shows 1, 5 and 15' }),
@@ -42,12 +42,6 @@ const data = declareData(
 );
 export type LoadData = DataOf<typeof data>;
 
-/** Online CPUs as /proc/stat lists them (offline ones have no line). */
-function onlineCpus(procRoot: string): number {
-  const text = readText(join(procRoot, 'stat')) ?? '';
-  return text.split('\n').filter((l) => /^cpu\d+\s/.test(l)).length;
-}
-
 const fmt = (n: number) => n.toFixed(2);
 
 export default defineModule<LoadOptions, LoadData>({
@@ -64,35 +58,39 @@ export default defineModule<LoadOptions, LoadData>({
   interval: 5,
   priority: 70,
   collect(ctx) {
-    const path = join(ctx.procRoot, 'loadavg');
-    const [one, five, fifteen] = readRequired(path).trim().split(/\s+/).map(Number);
-    if (![one, five, fifteen].every(Number.isFinite)) throw new Error(`unexpected content in ${path}`);
-
-    const online = onlineCpus(ctx.procRoot);
-    const cores = Math.max(1, online);
-    const quota = cgroupCpuLimit(ctx.procRoot, ctx.sysRoot);
-    const cpuQuota = quota !== null && quota.cores < cores ? quota.cores : null;
-    const perCore = one / cores;
-    const o = ctx.options;
-
-    return {
-      reading: {
-        text: o.averages === 3 ? [one, five, fifteen].map(fmt).join(' ') : fmt(one),
-        short: fmt(one),
-        state: stateFor(perCore, { info: o.info, warning: o.warning, critical: o.critical }),
-        icon: 'load',
-        detail: [
-          { label: '1 minute', value: fmt(one) },
-          { label: '5 minutes', value: fmt(five) },
-          { label: '15 minutes', value: fmt(fifteen) },
-          {
-            label: 'Cores',
-            value: cpuQuota === null ? String(cores) : `${cores} (a cgroup quota allows this process ${+cpuQuota.toFixed(2)})`,
-          },
-          { label: 'Per core', value: perCore.toFixed(2) },
-        ],
-      },
-      data: { one, five, fifteen, cores, perCore, cpuQuota },
-    };
+    const host = hostFor(ctx);
+    const averages = host.loadAverages(ctx);
+    const online = host.onlineCpus(ctx);
+    if (averages instanceof Promise || online instanceof Promise) return Promise.all([averages, online]).then(([a, n]) => judge(ctx, a, n));
+    return judge(ctx, averages, online);
   },
 });
+
+/** The reading for these averages against this many online CPUs. */
+function judge(ctx: ModuleContext<LoadOptions>, [one, five, fifteen]: [number, number, number], online: number): Collected<LoadData> {
+  const cores = Math.max(1, online);
+  const quota = cgroupCpuLimit(ctx.procRoot, ctx.sysRoot);
+  const cpuQuota = quota !== null && quota.cores < cores ? quota.cores : null;
+  const perCore = one / cores;
+  const o = ctx.options;
+
+  return {
+    reading: {
+      text: o.averages === 3 ? [one, five, fifteen].map(fmt).join(' ') : fmt(one),
+      short: fmt(one),
+      state: stateFor(perCore, { info: o.info, warning: o.warning, critical: o.critical }),
+      icon: 'load',
+      detail: [
+        { label: '1 minute', value: fmt(one) },
+        { label: '5 minutes', value: fmt(five) },
+        { label: '15 minutes', value: fmt(fifteen) },
+        {
+          label: 'Cores',
+          value: cpuQuota === null ? String(cores) : `${cores} (a cgroup quota allows this process ${+cpuQuota.toFixed(2)})`,
+        },
+        { label: 'Per core', value: perCore.toFixed(2) },
+      ],
+    },
+    data: { one, five, fifteen, cores, perCore, cpuQuota },
+  };
+}

@@ -1,5 +1,6 @@
 /**
- * memory — memory in use: MemTotal - MemAvailable from <procRoot>/meminfo, or, inside a
+ * memory — memory in use: MemTotal - MemAvailable from <procRoot>/meminfo (on Linux; elsewhere
+ * the system's total and available through src/platform: docs/platforms.md), or, inside a
  * container or slice with a smaller cgroup limit, the group's own use against that limit.
  *
  * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
@@ -8,13 +9,12 @@
  * tightest on the way to the root) used is memory.current (usage_in_bytes) minus
  * inactive_file, the page cache the kernel drops before it would kill anything.
  */
-import { join } from 'node:path';
 import { cgroupMemory } from '../../src/core/cgroup.js';
-import { defineModule } from '../../src/core/contract.js';
-import { parseKeyValues, readRequired } from '../../src/core/read.js';
+import { type Collected, defineModule, type ModuleContext } from '../../src/core/contract.js';
 import { usedOfTotalData, usedOfTotalMetrics, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import type { DataOf } from '../../src/core/data.js';
+import { hostFor } from '../../src/platform/backend.js';
 
 const options = declareOptions(usedOfTotalOptions({ compact: '27%', warning: 80, critical: 90 }));
 export type MemoryOptions = OptionsOf<typeof options>;
@@ -30,15 +30,6 @@ const data = usedOfTotalData(
 );
 export type MemoryData = DataOf<typeof data>;
 
-/** Host total and available bytes; kernels before 3.14 lack MemAvailable, so estimate it. */
-function hostMemory(meminfo: Map<string, number>): { total: number; available: number } | null {
-  const kb = (k: string) => meminfo.get(k) ?? 0;
-  const total = meminfo.get('MemTotal');
-  if (!total) return null;
-  const available = meminfo.has('MemAvailable') ? kb('MemAvailable') : kb('MemFree') + kb('Buffers') + kb('Cached') + kb('SReclaimable') - kb('Shmem');
-  return { total: total * 1024, available: Math.min(total, Math.max(0, available)) * 1024 };
-}
-
 export default defineModule<MemoryOptions, MemoryData>({
   id: 'memory',
   description: 'memory in use (container-aware)',
@@ -48,17 +39,19 @@ export default defineModule<MemoryOptions, MemoryData>({
   interval: 3,
   priority: 70,
   collect(ctx) {
-    const path = join(ctx.procRoot, 'meminfo');
-    const host = hostMemory(parseKeyValues(readRequired(path)));
-    if (!host) throw new Error(`no MemTotal in ${path}`);
-
-    const cg = cgroupMemory(ctx.procRoot, ctx.sysRoot);
-    const file = cg?.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
-    const group = cg !== null && cg.limit > 0 && cg.limit < host.total ? { ...cg, source: `cgroup v${cg.version} ${file}` } : null;
-    const { reading, figures: f } = usedOfTotalReading({ total: host.total, used: host.total - host.available }, group, {
-      ...ctx.options,
-      icon: 'memory',
-    });
-    return { reading, data: { total: f.total, used: f.used, available: f.total - f.used, ratio: f.ratio, cgroup: f.cgroup } };
+    const host = hostFor(ctx).memory(ctx);
+    return host instanceof Promise ? host.then((h) => measure(ctx, h)) : measure(ctx, host);
   },
 });
+
+/** The reading for the host's figures, or the group's under a smaller cgroup limit. */
+function measure(ctx: ModuleContext<MemoryOptions>, host: { total: number; available: number }): Collected<MemoryData> {
+  const cg = cgroupMemory(ctx.procRoot, ctx.sysRoot);
+  const file = cg?.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
+  const group = cg !== null && cg.limit > 0 && cg.limit < host.total ? { ...cg, source: `cgroup v${cg.version} ${file}` } : null;
+  const { reading, figures: f } = usedOfTotalReading({ total: host.total, used: host.total - host.available }, group, {
+    ...ctx.options,
+    icon: 'memory',
+  });
+  return { reading, data: { total: f.total, used: f.used, available: f.total - f.used, ratio: f.ratio, cgroup: f.cgroup } };
+}

@@ -1,5 +1,6 @@
 /**
- * network — receive and transmit rates since the previous reading, from <procRoot>/net/dev.
+ * network — receive and transmit rates since the previous reading, from <procRoot>/net/dev (on
+ * Linux; elsewhere the interface's counters through src/platform: docs/platforms.md).
  * Hidden while both directions are under the threshold, as byobu's network is.
  *
  * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
@@ -12,13 +13,14 @@
  * default route. An unreadable net/dev (some sandboxes deny it) fails the module.
  */
 import { join } from 'node:path';
-import { defineModule } from '../../src/core/contract.js';
+import { type Collected, defineModule, type ModuleContext } from '../../src/core/contract.js';
 import { type CounterMemo, counterRates } from '../../src/core/counter-rates.js';
-import { defaultRouteInterfaces, readNetDev } from '../../src/core/net.js';
 import { formatRate } from '../../src/core/units.js';
 import * as T from 'typebox';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import type { DataOf } from '../../src/core/data.js';
+import { hostFor } from '../../src/platform/backend.js';
+import type { InterfaceBytes } from '../../src/platform/types.js';
 
 const options = declareOptions({
   interfaces: T.Array(T.String({ minLength: 1 }), { default: [], description: 'interfaces to sum ("eth0", "wlan0"); empty = the default route\'s' }),
@@ -67,24 +69,37 @@ export default defineModule<NetworkOptions, NetworkData, NetworkMemo>({
   interval: 3,
   priority: 55,
   collect(ctx, prev) {
+    const host = hostFor(ctx);
     const o = ctx.options;
-    const counters = readNetDev(ctx.procRoot);
-    if (counters === null) throw new Error(`cannot read ${join(ctx.procRoot, 'net/dev')}`);
-    const wanted = o.interfaces.length > 0 ? o.interfaces : defaultRouteInterfaces(ctx.procRoot);
-    const present = wanted.filter((n) => counters.has(n));
-    const memo: NetworkMemo = {
-      at: ctx.now(),
-      bytes: Object.fromEntries(present.map((n) => [n, [counters.get(n)!.rxBytes, counters.get(n)!.txBytes]])),
-    };
-    if (wanted.length === 0) return { reading: null, memo };
-
-    // A named interface that is gone leaves the set incomplete: pending, saying which.
-    const data = present.length === wanted.length ? traffic.between(present, prev, memo) : null;
-    if (data === null) {
-      const gone = wanted.filter((n) => !counters.has(n));
-      return { reading: traffic.pending(gone.length > 0 ? [{ label: 'Missing', value: gone.join(', ') }] : undefined), memo };
-    }
-    // Quiet (reading null): nothing on the line, but the measurement is still published.
-    return { reading: traffic.reading(data, o.threshold, o.units === 'bits' ? formatBits : formatRate), data, memo };
+    const wanted = o.interfaces.length > 0 ? o.interfaces : host.defaultInterfaces(ctx);
+    if (wanted instanceof Promise) return wanted.then(async (w) => measure(ctx, prev, w, await host.interfaceBytes(ctx, w)));
+    const counters = host.interfaceBytes(ctx, wanted);
+    return counters instanceof Promise ? counters.then((c) => measure(ctx, prev, wanted, c)) : measure(ctx, prev, wanted, counters);
   },
 });
+
+/** The rates of the `wanted` interfaces between the previous collect's counters and these. */
+function measure(
+  ctx: ModuleContext<NetworkOptions>,
+  prev: NetworkMemo | undefined,
+  wanted: readonly string[],
+  counters: Map<string, InterfaceBytes> | null,
+): Collected<NetworkData, NetworkMemo> {
+  const o = ctx.options;
+  if (counters === null) throw new Error(`cannot read ${join(ctx.procRoot, 'net/dev')}`);
+  const present = wanted.filter((n) => counters.has(n));
+  const memo: NetworkMemo = {
+    at: ctx.now(),
+    bytes: Object.fromEntries(present.map((n) => [n, [counters.get(n)!.rxBytes, counters.get(n)!.txBytes]])),
+  };
+  if (wanted.length === 0) return { reading: null, memo };
+
+  // A named interface that is gone leaves the set incomplete: pending, saying which.
+  const data = present.length === wanted.length ? traffic.between(present, prev, memo) : null;
+  if (data === null) {
+    const gone = wanted.filter((n) => !counters.has(n));
+    return { reading: traffic.pending(gone.length > 0 ? [{ label: 'Missing', value: gone.join(', ') }] : undefined), memo };
+  }
+  // Quiet (reading null): nothing on the line, but the measurement is still published.
+  return { reading: traffic.reading(data, o.threshold, o.units === 'bits' ? formatBits : formatRate), data, memo };
+}

@@ -1,18 +1,18 @@
 /**
- * swap — swap in use: SwapTotal - SwapFree from <procRoot>/meminfo, or the container's
+ * swap — swap in use: SwapTotal - SwapFree from <procRoot>/meminfo (on Linux; elsewhere the
+ * system's swap through src/platform: docs/platforms.md), or the container's
  * swap against a smaller cgroup v2 memory.swap.max. Hidden when there is no swap.
  *
  * Options and data: docs/modules.md, generated from `options` and `data` below (npm run docs:modules).
  *
  * Shows "512M/2G 25%". A group whose memory.swap.max is 0 may not swap: hidden too.
  */
-import { join } from 'node:path';
 import { cgroupSwap } from '../../src/core/cgroup.js';
-import { defineModule } from '../../src/core/contract.js';
-import { parseKeyValues, readRequired } from '../../src/core/read.js';
+import { type Collected, defineModule, type ModuleContext } from '../../src/core/contract.js';
 import { usedOfTotalData, usedOfTotalMetrics, usedOfTotalOptions, usedOfTotalReading } from '../../src/core/used-of-total.js';
 import { declareOptions, type OptionsOf } from '../../src/core/options.js';
 import type { DataOf } from '../../src/core/data.js';
+import { hostFor } from '../../src/platform/backend.js';
 
 const options = declareOptions(usedOfTotalOptions({ compact: '25%', warning: 75, critical: 90 }));
 export type SwapOptions = OptionsOf<typeof options>;
@@ -33,17 +33,21 @@ export default defineModule<SwapOptions, SwapData>({
   interval: 10,
   priority: 45,
   collect(ctx) {
-    const path = join(ctx.procRoot, 'meminfo');
-    const info = parseKeyValues(readRequired(path));
-    const hostTotal = (info.get('SwapTotal') ?? 0) * 1024;
-    if (hostTotal <= 0) return { reading: null };
-
-    const used = Math.max(0, hostTotal - (info.get('SwapFree') ?? 0) * 1024);
-    const cg = cgroupSwap(ctx.procRoot, ctx.sysRoot);
-    // A group whose memory.swap.max is 0 may not swap at all.
-    if (cg !== null && cg.limit <= 0) return { reading: null };
-    const group = cg !== null && cg.limit < hostTotal ? { ...cg, source: 'cgroup v2 memory.swap.max' } : null;
-    const { reading, figures } = usedOfTotalReading({ total: hostTotal, used }, group, { ...ctx.options, icon: 'swap' });
-    return { reading, data: figures };
+    const swap = hostFor(ctx).swap(ctx);
+    return swap instanceof Promise ? swap.then((s) => measure(ctx, s)) : measure(ctx, swap);
   },
 });
+
+/** The reading for the host's swap, or the group's under a smaller memory.swap.max; null without swap. */
+function measure(ctx: ModuleContext<SwapOptions>, swap: { total: number; free: number }): Collected<SwapData> {
+  const hostTotal = swap.total;
+  if (hostTotal <= 0) return { reading: null };
+
+  const used = Math.max(0, hostTotal - swap.free);
+  const cg = cgroupSwap(ctx.procRoot, ctx.sysRoot);
+  // A group whose memory.swap.max is 0 may not swap at all.
+  if (cg !== null && cg.limit <= 0) return { reading: null };
+  const group = cg !== null && cg.limit < hostTotal ? { ...cg, source: 'cgroup v2 memory.swap.max' } : null;
+  const { reading, figures } = usedOfTotalReading({ total: hostTotal, used }, group, { ...ctx.options, icon: 'swap' });
+  return { reading, data: figures };
+}

@@ -1,6 +1,8 @@
 /**
  * `shoji modules`: every module shoji knows here — where it comes from, whether it is on the
- * line, its interval, whether it can run on this host, and its last value or why it failed.
+ * line, its interval, what it reads the host with (src/platform: the direct Linux readers,
+ * systeminformation, or statfs on every platform), whether it can run on this host, and its
+ * last value or why it failed.
  * Values come from a running tmux daemon when there is one, else from a one-shot collection
  * (which runs every module now, slow ones included).
  */
@@ -10,9 +12,10 @@ import { loadApp, type App } from '../app/app.js';
 import { formatProblem } from '../core/config.js';
 import type { ParsedInterval } from '../core/interval.js';
 import { collectOneShot } from '../core/oneshot.js';
-import { runtimeDir } from '../core/paths.js';
+import { hostRoots, runtimeDir } from '../core/paths.js';
 import { listDir, readLine } from '../core/read.js';
 import type { ModuleStatus } from '../core/scheduler.js';
+import { backendOfModule } from '../platform/backend.js';
 import { escapeControl } from '../render/sanitize.js';
 import { jsonForLocale } from './output.js';
 import type { CommandSpec } from './spec.js';
@@ -67,6 +70,15 @@ async function liveSnapshot(env: NodeJS.ProcessEnv): Promise<{ from: string; mod
   return null;
 }
 
+/** What the module reads the host with ('linux', 'systeminformation', 'statfs'), or null for one that reads it otherwise. */
+function readsWith(id: string, env: NodeJS.ProcessEnv): string | null {
+  try {
+    return backendOfModule(id, env, hostRoots(env).procRoot);
+  } catch {
+    return 'SHOJI_BACKEND?'; // the module's own failure names the value
+  }
+}
+
 function describeInterval(i: ParsedInterval): string {
   return i.kind === 'every' ? `${i.ms / 1000}s` : i.kind === 'once' ? 'once' : i.expr;
 }
@@ -105,6 +117,8 @@ export const modulesCommand: CommandSpec = {
         enabled: m.side !== undefined,
         side: m.side ?? '-',
         interval: describeInterval(m.interval),
+        // The host reader it uses here (docs/platforms.md); null for a module that reads no host facts through one.
+        backend: readsWith(id, env),
         available: st?.available !== false,
         // The module's reason for not being available here, when it gave one.
         ...(st?.unavailableWhy !== undefined && st.available === false ? { unavailableWhy: st.unavailableWhy } : {}),
@@ -120,9 +134,11 @@ export const modulesCommand: CommandSpec = {
       process.stdout.write(`${jsonForLocale({ source: snap?.from ?? 'one-shot', modules: rows, problems }, env)}\n`);
       return 0;
     }
-    const head = ['MODULE', 'SOURCE', 'ON', 'INTERVAL', 'HERE', 'LAST VALUE'];
+    const head = ['MODULE', 'SOURCE', 'ON', 'INTERVAL', 'READS', 'HERE', 'LAST VALUE'];
     // Ids come from script file names and values from scripts: escapes shown, never run.
-    const table = rows.map((r) => [r.id, r.source, r.enabled ? r.side : 'off', r.interval, r.available ? 'yes' : 'no', r.value].map(escapeControl));
+    const table = rows.map((r) =>
+      [r.id, r.source, r.enabled ? r.side : 'off', r.interval, r.backend ?? '-', r.available ? 'yes' : 'no', r.value].map(escapeControl),
+    );
     const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
     const fmt = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
     const out = [fmt(head), ...table.map(fmt)];
