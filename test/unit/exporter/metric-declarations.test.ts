@@ -46,6 +46,7 @@ const CONTRACT: Record<string, [module: string, type: 'gauge' | 'counter', label
   shoji_uptime_seconds: ['uptime', 'gauge', []],
   shoji_battery_charge_ratio: ['battery', 'gauge', ['battery']],
   shoji_battery_time_left_seconds: ['battery', 'gauge', []],
+  shoji_battery_power_watts: ['battery', 'gauge', ['battery']],
   shoji_temperature_celsius: ['temperature', 'gauge', ['sensor']],
   shoji_power_watts: ['power', 'gauge', ['source']],
   shoji_energy_joules_total: ['power', 'counter', ['zone']],
@@ -278,6 +279,8 @@ describe('the samples, from what the modules publish on the fixture host', () =>
     expect(samples.get('shoji_battery_charge_ratio')).toEqual([{ labels: { battery: 'BAT0' }, value: 0.65 }]);
     // 32.5 Wh left at 15 W.
     expect(samples.get('shoji_battery_time_left_seconds')).toEqual(one(7800));
+    // Its power_now, 15 W, while discharging.
+    expect(samples.get('shoji_battery_power_watts')).toEqual([{ labels: { battery: 'BAT0' }, value: 15 }]);
     expect(samples.get('shoji_temperature_celsius')).toEqual([
       { labels: { sensor: 'coretemp/Package id 0' }, value: 51 },
       { labels: { sensor: 'coretemp/Core 0' }, value: 47.5 },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import battery, { mapStatus } from '../../../plugins/battery/index.js';
 import { fixtureTree, moduleContext, type FixtureTree, readingWithData } from '../../helpers/context.js';
+import { expectDataAsDeclared } from '../../helpers/published-data.js';
 
 describe('battery', () => {
   let tree: FixtureTree;
@@ -52,10 +53,17 @@ describe('battery', () => {
     const r = await collect();
     // 32.5 Wh at 15 W: 2 h 10 min.
     expect(r).toMatchObject({ text: '65% 2h 10m', short: '65%', state: 'good', icon: 'battery' });
-    expect(r!.data).toEqual({ percent: 65, status: 'discharging', seconds: 7800, batteries: [{ name: 'BAT0', percent: 65, status: 'Discharging' }] });
+    expect(r!.data).toEqual({
+      percent: 65,
+      status: 'discharging',
+      seconds: 7800,
+      watts: 15,
+      batteries: [{ name: 'BAT0', percent: 65, status: 'Discharging', watts: 15 }],
+    });
     expect(r!.detail).toEqual([
       { label: 'BAT0', value: '65%, Discharging' },
       { label: 'Until empty', value: '2h 10m' },
+      { label: 'Drawing', value: '15.0W' },
     ]);
   });
 
@@ -164,5 +172,92 @@ describe('battery', () => {
     expect((await collect())!.text).toBe('65%');
     bat0('Discharging', { power_now: 100 });
     expect((await collect())!.data!.seconds).toBeUndefined();
+  });
+});
+
+describe('battery: power draw', () => {
+  let tree: FixtureTree;
+  beforeEach(() => (tree = fixtureTree()));
+  afterEach(() => tree.cleanup());
+
+  function supply(name: string, files: Record<string, string | number>) {
+    for (const [file, value] of Object.entries(files)) tree.write(`sys/class/power_supply/${name}/${file}`, `${value}\n`);
+  }
+  const collect = async (options = {}) => readingWithData(await battery.collect(moduleContext(battery, tree, options), undefined));
+
+  /**
+   * A Coslight R14B01W laptop battery, which reports charge (µAh) and current (µA), not energy and
+   * power: the values of its uevent as luastatus's battery-linux tests record them, discharging
+   * and charging (luastatus computes 18.6 W and 2.9 h, 12.7 W and 0.3 h from them).
+   */
+  function coslight(state: 'Discharging' | 'Charging') {
+    const discharging = state === 'Discharging';
+    supply('BAT0', {
+      type: 'Battery',
+      status: state,
+      present: 1,
+      technology: 'Li-ion',
+      cycle_count: 0,
+      voltage_min_design: 15200000,
+      voltage_now: discharging ? 16806000 : 17131000,
+      current_now: discharging ? 1107000 : 743000,
+      charge_full_design: 3030000,
+      charge_full: discharging ? 3285000 : 3298000,
+      charge_now: discharging ? 3247000 : 3096000,
+      capacity: discharging ? 98 : 93,
+      capacity_level: 'Normal',
+      model_name: 'R14B01W',
+      manufacturer: 'Coslight',
+    });
+  }
+
+  it('from current_now × voltage_now: in the data, the detail and, with show_power, on the line', async () => {
+    coslight('Discharging');
+    const r = await collect();
+    // 1.107 A at 16.806 V; 3.247 Ah left at 1.107 A: 2.93 h.
+    expect(r).toMatchObject({ text: '98% 2h 55m', data: { status: 'discharging', seconds: 10559 } });
+    expect(r!.data!.watts).toBeCloseTo(18.604242, 6);
+    expect(r!.data!.batteries[0].watts).toBeCloseTo(18.604242, 6);
+    expect(r!.detail).toContainEqual({ label: 'Drawing', value: '18.6W' });
+    expectDataAsDeclared(battery, r!.data);
+    expect((await collect({ show_power: true }))!.text).toBe('98% 2h 55m 18.6W');
+  });
+
+  it('while charging: the power going into the battery, and the time to full', async () => {
+    coslight('Charging');
+    const r = await collect({ show_power: true });
+    // 0.202 Ah to go at 0.743 A: 16 min; 0.743 A at 17.131 V.
+    expect(r).toMatchObject({ text: '93% 16m 12.7W', data: { status: 'charging', seconds: 979 } });
+    expect(r!.data!.watts).toBeCloseTo(12.728333, 6);
+    expect(r!.detail).toContainEqual({ label: 'Charging at', value: '12.7W' });
+  });
+
+  it('from power_now, unsigned; summed over batteries; 0 W when full; none without a figure', async () => {
+    supply('BAT0', { type: 'Battery', status: 'Discharging', capacity: 50, energy_full: 50000000, energy_now: 25000000, power_now: -7500000 });
+    supply('BAT1', { type: 'Battery', status: 'Discharging', capacity: 50, energy_full: 20000000, energy_now: 10000000, power_now: 2500000 });
+    const r = await collect({ show_power: true });
+    expect(r!.data!.watts).toBe(10);
+    expect(r!.data!.batteries.map((b) => b.watts)).toEqual([7.5, 2.5]);
+    expect(r!.text).toBe('50% 3h 30m 10.0W');
+
+    supply('BAT1', { type: 'Battery', status: 'Full', capacity: 100, energy_full: 20000000, energy_now: 20000000, power_now: 0 });
+    supply('BAT0', { type: 'Battery', status: 'Full', capacity: 100, energy_full: 50000000, energy_now: 50000000, power_now: 0 });
+    const full = await collect({ show_power: true });
+    expect(full).toMatchObject({ text: '100%', data: { watts: 0 } });
+    expect(full!.detail).toContainEqual({ label: 'Power', value: '0.0W' });
+
+    // Neither power_now nor current_now with voltage_now (a design voltage is not the voltage now).
+    tree.cleanup();
+    tree = fixtureTree();
+    supply('BAT0', { type: 'Battery', status: 'Discharging', capacity: 40, current_now: 1000000, voltage_min_design: 11400000 });
+    const none = await collect({ show_power: true });
+    expect(none!.text).toBe('40%');
+    expect(none!.data).not.toHaveProperty('watts');
+    expect(none!.data!.batteries[0]).not.toHaveProperty('watts');
+  });
+
+  it('the default line is as it was: no watts without show_power', async () => {
+    coslight('Discharging');
+    expect((await collect())!.text).toBe('98% 2h 55m');
   });
 });
