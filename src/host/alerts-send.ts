@@ -58,6 +58,7 @@ function desktopSession(env: NodeJS.ProcessEnv): boolean {
 export function alertTarget(via: AlertVia, env: NodeJS.ProcessEnv, serverPid?: number): AlertTarget | { why: string } {
   const tmuxTarget = (): AlertTarget | { why: string } => {
     const socket = tmuxSocket(env, serverPid);
+    if (!socket && tmuxSocket(env)) return { why: `TMUX names another tmux server than ${serverPid}'s` };
     if (!socket) return { why: 'not running inside tmux (TMUX is not set for this process)' };
     const tmux = onPath('tmux', env.PATH);
     return tmux ? { kind: 'tmux', tmux, socket } : { why: 'tmux is not on PATH' };

@@ -49,7 +49,8 @@ describe('where via sends it', () => {
 
   it('the tmux daemon sends to its own server only', () => {
     expect(alertTarget('auto', tmuxEnv, 1234)).toMatchObject({ kind: 'tmux' });
-    expect(alertTarget('auto', tmuxEnv, 4321)).toEqual({ why: expect.stringMatching(/TMUX is not set/) });
+    expect(alertTarget('tmux', tmuxEnv, 4321)).toEqual({ why: "TMUX names another tmux server than 4321's" });
+    expect(alertTarget('auto', tmuxEnv, 4321)).toEqual({ why: expect.stringMatching(/^TMUX names another tmux server than 4321's, and no desktop session/) });
   });
 
   it('programs are looked for in absolute folders of PATH only', () => {
