@@ -91,7 +91,7 @@ export class Metrics {
 
   /** Take in every module that has a new reading since the last call; push histories. */
   update(statuses: Map<string, ModuleStatus>): void {
-    for (const id of ['cpu', 'memory', 'swap', 'network', 'diskio', 'load']) {
+    for (const id of ['cpu', 'memory', 'swap', 'network', 'diskio', 'load', 'gpu']) {
       const st = statuses.get(id);
       if (!st || st.lastOkWall === undefined || this.seen.get(id) === st.lastOkWall) continue;
       this.seen.set(id, st.lastOkWall);
@@ -102,6 +102,19 @@ export class Metrics {
       else if (id === 'load') this.history.get('load').push(num(data?.one));
       else if (id === 'network') this.takeNetwork(data);
       else if (id === 'diskio') this.takeIo(data);
+      else if (id === 'gpu') this.takeGpus(data);
+    }
+  }
+
+  /** Each awake GPU's utilisation and share of its memory in use (the gpu panel's graphs), by its id. */
+  private takeGpus(data: Rec | null): void {
+    const gpus = Array.isArray(data?.gpus) ? (data.gpus as unknown[]).filter(isRec) : [];
+    for (const g of gpus) {
+      if (typeof g.id !== 'string' || g.asleep === true) continue;
+      const used = num(g.memoryUsed);
+      const total = num(g.memoryTotal);
+      this.history.get(`gpu:${g.id}:util`).push(num(g.utilization));
+      this.history.get(`gpu:${g.id}:mem`).push(used !== null && total !== null && total > 0 ? used / total : null);
     }
   }
 

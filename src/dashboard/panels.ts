@@ -249,6 +249,84 @@ export function batteryPanel(bat: ModuleView, ctx: PanelCtx): PanelContent {
   return { label: title, lines: [line([p(filled, st(ctx.theme, bat.state)), p(empty, st(ctx.theme, 'idle')), p(` ${status}${left}`)], ctx.width)] };
 }
 
+// ---------------------------------------------------------------- GPU
+
+type GpuRow = Record<string, unknown>;
+
+/** The gpu module's rows (its published data), each with an id. */
+function gpuRows(v: ModuleView): GpuRow[] {
+  const rows = Array.isArray(v.data?.gpus) ? (v.data!.gpus as unknown[]) : [];
+  return rows.filter((g): g is GpuRow => typeof g === 'object' && g !== null && typeof (g as GpuRow).id === 'string');
+}
+
+/** Graph rows under each awake GPU's line: enough to read a trend, few enough for two GPUs at 80x24. */
+const GPU_GRAPH_ROWS = 2;
+
+/** The lines the gpu panel would like: a line per GPU, and its graphs under each awake one. */
+export function gpuPanelLines(v: ModuleView): number {
+  const rows = gpuRows(v);
+  const lines = rows.reduce((n, g) => n + 1 + (g.asleep === true ? 0 : GPU_GRAPH_ROWS), 0);
+  return Math.max(1, lines) + (v.error ? 1 : 0);
+}
+
+/**
+ * Each GPU: "0 37% 4.1G/24G 61°C 123W  NVIDIA GeForce RTX 3090" (with "util" and "mem" before
+ * the figures where there is room), and under it its utilisation (left) and memory in use (right)
+ * over time, each on a 0-100 % scale. A GPU asleep is one line.
+ */
+export function gpuPanel(m: Metrics, v: ModuleView, ctx: PanelCtx): PanelContent {
+  const title = label(ctx, 'GPU', v.text || undefined, v.error ? 'failed' : v.state);
+  const lines = [...errorLine(v, ctx)];
+  const rows = gpuRows(v);
+  if (rows.length === 0) {
+    const why = !v.available ? 'not available here' : v.pending ? '...' : (v.detail[0]?.value ?? 'no GPU to show');
+    lines.push(line([p(why, st(ctx.theme, 'idle'))], ctx.width));
+    return { label: title, lines };
+  }
+  const awake = rows.filter((g) => g.asleep !== true).length;
+  // The room for graphs, shared between the awake GPUs; each keeps its own line.
+  const graphRows = awake > 0 ? Math.max(0, Math.floor((ctx.height - lines.length - rows.length) / awake)) : 0;
+  const half = Math.floor((ctx.width - 1) / 2);
+  for (const g of rows) {
+    if (lines.length >= ctx.height) break;
+    const name = typeof g.name === 'string' ? g.name : '';
+    if (g.asleep === true) {
+      lines.push(line([p(g.id as string, { bold: true }), p(' asleep', st(ctx.theme, 'idle')), p(`  ${name}`, st(ctx.theme, 'idle'))], ctx.width));
+      continue;
+    }
+    const util = typeof g.utilization === 'number' ? g.utilization : null;
+    const used = typeof g.memoryUsed === 'number' ? g.memoryUsed : null;
+    const total = typeof g.memoryTotal === 'number' ? g.memoryTotal : null;
+    const extra = [typeof g.celsius === 'number' ? `${Math.round(g.celsius)}°C` : '', typeof g.watts === 'number' ? `${Math.round(g.watts)}W` : '']
+      .filter(Boolean)
+      .join(' ');
+    // The figures first and the name last, so that a narrow box cuts the name, never a figure;
+    // with room, each figure says what it is.
+    const wide = ctx.width >= 60;
+    lines.push(
+      line(
+        [
+          p(g.id as string, { bold: true }),
+          p(` ${wide ? 'util ' : ''}${pctText(util)}`, st(ctx.theme, v.state)),
+          p(` ${wide ? 'mem ' : ''}${used !== null && total !== null ? `${formatBytes(used)}/${formatBytes(total)}` : '--'}`, st(ctx.theme, 'info')),
+          p(extra ? ` ${extra}` : ''),
+          p(`  ${name}`, st(ctx.theme, 'idle')),
+        ],
+        ctx.width,
+      ),
+    );
+    const rowsHere = Math.min(graphRows, ctx.height - lines.length);
+    lines.push(
+      ...beside(
+        graphLines(m.history.get(`gpu:${g.id}:util`), half, rowsHere, 1, st(ctx.theme, v.state), ctx),
+        graphLines(m.history.get(`gpu:${g.id}:mem`), ctx.width - half - 1, rowsHere, 1, st(ctx.theme, 'info'), ctx),
+        half,
+      ),
+    );
+  }
+  return { label: title, lines: lines.slice(0, ctx.height) };
+}
+
 // ---------------------------------------------------------------- header
 
 export interface HeaderInfo {

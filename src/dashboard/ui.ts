@@ -23,7 +23,7 @@ import { FleetPage, fleetSettings } from './fleet-page.js';
 import type { Charset } from './graph.js';
 import { computeLayout, modulesToPlace, type Rect } from './layout.js';
 import { CORE_MODULES, HEADER_MODULES, hasSomethingToShow, Metrics, moduleView, type ModuleView, panelOrder } from './model.js';
-import { batteryPanel, cpuPanel, diskPanel, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
+import { batteryPanel, cpuPanel, diskPanel, gpuPanel, gpuPanelLines, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
 import { ec2Panel, helpLines, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
@@ -367,7 +367,7 @@ export class DashboardUi {
       ec2: statuses.has('ec2-cost') && ec2.available,
     };
     // The modules on the line, and any other that needs attention, first; the rest where room is left.
-    const want = (id: string) => ({ id, lines: moduleLines(view(id)) });
+    const want = (id: string) => ({ id, lines: id === 'gpu' ? gpuPanelLines(view(id)) : moduleLines(view(id)) });
     const first = others.filter((id) => onLine.includes(id) || ['warning', 'critical', 'failed'].includes(view(id).state));
     const then = others.filter((id) => !first.includes(id));
     const given = modulesToPlace(frame, first.map(want), then.map(want));
@@ -426,7 +426,9 @@ export class DashboardUi {
     const placed = new Set(['cpu', 'memory', 'network', 'disk', 'procs', 'battery', 'ec2', 'more']);
     for (const m of layout.modules) {
       placed.add(`mod:${m.id}`);
-      this.place(`mod:${m.id}`, m.rect, (c) => modulePanel(view(m.id), c, icons.failed ?? '!'), statusVersion(statuses.get(m.id)));
+      const content =
+        m.id === 'gpu' ? (c: PanelCtx) => gpuPanel(this.metrics, view(m.id), c) : (c: PanelCtx) => modulePanel(view(m.id), c, icons.failed ?? '!');
+      this.place(`mod:${m.id}`, m.rect, content, statusVersion(statuses.get(m.id)));
     }
     this.place('more', layout.more?.rect, (c) => morePanel(layout.more!.ids, c), layout.more?.ids.join(','));
     for (const [id, b] of this.boxes) if (!placed.has(id)) b.hide();
