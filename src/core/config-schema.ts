@@ -6,7 +6,8 @@
  * config-validate.ts. Both take the declarations from here, so neither imports the other's
  * file back.
  */
-import type { Interval } from './contract.js';
+import type { DataDeclaration, Interval } from './contract.js';
+import { MAX_TEMPLATE_CHARS } from './format.js';
 
 /** The icon sets shoji ships (themes/icons/NAME.json). */
 export const ICON_SETS = ['ascii', 'unicode', 'nerd'] as const;
@@ -160,7 +161,30 @@ export const HOST_KEYS = {
     ],
     description: 'tell you once when the module stays at warning (or critical) for a while: true, or { level, after, via }',
   }),
+  // Checked by formatProblems (config-validate's own pass): each placeholder against the module's data.
+  format: hostKey<string>({
+    type: 'string',
+    maxLength: MAX_TEMPLATE_CHARS,
+    description: 'the text shown, with placeholders for its data: "M {used}/{total}" (docs/format.md)',
+  }),
+  format_short: hostKey<string>({
+    type: 'string',
+    maxLength: MAX_TEMPLATE_CHARS,
+    description: 'the narrow text shown when the line is too wide, as `format`',
+  }),
 };
+
+/**
+ * Host keys a module may declare as options of its own: then the key is the module's (datetime's
+ * and time-utc's `format` is a strftime format), validated and passed to it as its option, and
+ * the host's meaning does not apply to that module.
+ */
+export const OWNABLE_HOST_KEYS: readonly string[] = ['format', 'format_short'];
+
+/** Whether a module whose own options are `own` (its schema's properties) keeps `key` for itself. */
+export function ownsHostKey(own: object | undefined, key: string): boolean {
+  return own !== undefined && OWNABLE_HOST_KEYS.includes(key) && Object.hasOwn(own, key);
+}
 
 /** What a module's block in the config may set of the host's keys (validated). */
 export type HostSettings = { [P in keyof typeof HOST_KEYS]?: NonNullable<(typeof HOST_KEYS)[P]['type']> };
@@ -197,10 +221,12 @@ export function formatProblem(p: ConfigProblem): string {
   return `${where}: ${p.key ? `${p.key}: ` : ''}${p.message}`;
 }
 
-/** What the validator needs to know about modules: their option schemas. */
+/** What the validator needs to know about modules: their option schemas, and the data their formats may name. */
 export interface ModuleSchemas {
   /** id -> JSON Schema of the module's own options. */
   schemas: Map<string, Record<string, unknown>>;
+  /** id -> the module's data declaration, where it has one (a user's plugin may not: its placeholders are not checked). */
+  data?: Map<string, DataDeclaration>;
   /** Ids a layout may name besides the modules themselves (e.g. 'custom'). */
   layoutAliases: string[];
 }

@@ -17,11 +17,14 @@ import {
   HOST_MODULE_KEYS,
   ICON_SETS,
   objectSchema,
+  ownsHostKey,
   type ConfigProblem,
   type JsonSchema,
   type ModuleSchemas,
   type ShojiConfig,
 } from './config-schema.js';
+import { compileFormat, FormatError } from './format.js';
+import { templateProblems } from './format-fields.js';
 import { intervalProblem } from './interval.js';
 import { escapeControl } from '../render/sanitize.js';
 
@@ -45,9 +48,11 @@ export function buildSchema(modules: ModuleSchemas): JsonSchema {
   const moduleProps: Record<string, unknown> = {};
   for (const [id, schema] of modules.schemas) {
     const own = (schema.properties ?? {}) as Record<string, unknown>;
+    // The host's keys win, but for a key the module may own (datetime's strftime `format`).
+    const host = Object.fromEntries(Object.entries(hostKeys).filter(([name]) => !ownsHostKey(own, name)));
     moduleProps[id] = {
       type: 'object',
-      properties: { ...own, ...hostKeys },
+      properties: { ...own, ...host },
       // Only a module that says it takes any keys does (a plugin that failed to load: registry.ts).
       additionalProperties: schema.additionalProperties === true,
     };
@@ -120,6 +125,7 @@ export async function validateConfigText(text: string, file: string, modules: Mo
     unlocated = Math.max(0, errors.length - MAX_LOCATED);
   }
   problems.push(...(await intervalProblems(data, doc, lineCounter, file, modules)));
+  problems.push(...formatProblems(data, doc, lineCounter, file, modules));
   if (problems.length > 0) throw new ConfigError(capped(dedupe(problems), unlocated));
   return {
     ...DEFAULT_CONFIG,
@@ -179,6 +185,35 @@ async function intervalProblems(data: ConfigData, doc: Document, lc: LineCounter
     const path = ['modules', id, 'interval'];
     const node = (doc.getIn(path, true) as Node | undefined) ?? keyNode(doc, path.slice(0, -1), 'interval');
     problems.push({ file, ...position(node, lc), key: path.join('.'), message: escapeControl(why) });
+  }
+  return problems;
+}
+
+/**
+ * Every module's `format` and `format_short`, parsed, and each placeholder checked against the
+ * module's data declaration (format-fields.ts): a name it does not publish or a spec that does
+ * not suit the field is reported at the key, with where in the text. A module that declares no
+ * data (a user's plugin may not) has its template parsed, its names not checked.
+ */
+function formatProblems(data: ConfigData, doc: Document, lc: LineCounter, file: string, known: ModuleSchemas): ConfigProblem[] {
+  const modules = data.modules;
+  if (!modules || typeof modules !== 'object' || Array.isArray(modules)) return [];
+  const problems: ConfigProblem[] = [];
+  for (const [id, opts] of Object.entries(modules)) {
+    const schema = known.schemas.get(id);
+    if (!schema || !opts || typeof opts !== 'object') continue;
+    for (const name of ['format', 'format_short']) {
+      const text = (opts as Record<string, unknown>)[name];
+      if (typeof text !== 'string' || ownsHostKey(schema.properties as object | undefined, name)) continue;
+      const path = ['modules', id, name];
+      const where = () => position((doc.getIn(path, true) as Node | undefined) ?? keyNode(doc, path.slice(0, -1), name), lc);
+      const template = compileFormat(text);
+      const found =
+        template instanceof FormatError
+          ? [`${template.message} (at character ${template.at + 1})`]
+          : templateProblems(template, known.data?.get(id)).map((p) => `${p.message} (at character ${p.placeholder.at + 1})`);
+      for (const message of found) problems.push({ file, ...where(), key: path.join('.'), message: escapeControl(message) });
+    }
   }
   return problems;
 }
@@ -337,7 +372,7 @@ function unknownKeyMessage(path: (string | number)[], modules: ModuleSchemas, sc
   }
   if (path.length === 2 && path[0] === 'modules') {
     const own = Object.keys((modules.schemas.get(String(path[1]))?.properties ?? {}) as object);
-    return `unknown key for module ${path[1]} (known: ${[...own, ...HOST_MODULE_KEYS].join(', ')})`;
+    return `unknown key for module ${path[1]} (known: ${[...own, ...HOST_MODULE_KEYS.filter((k) => !own.includes(k))].join(', ')})`;
   }
   // Elsewhere the keys the schema declares at that place (config.ts's CONFIG_KEYS, DASHBOARD_KEYS).
   let at: JsonSchema | undefined = schema;

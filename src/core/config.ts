@@ -10,7 +10,16 @@
 import { readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import { ConfigError, type ConfigProblem, DEFAULT_CONFIG, HOST_KEYS, isConfigError, type ModuleSchemas, type ShojiConfig } from './config-schema.js';
+import {
+  ConfigError,
+  type ConfigProblem,
+  DEFAULT_CONFIG,
+  HOST_KEYS,
+  isConfigError,
+  type ModuleSchemas,
+  ownsHostKey,
+  type ShojiConfig,
+} from './config-schema.js';
 import { configDir, runtimeDir } from './paths.js';
 
 // What a config is (its keys, defaults, problems) is declared in config-schema.ts; everything
@@ -123,11 +132,15 @@ function isCachedConfig(c: unknown): c is ShojiConfig {
   );
 }
 
-/** A module's effective options: its defaults, overlaid with the user's keys (host keys removed). */
-export function moduleOptions(defaults: Record<string, unknown>, user: Record<string, unknown> | undefined): Record<string, unknown> {
+/**
+ * A module's effective options: its defaults, overlaid with the user's keys (host keys removed,
+ * but for one the module declares itself: `own`, its schema's properties; config-schema.ts's
+ * ownsHostKey).
+ */
+export function moduleOptions(defaults: Record<string, unknown>, user: Record<string, unknown> | undefined, own?: object): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(user ?? {})) {
-    if (!Object.hasOwn(HOST_KEYS, k)) out[k] = v;
+    if (!Object.hasOwn(HOST_KEYS, k) || ownsHostKey(own, k)) out[k] = v;
   }
   return out;
 }

@@ -12,6 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { UnsafeFolderError } from './trust.js';
 import { jsonDataProblem, readingProblem } from './reading-check.js';
+import type { History } from './format-apply.js';
+import { historyProblem } from './spark.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
@@ -48,6 +50,8 @@ interface SavedModule {
   unavailableWhy?: string;
   /** The module's options when it was last run: an edit to them makes it due at once. */
   optionsKey?: string;
+  /** Recent values its sparklines draw (format-apply.ts), so that repeated calls build a history. */
+  history?: History;
 }
 
 interface SavedState {
@@ -94,6 +98,7 @@ function savedProblem(m: SavedModule): string | null {
   if (m.unavailableWhy !== undefined && typeof m.unavailableWhy !== 'string') return 'a reason that is not text';
   if (m.reading !== null && readingProblem(m.reading)) return readingProblem(m.reading);
   if (m.data !== undefined && jsonDataProblem('data', m.data)) return jsonDataProblem('data', m.data);
+  if (m.history !== undefined && historyProblem(m.history)) return historyProblem(m.history);
   return m.memo === undefined ? null : jsonDataProblem('memo', m.memo);
 }
 
@@ -149,6 +154,7 @@ export async function collectOneShot(modules: readonly ResolvedModule[], env: No
           lastOkWall: saved.lastOkWall,
           available: saved.available,
           unavailableWhy: saved.unavailableWhy,
+          history: saved.history,
         });
       }
       statuses.set(id, status);
@@ -179,7 +185,7 @@ export async function collectOneShot(modules: readonly ResolvedModule[], env: No
         status.available = true;
       }
       const outcome = await collectModule(mod, env, status.memo, timeoutFor(mod, cap));
-      recordOutcome(status, outcome);
+      recordOutcome(status, outcome, { mod, env });
       // How long until it is due again, from now; the due time is kept on the monotonic clock.
       const wait = outcome.ok
         ? (await waitAfterSuccess(mod.interval, mod.def.align === true, Date.now(), ONE_SHOT_POLICY)).ms
@@ -229,5 +235,6 @@ function toSaved(s: ModuleStatus): Omit<SavedModule, 'lastRunMono' | 'dueMono' |
     lastOkWall: s.lastOkWall,
     available: s.available,
     ...(s.unavailableWhy !== undefined ? { unavailableWhy: s.unavailableWhy } : {}),
+    ...(s.history !== undefined ? { history: s.history } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
-import type { AnyModule, ShojiModule } from './contract.js';
+import type { AnyModule, DataDeclaration, ShojiModule } from './contract.js';
 import type { ModuleSchemas } from './config.js';
 import { findScripts, scriptDirs, scriptModule } from './scripts.js';
 import { findPluginFiles, loadUserPlugins, pluginIdOf, type PluginProblem } from './user-plugins.js';
@@ -106,6 +106,10 @@ export function pluginsKey(configDir: string): string {
 
 export function moduleSchemas(registry: Registry): ModuleSchemas {
   const schemas = new Map<string, Record<string, unknown>>();
-  for (const [id, { def }] of registry.modules) schemas.set(id, def.options.schema);
-  return { schemas, layoutAliases: [CUSTOM_ALIAS] };
+  const data = new Map<string, DataDeclaration>();
+  for (const [id, { def }] of registry.modules) {
+    schemas.set(id, def.options.schema);
+    if (def.data) data.set(id, def.data);
+  }
+  return { schemas, data, layoutAliases: [CUSTOM_ALIAS] };
 }

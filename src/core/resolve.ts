@@ -11,7 +11,7 @@
  */
 import type { AnyModule } from './contract.js';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './collect.js';
-import { type HostSettings, moduleOptions, type ShojiConfig } from './config.js';
+import { type HostSettings, moduleOptions, ownsHostKey, type ShojiConfig } from './config.js';
 import { intervalOf, type ParsedInterval } from './interval.js';
 import { CUSTOM_ALIAS, type ModuleSource, type RegisteredModule, type Registry } from './registry.js';
 
@@ -49,6 +49,10 @@ export interface ResolvedModule {
   readonly background: boolean;
   /** The user's settings for it, as text: when they change, the one-shot path collects it afresh. */
   readonly settingsKey: string;
+  /** The user's `format`: the text shown, from the module's data (format-apply.ts); absent for a module that declares a `format` option itself. */
+  readonly format?: string;
+  /** The user's `format_short`, the narrow text, likewise. */
+  readonly format_short?: string;
 }
 
 export interface ResolvedModules {
@@ -87,6 +91,8 @@ class Resolved implements ResolvedModule {
   readonly enabled: boolean;
   readonly background: boolean;
   readonly intervalGiven: boolean;
+  readonly format?: string;
+  readonly format_short?: string;
   side?: Side;
   private cachedInterval?: ParsedInterval;
   private cachedSettingsKey?: string;
@@ -100,7 +106,10 @@ class Resolved implements ResolvedModule {
     this.def = def;
     this.source = reg.source;
     this.file = reg.file;
-    this.options = moduleOptions(def.options.defaults as Record<string, unknown>, user);
+    const own = def.options.schema.properties as object | undefined;
+    this.options = moduleOptions(def.options.defaults as Record<string, unknown>, user, own);
+    if (typeof user?.format === 'string' && !ownsHostKey(own, 'format')) this.format = user.format;
+    if (typeof user?.format_short === 'string' && !ownsHostKey(own, 'format_short')) this.format_short = user.format_short;
     this.timeoutMs = timeoutOf(def, user?.timeout);
     this.priority = typeof user?.priority === 'number' ? user.priority : (def.priority ?? DEFAULT_PRIORITY);
     this.enabled = user?.enabled !== false;

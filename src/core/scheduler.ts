@@ -14,6 +14,8 @@ import type { LongLivedHost, Reading } from './contract.js';
 import { checkAvailable, collectModule, monotonicMs, type CollectOutcome } from './collect.js';
 import { DAEMON_POLICY, waitAfterFailure, waitAfterSuccess } from './due.js';
 import { MAX_TIMER_MS } from './interval.js';
+import { type FormatTarget, type History, hasFormat, nextHistory, shownReading } from './format-apply.js';
+import { isUtf8Locale } from './locale.js';
 import { publishedData } from './reading-check.js';
 import type { ResolvedModule } from './resolve.js';
 
@@ -40,6 +42,13 @@ export interface ModuleStatus {
   data?: unknown;
   /** The module's private memo: passed back to it, never read by anything else. */
   memo?: unknown;
+  /**
+   * The module's own reading when the user's `format` replaced its text (format-apply.ts), so
+   * that a config reload can format it afresh or show it as it was.
+   */
+  moduleReading?: Reading | null;
+  /** Recent values of the fields the module's sparklines draw (format-apply.ts's nextHistory). */
+  history?: History;
   lastOkWall?: number;
   lastRunWall?: number;
   nextRunWall?: number;
@@ -56,10 +65,14 @@ export function newStatus(id: string): ModuleStatus {
  * memo, when one came back) and clears the failure; a failure keeps the last good reading, data
  * and memo and counts up.
  */
-export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome): void {
+export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome, shown?: ShownAs): void {
   if (outcome.ok) {
     status.reading = outcome.collected!.reading;
     status.data = publishedData(outcome.collected!);
+    if (shown) {
+      status.history = nextHistory(shown.mod, status.data, status.history);
+      applyFormat(status, shown);
+    }
     if (outcome.collected!.memo !== undefined) status.memo = outcome.collected!.memo;
     status.hasValue = true;
     status.error = undefined;
@@ -68,6 +81,28 @@ export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome): vo
   } else {
     recordFailure(status, outcome.error);
   }
+}
+
+/** What a recorded reading is shown as: the module's formats (resolve.ts), and the locale's sparklines. */
+export interface ShownAs {
+  mod: FormatTarget;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The status's reading as the module's formats show it, from its own reading (kept beside it
+ * while a format applies) and its data: after a collect, and again when a config reload brings
+ * other formats.
+ */
+export function applyFormat(status: ModuleStatus, { mod, env }: ShownAs): void {
+  const own = status.moduleReading !== undefined ? status.moduleReading : status.reading;
+  if (!hasFormat(mod)) {
+    status.reading = own;
+    delete status.moduleReading;
+    return;
+  }
+  status.moduleReading = own;
+  status.reading = shownReading(mod, own, status.data, status.history, !isUtf8Locale(env));
 }
 
 /** A failed collect: its reason, one more consecutive failure and one more since the start. */
@@ -113,6 +148,8 @@ export class Scheduler extends EventEmitter {
     for (const mod of modules) {
       const status = previous?.get(mod.id) ?? newStatus(mod.id);
       status.running = false;
+      // A reload may bring other formats: the kept reading is shown as they say.
+      if (previous?.has(mod.id) && (hasFormat(mod) || status.moduleReading !== undefined)) applyFormat(status, { mod, env });
       this.slots.set(mod.id, { status, mod });
     }
   }
@@ -170,7 +207,7 @@ export class Scheduler extends EventEmitter {
     status.lastDurationMs = monotonicMs() - started;
     if (this.stopped) return;
     const before = JSON.stringify([status.reading, status.error]);
-    recordOutcome(status, outcome);
+    recordOutcome(status, outcome, { mod: slot.mod, env: this.env });
     if (outcome.ok) {
       await this.scheduleNext(slot);
       if (JSON.stringify([status.reading, status.error]) !== before) this.emit('change', status.id);

@@ -41,7 +41,7 @@ describe('config validation', () => {
     expect(p.file).toBe('/home/u/.config/shoji/config.yaml');
     expect(p.line).toBe(5);
     expect(p.key).toBe('modules.cpu.per_cor');
-    expect(p.message).toMatch(/unknown key for module cpu \(known: per_core, warning, interval, timeout, priority, enabled, alert\)/);
+    expect(p.message).toMatch(/unknown key for module cpu \(known: per_core, warning, interval, timeout, priority, enabled, alert, format, format_short\)/);
   });
 
   it("checks a module's alert: true or { level, after, via }, a wrong one named by file, line and key", async () => {

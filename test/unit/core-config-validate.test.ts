@@ -83,10 +83,10 @@ describe("the schema's bounds", () => {
     ]);
     expect(await problemsOf('modules:\n  nope: {}\n')).toEqual([`${FILE}:2:3: modules.nope: unknown module (known: broken, cpu, load)`]);
     expect(await problemsOf('modules:\n  load:\n    x: 1\n')).toEqual([
-      `${FILE}:3:5: modules.load.x: unknown key for module load (known: interval, timeout, priority, enabled, alert)`,
+      `${FILE}:3:5: modules.load.x: unknown key for module load (known: interval, timeout, priority, enabled, alert, format, format_short)`,
     ]);
     expect(await problemsOf('modules:\n  cpu:\n    x: 1\n')).toEqual([
-      `${FILE}:3:5: modules.cpu.x: unknown key for module cpu (known: warning, interval, timeout, priority, enabled, alert)`,
+      `${FILE}:3:5: modules.cpu.x: unknown key for module cpu (known: warning, interval, timeout, priority, enabled, alert, format, format_short)`,
     ]);
     expect(await problemsOf('modules:\n  broken:\n    anything: [1, 2]\n    timeout: 0\n')).toEqual([`${FILE}:4:14: modules.broken.timeout: must be > 0`]);
   });

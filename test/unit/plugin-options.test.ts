@@ -80,7 +80,7 @@ describe('a user plugin declaring its options', () => {
     expect(await problems('modules:\n  greet:\n    name: you\n    times: 3\n')).toEqual([]);
     expect(await problems('modules:\n  greet:\n    times: 0\n')).toEqual([`${file}:3:12: modules.greet.times: must be >= 1`]);
     expect(await problems('modules:\n  greet:\n    loud: true\n')).toEqual([
-      `${file}:3:5: modules.greet.loud: unknown key for module greet (known: name, times, interval, timeout, priority, enabled, alert)`,
+      `${file}:3:5: modules.greet.loud: unknown key for module greet (known: name, times, interval, timeout, priority, enabled, alert, format, format_short)`,
     ]);
   });
 
