@@ -109,8 +109,7 @@ export class NvidiaSampler {
   }
 
   /** The re-check: idle, lock, GPUs asleep, child running. Exported for tests through the class. */
-  tick(): void {
-    const now = Date.now();
+  tick(now = Date.now()): void {
     if (now - this.lastTouch > Math.max(IDLE_AT_LEAST_MS, 3 * this.touchGap)) {
       this.stop();
       return;

@@ -336,6 +336,20 @@ describe('NVIDIA through one nvidia-smi', () => {
     expect(log[1]).toMatch(/starting it again in 2 s$/);
   });
 
+  it('stops nvidia-smi when the module is no longer collected (90 s without a collect)', async () => {
+    twoGpus();
+    const ctx = context({ sample_seconds: 0.5 }, { PATH: fake.path }, []);
+    await gpu.collect(ctx, undefined);
+    const [{ pid }] = await started(1);
+    const sampler = keepSampling({ dir: runDir, sysRoot: tree.sysRoot, env: ctx.env, periodMs: 500, log: () => {} });
+    sampler.tick(Date.now() + 60_000); // a minute on: still in use
+    expect(sampler.childPid).toBe(pid);
+    sampler.tick(Date.now() + 91_000);
+    expect(sampler.childPid).toBeUndefined();
+    expect(sampler.holding).toBe(false);
+    await waitFor('nvidia-smi to stop', () => !alive(pid));
+  });
+
   it('stops nvidia-smi and lets the lock go when the module stops', async () => {
     twoGpus();
     const ctx = context({ sample_seconds: 0.5 }, { PATH: fake.path }, []);
