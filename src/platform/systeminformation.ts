@@ -12,25 +12,26 @@
  * that currentLoad starts on Linux to read /proc/stat. What each call costs on each platform
  * (which start a process): docs/platforms.md.
  */
-import { cpus, hostname, loadavg, uptime } from 'node:os';
+import { type CpuInfo, cpus, hostname, loadavg, uptime } from 'node:os';
+import type { Systeminformation } from 'systeminformation';
 import { plausible } from './linux/sensors.js';
-import type { CpuTicks, HostReader, InterfaceBytes, Sensor } from './types.js';
+import type { CpuTicks, HostReader, InterfaceBytes, LoginSession, Sensors } from './types.js';
 
 /** os.cpus() counts milliseconds; the interface counts USER_HZ ticks (10 ms), as /proc/stat does. */
 const MS_PER_TICK = 10;
 
-function cpuTicks(): CpuTicks {
-  const all = cpus();
+/** The interface's CPU ticks from os.cpus()'s answer (CPUs by index: it gives no kernel numbers). */
+export function ticksFromCpus(all: readonly Pick<CpuInfo, 'times'>[]): CpuTicks {
   if (all.length === 0) throw new Error('the system gives no CPU times (os.cpus() is empty)');
   const out: CpuTicks = { cpu: [0, 0] };
-  all.forEach(({ times }, i) => {
+  for (const [i, { times }] of all.entries()) {
     // libuv has no iowait, softirq or steal: busy is user+nice+sys+irq, idle is idle.
     const busy = (times.user + times.nice + times.sys + times.irq) / MS_PER_TICK;
     const idle = times.idle / MS_PER_TICK;
     out[`cpu${i}`] = [busy, idle];
     out.cpu[0] += busy;
     out.cpu[1] += idle;
-  });
+  }
   return out;
 }
 
@@ -39,26 +40,31 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** A figure systeminformation gives as a number, or null for its "unknown" (null, -1, NaN). */
 const known = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v) && v !== -1;
 
-async function sensors(): Promise<{ sensors: Sensor[]; ignored: string[] }> {
-  const { cpuTemperature } = await import('systeminformation/lib/cpu.js');
-  const t = await cpuTemperature();
-  const found: { sensors: Sensor[]; ignored: string[] } = { sensors: [], ignored: [] };
+/** The interface's sensors from cpuTemperature()'s answer: each figure it knows, hottest first. */
+export function sensorsFrom(t: Systeminformation.CpuTemperatureData): Sensors {
+  const found: Sensors = { sensors: [], ignored: [] };
   const add = (id: string, celsius: number | null | undefined) => {
     if (!known(celsius)) return;
     if (!plausible(celsius)) found.ignored.push(`${id}: ${celsius}`);
     else found.sensors.push({ id, celsius });
   };
   add('cpu/main', t.main);
-  for (const [i, c] of t.cores.entries()) add(`cpu/core ${i}`, c);
+  for (const [i, c] of (t.cores ?? []).entries()) add(`cpu/core ${i}`, c);
   for (const [i, c] of (t.socket ?? []).entries()) add(`cpu/socket ${i}`, c);
   add('chipset', t.chipset);
   found.sensors.sort((a, b) => b.celsius - a.celsius);
   return found;
 }
 
+/** The interface's sessions from users()'s answer (who's lines): outside text, control characters removed as from utmp. */
+export function sessionsFrom(users: readonly Systeminformation.UserData[]): LoginSession[] {
+  const clean = (text: string | undefined) => (text ?? '').replace(CONTROL, '');
+  return users.map((u) => ({ user: clean(u.user), line: clean(u.tty), host: clean(u.ip) })).filter((u) => u.user !== '');
+}
+
 export const systeminformationReader: HostReader = {
   name: 'systeminformation',
-  cpuTicks,
+  cpuTicks: () => ticksFromCpus(cpus()),
   loadAverages: () => loadavg() as [number, number, number],
   onlineCpus: () => cpus().length,
   async memory() {
@@ -101,14 +107,15 @@ export const systeminformationReader: HostReader = {
   sessionsReadable: () => true,
   async sessions() {
     const { users } = await import('systeminformation/lib/users.js');
-    // who(1)'s output is outside text: control characters go, as they do from utmp.
-    const clean = (text: string | undefined) => (text ?? '').replace(CONTROL, '');
-    return (await users()).map((u) => ({ user: clean(u.user), line: clean(u.tty), host: clean(u.ip) }));
+    return sessionsFrom(await users());
   },
   async processCount() {
     const { processes } = await import('systeminformation/lib/processes.js');
     const p = await processes();
     return p.all > 0 ? { processes: p.all, running: p.running, tasks: null } : null;
   },
-  sensors,
+  async sensors() {
+    const { cpuTemperature } = await import('systeminformation/lib/cpu.js');
+    return sensorsFrom(await cpuTemperature());
+  },
 };

@@ -8,10 +8,12 @@
 import { statfsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { fixtureTree } from '../helpers/context.js';
 import { backendName, backendOfModule, chooseBackend, HOST_MODULES, hostFor, SAME_ON_EVERY_PLATFORM } from '../../src/platform/backend.js';
 import { linuxReader } from '../../src/platform/linux/index.js';
-import { systeminformationReader } from '../../src/platform/systeminformation.js';
+import { sensorsFrom, sessionsFrom, systeminformationReader, ticksFromCpus } from '../../src/platform/systeminformation.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const procHere = () => true;
@@ -149,4 +151,60 @@ describe.runIf(process.platform === 'linux')('the two readers on this Linux, bac
     expect(Object.keys(sums)).toEqual(['all']);
     expect(sums.all[0]).toBeGreaterThan(0);
   }, 20_000);
+});
+
+describe("systeminformation's answers, as the interface gives them", () => {
+  it("CPU ticks: os.cpus()'s milliseconds as USER_HZ ticks per cpuN, summed as cpu", () => {
+    // os.cpus() on this machine, at the time of writing (times in ms).
+    const here = [
+      { times: { user: 23776880, nice: 10660, sys: 10087760, idle: 25790210, irq: 0 } },
+      { times: { user: 24997130, nice: 18340, sys: 10539680, idle: 23940540, irq: 0 } },
+    ];
+    const ticks = ticksFromCpus(here);
+    expect(ticks.cpu0).toEqual([(23776880 + 10660 + 10087760) / 10, 2579021]);
+    expect(ticks.cpu1).toEqual([(24997130 + 18340 + 10539680) / 10, 2394054]);
+    expect(ticks.cpu).toEqual([ticks.cpu0[0] + ticks.cpu1[0], ticks.cpu0[1] + ticks.cpu1[1]]);
+    expect(() => ticksFromCpus([])).toThrow('the system gives no CPU times (os.cpus() is empty)');
+  });
+
+  it('sensors: every known figure, hottest first; its unknowns (null, -1) left out, placeholders listed as not temperatures', () => {
+    // This machine's answer (a VM without sensors), also macOS's without osx-temperature-sensor.
+    expect(sensorsFrom({ main: null, cores: [], max: null, socket: [], chipset: null } as never)).toEqual({ sensors: [], ignored: [] });
+    // The shape FreeBSD's `sysctl dev.cpu | grep temp` gives it: one figure per core.
+    const bsd = sensorsFrom({ main: 47.1, cores: [45, 49.5, -1, 127], max: 49.5, socket: [], chipset: null } as never);
+    expect(bsd.sensors).toEqual([
+      { id: 'cpu/core 1', celsius: 49.5 },
+      { id: 'cpu/main', celsius: 47.1 },
+      { id: 'cpu/core 0', celsius: 45 },
+    ]);
+    expect(bsd.ignored).toEqual(['cpu/core 3: 127']);
+  });
+
+  it("sessions: who's user, line and remote address, control characters removed, nameless lines dropped", () => {
+    const who = [
+      { user: 'sebastian', tty: 'console', date: '2026-11-30', time: '09:51', ip: '', command: '' },
+      { user: 'ops\u001b[31m', tty: 'ttys001', date: '2026-11-30', time: '10:02', ip: '192.0.2.7', command: 'vim' },
+      { user: '', tty: 'ttys002', date: '', time: '', ip: '', command: '' },
+    ];
+    expect(sessionsFrom(who)).toEqual([
+      { user: 'sebastian', line: 'console', host: '' },
+      { user: 'ops[31m', line: 'ttys001', host: '192.0.2.7' },
+    ]);
+  });
+});
+
+describe('the direct reader of the host name', () => {
+  it("takes the proc file's name, and uname's when the file names none (blank, a comment, control characters)", () => {
+    const tree = fixtureTree();
+    try {
+      tree.write('proc/sys/kernel/hostname', 'web1\n');
+      expect(linuxReader.hostname(tree)).toBe('web1\n');
+      for (const nameless of ['\n', '# no name\n', '\u0007\n']) {
+        tree.write('proc/sys/kernel/hostname', nameless);
+        expect(linuxReader.hostname(tree), JSON.stringify(nameless)).toBe(hostname());
+      }
+    } finally {
+      tree.cleanup();
+    }
+  });
 });

@@ -13,6 +13,15 @@ import { cpuTicks, loadAverages, memory, onlineCpus, processCount, swap, uptimeS
 import { readSensors } from './sensors.js';
 import { sessions, utmpPath } from './utmp.js';
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Whether a line has a name on it: not blank, not a comment (hostname(5)), control characters aside. */
+function namesOne(text: string): boolean {
+  return text.split('\n').some((line) => {
+    const name = line.replace(CONTROL, '').trim();
+    return name !== '' && !name.startsWith('#');
+  });
+}
+
 export const linuxReader: HostReader = {
   name: 'linux',
   cpuTicks: (r) => cpuTicks(r.procRoot),
@@ -22,9 +31,9 @@ export const linuxReader: HostReader = {
   swap: (r) => swap(r.procRoot),
   uptimeSeconds: (r) => uptimeSeconds(r.procRoot),
   hostname(r) {
-    // os.hostname() is the same uname call; the proc file lets a fixture tree stand in.
+    // os.hostname() is the same uname call; the proc file lets a fixture tree stand in, when it names one.
     const text = readText(join(r.procRoot, 'sys/kernel/hostname'));
-    return text !== null && text.trim() !== '' ? text : hostname();
+    return text !== null && namesOne(text) ? text : hostname();
   },
   diskSectors: (r, devices, stacked) => diskSectors(r.procRoot, r.sysRoot, devices, stacked),
   defaultInterfaces: (r) => defaultRouteInterfaces(r.procRoot),
