@@ -14,7 +14,9 @@
  *
  * A GPU the kernel has runtime-suspended (power/runtime_status "suspended": a laptop's discrete
  * GPU, idle) is shown asleep and never asked anything, since asking wakes it and keeps it
- * drawing power (pci.ts). "asleep" on the line when every GPU is.
+ * drawing power (pci.ts). "asleep" on the line when every GPU is. An NVIDIA GPU that is not
+ * bound to NVIDIA's driver (passed through to a VM with vfio-pci, driven by nouveau) is left out:
+ * nvidia-smi cannot ask it.
  *
  * NVIDIA: nvidia-smi takes a few hundred milliseconds to start (seconds without persistence
  * mode), far too slow for the status line, so no collect ever runs it. A long-lived shoji

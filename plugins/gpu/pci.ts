@@ -6,7 +6,8 @@
  * power/runtime_status is "active", "suspended", "suspending", "resuming", "error" or
  * "unsupported").
  */
-import { join } from 'node:path';
+import { readlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { listDir, readLine } from '../../src/core/read.js';
 
 export const NVIDIA_VENDOR = '0x10de';
@@ -18,10 +19,24 @@ export function isGpuOf(sysRoot: string, address: string, vendor: string): boole
   return readLine(join(dir, 'vendor'))?.toLowerCase() === vendor && /^0x03[0-9a-f]{4}$/i.test(readLine(join(dir, 'class')) ?? '');
 }
 
-/** The PCI addresses (`0000:01:00.0`) of the NVIDIA GPUs, in the bus's order. */
+/** The kernel driver bound to a PCI device (its `driver` link's name), or null when none is. */
+export function driverOf(sysRoot: string, address: string): string | null {
+  try {
+    return basename(readlinkSync(join(sysRoot, 'bus', 'pci', 'devices', address, 'driver')));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The PCI addresses (`0000:01:00.0`) of the NVIDIA GPUs that nvidia-smi can ask, in the bus's
+ * order: those bound to NVIDIA's driver. One passed through to a virtual machine (vfio-pci),
+ * driven by nouveau, or bound to nothing is not nvidia-smi's: asking for it by address would
+ * fail ("No devices were found") again and again.
+ */
 export function nvidiaAddresses(sysRoot: string): string[] {
   return listDir(join(sysRoot, 'bus', 'pci', 'devices'))
-    .filter((a) => isGpuOf(sysRoot, a, NVIDIA_VENDOR))
+    .filter((a) => isGpuOf(sysRoot, a, NVIDIA_VENDOR) && driverOf(sysRoot, a) === 'nvidia')
     .sort();
 }
 

@@ -15,7 +15,8 @@
  * - Never waking a GPU: before nvidia-smi starts, and on every re-check (every 15 s), each NVIDIA
  *   GPU's runtime power status is read (pci.ts). While every one is suspended nvidia-smi is not
  *   run (and is stopped if it was); while some are, it is asked about the others only (`-i` with
- *   their PCI addresses), and started again when that set changes.
+ *   their PCI addresses, comma-separated, as `nvidia-smi -i 1,2,4` takes indexes), and started
+ *   again when that set changes.
  * - Its end: killed when this process exits, and when the module stops being used (no collect
  *   for 90 s, or three of its own intervals if longer). A shoji process killed outright leaves it
  *   to the pipe: nvidia-smi dies of SIGPIPE at its next line.

@@ -10,7 +10,7 @@
  * The rows are real nvidia-smi output: the lines and field values of public issue threads, in the
  * query's order (see REAL_ROWS).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -112,9 +112,22 @@ export function alive(pid: number): boolean {
   return !/^\d+ \(.*\) Z /.test(stat);
 }
 
-/** The sysfs of a PCI GPU in a fixture tree: vendor, class and runtime power status. */
-export function pciGpu(write: (relative: string, content: string) => string, address: string, vendor: string, status = 'active'): void {
-  write(`sys/bus/pci/devices/${address}/vendor`, `${vendor}\n`);
+/**
+ * The sysfs of a PCI GPU in a fixture tree: vendor, class, runtime power status, and its driver
+ * link (nvidia for NVIDIA's, amdgpu for AMD's, unless `driver` names another or is '' for none).
+ */
+export function pciGpu(
+  write: (relative: string, content: string) => string,
+  address: string,
+  vendor: string,
+  status = 'active',
+  driver = vendor === '0x10de' ? 'nvidia' : 'amdgpu',
+): void {
+  const dir = write(`sys/bus/pci/devices/${address}/vendor`, `${vendor}\n`).slice(0, -'/vendor'.length);
   write(`sys/bus/pci/devices/${address}/class`, '0x030000\n');
   write(`sys/bus/pci/devices/${address}/power/runtime_status`, `${status}\n`);
+  if (driver === '') return;
+  const drivers = join(dir, '..', '..', 'drivers', driver);
+  mkdirSync(drivers, { recursive: true });
+  symlinkSync(join('..', '..', 'drivers', driver), join(dir, 'driver'));
 }

@@ -220,6 +220,19 @@ describe('NVIDIA through one nvidia-smi', () => {
     expect(await gpu.available!(context({}, { PATH: `${fromHere}:${fake.bin}` }))).toBe(true);
   });
 
+  it("leaves out an NVIDIA GPU that is not NVIDIA's driver's (passed to a VM through vfio-pci, on nouveau, on none): nvidia-smi cannot ask it", async () => {
+    pciGpu(tree.write, '0000:01:00.0', NVIDIA, 'active', 'vfio-pci');
+    pciGpu(tree.write, '0000:02:00.0', NVIDIA, 'active', 'nouveau');
+    pciGpu(tree.write, '0000:03:00.0', NVIDIA, 'active', '');
+    const ctx = context({ sample_seconds: 0.5 }, { PATH: fake.path }, []);
+    expect(await gpu.available!(ctx)).toBe(false);
+    expect((await gpu.collect(ctx, undefined)).reading).toBeNull();
+    pciGpu(tree.write, '0000:0a:00.0', NVIDIA);
+    expect(await gpu.available!(ctx)).toBe(true);
+    await gpu.collect(ctx, undefined);
+    expect((await started(1)).map((s) => s.args)).toEqual([`--query-gpu=${QUERY} --format=csv,noheader,nounits -lms 500`]);
+  });
+
   it('a long-lived process starts one nvidia-smi as asked; every collect reads its sample', async () => {
     twoGpus();
     const log: string[] = [];
