@@ -15,10 +15,10 @@
  * `shoji status`, for which they are not due again (interval an hour): the line and the JSON are
  * the status command's own, the readings those two collects took, so nothing depends on timing.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuild, runShoji, sandbox, type Sandbox } from '../helpers/cli.js';
+import { BUNDLE, requireBuild, runShoji, sandbox, type Sandbox } from '../helpers/cli.js';
 
 const MODULES = ['cpu', 'load', 'memory', 'swap', 'uptime', 'hostname', 'disk', 'diskio', 'network', 'users', 'processes', 'temperature'];
 const BACKENDS = ['linux', 'systeminformation'] as const;
@@ -217,5 +217,47 @@ describe('shoji modules', () => {
     const text = await runShoji(['modules'], boxes.systeminformation.env, undefined, 120_000);
     expect(text.stdout).toMatch(/^MODULE +SOURCE +ON +INTERVAL +READS +HERE +LAST VALUE$/m);
     expect(text.stdout).toMatch(/^memory +builtin +right +3600s +systeminformation +yes /m);
+  }, 300_000);
+});
+
+describe('Linux never pays for systeminformation', () => {
+  it('shoji status by default loads none of it; forced, it loads the lazy bundle and only the files it needs', async () => {
+    // What the bundle holds: no systeminformation in the one every shoji status loads.
+    expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/require\("systeminformation/);
+    const sb = sandbox();
+    try {
+      // Every module request a process makes, written down by a hook loaded before shoji.
+      const hook = join(sb.dir, 'hook.cjs');
+      writeFileSync(
+        hook,
+        "const M = require('node:module'); const fs = require('node:fs'); const load = M._load;\n" +
+          'M._load = function (request, ...rest) { if (/systeminformation/.test(request)) fs.appendFileSync(process.env.LOADED, request + "\\n"); return load.call(this, request, ...rest); };\n',
+      );
+      writeFileSync(join(sb.configDir, 'config.yaml'), `left: []\nright: [${MODULES.join(', ')}]\n`);
+      const loaded = (name: string) => (existsSync(join(sb.dir, name)) ? readFileSync(join(sb.dir, name), 'utf8').trim().split('\n') : []);
+      const withHook = (name: string, extra: NodeJS.ProcessEnv) => ({ ...sb.env, NODE_OPTIONS: `--require ${hook}`, LOADED: join(sb.dir, name), ...extra });
+
+      const direct = await runShoji(
+        ['status', '--format', 'plain'],
+        withHook('direct.log', { SHOJI_RUNTIME_DIR: join(sb.dir, 'run-direct') }),
+        undefined,
+        120_000,
+      );
+      expect(direct.stdout).toMatch(/cpu/);
+      expect(loaded('direct.log')).toEqual([]);
+
+      await runShoji(
+        ['collect', 'memory'],
+        withHook('forced.log', { SHOJI_BACKEND: 'systeminformation', SHOJI_RUNTIME_DIR: join(sb.dir, 'run-forced') }),
+        undefined,
+        120_000,
+      );
+      const forced = loaded('forced.log');
+      expect(forced).toContain('./lazy/systeminformation.cjs');
+      expect(forced).toContain('systeminformation/lib/memory.js');
+      expect(forced).not.toContain('systeminformation'); // the package's index, which loads all of it
+    } finally {
+      sb.cleanup();
+    }
   }, 300_000);
 });
