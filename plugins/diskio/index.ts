@@ -58,6 +58,12 @@ export default defineModule<DiskioOptions, DiskioData, DiskioMemo>({
   }),
   interval: 3,
   priority: 30,
+  // Everywhere but where systeminformation has no disk counters (FreeBSD, OpenBSD): saying so.
+  available(ctx) {
+    const whyNot = hostFor(ctx).diskSectorsWhyNot(ctx);
+    const answer = (why: string | null) => (why === null ? true : { available: false as const, why });
+    return whyNot instanceof Promise ? whyNot.then(answer) : answer(whyNot);
+  },
   collect(ctx, prev) {
     const o = ctx.options;
     const sectors = hostFor(ctx).diskSectors(ctx, o.devices, o.stacked);

@@ -82,6 +82,7 @@ const METHODS = Object.keys({
   uptimeSeconds: true,
   hostname: true,
   diskSectors: true,
+  diskSectorsWhyNot: true,
   defaultInterfaces: true,
   interfaceBytes: true,
   sessionsReadable: true,

@@ -62,6 +62,14 @@ export function sessionsFrom(users: readonly Systeminformation.UserData[]): Logi
   return users.map((u) => ({ user: clean(u.user), line: clean(u.tty), host: clean(u.ip) })).filter((u) => u.user !== '');
 }
 
+/** The platforms where systeminformation's fsStats() answers null: it counts no disk I/O there. */
+const NO_DISK_IO: readonly NodeJS.Platform[] = ['freebsd', 'openbsd', 'netbsd', 'sunos', 'win32'];
+
+/** Why systeminformation cannot count disk I/O on `platform`, or null where it can. */
+export function diskIoWhyNot(platform: NodeJS.Platform): string | null {
+  return NO_DISK_IO.includes(platform) ? `systeminformation counts no disk I/O on ${platform}` : null;
+}
+
 export const systeminformationReader: HostReader = {
   name: 'systeminformation',
   cpuTicks: () => ticksFromCpus(cpus()),
@@ -84,10 +92,11 @@ export const systeminformationReader: HostReader = {
     if (devices.length > 0) throw new Error('the `devices` option needs per-disk counters, which systeminformation does not give (it sums every disk)');
     const { fsStats } = await import('systeminformation/lib/filesystem.js');
     const s = await fsStats();
-    if (s === null) throw new Error(`systeminformation counts no disk I/O on ${process.platform}`);
+    if (s === null) throw new Error(diskIoWhyNot(process.platform) ?? 'systeminformation gave no disk I/O counters');
     // One item, every disk: bytes as 512-byte sectors, the unit the interface counts in.
     return { all: [s.rx / 512, s.wx / 512] };
   },
+  diskSectorsWhyNot: () => diskIoWhyNot(process.platform),
   async defaultInterfaces() {
     const { networkInterfaceDefault } = await import('systeminformation/lib/network.js');
     const name = await networkInterfaceDefault();

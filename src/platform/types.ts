@@ -83,6 +83,8 @@ export interface HostReader {
    * count what was asked (systeminformation has no per-device counters).
    */
   diskSectors(roots: HostRoots, devices: readonly string[], stacked: boolean): MaybePromise<Record<string, [number, number]>>;
+  /** Why disk I/O cannot be counted here at all, or null when it can. */
+  diskSectorsWhyNot(roots: HostRoots): MaybePromise<string | null>;
   /** The interfaces the default routes go out of (none without a default route). */
   defaultInterfaces(roots: HostRoots): MaybePromise<string[]>;
   /** Byte counters of the named interfaces that exist; null when the system gives none. */

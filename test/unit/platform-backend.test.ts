@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureTree } from '../helpers/context.js';
 import { backendName, backendOfModule, chooseBackend, HOST_MODULES, hostFor, SAME_ON_EVERY_PLATFORM } from '../../src/platform/backend.js';
 import { linuxReader } from '../../src/platform/linux/index.js';
-import { sensorsFrom, sessionsFrom, systeminformationReader, ticksFromCpus } from '../../src/platform/systeminformation.js';
+import { diskIoWhyNot, sensorsFrom, sessionsFrom, systeminformationReader, ticksFromCpus } from '../../src/platform/systeminformation.js';
+import diskio from '../../plugins/diskio/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const procHere = () => true;
@@ -206,5 +207,16 @@ describe('the direct reader of the host name', () => {
     } finally {
       tree.cleanup();
     }
+  });
+});
+
+describe('disk I/O where systeminformation has no counters', () => {
+  it('FreeBSD and OpenBSD: diskio is not available, saying why; macOS and Linux count', async () => {
+    expect(diskIoWhyNot('freebsd')).toBe('systeminformation counts no disk I/O on freebsd');
+    expect(diskIoWhyNot('openbsd')).toBe('systeminformation counts no disk I/O on openbsd');
+    expect(diskIoWhyNot('darwin')).toBeNull();
+    expect(diskIoWhyNot('linux')).toBeNull();
+    const ctx = { ...REAL, env: { SHOJI_BACKEND: 'systeminformation' } };
+    expect(await diskio.available!(ctx as never)).toBe(process.platform === 'linux' || process.platform === 'darwin');
   });
 });

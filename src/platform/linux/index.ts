@@ -36,6 +36,7 @@ export const linuxReader: HostReader = {
     return text !== null && namesOne(text) ? text : hostname();
   },
   diskSectors: (r, devices, stacked) => diskSectors(r.procRoot, r.sysRoot, devices, stacked),
+  diskSectorsWhyNot: () => null,
   defaultInterfaces: (r) => defaultRouteInterfaces(r.procRoot),
   // Every interface in net/dev: the caller picks the names it wants (no copy made).
   interfaceBytes: (r) => readNetDev(r.procRoot),
