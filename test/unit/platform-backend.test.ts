@@ -171,7 +171,7 @@ describe("systeminformation's answers, as the interface gives them", () => {
   it('sensors: every known figure, hottest first; its unknowns (null, -1) left out, placeholders listed as not temperatures', () => {
     // This machine's answer (a VM without sensors), also macOS's without osx-temperature-sensor.
     expect(sensorsFrom({ main: null, cores: [], max: null, socket: [], chipset: null } as never)).toEqual({ sensors: [], ignored: [] });
-    // The shape FreeBSD's `sysctl dev.cpu | grep temp` gives it: one figure per core.
+    // Figures made up in the shape it gives on FreeBSD (`sysctl dev.cpu | grep temp`: one per core), with its unknown (-1) and it87's placeholder (127).
     const bsd = sensorsFrom({ main: 47.1, cores: [45, 49.5, -1, 127], max: 49.5, socket: [], chipset: null } as never);
     expect(bsd.sensors).toEqual([
       { id: 'cpu/core 1', celsius: 49.5 },
@@ -182,6 +182,7 @@ describe("systeminformation's answers, as the interface gives them", () => {
   });
 
   it("sessions: who's user, line and remote address, control characters removed, nameless lines dropped", () => {
+    // Made-up sessions in the shape of its UserData (index.d.ts): a local console and a remote login with an escape in the name.
     const who = [
       { user: 'sebastian', tty: 'console', date: '2026-11-30', time: '09:51', ip: '', command: '' },
       { user: 'ops\u001b[31m', tty: 'ttys001', date: '2026-11-30', time: '10:02', ip: '192.0.2.7', command: 'vim' },
