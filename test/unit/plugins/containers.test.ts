@@ -24,12 +24,30 @@ let servers: Server[];
 let answer: (req: IncomingMessage, res: ServerResponse) => void;
 let requests: string[];
 
+/** The status filter of a request's `filters`, as dockerd reads it: the states to list, or null for all. */
+function statusFilter(url: string | undefined): string[] | null {
+  const filters = new URL(url ?? '/', 'http://localhost').searchParams.get('filters');
+  return filters === null ? null : ((JSON.parse(filters) as { status?: string[] }).status ?? null);
+}
+
+/** An answer as an engine gives it: the containers the request's status filter keeps. */
 const json =
   (body: string, headers: Record<string, string> = DOCKERD_20_10_HEADERS, status = 200) =>
-  (_req: IncomingMessage, res: ServerResponse) => {
+  (req: IncomingMessage, res: ServerResponse) => {
+    const keep = statusFilter(req.url);
+    let list: unknown;
+    try {
+      list = JSON.parse(body);
+    } catch {
+      list = undefined;
+    }
+    const kept = keep && Array.isArray(list) ? JSON.stringify(list.filter((c: { State?: unknown } | null) => keep.includes(String(c?.State)))) : body;
     res.writeHead(status, headers);
-    res.end(body);
+    res.end(kept);
   };
+
+/** What the module asks by default: every container but the stopped ones. */
+const LIVE = `GET /containers/json?all=true&filters=${encodeURIComponent('{"status":["running","restarting","paused"]}')}`;
 
 /** A server on a unix socket at `relative` under the tree (var/run/docker.sock: Docker's). */
 async function serve(relative = 'root/var/run/docker.sock'): Promise<string> {
@@ -67,15 +85,13 @@ describe('containers, on a real dockerd 20.10 answer', () => {
     const ctx = ctxWith();
     expect(await containers.available!(ctx)).toBe(true);
     const got = await containers.collect(ctx, undefined);
-    expect(requests).toEqual(['GET /containers/json?all=true']);
+    expect(requests).toEqual([LIVE]);
     expect(got.reading).toMatchObject({ text: '4 2!', state: 'critical', icon: 'containers' });
     expect(got.reading?.detail).toEqual([
       { label: 'Socket', value: `${socket} (Docker, API 1.41)` },
       { label: 'Running', value: '4 (1 healthy, 1 unhealthy, 1 starting)' },
       { label: 'Restarting', value: '1' },
       { label: 'Paused', value: '1' },
-      { label: 'Exited', value: '2' },
-      { label: 'Created', value: '1' },
       { label: 'api', value: 'unhealthy: Up 10 seconds (unhealthy), image mini:1' },
       { label: 'flapper', value: 'restarting: Restarting (1) 2 seconds ago, image mini:1' },
     ]);
@@ -86,10 +102,6 @@ describe('containers, on a real dockerd 20.10 answer', () => {
       running: 4,
       restarting: 1,
       paused: 1,
-      exited: 2,
-      created: 1,
-      removing: 0,
-      dead: 0,
       other: 0,
       healthy: 1,
       unhealthy: 1,
@@ -99,6 +111,16 @@ describe('containers, on a real dockerd 20.10 answer', () => {
         { name: 'flapper', id: 'a76714d29a45', image: 'mini:1', problem: 'restarting', status: 'Restarting (1) 2 seconds ago' },
       ],
     });
+    expectDataAsDeclared(containers, got.data);
+  });
+
+  it('with stopped: true, lists every container and counts the exited and created ones too', async () => {
+    await serve();
+    const got = await containers.collect(ctxWith({ stopped: true }), undefined);
+    expect(requests).toEqual(['GET /containers/json?all=true']);
+    expect(got.reading?.text).toBe('4 2!');
+    expect(got.data).toMatchObject({ running: 4, restarting: 1, paused: 1, exited: 2, created: 1, removing: 0, dead: 0, other: 0 });
+    expect(got.reading?.detail).toContainEqual({ label: 'Exited', value: '2' });
     expectDataAsDeclared(containers, got.data);
   });
 
@@ -115,7 +137,10 @@ describe('containers, on a real dockerd 20.10 answer', () => {
 
   it('exports the counts by state and the unhealthy count', async () => {
     await serve();
-    const { data } = await containers.collect(ctxWith(), undefined);
+    const live = await containers.collect(ctxWith(), undefined);
+    const liveStates = (containers.metrics!.families as readonly MetricFamily[]).find((f) => f.name === 'shoji_containers')!.samples(live.data);
+    expect(liveStates.map((sample) => sample.labels?.state)).toEqual(['running', 'restarting', 'paused', 'other']);
+    const { data } = await containers.collect(ctxWith({ stopped: true }), undefined);
     const samples = Object.fromEntries((containers.metrics!.families as readonly MetricFamily[]).map((f) => [f.name, f.samples(data)]));
     expect(samples.shoji_containers).toEqual(
       ['running', 'restarting', 'paused', 'exited', 'created', 'removing', 'dead', 'other'].map((state) => ({
@@ -129,7 +154,7 @@ describe('containers, on a real dockerd 20.10 answer', () => {
   it('asks at a pinned API version when told to', async () => {
     await serve();
     await containers.collect(ctxWith({ api_version: '1.44' }), undefined);
-    expect(requests).toEqual(['GET /v1.44/containers/json?all=true']);
+    expect(requests).toEqual([LIVE.replace('/containers', '/v1.44/containers')]);
   });
 });
 
@@ -142,7 +167,6 @@ describe('containers, other answers', () => {
     expect(got.data).toMatchObject({
       engine: 'podman',
       running: 1,
-      exited: 1,
       healthy: 0,
       unhealthy: 1,
       troubled: [{ name: 'shop-web-1', id: '3f1c0a9d2b7e' }],
@@ -153,18 +177,20 @@ describe('containers, other answers', () => {
   it('is quiet while none runs, publishing the counts; show_zero shows "0"', async () => {
     await serve();
     answer = json(`${DOCS_EXAMPLE.slice(0, -1)},${DEAD_CONTAINER.slice(1)}`, { 'content-type': 'application/json' });
-    const quiet = await containers.collect(ctxWith(), undefined);
+    const quiet = await containers.collect(ctxWith({ stopped: true }), undefined);
     expect(quiet.reading).toBeNull();
     // The docs' "Exited" is an exited container; a dead one is counted, not an alarm.
     expect(quiet.data).toMatchObject({ running: 0, exited: 1, dead: 1, troubled: [] });
     expect(quiet.data).not.toHaveProperty('engine');
     expectDataAsDeclared(containers, quiet.data);
-    const zero = await containers.collect(ctxWith({ show_zero: true }), undefined);
+    const zero = await containers.collect(ctxWith({ stopped: true, show_zero: true }), undefined);
     expect(zero.reading).toMatchObject({ text: '0', state: 'idle' });
     expect(zero.reading?.detail).toContainEqual({ label: 'Dead', value: '1' });
 
-    answer = json('[]');
-    expect(await containers.collect(ctxWith(), undefined)).toMatchObject({ reading: null, data: { running: 0, exited: 0 } });
+    // By default stopped containers are neither asked for nor counted.
+    const live = await containers.collect(ctxWith(), undefined);
+    expect(live).toMatchObject({ reading: null, data: { running: 0, restarting: 0, paused: 0 } });
+    expect(live.data).not.toHaveProperty('exited');
   });
 
   it('reads State from Status for engines before API 1.23, and skips entries that are not containers', async () => {
@@ -182,7 +208,7 @@ describe('containers, other answers', () => {
       [1],
     ];
     answer = json(JSON.stringify(old));
-    const { data } = await containers.collect(ctxWith(), undefined);
+    const { data } = await containers.collect(ctxWith({ stopped: true }), undefined);
     expect(data).toMatchObject({ running: 2, unhealthy: 1, starting: 1, paused: 1, restarting: 1, removing: 1, exited: 1, other: 1 });
     expect(data?.troubled.map((t) => t.name)).toEqual(['a', 'd']);
   });
@@ -206,12 +232,12 @@ describe('containers, when the engine does not give an answer to read', () => {
     await serve();
     answer = json('\x1b[2J<html>gateway</html>', { 'content-type': 'text/html' });
     await expect(containers.collect(ctxWith(), undefined)).rejects.toThrow(
-      /GET \/containers\/json\?all=true: the answer is not JSON: "\\x1b\[2J<html>gateway<\/html>"$/,
+      /GET \/containers\/json\?all=true&filters=\S+: the answer is not JSON: "\\x1b\[2J<html>gateway<\/html>"$/,
     );
     answer = json('{"message":"page not found"}');
     await expect(containers.collect(ctxWith(), undefined)).rejects.toThrow(/the answer is not a list of containers: "\{"message":"page not found"\}"$/);
     answer = json('{"message":"client version 1.41 is too old. Minimum supported API version is 1.44"}', { 'content-type': 'application/json' }, 400);
-    await expect(containers.collect(ctxWith({ api_version: '1.41' }), undefined)).rejects.toThrow(
+    await expect(containers.collect(ctxWith({ api_version: '1.41', stopped: true }), undefined)).rejects.toThrow(
       /answered HTTP 400 to GET \/v1\.41\/containers\/json\?all=true: client version 1\.41 is too old\. Minimum supported API version is 1\.44$/,
     );
   });
@@ -222,7 +248,7 @@ describe('containers, when the engine does not give an answer to read', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(9 * 1024 * 1024) });
       res.write('[');
     };
-    await expect(containers.collect(ctxWith(), undefined)).rejects.toThrow(/sent more than 8 MiB for \/containers\/json\?all=true: refused/);
+    await expect(containers.collect(ctxWith({ stopped: true }), undefined)).rejects.toThrow(/sent more than 8 MiB for \/containers\/json\?all=true: refused/);
 
     let closed!: () => void;
     const connectionClosed = new Promise<void>((resolve) => {
