@@ -69,7 +69,14 @@ export function backendName(ctx: { env: NodeJS.ProcessEnv; procRoot: string }): 
  * of the package) is loaded, and on Linux by default nothing ever is.
  */
 let loaded: Promise<HostReader> | undefined;
-const load = () => (loaded ??= import('./systeminformation.js').then((m) => m.systeminformationReader));
+const load = () =>
+  (loaded ??= import('./systeminformation.js').then(
+    (m) => m.systeminformationReader,
+    (err) => {
+      loaded = undefined; // asked again at the next collect, not failed for the daemon's life
+      throw err;
+    },
+  ));
 
 type Method = Exclude<keyof HostReader, 'name'>;
 /** Every method of the interface: a key missing here is a type error. */
