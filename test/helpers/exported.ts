@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { BUILTIN_MODULES } from '../../src/app/builtins.js';
 import { checkAvailable, collectModule } from '../../src/core/collect.js';
@@ -15,6 +16,7 @@ import type { ModuleSource } from '../../src/core/registry.js';
 import { type ResolvedModule, resolveModule } from '../../src/core/resolve.js';
 import { type ModuleStatus, newStatus, recordOutcome } from '../../src/core/scheduler.js';
 import { requireProgram } from './cli.js';
+import { DOCKERD_20_10, DOCKERD_20_10_HEADERS } from './docker-answers.js';
 import { type FixtureTree, fixtureTree } from './context.js';
 import { FIXTURE_OPTIONS, fixtureHost } from './fixture-host.js';
 
@@ -49,14 +51,36 @@ export interface ExporterHost {
 }
 
 /**
+ * A Docker engine on a unix socket at `path` answering GET /containers/json with a real dockerd
+ * 20.10's answer (docker-answers.ts), filtered by the `status` filter as dockerd filters it.
+ */
+async function dockerEngine(path: string): Promise<Server> {
+  mkdirSync(join(path, '..'), { recursive: true });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://docker');
+    if (url.pathname !== '/containers/json') {
+      res.writeHead(404, DOCKERD_20_10_HEADERS).end('{"message":"page not found"}');
+      return;
+    }
+    const wanted = (JSON.parse(url.searchParams.get('filters') ?? '{}') as { status?: string[] }).status;
+    const list = (JSON.parse(DOCKERD_20_10) as { State: string }[]).filter((c) => !wanted || wanted.includes(c.State));
+    res.writeHead(200, DOCKERD_20_10_HEADERS).end(JSON.stringify(list));
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return server;
+}
+
+/**
  * The fixture host with every built-in module, none collected yet. Beside fixture-host.ts's files:
- * two hwmon sensors, and the disk module configured for `/` and ODD_MOUNT.
+ * two hwmon sensors, the disk module configured for `/` and ODD_MOUNT, and a Docker engine's
+ * socket at var/run/docker.sock (a server in this process) for the containers module.
  */
 export async function exporterHost(): Promise<ExporterHost> {
   const tree = fixtureTree();
   const { tick } = fixtureHost(tree);
   hwmonChip(tree, 'hwmon0', 'coretemp', { 1: { input: 51000, label: 'Package id 0' }, 2: { input: 47500, label: 'Core 0' } });
   mkdirSync(join(tree.root, ODD_MOUNT), { recursive: true });
+  const engine = await dockerEngine(join(tree.root, 'var/run/docker.sock'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     LANG: 'C.UTF-8',
@@ -99,7 +123,11 @@ export async function exporterHost(): Promise<ExporterHost> {
       statuses.set(mod.id, newStatus(mod.id));
       return mod;
     },
-    cleanup: () => tree.cleanup(),
+    cleanup: () => {
+      engine.closeAllConnections();
+      engine.close();
+      tree.cleanup();
+    },
   };
 }
 

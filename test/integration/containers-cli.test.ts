@@ -1,7 +1,7 @@
 /**
  * The containers module through the real, built shoji, with SHOJI_ROOT pointing at a fixture tree
  * whose var/run/docker.sock is a real HTTP server in this test speaking a real dockerd's answer
- * (test/unit/plugins/containers-answers.ts): its segment on the one-shot status line, the line
+ * (test/helpers/docker-answers.ts): its segment on the one-shot status line, the line
  * after the daemon stops answering (the failure marker once the collect times out, never the old
  * count as if it were current), Podman's rootless socket, and the line of a user who is not in
  * the docker group, who gets the reason (--explain) rather than an error at every refresh.
@@ -14,7 +14,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireBuild, runShoji, SHOJI, type Sandbox, sandbox } from '../helpers/cli.js';
 import { type FixtureTree, fixtureTree } from '../helpers/context.js';
 import { NO_SECOND_USER, runAs, testUser } from '../helpers/users.js';
-import { DOCKERD_20_10, DOCKERD_20_10_HEADERS } from '../unit/plugins/containers-answers.js';
+import { DOCKERD_20_10, DOCKERD_20_10_HEADERS } from '../helpers/docker-answers.js';
 
 let sb: Sandbox;
 let tree: FixtureTree;

@@ -2,7 +2,7 @@
  * containers against a real HTTP server on a unix socket in a fixture tree, speaking the Engine
  * API's JSON: a real dockerd 20.10's answer with a container in every state, the API docs' own
  * example, a dead container from a user's report, and API 1.52's Health field
- * (containers-answers.ts says where each came from). Also what a status line must survive: no
+ * (test/helpers/docker-answers.ts says where each came from). Also what a status line must survive: no
  * socket, a socket nobody listens on, a daemon that never answers, garbage, an endless answer,
  * an HTTP error, and hostile container names. Which socket is asked: DOCKER_HOST (unix:// only),
  * Docker's, Podman's rootless and rootful ones, the `socket` option.
@@ -16,7 +16,7 @@ import type { MetricFamily } from '../../../src/core/metrics.js';
 import containers from '../../../plugins/containers/index.js';
 import { type FixtureTree, fixtureTree, moduleContext } from '../../helpers/context.js';
 import { expectDataAsDeclared } from '../../helpers/published-data.js';
-import { DEAD_CONTAINER, DOCKERD_20_10, DOCKERD_20_10_HEADERS, DOCS_EXAMPLE, WITH_HEALTH_FIELD } from './containers-answers.js';
+import { DEAD_CONTAINER, DOCKERD_20_10, DOCKERD_20_10_HEADERS, DOCS_EXAMPLE, WITH_HEALTH_FIELD } from '../../helpers/docker-answers.js';
 
 let tree: FixtureTree;
 let servers: Server[];
