@@ -35,7 +35,7 @@ import { runtimeDir } from '../../src/core/paths.js';
 import { stateFor } from '../../src/core/thresholds.js';
 import { formatBytes } from '../../src/core/units.js';
 import { amdCardDirs, readAmdCards } from './amd.js';
-import { findOnPath } from './find-program.js';
+import { findExecutable } from '../../src/core/find-program.js';
 import { isSuspended, nvidiaAddresses } from './pci.js';
 import { readFreshSample } from './sample-file.js';
 
@@ -121,7 +121,9 @@ function sharedDir(env: NodeJS.ProcessEnv): string | null {
 function available(ctx: ModuleContext<GpuOptions>): Availability {
   if (amdCardDirs(ctx.sysRoot).length > 0) return true;
   if (nvidiaAddresses(ctx.sysRoot).length === 0) return false;
-  return findOnPath('nvidia-smi', ctx.env) !== null ? true : { available: false, why: "an NVIDIA GPU is here, but nvidia-smi is not in PATH's folders" };
+  return findExecutable('nvidia-smi', ctx.env.PATH) !== null
+    ? true
+    : { available: false, why: "an NVIDIA GPU is here, but nvidia-smi is not in PATH's folders" };
 }
 
 /** The NVIDIA GPUs: asleep ones from sysfs alone, awake ones from the shared sample. */

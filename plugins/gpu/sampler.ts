@@ -30,7 +30,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/core/atomic.js';
 import { acquireLock, type LockPolicy } from '../../src/core/lock.js';
-import { findOnPath } from './find-program.js';
+import { findExecutable } from '../../src/core/find-program.js';
 import { type NvidiaRow, parseLine, QUERY_FIELDS } from './nvidia-csv.js';
 import { isSuspended, nvidiaAddresses } from './pci.js';
 import { LOCK_FILE, SAMPLE_FILE, type SampleFile } from './sample-file.js';
@@ -162,7 +162,7 @@ export class NvidiaSampler {
       this.restartTimer.unref();
       return;
     }
-    const program = findOnPath('nvidia-smi', this.settings.env);
+    const program = findExecutable('nvidia-smi', this.settings.env.PATH);
     if (program === null) {
       this.sayOnce('missing', "gpu: nvidia-smi is not in PATH's folders: NVIDIA GPUs are not sampled");
       return;

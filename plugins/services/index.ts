@@ -18,8 +18,9 @@
  * and the long-lived processes run it on its own timer. A systemctl that has not answered
  * within 10 s is killed, and the module shows as failed until a later try succeeds.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findExecutable } from '../../src/core/find-program.js';
 import { promisify } from 'node:util';
 import * as T from 'typebox';
 import { type DetailLine, defineModule, type ModuleContext, type State } from '../../src/core/contract.js';
@@ -99,21 +100,6 @@ export function watchedDown(rows: UnitRow[], watched: string[]): UnitRow[] {
 
 const isFailed = (r: UnitRow) => r.active === 'failed' || r.load === 'not-found' || r.load === 'absent' || r.load === 'error';
 
-/** The executable `name` would run as, looked up in PATH as execFile does; null when none. */
-function onPath(name: string, path: string | undefined): string | null {
-  for (const dir of (path ?? '').split(':').filter((d) => isAbsolute(d))) {
-    const file = join(dir, name);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here: try the next PATH entry
-    }
-  }
-  return null;
-}
-
 /** Whether systemd is this host's init, as sd_booted() tells: a container has no such folder. */
 const systemdBooted = (root: string) => existsSync(join(root, 'run', 'systemd', 'system'));
 
@@ -170,7 +156,7 @@ export default defineModule<ServicesOptions, ServicesData>({
   icons: { services: 'svc ' },
   available(ctx) {
     if (!systemdBooted(ctx.root)) return { available: false, why: `systemd is not this host's init (no ${join(ctx.root, 'run', 'systemd', 'system')})` };
-    return onPath(SYSTEMCTL, ctx.env.PATH) !== null || { available: false, why: 'no systemctl on PATH' };
+    return findExecutable(SYSTEMCTL, ctx.env.PATH) !== null || { available: false, why: 'no systemctl on PATH' };
   },
   async collect(ctx) {
     // Asked again here: a host rebooted into another init, or a container's copy of a config.

@@ -15,8 +15,9 @@
  * here, which a dashboard would otherwise pay every time it opens.
  * Another `command` runs at every interval: give a slow one a longer `interval`.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { findExecutable } from '../../src/core/find-program.js';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../../src/core/atomic.js';
 import { isTrustedFolder } from '../../src/core/trust.js';
@@ -104,22 +105,6 @@ export function parseUpdateNotifier(text: string): Pending | null {
   if (!total) return null;
   const security = /(\d+)\s+(?:of\s+these\s+)?(?:updates?|packages?)\s+(?:are|is)\s+(?:an?\s+)?(?:standard\s+)?security\s+updates?/i.exec(text);
   return { ...none, count: Number(total[1]), security: security ? Number(security[1]) : 0 };
-}
-
-/** The executable `name` would run as, looked up in PATH as execFile does; null when none. */
-export function findExecutable(name: string, path: string | undefined): string | null {
-  const dirs = name.includes('/') ? [''] : (path ?? '').split(':').filter((d) => isAbsolute(d));
-  for (const dir of dirs) {
-    const file = dir === '' ? name : join(dir, name);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here: try the next PATH entry
-    }
-  }
-  return null;
 }
 
 function mtime(path: string): number | null {

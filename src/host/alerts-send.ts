@@ -10,8 +10,8 @@
  * 3.3a, with '%' doubled for strftime), and an argument ending in ';', which tmux takes as the
  * end of a command, is written as tmux's '\;'. Every program is run with execFile: no shell.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { findExecutable } from '../core/find-program.js';
 import type { AlertVia } from '../core/alerts.js';
 import { escapeTmux } from '../render/tmux.js';
 
@@ -21,21 +21,6 @@ export const TMUX_ALERT_MS = 10_000;
 const SEND_TIMEOUT_MS = 5000;
 
 export type AlertTarget = { kind: 'tmux'; tmux: string; socket: string } | { kind: 'desktop'; notifySend: string };
-
-/** The executable `name` on PATH, looking only in absolute folders (a relative entry is wherever we happen to be). */
-export function onPath(name: string, path: string | undefined): string | null {
-  for (const dir of (path ?? '').split(':').filter((d) => isAbsolute(d))) {
-    const file = join(dir, name);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here: try the next PATH entry
-    }
-  }
-  return null;
-}
 
 /**
  * The socket of the tmux server this process runs under: tmux sets TMUX to
@@ -60,12 +45,12 @@ export function alertTarget(via: AlertVia, env: NodeJS.ProcessEnv, serverPid?: n
     const socket = tmuxSocket(env, serverPid);
     if (!socket && tmuxSocket(env)) return { why: `TMUX names another tmux server than ${serverPid}'s` };
     if (!socket) return { why: 'not running inside tmux (TMUX is not set for this process)' };
-    const tmux = onPath('tmux', env.PATH);
+    const tmux = findExecutable('tmux', env.PATH);
     return tmux ? { kind: 'tmux', tmux, socket } : { why: 'tmux is not on PATH' };
   };
   const desktopTarget = (): AlertTarget | { why: string } => {
     if (!desktopSession(env)) return { why: 'no desktop session (neither DBUS_SESSION_BUS_ADDRESS, DISPLAY nor WAYLAND_DISPLAY is set)' };
-    const notifySend = onPath('notify-send', env.PATH);
+    const notifySend = findExecutable('notify-send', env.PATH);
     return notifySend ? { kind: 'desktop', notifySend } : { why: 'notify-send is not on PATH' };
   };
   if (via === 'tmux') return tmuxTarget();
