@@ -6,6 +6,10 @@
  * - ascii:   1 sample per cell, 2 levels per row ('.' and '|'), for the ascii icon set and
  *            terminals without UTF-8.
  * Pure functions of numbers: tested without a terminal.
+ *
+ * A graph grows up from its bottom edge, or down from its top edge: two directions of one
+ * quantity (receive and send, read and write) drawn as one picture about a shared axis, the
+ * first above it and the second hanging below, told apart by where they are, not by colour.
  */
 
 export type Charset = 'braille' | 'block' | 'ascii';
@@ -31,11 +35,25 @@ function level(v: number | null, max: number, steps: number): number {
   return Math.max(1, Math.min(steps, Math.round((v / max) * steps)));
 }
 
+/** Where a graph's bars start: its bottom edge ('up') or its top edge ('down'). */
+export type Direction = 'up' | 'down';
+
+/** Block and ASCII cells filled from the top, for graphs that hang down (no upper-eighth blocks exist). */
+const HANGING_BLOCKS = [' ', '▔', '▔', '▔', '▀', '▀', '▀', '▀', '█'];
+
 /**
  * An area graph of the newest samples (right-aligned), `width` cells by `height` rows, top row
- * first. null samples (no value yet) draw nothing; values are clamped to [0, max].
+ * first. null samples (no value yet) draw nothing; values are clamped to [0, max]. 'down'
+ * draws the bars from the top row downwards, a mirror of 'up'.
  */
-export function areaGraph(values: readonly (number | null)[], width: number, height: number, max: number, charset: Charset): string[] {
+export function areaGraph(
+  values: readonly (number | null)[],
+  width: number,
+  height: number,
+  max: number,
+  charset: Charset,
+  direction: Direction = 'up',
+): string[] {
   if (width <= 0 || height <= 0) return [];
   const { across, up } = resolution(charset);
   const slots = width * across;
@@ -44,20 +62,23 @@ export function areaGraph(values: readonly (number | null)[], width: number, hei
   const levels = padded.map((v) => level(v, max, height * up));
   const rows: string[] = [];
   for (let r = 0; r < height; r++) {
-    const floor = (height - 1 - r) * up; // levels below this row
+    const down = direction === 'down';
+    // Levels between this row and the edge the bars start from.
+    const floor = (down ? r : height - 1 - r) * up;
     let line = '';
     for (let c = 0; c < width; c++) {
       if (charset === 'braille') {
         let bits = 0;
         for (let k = 0; k < 2; k++) {
           const fill = Math.max(0, Math.min(4, levels[c * 2 + k] - floor));
-          for (let d = 0; d < fill; d++) bits |= DOTS[k][3 - d];
+          for (let d = 0; d < fill; d++) bits |= DOTS[k][down ? d : 3 - d];
         }
         // An empty cell is a space, not the blank braille pattern: a third of the bytes to send.
         line += bits === 0 ? ' ' : String.fromCharCode(0x2800 + bits);
       } else {
         const fill = Math.max(0, Math.min(up, levels[c] - floor));
-        line += charset === 'block' ? BLOCKS[fill] : fill === 0 ? ' ' : fill === 1 ? '.' : '|';
+        if (charset === 'block') line += down ? HANGING_BLOCKS[fill] : BLOCKS[fill];
+        else line += fill === 0 ? ' ' : fill === 2 ? '|' : down ? "'" : '.';
       }
     }
     rows.push(line);
@@ -79,4 +100,31 @@ export function gauge(ratio: number, width: number, charset: Charset): [string, 
   const filled = '█'.repeat(full) + part;
   const empty = charset === 'braille' ? '⣀' : '·';
   return [filled, empty.repeat(width - full - (part ? 1 : 0))];
+}
+
+/** The glyph of each part of a stacked bar, in order: distinct shapes, so that no colour is needed. */
+export function stackGlyphs(charset: Charset): { parts: string[]; empty: string } {
+  if (charset === 'ascii') return { parts: ['|', ':'], empty: '.' };
+  return { parts: ['█', '░'], empty: charset === 'braille' ? '⣀' : '·' };
+}
+
+/**
+ * A bar of consecutive parts (ratios of the whole, at most two: see stackGlyphs), `width` cells
+ * in all: each part's cells, then the empty rest. Edges are rounded on the running total, so
+ * the parts never add up to more than the width; a part above zero gets at least one cell.
+ */
+export function stackedBar(ratios: readonly number[], width: number, charset: Charset): { parts: string[]; empty: string } {
+  const glyphs = stackGlyphs(charset);
+  if (width <= 0) return { parts: ratios.map(() => ''), empty: '' };
+  let edge = 0;
+  let total = 0;
+  const parts = ratios.map((ratio, i) => {
+    const r = Number.isFinite(ratio) ? Math.max(0, ratio) : 0;
+    total = Math.min(1, total + r);
+    const next = Math.max(Math.round(total * width), r > 0 ? Math.min(width, edge + 1) : edge);
+    const cells = Math.max(0, next - edge);
+    edge += cells;
+    return glyphs.parts[Math.min(i, glyphs.parts.length - 1)].repeat(cells);
+  });
+  return { parts, empty: glyphs.empty.repeat(width - edge) };
 }

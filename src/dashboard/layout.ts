@@ -7,7 +7,7 @@
  *   left column          | right column
  *   CPU (+ load)         | memory and swap
  *   network              | disk usage and I/O
- *   processes            | battery, EC2 cost, then one panel per other module
+ *   processes            | EC2 cost, battery, temperature, then one panel per other module
  */
 
 export interface Rect {
@@ -31,6 +31,8 @@ export interface LayoutInput {
   rows: number;
   battery: boolean;
   ec2: boolean;
+  /** Sensor lines the temperature panel would like (0: no sensors, no panel). */
+  temperature?: number;
   modules: ModuleWant[];
 }
 
@@ -52,6 +54,7 @@ export interface Layout {
   procs: Rect;
   battery?: Rect;
   ec2?: Rect;
+  temperature?: Rect;
   modules: PlacedModule[];
   /** Modules without room: listed in the `more` panel. */
   more?: { rect: Rect; ids: string[] };
@@ -115,6 +118,18 @@ export function computeLayout(input: LayoutInput): Layout {
     } else {
       // No row of its own: it joins the module panels (or is named in "more").
       wants.unshift({ id: 'battery', lines: 1 });
+    }
+  }
+  if (input.temperature) {
+    // Below the battery, as tall as its sensors (at least one), leaving the module panels their rows.
+    const h = Math.min(input.temperature + 2, free - reserve());
+    if (h >= 3) {
+      layout.temperature = { left: leftW, top, width: rightW, height: h };
+      top += h;
+      free -= h;
+    } else {
+      // No room of its own: the hottest sensor as a one-line module panel (or named in "more").
+      wants.unshift({ id: 'temperature', lines: 1 });
     }
   }
   placeModules(layout, wants, { left: leftW, top, width: rightW, height: free });

@@ -8,7 +8,9 @@
  * here. A value that is not in the data, or not of the documented shape, is "no value", never
  * a guess.
  */
+import { join } from 'node:path';
 import type { DetailLine } from '../core/contract.js';
+import { parseKeyValues, readText } from '../core/read.js';
 import type { ModuleStatus } from '../core/scheduler.js';
 import type { DrawState } from '../core/theme.js';
 import { Histories } from './history.js';
@@ -54,7 +56,39 @@ export interface Rate {
 }
 
 /** The modules with panels of their own (the rest each get a generic module panel). */
-export const CORE_MODULES = ['cpu', 'load', 'memory', 'swap', 'network', 'disk', 'diskio', 'battery', 'ec2-cost'] as const;
+export const CORE_MODULES = ['cpu', 'load', 'memory', 'swap', 'network', 'disk', 'diskio', 'battery', 'ec2-cost', 'temperature'] as const;
+
+/** The memory panel's figures (bytes). */
+export interface MemoryFigures {
+  total: number;
+  used: number;
+  available: number;
+  /** Buffers + Cached + SReclaimable from meminfo, as free(1)'s buff/cache; null where there is none to read. */
+  cache: number | null;
+  /** Whether total is a cgroup's limit (then the host's page cache is not the group's: cache is null). */
+  cgroup: boolean;
+}
+
+/** A temperature sensor as the temperature module publishes it. */
+export interface Sensor {
+  id: string;
+  celsius: number;
+  high?: number;
+  critical?: number;
+}
+
+/**
+ * The page cache and buffers from <procRoot>/meminfo (kB there): the memory module publishes
+ * used and available only, and the panel shows what the rest is. null without the file (not
+ * Linux) or its fields.
+ */
+export function readCache(procRoot: string): number | null {
+  const text = readText(join(procRoot, 'meminfo'));
+  if (text === null) return null;
+  const kb = parseKeyValues(text);
+  if (!kb.has('Cached')) return null;
+  return ((kb.get('Buffers') ?? 0) + (kb.get('Cached') ?? 0) + (kb.get('SReclaimable') ?? 0)) * 1024;
+}
 /**
  * The order of the panels after the core ones: the modules on the user's status line first, in
  * the line's order (left, then right), as what the user chose to watch; then the rest, in the
@@ -87,23 +121,63 @@ export class Metrics {
   cores: (number | null)[] = [];
   net: Rate[] = [];
   io: { read: number | null; write: number | null } = { read: null, write: null };
+  memory: MemoryFigures | null = null;
+  /** Every sensor the temperature module read, hottest first (none on most virtual machines). */
+  sensors: Sensor[] = [];
   private seen = new Map<string, number>();
+  /** When the reading being taken in was made (wall ms): each sample's time, for the graphs' spans. */
+  private at?: number;
+
+  /** procRoot: where meminfo is read for the page cache (none: no cache figure). */
+  constructor(private readonly opts: { procRoot?: string } = {}) {}
 
   /** Take in every module that has a new reading since the last call; push histories. */
   update(statuses: Map<string, ModuleStatus>): void {
-    for (const id of ['cpu', 'memory', 'swap', 'network', 'diskio', 'load', 'gpu']) {
+    for (const id of ['cpu', 'memory', 'swap', 'network', 'diskio', 'load', 'gpu', 'temperature']) {
       const st = statuses.get(id);
       if (!st || st.lastOkWall === undefined || this.seen.get(id) === st.lastOkWall) continue;
       this.seen.set(id, st.lastOkWall);
+      this.at = st.lastOkWall;
       const data = isRec(st.data) ? st.data : null;
       if (id === 'cpu') this.takeCpu(data, Boolean(st.reading?.pending));
-      else if (id === 'memory') this.history.get('memory').push(num(data?.ratio));
-      else if (id === 'swap') this.history.get('swap').push(num(data?.ratio));
-      else if (id === 'load') this.history.get('load').push(num(data?.one));
+      else if (id === 'memory') this.takeMemory(data);
+      else if (id === 'swap') this.push('swap', num(data?.ratio));
+      else if (id === 'load') this.push('load', num(data?.one));
       else if (id === 'network') this.takeNetwork(data);
       else if (id === 'diskio') this.takeIo(data);
       else if (id === 'gpu') this.takeGpus(data);
+      else if (id === 'temperature') this.takeSensors(data);
     }
+  }
+
+  private push(key: string, v: number | null): void {
+    this.history.get(key).push(v, this.at);
+  }
+
+  private takeMemory(data: Rec | null): void {
+    this.push('memory', num(data?.ratio));
+    const total = num(data?.total);
+    const used = num(data?.used);
+    if (total === null || used === null) {
+      this.memory = null;
+      return;
+    }
+    const cgroup = data?.cgroup === true;
+    const cache = !cgroup && this.opts.procRoot ? readCache(this.opts.procRoot) : null;
+    this.memory = { total, used, available: num(data?.available) ?? total - used, cache, cgroup };
+  }
+
+  /** The sensors and each one's history (a sensor that went away keeps its history, unshown). */
+  private takeSensors(data: Rec | null): void {
+    const rows = Array.isArray(data?.sensors) ? (data.sensors as unknown[]).filter(isRec) : [];
+    this.sensors = rows.flatMap((r) => {
+      const celsius = num(r.celsius);
+      if (typeof r.id !== 'string' || celsius === null) return [];
+      const high = num(r.highCelsius);
+      const critical = num(r.criticalCelsius);
+      return [{ id: r.id, celsius, ...(high === null ? {} : { high }), ...(critical === null ? {} : { critical }) }];
+    });
+    for (const s of this.sensors) this.push(`temp:${s.id}`, s.celsius);
   }
 
   /** Each awake GPU's utilisation and share of its memory in use (the gpu panel's graphs), by its id. */
@@ -113,16 +187,16 @@ export class Metrics {
       if (typeof g.id !== 'string' || g.asleep === true) continue;
       const used = num(g.memoryUsed);
       const total = num(g.memoryTotal);
-      this.history.get(`gpu:${g.id}:util`).push(num(g.utilization));
-      this.history.get(`gpu:${g.id}:mem`).push(used !== null && total !== null && total > 0 ? used / total : null);
+      this.push(`gpu:${g.id}:util`, num(g.utilization));
+      this.push(`gpu:${g.id}:mem`, used !== null && total !== null && total > 0 ? used / total : null);
     }
   }
 
   private takeCpu(data: Rec | null, pending: boolean): void {
     this.cpuTotal = pending ? null : num(data?.total);
     this.cores = Array.isArray(data?.cores) ? (data.cores as unknown[]).map(num) : [];
-    this.history.get('cpu').push(this.cpuTotal);
-    for (const [i, c] of this.cores.entries()) this.history.get(`cpu${i}`).push(c);
+    this.push('cpu', this.cpuTotal);
+    for (const [i, c] of this.cores.entries()) this.push(`cpu${i}`, c);
   }
 
   /** Each interface's rates (bytes/s); with none published, the interfaces shown keep no value. */
@@ -133,15 +207,15 @@ export class Metrics {
         ? per.map((r) => ({ name: typeof r.name === 'string' ? r.name : '?', rx: num(r.rx), tx: num(r.tx) }))
         : this.net.map((r) => ({ ...r, rx: null, tx: null }));
     for (const r of this.net) {
-      this.history.get(`net:${r.name}:rx`).push(r.rx);
-      this.history.get(`net:${r.name}:tx`).push(r.tx);
+      this.push(`net:${r.name}:rx`, r.rx);
+      this.push(`net:${r.name}:tx`, r.tx);
     }
   }
 
   /** Read and write rates (bytes/s) summed over the devices the module counts. */
   private takeIo(data: Rec | null): void {
     this.io = { read: num(data?.read), write: num(data?.write) };
-    this.history.get('io:read').push(this.io.read);
-    this.history.get('io:write').push(this.io.write);
+    this.push('io:read', this.io.read);
+    this.push('io:write', this.io.write);
   }
 }

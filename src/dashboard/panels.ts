@@ -5,7 +5,7 @@
 import type { DrawState, Style } from '../core/theme.js';
 import { formatBytes, formatDuration, formatPercent, formatRate } from '../core/units.js';
 import { blessedStyled } from '../render/blessed.js';
-import { areaGraph, gauge } from './graph.js';
+import { areaGraph, gauge, resolution, stackedBar, stackGlyphs } from './graph.js';
 import type { History } from './history.js';
 import type { Metrics, ModuleView } from './model.js';
 import { beside, field, line, p, st, type PanelCtx, type Piece } from './text.js';
@@ -131,16 +131,62 @@ export function cpuPanel(m: Metrics, cpu: ModuleView, load: ModuleView, ctx: Pan
 
 // ---------------------------------------------------------------- memory and swap
 
+/** A ratio graph (0-100 %) with its label over its oldest samples: what it is, its scale and the time its width spans. */
+function ratioGraph(name: string, h: History, width: number, rows: number, style: Style, ctx: PanelCtx): string[] {
+  const cells = graphLines(h, width, rows, 1, style, ctx);
+  if (cells.length === 0) return cells;
+  const span = h.span(width * resolution(ctx.charset).across);
+  const sep = ctx.charset === 'ascii' ? ',' : ' ·';
+  const text = `${name} of 100%${span === null ? '' : `${sep} ${spanText(span)}`} `;
+  const raw = areaGraph(h.values(), width, rows, 1, ctx.charset)[0];
+  const room = Math.min(text.length, width);
+  cells[0] = line([p(text.slice(0, room), { bold: true }), p(raw.slice(room), style)], width);
+  return cells;
+}
+
+/**
+ * Memory: one bar of used, buff/cache and free, then each figure on a line of its own (two to a
+ * line where rows are few) with the bar's glyph before it, so the bar reads without colour;
+ * in a container, the cgroup's limit instead of the host's cache. Then swap, and the share of
+ * memory in use over time.
+ */
 export function memoryPanel(m: Metrics, mem: ModuleView, swap: ModuleView, ctx: PanelCtx): PanelContent {
   const md = mem.data;
   const ratio = typeof md?.ratio === 'number' ? md.ratio : null;
   const title = label(ctx, 'Memory', pctText(ratio), mem.error ? 'failed' : mem.state);
   const lines = [...errorLine(mem, ctx)];
-  const sizes = (d: Record<string, unknown> | null) =>
-    d && typeof d.used === 'number' && typeof d.total === 'number' ? `${formatBytes(d.used)}/${formatBytes(d.total)} ${pctText(d.ratio as number)}` : '--';
-  lines.push(gaugeLine('Mem', ratio, sizes(md), mem.state, ctx));
+  const f = m.memory;
+  const glyphs = stackGlyphs(ctx.charset);
+  const usedStyle = st(ctx.theme, mem.state);
+  const cacheStyle = st(ctx.theme, 'info');
+  if (f === null) {
+    lines.push(gaugeLine('Mem', null, '--', mem.state, ctx));
+  } else {
+    const share = (v: number) => (f.total > 0 ? v / f.total : 0);
+    // The cache shown in the bar is what is left beside used: used (total − available) already
+    // counts the part of the page cache the kernel cannot drop.
+    const cacheInBar = f.cache === null ? 0 : Math.min(f.cache, Math.max(0, f.total - f.used));
+    const right = ` ${formatBytes(f.total)}${f.cgroup ? ' limit' : ''}`;
+    const bar = stackedBar([share(f.used), share(cacheInBar)], Math.max(4, ctx.width - 5 - right.length), ctx.charset);
+    lines.push(line([p('Mem  '), p(bar.parts[0], usedStyle), p(bar.parts[1], cacheStyle), p(bar.empty, st(ctx.theme, 'idle')), p(right)], ctx.width));
+    const figure = (glyph: string, style: Style, name: string, bytes: number) => [
+      p(`${glyph} `, style),
+      p(`${name} `),
+      p(`${formatBytes(bytes)} ${pctText(share(bytes))}`, { bold: true }),
+    ];
+    const figures: Piece[][] = [figure(glyphs.parts[0], usedStyle, 'used', f.used)];
+    if (f.cache !== null) figures.push(figure(glyphs.parts[1], cacheStyle, 'buff/cache', f.cache));
+    figures.push(figure(glyphs.empty, st(ctx.theme, 'idle'), 'available', f.available));
+    if (f.cgroup) figures.push([p('  '), p('cgroup limit '), p(formatBytes(f.total), { bold: true })]);
+    // One figure a line while at least one graph row is left under swap; else two to a line.
+    const oneEach = ctx.height - lines.length - figures.length - 1 >= 1;
+    if (oneEach) for (const fig of figures) lines.push(line(fig, ctx.width));
+    else for (let i = 0; i < figures.length; i += 2) lines.push(line([...figures[i], ...(figures[i + 1] ? [p('  '), ...figures[i + 1]] : [])], ctx.width));
+  }
   const sd = swap.data;
   const swapRatio = typeof sd?.ratio === 'number' ? sd.ratio : null;
+  const sizes = (d: Record<string, unknown>) =>
+    typeof d.used === 'number' && typeof d.total === 'number' ? `${formatBytes(d.used)}/${formatBytes(d.total)} ${pctText(d.ratio as number)}` : '--';
   if (swap.error) lines.push(line([p('Swap '), p(swap.error, st(ctx.theme, 'failed'))], ctx.width));
   else if (!sd) lines.push(line([p('Swap '), p(swap.pending ? '--' : 'none', st(ctx.theme, 'idle'))], ctx.width));
   else lines.push(gaugeLine('Swap', swapRatio, sizes(sd), swap.state, ctx));
@@ -148,12 +194,61 @@ export function memoryPanel(m: Metrics, mem: ModuleView, swap: ModuleView, ctx: 
   if (sd && rows >= 5) {
     // Memory gets most of the room; swap a strip below it.
     const swapRows = Math.max(1, Math.floor(rows / 3));
-    lines.push(...graphLines(m.history.get('memory'), ctx.width, rows - swapRows, 1, st(ctx.theme, mem.state), ctx));
-    lines.push(...graphLines(m.history.get('swap'), ctx.width, swapRows, 1, st(ctx.theme, swap.state), ctx));
+    lines.push(...ratioGraph('used', m.history.get('memory'), ctx.width, rows - swapRows, usedStyle, ctx));
+    lines.push(...ratioGraph('swap', m.history.get('swap'), ctx.width, swapRows, st(ctx.theme, swap.state), ctx));
   } else {
-    lines.push(...graphLines(m.history.get('memory'), ctx.width, rows, 1, st(ctx.theme, mem.state), ctx));
+    lines.push(...ratioGraph('used', m.history.get('memory'), ctx.width, rows, usedStyle, ctx));
   }
   return { label: title, lines };
+}
+
+// ---------------------------------------------------------------- two directions in one graph
+
+/** One direction of a mirrored graph: its name in text ("rx", "read"), history and style. */
+export interface GraphSide {
+  name: string;
+  history: History;
+  style: Style;
+}
+
+/** "60s", "5m", "2h": the time a graph's width covers. */
+export function spanText(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  return `${Math.round(seconds / 3600)}h`;
+}
+
+/** A side's label: its name, the peak its scale goes to and (for the upper side) the time the width spans. */
+function sideLabel(side: GraphSide, peak: number, span: number | null, ctx: PanelCtx): string {
+  const sep = ctx.charset === 'ascii' ? ',' : ' ·';
+  return `${side.name} peak ${formatRate(peak)}${span === null ? '' : `${sep} ${spanText(span)}`}`;
+}
+
+/**
+ * Two directions of one rate as one picture, as btop draws them: `upper` (receive, read) rises
+ * from a shared axis in the middle and `lower` (send, write) hangs below it, each on its own
+ * scale (its peak over the samples shown: a busy download must not flatten uploads). Each half
+ * is labelled in text at its outer edge with its name, its peak and (above) the time the width
+ * spans, over the oldest samples, so the picture reads in a monochrome capture and under NO_COLOR.
+ */
+export function mirroredGraph(upper: GraphSide, lower: GraphSide, width: number, rows: number, ctx: PanelCtx): string[] {
+  if (rows <= 0 || width <= 0) return [];
+  const samples = width * resolution(ctx.charset).across;
+  const span = upper.history.span(samples);
+  const half = (side: GraphSide, n: number, direction: 'up' | 'down', withSpan: boolean) => {
+    const peak = side.history.max(samples);
+    const cells = areaGraph(side.history.values(), width, n, Math.max(1, peak), ctx.charset, direction);
+    const labelAt = direction === 'up' ? 0 : n - 1;
+    return cells.map((row, i) => {
+      if (i !== labelAt) return blessedStyled(row, side.style);
+      const text = `${sideLabel(side, peak, withSpan ? span : null, ctx)} `;
+      const room = Math.min(text.length, width);
+      return line([p(text.slice(0, room), { bold: true }), p(row.slice(room), side.style)], width);
+    });
+  };
+  if (rows === 1) return half(upper, 1, 'up', true);
+  const up = Math.ceil(rows / 2);
+  return [...half(upper, up, 'up', true), ...half(lower, rows - up, 'down', false)];
 }
 
 // ---------------------------------------------------------------- network
@@ -172,28 +267,21 @@ export function networkPanel(m: Metrics, net: ModuleView, ctx: PanelCtx, arrows:
   const txStyle = st(ctx.theme, 'good');
   const rate = (v: number | null) => (v === null ? '--' : formatRate(v));
   const per = Math.max(2, Math.floor((ctx.height - lines.length) / m.net.length));
-  const half = Math.floor((ctx.width - 1) / 2);
   for (const r of m.net) {
     if (lines.length >= ctx.height) break;
-    const rxH = m.history.get(`net:${r.name}:rx`);
-    const txH = m.history.get(`net:${r.name}:tx`);
     lines.push(
-      line(
-        [
-          p(`${r.name} `, { bold: true }),
-          p(`${arrows.rx}rx ${rate(r.rx)}`, rxStyle),
-          p(` peak ${formatRate(rxH.max(half * 2))}  `),
-          p(`${arrows.tx}tx ${rate(r.tx)}`, txStyle),
-          p(` peak ${formatRate(txH.max(half * 2))}`),
-        ],
-        ctx.width,
-      ),
+      line([p(`${r.name} `, { bold: true }), p(`${arrows.rx}rx ${rate(r.rx)}`, rxStyle), p('  '), p(`${arrows.tx}tx ${rate(r.tx)}`, txStyle)], ctx.width),
     );
     const rows = Math.min(per - 1, ctx.height - lines.length);
-    // Each direction on its own scale (its recent peak): a busy download must not flatten uploads.
-    const rx = graphLines(rxH, half, rows, Math.max(1, rxH.max(half * 2)), rxStyle, ctx);
-    const tx = graphLines(txH, ctx.width - half - 1, rows, Math.max(1, txH.max(half * 2)), txStyle, ctx);
-    lines.push(...beside(rx, tx, half));
+    lines.push(
+      ...mirroredGraph(
+        { name: 'rx', history: m.history.get(`net:${r.name}:rx`), style: rxStyle },
+        { name: 'tx', history: m.history.get(`net:${r.name}:tx`), style: txStyle },
+        ctx.width,
+        rows,
+        ctx,
+      ),
+    );
   }
   return { label: title, lines };
 }
@@ -221,19 +309,74 @@ export function diskPanel(m: Metrics, disk: ModuleView, io: ModuleView, ctx: Pan
       lines.push(
         line([p('I/O  '), p(`read ${rate(m.io.read)}`, st(ctx.theme, 'info')), p('  '), p(`write ${rate(m.io.write)}`, st(ctx.theme, 'good'))], ctx.width),
       );
-    const rows = ctx.height - lines.length;
-    const half = Math.floor((ctx.width - 1) / 2);
-    const r = m.history.get('io:read');
-    const w = m.history.get('io:write');
     lines.push(
-      ...beside(
-        graphLines(r, half, rows, Math.max(1, r.max(half * 2)), st(ctx.theme, 'info'), ctx),
-        graphLines(w, ctx.width - half - 1, rows, Math.max(1, w.max(half * 2)), st(ctx.theme, 'good'), ctx),
-        half,
+      ...mirroredGraph(
+        { name: 'read', history: m.history.get('io:read'), style: st(ctx.theme, 'info') },
+        { name: 'write', history: m.history.get('io:write'), style: st(ctx.theme, 'good') },
+        ctx.width,
+        ctx.height - lines.length,
+        ctx,
       ),
     );
   }
   return { label: title, lines };
+}
+
+// ---------------------------------------------------------------- temperature
+
+/** The temperature graphs' floor (°C): room temperature, so that a few degrees' change shows. */
+const TEMP_FLOOR = 20;
+
+/** Sensor lines the temperature panel would like: the hottest few, more on a tall terminal; 0 without sensors. */
+export function temperatureLines(m: Metrics, terminalRows: number): number {
+  return Math.min(m.sensors.length, terminalRows >= 40 ? 6 : 3);
+}
+
+/**
+ * The hottest sensors, one a line: its id, its temperature (in its state's style: the kernel's
+ * own high and critical points where it gives them, else 80 and 95 °C, as the module judges)
+ * and its recent history, all on one scale from 20 °C to 100 °C (or the hottest reading) that
+ * the label names with the time the graphs span.
+ */
+export function temperaturePanel(m: Metrics, v: ModuleView, ctx: PanelCtx): PanelContent {
+  const deg = ctx.charset === 'ascii' ? 'C' : '°C';
+  const shown = m.sensors.slice(0, Math.max(1, ctx.height - (v.error ? 1 : 0)));
+  const top = Math.max(100, ...m.sensors.map((s) => s.celsius));
+  const hottest = m.sensors[0];
+  const sep = ctx.charset === 'ascii' ? ',' : ' ·';
+  const nameWidth = Math.min(Math.max(...shown.map((s) => s.id.length), 4), Math.max(4, Math.floor(ctx.width * 0.45)));
+  const graphWidth = Math.max(0, ctx.width - nameWidth - 7);
+  const span = hottest ? m.history.get(`temp:${hottest.id}`).span(graphWidth * resolution(ctx.charset).across) : null;
+  const scale = `${TEMP_FLOOR}-${Math.round(top)}${deg}${span === null ? '' : `${sep} ${spanText(span)}`}`;
+  const title = label(ctx, 'Temperature', hottest ? `${Math.round(hottest.celsius)}${deg}  ${scale}` : undefined, v.error ? 'failed' : v.state);
+  const lines = [...errorLine(v, ctx)];
+  if (!hottest) {
+    lines.push(line([p(v.pending ? 'measuring...' : 'no sensor', st(ctx.theme, 'idle'))], ctx.width));
+    return { label: title, lines };
+  }
+  for (const s of shown) {
+    const state: DrawState = s.celsius >= (s.critical ?? 95) ? 'critical' : s.celsius >= (s.high ?? (s.critical ?? 90) - 10) ? 'warning' : 'good';
+    const h = m.history.get(`temp:${s.id}`);
+    const graph = areaGraph(
+      h.values().map((c) => (c === null ? null : c - TEMP_FLOOR)),
+      graphWidth,
+      1,
+      top - TEMP_FLOOR,
+      ctx.charset,
+    )[0];
+    lines.push(
+      line(
+        [
+          p(field(s.id, nameWidth)),
+          p(field(`${Math.round(s.celsius)}${deg}`, 6, 'right'), { ...st(ctx.theme, state), bold: true }),
+          p(' '),
+          p(graph, st(ctx.theme, state)),
+        ],
+        ctx.width,
+      ),
+    );
+  }
+  return { label: title, lines: lines.slice(0, ctx.height) };
 }
 
 // ---------------------------------------------------------------- battery

@@ -23,7 +23,19 @@ import { FleetPage, fleetSettings } from './fleet-page.js';
 import type { Charset } from './graph.js';
 import { computeLayout, modulesToPlace, type Rect } from './layout.js';
 import { CORE_MODULES, HEADER_MODULES, hasSomethingToShow, Metrics, moduleView, type ModuleView, panelOrder } from './model.js';
-import { batteryPanel, cpuPanel, diskPanel, gpuPanel, gpuPanelLines, headerLine, memoryPanel, networkPanel, type PanelContent } from './panels.js';
+import {
+  batteryPanel,
+  cpuPanel,
+  diskPanel,
+  gpuPanel,
+  gpuPanelLines,
+  headerLine,
+  memoryPanel,
+  networkPanel,
+  type PanelContent,
+  temperatureLines,
+  temperaturePanel,
+} from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
 import { ec2Panel, helpLines, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
@@ -69,7 +81,7 @@ export class DashboardUi {
   private procVersion = 0;
   private help: Box;
   private tooSmall: Box;
-  private metrics = new Metrics();
+  private metrics: Metrics;
   private theme: Theme;
   private refreshSeconds: number;
   private paused = false;
@@ -96,6 +108,7 @@ export class DashboardUi {
   constructor(private opts: UiOptions) {
     this.finished = new Promise((resolve) => (this.resolveDone = resolve));
     this.theme = opts.app.theme;
+    this.metrics = new Metrics({ procRoot: opts.procRoot });
     this.refreshSeconds = opts.refreshSeconds;
     this.sampler = new ProcSampler({ procRoot: opts.procRoot, root: opts.root, now: opts.now });
     this.fleet = new FleetPage({
@@ -365,6 +378,7 @@ export class DashboardUi {
       rows,
       battery: statuses.has('battery') && battery.available && (battery.data !== null || Boolean(battery.error)),
       ec2: statuses.has('ec2-cost') && ec2.available,
+      temperature: temperatureLines(this.metrics, rows),
     };
     // The modules on the line, and any other that needs attention, first; the rest where room is left.
     const want = (id: string) => ({ id, lines: id === 'gpu' ? gpuPanelLines(view(id)) : moduleLines(view(id)) });
@@ -396,6 +410,7 @@ export class DashboardUi {
     const order = ['cpu', 'memory', 'network', 'disk', 'procs'];
     if (layout.battery) order.push('battery');
     if (layout.ec2) order.push('ec2');
+    if (layout.temperature) order.push('temperature');
     order.push(...layout.modules.map((m) => `mod:${m.id}`));
     const focusedId = this.focusOrder[this.focus];
     this.focusOrder = order;
@@ -423,7 +438,8 @@ export class DashboardUi {
     );
     this.place('battery', layout.battery, (c) => batteryPanel(battery, c), statusVersion(statuses.get('battery')));
     this.place('ec2', layout.ec2, (c) => ec2Panel(ec2, c), statusVersion(statuses.get('ec2-cost')));
-    const placed = new Set(['cpu', 'memory', 'network', 'disk', 'procs', 'battery', 'ec2', 'more']);
+    this.place('temperature', layout.temperature, (c) => temperaturePanel(this.metrics, view('temperature'), c), statusVersion(statuses.get('temperature')));
+    const placed = new Set(['cpu', 'memory', 'network', 'disk', 'procs', 'battery', 'ec2', 'temperature', 'more']);
     for (const m of layout.modules) {
       placed.add(`mod:${m.id}`);
       const content =
@@ -434,6 +450,7 @@ export class DashboardUi {
     for (const [id, b] of this.boxes) if (!placed.has(id)) b.hide();
     if (!layout.battery) this.boxes.get('battery')?.hide();
     if (!layout.ec2) this.boxes.get('ec2')?.hide();
+    if (!layout.temperature) this.boxes.get('temperature')?.hide();
     if (!layout.more) this.boxes.get('more')?.hide();
     if (!this.help.hidden) this.help.setFront();
   }
