@@ -28,6 +28,10 @@ export interface ProcRow {
   /** Share of the machine's memory, 0..1. */
   mem: number;
   threads: number;
+  /** Parent's PID (stat field 4): the tree view and kernel threads (children of kthreadd, PID 2). */
+  ppid: number;
+  /** Start time in clock ticks since boot (stat field 22): with the PID, names one process for good. */
+  start: string;
   /** Filled in by `describe` for the rows on screen. */
   user?: string;
   command?: string;
@@ -67,7 +71,9 @@ export function readAuxv(procRoot: string): { clkTck?: number; pageSize?: number
 }
 
 /** Parse one /proc/PID/stat line; null when it is not one. */
-export function parseProcStat(text: string): { name: string; state: string; ticks: number; start: string; rssPages: number; threads: number } | null {
+export function parseProcStat(
+  text: string,
+): { name: string; state: string; ppid: number; ticks: number; start: string; rssPages: number; threads: number } | null {
   // comm may contain spaces and ')' itself: it runs from the first '(' to the last ')'.
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
@@ -77,7 +83,7 @@ export function parseProcStat(text: string): { name: string; state: string; tick
   const ticks = Number(f[11]) + Number(f[12]);
   const rssPages = Number(f[21]);
   if (!Number.isFinite(ticks) || !Number.isFinite(rssPages)) return null;
-  return { name: text.slice(open + 1, close), state: f[0], ticks, start: f[19], rssPages, threads: Number(f[17]) || 1 };
+  return { name: text.slice(open + 1, close), state: f[0], ppid: Number(f[1]) || 0, ticks, start: f[19], rssPages, threads: Number(f[17]) || 1 };
 }
 
 /** One buffer for every stat file: a stat line is a few hundred bytes. */
@@ -140,7 +146,17 @@ export class ProcSampler {
       const cpu = delta !== null && delta >= 0 ? (delta / this.clkTck / elapsed) * 100 : null;
       next.set(pid, { start: s.start, ticks: s.ticks });
       const rssBytes = s.rssPages * this.pageSize;
-      rows.push({ pid, name: s.name, state: s.state, cpu, rssBytes, mem: memTotal > 0 ? rssBytes / memTotal : 0, threads: s.threads });
+      rows.push({
+        pid,
+        name: s.name,
+        state: s.state,
+        cpu,
+        rssBytes,
+        mem: memTotal > 0 ? rssBytes / memTotal : 0,
+        threads: s.threads,
+        ppid: s.ppid,
+        start: s.start,
+      });
     }
     this.seen = next;
     this.lastAt = at;

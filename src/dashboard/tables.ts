@@ -3,6 +3,7 @@
  * scripts included), the EC2 cost panel, the "more" panel and the help overlay.
  */
 import { formatBytes } from '../core/units.js';
+import { stripControl } from '../render/sanitize.js';
 import { label, type PanelContent } from './panels.js';
 import type { ModuleView } from './model.js';
 import type { ProcRow, ProcSort } from './procs.js';
@@ -13,12 +14,18 @@ import { field, line, p, st, type PanelCtx } from './text.js';
 export interface ProcTable {
   rows: ProcRow[];
   total: number;
+  /** While `/` or `u` filters: how many there are unfiltered ("3 of 212"). */
+  of?: number;
   sort: ProcSort;
   /** First row shown (scrolling) and the selected row, both indexes into rows. */
   offset: number;
   selected: number;
   focused: boolean;
   error?: string;
+  /** The last process action's outcome (a signal sent, EPERM...), shown above the columns. */
+  notice?: { text: string; failed: boolean };
+  /** The filter typed after `/`, shown in the title while it applies (and a cursor while typing). */
+  filter?: { text: string; typing: boolean; user?: string | null };
 }
 
 /**
@@ -37,15 +44,21 @@ export function sortAtColumn(cell: number): ProcSort | null {
 }
 
 /** The row of the process panel's content that holds the column names. */
-export function procHeaderRow(t: Pick<ProcTable, 'error'>): number {
-  return t.error ? 1 : 0;
+export function procHeaderRow(t: Pick<ProcTable, 'error' | 'notice'>): number {
+  return (t.error ? 1 : 0) + (t.notice ? 1 : 0);
 }
 
 export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
   const sortName = { cpu: '%CPU', mem: '%MEM', pid: 'PID' }[t.sort];
-  const title = label(ctx, 'Processes', `${t.total}, by ${sortName} (s)`, 'info');
+  // Typed text is outside text: no control characters reach the terminal, and a long one is cut.
+  const typed = stripControl(t.filter?.text ?? '');
+  const filter = t.filter && (typed || t.filter.typing) ? `, /${typed.length > 24 ? `${typed.slice(0, 23)}~` : typed}${t.filter.typing ? '_' : ''}` : '';
+  const user = t.filter?.user ? `, user ${stripControl(t.filter.user)}` : '';
+  const shown = t.of !== undefined ? `${t.total} of ${t.of}` : `${t.total}`;
+  const title = label(ctx, 'Processes', `${shown}, by ${sortName} (s)${user}${filter}`, 'info');
   const lines: string[] = [];
   if (t.error) lines.push(line([p(`! ${t.error}`, st(ctx.theme, 'failed'))], ctx.width));
+  if (t.notice) lines.push(line([p(t.notice.failed ? `! ${t.notice.text}` : t.notice.text, st(ctx.theme, t.notice.failed ? 'failed' : 'info'))], ctx.width));
   const mark = (col: ProcSort, text: string) => (t.sort === col ? `${text}*` : `${text} `);
   const cols = `${field(mark('pid', 'PID'), 8, 'right')} ${field('USER', 9)}${field(mark('cpu', '%CPU'), 7, 'right')}${field(mark('mem', '%MEM'), 7, 'right')}${field('RSS', 7, 'right')} S COMMAND`;
   lines.push(line([p(cols, { bold: true, underscore: true })], ctx.width));
@@ -174,6 +187,10 @@ export const HELP_LINES: [string, string][] = [
   ['Up, Down, PgUp, PgDn', 'move in the focused process table (mouse: wheel)'],
   ['s', 'process sort: %CPU, %MEM, PID (mouse: click a column)'],
   ['t', 'next theme'],
+  ['k', 'send a signal to the selected process (menu, then y)'],
+  ['/', 'filter processes by command, arguments or user (Esc clears)'],
+  ['u', 'processes of one user, the next user, every user'],
+  ['H', 'show / hide kernel threads'],
   ['f', 'fleet page (hosts from Prometheus) / this host'],
   ['Enter, Esc, s (fleet)', "a host's detail, back, sort (worst, name...)"],
 ];

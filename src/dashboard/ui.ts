@@ -38,6 +38,8 @@ import {
 } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
+import { openSignalDialog, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type SignalDialog } from './proc-actions.js';
+import { DEFAULT_VIEW, filterKey, filterProcs, needsDescription, type ProcView, usersPresent } from './proc-filter.js';
 import { ec2Panel, helpLines, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
 import { line, p, st } from './text.js';
@@ -87,7 +89,18 @@ export class DashboardUi {
   private paused = false;
   private focus = 0;
   private focusOrder: string[] = [];
+  /** Every process sampled, sorted; `procs` is what the view (filter, user, kernel threads) shows of it. */
+  private allProcs: ProcRow[] = [];
   private procs: ProcRow[] = [];
+  private procView: ProcView = DEFAULT_VIEW;
+  private procUnfiltered = 0;
+  /** Keys go to the `/` filter while this is set. */
+  private procTyping = false;
+  private procNotice?: { text: string; failed: boolean };
+  private signalDialog?: SignalDialog;
+  private dialogBox: Box;
+  /** Set only for a few seconds after a signal is sent, to say when the process ends. */
+  private endWatch?: NodeJS.Timeout;
   private procSort: ProcSort = 'cpu';
   private procSelected = 0;
   private procOffset = 0;
@@ -143,6 +156,7 @@ export class DashboardUi {
       height: 14,
       wrap: false,
     });
+    this.dialogBox = this.blessed.box({ parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, top: 'center', left: 'center', wrap: false });
     this.bindKeys();
     this.screen.on('resize', () => this.frame());
   }
@@ -170,6 +184,7 @@ export class DashboardUi {
     clearTimeout(this.tickTimer);
     clearTimeout(this.settleTimer);
     clearTimeout(this.procTimer);
+    clearTimeout(this.endWatch);
     this.fleet.stop();
     this.screen.destroy();
     this.resolveDone(code);
@@ -314,9 +329,9 @@ export class DashboardUi {
 
   private sampleProcs(): void {
     try {
-      this.procs = sortProcs(this.sampler.sample(), this.procSort);
+      this.allProcs = sortProcs(this.sampler.sample(), this.procSort);
+      this.applyProcView();
       this.procError = undefined;
-      this.procVersion++;
     } catch (err) {
       this.procError = (err as Error).message;
       this.logOnce(`process table: ${this.procError}`);
@@ -434,7 +449,7 @@ export class DashboardUi {
       'procs',
       layout.procs,
       (c) => this.procPanel(c),
-      `${this.procVersion}|${this.procSort}|${this.procSelected}|${this.procOffset}|${this.procError}`,
+      `${this.procVersion}|${this.procSort}|${this.procSelected}|${this.procOffset}|${this.procError}|${this.procTyping}`,
     );
     this.place('battery', layout.battery, (c) => batteryPanel(battery, c), statusVersion(statuses.get('battery')));
     this.place('ec2', layout.ec2, (c) => ec2Panel(ec2, c), statusVersion(statuses.get('ec2-cost')));
@@ -453,10 +468,11 @@ export class DashboardUi {
     if (!layout.temperature) this.boxes.get('temperature')?.hide();
     if (!layout.more) this.boxes.get('more')?.hide();
     if (!this.help.hidden) this.help.setFront();
+    if (this.signalDialog) this.drawSignalDialog(cols);
   }
 
   private procPanel(c: PanelCtx): PanelContent {
-    const room = Math.max(1, c.height - 1 - (this.procError ? 1 : 0));
+    const room = Math.max(1, c.height - 1 - (this.procError ? 1 : 0) - (this.procNotice ? 1 : 0));
     this.procSelected = Math.max(0, Math.min(this.procSelected, this.procs.length - 1));
     if (this.procSelected < this.procOffset) this.procOffset = this.procSelected;
     if (this.procSelected >= this.procOffset + room) this.procOffset = this.procSelected - room + 1;
@@ -467,11 +483,14 @@ export class DashboardUi {
       {
         rows,
         total: this.procs.length,
+        of: needsDescription(this.procView) ? this.procUnfiltered : undefined,
         sort: this.procSort,
         offset: this.procOffset,
         selected: this.procSelected,
         focused: this.focusOrder[this.focus] === 'procs',
         error: this.procError,
+        notice: this.procNotice,
+        filter: { text: this.procView.text, typing: this.procTyping, user: this.procView.user },
       },
       c,
     );
@@ -518,7 +537,20 @@ export class DashboardUi {
   }
 
   private onKey(ch: string, full: string): void {
-    if (full === 'C-c' || ch === 'q') {
+    if (full === 'C-c') {
+      this.stop(0);
+      return;
+    }
+    // The filter being typed and the signal dialog take every key (q included) until closed.
+    if (this.procTyping) {
+      this.typeFilter(ch, full);
+      return;
+    }
+    if (this.signalDialog) {
+      this.signalDialogKey(ch, full);
+      return;
+    }
+    if (ch === 'q') {
       this.stop(0);
       return;
     }
@@ -559,11 +591,27 @@ export class DashboardUi {
       case 't':
         this.nextTheme();
         break;
+      case 'k':
+        this.openSignalDialog();
+        break;
+      case 'H':
+        this.setProcView({ ...this.procView, kernelThreads: !this.procView.kernelThreads });
+        this.setNotice(this.procView.kernelThreads ? 'kernel threads shown (H hides them)' : 'kernel threads hidden (H shows them)', false);
+        break;
+      case 'u':
+        this.nextUser();
+        break;
+      case '/':
+        this.procTyping = true;
+        this.focusProcs();
+        this.procVersion++;
+        break;
       default:
         if (full === 'tab') this.setFocus(this.focus + 1, false);
         else if (full === 'S-tab') this.setFocus(this.focus - 1, false);
         else if (full === 'down' || full === 'j') this.moveProc(1, false);
-        else if (full === 'up' || full === 'k') this.moveProc(-1, false);
+        else if (full === 'up') this.moveProc(-1, false);
+        else if (full === 'escape' && this.procView.text) this.setProcView({ ...this.procView, text: '' });
         else if (full === 'pagedown') this.moveProc(10, false);
         else if (full === 'pageup') this.moveProc(-10, false);
         else return;
@@ -593,7 +641,8 @@ export class DashboardUi {
 
   private sortProcsBy(sort: ProcSort): void {
     this.procSort = sort;
-    this.procs = sortProcs(this.procs, sort);
+    this.allProcs = sortProcs(this.allProcs, sort);
+    this.applyProcView();
     this.procSelected = 0;
   }
 
@@ -601,7 +650,7 @@ export class DashboardUi {
   private clickProcs(b: Box, m: { x: number; y: number }): void {
     const at = b as unknown as { aleft: number; atop: number };
     const row = m.y - at.atop - 1;
-    const sort = row === procHeaderRow({ error: this.procError }) ? sortAtColumn(m.x - at.aleft - 1) : null;
+    const sort = row === procHeaderRow({ error: this.procError, notice: this.procNotice }) ? sortAtColumn(m.x - at.aleft - 1) : null;
     if (sort === null || sort === this.procSort) return;
     this.sortProcsBy(sort);
     this.frame();
@@ -618,6 +667,108 @@ export class DashboardUi {
     if (this.focusOrder[this.focus] !== 'procs' && render === false) return;
     this.procSelected = Math.max(0, Math.min(this.procs.length - 1, this.procSelected + delta));
     if (render) this.frame();
+  }
+
+  // ------------------------------------------------------------ process actions
+
+  /** What the table shows of the sampled processes: the `/` filter, `u` and `H` applied. */
+  private applyProcView(): void {
+    // User and command line for every row only while a filter needs them (cached per process).
+    const rows = needsDescription(this.procView) ? this.sampler.describe(this.allProcs) : this.allProcs;
+    this.procs = filterProcs(rows, this.procView);
+    // "3 of 212": counted among the processes the view would show without `/` and `u`.
+    const unfiltered = { ...DEFAULT_VIEW, kernelThreads: this.procView.kernelThreads };
+    if (needsDescription(this.procView)) this.procUnfiltered = filterProcs(this.allProcs, unfiltered).length;
+    this.procVersion++;
+  }
+
+  private setProcView(view: ProcView): void {
+    this.procView = view;
+    this.applyProcView();
+    this.procSelected = 0;
+  }
+
+  private focusProcs(): void {
+    const i = this.focusOrder.indexOf('procs');
+    if (i >= 0) this.focus = i;
+  }
+
+  /** `u`: the next user present, then every user again. */
+  private nextUser(): void {
+    const users = usersPresent(this.sampler.describe(this.allProcs));
+    const i = this.procView.user === null ? 0 : users.indexOf(this.procView.user) + 1;
+    const user = i < users.length ? users[i] : null;
+    this.setProcView({ ...this.procView, user });
+    this.setNotice(user === null ? 'every user (u: one user)' : `user ${user} only (u: next user)`, false);
+    this.focusProcs();
+  }
+
+  private typeFilter(ch: string, full: string): void {
+    const next = filterKey(this.procView.text, ch, full);
+    if (next === 'done' || next === 'clear') this.procTyping = false;
+    if (next === 'clear') this.setProcView({ ...this.procView, text: '' });
+    else if (next !== 'done' && next !== this.procView.text) this.setProcView({ ...this.procView, text: next });
+    this.procVersion++;
+    this.frame();
+  }
+
+  /** `k`: the signal menu for the selected process, as it is now. */
+  private openSignalDialog(): void {
+    this.focusProcs();
+    const selected = this.procs[this.procSelected];
+    if (!selected) {
+      this.setNotice('no process selected', true);
+      return;
+    }
+    const [row] = this.sampler.describe([selected]);
+    this.signalDialog = openSignalDialog({ pid: row.pid, start: row.start, name: row.name, command: row.command ?? row.name, user: row.user ?? '' });
+  }
+
+  private signalDialogKey(ch: string, full: string): void {
+    const r = signalDialogKey(this.signalDialog!, ch, full);
+    if (r.kind === 'open') this.signalDialog = r.dialog;
+    else {
+      this.signalDialog = undefined;
+      this.dialogBox.hide();
+    }
+    if (r.kind === 'send') {
+      const result = sendSignal(this.opts.procRoot, r.target, r.signal);
+      this.setNotice(result.text, !result.ok);
+      if (result.ok) this.watchForEnd(r.target);
+    }
+    this.frame();
+  }
+
+  /** After a signal, say so when the process ends: a few checks of its stat, then nothing more. */
+  private watchForEnd(target: { pid: number; start: string; name: string }, checksLeft = 20): void {
+    clearTimeout(this.endWatch);
+    this.endWatch = setTimeout(() => {
+      if (this.done) return;
+      if (startTimeOf(this.opts.procRoot, target.pid) !== target.start) {
+        this.setNotice(`PID ${target.pid} (${target.name}) has ended`, false);
+        this.sampleProcs();
+        this.frame();
+      } else if (checksLeft > 1) this.watchForEnd(target, checksLeft - 1);
+    }, 250);
+  }
+
+  private setNotice(text: string, failed: boolean): void {
+    this.procNotice = { text, failed };
+    this.procVersion++;
+  }
+
+  private drawSignalDialog(cols: number): void {
+    const text = signalDialogLines(this.signalDialog!, process.pid);
+    const width = Math.min(Math.max(36, ...text.map((l) => l.length + 2)), cols - 4, 72);
+    const c = this.ctx(width - 2, text.length);
+    this.dialogBox.width = width;
+    this.dialogBox.height = text.length + 2;
+    this.dialogBox.setLabel(this.signalDialog!.step === 'confirm' ? ' confirm ' : ' send a signal ');
+    // The choice in reverse video, a warning in the warning colours (and in words, for NO_COLOR).
+    const style = (l: string) => (l.startsWith('>') ? { reverse: true } : l.startsWith('Careful') ? st(this.theme, 'warning') : {});
+    this.dialogBox.setContent(text.map((l) => line([p(l, style(l))], c.width)).join('\n'));
+    this.dialogBox.show();
+    this.dialogBox.setFront();
   }
 
   private showPage(page: 'host' | 'fleet'): void {

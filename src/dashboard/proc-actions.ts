@@ -1,0 +1,135 @@
+/**
+ * Sending a signal to a process from the dashboard: the short menu of signals, the confirmation
+ * that names the process, and the send itself, which checks first that the PID still names the
+ * process the user selected.
+ *
+ * Why the start time: PIDs are reused. Between the sample the user picked a row from and the
+ * moment they confirm, the process may have ended and its PID gone to another one. A PID with
+ * its start time (/proc/PID/stat field 22, clock ticks since boot) names one process for good,
+ * so the send reads it again and refuses when it differs. (A window of microseconds remains
+ * between that read and kill(2); pidfd_send_signal would close it, but Node has no binding.)
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseProcStat } from './procs.js';
+
+/** The menu, in this order: TERM first, as the safe default under Enter. */
+export const SIGNALS = ['TERM', 'KILL', 'HUP', 'INT', 'STOP', 'CONT', 'USR1', 'USR2'] as const;
+export type SignalName = (typeof SIGNALS)[number];
+
+/** The process an action is about, as it was when the user selected it. */
+export interface ProcTarget {
+  pid: number;
+  start: string;
+  name: string;
+  command: string;
+  user: string;
+}
+
+/**
+ * The signal dialog: first a menu (choose), then a question naming the process (confirm).
+ * Pure state; ui.ts draws it and feeds it keys.
+ */
+export interface SignalDialog {
+  step: 'choose' | 'confirm';
+  target: ProcTarget;
+  /** Index into SIGNALS. */
+  choice: number;
+}
+
+export type DialogResult = { kind: 'open'; dialog: SignalDialog } | { kind: 'cancel' } | { kind: 'send'; signal: SignalName; target: ProcTarget };
+
+export function openSignalDialog(target: ProcTarget): SignalDialog {
+  return { step: 'choose', target, choice: 0 };
+}
+
+/**
+ * One key in the dialog. In the menu: Up/Down (or j/k) move, Enter or the signal's number
+ * (1-8) chooses; in the question: y sends, n or Esc goes back to the menu... Esc in the menu
+ * (or q) closes it. `full` is blessed's key name, `ch` the character typed.
+ */
+export function signalDialogKey(d: SignalDialog, ch: string, full: string): DialogResult {
+  if (d.step === 'confirm') {
+    if (ch === 'y' || ch === 'Y') return { kind: 'send', signal: SIGNALS[d.choice], target: d.target };
+    if (ch === 'n' || ch === 'N' || full === 'escape' || full === 'backspace') return { kind: 'open', dialog: { ...d, step: 'choose' } };
+    return { kind: 'open', dialog: d };
+  }
+  if (full === 'escape' || ch === 'q') return { kind: 'cancel' };
+  if (full === 'down' || ch === 'j') return { kind: 'open', dialog: { ...d, choice: Math.min(SIGNALS.length - 1, d.choice + 1) } };
+  if (full === 'up' || ch === 'k') return { kind: 'open', dialog: { ...d, choice: Math.max(0, d.choice - 1) } };
+  if (full === 'enter' || full === 'return') return { kind: 'open', dialog: { ...d, step: 'confirm' } };
+  const n = Number(ch);
+  if (ch.length === 1 && n >= 1 && n <= SIGNALS.length) return { kind: 'open', dialog: { ...d, choice: n - 1, step: 'confirm' } };
+  return { kind: 'open', dialog: d };
+}
+
+/** What the confirmation warns about before anything is sent (shown, never silently refused). */
+export function targetWarning(target: Pick<ProcTarget, 'pid'>, selfPid: number): string | null {
+  if (target.pid === 1) return 'PID 1 is init: stopping it stops the machine (or the container)';
+  if (target.pid === selfPid) return 'this is the dashboard itself';
+  return null;
+}
+
+/** The lines of the dialog, plain text (ui.ts styles them). The menu marks the choice with '>'. */
+export function signalDialogLines(d: SignalDialog, selfPid: number): string[] {
+  const t = d.target;
+  const who = [`PID ${t.pid}, user ${t.user || '?'}`, t.command || t.name];
+  const warning = targetWarning(t, selfPid);
+  if (d.step === 'confirm') {
+    return [`Send SIG${SIGNALS[d.choice]} to`, ...who, ...(warning ? [`Careful: ${warning}.`] : []), '', 'y: send   n, Esc: back'];
+  }
+  return [
+    ...who,
+    ...(warning ? [`Careful: ${warning}.`] : []),
+    '',
+    ...SIGNALS.map((s, i) => `${i === d.choice ? '>' : ' '} ${i + 1} SIG${s}`),
+    '',
+    'Enter: choose   Esc: cancel',
+  ];
+}
+
+/** The start time /proc says the PID has now, or null when no such process exists. */
+export function startTimeOf(procRoot: string, pid: number): string | null {
+  try {
+    return parseProcStat(readFileSync(join(procRoot, String(pid), 'stat'), 'latin1'))?.start ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export interface SendResult {
+  ok: boolean;
+  /** What the user is told, plain text (sanitized where drawn). */
+  text: string;
+}
+
+/** What a failed kill(2) means to the user. */
+export function killErrorText(code: string | undefined, signal: SignalName, target: ProcTarget): string {
+  const what = `PID ${target.pid} (${target.name})`;
+  if (code === 'EPERM') return `SIG${signal} to ${what}: not permitted (EPERM): it belongs to ${target.user || 'another user'}`;
+  if (code === 'ESRCH') return `${what} has ended since you selected it: nothing sent`;
+  return `SIG${signal} to ${what} failed: ${code ?? 'unknown error'}`;
+}
+
+/**
+ * Send `signal` to the target, only if its PID still names the process selected. `kill` is
+ * process.kill (a parameter so a test can count calls); it is never given a PID below 1, which
+ * kill(2) reads as a whole process group or every process.
+ */
+export function sendSignal(
+  procRoot: string,
+  target: ProcTarget,
+  signal: SignalName,
+  kill: (pid: number, signal: NodeJS.Signals) => void = process.kill,
+): SendResult {
+  if (!Number.isInteger(target.pid) || target.pid < 1) return { ok: false, text: `PID ${target.pid} is not a process: nothing sent` };
+  const now = startTimeOf(procRoot, target.pid);
+  if (now === null) return { ok: false, text: killErrorText('ESRCH', signal, target) };
+  if (now !== target.start) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing sent` };
+  try {
+    kill(target.pid, `SIG${signal}` as NodeJS.Signals);
+  } catch (err) {
+    return { ok: false, text: killErrorText((err as NodeJS.ErrnoException).code, signal, target) };
+  }
+  return { ok: true, text: `SIG${signal} sent to PID ${target.pid} (${target.name})` };
+}

@@ -1,0 +1,151 @@
+/**
+ * Acting on processes from `shoji dashboard` in a real tmux pane, read with capture-pane, on the
+ * real /proc: `/` finds a process by its command line, `k` sends it a signal from the menu after
+ * a confirmation naming it, and the table says when it has ended; a signal to a process the
+ * dashboard's user may not signal shows EPERM in the panel and the dashboard carries on.
+ *
+ * The dashboard runs as a second local user (test/helpers/users.ts): as root, kill(2) is never
+ * refused. Its `sleep` is started as that user; the other one as the test's own user (root).
+ * Each sleep's argument holds this test's PID, so the filter finds only this run's processes on
+ * a machine others share.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chownSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild, requireProgram, SHOJI, sandbox, type Sandbox, waitFor } from '../helpers/cli.js';
+import { tmux, tmuxOk } from '../helpers/tmux.js';
+import { NO_SECOND_USER, type TestUser, testUser } from '../helpers/users.js';
+
+const SOCKET = `shoji-dash-procs-${process.pid}`;
+const S = 'procs';
+let sb: Sandbox;
+let user: TestUser;
+const children: ChildProcess[] = [];
+
+const tm = (args: string[]) => tmux(SOCKET, args, sb.env);
+const capture = () => tm(['capture-pane', '-p', '-t', S]);
+const keys = (...k: string[]) => tm(['send-keys', '-t', S, ...k]);
+const type = (text: string) => tm(['send-keys', '-t', S, '-l', text]);
+
+/** Every file of the sandbox to the second user, who runs the dashboard in it. */
+function chownTree(dir: string, u: TestUser): void {
+  chownSync(dir, u.uid, u.gid);
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) chownTree(path, u);
+    else chownSync(path, u.uid, u.gid);
+  }
+}
+
+/** `sleep SECONDS` as this user (setpriv execs it: the child's PID is the sleep's), and how it ended. */
+function sleeper(seconds: string, as?: TestUser): { child: ChildProcess; ended: Promise<NodeJS.Signals | null> } {
+  const child = as
+    ? spawn('setpriv', [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups', 'sleep', seconds], { stdio: 'ignore' })
+    : spawn('sleep', [seconds], { stdio: 'ignore' });
+  children.push(child);
+  return { child, ended: new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal))) };
+}
+
+/** The process table's row for this PID on screen, if it is there. */
+const rowOf = (text: string, pid: number) => text.split('\n').find((l) => new RegExp(`^[│x|] +${pid} `).test(l));
+
+describe.skipIf(NO_SECOND_USER)('acting on processes from the dashboard', () => {
+  beforeAll(() => {
+    requireBuild();
+    requireProgram('tmux');
+    requireProgram('setpriv');
+    user = testUser('shoji-other');
+    sb = sandbox();
+    writeFileSync(join(sb.configDir, 'config.yaml'), 'modules:\n  updates: { enabled: false }\n');
+    mkdirSync(join(sb.dir, 'state'), { recursive: true });
+    chownTree(sb.dir, user);
+    writeFileSync(join(sb.dir, 'tmux.conf'), 'set -g status off\nset -g exit-empty off\nset -g history-limit 0\n');
+    tm(['-f', join(sb.dir, 'tmux.conf'), 'start-server']);
+    tm(['set', '-g', 'default-terminal', 'tmux-256color']);
+    const vars = Object.entries(sb.env)
+      .filter(([k, v]) => k !== 'TERM' && v !== undefined)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ');
+    const run = `setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups env -i ${vars} TERM=\\$TERM ${process.execPath} ${SHOJI} dashboard`;
+    tm(['new-session', '-d', '-s', S, '-x', '160', '-y', '48', `sh -c "${run}; echo DASHBOARD-EXITED \\$?; exec sleep 60"`]);
+  });
+
+  afterAll(async () => {
+    // Quit first: a dashboard killed with the server could still be writing its state files.
+    if (tmuxOk(SOCKET, ['has-session', '-t', S], sb?.env)) {
+      keys('q');
+      await waitFor('the dashboard to exit', () => /DASHBOARD-EXITED 0/.test(capture()), 20_000).catch(() => undefined);
+    }
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    tmuxOk(SOCKET, ['kill-server'], sb?.env);
+    sb?.cleanup();
+  });
+
+  it('/ finds a sleep, k sends it SIGTERM after a confirmation naming it, and the table says it ended', async () => {
+    const seconds = `1000.${process.pid}`;
+    const { child, ended } = sleeper(seconds, user);
+    const pid = child.pid!;
+    await waitFor('first frame', () => /Processes/.test(capture()) && /PID.*%CPU/.test(capture()), 30_000);
+    keys('/');
+    type(`sleep ${seconds}`);
+    keys('Enter');
+    const found = await waitFor(
+      'the filter to leave only the sleep',
+      () => {
+        const c = capture();
+        return /Processes 1 of \d+, by %CPU \(s\), \/sleep 1000\./.test(c) && rowOf(c, pid) && c;
+      },
+      20_000,
+    );
+    expect(rowOf(found, pid)).toContain(`sleep ${seconds}`);
+    expect(rowOf(found, pid)).toContain('shoji-o'); // the user, cut to its column;
+
+    keys('k');
+    const menu = await waitFor('the signal menu', () => {
+      const c = capture();
+      return /send a signal/.test(c) && /SIGUSR2/.test(c) && c;
+    });
+    expect(menu).toContain(`PID ${pid}, user shoji-other`);
+    expect(menu).toMatch(/> 1 SIGTERM/);
+    keys('Enter');
+    const question = await waitFor('the confirmation', () => {
+      const c = capture();
+      return /Send SIGTERM to/.test(c) && c;
+    });
+    expect(question).toContain(`PID ${pid}, user shoji-other`);
+    expect(question).toContain(`sleep ${seconds}`);
+    expect(child.exitCode === null && child.signalCode === null).toBe(true); // nothing sent before y
+    keys('y');
+    expect(await ended).toBe('SIGTERM');
+    await waitFor('the table to say it ended', () => new RegExp(`PID ${pid} \\(sleep\\) has ended`).test(capture()) && !rowOf(capture(), pid), 20_000);
+  });
+
+  it("a signal to another user's process shows EPERM and changes nothing", async () => {
+    const seconds = `1001.${process.pid}`;
+    const { child } = sleeper(seconds);
+    const pid = child.pid!;
+    keys('/');
+    keys('C-u'); // not a filter key: ignored
+    for (let i = 0; i < 30; i++) keys('BSpace');
+    type(`sleep ${seconds}`);
+    keys('Enter');
+    await waitFor('the root-owned sleep alone', () => rowOf(capture(), pid) && /Processes 1 of/.test(capture()), 20_000);
+    keys('k');
+    await waitFor('the signal menu', () => /send a signal/.test(capture()));
+    keys('1'); // SIGTERM, straight to the question
+    await waitFor('the confirmation', () => /Send SIGTERM to/.test(capture()));
+    keys('y');
+    const shown = await waitFor('EPERM in the panel', () => {
+      const c = capture();
+      return /not permitted \(EPERM\)/.test(c) && c;
+    });
+    expect(shown).toContain(`SIGTERM to PID ${pid} (sleep): not permitted (EPERM): it belongs to root`);
+    expect(child.exitCode).toBeNull();
+    expect(child.signalCode).toBeNull();
+    // Esc clears the filter; the dashboard is still running and drawing.
+    keys('Escape');
+    await waitFor('the filter cleared', () => !/\/sleep/.test(capture()) && !/ of \d+, by/.test(capture()));
+    expect(capture()).not.toMatch(/DASHBOARD-EXITED/);
+  });
+});
