@@ -98,14 +98,15 @@ export function computeLayout(input: LayoutInput): Layout {
     modules: [],
   };
 
-  // The right column's remainder, top down: EC2 cost first (it matters most), then battery,
-  // keeping 3 rows for module panels (or the "more" panel naming them) when there are any.
+  // The right column's remainder, top down: EC2 cost first (it matters most), then battery and
+  // temperature (a row of their own each at least), keeping 3 rows for module panels (or the
+  // "more" panel naming them) when there are any.
   let top = restTop;
   let free = restH;
   const wants = input.modules.slice();
   const reserve = () => (wants.length > 0 ? 3 : 0);
   if (input.ec2) {
-    const h = Math.max(Math.min(EC2_LINES + 2, free - reserve() - (input.battery ? 3 : 0)), Math.min(4, free));
+    const h = Math.max(Math.min(EC2_LINES + 2, free - reserve() - (input.battery ? 3 : 0) - (input.temperature ? 3 : 0)), Math.min(4, free));
     layout.ec2 = { left: leftW, top, width: rightW, height: h };
     top += h;
     free -= h;

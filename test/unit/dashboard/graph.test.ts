@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaGraph, gauge } from '../../../src/dashboard/graph.js';
+import { areaGraph, gauge, stackedBar } from '../../../src/dashboard/graph.js';
 import { History } from '../../../src/dashboard/history.js';
 
 describe('history graphs', () => {
@@ -55,5 +55,45 @@ describe('history graphs', () => {
     expect(h.max(1)).toBe(3);
     h.push(null);
     expect(h.last()).toBeNull();
+  });
+
+  it("'down' hangs from the top row: a mirror of 'up', in every charset", () => {
+    expect(areaGraph([4, 4], 1, 2, 8, 'braille', 'down')).toEqual(['⣿', ' ']);
+    // One dot from the top in the left column (0x01), two in the right (0x08 | 0x10).
+    expect(areaGraph([1, 2], 1, 1, 4, 'braille', 'down')).toEqual([String.fromCharCode(0x2800 | 0x01 | 0x08 | 0x10)]);
+    expect(areaGraph([0, 1, 2, 4], 4, 2, 4, 'ascii', 'down')).toEqual([" '||", '   |']);
+    expect(areaGraph([0, 1, 4, 8], 4, 1, 8, 'block', 'down')).toEqual([' ▔▀█']);
+    for (const cs of ['braille', 'block', 'ascii'] as const) {
+      const up = areaGraph([1, 3, 5, 8, 2], 3, 3, 8, cs, 'up');
+      const down = areaGraph([1, 3, 5, 8, 2], 3, 3, 8, cs, 'down');
+      expect(
+        down.map((r) => r.trim() === ''),
+        cs,
+      ).toEqual([...up].reverse().map((r) => r.trim() === ''));
+    }
+  });
+
+  it('stacked bars: each part its own glyph, edges on the running total, never wider than the bar', () => {
+    expect(stackedBar([0.25, 0.5], 8, 'braille')).toEqual({ parts: ['██', '░░░░'], empty: '⣀⣀' });
+    expect(stackedBar([0.25, 0.5], 8, 'ascii')).toEqual({ parts: ['||', '::::'], empty: '..' });
+    // Anything above zero gets a cell; parts past the whole are cut at the width.
+    expect(stackedBar([0.01, 0.01], 10, 'block')).toEqual({ parts: ['█', '░'], empty: '·'.repeat(8) });
+    const over = stackedBar([0.9, 0.9], 10, 'braille');
+    expect(over.parts.join('') + over.empty).toHaveLength(10);
+    expect(stackedBar([Number.NaN, 0], 4, 'ascii')).toEqual({ parts: ['', ''], empty: '....' });
+  });
+
+  it('a history knows the time its samples span at the recent pace', () => {
+    const h = new History();
+    expect(h.span(10)).toBeNull();
+    h.push(1, 1_000);
+    expect(h.span(10)).toBeNull();
+    h.push(1, 3_000);
+    h.push(1, 5_000);
+    expect(h.span(10)).toBe(20); // a sample every 2 s: 10 samples are 20 s
+    // The refresh changed to 1 s: the newest samples set the pace.
+    for (let t = 6_000; t <= 15_000; t += 1_000) h.push(1, t);
+    expect(h.span(4)).toBe(4);
+    expect(new History(2).span(2)).toBeNull();
   });
 });

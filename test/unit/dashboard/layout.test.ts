@@ -12,6 +12,7 @@ function rects(l: Layout): [string, Rect][] {
   ];
   if (l.battery) out.push(['battery', l.battery]);
   if (l.ec2) out.push(['ec2', l.ec2]);
+  if (l.temperature) out.push(['temperature', l.temperature]);
   for (const m of l.modules) out.push([`mod:${m.id}`, m.rect]);
   if (l.more) out.push(['more', l.more.rect]);
   return out;
@@ -32,7 +33,8 @@ describe('dashboard layout', () => {
   for (const [cols, rows] of sizes) {
     for (const n of [0, 3, 12, 40]) {
       it(`${cols}x${rows} with ${n} module panels: inside the screen, no overlaps, every module placed or named`, () => {
-        const l = computeLayout({ cols, rows, battery: true, ec2: true, modules: modules(n) });
+        // Three sensors: a temperature panel of its own, or (short of room) named among the modules.
+        const l = computeLayout({ cols, rows, battery: true, ec2: true, temperature: 3, modules: modules(n) });
         expect(l.tooSmall).toBeUndefined();
         const all = rects(l);
         for (const [name, r] of all) {
@@ -46,7 +48,9 @@ describe('dashboard layout', () => {
           for (let j = i + 1; j < all.length; j++) expect(overlaps(all[i][1], all[j][1]), `${all[i][0]} / ${all[j][0]}`).toBe(false);
         }
         const named = new Set([...l.modules.map((m) => m.id), ...(l.more?.ids ?? [])]);
-        expect(named.size).toBe(n);
+        if (l.temperature) expect(named.size).toBe(n);
+        else expect([...named]).toContain('temperature');
+        expect(named.size).toBe(l.temperature ? n : n + 1);
         // The main panels keep a usable size at every size.
         expect(l.cpu.height).toBeGreaterThanOrEqual(7);
         expect(l.procs.height).toBeGreaterThanOrEqual(6);
@@ -101,5 +105,17 @@ describe('modulesToPlace', () => {
   it('when the first ones do not fit whole, nothing else is added', () => {
     const first = Array.from({ length: 30 }, (_, i) => want(`line${i}`, 4));
     expect(modulesToPlace(frame, first, [want('extra')])).toEqual(first);
+  });
+
+  it('a temperature panel below the EC2 cost and battery, as tall as its sensors; none without sensors', () => {
+    const none = computeLayout({ cols: 160, rows: 48, battery: true, ec2: true, temperature: 0, modules: modules(3) });
+    expect(none.temperature).toBeUndefined();
+    const l = computeLayout({ cols: 160, rows: 48, battery: true, ec2: true, temperature: 4, modules: modules(3) });
+    expect(l.temperature).toEqual({ left: l.memory.left, top: l.battery!.top + 3, width: l.memory.width, height: 6 });
+    expect(l.modules.every((m) => m.rect.top >= l.temperature!.top + 6)).toBe(true);
+    // At 80x24 with the EC2 cost, the battery and modules, it still gets its rows (the modules keep 3).
+    const small = computeLayout({ cols: 80, rows: 24, battery: false, ec2: false, temperature: 3, modules: modules(1) });
+    expect(small.temperature?.height).toBe(5);
+    expect(small.modules).toHaveLength(1);
   });
 });

@@ -125,4 +125,27 @@ describe('hasSomethingToShow', () => {
     expect(hasSomethingToShow(moduleView('arch', status('arch', { reading: { text: 'x86_64', state: 'idle' } })))).toBe(true);
     expect(hasSomethingToShow(moduleView('boom', status('boom', { reading: null, error: 'exited with status 3', failures: 1 })))).toBe(true);
   });
+
+  it('temperature: the sensors as published, hottest first, each with a history; a malformed row is left out', () => {
+    const m = new Metrics();
+    const data = (celsius: number) => ({
+      sensor: 'coretemp/Core 0',
+      celsius,
+      sensors: [
+        { id: 'coretemp/Core 0', celsius, highCelsius: 84, criticalCelsius: 100 },
+        { id: 'acpitz', celsius: 'hot' },
+        { celsius: 3 },
+        { id: 'nvme/Composite', celsius: 40 },
+      ],
+    });
+    m.update(new Map([['temperature', status('temperature', { lastOkWall: 5_000, data: data(60) })]]));
+    m.update(new Map([['temperature', status('temperature', { lastOkWall: 10_000, data: data(62) })]]));
+    expect(m.sensors).toEqual([
+      { id: 'coretemp/Core 0', celsius: 62, high: 84, critical: 100 },
+      { id: 'nvme/Composite', celsius: 40 },
+    ]);
+    expect(m.history.get('temp:coretemp/Core 0').values()).toEqual([60, 62]);
+    // Each sample at its reading's time: 5 s apart, so 12 samples span a minute.
+    expect(m.history.get('temp:coretemp/Core 0').span(12)).toBe(60);
+  });
 });
