@@ -1,5 +1,6 @@
 # Sourced by shoji-tmux-job and shoji-screen-job: sets $rt to shoji's runtime folder, the same
-# choice src/core/paths.ts runtimeDir() makes, or prints why there is none and returns 1.
+# choice src/core/paths.ts runtimeDir() makes, or prints why there is none and returns 1; and
+# follows a line file for as long as a process lives (shoji_follow).
 # A folder is used only when it is a real folder (not a symlink), yours, and not writable by
 # group or others: another user can create /tmp/shoji-UID before you do.
 
@@ -22,4 +23,22 @@ shoji_runtime_dir() {
   done
   echo "shoji: no safe runtime folder ($1 is not yours alone)"
   return 1
+}
+
+# FILE PID: print FILE's last line and every line written to it (anew) for as long as PID lives.
+# Linux (the process is in /proc, with the file only Linux has): GNU tail's --pid, exec'd, so
+# the job is tail alone and costs nothing between lines. macOS and the BSDs: their tail has no
+# --pid, so tail follows in the background while this shell checks the process every 2 s, and
+# ends tail when it is gone (or when tail ended: its reader went away), or when the job is
+# told to end. SHOJI_PROC_ROOT stands for /proc here too, so a tree without the process makes
+# Linux take the other path (tests).
+shoji_follow() {
+  if [ -r "${SHOJI_PROC_ROOT:-/proc}/$2/stat" ]; then
+    exec tail -n 1 -F --pid="$2" "$1" 2>/dev/null
+  fi
+  tail -n 1 -F "$1" 2>/dev/null &
+  follower=$!
+  trap 'kill "$follower" 2>/dev/null; exit 0' HUP INT TERM
+  while kill -0 "$2" 2>/dev/null && kill -0 "$follower" 2>/dev/null; do sleep 2; done
+  kill "$follower" 2>/dev/null
 }

@@ -16,12 +16,12 @@ import type { History } from './format-apply.js';
 import { historyProblem } from './spark.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { bootIdOf } from './boot-id.js';
 import { checkAvailable, collectModule, monotonicMs, timeoutFor } from './collect.js';
 import type { Reading } from './contract.js';
 import { ONE_SHOT_POLICY, waitAfterFailure, waitAfterHandOff, waitAfterSuccess } from './due.js';
 import { hostRoots, runtimeDir } from './paths.js';
 import { packageRoot } from './package-root.js';
-import { readLine } from './read.js';
 import type { ResolvedModule } from './resolve.js';
 import { newStatus, recordOutcome, type ModuleStatus } from './scheduler.js';
 
@@ -64,8 +64,9 @@ export function stateFile(env: NodeJS.ProcessEnv): string {
   return join(runtimeDir(env), 'status-state.json');
 }
 
-export function bootId(env: NodeJS.ProcessEnv): string {
-  return readLine(join(hostRoots(env).procRoot, 'sys/kernel/random/boot_id')) ?? 'unknown-boot';
+/** This boot's id (core/boot-id.ts: boot_id on Linux, kern.boottime on macOS and the BSDs). */
+export function bootId(env: NodeJS.ProcessEnv, platform: string = process.platform): Promise<string> {
+  return bootIdOf(hostRoots(env).procRoot, env, platform);
 }
 
 /**
@@ -131,7 +132,7 @@ export async function collectOneShot(modules: readonly ResolvedModule[], env: No
     if (!(err instanceof UnsafeFolderError)) throw err;
     folderError = `${err.message}; running without saved counters (rates will show "no value yet" each time)`;
   }
-  const boot = bootId(env);
+  const boot = await bootId(env);
   const state = readState(file, boot);
   const statuses = new Map<string, ModuleStatus>();
   const nowMono = monotonicMs();

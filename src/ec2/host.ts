@@ -3,6 +3,7 @@
  * uptime, bytes sent and received, and — for "what would this cost on EC2" — vCPUs and memory.
  * Each reader says plainly what it could not read; callers turn that into a one-line error.
  */
+import os from 'node:os';
 import { join } from 'node:path';
 import { defaultRouteInterfaces } from '../core/net.js';
 import { parseKeyValues, readText } from '../core/read.js';
@@ -13,10 +14,28 @@ export class HostReadError extends Error {
   override name = 'HostReadError';
 }
 
-/** Seconds since boot, exactly as /proc/uptime writes them ("1090800.37"). */
-export function readUptime(procRoot: string): Q {
+/** What Node's os module says about this machine (a parameter, so tests can stand in for a Mac). */
+export interface OsSize {
+  platform: string;
+  cpus: () => number;
+  totalmem: () => number;
+  uptime: () => number;
+}
+
+const NODE_OS: OsSize = { platform: process.platform, cpus: () => os.cpus().length, totalmem: () => os.totalmem(), uptime: () => os.uptime() };
+
+/**
+ * Seconds since boot, exactly as /proc/uptime writes them ("1090800.37"); off Linux, where
+ * procRoot has no uptime file, os.uptime() (kern.boottime on macOS and the BSDs).
+ */
+export function readUptime(procRoot: string, host: Pick<OsSize, 'platform' | 'uptime'> = NODE_OS): Q {
   const path = join(procRoot, 'uptime');
   const text = readText(path);
+  if (text === null && host.platform !== 'linux') {
+    const up = host.uptime();
+    if (!(up >= 0)) throw new HostReadError(`cannot read the uptime: the system gives none (${host.platform})`);
+    return dec(up.toFixed(2));
+  }
   const first = text?.trim().split(/\s+/)[0];
   if (!first || !/^\d+(\.\d+)?$/.test(first)) throw new HostReadError(`cannot read the uptime from ${path}`);
   return dec(first);
@@ -85,15 +104,30 @@ export interface HostSize {
   arch: Arch | null;
 }
 
-/** vCPUs (processor entries in cpuinfo) and MemTotal, the kernel's view of this machine. */
-export function readHostSize(procRoot: string, arch: string = process.arch): HostSize {
+/**
+ * vCPUs (processor entries in cpuinfo) and MemTotal, the kernel's view of this machine. macOS
+ * and the BSDs have no /proc: there, when procRoot has no cpuinfo, Node's os module answers
+ * (logical CPUs from host_processor_info / hw.ncpu, memory from hw.memsize / hw.physmem), so a
+ * Mac is fitted to EC2 types of its own size and architecture (arm64: Graviton). Linux reads
+ * procRoot as always, and a missing cpuinfo there is an error.
+ */
+export function readHostSize(procRoot: string, arch: string = process.arch, host: OsSize = NODE_OS): HostSize {
   const cpuinfo = readText(join(procRoot, 'cpuinfo'));
+  if (cpuinfo === null && host.platform !== 'linux') return osHostSize(host, arch);
   const vcpus = cpuinfo === null ? 0 : (cpuinfo.match(/^processor\s*:/gm) ?? []).length;
   if (vcpus === 0) throw new HostReadError(`cannot count processors in ${join(procRoot, 'cpuinfo')}`);
   const meminfo = readText(join(procRoot, 'meminfo'));
   const kb = meminfo === null ? undefined : parseKeyValues(meminfo).get('MemTotal');
   if (!kb) throw new HostReadError(`cannot read MemTotal from ${join(procRoot, 'meminfo')}`);
   return { vcpus, memoryMiB: Math.floor(kb / 1024), arch: archOf(arch) };
+}
+
+function osHostSize(host: OsSize, arch: string): HostSize {
+  const vcpus = host.cpus();
+  const bytes = host.totalmem();
+  if (!(vcpus > 0)) throw new HostReadError(`cannot count processors: the system lists none (${host.platform})`);
+  if (!(bytes > 0)) throw new HostReadError(`cannot read the memory size: the system gives none (${host.platform})`);
+  return { vcpus, memoryMiB: Math.floor(bytes / 1048576), arch: archOf(arch) };
 }
 
 /** Node's and uname's names for the two architectures EC2 sells. */

@@ -14,6 +14,7 @@
  * sending SIGWINCH), snapshot.json (module statuses for `shoji modules`, written when it sends
  * SIGUSR2: writing it on every change was measured as the daemon's largest steady cost).
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, constants, type Dirent, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../app/app.js';
@@ -73,13 +74,17 @@ function alive(pid: number): boolean {
  * name a process that has since died and whose pid was reused (a `sleep`, pid 1), and waiting
  * on that would freeze the line for as long as it lives.
  */
-export function isDaemonFor(pid: number, serverPid: number, procRoot = '/proc'): boolean {
+export function isDaemonFor(pid: number, serverPid: number, procRoot = '/proc', ps = 'ps'): boolean {
   if (!(pid > 0) || !alive(pid)) return false;
   let args: string[];
   try {
     args = readFileSync(join(procRoot, String(pid), 'cmdline'), 'latin1').split('\0');
   } catch {
-    return true; // no /proc to ask (macOS, the BSDs): a live process of yours is taken at its word
+    // No /proc to ask (macOS, the BSDs): ps(1) names the command, its arguments joined by spaces
+    // (-ww: whole, whatever the width). Asked only here, when a pid file is already there.
+    const named = spawnSync(ps, ['-ww', '-p', String(pid), '-o', 'command='], { encoding: 'latin1', timeout: 5000 });
+    if (named.error) return true; // no ps either: a live process of yours is taken at its word
+    return ` ${named.stdout.trim()} `.includes(` tmux-daemon --server-pid ${serverPid} `);
   }
   const at = args.indexOf('--server-pid');
   return args.includes('tmux-daemon') && at >= 0 && args[at + 1] === String(serverPid);

@@ -42,9 +42,9 @@ beforeEach(() => {
 afterEach(() => tree.cleanup());
 
 describe('the state file', () => {
-  it('is per boot: the boot id is the first line of boot_id, trimmed', () => {
-    expect(bootId(env)).toBe('boot-1');
-    expect(bootId({ SHOJI_PROC_ROOT: join(tree.dir, 'nowhere') })).toBe('unknown-boot');
+  it('is per boot: the boot id is the first line of boot_id, trimmed', async () => {
+    expect(await bootId(env)).toBe('boot-1');
+    expect(await bootId({ SHOJI_PROC_ROOT: join(tree.dir, 'nowhere') }, 'linux')).toBe('unknown-boot');
     expect(stateFile(env)).toBe(join(tree.dir, 'run', 'status-state.json'));
   });
 

@@ -66,8 +66,23 @@ describe('whether a pid is a shoji daemon for a tmux server', () => {
     expect(isDaemonFor(process.pid, 4242, fakeProc(process.pid, ['--server-pid', '4242', 'tmux-daemon']))).toBe(true);
   });
 
-  it('takes a live process at its word where there is no /proc to ask', () => {
-    expect(isDaemonFor(process.pid, 4242, join(dir, 'no-proc'))).toBe(true);
+  it('asks ps where there is no /proc to ask (macOS, the BSDs)', async () => {
+    const noProc = join(dir, 'no-proc');
+    // This test's own process is no daemon: ps names vitest's worker.
+    expect(isDaemonFor(process.pid, 4242, noProc)).toBe(false);
+    const daemon = spawn('sh', ['-c', 'sleep 30; :', 'tmux-daemon', '--server-pid', '4242'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => daemon.once('spawn', r));
+      expect(isDaemonFor(daemon.pid!, 4242, noProc)).toBe(true);
+      expect(isDaemonFor(daemon.pid!, 424, noProc)).toBe(false); // whole words: not a prefix of the server's pid
+      expect(isDaemonFor(daemon.pid!, 4243, noProc)).toBe(false);
+    } finally {
+      daemon.kill();
+    }
+  });
+
+  it('takes a live process at its word where there is neither /proc nor ps', () => {
+    expect(isDaemonFor(process.pid, 4242, join(dir, 'no-proc'), join(dir, 'no-ps'))).toBe(true);
   });
 
   it('is not, for pid 0 or below (kill(0) would ask about the whole process group), whatever /proc says', () => {

@@ -1,0 +1,47 @@
+/**
+ * Which boot this is, for state kept per boot (the one-shot counters): a reboot resets every
+ * counter, and comparing a new boot's with the last boot's would give wrong rates.
+ *
+ * - Linux: the kernel's /proc/sys/kernel/random/boot_id (a new UUID at every boot), one small
+ *   file read, as always; nothing else is tried there.
+ * - macOS and the BSDs have no boot_id: the boot's start, `sysctl -n kern.boottime`, which all of
+ *   them answer ("{ sec = 1700000000, usec = 5 } Tue Nov 14 ..." on macOS and FreeBSD, the
+ *   seconds alone on OpenBSD). One process, asked only where the file is missing. macOS moves
+ *   that figure when the clock is set: the counters then start over once ("no value yet").
+ * - Neither: 'unknown-boot', shared by every boot, as before (a counter that went backwards is
+ *   still caught; one that grew past the old value is not).
+ */
+import { join } from 'node:path';
+import { findExecutable } from './find-program.js';
+import { readLine } from './read.js';
+
+export const UNKNOWN_BOOT = 'unknown-boot';
+
+/** The boot's start in seconds since the epoch from `sysctl -n kern.boottime`'s answer, or null. */
+export function parseBootTime(text: string): number | null {
+  const t = text.trim();
+  const sec = /\bsec\s*=\s*(\d{1,12})\b/.exec(t)?.[1] ?? /^(\d{1,12})$/.exec(t)?.[1];
+  return sec === undefined || Number(sec) <= 0 ? null : Number(sec);
+}
+
+/** `sysctl -n kern.boottime`'s answer, or null when there is no sysctl or it has no answer. */
+async function askBootTime(env: NodeJS.ProcessEnv): Promise<number | null> {
+  // /usr/sbin (macOS) and /sbin (the BSDs) hold sysctl but are not always in a user's PATH.
+  const sysctl = findExecutable('sysctl', `${env.PATH ?? ''}:/usr/sbin:/sbin`);
+  if (sysctl === null) return null;
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile(sysctl, ['-n', 'kern.boottime'], { env, timeout: 2000, maxBuffer: 4096 }, (err, stdout) => {
+      resolve(err ? null : parseBootTime(String(stdout)));
+    });
+  });
+}
+
+/** This boot's id: boot_id under procRoot, else (off Linux) `boottime-SECONDS`, else UNKNOWN_BOOT. */
+export async function bootIdOf(procRoot: string, env: NodeJS.ProcessEnv, platform: string = process.platform): Promise<string> {
+  const id = readLine(join(procRoot, 'sys/kernel/random/boot_id'));
+  if (id !== null) return id;
+  if (platform === 'linux') return UNKNOWN_BOOT;
+  const since = await askBootTime(env);
+  return since === null ? UNKNOWN_BOOT : `boottime-${since}`;
+}
