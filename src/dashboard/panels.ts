@@ -118,13 +118,13 @@ export function cpuPanel(m: Metrics, cpu: ModuleView, load: ModuleView, ctx: Pan
     const bars = coreBars(m.cores, barsWidth, rows, ctx, state);
     body = beside(
       bars.length > 0 ? bars : [line([p('per core: --', st(ctx.theme, 'idle'))], barsWidth)],
-      graphLines(m.history.get('cpu'), graphWidth, rows, 1, graphStyle, ctx),
+      ratioGraph('total', m.history.get('cpu'), graphWidth, rows, graphStyle, ctx),
       barsWidth,
     );
   } else {
     const barRows = Math.min(m.cores.length, Math.max(1, Math.floor(rows / 2)));
     const bars = coreBars(m.cores, ctx.width, barRows, ctx, state);
-    body = [...bars, ...graphLines(m.history.get('cpu'), ctx.width, rows - bars.length, 1, graphStyle, ctx)];
+    body = [...bars, ...ratioGraph('total', m.history.get('cpu'), ctx.width, rows - bars.length, graphStyle, ctx)];
   }
   return { label: title, lines: [...err, ...body.slice(0, rows), loadText] };
 }
@@ -166,20 +166,21 @@ export function memoryPanel(m: Metrics, mem: ModuleView, swap: ModuleView, ctx: 
     // The cache shown in the bar is what is left beside used: used (total − available) already
     // counts the part of the page cache the kernel cannot drop.
     const cacheInBar = f.cache === null ? 0 : Math.min(f.cache, Math.max(0, f.total - f.used));
-    const right = ` ${formatBytes(f.total)}${f.cgroup ? ' limit' : ''}`;
+    const right = ` ${formatBytes(f.used)}/${formatBytes(f.total)} ${pctText(share(f.used))}`;
     const bar = stackedBar([share(f.used), share(cacheInBar)], Math.max(4, ctx.width - 5 - right.length), ctx.charset);
     lines.push(line([p('Mem  '), p(bar.parts[0], usedStyle), p(bar.parts[1], cacheStyle), p(bar.empty, st(ctx.theme, 'idle')), p(right)], ctx.width));
-    const figure = (glyph: string, style: Style, name: string, bytes: number) => [
+    // One figure a line (in columns) while at least one graph row is left under swap; else two to a line.
+    const oneEach = ctx.height - lines.length - (f.cache === null ? 2 : 3) - (f.cgroup ? 1 : 0) - 1 >= 1;
+    const figure = (glyph: string, style: Style, name: string, bytes: number, percent = true) => [
       p(`${glyph} `, style),
-      p(`${name} `),
-      p(`${formatBytes(bytes)} ${pctText(share(bytes))}`, { bold: true }),
+      p(oneEach ? field(name, 13) : `${name} `),
+      p(oneEach ? field(formatBytes(bytes), 6, 'right') : formatBytes(bytes), { bold: true }),
+      p(percent ? ` ${oneEach ? field(pctText(share(bytes)), 4, 'right') : pctText(share(bytes))}` : ''),
     ];
     const figures: Piece[][] = [figure(glyphs.parts[0], usedStyle, 'used', f.used)];
     if (f.cache !== null) figures.push(figure(glyphs.parts[1], cacheStyle, 'buff/cache', f.cache));
     figures.push(figure(glyphs.empty, st(ctx.theme, 'idle'), 'available', f.available));
-    if (f.cgroup) figures.push([p('  '), p('cgroup limit '), p(formatBytes(f.total), { bold: true })]);
-    // One figure a line while at least one graph row is left under swap; else two to a line.
-    const oneEach = ctx.height - lines.length - figures.length - 1 >= 1;
+    if (f.cgroup) figures.push(figure(' ', {}, 'cgroup limit', f.total, false));
     if (oneEach) for (const fig of figures) lines.push(line(fig, ctx.width));
     else for (let i = 0; i < figures.length; i += 2) lines.push(line([...figures[i], ...(figures[i + 1] ? [p('  '), ...figures[i + 1]] : [])], ctx.width));
   }

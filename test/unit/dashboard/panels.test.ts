@@ -130,11 +130,11 @@ describe('memory: used, buff/cache and available', () => {
   it('one bar of used, cache and free with a glyph each, and a line per figure naming it', () => {
     const m = metrics(host, MEMINFO);
     const text = memoryPanel(m, mem(host), noSwap, ctx(40, 9)).lines.map(plain);
-    // 40 - "Mem  " - " 16G" = 31 cells: a quarter used (7.75: 8), used and cache 10/16 (19.4: 19), the rest free.
-    expect(text[0]).toBe(`Mem  ${'█'.repeat(8)}${'░'.repeat(11)}${'⣀'.repeat(12)} 16G`);
-    expect(text[1]).toMatch(/^█ used +4G 25%/);
-    expect(text[2]).toMatch(/^░ buff\/cache +6G 38%/);
-    expect(text[3]).toMatch(/^⣀ available +12G 75%/);
+    // 40 - "Mem  " - " 4G/16G 25%" = 24 cells: a quarter used (6), used and cache 10/16 (15), the rest free.
+    expect(text[0]).toBe(`Mem  ${'█'.repeat(6)}${'░'.repeat(9)}${'⣀'.repeat(9)} 4G/16G 25%`);
+    expect(text[1]).toMatch(/^█ used +4G +25% +$/);
+    expect(text[2]).toMatch(/^░ buff\/cache +6G +38% +$/);
+    expect(text[3]).toMatch(/^⣀ available +12G +75% +$/);
     expect(text[4]).toMatch(/^Swap none/);
     expect(text[5]).toMatch(/^used of 100%/);
   });
@@ -147,7 +147,7 @@ describe('memory: used, buff/cache and available', () => {
     expect(text[2]).toMatch(/^⣀ available 12G 75%/);
     const ascii = memoryPanel(m, mem(host), noSwap, ctx(38, 5, 'ascii')).lines.map(plain);
     expect(ascii.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
-    expect(ascii[0]).toMatch(/^Mem {2}\|+:+\.+ 16G$/);
+    expect(ascii[0]).toMatch(/^Mem {2}\|+:+\.+ 4G\/16G 25%$/);
   });
 
   it('inside a container: the cgroup limit, and no host page cache passed off as the group’s', () => {
@@ -155,9 +155,9 @@ describe('memory: used, buff/cache and available', () => {
     const m = metrics(group, MEMINFO);
     expect(m.memory?.cache).toBeNull();
     const text = memoryPanel(m, mem(group), noSwap, ctx(40, 9)).lines.map(plain);
-    expect(text[0]).toMatch(/^Mem {2}█+⣀+ 2G limit$/);
+    expect(text[0]).toMatch(/^Mem {2}█+⣀+ 512M\/2G 25%$/);
     expect(text.join('\n')).not.toMatch(/buff\/cache/);
-    expect(text.join('\n')).toMatch(/cgroup limit 2G/);
+    expect(text.join('\n')).toMatch(/\n {2}cgroup limit +2G +\n/);
   });
 });
 
