@@ -9,6 +9,9 @@ import { areaGraph, gauge, resolution, stackedBar, stackGlyphs } from './graph.j
 import type { History } from './history.js';
 import type { Metrics, ModuleView } from './model.js';
 import { beside, field, line, p, st, type PanelCtx, type Piece } from './text.js';
+import { osForms } from './header.js';
+import { displayWidth } from '../core/width.js';
+import { stripControl } from '../render/sanitize.js';
 
 export interface PanelContent {
   /** The box's label (tagged). */
@@ -485,18 +488,45 @@ export interface HeaderInfo {
   message?: { text: string; state: DrawState };
 }
 
+/**
+ * The header: host, OS, uptime, the clock, the refresh interval (and PAUSED, and a passing
+ * message), with the keys' hint at the right. Short of room, the OS name shortens and then
+ * goes, then the interval, the date and the uptime drop and the hint shortens, so that the
+ * clock is never cut; a message gets the room of those before it is cut itself.
+ */
 export function headerLine(h: HeaderInfo, ctx: PanelCtx): string {
   const base = ctx.theme.base;
-  const pieces: Piece[] = [
-    p(` ${h.host}`, { ...base, bold: true }),
-    p(`  ${h.os}`, base),
-    p(`  up ${h.uptime}`, base),
-    p(`  ${h.time}`, { ...base, bold: true }),
-    p(`  every ${h.refreshSeconds}s`, base),
+  const bold = { ...base, bold: true };
+  const tail: Piece[] = [];
+  if (h.paused) tail.push(p('  PAUSED', { ...st(ctx.theme, 'warning'), bg: base.bg }));
+  const message = h.message ? [p(`  ${h.message.text}`, { ...st(ctx.theme, h.message.state), bg: st(ctx.theme, h.message.state).bg ?? base.bg })] : [];
+  const clockOnly = /\d\d:\d\d:\d\d$/.exec(h.time)?.[0] ?? h.time;
+  const full = { os: '', up: true, date: true, every: true, hint: '? help  q quit ' };
+  const forms = [
+    ...osForms(h.os).map((os) => ({ ...full, os })),
+    full,
+    { ...full, every: false },
+    { ...full, every: false, date: false },
+    { ...full, every: false, date: false, up: false },
+    { ...full, every: false, date: false, up: false, hint: '? help ' },
   ];
-  if (h.paused) pieces.push(p('  PAUSED', { ...st(ctx.theme, 'warning'), bg: base.bg }));
-  if (h.message) pieces.push(p(`  ${h.message.text}`, { ...st(ctx.theme, h.message.state), bg: st(ctx.theme, h.message.state).bg ?? base.bg }));
-  const hint = '? help  q quit ';
-  const left = line(pieces, Math.max(0, ctx.width - hint.length - 1), true);
-  return `${left} ${blessedStyled(hint, base)}`;
+  const pieces = (f: (typeof forms)[number], host = h.host): Piece[] => [
+    p(` ${host}`, bold),
+    ...(f.os ? [p(`  ${f.os}`, base)] : []),
+    ...(f.up ? [p(`  up ${h.uptime}`, base)] : []),
+    p(`  ${f.date ? h.time : clockOnly}`, bold),
+    ...(f.every ? [p(`  every ${h.refreshSeconds}s`, base)] : []),
+    ...tail,
+  ];
+  const cells = (ps: Piece[]) => ps.reduce((n, x) => n + displayWidth(stripControl(x.text)), 0);
+  const room = (f: (typeof forms)[number]) => Math.max(0, ctx.width - f.hint.length - 1);
+  const fits = (f: (typeof forms)[number], extra: Piece[]) => cells([...pieces(f), ...extra]) <= room(f);
+  const chosen = forms.find((f) => fits(f, message)) ?? forms.find((f) => fits(f, [])) ?? forms[forms.length - 1];
+  let left = pieces(chosen);
+  if (cells(left) > room(chosen)) {
+    // Even the barest form is too wide: the host name is cut, never the clock.
+    const hostRoom = Math.max(1, room(chosen) - cells(left.slice(1)) - 1);
+    left = pieces(chosen, field(stripControl(h.host), hostRoom));
+  }
+  return `${line([...left, ...message], room(chosen), true)} ${blessedStyled(chosen.hint, base)}`;
 }
