@@ -135,7 +135,8 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
     // Named by the user: a typo must not quietly count nothing.
     usage(`--interfaces: no interface ${traffic.missing.join(', ')} on this host (there: ${traffic.listed.join(', ') || 'none'})`);
   }
-  if (traffic && traffic.missing.length > 0) {
+  if (traffic?.unavailable) notes.push(traffic.unavailable);
+  else if (traffic && traffic.missing.length > 0) {
     notes.push(
       `the default route's interface(s) ${traffic.missing.join(', ')} have no counters${traffic.interfaces.length === 0 ? ': no traffic counted' : ''}`,
     );

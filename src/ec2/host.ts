@@ -49,6 +49,8 @@ export interface Traffic {
   missing: string[];
   /** Every interface the counters list, for a message about a missing one. */
   listed: string[];
+  /** Why nothing was counted where the system keeps no such counters (macOS, the BSDs), for the estimate's notes. */
+  unavailable?: string;
 }
 
 /**
@@ -82,9 +84,15 @@ export function parseNetDev(text: string, path: string): Map<string, { rx: bigin
  * Bytes since boot on the default-route interfaces, or on the ones named. An unreadable or
  * damaged net/dev is an error: "0 bytes" would be a wrong answer, not an estimate.
  */
-export function readTraffic(procRoot: string, named: string[] = []): Traffic {
+export function readTraffic(procRoot: string, named: string[] = [], platform: string = process.platform): Traffic {
   const path = join(procRoot, 'net/dev');
   const text = readText(path);
+  if (text === null && platform !== 'linux' && named.length === 0) {
+    // macOS and the BSDs keep no such file: "what would this machine cost on EC2" is still
+    // answered, without traffic, and says so (--tx-bytes and --rx-bytes give it).
+    const unavailable = `no network counters to read on ${platform} (no ${path}): no traffic counted (give --tx-bytes and --rx-bytes)`;
+    return { interfaces: [], txBytes: int(0n), rxBytes: int(0n), missing: [], listed: [], unavailable };
+  }
   if (text === null) throw new HostReadError(`cannot read network counters from ${path}`);
   const counters = parseNetDev(text, path);
   const wanted = named.length > 0 ? named : defaultRouteInterfaces(procRoot);

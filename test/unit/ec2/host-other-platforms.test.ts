@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/ec2/catalog.js';
-import { HostReadError, type OsSize, readHostSize, readUptime } from '../../../src/ec2/host.js';
+import { HostReadError, type OsSize, readHostSize, readTraffic, readUptime } from '../../../src/ec2/host.js';
 import { toPlain } from '../../../src/ec2/money.js';
 import { cheapestFits } from '../../../src/ec2/offhost.js';
 
@@ -58,5 +58,18 @@ describe('the uptime without /proc', () => {
 
   it('on Linux a missing uptime file is still an error, naming it', () => {
     expect(() => readUptime(noProc, { ...MAC, platform: 'linux' })).toThrow(`cannot read the uptime from ${join(noProc, 'uptime')}`);
+  });
+});
+
+describe('the traffic without /proc', () => {
+  it('on macOS and the BSDs: nothing counted, and why, for the estimate’s notes', () => {
+    const t = readTraffic(noProc, [], 'darwin');
+    expect([toPlain(t.txBytes), toPlain(t.rxBytes), t.interfaces]).toEqual(['0', '0', []]);
+    expect(t.unavailable).toBe(`no network counters to read on darwin (no ${join(noProc, 'net/dev')}): no traffic counted (give --tx-bytes and --rx-bytes)`);
+  });
+
+  it('is an error with --interfaces named, and on Linux', () => {
+    expect(() => readTraffic(noProc, ['en0'], 'darwin')).toThrow(`cannot read network counters from ${join(noProc, 'net/dev')}`);
+    expect(() => readTraffic(noProc, [], 'linux')).toThrow(`cannot read network counters from ${join(noProc, 'net/dev')}`);
   });
 });
