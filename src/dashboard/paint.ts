@@ -35,16 +35,19 @@ function width(ch: string): number {
   return codePointWidth(ch);
 }
 
-/** One tagged line as cells; `base` is the box's own attribute (what '{/}' returns to). */
-export function parseTagged(text: string, base: number): Row {
+/**
+ * One tagged line as cells; `base` is the box's own attribute (what '{/}' returns to).
+ * A wide character (emoji, CJK) takes its cell and an empty one after it, which blessed sends
+ * as nothing: the terminal moves two cells for it. On a screen without unicode it is '??'.
+ */
+export function parseTagged(text: string, base: number, unicode = false): Row {
   const row: Row = { attrs: [], chars: [] };
   let attr = base;
   const put = (s: string) => {
     for (const ch of s) {
       const w = width(ch);
       if (w === 0) continue;
-      // Without blessed's fullUnicode a wide character would shift the rest of the row.
-      for (const c of w === 2 ? '??' : ch) {
+      for (const c of w === 2 ? (unicode ? [ch, ''] : '??') : ch) {
         row.attrs.push(attr);
         row.chars.push(c);
       }
@@ -75,6 +78,9 @@ export class PaintedLines {
   private cells: Row[] = [];
   private base = -1;
 
+  /** `unicode`: the screen draws wide characters (see parseTagged). */
+  constructor(private readonly unicode = false) {}
+
   set(lines: string[], base: number): void {
     if (base !== this.base) {
       this.texts = [];
@@ -83,7 +89,7 @@ export class PaintedLines {
     for (let i = 0; i < lines.length; i++) {
       if (this.texts[i] !== lines[i]) {
         this.texts[i] = lines[i];
-        this.cells[i] = parseTagged(lines[i], base);
+        this.cells[i] = parseTagged(lines[i], base, this.unicode);
       }
     }
     this.texts.length = lines.length;

@@ -3,6 +3,7 @@
  * scripts included), the EC2 cost panel, the "more" panel and the help overlay.
  */
 import { formatBytes } from '../core/units.js';
+import { displayWidth } from '../core/width.js';
 import { stripControl } from '../render/sanitize.js';
 import { label, type PanelContent } from './panels.js';
 import type { ModuleView } from './model.js';
@@ -180,7 +181,7 @@ export function ec2Panel(v: ModuleView, ctx: PanelCtx): PanelContent {
 
 export const HELP_LINES: [string, string][] = [
   ['q, Ctrl-C', 'quit'],
-  ['?', 'this help (any key closes it)'],
+  ['?', 'this help (arrows scroll it, other keys close it)'],
   ['p', 'pause / resume updates'],
   ['+ / -', 'refresh slower / faster'],
   ['Tab, S-Tab', 'move focus between panels (mouse: click)'],
@@ -202,10 +203,41 @@ export function helpWidth(logFile: string): number {
 
 const HELP_KEY_CELLS = 22;
 const HELP_LOG_PREFIX = 'Errors are written to ';
+/** Below this many cells for the text beside the keys, each key gets a line of its own, its text under it. */
+const HELP_MIN_TEXT_CELLS = 24;
 
+/**
+ * Every line of the help at ctx.width, none cut: a text too long for its column wraps under
+ * it, and on a narrow screen each key stands on its own line with its text indented below.
+ */
 export function helpLines(ctx: PanelCtx, logFile: string): string[] {
-  const lines = HELP_LINES.map(([k, what]) => line([p(field(k, HELP_KEY_CELLS), { bold: true }), p(what)], ctx.width));
-  lines.push(line([p('')], ctx.width));
-  lines.push(line([p(HELP_LOG_PREFIX, st(ctx.theme, 'idle')), p(logFile, st(ctx.theme, 'idle'))], ctx.width));
+  const width = Math.max(1, ctx.width);
+  const keyCells = width - HELP_KEY_CELLS >= HELP_MIN_TEXT_CELLS ? HELP_KEY_CELLS : 0;
+  const indent = keyCells || Math.min(2, width - 1);
+  const lines: string[] = [];
+  for (const [k, what] of HELP_LINES) {
+    const texts = wrap(what, width - indent, Number.POSITIVE_INFINITY);
+    if (keyCells) lines.push(line([p(field(k, keyCells), { bold: true }), p(texts.shift() ?? '')], width));
+    else for (const part of wrap(k, width, Number.POSITIVE_INFINITY)) lines.push(line([p(part, { bold: true })], width));
+    for (const t of texts) lines.push(line([p(' '.repeat(indent)), p(t)], width));
+  }
+  lines.push(line([p('')], width));
+  for (const l of wrap(`${HELP_LOG_PREFIX}${logFile}`, width, Number.POSITIVE_INFINITY)) lines.push(line([p(l, st(ctx.theme, 'idle'))], width));
   return lines;
+}
+
+/**
+ * The part of the help that `rows` lines show from `offset` (clamped, and returned). When it
+ * does not all fit, the last row says how much is above and below and which keys scroll.
+ */
+export function helpView(all: string[], offset: number, rows: number, ctx: PanelCtx): { lines: string[]; offset: number } {
+  if (all.length <= rows) return { lines: all, offset: 0 };
+  const shown = Math.max(1, rows - 1);
+  const at = Math.max(0, Math.min(offset, all.length - shown));
+  const below = all.length - shown - at;
+  const [up, down] = ctx.charset === 'ascii' ? ['^', 'v'] : ['\u25b2', '\u25bc'];
+  const where = [at > 0 ? `${up} ${at} above` : '', below > 0 ? `${down} ${below} more` : 'end'].filter(Boolean).join('  ');
+  const forms = [`${where}  (Up/Down/PgUp/PgDn scroll, other keys close)`, `${where}  (Up/Down scroll)`, where, below > 0 ? down : up];
+  const marker = forms.find((f) => displayWidth(f) <= ctx.width) ?? '';
+  return { lines: [...all.slice(at, at + shown), line([p(marker, st(ctx.theme, 'info'))], ctx.width)], offset: at };
 }

@@ -65,3 +65,23 @@ export function toLegacyTerminfo(data: Buffer): Buffer {
   }
   return Buffer.concat(out);
 }
+
+/**
+ * Box lines as text, never through the terminal's alternate character set; ASCII on a screen
+ * that is not unicode.
+ *
+ * blessed, like ncurses, draws ─│┌┐ through ACS (`smacs`, then `q`, `x`, `l`, `k`) on every
+ * terminal whose terminfo has no U8 capability (screen, screen-256color, xterm-256color). The
+ * screen looks right, but what the terminal stores are the letters: tmux's `capture-pane -p`,
+ * copy-mode, screen's hardcopy and logs all show `lqqk`. So blessed is told the ACS is
+ * unusable, as NCURSES_NO_UTF8_ACS=1 tells ncurses, and sends the characters themselves.
+ *
+ * Where the terminfo says U8#1 (tmux-256color does), blessed sends every character as it is,
+ * UTF-8, whatever the locale says. Under a locale that is not UTF-8 (LANG=C) the user's
+ * terminal shows that as `?` or worse, so there the screen is told U8 is off: blessed then
+ * sends its ASCII stand-ins for box lines (`+-|`) and `?` for other characters.
+ */
+export function drawLinesAsText(tput: { brokenACS: boolean; numbers: Record<string, number | undefined> }, unicode: boolean): void {
+  tput.brokenACS = true;
+  if (!unicode && tput.numbers.U8 === 1) tput.numbers.U8 = 0;
+}

@@ -37,10 +37,11 @@ import {
   temperaturePanel,
 } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
+import { drawLinesAsText } from './terminfo.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
 import { openSignalDialog, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type SignalDialog } from './proc-actions.js';
 import { DEFAULT_VIEW, filterKey, filterProcs, needsDescription, type ProcView, usersPresent } from './proc-filter.js';
-import { ec2Panel, helpLines, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
+import { ec2Panel, helpLines, helpView, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
 import { line, p, st } from './text.js';
 
@@ -74,6 +75,10 @@ export interface UiOptions {
 export class DashboardUi {
   private screen: Screen;
   private blessed = loadBlessed();
+  /** Whether the terminal is sent characters beyond ASCII (UTF-8 locale, not the ascii icon set). */
+  private get unicode(): boolean {
+    return this.opts.charset !== 'ascii';
+  }
   private header: Box;
   private boxes = new Map<string, Box>();
   private lastContent = new Map<string, string>();
@@ -82,6 +87,8 @@ export class DashboardUi {
   /** Counts process samples, so the table is rebuilt only when there is something new. */
   private procVersion = 0;
   private help: Box;
+  /** The help's first line shown, when it has more lines than the screen has rows. */
+  private helpOffset = 0;
   private tooSmall: Box;
   private metrics: Metrics;
   private theme: Theme;
@@ -201,13 +208,15 @@ export class DashboardUi {
     try {
       const screen = this.blessed.screen({
         smartCSR: true,
-        fullUnicode: false,
+        // Wide characters (emoji, CJK in process names) take their two cells, as the panels count them.
+        fullUnicode: this.unicode,
         autoPadding: true,
         warnings: false,
         title: 'shoji dashboard',
         terminal: env.TERM || 'xterm',
-        forceUnicode: this.opts.charset !== 'ascii',
+        forceUnicode: this.unicode,
       } as never);
+      drawLinesAsText(screen.tput as never, this.unicode);
       screen.program.on('warning', (text: string) => log(env, `blessed: ${text}`));
       return screen;
     } finally {
@@ -217,7 +226,7 @@ export class DashboardUi {
 
   /** A box whose interior is painted from our lines after blessed draws it (see paint.ts). */
   private paintable(b: Box, inset: number): Box {
-    const lines = new PaintedLines();
+    const lines = new PaintedLines(this.unicode);
     this.painted.set(b, lines);
     b.on('render', (coords: { xi: number; xl: number; yi: number; yl: number }) => {
       paintCells(
@@ -435,7 +444,7 @@ export class DashboardUi {
     if (this.page === 'fleet') {
       for (const [id, b] of this.boxes) if (id !== 'fleet') b.hide();
       this.place('fleet', { left: 0, top: 1, width: cols, height: rows - 1 }, (c) => this.fleet.content(c));
-      if (!this.help.hidden) this.help.setFront();
+      if (!this.help.hidden) this.layoutHelp();
       return;
     }
     this.place('cpu', layout.cpu, (c) => cpuPanel(this.metrics, view('cpu'), view('load'), c));
@@ -467,7 +476,7 @@ export class DashboardUi {
     if (!layout.ec2) this.boxes.get('ec2')?.hide();
     if (!layout.temperature) this.boxes.get('temperature')?.hide();
     if (!layout.more) this.boxes.get('more')?.hide();
-    if (!this.help.hidden) this.help.setFront();
+    if (!this.help.hidden) this.layoutHelp();
     if (this.signalDialog) this.drawSignalDialog(cols);
   }
 
@@ -555,7 +564,9 @@ export class DashboardUi {
       return;
     }
     if (!this.help.hidden) {
-      this.help.hide();
+      const scroll = { up: -1, down: 1, pageup: -10, pagedown: 10, home: -Infinity, end: Infinity }[full];
+      if (scroll !== undefined) this.helpOffset += scroll;
+      else this.help.hide();
       this.frame();
       return;
     }
@@ -620,14 +631,24 @@ export class DashboardUi {
   }
 
   private showHelp(): void {
-    // As wide as its longest line needs (and its two borders), within the screen.
-    const width = Math.min(helpWidth(logFile(this.opts.env)) + 2, (this.screen.width as number) - 2);
-    const c = this.ctx(width - 2, 12);
-    const lines = helpLines(c, logFile(this.opts.env));
-    this.help.width = width;
-    this.help.height = lines.length + 2;
-    this.help.setContent(lines.join('\n'));
+    this.helpOffset = 0;
     this.help.show();
+    this.layoutHelp();
+  }
+
+  /** Size the help to its lines within the screen (it wraps, then scrolls), show its part, bring it to the front. */
+  private layoutHelp(): void {
+    const cols = this.screen.width as number;
+    const rows = this.screen.height as number;
+    // As wide as its longest line needs (and its two borders), within the screen.
+    const width = Math.max(3, Math.min(helpWidth(logFile(this.opts.env)) + 2, cols - 2));
+    const all = helpLines(this.ctx(width - 2, 1), logFile(this.opts.env));
+    const height = Math.max(3, Math.min(all.length + 2, rows - 2));
+    const view = helpView(all, this.helpOffset, height - 2, this.ctx(width - 2, height - 2));
+    this.helpOffset = view.offset;
+    this.help.width = width;
+    this.help.height = height;
+    this.help.setContent(view.lines.join('\n'));
     this.help.setFront();
   }
 

@@ -22,6 +22,14 @@ describe('painting tagged lines into cells', () => {
     expect(parseTagged('⣿▌─', D).chars).toEqual(['⣿', '▌', '─']);
   });
 
+  it('on a unicode screen, draws a wide character itself, followed by an empty cell blessed sends as nothing', () => {
+    expect(parseTagged('a漢😀b', D, true).chars).toEqual(['a', '漢', '', '😀', '', 'b']);
+    const painted = new PaintedLines(true);
+    painted.set(['火x'], D);
+    expect(painted.rows[0].chars).toEqual(['火', '', 'x']);
+    expect(new PaintedLines().rows).toEqual([]);
+  });
+
   it('copies cells into the screen buffer, marking only changed lines dirty', () => {
     const screen = [0, 1].map(() =>
       Object.assign(
