@@ -47,6 +47,12 @@ if [[ ! -f "$root/dist/shoji.cjs" ]]; then
 fi
 if [[ -z "$capture_only" ]]; then
   need chromium "apt-get install chromium fonts-dejavu-core"
+  # The page's cell width is DejaVu Sans Mono's advance (scripts/screenshots.mjs): another font
+  # would misplace the columns.
+  if ! fc-list 2>/dev/null | grep -q "DejaVu Sans Mono"; then
+    echo "screenshots: the DejaVu Sans Mono font is not installed; install it with: apt-get install fonts-dejavu-core" >&2
+    exit 1
+  fi
   if [[ ! -d "$root/node_modules/ansi-to-html" ]]; then
     echo "screenshots: the ansi-to-html devDependency is missing; run: npm install" >&2
     exit 1
@@ -110,8 +116,6 @@ outer set -g status off
 line_capture() { outer capture-pane -p -e -t line | sed -e '/^$/d' | tail -n 1; }
 # Ready when the slow modules have their first value: the date and the disk.
 wait_for "the status line" 'line_capture | grep -q "%" && [[ "$(line_capture | sed -e "s/\x1b\[[0-9;:]*m//g")" =~ [0-9]{2}:[0-9]{2} ]]'
-sleep "$(( settle < 3 ? settle : 3 ))" # a refresh or two, so the rates have two readings behind them
-line_capture >"$work/shots/statusline.ansi"
 
 # The dashboard: `shoji dashboard` alone in a pane of the outer server, at a fixed size.
 printf -v dash_cmd '%q ' env -i "${vars[@]}" node "$root/bin/shoji" dashboard
@@ -124,6 +128,8 @@ outer send-keys -t dash -l /shoji
 outer send-keys -t dash Enter
 sleep "$settle" # refreshes, so the graphs have some history to draw
 dash_capture >"$work/shots/dashboard.ansi"
+# The line last: by now the modules that answer slowly (updates) have had time to.
+line_capture >"$work/shots/statusline.ansi"
 
 if [[ -n "$capture_only" ]]; then
   mkdir -p "$capture_only"
