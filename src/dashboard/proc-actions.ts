@@ -44,7 +44,8 @@ export function openSignalDialog(target: ProcTarget): SignalDialog {
 }
 
 /**
- * One key in the dialog. In the menu: Up/Down (or j/k) move, Enter or the signal's number
+ * One key in the dialog. Enter is blessed's 'enter' only: it reports the Return key twice, as
+ * 'enter' and then 'return', and the second must not answer the question the first opened. In the menu: Up/Down (or j/k) move, Enter or the signal's number
  * (1-8) chooses; in the question: y sends, n or Esc goes back to the menu... Esc in the menu
  * (or q) closes it. `full` is blessed's key name, `ch` the character typed.
  */
@@ -57,7 +58,7 @@ export function signalDialogKey(d: SignalDialog, ch: string, full: string): Dial
   if (full === 'escape' || ch === 'q') return { kind: 'cancel' };
   if (full === 'down' || ch === 'j') return { kind: 'open', dialog: { ...d, choice: Math.min(SIGNALS.length - 1, d.choice + 1) } };
   if (full === 'up' || ch === 'k') return { kind: 'open', dialog: { ...d, choice: Math.max(0, d.choice - 1) } };
-  if (full === 'enter' || full === 'return') return { kind: 'open', dialog: { ...d, step: 'confirm' } };
+  if (full === 'enter') return { kind: 'open', dialog: { ...d, step: 'confirm' } };
   const n = Number(ch);
   if (ch.length === 1 && n >= 1 && n <= SIGNALS.length) return { kind: 'open', dialog: { ...d, choice: n - 1, step: 'confirm' } };
   return { kind: 'open', dialog: d };

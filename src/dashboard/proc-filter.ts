@@ -49,10 +49,13 @@ export function usersPresent(rows: readonly ProcRow[]): string[] {
   return [...new Set(rows.map((r) => r.user).filter((u): u is string => Boolean(u)))].sort();
 }
 
-/** One key typed into the `/` filter: the new text, or 'done' (Enter) / 'clear' (Esc). */
+/**
+ * One key typed into the `/` filter: the new text, or 'done' (Enter) / 'clear' (Esc). Enter is
+ * blessed's 'enter'; the 'return' it sends after it is ignored, like any key without a character.
+ */
 export function filterKey(text: string, ch: string, full: string): string | 'done' | 'clear' {
   if (full === 'escape') return 'clear';
-  if (full === 'enter' || full === 'return') return 'done';
+  if (full === 'enter') return 'done';
   if (full === 'backspace') return [...text].slice(0, -1).join('');
   // Printable characters only: a control character or an escape sequence never reaches the title.
   if ([...ch].length === 1 && !/[\p{Cc}\p{Cf}]/u.test(ch)) return text + ch;

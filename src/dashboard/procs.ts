@@ -121,6 +121,11 @@ export class ProcSampler {
     this.pageSize = opts.pageSize ?? aux.pageSize ?? 4096;
   }
 
+  /** Clock ticks per second and page size, as this sampler counts them (the detail view uses the same). */
+  get units(): { clkTck: number; pageSize: number } {
+    return { clkTck: this.clkTck, pageSize: this.pageSize };
+  }
+
   /** Every process now, with %CPU since the previous call. */
   sample(): ProcRow[] {
     const at = this.opts.now();

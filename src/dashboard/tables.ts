@@ -192,6 +192,7 @@ export const HELP_LINES: [string, string][] = [
   ['/', 'filter processes by command, arguments or user (Esc clears)'],
   ['u', 'processes of one user, the next user, every user'],
   ['H', 'show / hide kernel threads'],
+  ['Enter', 'detail of the selected process (Esc: back)'],
   ['f', 'fleet page (hosts from Prometheus) / this host'],
   ['Enter, Esc, s (fleet)', "a host's detail, back, sort (worst, name...)"],
 ];

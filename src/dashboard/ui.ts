@@ -38,8 +38,10 @@ import {
 } from './panels.js';
 import { PaintedLines, paintCells } from './paint.js';
 import { drawLinesAsText } from './terminfo.js';
+import { History } from './history.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
 import { openSignalDialog, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type SignalDialog } from './proc-actions.js';
+import { bootTime, cpuBetween, type DetailView, type ProcDetail, procDetailLines, readProcDetail } from './proc-detail.js';
 import { DEFAULT_VIEW, filterKey, filterProcs, needsDescription, type ProcView, usersPresent } from './proc-filter.js';
 import { ec2Panel, helpLines, helpView, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
@@ -106,6 +108,9 @@ export class DashboardUi {
   private procNotice?: { text: string; failed: boolean };
   private signalDialog?: SignalDialog;
   private dialogBox: Box;
+  /** The detail view (Enter): the process, its last reading, and the timer that polls it while open. */
+  private detail?: { target: { pid: number; start: string; command: string; user: string }; view: DetailView; at: number; box: Box };
+  private detailTimer?: NodeJS.Timeout;
   /** Set only for a few seconds after a signal is sent, to say when the process ends. */
   private endWatch?: NodeJS.Timeout;
   private procSort: ProcSort = 'cpu';
@@ -192,6 +197,7 @@ export class DashboardUi {
     clearTimeout(this.settleTimer);
     clearTimeout(this.procTimer);
     clearTimeout(this.endWatch);
+    clearTimeout(this.detailTimer);
     this.fleet.stop();
     this.screen.destroy();
     this.resolveDone(code);
@@ -477,6 +483,7 @@ export class DashboardUi {
     if (!layout.temperature) this.boxes.get('temperature')?.hide();
     if (!layout.more) this.boxes.get('more')?.hide();
     if (!this.help.hidden) this.layoutHelp();
+    if (this.detail) this.drawDetail(cols, rows);
     if (this.signalDialog) this.drawSignalDialog(cols);
   }
 
@@ -559,6 +566,7 @@ export class DashboardUi {
       this.signalDialogKey(ch, full);
       return;
     }
+    if (this.detail && this.detailKey(ch, full)) return;
     if (ch === 'q') {
       this.stop(0);
       return;
@@ -622,6 +630,7 @@ export class DashboardUi {
         else if (full === 'S-tab') this.setFocus(this.focus - 1, false);
         else if (full === 'down' || full === 'j') this.moveProc(1, false);
         else if (full === 'up') this.moveProc(-1, false);
+        else if (full === 'enter' && this.page === 'host') this.openDetail();
         else if (full === 'escape' && this.procView.text) this.setProcView({ ...this.procView, text: '' });
         else if (full === 'pagedown') this.moveProc(10, false);
         else if (full === 'pageup') this.moveProc(-10, false);
@@ -758,6 +767,71 @@ export class DashboardUi {
       if (result.ok) this.watchForEnd(r.target);
     }
     this.frame();
+  }
+
+  /** Enter: the selected process's detail over the panels, read again every second while open. */
+  private openDetail(): void {
+    const selected = this.procs[this.procSelected];
+    if (!selected) return;
+    const [row] = this.sampler.describe([selected]);
+    const box = this.blessed.box({ parent: this.screen, tags: true, border: { type: 'line' }, wrap: false });
+    const target = { pid: row.pid, start: row.start, command: row.command ?? row.name, user: row.user ?? '' };
+    const view: DetailView = { detail: null, cpu: new History(), mem: new History(), seconds: 0 };
+    this.detail = { target, view, at: this.opts.now(), box };
+    this.detailBoot = bootTime(this.opts.procRoot);
+    this.pollDetail();
+  }
+
+  private detailBoot: number | null = null;
+
+  private pollDetail(): void {
+    const d = this.detail;
+    if (!d || this.done) return;
+    const now = this.opts.now();
+    const src = { procRoot: this.opts.procRoot, ...this.sampler.units, boot: this.detailBoot };
+    const before: ProcDetail | null = d.view.detail;
+    const next = readProcDetail(src, d.target);
+    if (next) {
+      d.view.cpu.push(cpuBetween(before, next, (now - d.at) / 1000, src.clkTck));
+      d.view.mem.push(next.rssBytes);
+      if (before) d.view.seconds += (now - d.at) / 1000;
+      d.view.detail = next;
+      d.at = now;
+    } else if (!d.view.gone) d.view.gone = `PID ${d.target.pid} has ended: the figures are its last`;
+    clearTimeout(this.detailTimer);
+    // Nothing more to read once it has ended.
+    if (next) this.detailTimer = setTimeout(() => this.pollDetail(), 1000);
+    this.frame();
+  }
+
+  /** Keys while the detail is open: Esc, Enter or Backspace close it, k signals its process. */
+  private detailKey(ch: string, full: string): boolean {
+    if (full === 'escape' || full === 'enter' || full === 'backspace') {
+      clearTimeout(this.detailTimer);
+      this.detail!.box.destroy();
+      this.detail = undefined;
+      this.frame();
+      return true;
+    }
+    if (ch === 'k' && this.detail!.view.detail) {
+      const { target } = this.detail!;
+      this.signalDialog = openSignalDialog({ ...target, name: this.detail!.view.detail!.name });
+      this.frame();
+      return true;
+    }
+    // Every other key is the view's, but q still quits and ? still shows the help.
+    return ch !== '?' && ch !== 'q';
+  }
+
+  private drawDetail(cols: number, rows: number): void {
+    const d = this.detail!;
+    d.box.left = 0;
+    d.box.top = 1;
+    d.box.width = cols;
+    d.box.height = rows - 1;
+    d.box.setLabel(` Process ${d.target.pid} `);
+    d.box.setContent(procDetailLines(d.view, this.ctx(cols - 2, rows - 3)).join('\n'));
+    d.box.setFront();
   }
 
   /** After a signal, say so when the process ends: a few checks of its stat, then nothing more. */

@@ -2,7 +2,8 @@
  * Acting on processes from `shoji dashboard` in a real tmux pane, read with capture-pane, on the
  * real /proc: `/` finds a process by its command line, `k` sends it a signal from the menu after
  * a confirmation naming it, and the table says when it has ended; a signal to a process the
- * dashboard's user may not signal shows EPERM in the panel and the dashboard carries on.
+ * dashboard's user may not signal shows EPERM in the panel and the dashboard carries on; Enter
+ * opens a process's detail, read from /proc while it is open.
  *
  * The dashboard runs as a second local user (test/helpers/users.ts): as root, kill(2) is never
  * refused. Its `sleep` is started as that user; the other one as the test's own user (root).
@@ -119,6 +120,38 @@ describe.skipIf(NO_SECOND_USER)('acting on processes from the dashboard', () => 
     keys('y');
     expect(await ended).toBe('SIGTERM');
     await waitFor('the table to say it ended', () => new RegExp(`PID ${pid} \\(sleep\\) has ended`).test(capture()) && !rowOf(capture(), pid), 20_000);
+    keys('Escape'); // Esc clears the filter
+    await waitFor('the filter cleared', () => !/ of \d+, by/.test(capture()));
+  });
+
+  it('Enter opens a detail of the process, polled while open; Esc goes back', async () => {
+    const seconds = `1002.${process.pid}`;
+    const own = sleeper(seconds, user);
+    const pid = own.child.pid!;
+    keys('/');
+    type(`sleep ${seconds}`);
+    keys('Enter');
+    await waitFor('the sleep alone', () => rowOf(capture(), pid) && /Processes 1 of/.test(capture()), 20_000);
+    expect(capture()).not.toMatch(/Esc: back/); // the Enter that ended the filter opened nothing
+    keys('Enter');
+    const detail = await waitFor(
+      'the detail with a second reading',
+      () => {
+        const c = capture();
+        return new RegExp(`Process ${pid}`).test(c) && /CPU % \(0-100, last [1-9]\d*s/.test(c) && c;
+      },
+      20_000,
+    );
+    expect(detail).toMatch(new RegExp(`Command +sleep ${seconds.replace('.', '\\.')}`));
+    expect(detail).toMatch(new RegExp(`PID, user +${pid}, shoji-other`));
+    expect(detail).toMatch(/State +S \(sleeping\)/);
+    expect(detail).toMatch(/Open files +\d+/); // its own process: readable
+    expect(detail).toMatch(/I\/O +read \d/);
+    expect(detail).toMatch(/Cgroup +\//);
+    keys('Escape');
+    await waitFor('back to the table', () => !/Esc: back/.test(capture()) && rowOf(capture(), pid));
+    keys('Escape'); // and the filter cleared
+    await waitFor('the filter cleared', () => !/ of \d+, by/.test(capture()));
   });
 
   it("a signal to another user's process shows EPERM and changes nothing", async () => {
@@ -131,6 +164,13 @@ describe.skipIf(NO_SECOND_USER)('acting on processes from the dashboard', () => 
     type(`sleep ${seconds}`);
     keys('Enter');
     await waitFor('the root-owned sleep alone', () => rowOf(capture(), pid) && /Processes 1 of/.test(capture()), 20_000);
+    // Its detail: another user's open files and I/O are not readable, and say so.
+    keys('Enter');
+    const detail = await waitFor('the detail', () => /Esc: back/.test(capture()) && capture());
+    expect(detail).toMatch(/Open files +not readable/);
+    expect(detail).toMatch(/I\/O +not readable/);
+    keys('Escape');
+    await waitFor('back to the table', () => !/Esc: back/.test(capture()));
     keys('k');
     await waitFor('the signal menu', () => /send a signal/.test(capture()));
     keys('1'); // SIGTERM, straight to the question

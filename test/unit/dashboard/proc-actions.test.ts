@@ -61,6 +61,9 @@ describe('the signal menu', () => {
     expect(d.choice).toBe(1);
     key('\r', 'enter');
     expect(d.step).toBe('confirm');
+    // blessed reports the Return key a second time as 'return': it must not answer the question
+    expect(key('\r', 'return').kind).toBe('open');
+    expect(d.step).toBe('confirm');
     const question = signalDialogLines(d, 1).join('\n');
     expect(question).toContain('Send SIGKILL to');
     expect(question).toContain('PID 4242, user alice');

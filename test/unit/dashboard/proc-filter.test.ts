@@ -70,6 +70,7 @@ describe('typing the filter', () => {
     expect(filterKey('sle', '', 'backspace')).toBe('sl');
     expect(filterKey('日本', '', 'backspace')).toBe('日');
     expect(filterKey('sl', '\r', 'enter')).toBe('done');
+    expect(filterKey('sl', '\r', 'return')).toBe('sl'); // blessed's second report of the same key
     expect(filterKey('sl', '\x1b', 'escape')).toBe('clear');
   });
 
