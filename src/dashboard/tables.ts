@@ -183,9 +183,9 @@ export const HELP_LINES: [string, string][] = [
   ['q, Ctrl-C', 'quit'],
   ['?', 'this help (arrows scroll it, other keys close it)'],
   ['p', 'pause / resume updates'],
-  ['+ / -', 'refresh slower / faster'],
+  ['+ / -  (or = / _)', 'refresh slower / faster'],
   ['Tab, S-Tab', 'move focus between panels (mouse: click)'],
-  ['Up, Down, PgUp, PgDn', 'move in the focused process table (mouse: wheel)'],
+  ['Up, Down (j), PgUp, PgDn', 'move in the focused process table (mouse: wheel)'],
   ['s', 'process sort: %CPU, %MEM, PID (mouse: click a column)'],
   ['t', 'next theme'],
   ['k', 'send a signal to the selected process (menu, then y)'],
@@ -202,7 +202,8 @@ export function helpWidth(logFile: string): number {
   return Math.max(...HELP_LINES.map(([, what]) => HELP_KEY_CELLS + what.length), HELP_LOG_PREFIX.length + logFile.length);
 }
 
-const HELP_KEY_CELLS = 22;
+/** The keys' column: the longest key and two spaces, so that no key is ever cut. */
+export const HELP_KEY_CELLS = Math.max(...HELP_LINES.map(([k]) => displayWidth(k))) + 2;
 const HELP_LOG_PREFIX = 'Errors are written to ';
 /** Below this many cells for the text beside the keys, each key gets a line of its own, its text under it. */
 const HELP_MIN_TEXT_CELLS = 24;

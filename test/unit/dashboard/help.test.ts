@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTheme } from '../../../src/core/theme.js';
 import { displayWidth } from '../../../src/core/width.js';
-import { HELP_LINES, helpLines, helpView, helpWidth } from '../../../src/dashboard/tables.js';
+import { HELP_KEY_CELLS, HELP_LINES, helpLines, helpView, helpWidth } from '../../../src/dashboard/tables.js';
 import type { PanelCtx } from '../../../src/dashboard/text.js';
 
 const theme = loadTheme('monochrome', '/nonexistent', {});
@@ -41,12 +41,12 @@ describe('the help overlay', () => {
     const lines = all.map(plain);
     for (const [k] of HELP_LINES)
       expect(
-        lines.some((l) => l.startsWith(k.padEnd(22))),
+        lines.some((l) => l.startsWith(k.padEnd(HELP_KEY_CELLS))),
         k,
       ).toBe(true);
-    const textColumn = lines.filter((l) => /^\S/.test(l) && !l.startsWith('Errors')).map((l) => l.slice(22).search(/\S/));
+    const textColumn = lines.filter((l) => /^\S/.test(l) && !l.startsWith('Errors')).map((l) => l.slice(HELP_KEY_CELLS).search(/\S/));
     expect(new Set(textColumn)).toEqual(new Set([0]));
-    for (const l of lines.filter((l) => /^ /.test(l) && l.trim())) expect(l.search(/\S/), l).toBe(22);
+    for (const l of lines.filter((l) => /^ /.test(l) && l.trim())) expect(l.search(/\S/), l).toBe(HELP_KEY_CELLS);
     expect(width).toBeLessThanOrEqual(76);
   });
 
