@@ -348,7 +348,12 @@ export function temperaturePanel(m: Metrics, v: ModuleView, ctx: PanelCtx): Pane
   const top = Math.max(100, ...m.sensors.map((s) => s.celsius));
   const hottest = m.sensors[0];
   const sep = ctx.charset === 'ascii' ? ',' : ' ·';
-  const nameWidth = Math.min(Math.max(...shown.map((s) => s.id.length), 4), Math.max(4, Math.floor(ctx.width * 0.45)));
+  const room = Math.max(4, Math.floor(ctx.width * 0.45));
+  // A name too long for its field drops its chip ("coretemp/Package id 0" -> "Package id 0") where
+  // that still tells the sensors apart, before it is cut.
+  const labels = shown.map((s) => s.id.slice(s.id.indexOf('/') + 1));
+  const names = shown.map((s, i) => (s.id.length > room && labels.filter((l) => l === labels[i]).length === 1 ? labels[i] : s.id));
+  const nameWidth = Math.min(Math.max(...names.map((n) => n.length), 4), room);
   const graphWidth = Math.max(0, ctx.width - nameWidth - 7);
   const span = hottest ? m.history.get(`temp:${hottest.id}`).span(graphWidth * resolution(ctx.charset).across) : null;
   const scale = `${TEMP_FLOOR}-${Math.round(top)}${deg}${span === null ? '' : `${sep} ${spanText(span)}`}`;
@@ -358,7 +363,7 @@ export function temperaturePanel(m: Metrics, v: ModuleView, ctx: PanelCtx): Pane
     lines.push(line([p(v.pending ? 'measuring...' : 'no sensor', st(ctx.theme, 'idle'))], ctx.width));
     return { label: title, lines };
   }
-  for (const s of shown) {
+  for (const [i, s] of shown.entries()) {
     const state: DrawState = s.celsius >= (s.critical ?? 95) ? 'critical' : s.celsius >= (s.high ?? (s.critical ?? 90) - 10) ? 'warning' : 'good';
     const h = m.history.get(`temp:${s.id}`);
     const graph = areaGraph(
@@ -371,7 +376,7 @@ export function temperaturePanel(m: Metrics, v: ModuleView, ctx: PanelCtx): Pane
     lines.push(
       line(
         [
-          p(field(s.id, nameWidth)),
+          p(field(names[i], nameWidth)),
           p(field(`${Math.round(s.celsius)}${deg}`, 6, 'right'), { ...st(ctx.theme, state), bold: true }),
           p(' '),
           p(graph, st(ctx.theme, state)),
