@@ -10,6 +10,7 @@
  * between that read and kill(2); pidfd_send_signal would close it, but Node has no binding.)
  */
 import { readFileSync } from 'node:fs';
+import { setPriority as osSetPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseProcStat } from './procs.js';
 
@@ -133,4 +134,46 @@ export function sendSignal(
     return { ok: false, text: killErrorText((err as NodeJS.ErrnoException).code, signal, target) };
   }
   return { ok: true, text: `SIG${signal} sent to PID ${target.pid} (${target.name})` };
+}
+
+/** Start time and nice value (stat fields 22 and 19) the PID has now, or null when it has ended. */
+export function niceOf(procRoot: string, pid: number): { start: string; nice: number } | null {
+  try {
+    const text = readFileSync(join(procRoot, String(pid), 'stat'), 'latin1');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const nice = Number(f[16]);
+    return f.length >= 20 && Number.isInteger(nice) ? { start: f[19], nice } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a failed setpriority(2) means to the user. */
+export function reniceErrorText(code: string | undefined, target: ProcTarget, to: number): string {
+  const what = `PID ${target.pid} (${target.name})`;
+  if (code === 'EACCES') return `nice ${to} for ${what}: lowering the nice value needs privilege (EACCES)`;
+  if (code === 'EPERM') return `nice ${to} for ${what}: not permitted (EPERM): it belongs to ${target.user || 'another user'}`;
+  if (code === 'ESRCH') return `${what} has ended since you selected it: nothing changed`;
+  return `nice ${to} for ${what} failed: ${code ?? 'unknown error'}`;
+}
+
+/**
+ * `n` / `N`: the nice value one step up (+1, less CPU) or down (-1, more CPU, which needs
+ * privilege), within -20..19, only if the PID still names the process selected. `setPriority`
+ * is os.setPriority; Node reports the errno in err.info.code (err.code is ERR_SYSTEM_ERROR).
+ */
+export function renice(procRoot: string, target: ProcTarget, delta: 1 | -1, setPriority: (pid: number, priority: number) => void = osSetPriority): SendResult {
+  if (!Number.isInteger(target.pid) || target.pid < 1) return { ok: false, text: `PID ${target.pid} is not a process: nothing changed` };
+  const now = niceOf(procRoot, target.pid);
+  if (now === null) return { ok: false, text: reniceErrorText('ESRCH', target, 0) };
+  if (now.start !== target.start) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing changed` };
+  const to = Math.max(-20, Math.min(19, now.nice + delta));
+  if (to === now.nice) return { ok: false, text: `PID ${target.pid} (${target.name}) is already at nice ${to}, the ${delta > 0 ? 'highest' : 'lowest'}` };
+  try {
+    setPriority(target.pid, to);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { info?: { code?: string } };
+    return { ok: false, text: reniceErrorText(e.info?.code ?? e.code, target, to) };
+  }
+  return { ok: true, text: `PID ${target.pid} (${target.name}): nice ${now.nice} -> ${to}` };
 }

@@ -193,6 +193,7 @@ export const HELP_LINES: [string, string][] = [
   ['u', 'processes of one user, the next user, every user'],
   ['H', 'show / hide kernel threads'],
   ['Enter', 'detail of the selected process (Esc: back)'],
+  ['n / N', 'nice +1 / -1 for the selected process (-1 needs privilege)'],
   ['f', 'fleet page (hosts from Prometheus) / this host'],
   ['Enter, Esc, s (fleet)', "a host's detail, back, sort (worst, name...)"],
 ];

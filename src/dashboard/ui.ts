@@ -40,7 +40,7 @@ import { PaintedLines, paintCells } from './paint.js';
 import { drawLinesAsText } from './terminfo.js';
 import { History } from './history.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
-import { openSignalDialog, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type SignalDialog } from './proc-actions.js';
+import { openSignalDialog, renice, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type ProcTarget, type SignalDialog } from './proc-actions.js';
 import { bootTime, cpuBetween, type DetailView, type ProcDetail, procDetailLines, readProcDetail } from './proc-detail.js';
 import { DEFAULT_VIEW, filterKey, filterProcs, needsDescription, type ProcView, usersPresent } from './proc-filter.js';
 import { ec2Panel, helpLines, helpView, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
@@ -620,6 +620,10 @@ export class DashboardUi {
       case 'u':
         this.nextUser();
         break;
+      case 'n':
+      case 'N':
+        this.reniceSelected(ch === 'n' ? 1 : -1);
+        break;
       case '/':
         this.procTyping = true;
         this.focusProcs();
@@ -742,16 +746,30 @@ export class DashboardUi {
     this.frame();
   }
 
-  /** `k`: the signal menu for the selected process, as it is now. */
-  private openSignalDialog(): void {
+  /** `n` / `N`: the selected process's nice value one step up or down, said on the table. */
+  private reniceSelected(delta: 1 | -1): void {
+    const target = this.selectedTarget();
+    if (!target) return;
+    const result = renice(this.opts.procRoot, target, delta);
+    this.setNotice(result.text, !result.ok);
+  }
+
+  /** The selected process as an action's target (focusing the table), or null, said, when there is none. */
+  private selectedTarget(): ProcTarget | null {
     this.focusProcs();
     const selected = this.procs[this.procSelected];
     if (!selected) {
       this.setNotice('no process selected', true);
-      return;
+      return null;
     }
     const [row] = this.sampler.describe([selected]);
-    this.signalDialog = openSignalDialog({ pid: row.pid, start: row.start, name: row.name, command: row.command ?? row.name, user: row.user ?? '' });
+    return { pid: row.pid, start: row.start, name: row.name, command: row.command ?? row.name, user: row.user ?? '' };
+  }
+
+  /** `k`: the signal menu for the selected process, as it is now. */
+  private openSignalDialog(): void {
+    const target = this.selectedTarget();
+    if (target) this.signalDialog = openSignalDialog(target);
   }
 
   private signalDialogKey(ch: string, full: string): void {

@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, requireProgram, SHOJI, sandbox, type Sandbox, waitFor } from '../helpers/cli.js';
@@ -151,6 +152,24 @@ describe.skipIf(NO_SECOND_USER)('acting on processes from the dashboard', () => 
     keys('Escape');
     await waitFor('back to the table', () => !/Esc: back/.test(capture()) && rowOf(capture(), pid));
     keys('Escape'); // and the filter cleared
+    await waitFor('the filter cleared', () => !/ of \d+, by/.test(capture()));
+  });
+
+  it('n raises the nice value of its own process; N, lowering it, needs privilege and says so', async () => {
+    const seconds = `1003.${process.pid}`;
+    const { child } = sleeper(seconds, user);
+    const pid = child.pid!;
+    keys('/');
+    type(`sleep ${seconds}`);
+    keys('Enter');
+    await waitFor('the sleep alone', () => rowOf(capture(), pid) && /Processes 1 of/.test(capture()), 20_000);
+    keys('n');
+    await waitFor('nice 0 -> 1', () => capture().includes(`PID ${pid} (sleep): nice 0 -> 1`));
+    expect(getPriority(pid)).toBe(1);
+    keys('N');
+    await waitFor('EACCES', () => capture().includes(`nice 0 for PID ${pid} (sleep): lowering the nice value needs privilege (EACCES)`));
+    expect(getPriority(pid)).toBe(1);
+    keys('Escape');
     await waitFor('the filter cleared', () => !/ of \d+, by/.test(capture()));
   });
 

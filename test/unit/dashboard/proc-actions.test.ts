@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   killErrorText,
+  niceOf,
+  renice,
   openSignalDialog,
   type ProcTarget,
   sendSignal,
@@ -154,5 +157,45 @@ describe('sending a signal', () => {
       throw eperm;
     });
     expect(r).toEqual({ ok: false, text: `SIGTERM to PID ${pid} (sleep): not permitted (EPERM): it belongs to alice` });
+  });
+});
+
+describe('renice (n, N)', () => {
+  it('moves a real process one step up and down, within -20..19', () => {
+    const { pid } = startSleep();
+    const start = startTimeOf('/proc', pid)!;
+    expect(niceOf('/proc', pid)).toEqual({ start, nice: 0 });
+    expect(renice('/proc', target({ pid, start }), 1)).toEqual({ ok: true, text: `PID ${pid} (sleep): nice 0 -> 1` });
+    expect(getPriority(pid)).toBe(1);
+    expect(niceOf('/proc', pid)!.nice).toBe(1);
+    setPriority(pid, 19);
+    expect(renice('/proc', target({ pid, start }), 1)).toEqual({ ok: false, text: `PID ${pid} (sleep) is already at nice 19, the highest` });
+    expect(getPriority(pid)).toBe(19);
+  });
+
+  it('changes nothing when the PID names another process now, or it has ended', async () => {
+    const { pid, ended } = startSleep();
+    const calls: number[] = [];
+    const r = renice('/proc', target({ pid, start: '1' }), 1, (p) => calls.push(p));
+    expect(r.text).toBe(`PID ${pid} is another process now (sleep ended): nothing changed`);
+    const start = startTimeOf('/proc', pid)!;
+    child!.kill('SIGKILL');
+    await ended;
+    expect(renice('/proc', target({ pid, start }), 1, (p) => calls.push(p)).text).toBe(`PID ${pid} (sleep) has ended since you selected it: nothing changed`);
+    expect(calls).toEqual([]);
+  });
+
+  it("says EACCES (lowering needs privilege) and EPERM in words, from Node's system error", () => {
+    const { pid } = startSleep();
+    const start = startTimeOf('/proc', pid)!;
+    // The error os.setPriority throws, as Node builds it (checked by hand as an unprivileged user).
+    const systemError = (code: string) => Object.assign(new Error(`uv_os_setpriority returned ${code}`), { code: 'ERR_SYSTEM_ERROR', info: { code } });
+    const fail = (code: string) => () => {
+      throw systemError(code);
+    };
+    expect(renice('/proc', target({ pid, start }), -1, fail('EACCES')).text).toBe(
+      `nice -1 for PID ${pid} (sleep): lowering the nice value needs privilege (EACCES)`,
+    );
+    expect(renice('/proc', target({ pid, start }), 1, fail('EPERM')).text).toBe(`nice 1 for PID ${pid} (sleep): not permitted (EPERM): it belongs to alice`);
   });
 });
