@@ -13,7 +13,7 @@ import { loadTheme } from '../../../src/core/theme.js';
 import { displayWidth } from '../../../src/core/width.js';
 import type { Charset } from '../../../src/dashboard/graph.js';
 import { Metrics, moduleView, readCache } from '../../../src/dashboard/model.js';
-import { diskPanel, memoryPanel, networkPanel, temperatureLines, temperaturePanel } from '../../../src/dashboard/panels.js';
+import { cpuPanel, diskPanel, memoryPanel, networkPanel, temperatureLines, temperaturePanel } from '../../../src/dashboard/panels.js';
 
 const GIB = 1024 ** 3;
 /** The theme NO_COLOR gives, whatever theme is asked for. */
@@ -85,6 +85,18 @@ describe('network: both directions in one labelled graph', () => {
     expect(ascii.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
     expect(ascii[1]).toMatch(/^rx peak 1\.5K\/s, 38s/);
     expect(ascii[3]).toMatch(/^tx peak 700B\/s +'*\|+$/);
+  });
+});
+
+describe('the CPU graph says its scale and span', () => {
+  it('"total of 100%" and the time the width spans, over the oldest samples', () => {
+    const m = new Metrics();
+    for (let i = 1; i <= 3; i++) m.update(new Map([['cpu', status('cpu', { lastOkWall: 500 * i, data: { total: 0.5, cores: [0.5, 0.5] } })]]));
+    const text = cpuPanel(m, moduleView('cpu', status('cpu', {})), moduleView('load', status('load', {})), ctx(38, 5)).lines.map(plain);
+    // Samples half a second apart: 76 across 38 cells of braille are 38 s.
+    // Two graph rows under the two cores' bars: half of 100% fills the lower one.
+    expect(text[2]).toMatch(/^total of 100% · 38s +$/);
+    expect(text[3]).toMatch(/^ +⢸⣿$/);
   });
 });
 
