@@ -14,7 +14,6 @@
  * sending SIGWINCH), snapshot.json (module statuses for `shoji modules`, written when it sends
  * SIGUSR2: writing it on every change was measured as the daemon's largest steady cost).
  */
-import { spawnSync } from 'node:child_process';
 import { closeSync, constants, type Dirent, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../app/app.js';
@@ -70,6 +69,17 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * ps(1)'s runner for isDaemonFor where there is no /proc: loaded by the daemon before it judges a
+ * pid file (loadPsRunner), never at import, since `shoji status` loads this file too and has no
+ * use for node:child_process in its steady state.
+ */
+let psRunner: typeof import('node:child_process').spawnSync | undefined;
+
+export async function loadPsRunner(): Promise<void> {
+  psRunner ??= (await import('node:child_process')).spawnSync;
+}
+
+/**
  * Whether `pid` is a live shoji daemon of yours serving tmux server `serverPid`: a pid file may
  * name a process that has since died and whose pid was reused (a `sleep`, pid 1), and waiting
  * on that would freeze the line for as long as it lives.
@@ -82,8 +92,8 @@ export function isDaemonFor(pid: number, serverPid: number, procRoot = '/proc', 
   } catch {
     // No /proc to ask (macOS, the BSDs): ps(1) names the command, its arguments joined by spaces
     // (-ww: whole, whatever the width). Asked only here, when a pid file is already there.
-    const named = spawnSync(ps, ['-ww', '-p', String(pid), '-o', 'command='], { encoding: 'latin1', timeout: 5000 });
-    if (named.error) return true; // no ps either: a live process of yours is taken at its word
+    const named = psRunner?.(ps, ['-ww', '-p', String(pid), '-o', 'command='], { encoding: 'latin1', timeout: 5000 });
+    if (!named || named.error) return true; // no ps either: a live process of yours is taken at its word
     return ` ${named.stdout.trim()} `.includes(` tmux-daemon --server-pid ${serverPid} `);
   }
   const at = args.indexOf('--server-pid');
@@ -193,6 +203,7 @@ export interface DaemonHandle {
 export async function runTmuxDaemon(env: NodeJS.ProcessEnv, serverPid: number): Promise<DaemonHandle | null> {
   const dir = privateFolder(tmuxDir(env, serverPid));
   const pidFile = join(dir, 'daemon.pid');
+  await loadPsRunner();
   // Listen before the pid file exists: SIGUSR2's default action would end the daemon.
   let live: LiveStatus | undefined;
   const snapshot = () => {

@@ -8,10 +8,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquirePidFile, isDaemonFor, rightWidthFor, takeWantedWidths, tmuxDir } from '../../src/host/tmux-daemon.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { acquirePidFile, isDaemonFor, loadPsRunner, rightWidthFor, takeWantedWidths, tmuxDir } from '../../src/host/tmux-daemon.js';
 
 let dir: string;
+beforeAll(loadPsRunner); // as the daemon does before it judges a pid file
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'shoji-daemon-parts-'));
 });
