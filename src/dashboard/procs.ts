@@ -32,6 +32,8 @@ export interface ProcRow {
   ppid: number;
   /** Start time in clock ticks since boot (stat field 22): with the PID, names one process for good. */
   start: string;
+  /** Tree view (`T`): the branch drawn before the command. */
+  indent?: string;
   /** Filled in by `describe` for the rows on screen. */
   user?: string;
   command?: string;

@@ -27,6 +27,8 @@ export interface ProcTable {
   notice?: { text: string; failed: boolean };
   /** The filter typed after `/`, shown in the title while it applies (and a cursor while typing). */
   filter?: { text: string; typing: boolean; user?: string | null };
+  /** `T`: rows in tree order, each command after its `indent`. */
+  tree?: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
   const filter = t.filter && (typed || t.filter.typing) ? `, /${typed.length > 24 ? `${typed.slice(0, 23)}~` : typed}${t.filter.typing ? '_' : ''}` : '';
   const user = t.filter?.user ? `, user ${stripControl(t.filter.user)}` : '';
   const shown = t.of !== undefined ? `${t.total} of ${t.of}` : `${t.total}`;
-  const title = label(ctx, 'Processes', `${shown}, by ${sortName} (s)${user}${filter}`, 'info');
+  const title = label(ctx, 'Processes', `${shown}, ${t.tree ? 'tree, siblings ' : ''}by ${sortName} (s)${user}${filter}`, 'info');
   const lines: string[] = [];
   if (t.error) lines.push(line([p(`! ${t.error}`, st(ctx.theme, 'failed'))], ctx.width));
   if (t.notice) lines.push(line([p(t.notice.failed ? `! ${t.notice.text}` : t.notice.text, st(ctx.theme, t.notice.failed ? 'failed' : 'info'))], ctx.width));
@@ -67,7 +69,7 @@ export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
   for (let i = t.offset; i < Math.min(t.rows.length, t.offset + room); i++) {
     const r = t.rows[i];
     const cpu = r.cpu === null ? '-' : r.cpu.toFixed(1);
-    const text = `${field(String(r.pid), 7, 'right')}  ${field(r.user ?? '', 8)} ${field(cpu, 6, 'right')} ${field((r.mem * 100).toFixed(1), 6, 'right')} ${field(formatBytes(r.rssBytes), 6, 'right')} ${r.state} ${r.command ?? r.name}`;
+    const text = `${field(String(r.pid), 7, 'right')}  ${field(r.user ?? '', 8)} ${field(cpu, 6, 'right')} ${field((r.mem * 100).toFixed(1), 6, 'right')} ${field(formatBytes(r.rssBytes), 6, 'right')} ${r.state} ${r.indent ?? ''}${r.command ?? r.name}`;
     const style = t.focused && i === t.selected ? { reverse: true } : r.cpu !== null && r.cpu >= 50 ? st(ctx.theme, 'warning') : {};
     lines.push(line([p(text, style)], ctx.width));
   }
@@ -194,6 +196,7 @@ export const HELP_LINES: [string, string][] = [
   ['H', 'show / hide kernel threads'],
   ['Enter', 'detail of the selected process (Esc: back)'],
   ['n / N', 'nice +1 / -1 for the selected process (-1 needs privilege)'],
+  ['T', 'process tree (parent, children indented) / flat list'],
   ['f', 'fleet page (hosts from Prometheus) / this host'],
   ['Enter, Esc, s (fleet)', "a host's detail, back, sort (worst, name...)"],
 ];

@@ -42,6 +42,7 @@ import { History } from './history.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
 import { openSignalDialog, renice, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type ProcTarget, type SignalDialog } from './proc-actions.js';
 import { bootTime, cpuBetween, type DetailView, type ProcDetail, procDetailLines, readProcDetail } from './proc-detail.js';
+import { treeOrder, treePrefix } from './proc-tree.js';
 import { DEFAULT_VIEW, filterKey, filterProcs, needsDescription, type ProcView, usersPresent } from './proc-filter.js';
 import { ec2Panel, helpLines, helpView, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
@@ -103,6 +104,8 @@ export class DashboardUi {
   private procs: ProcRow[] = [];
   private procView: ProcView = DEFAULT_VIEW;
   private procUnfiltered = 0;
+  /** `T`: the table as a tree of parents and children. */
+  private procTree = false;
   /** Keys go to the `/` filter while this is set. */
   private procTyping = false;
   private procNotice?: { text: string; failed: boolean };
@@ -506,6 +509,7 @@ export class DashboardUi {
         focused: this.focusOrder[this.focus] === 'procs',
         error: this.procError,
         notice: this.procNotice,
+        tree: this.procTree,
         filter: { text: this.procView.text, typing: this.procTyping, user: this.procView.user },
       },
       c,
@@ -620,6 +624,11 @@ export class DashboardUi {
       case 'u':
         this.nextUser();
         break;
+      case 'T':
+        this.procTree = !this.procTree;
+        this.applyProcView();
+        this.procSelected = 0;
+        break;
       case 'n':
       case 'N':
         this.reniceSelected(ch === 'n' ? 1 : -1);
@@ -709,7 +718,9 @@ export class DashboardUi {
   private applyProcView(): void {
     // User and command line for every row only while a filter needs them (cached per process).
     const rows = needsDescription(this.procView) ? this.sampler.describe(this.allProcs) : this.allProcs;
-    this.procs = filterProcs(rows, this.procView);
+    const shown = filterProcs(rows, this.procView);
+    const ascii = this.opts.charset === 'ascii';
+    this.procs = this.procTree ? treeOrder(shown).map((t) => ({ ...t.row, indent: treePrefix(t, ascii) })) : shown;
     // "3 of 212": counted among the processes the view would show without `/` and `u`.
     const unfiltered = { ...DEFAULT_VIEW, kernelThreads: this.procView.kernelThreads };
     if (needsDescription(this.procView)) this.procUnfiltered = filterProcs(this.allProcs, unfiltered).length;

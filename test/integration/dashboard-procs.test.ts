@@ -173,6 +173,29 @@ describe.skipIf(NO_SECOND_USER)('acting on processes from the dashboard', () => 
     await waitFor('the filter cleared', () => !/ of \d+, by/.test(capture()));
   });
 
+  it('T shows the table as a tree: the sleep under the shell that started it', async () => {
+    const seconds = `1004.${process.pid}`;
+    const shell = spawn('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', 'sh', '-c', `sleep ${seconds}; true`], { stdio: 'ignore' });
+    children.push(shell);
+    keys('/');
+    type(seconds);
+    keys('Enter');
+    await waitFor('the shell and its sleep', () => /Processes 2 of/.test(capture()), 20_000);
+    keys('T');
+    const tree = await waitFor('the tree', () => {
+      const c = capture();
+      return /tree, siblings by/.test(c) && c;
+    });
+    const lines = tree.split('\n');
+    const sh = lines.findIndex((l) => new RegExp(`^[│x|] +${shell.pid} .* sh -c sleep`).test(l));
+    expect(sh).toBeGreaterThan(0);
+    expect(lines[sh + 1]).toMatch(new RegExp(` S └─ sleep ${seconds.replace('.', '\\.')}`));
+    keys('T');
+    await waitFor('the flat list again', () => !/tree, siblings/.test(capture()));
+    keys('Escape');
+    await waitFor('the filter cleared', () => !/ of \d+, by/.test(capture()));
+  });
+
   it("a signal to another user's process shows EPERM and changes nothing", async () => {
     const seconds = `1001.${process.pid}`;
     const { child } = sleeper(seconds);
