@@ -15,6 +15,8 @@ import { attachViewer, type Viewer } from '../helpers/tmux.js';
 let sb: Sandbox | undefined;
 let viewer: Viewer | undefined;
 let session = '';
+/** The BSD-like bin folder's sandbox: removed only after screen and tmux were told to quit through it. */
+let fakeBin: Sandbox | undefined;
 
 beforeAll(() => {
   requireBuild();
@@ -26,6 +28,8 @@ afterEach(() => {
   spawnSync('screen', ['-S', session, '-X', 'quit'], { env: sb?.env, stdio: 'ignore' });
   viewer?.kill();
   sb?.cleanup();
+  fakeBin?.cleanup();
+  fakeBin = undefined;
 });
 
 /** A screen session set up from `shoji screen-conf`, drawn in a tmux pane. */
@@ -59,28 +63,24 @@ const tick = (line: string) => Number(/tick(\d+)/.exec(line)?.[1] ?? 0);
 
 describe('screen hardstatus', () => {
   it('without tail --pid or /proc/PID: the right side is followed, and the follower ends with screen', async () => {
-    const dir = sandbox();
-    const fake = bsdLikeBin(dir.dir);
-    const proc = join(dir.dir, 'proc');
+    fakeBin = sandbox();
+    const fake = bsdLikeBin(fakeBin.dir);
+    const proc = join(fakeBin.dir, 'proc');
     mkdirSync(proc);
-    try {
-      await startScreen('bsd', { PATH: fake.bin, SHOJI_PROC_ROOT: proc });
-      const run = sb!.env.SHOJI_RUNTIME_DIR!;
-      await waitFor('the right side', () => tick(viewer!.statusLine()) > 0 || undefined, 15_000);
-      const now = tick(viewer!.statusLine());
-      await waitFor('the tick advancing', () => tick(viewer!.statusLine()) > now + 1 || undefined, 15_000);
-      const tails = followers(run);
-      expect(tails).toHaveLength(1);
-      expect(tails[0].args.some((a) => a.startsWith('--pid'))).toBe(false);
-      // A child of the job's shell, which watches screen: not exec'd into the job.
-      const parent = processes().find((p) => p.pid === tails[0].ppid);
-      expect(basename(parent?.args[0] ?? '')).toMatch(/sh$/);
-      expect(readFileSync(fake.tailLog, 'utf8')).not.toContain('--pid');
-      spawnSync('screen', ['-S', session, '-X', 'quit'], { env: sb!.env, stdio: 'ignore' });
-      await waitFor('the follower ending with screen', () => followers(run).length === 0 || undefined, 15_000);
-    } finally {
-      dir.cleanup();
-    }
+    await startScreen('bsd', { PATH: fake.bin, SHOJI_PROC_ROOT: proc });
+    const run = sb!.env.SHOJI_RUNTIME_DIR!;
+    await waitFor('the right side', () => tick(viewer!.statusLine()) > 0 || undefined, 15_000);
+    const now = tick(viewer!.statusLine());
+    await waitFor('the tick advancing', () => tick(viewer!.statusLine()) > now + 1 || undefined, 15_000);
+    const tails = followers(run);
+    expect(tails).toHaveLength(1);
+    expect(tails[0].args.some((a) => a.startsWith('--pid'))).toBe(false);
+    // A child of the job's shell, which watches screen: not exec'd into the job.
+    const parent = processes().find((p) => p.pid === tails[0].ppid);
+    expect(basename(parent?.args[0] ?? '')).toMatch(/sh$/);
+    expect(readFileSync(fake.tailLog, 'utf8')).not.toContain('--pid');
+    spawnSync('screen', ['-S', session, '-X', 'quit'], { env: sb!.env, stdio: 'ignore' });
+    await waitFor('the follower ending with screen', () => followers(run).length === 0 || undefined, 15_000);
   });
 
   it('on Linux: the right side job is GNU tail --pid of the screen server, exec’d', async () => {
