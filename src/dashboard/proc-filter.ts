@@ -61,3 +61,38 @@ export function filterKey(text: string, ch: string, full: string): string | 'don
   if ([...ch].length === 1 && !/[\p{Cc}\p{Cf}]/u.test(ch)) return text + ch;
   return text;
 }
+
+/** The `u` menu: every user, then each user present; typing jumps to the first name it starts. */
+export interface UserMenu {
+  /** null first: every user. */
+  entries: (string | null)[];
+  choice: number;
+  typed: string;
+}
+
+export function openUserMenu(users: readonly string[], current: string | null): UserMenu {
+  const entries = [null, ...users];
+  return { entries, choice: Math.max(0, entries.indexOf(current)), typed: '' };
+}
+
+export type UserMenuResult = { kind: 'open'; menu: UserMenu } | { kind: 'cancel' } | { kind: 'pick'; user: string | null };
+
+/** One key in the `u` menu: Up/Down move, Enter picks, Esc cancels, letters jump to a user. */
+export function userMenuKey(m: UserMenu, ch: string, full: string): UserMenuResult {
+  if (full === 'escape') return { kind: 'cancel' };
+  if (full === 'enter') return { kind: 'pick', user: m.entries[m.choice] };
+  if (full === 'down') return { kind: 'open', menu: { ...m, choice: Math.min(m.entries.length - 1, m.choice + 1), typed: '' } };
+  if (full === 'up') return { kind: 'open', menu: { ...m, choice: Math.max(0, m.choice - 1), typed: '' } };
+  const typed = filterKey(m.typed, ch, full);
+  if (typed === 'done' || typed === 'clear' || typed === m.typed) return { kind: 'open', menu: m };
+  const at = m.entries.findIndex((u) => u?.toLowerCase().startsWith(typed.toLowerCase()));
+  return { kind: 'open', menu: { ...m, typed, choice: at >= 0 ? at : m.choice } };
+}
+
+/** The menu's lines, plain text; the choice marked with '>'. */
+export function userMenuLines(m: UserMenu, rows: number): string[] {
+  const room = Math.max(1, rows - 2);
+  const first = Math.max(0, Math.min(m.choice - Math.floor(room / 2), m.entries.length - room));
+  const shown = m.entries.slice(first, first + room).map((u, i) => `${first + i === m.choice ? '>' : ' '} ${u ?? '(every user)'}`);
+  return [...shown, '', m.typed ? `jump: ${m.typed}` : 'type to jump, Enter: pick, Esc: cancel'];
+}

@@ -192,7 +192,7 @@ export const HELP_LINES: [string, string][] = [
   ['t', 'next theme'],
   ['k', 'send a signal to the selected process (menu, then y)'],
   ['/', 'filter processes by command, arguments or user (Esc clears)'],
-  ['u', 'processes of one user, the next user, every user'],
+  ['u', 'processes of one user: a menu of the users present'],
   ['H', 'show / hide kernel threads'],
   ['Enter', 'detail of the selected process (Esc: back)'],
   ['n / N', 'nice +1 / -1 for the selected process (-1 needs privilege)'],

@@ -43,7 +43,18 @@ import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from 
 import { openSignalDialog, renice, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type ProcTarget, type SignalDialog } from './proc-actions.js';
 import { bootTime, cpuBetween, type DetailView, type ProcDetail, procDetailLines, readProcDetail } from './proc-detail.js';
 import { treeOrder, treePrefix } from './proc-tree.js';
-import { DEFAULT_VIEW, filterKey, filterProcs, needsDescription, type ProcView, usersPresent } from './proc-filter.js';
+import {
+  DEFAULT_VIEW,
+  filterKey,
+  filterProcs,
+  needsDescription,
+  openUserMenu,
+  type ProcView,
+  type UserMenu,
+  userMenuKey,
+  userMenuLines,
+  usersPresent,
+} from './proc-filter.js';
 import { ec2Panel, helpLines, helpView, helpWidth, moduleLines, modulePanel, morePanel, procHeaderRow, procsPanel, sortAtColumn } from './tables.js';
 import type { PanelCtx } from './text.js';
 import { line, p, st } from './text.js';
@@ -110,6 +121,8 @@ export class DashboardUi {
   private procTyping = false;
   private procNotice?: { text: string; failed: boolean };
   private signalDialog?: SignalDialog;
+  /** The `u` menu while open (drawn in the dialog box). */
+  private userMenu?: UserMenu;
   private dialogBox: Box;
   /** The detail view (Enter): the process, its last reading, and the timer that polls it while open. */
   private detail?: { target: { pid: number; start: string; command: string; user: string }; view: DetailView; at: number; box: Box };
@@ -488,6 +501,7 @@ export class DashboardUi {
     if (!this.help.hidden) this.layoutHelp();
     if (this.detail) this.drawDetail(cols, rows);
     if (this.signalDialog) this.drawSignalDialog(cols);
+    if (this.userMenu) this.drawUserMenu(cols, rows);
   }
 
   private procPanel(c: PanelCtx): PanelContent {
@@ -568,6 +582,10 @@ export class DashboardUi {
     }
     if (this.signalDialog) {
       this.signalDialogKey(ch, full);
+      return;
+    }
+    if (this.userMenu) {
+      this.userMenuKey(ch, full);
       return;
     }
     if (this.detail && this.detailKey(ch, full)) return;
@@ -738,14 +756,21 @@ export class DashboardUi {
     if (i >= 0) this.focus = i;
   }
 
-  /** `u`: the next user present, then every user again. */
+  /** `u`: a menu of the users present (their processes' owners), every user first. */
   private nextUser(): void {
-    const users = usersPresent(this.sampler.describe(this.allProcs));
-    const i = this.procView.user === null ? 0 : users.indexOf(this.procView.user) + 1;
-    const user = i < users.length ? users[i] : null;
-    this.setProcView({ ...this.procView, user });
-    this.setNotice(user === null ? 'every user (u: one user)' : `user ${user} only (u: next user)`, false);
     this.focusProcs();
+    this.userMenu = openUserMenu(usersPresent(this.sampler.describe(this.allProcs)), this.procView.user);
+  }
+
+  private userMenuKey(ch: string, full: string): void {
+    const r = userMenuKey(this.userMenu!, ch, full);
+    if (r.kind === 'open') this.userMenu = r.menu;
+    else {
+      this.userMenu = undefined;
+      this.dialogBox.hide();
+    }
+    if (r.kind === 'pick') this.setProcView({ ...this.procView, user: r.user });
+    this.frame();
   }
 
   private typeFilter(ch: string, full: string): void {
@@ -879,6 +904,17 @@ export class DashboardUi {
   private setNotice(text: string, failed: boolean): void {
     this.procNotice = { text, failed };
     this.procVersion++;
+  }
+
+  private drawUserMenu(cols: number, rows: number): void {
+    const text = userMenuLines(this.userMenu!, Math.max(3, Math.min(16, rows - 4)));
+    const width = Math.min(Math.max(30, ...text.map((l) => l.length + 2)), cols - 4, 50);
+    this.dialogBox.width = width;
+    this.dialogBox.height = text.length + 2;
+    this.dialogBox.setLabel(' processes of ');
+    this.dialogBox.setContent(text.map((l) => line([p(l, l.startsWith('>') ? { reverse: true } : {})], width - 2)).join('\n'));
+    this.dialogBox.show();
+    this.dialogBox.setFront();
   }
 
   private drawSignalDialog(cols: number): void {

@@ -196,6 +196,29 @@ describe.skipIf(NO_SECOND_USER)('acting on processes from the dashboard', () => 
     await waitFor('the filter cleared', () => !/ of \d+, by/.test(capture()));
   });
 
+  it('u opens a menu of the users present; typing a name and Enter shows only theirs', async () => {
+    keys('u');
+    await waitFor('the user menu', () => /\(every user\)/.test(capture()) && /shoji-other/.test(capture()));
+    type('shoji-ot');
+    keys('Enter');
+    const only = await waitFor('only shoji-other', () => {
+      const c = capture();
+      return /Processes \d+ of \d+, by %CPU \(s\), user shoji-other/.test(c) && c;
+    });
+    const users = only
+      .split('\n')
+      .filter((l) => /^[│x|] +\d+ /.test(l))
+      .map((l) => l.split(/ +/)[2]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(new Set(users)).toEqual(new Set(['shoji-o~']));
+    keys('u');
+    await waitFor('the user menu', () => /\(every user\)/.test(capture()));
+    keys('Home'); // not a menu key: ignored
+    for (let i = 0; i < 20; i++) keys('Up');
+    keys('Enter');
+    await waitFor('every user again', () => !/, user /.test(capture()) && !/ of \d+, by/.test(capture()));
+  });
+
   it("a signal to another user's process shows EPERM and changes nothing", async () => {
     const seconds = `1001.${process.pid}`;
     const { child } = sleeper(seconds);

@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_VIEW, filterKey, filterProcs, isKernelThread, usersPresent } from '../../../src/dashboard/proc-filter.js';
+import {
+  DEFAULT_VIEW,
+  filterKey,
+  filterProcs,
+  isKernelThread,
+  openUserMenu,
+  userMenuKey,
+  userMenuLines,
+  usersPresent,
+} from '../../../src/dashboard/proc-filter.js';
 import { ProcSampler, sortProcs } from '../../../src/dashboard/procs.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 
@@ -79,5 +88,36 @@ describe('typing the filter', () => {
     expect(filterKey('a', '\t', 'tab')).toBe('a');
     expect(filterKey('a', '\u202e', '')).toBe('a'); // a bidi override, format class
     expect(filterKey('a', 'é', 'é')).toBe('aé');
+  });
+});
+
+describe('the u menu', () => {
+  it('lists every user first, then the users present; Enter picks, Esc cancels', () => {
+    let m = openUserMenu(['alice', 'bob', 'root'], null);
+    expect(userMenuLines(m, 10)).toEqual(['> (every user)', '  alice', '  bob', '  root', '', 'type to jump, Enter: pick, Esc: cancel']);
+    const step = (ch: string, full = ch) => {
+      const r = userMenuKey(m, ch, full);
+      if (r.kind === 'open') m = r.menu;
+      return r;
+    };
+    step('', 'down');
+    step('', 'down');
+    expect(step('\r', 'enter')).toEqual({ kind: 'pick', user: 'bob' });
+    expect(userMenuKey(m, '', 'escape')).toEqual({ kind: 'cancel' });
+    expect(userMenuKey(openUserMenu(['alice'], null), '\r', 'enter')).toEqual({ kind: 'pick', user: null });
+  });
+
+  it('typing jumps to the first user whose name starts with it; it opens on the current user', () => {
+    let m = openUserMenu(['alice', 'bob', 'root', 'rtkit'], 'bob');
+    expect(m.choice).toBe(2);
+    const type = (ch: string) => {
+      const r = userMenuKey(m, ch, ch);
+      if (r.kind === 'open') m = r.menu;
+    };
+    type('r');
+    expect(m.entries[m.choice]).toBe('root');
+    type('t');
+    expect(m.entries[m.choice]).toBe('rtkit');
+    expect(userMenuLines(m, 10).at(-1)).toBe('jump: rt');
   });
 });
