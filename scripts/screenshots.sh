@@ -13,9 +13,9 @@
 #
 # What the pictures show comes from this host, so the modules are chosen to show nothing private:
 # the host name, uptime, load, CPU, memory, disk, network rates, updates and the date, never an
-# IP address (no ip, no external-ip) nor a user name (no whoami, no users). The dashboard shows
-# this host's process table, whose user column names local accounts: run it on a build or demo
-# machine, not on your own.
+# IP address (no ip, no external-ip) nor a user name (no whoami, no users). The dashboard's
+# process table is filtered to shoji's own processes; their user column and command lines still
+# name the account and folders that ran them: run it on a build or demo machine.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -97,12 +97,13 @@ outer() { env -i "${vars[@]}" tmux -L "$socket-outer" "$@"; }
 
 # Wait until a capture satisfies a test (values arrive a second or two after start).
 wait_for() {
-  local what="$1" test="$2"
+  local what="$1" test="$2" show="$3"
   for _ in $(seq 1 60); do
     if eval "$test"; then return 0; fi
     sleep 0.5
   done
-  echo "screenshots: gave up waiting for $what" >&2
+  echo "screenshots: gave up waiting for $what; the pane shows:" >&2
+  $show | sed -e 's/\x1b\[[0-9;:]*m//g' >&2
   exit 1
 }
 
@@ -115,13 +116,13 @@ outer -f /dev/null new-session -d -s line -x "$line_cols" -y 4 "exec env -u TMUX
 outer set -g status off
 line_capture() { outer capture-pane -p -e -t line | sed -e '/^$/d' | tail -n 1; }
 # Ready when the slow modules have their first value: the date and the disk.
-wait_for "the status line" 'line_capture | grep -q "%" && [[ "$(line_capture | sed -e "s/\x1b\[[0-9;:]*m//g")" =~ [0-9]{2}:[0-9]{2} ]]'
+wait_for "the status line" 'line_capture | grep -q "%" && [[ "$(line_capture | sed -e "s/\x1b\[[0-9;:]*m//g")" =~ [0-9]{2}:[0-9]{2} ]]' line_capture
 
 # The dashboard: `shoji dashboard` alone in a pane of the outer server, at a fixed size.
 printf -v dash_cmd '%q ' env -i "${vars[@]}" node "$root/bin/shoji" dashboard
 outer new-session -d -s dash -x "$dash_cols" -y "$dash_rows" "${dash_cmd}; exec sleep 60"
 dash_capture() { outer capture-pane -p -e -t dash; }
-wait_for "the dashboard" 'dash_capture | grep -q "PID"'
+wait_for "the dashboard" 'dash_capture | grep -q "PID"' dash_capture
 # The process table filtered to shoji's own processes (the `/` filter, shown in the picture):
 # the rest of this host's table is whatever else runs here, not shoji's to show.
 outer send-keys -t dash -l /shoji
@@ -148,10 +149,15 @@ render() {
   local size
   size="$(node "$root/scripts/screenshots.mjs" "$work/shots/$name.ansi" "$out_dir/$name.html" "$cols" "$rows")"
   # --window-size is the page's size in CSS pixels; a device scale of 2 keeps text sharp.
-  chromium --headless "${sandbox_flag[@]}" --disable-gpu --hide-scrollbars \
+  # Chromium is chatty on stderr even when it works: shown only when it fails.
+  if ! chromium --headless "${sandbox_flag[@]}" --disable-gpu --hide-scrollbars \
     --force-device-scale-factor=2 --user-data-dir="$work/chromium" \
     --screenshot="$out_dir/$name.png" --window-size="$size" \
-    "file://$out_dir/$name.html" >/dev/null 2>&1
+    "file://$out_dir/$name.html" >"$work/chromium.log" 2>&1; then
+    cat "$work/chromium.log" >&2
+    echo "screenshots: chromium failed to draw $name" >&2
+    exit 1
+  fi
   echo "screenshots: $out_dir/$name.png ($size at 2x)"
 }
 render statusline "$line_cols" 1
