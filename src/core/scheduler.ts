@@ -68,6 +68,8 @@ export function newStatus(id: string): ModuleStatus {
 export function recordOutcome(status: ModuleStatus, outcome: CollectOutcome, shown?: ShownAs): void {
   if (outcome.ok) {
     status.reading = outcome.collected!.reading;
+    // A fresh reading is the module's own: the one kept from the last collect is stale now.
+    delete status.moduleReading;
     status.data = publishedData(outcome.collected!);
     if (shown) {
       status.history = nextHistory(shown.mod, status.data, status.history);

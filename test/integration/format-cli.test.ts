@@ -142,7 +142,8 @@ describe('a sparkline in a real tmux line, through the daemon', () => {
     const JOB_TOUCH = ['#(touch', '$', '{IFS}', pwned, ')z'].join('');
     config({
       load: { format: 'L{one:spark4}', interval: 1 },
-      network: { format: 'net {interfaces}', interfaces: [STYLED, JOB_TOUCH], interval: 1 },
+      // threshold 0: the counters stand still, and a network module under its threshold has nothing to say.
+      network: { format: 'net {interfaces}', interfaces: [STYLED, JOB_TOUCH], interval: 1, threshold: 0 },
     });
     netDev(1000);
     tree.write('proc/net/dev', readFileSync(join(tree.procRoot, 'net/dev'), 'utf8').replace(`${JOB}:`, `${JOB_TOUCH}:`));

@@ -229,4 +229,16 @@ describe('a status recorded with formats, and a config reload that changes them'
     expect(plain.reading).toEqual(own);
     expect(plain.moduleReading).toBeUndefined();
   });
+
+  it("each new collect shows the module's new reading: its state, and null when it has nothing to say", () => {
+    const status = newStatus('memory');
+    const shown = { mod: withFormat({ memory: { format: 'M {used}' } }), env: { LANG: 'C.UTF-8' } };
+    const collect = (reading: Reading | null) => recordOutcome(status, { ok: true, collected: { reading, data: MEMORY }, durationMs: 1 }, shown);
+    collect(own);
+    collect({ ...own, state: 'critical' });
+    expect(status.reading).toMatchObject({ text: 'M 2.1G', state: 'critical' });
+    expect(status.moduleReading).toMatchObject({ state: 'critical' });
+    collect(null);
+    expect(status.reading).toBeNull();
+  });
 });
