@@ -78,8 +78,8 @@ function start(session: string, cols: number, rows: number, env: NodeJS.ProcessE
 
 const capture = (session: string) => tm(['capture-pane', '-p', '-t', session]);
 const keys = (session: string, ...k: string[]) => tm(['send-keys', '-t', session, ...k]);
-/** The pane's lines with the fleet box's side borders taken off (drawn as ? under LANG=C). */
-const inner = (c: string) => c.split('\n').map((l) => l.replace(/^[│x?]/, '').replace(/ *[│x?]\s*$/, ''));
+/** The pane's lines with the fleet box's side borders taken off (| under LANG=C, where the dashboard draws its lines in ASCII). */
+const inner = (c: string) => c.split('\n').map((l) => l.replace(/^[│x?|]/, '').replace(/ *[│x?|]\s*$/, ''));
 /** A row's words, sparklines (braille, blocks, ASCII dots and bars) left out. */
 const words = (row: string) =>
   row
