@@ -13,23 +13,18 @@
 import { realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { withoutControl } from '../../src/core/outside-text.js';
+import type { GpuFigures } from './figures.js';
 import { listDir, readLine, readNumber, readText } from '../../src/core/read.js';
 import { AMD_VENDOR, canonicalAddress, isSuspended } from './pci.js';
 
 /** One AMD card as read: values it could not give are absent. */
-export interface AmdCard {
+export interface AmdCard extends GpuFigures {
   /** The DRM card's number (card1: 1). */
   card: number;
   busId: string;
   name: string;
   uuid?: string;
   asleep: boolean;
-  utilization?: number;
-  memoryUsed?: number;
-  memoryTotal?: number;
-  celsius?: number;
-  watts?: number;
-  powerLimitWatts?: number;
 }
 
 /** The card's PCI address: PCI_SLOT_NAME in its uevent, else where its device link points. */

@@ -11,6 +11,7 @@
  * is skipped, a number must be a plain decimal, the name loses its control characters.
  */
 import { withoutControl } from '../../src/core/outside-text.js';
+import type { GpuFigures } from './figures.js';
 import { canonicalAddress } from './pci.js';
 
 /** What the gpu module asks nvidia-smi for, in this order. */
@@ -32,19 +33,12 @@ const MIB = 1024 * 1024;
 const AFTER_NAME = QUERY_FIELDS.length - 3;
 
 /** One GPU's line, as parsed: absent fields are absent. */
-export interface NvidiaRow {
+export interface NvidiaRow extends GpuFigures {
   index: number;
   uuid: string;
   name: string;
   /** The PCI address in sysfs's spelling (`0000:01:00.0`). */
   busId: string;
-  /** 0-1. */
-  utilization?: number;
-  memoryUsed?: number;
-  memoryTotal?: number;
-  celsius?: number;
-  watts?: number;
-  powerLimitWatts?: number;
 }
 
 /** A plain decimal number; undefined for "[N/A]", "[Not Supported]" and anything else. */
