@@ -59,9 +59,9 @@ const state = () => ({ SHOJI_STATE_DIR: sb.env.SHOJI_STATE_DIR });
 const ledger = () => join(sb.env.SHOJI_STATE_DIR!, 'ec2', 'ledger.json');
 const boots = () => readBoots(state());
 const sent = () => boots().map((b) => Object.values(b.months).reduce((s, m) => s + m.txBytes, 0n));
-/** As if the ledger was last written a minute ago: the store's 10-second rule then skips nothing. */
-const ledgerWrittenAMinuteAgo = () => {
-  const t = Date.now() / 1000 - 60;
+/** As if the ledger was last written two minutes ago: the store's rule (a minute for a one-shot run) then skips nothing. */
+const ledgerWrittenTwoMinutesAgo = () => {
+  const t = Date.now() / 1000 - 120;
   utimesSync(ledger(), t, t);
 };
 
@@ -79,7 +79,7 @@ it('a one-shot `shoji status` records when the module is due, and not in between
   expect(sent()).toEqual([5000n]);
   // Straight away: the module is not due, its last reading is shown, and nothing is recorded.
   hostAt(7201, 6000, 100);
-  ledgerWrittenAMinuteAgo();
+  ledgerWrittenTwoMinutesAgo();
   await status();
   expect(boots().map((b) => b.samples)).toEqual([1]);
   // Its interval (2 s) later it is due, collects, and records.
@@ -100,7 +100,7 @@ it('with modules.ec2-cost.interfaces, `shoji status` and `ec2-cost` record those
 
   // The command, with the status line's validated copy of this config at hand.
   hostAt(7260, 9000, 300);
-  ledgerWrittenAMinuteAgo();
+  ledgerWrittenTwoMinutesAgo();
   let r = await runShoji(['ec2-cost'], sb.env);
   expect(r.code, r.stderr).toBe(0);
   expect(boots().map((b) => [b.samples, b.interfaces])).toEqual([[2, ['eth1']]]);
@@ -110,7 +110,7 @@ it('with modules.ec2-cost.interfaces, `shoji status` and `ec2-cost` record those
   rmSync(join(sb.env.SHOJI_RUNTIME_DIR!, 'config-cache.json'));
   config('    interfaces: [eth1]\n    free_tier: false\n');
   hostAt(7320, 12_000, 700);
-  ledgerWrittenAMinuteAgo();
+  ledgerWrittenTwoMinutesAgo();
   r = await runShoji(['ec2-cost', '--detail'], sb.env);
   expect(r.code, r.stderr).toBe(0);
   expect(boots().map((b) => [b.samples, b.interfaces])).toEqual([[3, ['eth1']]]);
@@ -118,7 +118,7 @@ it('with modules.ec2-cost.interfaces, `shoji status` and `ec2-cost` record those
 
   // The month counts eth1's bytes only, and so does a report made now (which folds in this moment).
   hostAt(7380, 15_000, 800);
-  ledgerWrittenAMinuteAgo();
+  ledgerWrittenTwoMinutesAgo();
   r = await runShoji(['ec2-cost', '--month', '--json'], sb.env);
   expect(r.code, r.stderr).toBe(0);
   expect(JSON.parse(r.stdout)).toMatchObject({ txBytes: 800 });
@@ -126,8 +126,40 @@ it('with modules.ec2-cost.interfaces, `shoji status` and `ec2-cost` record those
 
   // --interfaces names a run's own.
   hostAt(7440, 16_000, 900);
-  ledgerWrittenAMinuteAgo();
+  ledgerWrittenTwoMinutesAgo();
   r = await runShoji(['ec2-cost', '--interfaces', 'eth0'], sb.env);
   expect(r.code, r.stderr).toBe(0);
   expect(boots().map((b) => b.interfaces)).toEqual([['eth1', 'eth0']]);
+});
+
+it('a one-shot run less than a minute after the ledger’s last write skips its own; a report made now still counts this moment', {
+  timeout: 60_000,
+}, async () => {
+  config('    interval: 2\n');
+  hostAt(7200, 5000, 100);
+  await status();
+  expect(boots().map((b) => b.samples)).toEqual([1]);
+  /** The ledger as last written `s` seconds before the host's clock (btime + uptime). */
+  const writtenBefore = (uptime: number, s: number) => utimesSync(ledger(), BTIME + uptime - s, BTIME + uptime - s);
+
+  // Half a minute after a write (as when the tmux daemon records every minute): nothing written.
+  hostAt(7230, 6000, 100);
+  writtenBefore(7230, 30);
+  let r = await runShoji(['ec2-cost', '--month', '--json'], sb.env);
+  expect(r.code, r.stderr).toBe(0);
+  expect(boots().map((b) => b.samples)).toEqual([1]);
+  expect(JSON.parse(r.stdout)).toMatchObject({ txBytes: 6000 });
+  // The status line's collect, once due, the same.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  writtenBefore(7230, 30);
+  await status();
+  expect(boots().map((b) => b.samples)).toEqual([1]);
+
+  // A minute on: written.
+  hostAt(7262, 7000, 100);
+  writtenBefore(7262, 61);
+  r = await runShoji(['ec2-cost'], sb.env);
+  expect(r.code, r.stderr).toBe(0);
+  expect(boots().map((b) => b.samples)).toEqual([2]);
+  expect(sent()).toEqual([7000n]);
 });

@@ -19,7 +19,7 @@ import { HostReadError, parseNetDev } from '../host.js';
 import type { ConfigLoader } from '../here-inputs.js';
 import { configText } from '../here-wanted.js';
 import type { Io } from '../io.js';
-import { recordSample, type RecordOutcome } from './store.js';
+import { type Recorder, recordSample, type RecordOutcome } from './store.js';
 import type { HostSample } from './types.js';
 import { validInterfaceName } from './validate.js';
 
@@ -80,9 +80,9 @@ export function takeSample(
 }
 
 /** Take a sample and record it; never throws. */
-export function recordHost(env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now?: number): RecordOutcome {
+export function recordHost(env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now?: number, by?: Recorder): RecordOutcome {
   try {
-    return recordSample(env, sampleHost(env, procRoot, sysRoot, interfaces, now));
+    return recordSample(env, sampleHost(env, procRoot, sysRoot, interfaces, now), by);
   } catch (err) {
     return { status: 'failed', reason: (err as Error).message };
   }
@@ -100,7 +100,7 @@ export const WHAT_IF_OPTIONS = ['uptime', 'tx-bytes', 'rx-bytes', 'now'] as cons
 export function recordRun(args: Readonly<Record<string, unknown>>, io: Io, interfaces: string[]): RecordOutcome | null {
   if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return null;
   const { procRoot, sysRoot } = hostRoots(io.env);
-  const outcome = recordHost(io.env, procRoot, sysRoot, interfaces);
+  const outcome = recordHost(io.env, procRoot, sysRoot, interfaces, undefined, 'one-shot');
   if (outcome.status === 'failed' && io.env.SHOJI_DEBUG) io.err(`${forLocale(`ec2-cost: ledger: ${escapeControl(outcome.reason)}`, io.env)}\n`);
   return outcome;
 }
