@@ -74,13 +74,15 @@ export const MIN_WRITE_INTERVAL_S = 10;
 
 /**
  * The same for a one-shot run (`ec2-cost`, a one-shot `shoji status`): where a long-lived process
- * records every minute, a one-shot run always comes less than a minute after its latest write, and
- * its own write (2-3 ms of CPU in a process that starts cold, 8-9 % of `ec2-cost --detail`)
- * would add nothing the next minute's sample does not count. Where none runs, one-shot runs a
- * minute or more apart each record. A report made now folds in its own sample all the same
- * (readLedger's seenNow), so it never shows the skipped seconds as unseen.
+ * records every minute, a one-shot run mostly comes less than this after its latest write, and its
+ * own write (2-3 ms of CPU in a process that starts cold, 8-9 % of `ec2-cost --detail`) would add
+ * nothing the next minute's sample does not count. Under a minute, so that where no long-lived
+ * process runs, a one-shot status line still records at each collect of the module (every 60 s,
+ * a sample's time reading up to a second behind the clock) and one-shot runs a minute apart each
+ * record. A report made now folds in its own sample all the same (readLedger's seenNow), so it
+ * never shows the skipped seconds as unseen.
  */
-export const ONE_SHOT_MIN_WRITE_INTERVAL_S = 60;
+export const ONE_SHOT_MIN_WRITE_INTERVAL_S = 50;
 
 /** Who records: a long-lived process (every minute) or a one-shot run. */
 export type Recorder = 'long-lived' | 'one-shot';
