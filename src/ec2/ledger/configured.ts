@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { cachePath, configFile } from '../../core/config.js';
 import type { ConfigLoader } from '../here-inputs.js';
+import { MAX_INTERFACES } from './fold.js';
 import { validInterfaceName } from './validate.js';
 
 /** The names, or [] when the config names none, cannot be read, or has problems. */
@@ -21,7 +22,7 @@ export async function configuredInterfaces(env: NodeJS.ProcessEnv, text: string,
     const cached = validatedCopy(env, text);
     const options = cached !== undefined ? cached : load ? await loaded(env, load) : undefined;
     const names = options?.interfaces;
-    if (!Array.isArray(names) || names.length > 32) return [];
+    if (!Array.isArray(names) || names.length > MAX_INTERFACES) return [];
     return names.every((n) => typeof n === 'string' && validInterfaceName(n)) ? (names as string[]) : [];
   } catch {
     return []; // a broken config: the status line says so; the run counts the default route's

@@ -112,11 +112,13 @@ const INTERFACES_KEY = /\binterfaces['"]?\s*:/;
  * The interfaces a run counts for the ledger: those named with --interfaces, else those
  * `modules.ec2-cost.interfaces` names (what the status module records every minute, so that one
  * boot's record never mixes two sets), else (empty) the default route's. The config is looked at
- * only when its text has an `interfaces` key.
+ * only when its text has an `interfaces` key, and not for a what-if run, which records nothing
+ * and folds nothing of this host into a report.
  */
 export async function ledgerInterfaces(args: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv, load?: ConfigLoader): Promise<string[]> {
   const named = typeof args.interfaces === 'string' ? args.interfaces.split(',').map((s) => s.trim()) : [];
   if (named.some(Boolean)) return named.filter(Boolean);
+  if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return [];
   const text = configText(env);
   if (text === null || !INTERFACES_KEY.test(text)) return [];
   const { configuredInterfaces } = await import('./configured.js');

@@ -196,10 +196,16 @@ describe('the interfaces modules.ec2-cost.interfaces names, for the command', ()
     }
   });
 
-  it('--interfaces wins over the config; a config with no `interfaces` key is not looked into', async () => {
+  it('--interfaces wins over the config; a config with no `interfaces` key, or a what-if run, is not looked into', async () => {
     copy(TEXT, { interfaces: ['eth1'] });
     expect(await ledgerInterfaces({ _: [], interfaces: 'eth0' }, env)).toEqual(['eth0']);
     expect(await ledgerInterfaces({ _: [] }, env)).toEqual(['eth1']);
+    // A what-if run records nothing: the config is not looked into for it.
+    const whatIf = loader({ interfaces: ['eth1'] });
+    rmSync(join(tree.dir, 'run', 'config-cache.json'));
+    expect(await ledgerInterfaces({ _: [], now: '2026-11-20T00:00:00Z' }, env, whatIf.load)).toEqual([]);
+    expect(await ledgerInterfaces({ _: [] }, env, whatIf.load)).toEqual(['eth1']);
+    expect(whatIf.calls).toEqual([1]);
     writeFileSync(join(tree.dir, 'config', 'config.yaml'), 'right: [ec2-cost]\n');
     const l = loader({ interfaces: ['eth1'] });
     expect(await ledgerInterfaces({ _: [] }, env, l.load)).toEqual([]);
