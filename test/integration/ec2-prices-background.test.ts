@@ -197,7 +197,9 @@ async function collected(): Promise<void> {
 }
 
 it('two exporters at once: one downloads, the other leaves it to that one; one download between them', { timeout: 60_000 }, async () => {
-  // The first download is held in flight, so the second process is due while it runs.
+  // Prices cached longer ago than the setting (30d); the first download is held in flight, so the
+  // second process is due while it runs.
+  const old = await cachedAgo(31 * DAY_MS);
   prices.answers.set(offerPath('eu-west-1'), { kind: 'held', file: offer });
   const first = startExporter();
   await waitFor('the first download under way', () => offerRequests() === 1, 30_000);
@@ -209,8 +211,9 @@ it('two exporters at once: one downloads, the other leaves it to that one; one d
   );
   await collectsPass(2);
   expect(offerRequests()).toBe(1);
+  expect(JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt).toBe(old);
   prices.release();
-  await waitFor('the refresh', () => existsSync(cacheFile()), 30_000);
+  await waitFor('the refresh', () => JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt !== old, 30_000);
   await waitFor('its log line', () => /refreshed 5 Linux on-demand prices for eu-west-1/.test(log()));
   // Both keep collecting every second: neither downloads again, the cache being fresh now.
   await collectsPass(3);
