@@ -25,8 +25,8 @@ export type LedgerReader = (env: NodeJS.ProcessEnv) => { boots: BootRecord[]; pr
  * for now: the run's own write may have been skipped (the ledger written a few seconds before, or
  * another writer holding the lock), and the month should not show those seconds as unseen.
  */
-function ledgerUpToNow(asked: MonthAsked, args: Args): LedgerReader {
-  return (env) => readLedger(env, asked.now === null ? (runSample(args, env) ?? undefined) : undefined);
+export function ledgerUpToNow(asked: MonthAsked, interfaces: string[]): LedgerReader {
+  return (env) => readLedger(env, asked.now === null ? (runSample(env, interfaces) ?? undefined) : undefined);
 }
 
 export interface MonthOutput {
@@ -71,7 +71,7 @@ export function monthReport(
   asked: MonthAsked,
   args: Args,
   env: NodeJS.ProcessEnv,
-  read: LedgerReader = ledgerUpToNow(asked, args),
+  read: LedgerReader,
   clock: () => number = wallClock,
 ): MonthOutput {
   const ledger = read(env);

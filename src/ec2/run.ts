@@ -11,7 +11,7 @@ import { EstimateError } from './errors.js';
 import { defaultIo, type Io } from './io.js';
 import { estimate, type EstimateRequest } from './estimate.js';
 import { bytes, quantity } from './inputs.js';
-import { recordRun } from './ledger/record.js';
+import { ledgerInterfaces, recordRun } from './ledger/record.js';
 import { ceil, int, mul } from './money.js';
 import { EBS_TYPES, type EbsType } from './rates.js';
 import { loadCatalog } from './catalog.js';
@@ -147,9 +147,10 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
     hereRun?.checkHereFlags(args);
     const est = await estimate(requestFromArgs(args, io.env));
     // What this run read of the host goes into the ledger for --month (what-if runs record nothing).
-    recordRun(args, io);
+    const counted = await ledgerInterfaces(args, io.env, opts.loadConfig);
+    recordRun(args, io, counted);
     if (monthRun && monthAsked) {
-      const r = monthRun.monthReport(est, monthAsked, args, io.env);
+      const r = monthRun.monthReport(est, monthAsked, args, io.env, monthRun.ledgerUpToNow(monthAsked, counted));
       io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : r.format === 'detail' ? forTerminal(r.text, io.env) : oneLineForTerminal(r.text, io.env));
       return 0;
     }

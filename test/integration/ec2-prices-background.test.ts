@@ -2,8 +2,11 @@
  * `modules.ec2-cost.refresh_prices`: a long-lived process (the built `shoji exporter`, on a
  * fixture Nitro host whose metadata service on loopback says eu-west-1) downloads the region's
  * prices once in the background from a Price List on loopback, logs it, and prices from them;
- * a one-shot `shoji status` with the same setting never does. A failed refresh is logged and
- * remembered in the cache folder, and not tried again at the next collects.
+ * a one-shot `shoji status` with the same setting never does. Two exporters at once download
+ * once between them. Only on EC2 (the metadata service's region), only when the cache is older
+ * than the setting, after a random wait within SHOJI_PRICE_REFRESH_JITTER. A failed refresh is
+ * logged and remembered in the cache folder, not tried again at the next collects, and tried
+ * again (with a longer back-off after a second failure) once its back-off has passed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { requireBuild, runShoji, SHOJI, type Sandbox, sandbox, waitFor } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
-import { nitro, proc } from '../unit/ec2/hosts.js';
+import { nitro, proc, qemu } from '../unit/ec2/hosts.js';
 import { offerPath, type PriceServer, priceServer, REGION_INDEX, regionIndex, writeOfferFile } from './ec2-prices-fixtures.js';
 
 const TOKEN = 'AQAEAFakeTokenForShojiTests==';
@@ -92,8 +95,8 @@ const failureFile = () => join(sb.dir, 'cache', 'ec2', 'prices-eu-west-1.failed.
 const log = () => (existsSync(sb.env.SHOJI_LOG!) ? readFileSync(sb.env.SHOJI_LOG!, 'utf8') : '');
 const offerRequests = () => prices.requests.filter((p) => p === offerPath('eu-west-1')).length;
 
-function startExporter(): ChildProcess {
-  const p = spawn(process.execPath, [SHOJI, 'exporter', '--listen', '127.0.0.1:0'], { env: sb.env, stdio: 'ignore' });
+function startExporter(env: NodeJS.ProcessEnv = sb.env): ChildProcess {
+  const p = spawn(process.execPath, [SHOJI, 'exporter', '--listen', '127.0.0.1:0'], { env, stdio: 'ignore' });
   running.push(p);
   return p;
 }
@@ -163,4 +166,156 @@ it('a failed refresh is logged and remembered, and not tried again at the next c
   await collectsPass(3);
   expect(offerRequests()).toBe(1);
   expect(existsSync(cacheFile())).toBe(false);
+});
+
+async function stopExporter(p: ChildProcess): Promise<void> {
+  running.splice(running.indexOf(p), 1);
+  if (p.exitCode === null) await new Promise((r) => p.once('exit', r).kill('SIGTERM'));
+}
+
+const ledgerFile = () => join(sb.dir, 'state', 'ec2', 'ledger.json');
+const DAY_MS = 86_400_000;
+/** The log's "due a refresh" lines: the wait each drew, and its bound, in seconds. */
+const dueLines = () => [
+  ...log().matchAll(/ec2-cost: eu-west-1 prices are due a refresh; downloading them in ([\d.]+) s \(a random wait of up to ([\d.]+) s\)/g),
+];
+
+/** eu-west-1's prices cached as refreshed `ageMs` ago (by a real refresh, then dated back). */
+async function cachedAgo(ageMs: number): Promise<string> {
+  const r = await runShoji(['ec2-cost', '--refresh-prices', '--region', 'eu-west-1'], sb.env);
+  expect(r.code, r.stderr).toBe(0);
+  const refreshedAt = new Date(Date.now() - ageMs).toISOString();
+  writeFileSync(cacheFile(), JSON.stringify({ ...JSON.parse(readFileSync(cacheFile(), 'utf8')), refreshedAt }));
+  prices.requests.length = 0;
+  return refreshedAt;
+}
+
+/** The exporter's ec2-cost module has collected (it records the host in the ledger), then a few more times. */
+async function collected(): Promise<void> {
+  await waitFor('the first collect', () => existsSync(ledgerFile()), 30_000);
+  await collectsPass(3);
+}
+
+it('two exporters at once: one downloads, the other leaves it to that one; one download between them', { timeout: 60_000 }, async () => {
+  // Prices cached longer ago than the setting (30d); the first download is held in flight, so the
+  // second process is due while it runs.
+  const old = await cachedAgo(31 * DAY_MS);
+  prices.answers.set(offerPath('eu-west-1'), { kind: 'held', file: offer });
+  const first = startExporter();
+  await waitFor('the first download under way', () => offerRequests() === 1, 30_000);
+  startExporter();
+  await waitFor(
+    'the second to find the refresh under way',
+    () => new RegExp(`ec2-cost: eu-west-1 prices are being refreshed by another process \\(pid ${first.pid}\\); left to it`).test(log()),
+    30_000,
+  );
+  await collectsPass(2);
+  expect(offerRequests()).toBe(1);
+  expect(JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt).toBe(old);
+  prices.release();
+  await waitFor('the refresh', () => JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt !== old, 30_000);
+  await waitFor('its log line', () => /refreshed 5 Linux on-demand prices for eu-west-1/.test(log()));
+  // Both keep collecting every second: neither downloads again, the cache being fresh now.
+  await collectsPass(3);
+  expect(offerRequests()).toBe(1);
+  expect(prices.requests.filter((p) => p === REGION_INDEX)).toHaveLength(1);
+  expect(log().match(/refreshed 5 Linux on-demand prices/g)).toHaveLength(1);
+  expect(existsSync(join(sb.dir, 'cache', 'ec2', 'prices-eu-west-1.lock'))).toBe(false);
+});
+
+it('only on EC2: not where the metadata service does not answer, nor off EC2 with a region set', { timeout: 60_000 }, async () => {
+  // DMI says Nitro, but no metadata service answers: the region is not known, nothing is fetched.
+  const silent = startExporter({ ...sb.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:9' });
+  await collected();
+  await stopExporter(silent);
+  expect(prices.requests).toEqual([]);
+  // A QEMU guest priced as if in eu-west-1 (a what-if): its metadata service is never asked and
+  // nothing is refreshed, though a service on loopback would answer.
+  tree.cleanup();
+  tree = fixtureTree();
+  qemu(tree);
+  proc(tree);
+  rmSync(ledgerFile(), { force: true });
+  const env = { ...sb.env, SHOJI_PROC_ROOT: tree.procRoot, SHOJI_SYS_ROOT: tree.sysRoot, SHOJI_ROOT: tree.root };
+  writeFileSync(
+    join(sb.configDir, 'config.yaml'),
+    'left: []\nright: [ec2-cost]\nmodules:\n  ec2-cost:\n    refresh_prices: 30d\n    interval: 1\n    estimate_off_ec2: true\n    instance_type: m5.large\n    region: eu-west-1\n',
+  );
+  startExporter(env);
+  await collected();
+  expect(prices.requests).toEqual([]);
+  expect(dueLines()).toEqual([]);
+  expect(existsSync(cacheFile())).toBe(false);
+});
+
+it('due by the cache’s age: a cache younger than the setting is kept, an older one refreshed after a wait within the bound', { timeout: 90_000 }, async () => {
+  sb.env.SHOJI_PRICE_REFRESH_JITTER = '2';
+  const young = await cachedAgo(29 * DAY_MS);
+  const kept = startExporter();
+  await collected();
+  await stopExporter(kept);
+  expect(offerRequests()).toBe(0);
+  expect(dueLines()).toEqual([]);
+  expect(JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt).toBe(young);
+
+  const old = await cachedAgo(31 * DAY_MS);
+  startExporter();
+  const due = await waitFor('the refresh to be due', () => dueLines()[0], 30_000);
+  expect(Number(due[2])).toBe(2);
+  expect(Number(due[1])).toBeGreaterThanOrEqual(0);
+  expect(Number(due[1])).toBeLessThanOrEqual(2);
+  await waitFor('the refresh', () => JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt !== old, 30_000);
+  expect(Date.parse(JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt)).toBeGreaterThan(Date.now() - 60_000);
+  await collectsPass(2);
+  expect(offerRequests()).toBe(1);
+});
+
+it('jittered: a due refresh waits a random time, and nothing is fetched before it', { timeout: 60_000 }, async () => {
+  sb.env.SHOJI_PRICE_REFRESH_JITTER = '3600';
+  startExporter();
+  const due = await waitFor('the refresh to be due', () => dueLines()[0], 30_000);
+  const wait = Number(due[1]);
+  expect(Number(due[2])).toBe(3600);
+  expect(wait).toBeGreaterThan(0);
+  expect(wait).toBeLessThanOrEqual(3600);
+  // A draw under a few seconds (one in several hundred) would be over before the look below.
+  if (wait > 6) {
+    await collectsPass(3);
+    expect(offerRequests()).toBe(0);
+    // Already waiting: the collects since did not draw again.
+    expect(dueLines()).toHaveLength(1);
+  }
+});
+
+it('a failed refresh is tried again once its back-off has passed, backing off longer after a second failure, until one succeeds', {
+  timeout: 90_000,
+}, async () => {
+  prices.answers.delete(offerPath('eu-west-1'));
+  let exporter = startExporter();
+  await waitFor('the first failure', () => existsSync(failureFile()) && /failed \(1 in a row\)/.test(log()), 30_000);
+  await stopExporter(exporter);
+  // An hour later (the failure dated back past its back-off): the next process tries again.
+  const age = (minutes: number) => {
+    const f = JSON.parse(readFileSync(failureFile(), 'utf8'));
+    writeFileSync(failureFile(), JSON.stringify({ ...f, failedAt: new Date(Date.now() - minutes * 60_000).toISOString() }));
+  };
+  age(61);
+  exporter = startExporter();
+  await waitFor('the second failure', () => /failed \(2 in a row\)/.test(log()), 30_000);
+  expect(offerRequests()).toBe(2);
+  const second = JSON.parse(readFileSync(failureFile(), 'utf8'));
+  expect(second.failures).toBe(2);
+  // Two hours after the second failure, not one.
+  const next = Date.parse(/failed \(2 in a row\).*next try after (\S+)$/m.exec(log())![1]);
+  expect(next - Date.parse(second.failedAt)).toBe(2 * 3600_000);
+  await collectsPass(2);
+  expect(offerRequests()).toBe(2);
+  await stopExporter(exporter);
+  // Past that back-off, with the file served again: refreshed, and the failure forgotten.
+  prices.answers.set(offerPath('eu-west-1'), { kind: 'file', file: offer });
+  age(121);
+  startExporter();
+  await waitFor('the refresh', () => existsSync(cacheFile()), 30_000);
+  await waitFor('the failure forgotten', () => !existsSync(failureFile()));
+  expect(offerRequests()).toBe(3);
 });

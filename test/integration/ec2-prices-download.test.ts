@@ -2,18 +2,19 @@
  * `ec2-cost --refresh-prices` downloading the region's offer file from a Price List served on
  * loopback (SHOJI_PRICING_ENDPOINT), in the real layout: AWS's region index, then the region's
  * offer file. Success (cached with its date, then priced from), a 404, a server that stalls
- * mid-body, a cut-short body, the wrong region's file, a second refresh racing the first, a bad
+ * mid-body, a cut-short body, the wrong region's file, a second refresh racing the first (in one
+ * process and from two), a refresh killed mid-download, a bad
  * endpoint, index URLs and redirects that leave the endpoint; each failure leaves the prices
  * cached before as they were and says so in one line.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchRegionPrices } from '../../src/ec2/refresh/fetch-region.js';
 import { LIMITS } from '../../src/ec2/refresh/download.js';
-import { requireBuild, requireProgram, ROOT } from '../helpers/cli.js';
+import { requireBuild, requireProgram, ROOT, waitFor } from '../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../helpers/context.js';
 import type { AddressInfo } from 'node:net';
 import { nitro, proc, qemu } from '../unit/ec2/hosts.js';
@@ -291,6 +292,63 @@ describe('the built ec2-cost (its refresh, download and readers are lazy bundles
       stdout: '',
       stderr: `ec2-cost: could not refresh eu-west-1 prices: ${server.url}${offerPath('eu-west-1')} answered HTTP 404 Not Found; nothing was cached\n`,
     });
+  });
+
+  /** The built ec2-cost refreshing eu-west-1, as a process of its own. */
+  const startRefresh = () => {
+    const p = spawn(process.execPath, [EC2_COST, '--refresh-prices', '--region', 'eu-west-1'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+      p.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+    );
+    return { pid: p.pid, kill: (s: NodeJS.Signals) => p.kill(s), done };
+  };
+  const offerAsked = () => server.requests.includes(offerPath('eu-west-1'));
+  const lockFile = () => join(tree.dir, 'cache', 'ec2', 'prices-eu-west-1.lock');
+
+  it('two processes at once: the second says which process is refreshing and changes nothing; the first finishes', async () => {
+    const before = await cachedBefore();
+    server.requests.length = 0;
+    server.answers.set(offerPath('eu-west-1'), { kind: 'held', file: offer });
+    const first = startRefresh();
+    await waitFor('the first download under way', offerAsked, 30_000);
+    const second = await exec(process.execPath, [EC2_COST, '--refresh-prices', '--region', 'eu-west-1'], env());
+    expect(second.code).toBe(1);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `^ec2-cost: another refresh of eu-west-1 prices is under way \\(pid ${first.pid}, since \\d\\d:\\d\\d:\\d\\d UTC\\): try again when it has finished\\n$`,
+      ),
+    );
+    // The second asked the server nothing, and the cache is as it was.
+    expect(server.requests.filter((p) => p === offerPath('eu-west-1'))).toHaveLength(1);
+    expect(server.requests.filter((p) => p === REGION_INDEX)).toHaveLength(1);
+    expect(readFileSync(cacheFile(), 'utf8')).toBe(before);
+    server.release();
+    expect(await first.done).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(readFileSync(cacheFile(), 'utf8')).not.toBe(before);
+    expect(existsSync(lockFile())).toBe(false);
+  });
+
+  it('a refresh killed (SIGKILL) mid-download leaves the cache as it was and its lock behind; the next refresh takes the lock over', async () => {
+    const before = await cachedBefore();
+    server.requests.length = 0;
+    // 100 KB of the file, then nothing: the download is under way when it is killed.
+    server.answers.set(offerPath('eu-west-1'), { kind: 'stall', file: offer, bytes: 100_000 });
+    const killed = startRefresh();
+    await waitFor('the download under way', offerAsked, 30_000);
+    killed.kill('SIGKILL');
+    expect(await killed.done).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(readFileSync(cacheFile(), 'utf8')).toBe(before);
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ pid: killed.pid });
+    expect(readdirSync(join(tree.dir, 'cache', 'ec2')).sort()).toEqual(['prices-eu-west-1.json', 'prices-eu-west-1.lock']);
+    server.answers.set(offerPath('eu-west-1'), { kind: 'file', file: offer });
+    const next = await exec(process.execPath, [EC2_COST, '--refresh-prices', '--region', 'eu-west-1'], env());
+    expect(next).toMatchObject({ code: 0, stderr: '' });
+    expect(next.stdout).toMatch(/^Refreshed 20 Linux on-demand prices for eu-west-1/);
+    expect(JSON.parse(readFileSync(cacheFile(), 'utf8')).refreshedAt).not.toBe(JSON.parse(before).refreshedAt);
+    expect(readdirSync(join(tree.dir, 'cache', 'ec2')).sort()).toEqual(['prices-eu-west-1.json']);
   });
 
   it('draws a progress bar with the bytes and the rate on a terminal, and nothing on stderr otherwise', async () => {

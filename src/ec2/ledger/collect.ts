@@ -43,7 +43,7 @@ function recordNow(ctx: ModuleContext<Ec2CostOptions>): RecordOutcome {
   let taken: ReturnType<typeof takeSample> | null = null;
   try {
     taken = takeSample(ctx.procRoot, ctx.sysRoot, ctx.options.interfaces ?? [], ctx.wallNow() / 1000);
-    outcome = recordSample(env, taken.sample);
+    outcome = recordSample(env, taken.sample, ctx.longLived ? 'long-lived' : 'one-shot');
   } catch (err) {
     outcome = { status: 'failed', reason: (err as Error).message };
   }

@@ -16,8 +16,10 @@ import { hostRoots } from '../../core/paths.js';
 import { readLine, readNumber, readText } from '../../core/read.js';
 import { escapeControl } from '../../render/sanitize.js';
 import { HostReadError, parseNetDev } from '../host.js';
+import type { ConfigLoader } from '../here-inputs.js';
+import { configText } from '../here-wanted.js';
 import type { Io } from '../io.js';
-import { recordSample, type RecordOutcome } from './store.js';
+import { type Recorder, recordSample, type RecordOutcome } from './store.js';
 import type { HostSample } from './types.js';
 import { validInterfaceName } from './validate.js';
 
@@ -78,9 +80,9 @@ export function takeSample(
 }
 
 /** Take a sample and record it; never throws. */
-export function recordHost(env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now?: number): RecordOutcome {
+export function recordHost(env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now?: number, by?: Recorder): RecordOutcome {
   try {
-    return recordSample(env, sampleHost(env, procRoot, sysRoot, interfaces, now));
+    return recordSample(env, sampleHost(env, procRoot, sysRoot, interfaces, now), by);
   } catch (err) {
     return { status: 'failed', reason: (err as Error).message };
   }
@@ -92,31 +94,45 @@ export const WHAT_IF_OPTIONS = ['uptime', 'tx-bytes', 'rx-bytes', 'now'] as cons
 /**
  * The `ec2-cost` command's recording: what it read of this host, unless the run was given what-if
  * quantities (naming another instance type or region changes the prices, not what was read).
- * The interfaces are the run's: those named with --interfaces, else the default route's. A failure
- * is shown only with SHOJI_DEBUG: the report does not depend on it.
+ * `interfaces` are ledgerInterfaces'. A failure is shown only with SHOJI_DEBUG: the report does
+ * not depend on it.
  */
-export function recordRun(args: Readonly<Record<string, unknown>>, io: Io): RecordOutcome | null {
+export function recordRun(args: Readonly<Record<string, unknown>>, io: Io, interfaces: string[]): RecordOutcome | null {
   if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return null;
   const { procRoot, sysRoot } = hostRoots(io.env);
-  const outcome = recordHost(io.env, procRoot, sysRoot, runInterfaces(args));
+  const outcome = recordHost(io.env, procRoot, sysRoot, interfaces, undefined, 'one-shot');
   if (outcome.status === 'failed' && io.env.SHOJI_DEBUG) io.err(`${forLocale(`ec2-cost: ledger: ${escapeControl(outcome.reason)}`, io.env)}\n`);
   return outcome;
 }
 
-/** The interfaces a run counts: those named with --interfaces, else (empty) the default route's. */
-function runInterfaces(args: Readonly<Record<string, unknown>>): string[] {
+/** A key named `interfaces` anywhere in the config's text (the ec2-cost module's, or another's). */
+const INTERFACES_KEY = /\binterfaces['"]?\s*:/;
+
+/**
+ * The interfaces a run counts for the ledger: those named with --interfaces, else those
+ * `modules.ec2-cost.interfaces` names (what the status module records every minute, so that one
+ * boot's record never mixes two sets), else (empty) the default route's. The config is looked at
+ * only when its text has an `interfaces` key, and not for a what-if run, which records nothing
+ * and folds nothing of this host into a report.
+ */
+export async function ledgerInterfaces(args: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv, load?: ConfigLoader): Promise<string[]> {
   const named = typeof args.interfaces === 'string' ? args.interfaces.split(',').map((s) => s.trim()) : [];
-  return named.filter(Boolean);
+  if (named.some(Boolean)) return named.filter(Boolean);
+  if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return [];
+  const text = configText(env);
+  if (text === null || !INTERFACES_KEY.test(text)) return [];
+  const { configuredInterfaces } = await import('./configured.js');
+  return configuredInterfaces(env, text, load);
 }
 
 /**
- * A sample of this host as the run would record it (its interfaces), for a report made now to
+ * A sample of this host as the run would record it (ledgerInterfaces'), for a report made now to
  * fold in without writing it (store.ts's readLedger); null when the host cannot be read.
  */
-export function runSample(args: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): HostSample | null {
+export function runSample(env: NodeJS.ProcessEnv, interfaces: string[]): HostSample | null {
   const { procRoot, sysRoot } = hostRoots(env);
   try {
-    return sampleHost(env, procRoot, sysRoot, runInterfaces(args));
+    return sampleHost(env, procRoot, sysRoot, interfaces);
   } catch {
     return null;
   }

@@ -57,7 +57,7 @@ export type RecordOutcome =
   | { status: 'older' }
   /** Another writer held the lock: skipped, the next sample counts the same bytes. */
   | { status: 'busy' }
-  /** The ledger was written less than MIN_WRITE_INTERVAL_S before this sample: skipped, as for busy. */
+  /** The ledger was written less than MIN_WRITE_INTERVAL_S (a one-shot run: ONE_SHOT_MIN_WRITE_INTERVAL_S) before this sample: skipped, as for busy. */
   | { status: 'recent' }
   /** Could not record (an unsafe folder, a full disk, a bad sample): why, in one line. */
   | { status: 'failed'; reason: string };
@@ -72,14 +72,29 @@ type Loaded = { boots: LedgerBoot[]; problem: string | null };
  */
 export const MIN_WRITE_INTERVAL_S = 10;
 
+/**
+ * The same for a one-shot run (`ec2-cost`, a one-shot `shoji status`): where a long-lived process
+ * records every minute, a one-shot run mostly comes less than this after its latest write, and its
+ * own write (2-3 ms of CPU in a process that starts cold, 8-9 % of `ec2-cost --detail`) would add
+ * nothing the next minute's sample does not count. Under a minute, so that where no long-lived
+ * process runs, a one-shot status line still records at each collect of the module (every 60 s,
+ * a sample's time reading up to a second behind the clock) and one-shot runs a minute apart each
+ * record. A report made now folds in its own sample all the same (readLedger's seenNow), so it
+ * never shows the skipped seconds as unseen.
+ */
+export const ONE_SHOT_MIN_WRITE_INTERVAL_S = 50;
+
+/** Who records: a long-lived process (every minute) or a one-shot run. */
+export type Recorder = 'long-lived' | 'one-shot';
+
 /** Whether the ledger was written within MIN_WRITE_INTERVAL_S before `at` (one lstat; a missing file throws nothing). */
-function writtenJustBefore(path: string, at: number): boolean {
+function writtenJustBefore(path: string, at: number, minIntervalS: number): boolean {
   try {
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (!st?.isFile()) return false;
     // A sample's time (btime + uptime) may read a little behind the clock.
     const since = at - st.mtimeMs / 1000;
-    return since > -SAMPLE_CLOCK_SLACK_S && since < MIN_WRITE_INTERVAL_S;
+    return since > -SAMPLE_CLOCK_SLACK_S && since < minIntervalS;
   } catch {
     return false;
   }
@@ -145,10 +160,11 @@ function sweepLeftovers(dir: string): void {
  * Fold one sample into the ledger and write it. Never throws: what went wrong is the outcome
  * (the status line and the command carry on without it).
  */
-export function recordSample(env: NodeJS.ProcessEnv, sample: HostSample): RecordOutcome {
+export function recordSample(env: NodeJS.ProcessEnv, sample: HostSample, by: Recorder = 'long-lived'): RecordOutcome {
   const bad = sampleProblem(sample);
   if (bad) return { status: 'failed', reason: `not recorded: ${bad}` };
-  if (writtenJustBefore(ledgerFile(env), sample.at)) return { status: 'recent' };
+  const minInterval = by === 'one-shot' ? ONE_SHOT_MIN_WRITE_INTERVAL_S : MIN_WRITE_INTERVAL_S;
+  if (writtenJustBefore(ledgerFile(env), sample.at, minInterval)) return { status: 'recent' };
   let dir: string;
   let lock: Acquired;
   try {

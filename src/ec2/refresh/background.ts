@@ -92,16 +92,19 @@ export function refreshInBackground(ctx: ModuleContext<Ec2CostOptions>, identity
     return;
   }
   inFlight = true;
-  const timer = setTimeout(
-    () => {
-      void refreshNow(ctx.env, region, period, host.log).finally(() => {
-        inFlight = false;
-      });
-    },
-    Math.floor(Math.random() * jitterMs(ctx.env)),
-  );
+  const bound = jitterMs(ctx.env);
+  const wait = Math.floor(Math.random() * bound);
+  // Said before the wait, so a user (and a test) sees the refresh is coming, and when.
+  host.log(`ec2-cost: ${region} prices are due a refresh; downloading them in ${seconds(wait)} s (a random wait of up to ${seconds(bound)} s)`);
+  const timer = setTimeout(() => {
+    void refreshNow(ctx.env, region, period, host.log).finally(() => {
+      inFlight = false;
+    });
+  }, wait);
   timer.unref();
 }
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 async function refreshNow(env: NodeJS.ProcessEnv, region: string, period: number, log: (m: string) => void): Promise<void> {
   // Another process may have refreshed while this one waited out its jitter.
@@ -109,7 +112,11 @@ async function refreshNow(env: NodeJS.ProcessEnv, region: string, period: number
   try {
     const { fetchRegionPrices } = await import('./fetch-region.js');
     const got = await fetchRegionPrices(region, { env, terminal: false, background: true });
-    if (!got.ok) return; // another process holds the lock: the refresh is its to finish
+    if (!got.ok) {
+      // Another process holds the lock: the refresh is its to finish; this one asks again at a later collect.
+      log(`ec2-cost: ${region} prices are being refreshed by another process (pid ${got.busy.pid}); left to it`);
+      return;
+    }
     rmSync(failureFile(env, region), { force: true });
     log(
       `ec2-cost: refreshed ${got.prices.prices.size} Linux on-demand prices for ${region} (published ${got.prices.pricesAsOf.slice(0, 10)}) in the background`,

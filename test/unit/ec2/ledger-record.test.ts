@@ -4,13 +4,14 @@
  * collect of the ec2-cost status module, into the state folder it is given; a failure to record
  * never costs the reading or the report.
  */
-import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ec2Cost from '../../../plugins/ec2-cost/index.js';
 import { forgetChecks } from '../../../src/core/trust.js';
 import { MINUTE_MS, minuteTick, stopMinuteRecorder } from '../../../src/ec2/ledger/collect.js';
-import { recordRun } from '../../../src/ec2/ledger/record.js';
+import { configuredInterfaces } from '../../../src/ec2/ledger/configured.js';
+import { ledgerInterfaces, recordRun } from '../../../src/ec2/ledger/record.js';
 import { readBoots } from '../../../src/ec2/ledger/store.js';
 import { fixtureTree, moduleContext, type FixtureTree } from '../../helpers/context.js';
 import { BOOT_ID, proc, qemu } from './hosts.js';
@@ -50,11 +51,14 @@ describe('the ec2-cost command', () => {
     expect(existsSync(join(tree.dir, 'state', 'ec2'))).toBe(false);
   });
 
-  it('--now is a what-if clock: a run given it records nothing; --interfaces records the interfaces named', () => {
+  it('--now is a what-if clock: a run given it records nothing; --interfaces records the interfaces named', async () => {
     const io = { env: envFor(tree), out: () => {}, err: () => {}, stderrIsTTY: false };
-    expect(recordRun({ _: [], now: '2026-11-20T00:00:00Z' }, io)).toBeNull();
+    expect(recordRun({ _: [], now: '2026-11-20T00:00:00Z' }, io, [])).toBeNull();
     expect(existsSync(join(tree.dir, 'state', 'ec2'))).toBe(false);
-    expect(recordRun({ _: [], interfaces: 'eth1, lo' }, io)).toEqual({ status: 'recorded', newBoot: true });
+    expect(recordRun({ _: [], interfaces: 'eth1, lo' }, io, await ledgerInterfaces({ _: [], interfaces: 'eth1, lo' }, io.env))).toEqual({
+      status: 'recorded',
+      newBoot: true,
+    });
     expect(readBoots(state)[0].interfaces).toEqual(['eth1', 'lo']);
   });
 
@@ -137,5 +141,74 @@ describe('in a long-lived process, at least once a minute', () => {
     expect(minuteTick(Date.now() + MINUTE_MS)).toMatchObject({ status: 'failed' });
     expect(log).toHaveLength(1);
     expect(log[0]).toMatch(/^ec2-cost: not recorded for the month: refusing .*writable by others/);
+  });
+});
+
+describe('the interfaces modules.ec2-cost.interfaces names, for the command', () => {
+  const TEXT = 'right: [ec2-cost]\nmodules:\n  ec2-cost:\n    interfaces: [eth1]\n';
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    env = { SHOJI_CONFIG_DIR: join(tree.dir, 'config'), SHOJI_RUNTIME_DIR: join(tree.dir, 'run') };
+    mkdirSync(join(tree.dir, 'config'), { recursive: true });
+    mkdirSync(join(tree.dir, 'run'), { recursive: true });
+    writeFileSync(join(tree.dir, 'config', 'config.yaml'), TEXT);
+  });
+  /** The status line's validated copy of a config text, as core/config.ts writes it. */
+  const copy = (text: string, ec2Cost: Record<string, unknown>) =>
+    writeFileSync(
+      join(tree.dir, 'run', 'config-cache.json'),
+      JSON.stringify({
+        file: join(tree.dir, 'config', 'config.yaml'),
+        text,
+        key: 'any plugins',
+        config: { left: [], right: [], modules: { 'ec2-cost': ec2Cost }, dashboard: {} },
+      }),
+    );
+  const loader = (ec2Cost: Record<string, unknown> | undefined, problems: null | [] = null) => {
+    const calls: number[] = [];
+    const load = async () => {
+      calls.push(1);
+      return { ec2Cost, problems };
+    };
+    return { calls, load };
+  };
+
+  it('are taken from the status line’s validated copy of this very text, without loading the config', async () => {
+    copy(TEXT, { interfaces: ['eth1'] });
+    const l = loader({ interfaces: ['eth9'] });
+    expect(await configuredInterfaces(env, TEXT, l.load)).toEqual(['eth1']);
+    expect(l.calls).toEqual([]);
+  });
+
+  it('are loaded when the copy is of another text, or there is none; a config with problems names none', async () => {
+    copy('right: []\n', { interfaces: ['eth7'] });
+    expect(await configuredInterfaces(env, TEXT, loader({ interfaces: ['eth1'] }).load)).toEqual(['eth1']);
+    rmSync(join(tree.dir, 'run', 'config-cache.json'));
+    expect(await configuredInterfaces(env, TEXT, loader({ interfaces: ['eth1'] }).load)).toEqual(['eth1']);
+    expect(await configuredInterfaces(env, TEXT, loader(undefined, []).load)).toEqual([]);
+    expect(await configuredInterfaces(env, TEXT)).toEqual([]);
+  });
+
+  it('are checked again: a copy naming what no kernel would ("../x", control characters) counts the default route', async () => {
+    for (const bad of [['../x'], ['eth0\u001b[2J'], 'eth1', [1]]) {
+      copy(TEXT, { interfaces: bad });
+      expect(await configuredInterfaces(env, TEXT)).toEqual([]);
+    }
+  });
+
+  it('--interfaces wins over the config; a config with no `interfaces` key, or a what-if run, is not looked into', async () => {
+    copy(TEXT, { interfaces: ['eth1'] });
+    expect(await ledgerInterfaces({ _: [], interfaces: 'eth0' }, env)).toEqual(['eth0']);
+    expect(await ledgerInterfaces({ _: [] }, env)).toEqual(['eth1']);
+    // A what-if run records nothing: the config is not looked into for it.
+    const whatIf = loader({ interfaces: ['eth1'] });
+    rmSync(join(tree.dir, 'run', 'config-cache.json'));
+    expect(await ledgerInterfaces({ _: [], now: '2026-11-20T00:00:00Z' }, env, whatIf.load)).toEqual([]);
+    expect(await ledgerInterfaces({ _: [] }, env, whatIf.load)).toEqual(['eth1']);
+    expect(whatIf.calls).toEqual([1]);
+    writeFileSync(join(tree.dir, 'config', 'config.yaml'), 'right: [ec2-cost]\n');
+    const l = loader({ interfaces: ['eth1'] });
+    expect(await ledgerInterfaces({ _: [] }, env, l.load)).toEqual([]);
+    expect(l.calls).toEqual([]);
   });
 });

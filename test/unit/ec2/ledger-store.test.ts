@@ -12,7 +12,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forgetChecks } from '../../../src/core/trust.js';
 import { recordHost, sampleHost } from '../../../src/ec2/ledger/record.js';
-import { ledgerDir, ledgerFile, MIN_WRITE_INTERVAL_S, readBoots, readLedger, recordSample, STALE_LOCK_MS } from '../../../src/ec2/ledger/store.js';
+import {
+  ledgerDir,
+  ledgerFile,
+  MIN_WRITE_INTERVAL_S,
+  ONE_SHOT_MIN_WRITE_INTERVAL_S,
+  readBoots,
+  readLedger,
+  recordSample,
+  STALE_LOCK_MS,
+} from '../../../src/ec2/ledger/store.js';
 import type { HostSample } from '../../../src/ec2/ledger/types.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 import { proc } from './hosts.js';
@@ -75,6 +84,18 @@ describe('recording and reading back', () => {
     expect(recordSample(env, sample(now + MIN_WRITE_INTERVAL_S / 2, 20n, 'b-now', now - 600))).toEqual({ status: 'recent' });
     expect(recordSample(env, sample(now + MIN_WRITE_INTERVAL_S * 3, 30n, 'b-now', now - 600))).toMatchObject({ status: 'recorded' });
     expect(readBoots(env)[0].samples).toBe(2);
+  });
+
+  it(`a one-shot run's sample less than ${ONE_SHOT_MIN_WRITE_INTERVAL_S} s after the last write is skipped (a long-lived process records every minute); a long-lived one's is not`, () => {
+    const now = Date.now() / 1000;
+    const at = (s: number, tx: bigint) => sample(now + s, tx, 'b-now', now - 600);
+    expect(recordSample(env, at(0, 10n), 'long-lived')).toMatchObject({ status: 'recorded' });
+    expect(recordSample(env, at(30, 20n), 'one-shot')).toEqual({ status: 'recent' });
+    expect(recordSample(env, at(ONE_SHOT_MIN_WRITE_INTERVAL_S - 1, 20n), 'one-shot')).toEqual({ status: 'recent' });
+    // The same moment from a long-lived process: written (its own rule is MIN_WRITE_INTERVAL_S).
+    expect(recordSample(env, at(30, 30n), 'long-lived')).toMatchObject({ status: 'recorded' });
+    expect(recordSample(env, at(30 + ONE_SHOT_MIN_WRITE_INTERVAL_S + 1, 40n), 'one-shot')).toMatchObject({ status: 'recorded' });
+    expect(readBoots(env)[0]).toMatchObject({ samples: 3, months: { [new Date(now * 1000).toISOString().slice(0, 7)]: { txBytes: 40n } } });
   });
 
   it('no ledger yet: no boots and no problem', () => {

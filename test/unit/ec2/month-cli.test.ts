@@ -143,6 +143,42 @@ describe('the doc example, from a ledger written by real runs', () => {
   });
 });
 
+describe('public IPv4 and EBS in the month', () => {
+  const WITH = ['--public-ipv4', '--ebs-gb', '100', '--ebs-type', 'gp3'];
+
+  it('--json: each priced for the instance time counted, in both bounds, and in the total', async () => {
+    await recordDocRuns(tree);
+    const r = await run(tree, ['--month', '2026-11', '--now', DOC_NOW, ...PRICED_AS, ...WITH, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    // 420 h seen running: 420 IP-hours at $0.005; 100 GB x 420 h / 730 h = 57.53 GB-months at $0.08.
+    expect(j.publicIpv4Usd).toBe(2.1);
+    expect(j.ebsUsd).toBeCloseTo((100 * 420 * 0.08) / 730, 9);
+    expect(j.computeUsd).toBe(42.336);
+    expect(j.networkOutUsd).toBe(11.7);
+    expect(j.totalUsd).toBeCloseTo(42.336 + 11.7 + 2.1 + (100 * 420 * 0.08) / 730, 9);
+    // The upper bound bills the 48 h between the boots for both too: 468 h.
+    expect(j.bounds.upper.totalUsd).toBeCloseTo(58.8744 + 468 * 0.005 + (100 * 468 * 0.08) / 730, 9);
+    expect(j.bounds.lower.totalUsd).toBe(j.totalUsd);
+    expect(j.boots).toHaveLength(2);
+  });
+
+  it('--detail: a line for each, with its quantity and rate', async () => {
+    await recordDocRuns(tree);
+    const r = await run(tree, ['--month', '2026-11', '--now', DOC_NOW, ...PRICED_AS, ...WITH, '--detail']);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines).toContain('Public IPv4  420.000000 h @ $0.005/h = $2.100000');
+    expect(lines).toContain('EBS          100 GB gp3 for 420.000000 h = 57.534247 GB-months @ $0.08/GB-month = $4.602740');
+    expect(lines).toContain('  Public IPv4  468.000000 h = $2.340000');
+    expect(lines).toContain('  EBS          64.109589 GB-months = $5.128767');
+    expect(lines).toContain('  Total        ~$66.34 ($66.3431671233)');
+    // Without them, neither is there and the total is the doc's.
+    const plain = await run(tree, ['--month', '2026-11', '--now', DOC_NOW, ...PRICED_AS, '--json']);
+    expect(JSON.parse(plain.out)).toMatchObject({ publicIpv4Usd: 0, ebsUsd: 0, totalUsd: 54.036 });
+  });
+});
+
 describe('off EC2 with no type named', () => {
   it('every cheapest fit is priced for the month, not since boot', async () => {
     await recordDocRuns(tree);
