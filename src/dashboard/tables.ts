@@ -31,19 +31,89 @@ export interface ProcTable {
   tree?: boolean;
 }
 
-/**
- * Where the sortable columns sit in the header row, in cells from the panel's inner left edge
- * (as the header below lays them out), so that a click on a column name sorts by it.
- */
-export const SORT_COLUMNS: readonly { sort: ProcSort; from: number; to: number }[] = [
-  { sort: 'pid', from: 0, to: 7 },
-  { sort: 'cpu', from: 18, to: 24 },
-  { sort: 'mem', from: 25, to: 31 },
+/** One column of the process table (COMMAND excepted: it takes the width that is left). */
+interface ProcColumn {
+  head: string;
+  /** Cells, its separator excluded; numbers are right-aligned. */
+  width: number;
+  align: 'left' | 'right';
+  /** What a click on its name sorts by. */
+  sort?: ProcSort;
+  /**
+   * When it goes as the panel narrows: 1 first, then 2...; 0 never (PID, %CPU and %MEM, with
+   * COMMAND, are the table at its narrowest).
+   */
+  drop: number;
+  cell(r: ProcRow): string;
+}
+
+/** The process table's columns, left to right; the one place that says which drop first (`drop`). */
+export const PROC_COLUMNS: readonly ProcColumn[] = [
+  { head: 'PID', width: 7, align: 'right', sort: 'pid', drop: 0, cell: (r) => String(r.pid) },
+  { head: 'USER', width: 8, align: 'left', drop: 5, cell: (r) => psUser(r.user ?? '', 8) },
+  { head: '%CPU', width: 6, align: 'right', sort: 'cpu', drop: 0, cell: (r) => (r.cpu === null ? '-' : r.cpu.toFixed(1)) },
+  { head: '%MEM', width: 5, align: 'right', sort: 'mem', drop: 0, cell: (r) => (r.mem * 100).toFixed(1) },
+  { head: 'RSS', width: 6, align: 'right', sort: 'mem', drop: 4, cell: (r) => formatBytes(r.rssBytes) },
+  { head: 'THR', width: 4, align: 'right', drop: 1, cell: (r) => String(r.threads) },
+  { head: 'TIME', width: 8, align: 'right', drop: 2, cell: (r) => cpuTime(r.cpuSeconds) },
+  { head: 'S', width: 1, align: 'left', drop: 3, cell: (r) => r.state },
 ];
 
-/** The sort a click on this cell of the header row asks for, or null off the sortable columns. */
-export function sortAtColumn(cell: number): ProcSort | null {
-  return SORT_COLUMNS.find((c) => cell >= c.from && cell <= c.to)?.sort ?? null;
+/** COMMAND's cells before another column is dropped to widen it. */
+const COMMAND_MIN = 18;
+
+/** A user name in `width` cells as ps prints it: a longer one is cut one short, with `+` to say so. */
+export function psUser(name: string, width: number): string {
+  return displayWidth(name) <= width ? name : `${[...name].slice(0, width - 1).join('')}+`;
+}
+
+/** CPU time as ps's TIME column counts it, short: "0:05", "12:40", "3:02:11", "12d03h". */
+export function cpuTime(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '-';
+  const s = Math.floor(seconds);
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s >= 86_400) return `${Math.floor(s / 86_400)}d${two(Math.floor((s % 86_400) / 3600))}h`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+  return `${Math.floor(s / 60)}:${two(s % 60)}`;
+}
+
+/** The columns shown in `width` cells, each with where it starts, and the cells left for COMMAND. */
+export function procColumns(width: number): { columns: (ProcColumn & { from: number })[]; command: number } {
+  const cells = (cs: readonly ProcColumn[]) => cs.reduce((n, c) => n + c.width + 1, 0);
+  let shown = PROC_COLUMNS.slice();
+  while (width - cells(shown) < COMMAND_MIN) {
+    const droppable = shown.filter((c) => c.drop > 0);
+    if (droppable.length === 0) break;
+    const next = Math.min(...droppable.map((c) => c.drop));
+    shown = shown.filter((c) => c.drop !== next);
+  }
+  let from = 0;
+  const columns = shown.map((c) => {
+    const placed = { ...c, from };
+    from += c.width + 1;
+    return placed;
+  });
+  return { columns, command: Math.max(0, width - from) };
+}
+
+/** The sort a click on this cell of the header row asks for (in a table `width` cells wide), or null off the sortable columns. */
+export function sortAtColumn(cell: number, width: number): ProcSort | null {
+  return procColumns(width).columns.find((c) => c.sort && cell >= c.from && cell <= c.from + c.width)?.sort ?? null;
+}
+
+/**
+ * A command line in `width` cells, in the first of its shorter forms that fits: as it is; the
+ * program by its name rather than its path ("/usr/lib/jvm/.../bin/java -jar app.jar" -> "java
+ * -jar app.jar"); then every path among the arguments by its last part too. Only when even that
+ * is too long is it cut, at its end, so the program's name and first arguments stay.
+ */
+export function shortCommand(command: string, width: number): string {
+  if (displayWidth(command) <= width) return command;
+  const base = (word: string) => (/^\/\S*[^/]$/.test(word) ? word.slice(word.lastIndexOf('/') + 1) : word);
+  const [program, ...args] = command.split(' ');
+  const named = [base(program), ...args].join(' ');
+  if (displayWidth(named) <= width) return named;
+  return [base(program), ...args.map(base)].join(' ');
 }
 
 /** The row of the process panel's content that holds the column names. */
@@ -62,14 +132,17 @@ export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
   const lines: string[] = [];
   if (t.error) lines.push(line([p(`! ${t.error}`, st(ctx.theme, 'failed'))], ctx.width));
   if (t.notice) lines.push(line([p(t.notice.failed ? `! ${t.notice.text}` : t.notice.text, st(ctx.theme, t.notice.failed ? 'failed' : 'info'))], ctx.width));
-  const mark = (col: ProcSort, text: string) => (t.sort === col ? `${text}*` : `${text} `);
-  const cols = `${field(mark('pid', 'PID'), 8, 'right')} ${field('USER', 9)}${field(mark('cpu', '%CPU'), 7, 'right')}${field(mark('mem', '%MEM'), 7, 'right')}${field('RSS', 7, 'right')} S COMMAND`;
-  lines.push(line([p(cols, { bold: true, underscore: true })], ctx.width));
+  const { columns, command } = procColumns(ctx.width);
+  // The sorted column's name (the first one, where RSS sorts as %MEM does) is marked with `*` in its separator's cell.
+  const sorted = columns.find((c) => c.sort === t.sort);
+  const head = columns.map((c) => `${field(c.head, c.width, c.align)}${c === sorted ? '*' : ' '}`).join('');
+  lines.push(line([p(`${head}COMMAND`, { bold: true, underscore: true })], ctx.width));
   const room = ctx.height - lines.length;
   for (let i = t.offset; i < Math.min(t.rows.length, t.offset + room); i++) {
     const r = t.rows[i];
-    const cpu = r.cpu === null ? '-' : r.cpu.toFixed(1);
-    const text = `${field(String(r.pid), 7, 'right')}  ${field(r.user ?? '', 8)} ${field(cpu, 6, 'right')} ${field((r.mem * 100).toFixed(1), 6, 'right')} ${field(formatBytes(r.rssBytes), 6, 'right')} ${r.state} ${r.indent ?? ''}${r.command ?? r.name}`;
+    const indent = r.indent ?? '';
+    const cells = columns.map((c) => `${field(c.cell(r), c.width, c.align)} `).join('');
+    const text = `${cells}${indent}${shortCommand(stripControl(r.command ?? r.name), command - displayWidth(indent))}`;
     const style = t.focused && i === t.selected ? { reverse: true } : r.cpu !== null && r.cpu >= 50 ? st(ctx.theme, 'warning') : {};
     lines.push(line([p(text, style)], ctx.width));
   }

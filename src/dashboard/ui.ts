@@ -709,9 +709,9 @@ export class DashboardUi {
 
   /** A click on a column name in the process table's header sorts by that column. */
   private clickProcs(b: Box, m: { x: number; y: number }): void {
-    const at = b as unknown as { aleft: number; atop: number };
+    const at = b as unknown as { aleft: number; atop: number; width: number };
     const row = m.y - at.atop - 1;
-    const sort = row === procHeaderRow({ error: this.procError, notice: this.procNotice }) ? sortAtColumn(m.x - at.aleft - 1) : null;
+    const sort = row === procHeaderRow({ error: this.procError, notice: this.procNotice }) ? sortAtColumn(m.x - at.aleft - 1, at.width - 2) : null;
     if (sort === null || sort === this.procSort) return;
     this.sortProcsBy(sort);
     this.frame();
