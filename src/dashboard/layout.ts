@@ -199,10 +199,12 @@ function placeModules(layout: Layout, wants: ModuleWant[], region: Rect): void {
     const c = Math.floor(i / perColumn);
     return { id: w.id, rect: { left: colLeft(c), top: region.top + (i % perColumn) * 3, width: colWidth(c), height: 3 }, lines: 1 };
   });
+  // The "more" panel takes the rest of its column: each module it names says its line there.
   const last = slots - 1;
   const c = Math.floor(last / perColumn);
+  const moreTop = region.top + (last % perColumn) * 3;
   layout.more = {
-    rect: { left: colLeft(c), top: region.top + (last % perColumn) * 3, width: colWidth(c), height: 3 },
+    rect: { left: colLeft(c), top: moreTop, width: colWidth(c), height: region.top + region.height - moreTop },
     ids: wants.slice(slots - 1).map((w) => w.id),
   };
 }

@@ -8,7 +8,7 @@ import { stripControl } from '../render/sanitize.js';
 import { label, type PanelContent } from './panels.js';
 import type { ModuleView } from './model.js';
 import type { ProcRow, ProcSort } from './procs.js';
-import { field, line, p, st, type PanelCtx } from './text.js';
+import { field, line, p, type Piece, st, type PanelCtx } from './text.js';
 
 // ---------------------------------------------------------------- processes
 
@@ -116,6 +116,22 @@ export function shortCommand(command: string, width: number): string {
   return [base(program), ...args.map(base)].join(' ');
 }
 
+/**
+ * A path too long for its `room` by its end, where its name is ("/var/crash/_usr_bin_x.crash"
+ * -> "…/_usr_bin_x.crash"): the start of a long path says less than its last parts. Any other
+ * text is left as it is (the line cuts it).
+ */
+export function shortPath(text: string, room: number, charset: PanelCtx['charset']): string {
+  if (displayWidth(text) <= room || !/^~?\/\S+$/.test(text)) return text;
+  const dots = charset === 'ascii' ? '...' : '…';
+  const parts = text.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const tail = `${dots}/${parts.slice(i).join('/')}`;
+    if (displayWidth(tail) <= room) return tail;
+  }
+  return `${dots}/${parts[parts.length - 1]}`;
+}
+
 /** The row of the process panel's content that holds the column names. */
 export function procHeaderRow(t: Pick<ProcTable, 'error' | 'notice'>): number {
   return (t.error ? 1 : 0) + (t.notice ? 1 : 0);
@@ -180,13 +196,57 @@ export function modulePanel(v: ModuleView, ctx: PanelCtx, failedIcon: string): P
   if (v.error) for (const l of wrap(`${failedIcon || '!'} ${v.error}`, ctx.width, 3)) lines.push(line([p(l, st(ctx.theme, 'failed'))], ctx.width));
   if (v.text) lines.push(line([p(v.text, st(ctx.theme, v.error ? 'idle' : v.state))], ctx.width));
   else if (!v.error) lines.push(line([p(!v.available ? 'not available here' : v.pending ? '...' : 'nothing to report', st(ctx.theme, 'idle'))], ctx.width));
-  const labelWidth = Math.min(14, Math.max(0, ...v.detail.map((d) => d.label.length + 1)));
-  for (const d of v.detail) lines.push(line([p(field(d.label, labelWidth), st(ctx.theme, 'idle')), p(` ${d.value}`)], ctx.width));
+  // Labels in a column as wide as the longest, while that leaves the values 10 cells; else 14.
+  const longest = Math.max(0, ...v.detail.map((d) => displayWidth(stripControl(d.label)) + 1));
+  const labelWidth = longest + 1 + 10 <= ctx.width ? longest : Math.min(14, longest);
+  for (const d of v.detail)
+    lines.push(
+      line(
+        [p(field(d.label, labelWidth), st(ctx.theme, 'idle')), p(` ${shortPath(stripControl(d.value), ctx.width - labelWidth - 1, ctx.charset)}`)],
+        ctx.width,
+      ),
+    );
   return { label: title, lines: lines.slice(0, ctx.height) };
 }
 
-export function morePanel(ids: string[], ctx: PanelCtx): PanelContent {
-  return { label: label(ctx, `+${ids.length} more`), lines: [line([p(ids.join(', '), st(ctx.theme, 'idle'))], ctx.width)] };
+/**
+ * The modules without a panel of their own, each still saying its one line ("updates 5 (3
+ * security)") in its state's colour: one a line where the rows allow, else side by side, two
+ * spaces apart; those that find no room at all are counted at the end ("+2"), so that none is
+ * dropped unsaid.
+ */
+export function morePanel(views: ModuleView[], ctx: PanelCtx): PanelContent {
+  const item = (v: ModuleView): Piece[] => [
+    p(`${v.id} `, st(ctx.theme, 'idle')),
+    p(v.error ? `! ${v.error}` : v.text || '...', st(ctx.theme, v.error ? 'failed' : v.state)),
+  ];
+  const cells = (ps: Piece[]) => ps.reduce((n, x) => n + displayWidth(stripControl(x.text)), 0);
+  const title = label(ctx, `${views.length} more`);
+  if (views.length <= ctx.height) {
+    const idWidth = Math.min(16, Math.max(...views.map((v) => displayWidth(v.id) + 1)));
+    return { label: title, lines: views.map((v) => line([p(field(v.id, idWidth), st(ctx.theme, 'idle')), ...item(v).slice(1)], ctx.width)) };
+  }
+  const rows: Piece[][] = [[]];
+  let i = 0;
+  for (; i < views.length; i++) {
+    const next = item(views[i]);
+    const row = rows[rows.length - 1];
+    const gap = row.length > 0 ? [p('  ')] : [];
+    // The last row keeps room for the count of those left after it.
+    const keep = rows.length === ctx.height && i < views.length - 1 ? ` +${views.length - i}`.length + 1 : 0;
+    // An item wider than a whole row still gets one (cut at its end).
+    if (row.length === 0 || cells([...row, ...gap, ...next]) + keep <= ctx.width) row.push(...gap, ...next);
+    else if (rows.length < ctx.height) rows.push(next.slice());
+    else break;
+  }
+  if (i < views.length) {
+    // Where even that leaves some out, their names alone, if they all fit.
+    const names = views.map((v) => v.id).join(', ');
+    if (displayWidth(names) <= ctx.width * ctx.height)
+      return { label: title, lines: wrap(names, ctx.width, ctx.height).map((l) => line([p(l, st(ctx.theme, 'idle'))], ctx.width)) };
+    rows[rows.length - 1].push(p(` +${views.length - i}`, st(ctx.theme, 'idle')));
+  }
+  return { label: title, lines: rows.map((r) => line(r, ctx.width)) };
 }
 
 // ---------------------------------------------------------------- EC2 cost

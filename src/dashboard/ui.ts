@@ -492,7 +492,12 @@ export class DashboardUi {
         m.id === 'gpu' ? (c: PanelCtx) => gpuPanel(this.metrics, view(m.id), c) : (c: PanelCtx) => modulePanel(view(m.id), c, icons.failed ?? '!');
       this.place(`mod:${m.id}`, m.rect, content, statusVersion(statuses.get(m.id)));
     }
-    this.place('more', layout.more?.rect, (c) => morePanel(layout.more!.ids, c), layout.more?.ids.join(','));
+    this.place(
+      'more',
+      layout.more?.rect,
+      (c) => morePanel(layout.more!.ids.map(view), c),
+      layout.more?.ids.map((id) => `${id}:${statusVersion(statuses.get(id))}`).join(','),
+    );
     for (const [id, b] of this.boxes) if (!placed.has(id)) b.hide();
     if (!layout.battery) this.boxes.get('battery')?.hide();
     if (!layout.ec2) this.boxes.get('ec2')?.hide();

@@ -7,12 +7,15 @@ import {
   HELP_LINES,
   helpLines,
   helpWidth,
+  morePanel,
   PROC_COLUMNS,
   procColumns,
   procHeaderRow,
   procsPanel,
   psUser,
   shortCommand,
+  shortPath,
+  modulePanel,
   sortAtColumn,
 } from '../../../src/dashboard/tables.js';
 
@@ -150,5 +153,58 @@ describe('the help overlay', () => {
     // One cell less and the longest line is cut.
     const narrower = helpLines({ ...ctx, width: width - 1 }, log).join('\n');
     expect(HELP_LINES.every(([, what]) => narrower.includes(what)) && narrower.includes(log)).toBe(false);
+  });
+});
+
+describe('the panel of modules without a panel of their own', () => {
+  const view = (id: string, text: string, state: ModuleView['state'] = 'good'): ModuleView =>
+    ({ id, text, state, detail: [], available: true, pending: false, data: null }) as unknown as ModuleView;
+  const views = [view('reboot-required', 'reboot', 'warning'), view('updates', '5 (3 security)', 'warning'), view('apport', '1'), view('raid', 'md0 degraded')];
+
+  it('gives each its line, with what it says, where the rows allow', () => {
+    const panel = morePanel(views, { ...ctx, width: 40, height: 4 });
+    expect(plain(panel.label)).toContain('4 more');
+    expect(panel.lines.map((l) => plain(l).trimEnd())).toEqual([
+      'reboot-required reboot',
+      'updates         5 (3 security)',
+      'apport          1',
+      'raid            md0 degraded',
+    ]);
+  });
+
+  it('puts them side by side on fewer rows, and counts those left over rather than dropping them', () => {
+    const [only] = morePanel([...views, view('a-module-with-a-long-name', 'x')], { ...ctx, width: 38, height: 1 }).lines.map((l) => plain(l).trimEnd());
+    expect(only).toBe('reboot-required reboot +4');
+    // Their names, when all of them fit where their lines do not.
+    expect(morePanel(views, { ...ctx, width: 38, height: 1 }).lines.map((l) => plain(l).trimEnd())).toEqual(['reboot-required, updates, apport, raid']);
+    const two = morePanel([...views, view('a-module-with-a-long-name', 'x')], { ...ctx, width: 30, height: 2 }).lines.map((l) => plain(l).trimEnd());
+    expect(two).toEqual(['reboot-required reboot', 'updates 5 (3 security) +3']);
+  });
+});
+
+describe('a module panel that is narrower than its details', () => {
+  it('shows a long path by its end, where its name is', () => {
+    expect(shortPath('/var/crash/_usr_bin_gnome-calculator.1000.crash', 40, 'braille')).toBe('…/_usr_bin_gnome-calculator.1000.crash');
+    expect(shortPath('/var/lib/update-notifier/updates-available', 30, 'braille')).toBe('…/updates-available');
+    expect(shortPath('/var/lib/update-notifier/updates-available', 30, 'ascii')).toBe('.../updates-available');
+    expect(shortPath('/var/lib/x', 30, 'braille')).toBe('/var/lib/x');
+    expect(shortPath('apport-cli /var/crash/<name>.crash', 20, 'braille')).toBe('apport-cli /var/crash/<name>.crash');
+  });
+
+  it('gives labels their whole width while the values keep ten cells', () => {
+    const v = {
+      id: 'updates',
+      text: '5 (3 security)',
+      state: 'warning',
+      available: true,
+      pending: false,
+      data: null,
+      detail: [
+        { label: 'Security packages', value: 'openssl' },
+        { label: 'Source', value: '/var/lib/update-notifier/updates-available' },
+      ],
+    } as unknown as ModuleView;
+    const lines = modulePanel(v, { ...ctx, width: 40, height: 4 }, '!').lines.map((l) => plain(l).trimEnd());
+    expect(lines).toEqual(['5 (3 security)', 'Security packages  openssl', 'Source             .../updates-available']);
   });
 });
