@@ -99,27 +99,28 @@ export function computeLayout(input: LayoutInput): Layout {
   };
 
   // The right column's remainder, top down: EC2 cost first (it matters most), then battery and
-  // temperature (a row of their own each at least), keeping 3 rows for module panels (or the
-  // "more" panel naming them) when there are any.
+  // temperature (a row of their own each at least), keeping rows for the module panels (or the
+  // "more" panel listing them) when there are any: as many as list them one a line, up to half.
   let top = restTop;
   let free = restH;
   const wants = input.modules.slice();
-  const reserve = () => (wants.length > 0 ? 3 : 0);
+  const columns = Math.max(1, Math.floor(rightW / MODULE_MIN_WIDTH));
+  // The battery's panel is 3 rows for one line: it is given only where the modules keep a panel
+  // each beside it; else the battery is one of them (a line in the "more" panel, if need be).
+  const oneLinePanels = Math.ceil(wants.length / columns) * 3;
+  const batteryPanel = input.battery && restH - (input.ec2 ? 4 : 0) - (input.temperature ? 3 : 0) - 3 >= oneLinePanels;
+  if (input.battery && !batteryPanel) wants.unshift({ id: 'battery', lines: 1 });
+  const reserve = () => (wants.length > 0 ? Math.min(wants.length + 2, Math.max(3, Math.floor(free / 2))) : 0);
   if (input.ec2) {
-    const h = Math.max(Math.min(EC2_LINES + 2, free - reserve() - (input.battery ? 3 : 0) - (input.temperature ? 3 : 0)), Math.min(4, free));
+    const h = Math.max(Math.min(EC2_LINES + 2, free - reserve() - (batteryPanel ? 3 : 0) - (input.temperature ? 3 : 0)), Math.min(4, free));
     layout.ec2 = { left: leftW, top, width: rightW, height: h };
     top += h;
     free -= h;
   }
-  if (input.battery) {
-    if (free - reserve() >= 3) {
-      layout.battery = { left: leftW, top, width: rightW, height: 3 };
-      top += 3;
-      free -= 3;
-    } else {
-      // No row of its own: it joins the module panels (or is named in "more").
-      wants.unshift({ id: 'battery', lines: 1 });
-    }
+  if (batteryPanel) {
+    layout.battery = { left: leftW, top, width: rightW, height: 3 };
+    top += 3;
+    free -= 3;
   }
   if (input.temperature) {
     // Below the battery, as tall as its sensors (at least one), leaving the module panels their rows.
@@ -144,9 +145,10 @@ export function computeLayout(input: LayoutInput): Layout {
  * take the room that is left, never the room of a module the user chose.
  */
 export function modulesToPlace(input: Omit<LayoutInput, 'modules'>, first: ModuleWant[], then: ModuleWant[]): ModuleWant[] {
+  // Every one in a panel of its own with all its lines (the battery or temperature may join them).
   const whole = (wants: ModuleWant[]) => {
     const placed = computeLayout({ ...input, modules: wants }).modules;
-    return placed.length === wants.length && placed.every((m, i) => m.lines >= Math.max(1, wants[i].lines));
+    return wants.every((w) => (placed.find((m) => m.id === w.id)?.lines ?? 0) >= Math.max(1, w.lines));
   };
   let chosen = first;
   if (!whole(chosen)) return chosen;
@@ -156,8 +158,8 @@ export function modulesToPlace(input: Omit<LayoutInput, 'modules'>, first: Modul
 
 /**
  * Module panels fill the region in columns, top down. If they do not all fit with their
- * details, details are cut (to 2 lines, then none); when even one-line panels do not fit, the
- * last slot becomes a "more" panel naming the rest, so no module silently disappears.
+ * details, details are cut (to 3 lines, then none); when even one-line panels do not fit, one
+ * "more" panel takes the region and lists them, so no module silently disappears.
  */
 function placeModules(layout: Layout, wants: ModuleWant[], region: Rect): void {
   if (wants.length === 0 || region.height < 3) return;
@@ -191,22 +193,9 @@ function placeModules(layout: Layout, wants: ModuleWant[], region: Rect): void {
       return;
     }
   }
-  // One-line panels, 3 rows each; the last slot lists what has no room.
-  const perColumn = Math.floor(region.height / 3);
-  const slots = columns * perColumn;
-  const shown = wants.slice(0, slots - 1);
-  layout.modules = shown.map((w, i) => {
-    const c = Math.floor(i / perColumn);
-    return { id: w.id, rect: { left: colLeft(c), top: region.top + (i % perColumn) * 3, width: colWidth(c), height: 3 }, lines: 1 };
-  });
-  // The "more" panel takes the rest of its column: each module it names says its line there.
-  const last = slots - 1;
-  const c = Math.floor(last / perColumn);
-  const moreTop = region.top + (last % perColumn) * 3;
-  layout.more = {
-    rect: { left: colLeft(c), top: moreTop, width: colWidth(c), height: region.top + region.height - moreTop },
-    ids: wants.slice(slots - 1).map((w) => w.id),
-  };
+  // Not even a panel of one line each: one panel lists them all, a line each (or side by side).
+  layout.modules = [];
+  layout.more = { rect: region, ids: wants.map((w) => w.id) };
 }
 
 /** Whether panels of `cap` lines at most fit in `columns` columns of `height` rows. */

@@ -212,41 +212,65 @@ export function modulePanel(v: ModuleView, ctx: PanelCtx, failedIcon: string): P
 /**
  * The modules without a panel of their own, each still saying its one line ("updates 5 (3
  * security)") in its state's colour: one a line where the rows allow, else side by side, two
- * spaces apart; those that find no room at all are counted at the end ("+2"), so that none is
- * dropped unsaid.
+ * spaces apart; those that find no room for their line are named at the end ("+ apport,
+ * raid", or counted, "+2", where even their names do not fit), so that none is dropped unsaid.
  */
 export function morePanel(views: ModuleView[], ctx: PanelCtx): PanelContent {
-  const item = (v: ModuleView): Piece[] => [
-    p(`${v.id} `, st(ctx.theme, 'idle')),
-    p(v.error ? `! ${v.error}` : v.text || '...', st(ctx.theme, v.error ? 'failed' : v.state)),
-  ];
-  const cells = (ps: Piece[]) => ps.reduce((n, x) => n + displayWidth(stripControl(x.text)), 0);
   const title = label(ctx, `${views.length} more`);
+  const text = (v: ModuleView) => p(v.error ? `! ${v.error}` : v.text || '...', st(ctx.theme, v.error ? 'failed' : v.state));
   if (views.length <= ctx.height) {
+    // One a line; the rows left over show detail lines under them, those needing attention first.
     const idWidth = Math.min(16, Math.max(...views.map((v) => displayWidth(v.id) + 1)));
-    return { label: title, lines: views.map((v) => line([p(field(v.id, idWidth), st(ctx.theme, 'idle')), ...item(v).slice(1)], ctx.width)) };
+    const details = new Map<ModuleView, number>();
+    let spare = ctx.height - views.length;
+    const urgent = (v: ModuleView) => Boolean(v.error) || ['critical', 'warning'].includes(v.state);
+    for (const v of [...views.filter(urgent), ...views.filter((x) => !urgent(x))]) {
+      const n = Math.min(spare, v.detail.length);
+      details.set(v, n);
+      spare -= n;
+    }
+    const lines: string[] = [];
+    for (const v of views) {
+      lines.push(line([p(field(v.id, idWidth), st(ctx.theme, 'idle')), text(v)], ctx.width));
+      // Indented under the module's line, labels and values as in a panel of its own.
+      const shown = v.detail.slice(0, details.get(v));
+      const longest = Math.max(0, ...shown.map((d) => displayWidth(stripControl(d.label)) + 1));
+      const labelWidth = longest + 13 <= ctx.width ? longest : Math.min(14, longest);
+      for (const d of shown) {
+        const value = shortPath(stripControl(d.value), ctx.width - 3 - labelWidth, ctx.charset);
+        lines.push(line([p('  '), p(field(d.label, labelWidth), st(ctx.theme, 'idle')), p(` ${value}`)], ctx.width));
+      }
+    }
+    return { label: title, lines };
   }
-  const rows: Piece[][] = [[]];
+  const item = (v: ModuleView): Piece[] => [p(`${v.id} `, st(ctx.theme, 'idle')), text(v)];
+  const cells = (items: ModuleView[]) =>
+    items.reduce((n, v, i) => n + (i > 0 ? 2 : 0) + displayWidth(stripControl(`${v.id} ${v.error ? `! ${v.error}` : v.text || '...'}`)), 0);
+  // Side by side, a row at a time; an item wider than a whole row still gets one (cut at its end).
+  const rows: ModuleView[][] = [];
   let i = 0;
   for (; i < views.length; i++) {
-    const next = item(views[i]);
     const row = rows[rows.length - 1];
-    const gap = row.length > 0 ? [p('  ')] : [];
-    // The last row keeps room for the count of those left after it.
-    const keep = rows.length === ctx.height && i < views.length - 1 ? ` +${views.length - i}`.length + 1 : 0;
-    // An item wider than a whole row still gets one (cut at its end).
-    if (row.length === 0 || cells([...row, ...gap, ...next]) + keep <= ctx.width) row.push(...gap, ...next);
-    else if (rows.length < ctx.height) rows.push(next.slice());
+    if (row && cells([...row, views[i]]) <= ctx.width) row.push(views[i]);
+    else if (rows.length < ctx.height) rows.push([views[i]]);
     else break;
   }
-  if (i < views.length) {
-    // Where even that leaves some out, their names alone, if they all fit.
-    const names = views.map((v) => v.id).join(', ');
-    if (displayWidth(names) <= ctx.width * ctx.height)
-      return { label: title, lines: wrap(names, ctx.width, ctx.height).map((l) => line([p(l, st(ctx.theme, 'idle'))], ctx.width)) };
-    rows[rows.length - 1].push(p(` +${views.length - i}`, st(ctx.theme, 'idle')));
-  }
-  return { label: title, lines: rows.map((r) => line(r, ctx.width)) };
+  // Those left are named after the last row's items, which give up their place as needed.
+  const last = rows[rows.length - 1];
+  const rest = views.slice(i);
+  const tail = () => (rest.length === 0 ? '' : ` + ${rest.map((v) => v.id).join(', ')}`);
+  while (rest.length > 0 && last.length > 1 && cells(last) + tail().length > ctx.width) rest.unshift(last.pop()!);
+  const restText = rest.length === 0 ? '' : cells(last) + tail().length <= ctx.width ? tail() : ` +${rest.length}`;
+  // Where some would only be counted, every name rather, if they all fit.
+  const names = wrap(views.map((v) => v.id).join(', '), ctx.width, Number.POSITIVE_INFINITY);
+  if (restText.startsWith(' +') && !restText.startsWith(' + ') && names.length <= ctx.height && names.every((n) => displayWidth(n) <= ctx.width))
+    return { label: title, lines: names.map((n) => line([p(n, st(ctx.theme, 'idle'))], ctx.width)) };
+  const lines = rows.map((row, r) => {
+    const pieces = row.flatMap((v, k) => [...(k > 0 ? [p('  ')] : []), ...item(v)]);
+    if (r === rows.length - 1 && restText) pieces.push(p(restText, st(ctx.theme, 'idle')));
+    return line(pieces, ctx.width);
+  });
+  return { label: title, lines };
 }
 
 // ---------------------------------------------------------------- EC2 cost

@@ -172,13 +172,30 @@ describe('the panel of modules without a panel of their own', () => {
     ]);
   });
 
-  it('puts them side by side on fewer rows, and counts those left over rather than dropping them', () => {
+  it('shows detail lines under them in the rows left over, those needing attention first', () => {
+    const battery = { ...view('battery', '65%'), detail: [{ label: 'Status', value: 'discharging' }] };
+    const updates = {
+      ...view('updates', '5 (3 security)', 'warning'),
+      detail: [
+        { label: 'Updates', value: '5' },
+        { label: 'Security', value: '3' },
+        { label: 'Source', value: '/var/lib/update-notifier/updates-available' },
+      ],
+    };
+    const lines = morePanel([battery, updates], { ...ctx, width: 40, height: 4 }).lines.map((l) => plain(l).trimEnd());
+    expect(lines).toEqual(['battery 65%', 'updates 5 (3 security)', '  Updates   5', '  Security  3']);
+  });
+
+  it('puts them side by side on fewer rows, and names or counts those left over rather than dropping them', () => {
     const [only] = morePanel([...views, view('a-module-with-a-long-name', 'x')], { ...ctx, width: 38, height: 1 }).lines.map((l) => plain(l).trimEnd());
     expect(only).toBe('reboot-required reboot +4');
     // Their names, when all of them fit where their lines do not.
     expect(morePanel(views, { ...ctx, width: 38, height: 1 }).lines.map((l) => plain(l).trimEnd())).toEqual(['reboot-required, updates, apport, raid']);
     const two = morePanel([...views, view('a-module-with-a-long-name', 'x')], { ...ctx, width: 30, height: 2 }).lines.map((l) => plain(l).trimEnd());
     expect(two).toEqual(['reboot-required reboot', 'updates 5 (3 security) +3']);
+    // Those without room for their line are named where their names fit.
+    const three = morePanel([view('battery', '65% 2h 10m'), ...views], { ...ctx, width: 38, height: 3 }).lines.map((l) => plain(l).trimEnd());
+    expect(three).toEqual(['battery 65% 2h 10m', 'reboot-required reboot', 'updates 5 (3 security) + apport, raid']);
   });
 });
 
