@@ -64,6 +64,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 const EMPTY: Rect = { left: 0, top: 0, width: 0, height: 0 };
 /** Narrowest module panel worth drawing. */
 const MODULE_MIN_WIDTH = 26;
+/** Narrowest module panel that shows its detail lines readably: below it, details are cut to three lines first. */
+const MODULE_READABLE_WIDTH = 32;
 const EC2_LINES = 5;
 
 export function computeLayout(input: LayoutInput): Layout {
@@ -164,34 +166,33 @@ export function modulesToPlace(input: Omit<LayoutInput, 'modules'>, first: Modul
 function placeModules(layout: Layout, wants: ModuleWant[], region: Rect): void {
   if (wants.length === 0 || region.height < 3) return;
   const maxColumns = Math.max(1, Math.floor(region.width / MODULE_MIN_WIDTH));
-  // As few columns as hold everything with full details, so panels stay wide.
-  let columns = maxColumns;
-  for (let c = 1; c < maxColumns; c++) {
-    if (fits(wants, region.height, c, Infinity)) {
-      columns = c;
-      break;
-    }
+  // As few columns as hold everything with every detail line, so panels stay wide; but rather
+  // than another column narrower than MODULE_READABLE_WIDTH, three lines each; one-line panels
+  // in every column last.
+  let choice: { columns: number; cap: number } | undefined;
+  for (let c = 1; c <= maxColumns && !choice; c++) {
+    const nextTooNarrow = c === maxColumns || region.width / (c + 1) < MODULE_READABLE_WIDTH;
+    if (fits(wants, region.height, c, Infinity)) choice = { columns: c, cap: Infinity };
+    else if (nextTooNarrow && fits(wants, region.height, c, 3)) choice = { columns: c, cap: 3 };
   }
-  const colLeft = (c: number) => region.left + c * Math.floor(region.width / columns);
-  const colWidth = (c: number) => (c === columns - 1 ? region.left + region.width - colLeft(c) : Math.floor(region.width / columns));
-  for (const cap of [Infinity, 3, 1]) {
-    const modules: PlacedModule[] = [];
+  if (!choice && fits(wants, region.height, maxColumns, 1)) choice = { columns: maxColumns, cap: 1 };
+  if (choice) {
+    const { columns, cap } = choice;
+    const colLeft = (c: number) => region.left + c * Math.floor(region.width / columns);
+    const colWidth = (c: number) => (c === columns - 1 ? region.left + region.width - colLeft(c) : Math.floor(region.width / columns));
     let col = 0;
     let used = 0;
-    for (const want of wants) {
+    layout.modules = wants.map((want) => {
       const lines = Math.max(1, Math.min(cap, want.lines));
       if (used + lines + 2 > region.height) {
         col++;
         used = 0;
       }
-      if (col >= columns) break;
-      modules.push({ id: want.id, rect: { left: colLeft(col), top: region.top + used, width: colWidth(col), height: lines + 2 }, lines });
+      const placed = { id: want.id, rect: { left: colLeft(col), top: region.top + used, width: colWidth(col), height: lines + 2 }, lines };
       used += lines + 2;
-    }
-    if (modules.length === wants.length) {
-      layout.modules = modules;
-      return;
-    }
+      return placed;
+    });
+    return;
   }
   // Not even a panel of one line each: one panel lists them all, a line each (or side by side).
   layout.modules = [];

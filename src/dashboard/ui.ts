@@ -970,7 +970,9 @@ function layoutFor(frame: Omit<LayoutInput, 'modules'>, first: ModuleWant[], the
   const withMore = computeLayout({ ...frame, modules: [...given, { id: MORE_SLOT, lines: 1 }] });
   const slot = withMore.modules.find((m) => m.id === MORE_SLOT);
   if (!slot || withMore.modules.length !== layout.modules.length + 1) return layout;
-  return { ...withMore, modules: withMore.modules.filter((m) => m.id !== MORE_SLOT), more: { rect: slot.rect, ids: unplaced } };
+  // The last panel placed, at the foot of its column: it takes the rows down to the screen's end.
+  const rect = { ...slot.rect, height: frame.rows - slot.rect.top };
+  return { ...withMore, modules: withMore.modules.filter((m) => m.id !== MORE_SLOT), more: { rect, ids: unplaced } };
 }
 
 /** What a module panel's content depends on: a new reading, a failure, availability. */

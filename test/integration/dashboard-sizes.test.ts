@@ -38,13 +38,14 @@ const SIZES = [
 /**
  * What differs from one run to the next, and nothing else, each replaced by text of the same
  * width so that every border stays in place: a date with a time of day (the clock, and when a
- * module last looked); the fixture's folder, whose name is random; the disk's use (statfs of the
+ * module last looked) and time-utc's clock; the fixture's folder, whose name is random; the disk's use (statfs of the
  * real filesystem the fixture is on) in the Disk panel's title and gauge; the span in a graph's
  * label ("· 12s": how long the dashboard has been sampling), with the graph cells after it; and
  * braille cells (a graph grows by a column a sample; ⣀, the empty part of a gauge, goes too).
  */
 const MASKS: [RegExp, (match: string) => string][] = [
   [/\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?/g, (m) => 'YYYY-MM-DD hh:mm:ss'.slice(0, m.length)],
+  [/\d\d:\d\d UTC/g, () => 'hh:mm UTC'],
   [/shoji-fixture-[A-Za-z0-9]{6}/g, () => 'shoji-fixture-XXXXXX'],
   [/(?<=Disk )\d+%/g, () => 'NN%'],
   [/(?<=│\/ +)[█▉▊▋▌▍▎▏\u2800-\u28ff ]*[\d.]+[KMGTP]?\/[\d.]+[KMGTP]? +\d+%/g, (m) => 'used/size NN%'.padStart(m.length)],
@@ -142,7 +143,7 @@ beforeAll(() => {
   writeProcesses(tree);
   cpuTicker = tickCpu(tree);
   // The user every fixture process belongs to (this test's own uid), named longer than the USER column.
-  tree.write('root/etc/passwd', `root:x:0:0::/root:/bin/sh\nsvc-inventory:x:${process.getuid?.() ?? 0}:0::/:/bin/sh\n`);
+  tree.write('root/etc/passwd', `svc-inventory:x:${process.getuid?.() ?? 0}:0::/:/bin/sh\n`);
   tree.write('root/etc/os-release', 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n');
   tree.write('proc/sys/kernel/ostype', 'Linux\n');
   tree.write('proc/sys/kernel/osrelease', '6.1.0-28-amd64\n');
@@ -150,7 +151,8 @@ beforeAll(() => {
   const since = new Date('2026-11-30T09:00:00Z');
   for (const f of ['root/var/run/reboot-required', 'root/var/run/reboot-required.pkgs']) utimesSync(join(tree.dir, f), since, since);
   sb = sandbox({ SHOJI_PROC_ROOT: tree.procRoot, SHOJI_SYS_ROOT: tree.sysRoot, SHOJI_ROOT: tree.root, PATH: join(tree.dir, 'bin'), TZ: 'UTC' });
-  const options = Object.entries(FIXTURE_OPTIONS)
+  // whoami names the user running the test (os.userInfo, not the fixture's passwd): not a fixture's.
+  const options = Object.entries({ ...FIXTURE_OPTIONS, whoami: { enabled: false } })
     .map(([id, o]) => `  ${id}: ${JSON.stringify(o)}\n`)
     .join('');
   writeFileSync(join(sb.configDir, 'config.yaml'), `modules:\n${options}`);

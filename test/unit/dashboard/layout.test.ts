@@ -91,6 +91,15 @@ describe('dashboard layout', () => {
     expect(many.more!.rect.top + many.more!.rect.height).toBe(24);
   });
 
+  it('keeps module panels wide enough to read: details cut to three lines rather than a third column of 28 cells', () => {
+    const l = computeLayout({ cols: 200, rows: 60, battery: true, ec2: true, modules: modules(6, 6) });
+    expect(new Set(l.modules.map((m) => m.rect.width))).toEqual(new Set([42]));
+    expect(l.modules.map((m) => m.lines)).toEqual([3, 3, 3, 3, 3, 3]);
+    // Where a second column is still wide enough, every detail line.
+    const few = computeLayout({ cols: 160, rows: 48, battery: false, ec2: false, modules: modules(3, 6) });
+    expect(few.modules.map((m) => m.rect.width)).toEqual([33, 33, 34]);
+  });
+
   it('gives the battery a panel of its own only where the modules keep theirs, and the EC2 cost up to half the rows', () => {
     const small = computeLayout({ cols: 80, rows: 24, battery: true, ec2: true, modules: modules(4, 1) });
     expect(small.battery).toBeUndefined();
