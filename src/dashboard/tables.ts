@@ -60,7 +60,7 @@ export const PROC_COLUMNS: readonly ProcColumn[] = [
 ];
 
 /** COMMAND's cells before another column is dropped to widen it. */
-const COMMAND_MIN = 18;
+const COMMAND_MIN = 16;
 
 /** A user name in `width` cells as ps prints it: a longer one is cut one short, with `+` to say so. */
 export function psUser(name: string, width: number): string {
@@ -77,9 +77,16 @@ export function cpuTime(seconds: number | undefined): string {
   return `${Math.floor(s / 60)}:${two(s % 60)}`;
 }
 
-/** The columns shown in `width` cells, each with where it starts, and the cells left for COMMAND. */
-export function procColumns(width: number): { columns: (ProcColumn & { from: number })[]; command: number } {
-  const cells = (cs: readonly ProcColumn[]) => cs.reduce((n, c) => n + c.width + 1, 0);
+/**
+ * The separating cells after a column: one, or two after a sortable column followed by a name
+ * that starts at its left edge (USER, S, COMMAND), so that the `*` marking the sort, drawn in
+ * the first, never touches the next name ("PID* USER", not "PID*USER").
+ */
+const gapAfter = (c: ProcColumn, next: ProcColumn | undefined) => (c.sort && (next === undefined || next.align === 'left') ? 2 : 1);
+
+/** The columns shown in `width` cells, each with where it starts and the cells after it, and the cells left for COMMAND. */
+export function procColumns(width: number): { columns: (ProcColumn & { from: number; gap: number })[]; command: number } {
+  const cells = (cs: readonly ProcColumn[]) => cs.reduce((n, c, i) => n + c.width + gapAfter(c, cs[i + 1]), 0);
   let shown = PROC_COLUMNS.slice();
   while (width - cells(shown) < COMMAND_MIN) {
     const droppable = shown.filter((c) => c.drop > 0);
@@ -88,9 +95,9 @@ export function procColumns(width: number): { columns: (ProcColumn & { from: num
     shown = shown.filter((c) => c.drop !== next);
   }
   let from = 0;
-  const columns = shown.map((c) => {
-    const placed = { ...c, from };
-    from += c.width + 1;
+  const columns = shown.map((c, i) => {
+    const placed = { ...c, from, gap: gapAfter(c, shown[i + 1]) };
+    from += c.width + placed.gap;
     return placed;
   });
   return { columns, command: Math.max(0, width - from) };
@@ -151,13 +158,13 @@ export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
   const { columns, command } = procColumns(ctx.width);
   // The sorted column's name (the first one, where RSS sorts as %MEM does) is marked with `*` in its separator's cell.
   const sorted = columns.find((c) => c.sort === t.sort);
-  const head = columns.map((c) => `${field(c.head, c.width, c.align)}${c === sorted ? '*' : ' '}`).join('');
+  const head = columns.map((c) => `${field(c.head, c.width, c.align)}${c === sorted ? '*' : ' '}${' '.repeat(c.gap - 1)}`).join('');
   lines.push(line([p(`${head}COMMAND`, { bold: true, underscore: true })], ctx.width));
   const room = ctx.height - lines.length;
   for (let i = t.offset; i < Math.min(t.rows.length, t.offset + room); i++) {
     const r = t.rows[i];
     const indent = r.indent ?? '';
-    const cells = columns.map((c) => `${field(c.cell(r), c.width, c.align)} `).join('');
+    const cells = columns.map((c) => `${field(c.cell(r), c.width, c.align)}${' '.repeat(c.gap)}`).join('');
     const text = `${cells}${indent}${shortCommand(stripControl(r.command ?? r.name), command - displayWidth(indent))}`;
     const style = t.focused && i === t.selected ? { reverse: true } : r.cpu !== null && r.cpu >= 50 ? st(ctx.theme, 'warning') : {};
     lines.push(line([p(text, style)], ctx.width));

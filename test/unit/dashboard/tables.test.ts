@@ -38,6 +38,14 @@ describe('process table header clicks', () => {
     });
   }
 
+  it('draws the sort mark where it never touches the next name', () => {
+    const head = (sort: 'pid' | 'mem', width: number) =>
+      plain(procsPanel({ rows: [], total: 0, sort, offset: 0, selected: 0, focused: false }, { ...ctx, width }).lines[0]);
+    expect(head('pid', 114)).toMatch(/^ +PID\* USER /);
+    expect(head('mem', 38)).toMatch(/%MEM\* COMMAND/);
+    expect(head('mem', 114)).toMatch(/%MEM\* +RSS /);
+  });
+
   it('ignores the columns it cannot sort by', () => {
     const header = plain(table().lines[0]);
     for (const name of ['USER', 'TIME', 'COMMAND']) expect(sortAtColumn(header.indexOf(name), ctx.width)).toBeNull();
@@ -68,7 +76,7 @@ describe('process table columns at each width', () => {
     for (let width = 200; width >= 38; width--) {
       const now = heads(width);
       for (const h of PROC_COLUMNS.map((c) => c.head)) if (!now.includes(h) && !dropped.includes(h)) dropped.push(h);
-      if (now.length > 3) expect(procColumns(width).command).toBeGreaterThanOrEqual(18);
+      if (now.length > 3) expect(procColumns(width).command).toBeGreaterThanOrEqual(16);
     }
     expect(dropped).toEqual(byDrop);
     expect(heads(48)).toEqual(['PID', 'USER', '%CPU', '%MEM']);
