@@ -139,6 +139,16 @@ export function shortPath(text: string, room: number, charset: PanelCtx['charset
   return `${dots}/${parts[parts.length - 1]}`;
 }
 
+/**
+ * A detail's label in `room` cells: without its last words while it has more than one and is too
+ * long ("Reboot required since" -> "Reboot required" -> "Reboot"), before it is cut.
+ */
+export function shortLabel(text: string, room: number): string {
+  let words = text.split(' ');
+  while (words.length > 1 && displayWidth(words.join(' ')) > room) words = words.slice(0, -1);
+  return words.join(' ');
+}
+
 /** The row of the process panel's content that holds the column names. */
 export function procHeaderRow(t: Pick<ProcTable, 'error' | 'notice'>): number {
   return (t.error ? 1 : 0) + (t.notice ? 1 : 0);
@@ -209,7 +219,10 @@ export function modulePanel(v: ModuleView, ctx: PanelCtx, failedIcon: string): P
   for (const d of v.detail)
     lines.push(
       line(
-        [p(field(d.label, labelWidth), st(ctx.theme, 'idle')), p(` ${shortPath(stripControl(d.value), ctx.width - labelWidth - 1, ctx.charset)}`)],
+        [
+          p(field(shortLabel(stripControl(d.label), labelWidth - 1), labelWidth), st(ctx.theme, 'idle')),
+          p(` ${shortPath(stripControl(d.value), ctx.width - labelWidth - 1, ctx.charset)}`),
+        ],
         ctx.width,
       ),
     );
@@ -245,7 +258,7 @@ export function morePanel(views: ModuleView[], ctx: PanelCtx): PanelContent {
       const labelWidth = longest + 13 <= ctx.width ? longest : Math.min(14, longest);
       for (const d of shown) {
         const value = shortPath(stripControl(d.value), ctx.width - 3 - labelWidth, ctx.charset);
-        lines.push(line([p('  '), p(field(d.label, labelWidth), st(ctx.theme, 'idle')), p(` ${value}`)], ctx.width));
+        lines.push(line([p('  '), p(field(shortLabel(stripControl(d.label), labelWidth - 1), labelWidth), st(ctx.theme, 'idle')), p(` ${value}`)], ctx.width));
       }
     }
     return { label: title, lines };

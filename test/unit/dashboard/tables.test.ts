@@ -14,6 +14,7 @@ import {
   procsPanel,
   psUser,
   shortCommand,
+  shortLabel,
   shortPath,
   modulePanel,
   sortAtColumn,
@@ -214,6 +215,23 @@ describe('a module panel that is narrower than its details', () => {
     expect(shortPath('/var/lib/update-notifier/updates-available', 30, 'ascii')).toBe('.../updates-available');
     expect(shortPath('/var/lib/x', 30, 'braille')).toBe('/var/lib/x');
     expect(shortPath('apport-cli /var/crash/<name>.crash', 20, 'braille')).toBe('apport-cli /var/crash/<name>.crash');
+  });
+
+  it('shortens a label by its last words before cutting it', () => {
+    expect(shortLabel('Reboot required since', 30)).toBe('Reboot required since');
+    expect(shortLabel('Reboot required since', 15)).toBe('Reboot required');
+    expect(shortLabel('Reboot required since', 13)).toBe('Reboot');
+    expect(shortLabel('Architecture', 5)).toBe('Architecture');
+    const v = {
+      id: 'reboot-required',
+      text: 'reboot',
+      state: 'warning',
+      available: true,
+      pending: false,
+      data: null,
+      detail: [{ label: 'Reboot required since', value: '2026-11-30 09:00' }],
+    } as unknown as ModuleView;
+    expect(plain(modulePanel(v, { ...ctx, width: 26, height: 2 }, '!').lines[1]).trimEnd()).toBe('Reboot         2026-11-30~');
   });
 
   it('gives labels their whole width while the values keep ten cells', () => {
