@@ -31,6 +31,8 @@ export interface LayoutInput {
   rows: number;
   battery: boolean;
   ec2: boolean;
+  /** The network panel has nothing to report (no interface to show): one line, its rows to the process table. */
+  quietNetwork?: boolean;
   /** Sensor lines the temperature panel would like (0: no sensors, no panel). */
   temperature?: number;
   modules: ModuleWant[];
@@ -90,11 +92,13 @@ export function computeLayout(input: LayoutInput): Layout {
   const restTop = 1 + topH + midH;
   const restH = rows - restTop;
 
+  // A network panel with nothing to report is one line; the process table below gets its rows.
+  const netH = input.quietNetwork ? 3 : midH;
   const layout: Layout = {
     header: { left: 0, top: 0, width: cols, height: 1 },
     cpu: { left: 0, top: 1, width: leftW, height: topH },
-    network: { left: 0, top: 1 + topH, width: leftW, height: midH },
-    procs: { left: 0, top: restTop, width: leftW, height: restH },
+    network: { left: 0, top: 1 + topH, width: leftW, height: netH },
+    procs: { left: 0, top: 1 + topH + netH, width: leftW, height: rows - (1 + topH + netH) },
     memory: { left: leftW, top: 1, width: rightW, height: topH },
     disk: { left: leftW, top: 1 + topH, width: rightW, height: midH },
     modules: [],

@@ -427,6 +427,7 @@ export class DashboardUi {
       battery: statuses.has('battery') && battery.available && (battery.data !== null || Boolean(battery.error)),
       ec2: statuses.has('ec2-cost') && ec2.available,
       temperature: temperatureLines(this.metrics, rows),
+      quietNetwork: this.metrics.net.length === 0 && !view('network').pending && !view('network').error,
     };
     // The modules on the line, and any other that needs attention, first; the rest where room is left.
     const want = (id: string) => ({ id, lines: id === 'gpu' ? gpuPanelLines(view(id)) : moduleLines(view(id)) });

@@ -193,3 +193,25 @@ describe('the dashboard at every size it is designed for, in a real pane', () =>
     });
   }
 });
+
+describe('a panel with nothing to report, in a real pane', () => {
+  it('a host without a default route: the network panel is one line, and the process table takes its rows', async () => {
+    // Only the header line of the routing table: no interface for the network module to show.
+    tree.write('proc/net/route', 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n');
+    start('quiet', 80, 24);
+    const screen = (
+      await waitFor('the network panel saying it has nothing to show', () => {
+        const c = tm(['capture-pane', '-p', '-t', 'quiet']);
+        return /no interface/.test(c) && / 0\.0 /.test(c) && c;
+      })
+    ).split('\n');
+    tm(['send-keys', '-t', 'quiet', 'q']);
+    const network = screen.findIndex((l) => /─ Network /.test(l));
+    expect(network).toBeGreaterThan(0);
+    // Its shorter form where the long one does not fit 38 cells, not one cut with ~.
+    expect(screen[network + 1]).toMatch(/│no interface \(no default route\?\) *│/);
+    expect(screen.findIndex((l) => /─ Processes /.test(l))).toBe(network + 3);
+    // Rows that showed the network now show processes: all nine, where 24 rows had room for seven.
+    expect(screen.filter((l) => /^│ +\d+ +0\.0 /.test(l))).toHaveLength(9);
+  });
+});

@@ -100,6 +100,19 @@ describe('dashboard layout', () => {
     expect(few.modules.map((m) => m.rect.width)).toEqual([33, 33, 34]);
   });
 
+  it('gives a network panel with nothing to report one line, and its rows to the process table', () => {
+    for (const [cols, rows] of sizes) {
+      const busy = computeLayout({ cols, rows, battery: false, ec2: true, modules: modules(3) });
+      const quiet = computeLayout({ cols, rows, battery: false, ec2: true, quietNetwork: true, modules: modules(3) });
+      expect(quiet.network.height).toBe(3);
+      expect(quiet.procs.top).toBe(quiet.network.top + 3);
+      expect(quiet.procs.height).toBe(busy.procs.height + busy.network.height - 3);
+      expect(quiet.procs.top + quiet.procs.height).toBe(rows);
+      // The right column does not move.
+      expect(quiet.disk).toEqual(busy.disk);
+    }
+  });
+
   it('gives the battery a panel of its own only where the modules keep theirs, and the EC2 cost up to half the rows', () => {
     const small = computeLayout({ cols: 80, rows: 24, battery: true, ec2: true, modules: modules(4, 1) });
     expect(small.battery).toBeUndefined();
