@@ -161,7 +161,15 @@ export function procsPanel(t: ProcTable, ctx: PanelCtx): PanelContent {
   const filter = t.filter && (typed || t.filter.typing) ? `, /${typed.length > 24 ? `${typed.slice(0, 23)}~` : typed}${t.filter.typing ? '_' : ''}` : '';
   const user = t.filter?.user ? `, user ${stripControl(t.filter.user)}` : '';
   const shown = t.of !== undefined ? `${t.total} of ${t.of}` : `${t.total}`;
-  const title = label(ctx, 'Processes', `${shown}, ${t.tree ? 'tree, siblings ' : ''}by ${sortName} (s)${user}${filter}`, 'info');
+  // The longest form that fits the top border: the sort's key, then the sort itself (the header's * says it) go first.
+  const tree = t.tree ? 'tree, siblings ' : '';
+  const forms = [
+    `${shown}, ${tree}by ${sortName} (s)${user}${filter}`,
+    `${shown}, ${tree}by ${sortName}${user}${filter}`,
+    `${shown}${t.tree ? ', tree' : ''}${user}${filter}`,
+  ];
+  const value = forms.find((f) => displayWidth(` Processes ${f} `) <= ctx.width - 1) ?? forms[forms.length - 1];
+  const title = label(ctx, 'Processes', value, 'info');
   const lines: string[] = [];
   if (t.error) lines.push(line([p(`! ${t.error}`, st(ctx.theme, 'failed'))], ctx.width));
   if (t.notice) lines.push(line([p(t.notice.failed ? `! ${t.notice.text}` : t.notice.text, st(ctx.theme, t.notice.failed ? 'failed' : 'info'))], ctx.width));

@@ -47,6 +47,20 @@ describe('process table header clicks', () => {
     expect(head('mem', 114)).toMatch(/%MEM\* +RSS /);
   });
 
+  it('shortens its title to fit its top border: the sort key, then the sort go first', () => {
+    const title = (width: number) =>
+      plain(
+        procsPanel(
+          { rows: [], total: 3, of: 212, sort: 'cpu', offset: 0, selected: 0, focused: false, filter: { text: 'sleep', typing: false, user: 'alice' } },
+          { ...ctx, width },
+        ).label,
+      );
+    expect(title(100)).toBe(' Processes 3 of 212, by %CPU (s), user alice, /sleep ');
+    expect(title(50)).toBe(' Processes 3 of 212, by %CPU, user alice, /sleep ');
+    expect(title(49)).toBe(' Processes 3 of 212, user alice, /sleep ');
+    expect(title(38)).toBe(' Processes 3 of 212, user alice, /sleep ');
+  });
+
   it('ignores the columns it cannot sort by', () => {
     const header = plain(table().lines[0]);
     for (const name of ['USER', 'TIME', 'COMMAND']) expect(sortAtColumn(header.indexOf(name), ctx.width)).toBeNull();
