@@ -43,9 +43,20 @@ export function chooseCharset(iconSet: string, env: NodeJS.ProcessEnv): Charset 
   return resolveIconSetName(iconSet, env) === 'ascii' ? 'ascii' : 'braille';
 }
 
-/** "Debian GNU/Linux 12 (bookworm), Linux 6.1.0" from os-release, else the kernel's name. */
-export function osName(root: string): string {
-  const kernel = `${type()} ${release().replace(/-.*$/, '')}`;
+/**
+ * "Debian GNU/Linux 12 (bookworm), Linux 6.1.0" from os-release, else the kernel's name. The
+ * kernel is read where the rest of /proc is (SHOJI_PROC_ROOT), as uname(2) gives it, falling
+ * back to uname where there is no such file (not Linux).
+ */
+export function osName(root: string, procRoot: string): string {
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(procRoot, 'sys/kernel', file), 'utf8').trim() || null;
+    } catch {
+      return null;
+    }
+  };
+  const kernel = `${read('ostype') ?? type()} ${(read('osrelease') ?? release()).replace(/-.*$/, '')}`;
   for (const file of ['etc/os-release', 'usr/lib/os-release']) {
     try {
       const m = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync(join(root, file), 'utf8'));
@@ -87,7 +98,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
     refreshSeconds: opts.refresh ?? app.config.dashboard.refresh,
     processSeconds: opts.processInterval ?? app.config.dashboard.process_interval,
     charset: chooseCharset(app.config.icons, env),
-    os: osName(roots.root),
+    os: osName(roots.root, roots.procRoot),
     statuses: () => live.statuses(),
     refresh: (id) => live.refresh(id),
     currentApp: () => live.app ?? app,

@@ -263,7 +263,13 @@ export function networkPanel(m: Metrics, net: ModuleView, ctx: PanelCtx, arrows:
   const title = label(ctx, 'Network', anyValue ? formatRate(total) : undefined, net.error ? 'failed' : 'info');
   const lines = [...errorLine(net, ctx)];
   if (m.net.length === 0) {
-    const why = !net.available ? 'not available here' : net.pending ? 'measuring...' : 'no interface to show (no default route?)';
+    // The longest of its forms that fits, rather than one cut short.
+    const forms = !net.available
+      ? ['not available here']
+      : net.pending
+        ? ['measuring...']
+        : ['no interface to show (no default route?)', 'no interface (no default route?)', 'no interface'];
+    const why = forms.find((f) => displayWidth(f) <= ctx.width) ?? forms[forms.length - 1];
     lines.push(line([p(why, st(ctx.theme, 'idle'))], ctx.width));
     return { label: title, lines };
   }

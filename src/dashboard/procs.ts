@@ -28,6 +28,8 @@ export interface ProcRow {
   /** Share of the machine's memory, 0..1. */
   mem: number;
   threads: number;
+  /** CPU time used since it started (user + system), in seconds. */
+  cpuSeconds: number;
   /** Parent's PID (stat field 4): the tree view and kernel threads (children of kthreadd, PID 2). */
   ppid: number;
   /** Start time in clock ticks since boot (stat field 22): with the PID, names one process for good. */
@@ -161,6 +163,7 @@ export class ProcSampler {
         rssBytes,
         mem: memTotal > 0 ? rssBytes / memTotal : 0,
         threads: s.threads,
+        cpuSeconds: s.ticks / this.clkTck,
         ppid: s.ppid,
         start: s.start,
       });

@@ -21,7 +21,7 @@ import { blessedWidgetStyle } from '../render/blessed.js';
 import { loadBlessed, type Box, type Screen } from './blessed-load.js';
 import { FleetPage, fleetSettings } from './fleet-page.js';
 import type { Charset } from './graph.js';
-import { computeLayout, modulesToPlace, type Rect } from './layout.js';
+import { computeLayout, type Layout, type LayoutInput, type ModuleWant, modulesToPlace, type Rect } from './layout.js';
 import { CORE_MODULES, HEADER_MODULES, hasSomethingToShow, Metrics, moduleView, type ModuleView, panelOrder } from './model.js';
 import {
   batteryPanel,
@@ -98,6 +98,8 @@ export class DashboardUi {
   private lastContent = new Map<string, string>();
   private versions = new Map<string, string | undefined>();
   private painted = new Map<Box, PaintedLines>();
+  /** The last layout and what it was computed from (the size, what each panel wants). */
+  private layoutCache?: { key: string; layout: Layout };
   /** Counts process samples, so the table is rebuilt only when there is something new. */
   private procVersion = 0;
   private help: Box;
@@ -425,22 +427,17 @@ export class DashboardUi {
       battery: statuses.has('battery') && battery.available && (battery.data !== null || Boolean(battery.error)),
       ec2: statuses.has('ec2-cost') && ec2.available,
       temperature: temperatureLines(this.metrics, rows),
+      quietNetwork: this.metrics.net.length === 0 && !view('network').pending && !view('network').error,
     };
     // The modules on the line, and any other that needs attention, first; the rest where room is left.
     const want = (id: string) => ({ id, lines: id === 'gpu' ? gpuPanelLines(view(id)) : moduleLines(view(id)) });
     const first = others.filter((id) => onLine.includes(id) || ['warning', 'critical', 'failed'].includes(view(id).state));
     const then = others.filter((id) => !first.includes(id));
-    const given = modulesToPlace(frame, first.map(want), then.map(want));
-    let layout = computeLayout({ ...frame, modules: given });
-    // Those left without a panel are named in "more" where a row for it is left, never dropped unsaid.
-    const unplaced = then.filter((id) => !given.some((w) => w.id === id));
-    if (unplaced.length > 0 && !layout.more) {
-      const withMore = computeLayout({ ...frame, modules: [...given, { id: MORE_SLOT, lines: 1 }] });
-      const slot = withMore.modules.find((m) => m.id === MORE_SLOT);
-      if (slot && withMore.modules.length === given.length + 1) {
-        layout = { ...withMore, modules: withMore.modules.filter((m) => m.id !== MORE_SLOT), more: { rect: slot.rect, ids: unplaced } };
-      }
-    }
+    const [firstWants, thenWants] = [first.map(want), then.map(want)];
+    // Laid out again only when the size or what the panels want changes, not every frame.
+    const key = JSON.stringify([frame, firstWants, thenWants]);
+    if (this.layoutCache?.key !== key) this.layoutCache = { key, layout: layoutFor(frame, firstWants, thenWants) };
+    const layout = this.layoutCache.layout;
 
     if (layout.tooSmall) {
       for (const b of this.boxes.values()) b.hide();
@@ -492,7 +489,12 @@ export class DashboardUi {
         m.id === 'gpu' ? (c: PanelCtx) => gpuPanel(this.metrics, view(m.id), c) : (c: PanelCtx) => modulePanel(view(m.id), c, icons.failed ?? '!');
       this.place(`mod:${m.id}`, m.rect, content, statusVersion(statuses.get(m.id)));
     }
-    this.place('more', layout.more?.rect, (c) => morePanel(layout.more!.ids, c), layout.more?.ids.join(','));
+    this.place(
+      'more',
+      layout.more?.rect,
+      (c) => morePanel(layout.more!.ids.map(view), c),
+      layout.more?.ids.map((id) => `${id}:${statusVersion(statuses.get(id))}`).join(','),
+    );
     for (const [id, b] of this.boxes) if (!placed.has(id)) b.hide();
     if (!layout.battery) this.boxes.get('battery')?.hide();
     if (!layout.ec2) this.boxes.get('ec2')?.hide();
@@ -709,9 +711,9 @@ export class DashboardUi {
 
   /** A click on a column name in the process table's header sorts by that column. */
   private clickProcs(b: Box, m: { x: number; y: number }): void {
-    const at = b as unknown as { aleft: number; atop: number };
+    const at = b as unknown as { aleft: number; atop: number; width: number };
     const row = m.y - at.atop - 1;
-    const sort = row === procHeaderRow({ error: this.procError, notice: this.procNotice }) ? sortAtColumn(m.x - at.aleft - 1) : null;
+    const sort = row === procHeaderRow({ error: this.procError, notice: this.procNotice }) ? sortAtColumn(m.x - at.aleft - 1, at.width - 2) : null;
     if (sort === null || sort === this.procSort) return;
     this.sortProcsBy(sort);
     this.frame();
@@ -955,6 +957,23 @@ export class DashboardUi {
       this.logOnce(`theme ${name}: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * The panels' places: the modules that go first always, then those that fit whole beside them;
+ * those left without a panel are listed in "more" where a row for it is left, never dropped unsaid.
+ */
+function layoutFor(frame: Omit<LayoutInput, 'modules'>, first: ModuleWant[], then: ModuleWant[]): Layout {
+  const given = modulesToPlace(frame, first, then);
+  const layout = computeLayout({ ...frame, modules: given });
+  const unplaced = then.filter((w) => !given.includes(w)).map((w) => w.id);
+  if (unplaced.length === 0 || layout.more) return layout;
+  const withMore = computeLayout({ ...frame, modules: [...given, { id: MORE_SLOT, lines: 1 }] });
+  const slot = withMore.modules.find((m) => m.id === MORE_SLOT);
+  if (!slot || withMore.modules.length !== layout.modules.length + 1) return layout;
+  // The last panel placed, at the foot of its column: it takes the rows down to the screen's end.
+  const rect = { ...slot.rect, height: frame.rows - slot.rect.top };
+  return { ...withMore, modules: withMore.modules.filter((m) => m.id !== MORE_SLOT), more: { rect, ids: unplaced } };
 }
 
 /** What a module panel's content depends on: a new reading, a failure, availability. */

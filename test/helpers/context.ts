@@ -18,8 +18,9 @@ export interface FixtureTree {
   cleanup(): void;
 }
 
-export function fixtureTree(): FixtureTree {
-  const dir = mkdtempSync(join(tmpdir(), 'shoji-fixture-'));
+/** `base`: the folder to make it in (a test whose output shows its paths wants one of a fixed length). */
+export function fixtureTree(base = tmpdir()): FixtureTree {
+  const dir = mkdtempSync(join(base, 'shoji-fixture-'));
   for (const d of ['proc', 'sys', 'root']) mkdirSync(join(dir, d));
   return {
     dir,

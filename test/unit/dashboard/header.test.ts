@@ -83,3 +83,21 @@ describe('the OS name, shorter', () => {
     expect(osForms('')).toEqual([]);
   });
 });
+
+describe('the OS name, read', () => {
+  it('takes the kernel from <procRoot>/sys/kernel as uname gives it, and the distribution from os-release', async () => {
+    const { fixtureTree } = await import('../../helpers/context.js');
+    const { osName } = await import('../../../src/dashboard/index.js');
+    const tree = fixtureTree();
+    try {
+      tree.write('root/etc/os-release', 'NAME="Debian GNU/Linux"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n');
+      tree.write('proc/sys/kernel/ostype', 'Linux\n');
+      tree.write('proc/sys/kernel/osrelease', '6.1.0-28-amd64\n');
+      expect(osName(tree.root, tree.procRoot)).toBe('Debian GNU/Linux 12 (bookworm), Linux 6.1.0');
+      // Without those files (not Linux): uname's, whatever this machine's is.
+      expect(osName(tree.root, '/nonexistent')).toMatch(/^Debian GNU\/Linux 12 \(bookworm\), \S+ [^-\s]+$/);
+    } finally {
+      tree.cleanup();
+    }
+  });
+});

@@ -48,9 +48,10 @@ describe('dashboard layout', () => {
           for (let j = i + 1; j < all.length; j++) expect(overlaps(all[i][1], all[j][1]), `${all[i][0]} / ${all[j][0]}`).toBe(false);
         }
         const named = new Set([...l.modules.map((m) => m.id), ...(l.more?.ids ?? [])]);
-        if (l.temperature) expect(named.size).toBe(n);
-        else expect([...named]).toContain('temperature');
-        expect(named.size).toBe(l.temperature ? n : n + 1);
+        // Battery and temperature without a panel of their own are among the modules.
+        if (!l.temperature) expect([...named]).toContain('temperature');
+        if (!l.battery) expect([...named]).toContain('battery');
+        expect(named.size).toBe(n + (l.temperature ? 0 : 1) + (l.battery ? 0 : 1));
         // The main panels keep a usable size at every size.
         expect(l.cpu.height).toBeGreaterThanOrEqual(7);
         expect(l.procs.height).toBeGreaterThanOrEqual(6);
@@ -83,9 +84,46 @@ describe('dashboard layout', () => {
     const few = computeLayout({ cols: 160, rows: 48, battery: false, ec2: false, modules: modules(3, 6) });
     expect(few.modules.map((m) => m.lines)).toEqual([6, 6, 6]);
     const many = computeLayout({ cols: 80, rows: 24, battery: false, ec2: true, modules: modules(12, 6) });
-    expect(many.more?.ids.length).toBeGreaterThan(0);
-    expect(many.modules.every((m) => m.lines === 1)).toBe(true);
-    expect(many.more!.ids.at(-1)).toBe('m11');
+    // Not even a line each in panels of their own: one panel lists them all, in the rows left under the EC2 cost.
+    expect(many.modules).toEqual([]);
+    expect(many.more?.ids).toEqual(modules(12).map((m) => m.id));
+    expect(many.more!.rect.top).toBe(many.ec2!.top + many.ec2!.height);
+    expect(many.more!.rect.top + many.more!.rect.height).toBe(24);
+  });
+
+  it('keeps module panels wide enough to read: details cut to three lines rather than a third column of 28 cells', () => {
+    const l = computeLayout({ cols: 200, rows: 60, battery: true, ec2: true, modules: modules(6, 6) });
+    expect(new Set(l.modules.map((m) => m.rect.width))).toEqual(new Set([42]));
+    expect(l.modules.map((m) => m.lines)).toEqual([3, 3, 3, 3, 3, 3]);
+    // Where a second column is still wide enough, every detail line.
+    const few = computeLayout({ cols: 160, rows: 48, battery: false, ec2: false, modules: modules(3, 6) });
+    expect(few.modules.map((m) => m.rect.width)).toEqual([33, 33, 34]);
+  });
+
+  it('gives a network panel with nothing to report one line, and its rows to the process table', () => {
+    for (const [cols, rows] of sizes) {
+      const busy = computeLayout({ cols, rows, battery: false, ec2: true, modules: modules(3) });
+      const quiet = computeLayout({ cols, rows, battery: false, ec2: true, quietNetwork: true, modules: modules(3) });
+      expect(quiet.network.height).toBe(3);
+      expect(quiet.procs.top).toBe(quiet.network.top + 3);
+      expect(quiet.procs.height).toBe(busy.procs.height + busy.network.height - 3);
+      expect(quiet.procs.top + quiet.procs.height).toBe(rows);
+      // The right column does not move.
+      expect(quiet.disk).toEqual(busy.disk);
+    }
+  });
+
+  it('gives the battery a panel of its own only where the modules keep theirs, and the EC2 cost up to half the rows', () => {
+    const small = computeLayout({ cols: 80, rows: 24, battery: true, ec2: true, modules: modules(4, 1) });
+    expect(small.battery).toBeUndefined();
+    expect(small.more?.ids).toEqual(['battery', 'm0', 'm1', 'm2', 'm3']);
+    // 10 rows under the disk panel: 5 for the EC2 cost (3 of its lines), 5 to list the 5 modules' lines.
+    expect(small.ec2?.height).toBe(5);
+    expect(small.more?.rect.height).toBe(5);
+    const large = computeLayout({ cols: 160, rows: 48, battery: true, ec2: true, modules: modules(4, 1) });
+    expect(large.battery?.height).toBe(3);
+    expect(large.ec2?.height).toBe(7);
+    expect(large.modules.map((m) => m.id)).toEqual(['m0', 'm1', 'm2', 'm3']);
   });
 });
 

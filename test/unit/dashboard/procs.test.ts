@@ -95,7 +95,18 @@ describe('process table from /proc', () => {
   });
 
   it('sorts by CPU, memory or PID', () => {
-    const row = (pid: number, cpu: number | null, rss: number) => ({ pid, name: '', state: 'S', cpu, rssBytes: rss, mem: 0, threads: 1, ppid: 1, start: '1' });
+    const row = (pid: number, cpu: number | null, rss: number) => ({
+      pid,
+      name: '',
+      state: 'S',
+      cpu,
+      rssBytes: rss,
+      mem: 0,
+      threads: 1,
+      cpuSeconds: 0,
+      ppid: 1,
+      start: '1',
+    });
     const rows = [row(3, 1, 10), row(1, null, 30), row(2, 50, 20)];
     expect(sortProcs(rows, 'cpu').map((r) => r.pid)).toEqual([2, 3, 1]);
     expect(sortProcs(rows, 'mem').map((r) => r.pid)).toEqual([1, 2, 3]);
