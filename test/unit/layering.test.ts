@@ -20,7 +20,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   render: ['render', 'core'],
   app: ['app', 'core', 'render', 'plugins'],
   host: ['host', 'app', 'core', 'render'],
-  dashboard: ['dashboard', 'host', 'app', 'core', 'render', 'fleet'],
+  dashboard: ['dashboard', 'host', 'app', 'core', 'render', 'fleet', 'platform'],
   ec2: ['ec2', 'core', 'render'],
   fleet: ['fleet', 'core', 'render'],
   exporter: ['exporter', 'host', 'app', 'core', 'render'],

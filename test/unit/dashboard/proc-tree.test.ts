@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { treeOrder, treePrefix } from '../../../src/dashboard/proc-tree.js';
 import type { ProcRow } from '../../../src/dashboard/procs.js';
 
-const row = (pid: number, ppid: number, name = `p${pid}`): ProcRow => ({ pid, ppid, name, state: 'S', cpu: 0, rssBytes: 0, mem: 0, threads: 1, start: '1' });
+const row = (pid: number, ppid: number, name = `p${pid}`): ProcRow => ({
+  pid,
+  ppid,
+  name,
+  state: 'S',
+  cpu: 0,
+  rssBytes: 0,
+  mem: 0,
+  threads: 1,
+  start: '1',
+  kernelThread: false,
+});
 
 describe('the process tree', () => {
   it('puts each process under its parent, siblings in the order given', () => {
