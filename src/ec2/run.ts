@@ -147,7 +147,7 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
     hereRun?.checkHereFlags(args);
     const est = await estimate(requestFromArgs(args, io.env));
     // What this run read of the host goes into the ledger for --month (what-if runs record nothing).
-    recordRun(args, io);
+    await recordRun(args, io);
     if (monthRun && monthAsked) {
       const r = monthRun.monthReport(est, monthAsked, args, io.env);
       io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : r.format === 'detail' ? forTerminal(r.text, io.env) : oneLineForTerminal(r.text, io.env));

@@ -21,7 +21,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   app: ['app', 'core', 'render', 'plugins'],
   host: ['host', 'app', 'core', 'render'],
   dashboard: ['dashboard', 'host', 'app', 'core', 'render', 'fleet', 'platform'],
-  ec2: ['ec2', 'core', 'render'],
+  ec2: ['ec2', 'core', 'render', 'platform'],
   fleet: ['fleet', 'core', 'render'],
   exporter: ['exporter', 'host', 'app', 'core', 'render'],
   cli: ['cli', 'app', 'core', 'render', 'host', 'dashboard', 'ec2', 'fleet', 'exporter', 'platform'],

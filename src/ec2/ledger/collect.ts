@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import type { ModuleContext } from '../../core/contract.js';
 import type { Ec2CostOptions } from '../options.js';
 import type { UsageOutcome } from '../usage/store.js';
-import { takeSample } from './record.js';
+import { offLinux, readHereOffLinux, takeSample } from './record.js';
 import { type RecordOutcome, recordSample } from './store.js';
 
 export const MINUTE_MS = 60_000;
@@ -83,7 +83,18 @@ export function usageRecorded(): Promise<UsageOutcome | null> {
  * here-versus-EC2 comparison on any host. Called from the module's availability check.
  */
 export function keepRecording(ctx: ModuleContext<Ec2CostOptions>): void {
-  if (ctx.longLived) recordFromCollect(ctx);
+  if (!ctx.longLived) return;
+  if (process.platform === 'linux') recordFromCollect(ctx);
+  else void readyForRecording(ctx).then(() => recordFromCollect(ctx));
+}
+
+/**
+ * Off Linux, what a recording needs that its host reader gives only later (the byte counters:
+ * ledger/record.ts), read first; callers ask only where process.platform is not Linux, so
+ * Linux's collect does exactly what it did.
+ */
+export function readyForRecording(ctx: ModuleContext<Ec2CostOptions>): Promise<void> {
+  return readHereOffLinux(ctx.env, ctx.procRoot, ctx.sysRoot, ctx.options.interfaces ?? [], () => ctx.wallNow() / 1000);
 }
 
 /** Record from a collect (ctx as the collect got it); in a long-lived process, keep a minute timer going. */
@@ -112,7 +123,13 @@ export function minuteTick(nowMs: number = Date.now()): RecordOutcome | null {
     return null;
   }
   recorder.lastMs = nowMs;
-  return recordNow(recorder.ctx);
+  const ctx = recorder.ctx;
+  if (process.platform !== 'linux' && offLinux(ctx.procRoot)) {
+    // The counters first, then the recording (its outcome is logged as any other's).
+    void readyForRecording(ctx).then(() => recordNow(ctx));
+    return null;
+  }
+  return recordNow(ctx);
 }
 
 /** Stop the minute timer (tests; a host that stops its modules). */

@@ -8,8 +8,15 @@
  * (boot_id, stat, uptime, net/dev, net/route, an ifindex per counted interface), the ledger read
  * and written once under its lock. It never throws into its caller: a sample that cannot be taken
  * or recorded is an outcome, and the reading or the report goes on without it.
+ *
+ * Off Linux (macOS, the BSDs: no boot_id and the platform is not Linux) the boot is named by its
+ * start from Node's uptime (src/core/boot-id.ts) and the byte counters come from the host reader
+ * (src/platform: systeminformation's networkStats there). That reader answers later, so the
+ * counters are read first, by readHereOffLinux, which the callers await (the ec2-cost command,
+ * the module's collect); the sample is then taken at the moment they were read.
  */
 import { join } from 'node:path';
+import { bootSecond } from '../../core/boot-id.js';
 import { forLocale } from '../../core/locale.js';
 import { defaultRouteInterfaces } from '../../core/net.js';
 import { hostRoots } from '../../core/paths.js';
@@ -48,9 +55,11 @@ export function takeSample(
   sysRoot: string,
   interfaces: string[],
   now: number = Date.now() / 1000,
+  platform: string = process.platform,
 ): { sample: HostSample; statText: string | null } {
   const idPath = join(procRoot, 'sys/kernel/random/boot_id');
   const bootId = readLine(idPath);
+  if (!bootId && platform !== 'linux') return { sample: sampleOffLinux(interfaces), statText: null };
   if (!bootId) throw new HostReadError(`cannot read the boot id from ${idPath}`);
   const uptimePath = join(procRoot, 'uptime');
   const uptimeText = readText(uptimePath)?.trim().split(/\s+/)[0] ?? '';
@@ -77,6 +86,71 @@ export function takeSample(
   return { sample: { bootId, bootTime, at, counters }, statText };
 }
 
+/** Byte counters read off Linux by readHereOffLinux: for which interfaces, and when. */
+interface HereCounters {
+  interfaces: string;
+  at: number;
+  counters: HostSample['counters'];
+}
+let here: HereCounters | null = null;
+
+/** Whether this host is one where the ledger reads no /proc (not Linux, and no boot_id under procRoot). */
+export function offLinux(procRoot: string, platform: string = process.platform): boolean {
+  return platform !== 'linux' && readLine(join(procRoot, 'sys/kernel/random/boot_id')) === null;
+}
+
+/**
+ * Off Linux, read the byte counters of the interfaces a sample counts (those named, else the
+ * default route's) from the host reader, for the next takeSample; nothing on Linux, where
+ * takeSample reads net/dev itself. An interface the reader cannot count is left out, and a
+ * reader that fails leaves none: the boot and its uptime are still recorded.
+ */
+export async function readHereOffLinux(
+  env: NodeJS.ProcessEnv,
+  procRoot: string,
+  sysRoot: string,
+  interfaces: string[],
+  now: () => number = () => Date.now() / 1000,
+  platform: string = process.platform,
+): Promise<void> {
+  if (platform === 'linux' || !offLinux(procRoot, platform)) return;
+  // Read a moment ago for the same interfaces (the estimate, then the recording, in one run): once is enough.
+  if (here !== null && here.interfaces === interfaces.join(',') && Math.abs(now() - here.at) < 1) return;
+  const counters: HostSample['counters'] = new Map();
+  try {
+    const roots = { procRoot, sysRoot, root: '/' };
+    // Loaded here, off Linux only: Linux's ec2-cost bundles stay without the host readers.
+    const { hostFor } = await import('../../platform/backend.js');
+    const host = hostFor({ ...roots, env });
+    const wanted = interfaces.length > 0 ? interfaces : await host.defaultInterfaces(roots);
+    const bytes = await host.interfaceBytes(roots, wanted);
+    for (const name of wanted) {
+      const c = bytes?.get(name);
+      if (c && validInterfaceName(name) && Number.isSafeInteger(c.rxBytes) && Number.isSafeInteger(c.txBytes) && c.rxBytes >= 0 && c.txBytes >= 0) {
+        counters.set(name, { rx: BigInt(c.rxBytes), tx: BigInt(c.txBytes) });
+      }
+    }
+  } catch {
+    // no counters this time
+  }
+  here = { interfaces: interfaces.join(','), at: now(), counters };
+}
+
+/** The counters readHereOffLinux read for these interfaces, or null when it read none for them. */
+export function hereCounters(interfaces: string[]): HostSample['counters'] | null {
+  return here !== null && here.interfaces === interfaces.join(',') ? here.counters : null;
+}
+
+/**
+ * The sample off Linux: the boot from Node's uptime, its time the moment readHereOffLinux read
+ * the counters (never later than them). Throws when they were not read for these interfaces.
+ */
+function sampleOffLinux(interfaces: string[]): HostSample {
+  if (here === null || here.interfaces !== interfaces.join(',')) throw new HostReadError('the network counters were not read yet (no /proc here)');
+  const bootTime = bootSecond();
+  return { bootId: `boottime-${bootTime}`, bootTime, at: Math.max(here.at, bootTime), counters: here.counters };
+}
+
 /** Take a sample and record it; never throws. */
 export function recordHost(env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now?: number): RecordOutcome {
   try {
@@ -95,9 +169,10 @@ export const WHAT_IF_OPTIONS = ['uptime', 'tx-bytes', 'rx-bytes', 'now'] as cons
  * The interfaces are the run's: those named with --interfaces, else the default route's. A failure
  * is shown only with SHOJI_DEBUG: the report does not depend on it.
  */
-export function recordRun(args: Readonly<Record<string, unknown>>, io: Io): RecordOutcome | null {
+export async function recordRun(args: Readonly<Record<string, unknown>>, io: Io): Promise<RecordOutcome | null> {
   if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return null;
   const { procRoot, sysRoot } = hostRoots(io.env);
+  await readHereOffLinux(io.env, procRoot, sysRoot, runInterfaces(args));
   const outcome = recordHost(io.env, procRoot, sysRoot, runInterfaces(args));
   if (outcome.status === 'failed' && io.env.SHOJI_DEBUG) io.err(`${forLocale(`ec2-cost: ledger: ${escapeControl(outcome.reason)}`, io.env)}\n`);
   return outcome;

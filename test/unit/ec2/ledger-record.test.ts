@@ -50,11 +50,11 @@ describe('the ec2-cost command', () => {
     expect(existsSync(join(tree.dir, 'state', 'ec2'))).toBe(false);
   });
 
-  it('--now is a what-if clock: a run given it records nothing; --interfaces records the interfaces named', () => {
+  it('--now is a what-if clock: a run given it records nothing; --interfaces records the interfaces named', async () => {
     const io = { env: envFor(tree), out: () => {}, err: () => {}, stderrIsTTY: false };
-    expect(recordRun({ _: [], now: '2026-11-20T00:00:00Z' }, io)).toBeNull();
+    expect(await recordRun({ _: [], now: '2026-11-20T00:00:00Z' }, io)).toBeNull();
     expect(existsSync(join(tree.dir, 'state', 'ec2'))).toBe(false);
-    expect(recordRun({ _: [], interfaces: 'eth1, lo' }, io)).toEqual({ status: 'recorded', newBoot: true });
+    expect(await recordRun({ _: [], interfaces: 'eth1, lo' }, io)).toEqual({ status: 'recorded', newBoot: true });
     expect(readBoots(state)[0].interfaces).toEqual(['eth1', 'lo']);
   });
 
