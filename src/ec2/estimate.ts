@@ -269,7 +269,7 @@ async function spotLookup(req: EstimateRequest, identity: Identity, region: stri
 }
 
 /** Off Linux, the default route's byte counters from the host reader (ledger/record.ts); `none` when it gives none. */
-async function trafficOffLinux(req: { env: NodeJS.ProcessEnv; procRoot: string; sysRoot: string }, none: Traffic): Promise<Traffic> {
+export async function trafficOffLinux(req: { env: NodeJS.ProcessEnv; procRoot: string; sysRoot: string }, none: Traffic): Promise<Traffic> {
   await readHereOffLinux(req.env, req.procRoot, req.sysRoot, []);
   const counters = hereCounters([]);
   if (counters === null || counters.size === 0) return none;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootSecond, sameBoot } from '../../../src/core/boot-id.js';
 import { forgetChecks } from '../../../src/core/trust.js';
+import { trafficOffLinux } from '../../../src/ec2/estimate.js';
 import { readUptimeFrom } from '../../../src/ec2/host.js';
 import { bootIdOf, readImdsCache, writeImdsCache } from '../../../src/ec2/imds-cache.js';
 import { foldIntoLedger } from '../../../src/ec2/ledger/fold.js';
@@ -79,6 +80,16 @@ describe("the ledger's sample off Linux", () => {
       counters: new Map([['en0', { rx: 30n, tx: 50n }]]),
     });
     expect(second.boots.map((b) => [b.bootId, b.samples])).toEqual([['boottime-1799990000', 2]]);
+  });
+
+  it("gives the since-boot estimate the same counters: the default route's bytes, or its note when there are none", async () => {
+    await readHereOffLinux({}, tree.procRoot, tree.sysRoot, [], () => 1_800_000_120, 'darwin');
+    const none = { interfaces: [], txBytes: { n: 0n, d: 1n }, rxBytes: { n: 0n, d: 1n }, missing: [], listed: [], unavailable: 'none' } as never;
+    const t = await trafficOffLinux({ env: {}, ...tree }, none);
+    expect([t.interfaces, String(t.txBytes.n), String(t.rxBytes.n), t.unavailable]).toEqual([['eth0'], '5000', '7000', undefined]);
+    tree.write('proc/net/dev', 'Inter-| x\n face | y\n');
+    await readHereOffLinux({}, tree.procRoot, tree.sysRoot, [], () => 1_800_000_180, 'darwin');
+    expect(await trafficOffLinux({ env: {}, ...tree }, none)).toBe(none);
   });
 
   it('does nothing on Linux, and on a host with boot_id, whatever the platform says', async () => {
