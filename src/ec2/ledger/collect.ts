@@ -62,7 +62,7 @@ async function recordUsageLater(
 ): Promise<UsageOutcome | null> {
   try {
     const { recordUsageSample } = await import('../usage/record.js');
-    const outcome = recordUsageSample(env, ctx.procRoot, ctx.sysRoot, taken.sample, taken.statText);
+    const outcome = recordUsageSample(env, ctx.procRoot, ctx.sysRoot, taken.sample, taken.statText, taken.usage);
     const problem = outcome.status === 'failed' ? outcome.reason : null;
     if (problem !== null && problem !== recorder?.lastUsageProblem) ctx.longLived?.log(`ec2-cost: host usage not recorded: ${problem}`);
     if (recorder) recorder.lastUsageProblem = problem;
@@ -94,7 +94,7 @@ export function keepRecording(ctx: ModuleContext<Ec2CostOptions>): void {
  * Linux's collect does exactly what it did.
  */
 export function readyForRecording(ctx: ModuleContext<Ec2CostOptions>): Promise<void> {
-  return readHereOffLinux(ctx.env, ctx.procRoot, ctx.sysRoot, ctx.options.interfaces ?? [], () => ctx.wallNow() / 1000);
+  return readHereOffLinux(ctx.env, ctx.procRoot, ctx.sysRoot, ctx.options.interfaces ?? [], () => ctx.wallNow() / 1000, process.platform, ctx.longLived !== undefined);
 }
 
 /** Record from a collect (ctx as the collect got it); in a long-lived process, keep a minute timer going. */

@@ -25,6 +25,8 @@ import { escapeControl } from '../../render/sanitize.js';
 import { HostReadError, parseNetDev } from '../host.js';
 import type { Io } from '../io.js';
 import { recordSample, type RecordOutcome } from './store.js';
+import type { HostReader, HostRoots } from '../../platform/types.js';
+import type { UsageReading } from '../usage/sample.js';
 import type { HostSample } from './types.js';
 import { validInterfaceName } from './validate.js';
 
@@ -56,10 +58,10 @@ export function takeSample(
   interfaces: string[],
   now: number = Date.now() / 1000,
   platform: string = process.platform,
-): { sample: HostSample; statText: string | null } {
+): { sample: HostSample; statText: string | null; usage?: HereUsage | null } {
   const idPath = join(procRoot, 'sys/kernel/random/boot_id');
   const bootId = readLine(idPath);
-  if (!bootId && platform !== 'linux') return { sample: sampleOffLinux(interfaces), statText: null };
+  if (!bootId && platform !== 'linux') return { sample: sampleOffLinux(interfaces), statText: null, usage: here?.usage ?? null };
   if (!bootId) throw new HostReadError(`cannot read the boot id from ${idPath}`);
   const uptimePath = join(procRoot, 'uptime');
   const uptimeText = readText(uptimePath)?.trim().split(/\s+/)[0] ?? '';
@@ -91,7 +93,12 @@ interface HereCounters {
   interfaces: string;
   at: number;
   counters: HostSample['counters'];
+  /** CPU time and memory, for the long-lived processes' hourly usage record (../usage/), when asked and read. */
+  usage: HereUsage | null;
 }
+
+/** What the hourly usage record reads off Linux, from the host reader: its CPU time and memory. */
+export type HereUsage = Omit<UsageReading, 'rapl' | 'batteryWatts'>;
 let here: HereCounters | null = null;
 
 /** Whether this host is one where the ledger reads no /proc (not Linux, and no boot_id under procRoot). */
@@ -103,7 +110,8 @@ export function offLinux(procRoot: string, platform: string = process.platform):
  * Off Linux, read the byte counters of the interfaces a sample counts (those named, else the
  * default route's) from the host reader, for the next takeSample; nothing on Linux, where
  * takeSample reads net/dev itself. An interface the reader cannot count is left out, and a
- * reader that fails leaves none: the boot and its uptime are still recorded.
+ * reader that fails leaves none: the boot and its uptime are still recorded. `withUsage` (the
+ * long-lived processes) reads the CPU time and memory the usage record keeps, too.
  */
 export async function readHereOffLinux(
   env: NodeJS.ProcessEnv,
@@ -112,11 +120,13 @@ export async function readHereOffLinux(
   interfaces: string[],
   now: () => number = () => Date.now() / 1000,
   platform: string = process.platform,
+  withUsage = false,
 ): Promise<void> {
   if (platform === 'linux' || !offLinux(procRoot, platform)) return;
   // Read a moment ago for the same interfaces (the estimate, then the recording, in one run): once is enough.
-  if (here !== null && here.interfaces === interfaces.join(',') && Math.abs(now() - here.at) < 1) return;
+  if (here !== null && here.interfaces === interfaces.join(',') && Math.abs(now() - here.at) < 1 && (here.usage !== null || !withUsage)) return;
   const counters: HostSample['counters'] = new Map();
+  let usage: HereUsage | null = null;
   try {
     const roots = { procRoot, sysRoot, root: '/' };
     // Loaded here, off Linux only: Linux's ec2-cost bundles stay without the host readers.
@@ -130,10 +140,25 @@ export async function readHereOffLinux(
         counters.set(name, { rx: BigInt(c.rxBytes), tx: BigInt(c.txBytes) });
       }
     }
+    if (withUsage) usage = await usageFrom(host, roots);
   } catch {
     // no counters this time
   }
-  here = { interfaces: interfaces.join(','), at: now(), counters };
+  here = { interfaces: interfaces.join(','), at: now(), counters, usage };
+}
+
+/** CPU time (whole ticks: the record keeps counts) and memory in use from the host reader; null when it gives none. */
+async function usageFrom(host: HostReader, roots: HostRoots): Promise<HereUsage | null> {
+  try {
+    const ticks = await host.cpuTicks(roots);
+    const mem = await host.memory(roots);
+    const vcpus = Object.keys(ticks).filter((line) => line !== 'cpu').length;
+    const [busy, idle] = ticks.cpu.map(Math.round);
+    if (vcpus < 1 || !(mem.total > 0)) return null;
+    return { busyTicks: busy, totalTicks: busy + idle, vcpus, memUsedBytes: Math.max(0, mem.total - mem.available), memTotalBytes: mem.total };
+  } catch {
+    return null;
+  }
 }
 
 /** The counters readHereOffLinux read for these interfaces, or null when it read none for them. */

@@ -15,6 +15,7 @@ import { readUptimeFrom } from '../../../src/ec2/host.js';
 import { bootIdOf, readImdsCache, writeImdsCache } from '../../../src/ec2/imds-cache.js';
 import { foldIntoLedger } from '../../../src/ec2/ledger/fold.js';
 import { readHereOffLinux, takeSample } from '../../../src/ec2/ledger/record.js';
+import { recordUsageSample } from '../../../src/ec2/usage/record.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 import { proc } from './hosts.js';
 
@@ -90,6 +91,20 @@ describe("the ledger's sample off Linux", () => {
     tree.write('proc/net/dev', 'Inter-| x\n face | y\n');
     await readHereOffLinux({}, tree.procRoot, tree.sysRoot, [], () => 1_800_000_180, 'darwin');
     expect(await trafficOffLinux({ env: {}, ...tree }, none)).toBe(none);
+  });
+
+  it("a long-lived process's hourly usage record takes the host reader's CPU time and memory there", async () => {
+    tree.write('proc/stat', 'cpu  300 0 100 600 0 0 0 0\ncpu0 150 0 50 300\ncpu1 150 0 50 300\n');
+    const env = { SHOJI_STATE_DIR: join(tree.dir, 'state') };
+    // Without it (the one-shot path reads none): the record says what it could not read.
+    await readHereOffLinux({}, tree.procRoot, tree.sysRoot, [], () => 1_800_000_240, 'darwin');
+    const plain = takeSample(tree.procRoot, tree.sysRoot, [], 0, 'darwin');
+    expect(plain.usage).toBeNull();
+    expect(recordUsageSample(env, tree.procRoot, tree.sysRoot, plain.sample, plain.statText, plain.usage)).toMatchObject({ status: 'failed' });
+    await readHereOffLinux({}, tree.procRoot, tree.sysRoot, [], () => 1_800_000_300, 'darwin', true);
+    const taken = takeSample(tree.procRoot, tree.sysRoot, [], 0, 'darwin');
+    expect(taken.usage).toEqual({ busyTicks: 400, totalTicks: 1000, vcpus: 2, memUsedBytes: expect.any(Number), memTotalBytes: 7_989_212 * 1024 });
+    expect(recordUsageSample(env, tree.procRoot, tree.sysRoot, taken.sample, taken.statText, taken.usage).status).toMatch(/^(counted|counters)$/);
   });
 
   it('does nothing on Linux, and on a host with boot_id, whatever the platform says', async () => {
