@@ -94,7 +94,15 @@ export function keepRecording(ctx: ModuleContext<Ec2CostOptions>): void {
  * Linux's collect does exactly what it did.
  */
 export function readyForRecording(ctx: ModuleContext<Ec2CostOptions>): Promise<void> {
-  return readHereOffLinux(ctx.env, ctx.procRoot, ctx.sysRoot, ctx.options.interfaces ?? [], () => ctx.wallNow() / 1000, process.platform, ctx.longLived !== undefined);
+  return readHereOffLinux(
+    ctx.env,
+    ctx.procRoot,
+    ctx.sysRoot,
+    ctx.options.interfaces ?? [],
+    () => ctx.wallNow() / 1000,
+    process.platform,
+    ctx.longLived !== undefined,
+  );
 }
 
 /** Record from a collect (ctx as the collect got it); in a long-lived process, keep a minute timer going. */
