@@ -6,7 +6,7 @@
  * after the check on ps's terms. And by default the dashboard loads nothing of systeminformation.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, requireProgram, SHOJI, sandbox, type Sandbox, waitFor } from '../helpers/cli.js';
@@ -32,6 +32,15 @@ const pidsOn = (text: string) =>
 
 /** The %CPU column of the rows on screen: '-' for a process seen the first time. */
 const cpusOn = (text: string) => text.split('\n').flatMap((l) => /^[│x|] +\d+ +\S+ +(\S+) /.exec(l)?.[1] ?? []);
+
+/** /proc/PID/cmdline as the table shows it, or null once the process has ended. */
+function cmdlineOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+  } catch {
+    return null;
+  }
+}
 
 /** `shoji dashboard` in a new tmux session, with these variables on top of the sandbox's. */
 function dashboard(session: string, extra: Record<string, string>): void {
@@ -73,6 +82,9 @@ describe('the process table on systeminformation (ps)', () => {
     children.push(child);
     const ended = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const pid = child.pid!;
+    // The command lines before the dashboard starts: a row is compared only when its PID still
+    // names the same command line after the table was read (on a busy machine PIDs come and go).
+    const before = new Map(readdirSync('/proc').flatMap((p) => (/^\d+$/.test(p) ? [[Number(p), cmdlineOf(Number(p))] as const] : [])));
     dashboard('si', { SHOJI_BACKEND: 'systeminformation' });
     // The first list has no %CPU yet ('-'); from the second on, every process seen before has one.
     const first = await waitFor('the first list', () => pidsOn(capture('si')).length > 5 && capture('si'), 60_000);
@@ -90,8 +102,10 @@ describe('the process table on systeminformation (ps)', () => {
     const shown = pidsOn(table);
     const alive = shown.filter((p) => existsSync(`/proc/${p}`));
     expect(alive.length).toBeGreaterThan(shown.length * 0.8);
-    for (const p of alive) {
-      const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+    const steady = alive.filter((p) => before.has(p) && before.get(p) === cmdlineOf(p));
+    expect(steady.length).toBeGreaterThan(0);
+    for (const p of steady) {
+      const cmdline = cmdlineOf(p) ?? '';
       // ps's command column, as systeminformation splits it, loses the arguments after a ':' (docs/platforms.md).
       if (cmdline === '' || cmdline.includes(':')) continue;
       const column = /^[│x|] +\d+ +\S+ +\S+ +\S+ +\S+ \S (.*)$/.exec(rowOf(table, p) ?? '')?.[1] ?? '';
