@@ -864,17 +864,16 @@ export class DashboardUi {
     const now = this.opts.now();
     const before: ProcDetail | null = d.view.detail;
     const read = this.sampler.readDetail(d.target, before, (now - d.at) / 1000, this.detailBoot);
-    const next = read?.detail ?? null;
-    if (read && next) {
+    if (read) {
       d.view.cpu.push(read.cpu);
-      d.view.mem.push(next.rssBytes);
+      d.view.mem.push(read.detail.rssBytes);
       if (before) d.view.seconds += (now - d.at) / 1000;
-      d.view.detail = next;
+      d.view.detail = read.detail;
       d.at = now;
     } else if (!d.view.gone) d.view.gone = `PID ${d.target.pid} has ended: the figures are its last`;
     clearTimeout(this.detailTimer);
     // Nothing more to read once it has ended.
-    if (next) this.detailTimer = setTimeout(() => this.pollDetail(), 1000);
+    if (read) this.detailTimer = setTimeout(() => this.pollDetail(), 1000);
     this.frame();
   }
 
