@@ -9,9 +9,10 @@
  *
  * Everything here is exact (money.ts); rounding is the renderers' business (report.ts).
  */
+import { join } from 'node:path';
 import { loadCatalog, suggestTypes, type Arch, type Catalog } from './catalog.js';
 import { archOf, readHostSize, readTraffic, readUptimeFrom, type HostSize, type Traffic, UPTIME_FROM_WORDS, type UptimeSource } from './host.js';
-import { hereCounters, readHereOffLinux } from './ledger/record.js';
+import { hereCounters, offLinux, readHereOffLinux } from './ledger/record.js';
 import { EstimateError } from './errors.js';
 import { identify, type Identity } from './identify.js';
 import { computeCost, hourlyTotal, projectThirtyDays, type Cost, type CostInput } from './model.js';
@@ -132,9 +133,12 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
   const uptimeRead = req.uptimeSeconds === undefined ? runtime(() => readUptimeFrom(req.procRoot)) : null;
   const uptimeSeconds = req.uptimeSeconds ?? uptimeRead!.seconds;
   const needProc = req.txBytes === undefined || req.rxBytes === undefined;
-  let traffic = needProc ? runtime(() => readTraffic(req.procRoot, req.interfaces ?? [])) : null;
-  // No net/dev (macOS, the BSDs): the counters the host reader gives, as the ledger records them.
-  if (traffic?.unavailable) traffic = await trafficOffLinux(req, traffic);
+  // Without /proc (macOS, the BSDs): the counters the host reader gives, as the ledger records them.
+  const traffic = !needProc
+    ? null
+    : offLinux(req.procRoot)
+      ? await trafficOffLinux(req, req.interfaces ?? [])
+      : runtime(() => readTraffic(req.procRoot, req.interfaces ?? []));
   if (traffic && req.interfaces?.length && traffic.missing.length > 0) {
     // Named by the user: a typo must not quietly count nothing.
     usage(`--interfaces: no interface ${traffic.missing.join(', ')} on this host (there: ${traffic.listed.join(', ') || 'none'})`);
@@ -268,18 +272,37 @@ async function spotLookup(req: EstimateRequest, identity: Identity, region: stri
   return lookUpSpotPrice(req.env, identity, (req.now ?? (() => new Date()))(), mode);
 }
 
-/** Off Linux, the default route's byte counters from the host reader (ledger/record.ts); `none` when it gives none. */
-export async function trafficOffLinux(req: { env: NodeJS.ProcessEnv; procRoot: string; sysRoot: string }, none: Traffic): Promise<Traffic> {
-  await readHereOffLinux(req.env, req.procRoot, req.sysRoot, []);
-  const counters = hereCounters([]);
-  if (counters === null || counters.size === 0) return none;
+/**
+ * Off Linux, the byte counters of the interfaces named, else the default route's, from the host
+ * reader (ledger/record.ts reads them, once for the estimate and the recording); none counted,
+ * and a note saying so, when it gives none for the default route.
+ */
+export async function trafficOffLinux(
+  req: { env: NodeJS.ProcessEnv; procRoot: string; sysRoot: string },
+  named: string[],
+  platform: string = process.platform,
+): Promise<Traffic> {
+  await readHereOffLinux(req.env, req.procRoot, req.sysRoot, named, undefined, platform);
+  const counters = hereCounters(named) ?? new Map<string, { rx: bigint; tx: bigint }>();
+  const counted = [...counters.keys()];
+  const unavailable =
+    counted.length === 0 && named.length === 0
+      ? `no network counters to read on ${platform} (no ${join(req.procRoot, 'net/dev')}, and the system gave none): no traffic counted (give --tx-bytes and --rx-bytes)`
+      : undefined;
   let tx = 0n;
   let rx = 0n;
   for (const c of counters.values()) {
     tx += c.tx;
     rx += c.rx;
   }
-  return { interfaces: [...counters.keys()], txBytes: int(tx), rxBytes: int(rx), missing: [], listed: [...counters.keys()] };
+  return {
+    interfaces: counted,
+    txBytes: int(tx),
+    rxBytes: int(rx),
+    missing: named.filter((n) => !counters.has(n)),
+    listed: counted,
+    ...(unavailable ? { unavailable } : {}),
+  };
 }
 
 function assumptions(a: {

@@ -83,14 +83,19 @@ describe("the ledger's sample off Linux", () => {
     expect(second.boots.map((b) => [b.bootId, b.samples])).toEqual([['boottime-1799990000', 2]]);
   });
 
-  it("gives the since-boot estimate the same counters: the default route's bytes, or its note when there are none", async () => {
-    await readHereOffLinux({}, tree.procRoot, tree.sysRoot, [], () => 1_800_000_120, 'darwin');
-    const none = { interfaces: [], txBytes: { n: 0n, d: 1n }, rxBytes: { n: 0n, d: 1n }, missing: [], listed: [], unavailable: 'none' } as never;
-    const t = await trafficOffLinux({ env: {}, ...tree }, none);
+  it("gives the since-boot estimate the same counters: the default route's, those named, or a note when there are none", async () => {
+    const t = await trafficOffLinux({ env: {}, ...tree }, [], 'darwin');
     expect([t.interfaces, String(t.txBytes.n), String(t.rxBytes.n), t.unavailable]).toEqual([['eth0'], '5000', '7000', undefined]);
+    const named = await trafficOffLinux({ env: {}, ...tree }, ['eth1', 'en9'], 'darwin');
+    expect([named.interfaces, String(named.txBytes.n), named.missing]).toEqual([['eth1'], '2000', ['en9']]);
     tree.write('proc/net/dev', 'Inter-| x\n face | y\n');
-    await readHereOffLinux({}, tree.procRoot, tree.sysRoot, [], () => 1_800_000_180, 'darwin');
-    expect(await trafficOffLinux({ env: {}, ...tree }, none)).toBe(none);
+    await new Promise((r) => setTimeout(r, 1100)); // read again: a second after the last
+    const none = await trafficOffLinux({ env: {}, ...tree }, [], 'darwin');
+    expect([none.interfaces, String(none.txBytes.n), none.unavailable]).toEqual([
+      [],
+      '0',
+      expect.stringMatching(/^no network counters to read on darwin .*: no traffic counted/),
+    ]);
   });
 
   it("a long-lived process's hourly usage record takes the host reader's CPU time and memory there", async () => {
