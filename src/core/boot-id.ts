@@ -11,6 +11,7 @@
  * - Neither: 'unknown-boot', shared by every boot, as before (a counter that went backwards is
  *   still caught; one that grew past the old value is not).
  */
+import { uptime as osUptime } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from './find-program.js';
 import { readLine } from './read.js';
@@ -44,4 +45,41 @@ export async function bootIdOf(procRoot: string, env: NodeJS.ProcessEnv, platfor
   if (platform === 'linux') return UNKNOWN_BOOT;
   const since = await askBootTime(env);
   return since === null ? UNKNOWN_BOOT : `boottime-${since}`;
+}
+
+/** Two `boottime-` ids this far apart (seconds) or closer name the same boot. */
+const BOOT_SECOND_SLACK = 2;
+
+/**
+ * The boot's start, whole seconds since the epoch, from Node's uptime: no file and no process,
+ * for what must stay synchronous where there is no boot_id (ec2-cost's ledger and metadata
+ * cache). On macOS and OpenBSD os.uptime() is the clock's second less kern.boottime's, so this is
+ * kern.boottime itself when the clock's second did not turn between the two reads (read again
+ * then); on FreeBSD it is whole seconds of the monotonic clock, and on Linux a fraction, so there
+ * it may differ by a second from one call to the next: compare with sameBoot, not ===.
+ */
+export function bootSecond(now: () => number = Date.now, uptime: () => number = osUptime): number {
+  for (let tries = 0; ; tries++) {
+    const before = Math.floor(now() / 1000);
+    const up = uptime();
+    const after = Math.floor(now() / 1000);
+    if (before === after || tries >= 2) return after - Math.floor(up);
+  }
+}
+
+/** This boot's id where there is no boot_id: `boottime-SECONDS`, as bootIdOf names it from sysctl. */
+export function bootIdFromUptime(now?: () => number, uptime?: () => number): string {
+  return `boottime-${bootSecond(now, uptime)}`;
+}
+
+/**
+ * Whether two boot ids name one boot: the same id, or two `boottime-` ids within a couple of
+ * seconds (Node's uptime, read a moment apart from the clock, moves them by one). No two boots
+ * start that close together.
+ */
+export function sameBoot(a: string, b: string): boolean {
+  if (a === b) return true;
+  const m = /^boottime-(\d{1,12})$/.exec(a);
+  const n = /^boottime-(\d{1,12})$/.exec(b);
+  return m !== null && n !== null && Math.abs(Number(m[1]) - Number(n[1])) <= BOOT_SECOND_SLACK;
 }

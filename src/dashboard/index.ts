@@ -103,6 +103,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
     refresh: (id) => live.refresh(id),
     currentApp: () => live.app ?? app,
     procRoot: roots.procRoot,
+    sysRoot: roots.sysRoot,
     root: roots.root,
     now: monotonicMs,
   });

@@ -8,11 +8,15 @@
  * its start time (/proc/PID/stat field 22, clock ticks since boot) names one process for good,
  * so the send reads it again and refuses when it differs. (A window of microseconds remains
  * between that read and kill(2); pidfd_send_signal would close it, but Node has no binding.)
+ * Without /proc (the systeminformation list), `ps -o etime= -p PID` gives the start again, to
+ * the second, and the nice value comes from getpriority(2): see psProbe.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { setPriority as osSetPriority } from 'node:os';
+import { getPriority, setPriority as osSetPriority } from 'node:os';
 import { join } from 'node:path';
-import { parseProcStat } from './procs.js';
+import { parseProcStat } from '../platform/linux/processes.js';
+import { sameStart } from '../platform/process-start.js';
 
 /** The menu, in this order: TERM first, as the safe default under Enter. */
 export const SIGNALS = ['TERM', 'KILL', 'HUP', 'INT', 'STOP', 'CONT', 'USR1', 'USR2'] as const;
@@ -99,6 +103,81 @@ export function startTimeOf(procRoot: string, pid: number): string | null {
   }
 }
 
+/** How an action reads the selected process again just before it acts, on the host's terms. */
+export interface ProcessProbe {
+  /** The start the PID has now, or null when no such process exists. */
+  startOf(pid: number): string | null;
+  /** Whether two starts are one process's. */
+  same(a: string, b: string): boolean;
+  /** Start and nice value the PID has now, or null when it has ended. */
+  niceOf(pid: number): { start: string; nice: number } | null;
+  /** Whether the process is gone, asked every 250 ms after a signal: as cheap as the host allows. */
+  gone(pid: number, start: string): boolean;
+}
+
+/** The direct probe: /proc/PID/stat. */
+export function procProbe(procRoot: string): ProcessProbe {
+  return {
+    startOf: (pid) => startTimeOf(procRoot, pid),
+    same: (a, b) => a === b,
+    niceOf: (pid) => niceOf(procRoot, pid),
+    gone: (pid, start) => startTimeOf(procRoot, pid) !== start,
+  };
+}
+
+/** ps's elapsed time ("[[dd-]hh:]mm:ss") in seconds, or null when it is not one. */
+export function parseEtime(text: string): number | null {
+  const m = /^\s*(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)\s*$/.exec(text);
+  if (!m) return null;
+  const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((v) => Number(v ?? 0));
+  return ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
+}
+
+/**
+ * The probe where there is no /proc: the start again from `ps -o etime= -p PID` (POSIX, on
+ * macOS, the BSDs and Linux), as the epoch second systeminformation's list gives (src/platform/
+ * process-start.ts), within its rounding; the nice value from getpriority(2). One ps per
+ * signal or renice the user asks for (a few ms, synchronous: the answer decides the action);
+ * while waiting for an end, only kill(pid, 0).
+ */
+export function psProbe(run: (pid: number) => string | null = psEtime, nowMs: () => number = Date.now): ProcessProbe {
+  const startNow = (pid: number): string | null => {
+    const elapsed = parseEtime(run(pid) ?? '');
+    return elapsed === null ? null : String(Math.floor(nowMs() / 1000) - elapsed);
+  };
+  return {
+    startOf: startNow,
+    same: sameStart,
+    niceOf(pid) {
+      const start = startNow(pid);
+      if (start === null) return null;
+      try {
+        return { start, nice: getPriority(pid) };
+      } catch {
+        return null;
+      }
+    },
+    gone(pid) {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'ESRCH';
+      }
+    },
+  };
+}
+
+function psEtime(pid: number): string | null {
+  try {
+    return execFileSync('ps', ['-o', 'etime=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+  } catch {
+    return null; // ps exits 1 when there is no such process
+  }
+}
+
+const probeOf = (p: string | ProcessProbe): ProcessProbe => (typeof p === 'string' ? procProbe(p) : p);
+
 export interface SendResult {
   ok: boolean;
   /** What the user is told, plain text (sanitized where drawn). */
@@ -119,15 +198,16 @@ export function killErrorText(code: string | undefined, signal: SignalName, targ
  * kill(2) reads as a whole process group or every process.
  */
 export function sendSignal(
-  procRoot: string,
+  probe: string | ProcessProbe,
   target: ProcTarget,
   signal: SignalName,
   kill: (pid: number, signal: NodeJS.Signals) => void = process.kill,
 ): SendResult {
   if (!Number.isInteger(target.pid) || target.pid < 1) return { ok: false, text: `PID ${target.pid} is not a process: nothing sent` };
-  const now = startTimeOf(procRoot, target.pid);
+  const p = probeOf(probe);
+  const now = p.startOf(target.pid);
   if (now === null) return { ok: false, text: killErrorText('ESRCH', signal, target) };
-  if (now !== target.start) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing sent` };
+  if (!p.same(now, target.start)) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing sent` };
   try {
     kill(target.pid, `SIG${signal}` as NodeJS.Signals);
   } catch (err) {
@@ -162,11 +242,17 @@ export function reniceErrorText(code: string | undefined, target: ProcTarget, to
  * privilege), within -20..19, only if the PID still names the process selected. `setPriority`
  * is os.setPriority; Node reports the errno in err.info.code (err.code is ERR_SYSTEM_ERROR).
  */
-export function renice(procRoot: string, target: ProcTarget, delta: 1 | -1, setPriority: (pid: number, priority: number) => void = osSetPriority): SendResult {
+export function renice(
+  probe: string | ProcessProbe,
+  target: ProcTarget,
+  delta: 1 | -1,
+  setPriority: (pid: number, priority: number) => void = osSetPriority,
+): SendResult {
   if (!Number.isInteger(target.pid) || target.pid < 1) return { ok: false, text: `PID ${target.pid} is not a process: nothing changed` };
-  const now = niceOf(procRoot, target.pid);
+  const p = probeOf(probe);
+  const now = p.niceOf(target.pid);
   if (now === null) return { ok: false, text: reniceErrorText('ESRCH', target, 0) };
-  if (now.start !== target.start) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing changed` };
+  if (!p.same(now.start, target.start)) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing changed` };
   const to = Math.max(-20, Math.min(19, now.nice + delta));
   if (to === now.nice) return { ok: false, text: `PID ${target.pid} (${target.name}) is already at nice ${to}, the ${delta > 0 ? 'highest' : 'lowest'}` };
   try {

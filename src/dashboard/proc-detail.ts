@@ -7,13 +7,17 @@
  * nothing here runs otherwise. The history starts when the view opens: keeping one for every
  * process from the dashboard's start would mean a history per process per sample, for a view
  * most processes never get.
+ *
+ * Without /proc (systeminformation's list, from ps), the view shows what that list gives (the
+ * command line, user, state, start, RSS and its %CPU), refreshed with the table, and says what
+ * it cannot read.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../core/units.js';
 import { areaGraph } from './graph.js';
 import type { History } from './history.js';
-import { parseProcStat } from './procs.js';
+import { parseProcStat } from '../platform/linux/processes.js';
 import { field, line, p, st, type PanelCtx } from './text.js';
 
 export interface ProcDetail {
@@ -36,6 +40,8 @@ export interface ProcDetail {
   /** The cgroup v2 path (or the first v1 one), and a container named from it. */
   cgroup: string | null;
   container: string | null;
+  /** What this host's list cannot say, said in the view (null: everything was read). */
+  unread?: string;
 }
 
 const STATES: Record<string, string> = {
@@ -155,6 +161,38 @@ export function readProcDetail(src: DetailSource, target: { pid: number; start: 
   };
 }
 
+/** What the detail view cannot show without /proc (systeminformation's list comes from ps). */
+export const UNREAD_WITHOUT_PROC = "swap, threads, open files, I/O and cgroup: read from /proc/PID, which this system's process list (ps) does not give";
+
+/**
+ * The detail from the table's last row for the process (no /proc to read): null when the list
+ * no longer has it. Its start is the epoch second (src/platform/process-start.ts).
+ */
+export function detailFromRow(
+  row: { name: string; state: string; start: string; rssBytes: number; threads: number | null } | undefined,
+  target: { pid: number; command: string; user: string },
+): ProcDetail | null {
+  if (!row) return null;
+  const started = Number(row.start);
+  return {
+    pid: target.pid,
+    name: row.name,
+    command: target.command,
+    user: target.user,
+    state: row.state,
+    startedAt: row.start !== '' && Number.isFinite(started) ? started * 1000 : null,
+    ticks: 0,
+    rssBytes: row.rssBytes,
+    swapBytes: null,
+    threads: row.threads ?? 0,
+    openFiles: 'not readable',
+    io: null,
+    cgroup: null,
+    container: null,
+    unread: UNREAD_WITHOUT_PROC,
+  };
+}
+
 /** %CPU of one core between two readings `seconds` apart (null for the first, or a reset). */
 export function cpuBetween(before: ProcDetail | null, after: ProcDetail, seconds: number, clkTck: number): number | null {
   if (!before || seconds <= 0 || after.ticks < before.ticks) return null;
@@ -195,11 +233,14 @@ export function procDetailLines(v: DetailView, ctx: PanelCtx): string[] {
     row('State', stateName(d.state));
     row('Started', d.startedAt === null ? 'unknown (no boot time)' : formatStart(d.startedAt));
     row('Memory', `RSS ${formatBytes(d.rssBytes)}, swap ${d.swapBytes === null ? '-' : formatBytes(d.swapBytes)}`);
-    row('Threads', String(d.threads));
-    row('Open files', String(d.openFiles));
-    row('I/O', d.io === null ? 'not readable' : `read ${formatBytes(d.io.read)}, written ${formatBytes(d.io.write)}`);
-    row('Cgroup', d.cgroup ?? '-');
-    if (d.container) row('Container', d.container);
+    if (d.unread) row('Not read', d.unread);
+    else {
+      row('Threads', String(d.threads));
+      row('Open files', String(d.openFiles));
+      row('I/O', d.io === null ? 'not readable' : `read ${formatBytes(d.io.read)}, written ${formatBytes(d.io.write)}`);
+      row('Cgroup', d.cgroup ?? '-');
+      if (d.container) row('Container', d.container);
+    }
   }
   const left = ctx.height - lines.length - 2;
   if (left >= 2) {

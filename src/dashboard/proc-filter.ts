@@ -18,13 +18,9 @@ export interface ProcView {
 
 export const DEFAULT_VIEW: ProcView = { text: '', user: null, kernelThreads: false };
 
-/**
- * A kernel thread: kthreadd (PID 2) and its children. They have no command line either, but a
- * zombie has none too, so the parent is what decides. (In a PID namespace without kthreadd,
- * such as a container, there are none to see.)
- */
-export function isKernelThread(row: Pick<ProcRow, 'pid' | 'ppid'>): boolean {
-  return row.pid === 2 || row.ppid === 2;
+/** A kernel thread, as the host's process list marks it (src/platform: kthreadd and its children on Linux). */
+export function isKernelThread(row: Pick<ProcRow, 'kernelThread'>): boolean {
+  return row.kernelThread;
 }
 
 /** Does this row pass the text filter? Needs `describe`d rows for command and user. */

@@ -1,25 +1,30 @@
 /**
- * The process table's data, read from <procRoot> directly.
+ * The process table's data, from the host's process list (src/platform: /proc read directly on
+ * Linux, systeminformation's processes() elsewhere).
  *
- * Why not systeminformation or ps: measured beside gtop, its processes() starts `ps` and reads
- * /proc per PID on every refresh, and those children alone cost gtop 4 % of a core. Here one
- * sample is a readdir plus one read of /proc/PID/stat per process; the user and the command
- * line are read only for the rows on screen, and cached per process.
- *
- * %CPU is (utime+stime) ticks gained since the previous sample / clock ticks per second /
- * measured elapsed seconds, as a share of one core (top's and htop's convention, so a process
- * using two cores shows 200 %). A process seen for the first time has no %CPU yet (null), as
+ * %CPU is CPU-time ticks gained since the previous sample / ticks per second / measured elapsed
+ * seconds, as a share of one core (top's and htop's convention, so a process using two cores
+ * shows 200 %). Where the list gives no CPU time (systeminformation: ps's percentage), its
+ * percentage is shown. Either way a process seen for the first time has no %CPU yet (null), as
  * the rule for every rate in shoji says.
+ *
+ * The direct reader answers at once; systeminformation's answer comes later (it starts ps):
+ * `sample` then returns a promise, and the table keeps the last list until it arrives.
  */
-import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { hostFor } from '../platform/backend.js';
+import { processUnits } from '../platform/linux/processes.js';
+import type { BackendName, HostReader, HostRoots, ProcessList } from '../platform/types.js';
+import { type ProcessProbe, procProbe, psProbe } from './proc-actions.js';
+import { bootTime, cpuBetween, detailFromRow, type ProcDetail, readProcDetail } from './proc-detail.js';
+
+export { parseProcStat, readAuxv } from '../platform/linux/processes.js';
 
 export type ProcSort = 'cpu' | 'mem' | 'pid';
 export const PROC_SORTS: readonly ProcSort[] = ['cpu', 'mem', 'pid'];
 
 export interface ProcRow {
   pid: number;
-  /** Short name (the kernel's comm, 15 characters at most). */
+  /** Short name (on Linux the kernel's comm, 15 characters at most). */
   name: string;
   state: string;
   /** % of one core since the previous sample; null for a process seen the first time. */
@@ -27,13 +32,16 @@ export interface ProcRow {
   rssBytes: number;
   /** Share of the machine's memory, 0..1. */
   mem: number;
-  threads: number;
-  /** CPU time used since it started (user + system), in seconds. */
-  cpuSeconds: number;
-  /** Parent's PID (stat field 4): the tree view and kernel threads (children of kthreadd, PID 2). */
+  /** Threads, or null where the host's list does not say. */
+  threads: number | null;
+  /** CPU time used since it started (user + system), in seconds; null where the host's list does not say. */
+  cpuSeconds: number | null;
+  /** Parent's PID: the tree view. */
   ppid: number;
-  /** Start time in clock ticks since boot (stat field 22): with the PID, names one process for good. */
+  /** With the PID, names one process for good (clock ticks since boot on Linux, the start's second elsewhere). */
   start: string;
+  /** A kernel thread (hidden unless `H` shows them). */
+  kernelThread: boolean;
   /** Tree view (`T`): the branch drawn before the command. */
   indent?: string;
   /** Filled in by `describe` for the rows on screen. */
@@ -43,133 +51,72 @@ export interface ProcRow {
 
 interface Seen {
   start: string;
-  ticks: number;
+  ticks: number | null;
 }
 
-export interface ProcSamplerOptions {
-  procRoot: string;
-  /** Root of /etc/passwd for user names (SHOJI_ROOT). */
-  root: string;
+export interface ProcSamplerOptions extends HostRoots {
+  env: NodeJS.ProcessEnv;
   now(): number;
-  /** Clock ticks per second and page size; read from <procRoot>/self/auxv when not given. */
-  clkTck?: number;
-  pageSize?: number;
-}
-
-/** AT_PAGESZ and AT_CLKTCK from the kernel's auxiliary vector (64-bit little-endian pairs). */
-export function readAuxv(procRoot: string): { clkTck?: number; pageSize?: number } {
-  try {
-    const buf = readFileSync(join(procRoot, 'self/auxv'));
-    const out: { clkTck?: number; pageSize?: number } = {};
-    for (let i = 0; i + 16 <= buf.length; i += 16) {
-      const type = Number(buf.readBigUInt64LE(i));
-      const value = Number(buf.readBigUInt64LE(i + 8));
-      if (type === 6) out.pageSize = value;
-      if (type === 17) out.clkTck = value;
-      if (type === 0) break;
-    }
-    return out;
-  } catch {
-    return {};
-  }
-}
-
-/** Parse one /proc/PID/stat line; null when it is not one. */
-export function parseProcStat(
-  text: string,
-): { name: string; state: string; ppid: number; ticks: number; start: string; rssPages: number; threads: number } | null {
-  // comm may contain spaces and ')' itself: it runs from the first '(' to the last ')'.
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const f = text.slice(close + 2).split(' ');
-  if (f.length < 22) return null;
-  const ticks = Number(f[11]) + Number(f[12]);
-  const rssPages = Number(f[21]);
-  if (!Number.isFinite(ticks) || !Number.isFinite(rssPages)) return null;
-  return { name: text.slice(open + 1, close), state: f[0], ppid: Number(f[1]) || 0, ticks, start: f[19], rssPages, threads: Number(f[17]) || 1 };
-}
-
-/** One buffer for every stat file: a stat line is a few hundred bytes. */
-const STAT_BUF = Buffer.alloc(4096);
-
-/** open + read + close into the shared buffer: half the work of readFileSync (no fstat, no allocation). */
-function readStat(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null; // it ended between readdir and open
-  }
-  try {
-    const n = readSync(fd, STAT_BUF, 0, STAT_BUF.length, 0);
-    return STAT_BUF.toString('latin1', 0, n);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export class ProcSampler {
   private seen = new Map<number, Seen>();
   private lastAt: number | null = null;
-  private clkTck: number;
-  private pageSize: number;
-  private users: Map<number, string> | null = null;
+  private list: ProcessList | null = null;
   private described = new Map<string, { user: string; command: string }>();
+  private host: HostReader;
+  private rows: ProcRow[] = [];
+  /** How an action checks the selected process again before it acts: /proc, or ps where the list came from ps. */
+  readonly probe: ProcessProbe;
 
   constructor(private opts: ProcSamplerOptions) {
-    const aux = opts.clkTck && opts.pageSize ? {} : readAuxv(opts.procRoot);
-    this.clkTck = opts.clkTck ?? aux.clkTck ?? 100;
-    this.pageSize = opts.pageSize ?? aux.pageSize ?? 4096;
+    this.host = hostFor(opts);
+    this.probe = this.host.name === 'linux' ? procProbe(opts.procRoot) : psProbe();
   }
 
-  /** Clock ticks per second and page size, as this sampler counts them (the detail view uses the same). */
-  get units(): { clkTck: number; pageSize: number } {
-    return { clkTck: this.clkTck, pageSize: this.pageSize };
+  /** The reader the list comes from: linux (/proc) or systeminformation. */
+  get backend(): BackendName {
+    return this.host.name;
   }
 
-  /** Every process now, with %CPU since the previous call. */
-  sample(): ProcRow[] {
+  /** Every process now, with %CPU since the previous call: at once from /proc, later from systeminformation. */
+  sample(): ProcRow[] | Promise<ProcRow[]> {
+    const list = this.host.processes(this.opts);
+    return list instanceof Promise ? list.then((l) => this.rowsOf(l)) : this.rowsOf(list);
+  }
+
+  private rowsOf(list: ProcessList): ProcRow[] {
     const at = this.opts.now();
     const elapsed = this.lastAt === null ? 0 : (at - this.lastAt) / 1000;
-    const memTotal = this.memTotal();
+    const { memTotal, ticksPerSecond } = list;
     const rows: ProcRow[] = [];
     const next = new Map<number, Seen>();
-    let names: string[];
-    try {
-      names = readdirSync(this.opts.procRoot);
-    } catch (err) {
-      throw new Error(`cannot list ${this.opts.procRoot}: ${(err as Error).message}`);
-    }
-    for (const entry of names) {
-      if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-      const pid = Number(entry);
-      const text = readStat(`${this.opts.procRoot}/${entry}/stat`);
-      const s = text === null ? null : parseProcStat(text);
-      if (!s) continue;
-      const before = this.seen.get(pid);
+    for (const e of list.entries) {
+      const before = this.seen.get(e.pid);
       // The same PID with another start time is a new process: no rate from the old one's ticks.
-      const delta = before && before.start === s.start && elapsed > 0 ? s.ticks - before.ticks : null;
-      const cpu = delta !== null && delta >= 0 ? (delta / this.clkTck / elapsed) * 100 : null;
-      next.set(pid, { start: s.start, ticks: s.ticks });
-      const rssBytes = s.rssPages * this.pageSize;
+      const same = before !== undefined && before.start === e.start;
+      let cpu: number | null = null;
+      if (e.ticks === null) cpu = same ? e.cpuPercent : null;
+      else if (same && before.ticks !== null && elapsed > 0 && e.ticks >= before.ticks) cpu = ((e.ticks - before.ticks) / ticksPerSecond / elapsed) * 100;
+      next.set(e.pid, { start: e.start, ticks: e.ticks });
       rows.push({
-        pid,
-        name: s.name,
-        state: s.state,
+        pid: e.pid,
+        name: e.name,
+        state: e.state,
         cpu,
-        rssBytes,
-        mem: memTotal > 0 ? rssBytes / memTotal : 0,
-        threads: s.threads,
-        cpuSeconds: s.ticks / this.clkTck,
-        ppid: s.ppid,
-        start: s.start,
+        rssBytes: e.rssBytes,
+        mem: memTotal > 0 ? e.rssBytes / memTotal : 0,
+        threads: e.threads,
+        cpuSeconds: e.ticks === null ? null : e.ticks / ticksPerSecond,
+        ppid: e.ppid,
+        start: e.start,
+        kernelThread: e.kernelThread,
       });
     }
     this.seen = next;
     this.lastAt = at;
+    this.list = list;
+    this.rows = rows;
     // Forget descriptions of processes that ended.
     for (const key of this.described.keys()) {
       const pid = Number(key.split(':')[0]);
@@ -178,58 +125,44 @@ export class ProcSampler {
     return rows;
   }
 
+  /** The boot time the detail view dates starts from (seconds since the epoch; /proc only). */
+  bootTime(): number | null {
+    return this.host.name === 'linux' ? bootTime(this.opts.procRoot) : null;
+  }
+
+  /**
+   * One reading for the detail view, and the process's %CPU since `before` (`seconds` ago), or
+   * null when it has ended: from /proc/PID where the list is /proc's, else from the last list.
+   */
+  readDetail(
+    target: { pid: number; start: string; command: string; user: string },
+    before: ProcDetail | null,
+    seconds: number,
+    boot: number | null,
+  ): { detail: ProcDetail; cpu: number | null } | null {
+    if (this.host.name !== 'linux') {
+      const row = this.rows.find((r) => r.pid === target.pid && this.probe.same(r.start, target.start));
+      const detail = detailFromRow(row, target);
+      return detail && { detail, cpu: row?.cpu ?? null };
+    }
+    const { clkTck, pageSize } = processUnits(this.opts.procRoot);
+    const detail = readProcDetail({ procRoot: this.opts.procRoot, clkTck, pageSize, boot }, target);
+    return detail && { detail, cpu: cpuBetween(before, detail, seconds, clkTck) };
+  }
+
   /** Fill in user and command line for the rows about to be shown. */
   describe(rows: ProcRow[]): ProcRow[] {
+    const list = this.list;
+    if (!list) return rows;
     return rows.map((row) => {
-      const key = `${row.pid}:${this.seen.get(row.pid)?.start ?? ''}`;
+      const key = `${row.pid}:${row.start}`;
       let d = this.described.get(key);
       if (!d) {
-        d = { user: this.userOf(row.pid), command: this.commandOf(row.pid, row.name) };
+        d = list.describe(row);
         this.described.set(key, d);
       }
       return { ...row, ...d };
     });
-  }
-
-  private memTotal(): number {
-    try {
-      const m = /^MemTotal:\s+(\d+)\s*kB/m.exec(readFileSync(join(this.opts.procRoot, 'meminfo'), 'latin1'));
-      return m ? Number(m[1]) * 1024 : 0;
-    } catch {
-      return 0;
-    }
-  }
-
-  private userOf(pid: number): string {
-    let uid: number;
-    try {
-      uid = statSync(join(this.opts.procRoot, String(pid))).uid;
-    } catch {
-      return '?';
-    }
-    if (!this.users) {
-      this.users = new Map();
-      try {
-        for (const line of readFileSync(join(this.opts.root, 'etc/passwd'), 'utf8').split('\n')) {
-          const f = line.split(':');
-          if (f.length > 2 && /^\d+$/.test(f[2])) this.users.set(Number(f[2]), f[0]);
-        }
-      } catch {
-        // no passwd file: numeric ids
-      }
-    }
-    return this.users.get(uid) ?? String(uid);
-  }
-
-  private commandOf(pid: number, name: string): string {
-    try {
-      const cmd = readFileSync(join(this.opts.procRoot, String(pid), 'cmdline'), 'utf8')
-        .replace(/\0+$/, '')
-        .replace(/\0/g, ' ');
-      return cmd || `[${name}]`; // kernel threads have no command line
-    } catch {
-      return `[${name}]`;
-    }
   }
 }
 

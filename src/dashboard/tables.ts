@@ -54,7 +54,7 @@ export const PROC_COLUMNS: readonly ProcColumn[] = [
   { head: '%CPU', width: 6, align: 'right', sort: 'cpu', drop: 0, cell: (r) => (r.cpu === null ? '-' : r.cpu.toFixed(1)) },
   { head: '%MEM', width: 5, align: 'right', sort: 'mem', drop: 0, cell: (r) => (r.mem * 100).toFixed(1) },
   { head: 'RSS', width: 6, align: 'right', sort: 'mem', drop: 4, cell: (r) => formatBytes(r.rssBytes) },
-  { head: 'THR', width: 4, align: 'right', drop: 1, cell: (r) => String(r.threads) },
+  { head: 'THR', width: 4, align: 'right', drop: 1, cell: (r) => (r.threads === null ? '-' : String(r.threads)) },
   { head: 'TIME', width: 8, align: 'right', drop: 2, cell: (r) => cpuTime(r.cpuSeconds) },
   { head: 'S', width: 1, align: 'left', drop: 3, cell: (r) => r.state },
 ];
@@ -68,8 +68,8 @@ export function psUser(name: string, width: number): string {
 }
 
 /** CPU time as ps's TIME column counts it, short: "0:05", "12:40", "3:02:11", "12d03h". */
-export function cpuTime(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '-';
+export function cpuTime(seconds: number | null | undefined): string {
+  if (seconds === undefined || seconds === null || !Number.isFinite(seconds)) return '-';
   const s = Math.floor(seconds);
   const two = (n: number) => String(n).padStart(2, '0');
   if (s >= 86_400) return `${Math.floor(s / 86_400)}d${two(Math.floor((s % 86_400) / 3600))}h`;

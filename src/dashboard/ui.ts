@@ -40,8 +40,8 @@ import { PaintedLines, paintCells } from './paint.js';
 import { drawLinesAsText } from './terminfo.js';
 import { History } from './history.js';
 import { PROC_SORTS, ProcSampler, sortProcs, type ProcRow, type ProcSort } from './procs.js';
-import { openSignalDialog, renice, sendSignal, signalDialogKey, signalDialogLines, startTimeOf, type ProcTarget, type SignalDialog } from './proc-actions.js';
-import { bootTime, cpuBetween, type DetailView, type ProcDetail, procDetailLines, readProcDetail } from './proc-detail.js';
+import { openSignalDialog, renice, sendSignal, signalDialogKey, signalDialogLines, type ProcTarget, type SignalDialog } from './proc-actions.js';
+import { type DetailView, type ProcDetail, procDetailLines } from './proc-detail.js';
 import { treeOrder, treePrefix } from './proc-tree.js';
 import {
   DEFAULT_VIEW,
@@ -82,6 +82,7 @@ export interface UiOptions {
   /** The app may be reloaded when the config changes. */
   currentApp(): App;
   procRoot: string;
+  sysRoot: string;
   root: string;
   now(): number;
 }
@@ -153,7 +154,7 @@ export class DashboardUi {
     this.theme = opts.app.theme;
     this.metrics = new Metrics({ procRoot: opts.procRoot });
     this.refreshSeconds = opts.refreshSeconds;
-    this.sampler = new ProcSampler({ procRoot: opts.procRoot, root: opts.root, now: opts.now });
+    this.sampler = new ProcSampler({ env: opts.env, procRoot: opts.procRoot, sysRoot: opts.sysRoot, root: opts.root, now: opts.now });
     this.fleet = new FleetPage({
       env: opts.env,
       settings: () => fleetSettings(this.opts.currentApp()),
@@ -360,14 +361,33 @@ export class DashboardUi {
     this.procTimer = setTimeout(() => this.procLoop(), this.opts.processSeconds * 1000);
   }
 
+  /** A list still being read (systeminformation's ps): the table keeps the last one meanwhile, and no second is asked for. */
+  private procPending = false;
+
   private sampleProcs(): void {
-    try {
-      this.allProcs = sortProcs(this.sampler.sample(), this.procSort);
-      this.applyProcView();
-      this.procError = undefined;
-    } catch (err) {
+    if (this.procPending) return;
+    const failed = (err: unknown) => {
       this.procError = (err as Error).message;
       this.logOnce(`process table: ${this.procError}`);
+    };
+    const take = (rows: ProcRow[]) => {
+      this.allProcs = sortProcs(rows, this.procSort);
+      this.applyProcView();
+      this.procError = undefined;
+    };
+    try {
+      const rows = this.sampler.sample();
+      if (!(rows instanceof Promise)) {
+        take(rows);
+        return;
+      }
+      this.procPending = true;
+      rows.then(take, failed).finally(() => {
+        this.procPending = false;
+        this.frame();
+      });
+    } catch (err) {
+      failed(err);
     }
   }
 
@@ -788,7 +808,7 @@ export class DashboardUi {
   private reniceSelected(delta: 1 | -1): void {
     const target = this.selectedTarget();
     if (!target) return;
-    const result = renice(this.opts.procRoot, target, delta);
+    const result = renice(this.sampler.probe, target, delta);
     this.setNotice(result.text, !result.ok);
   }
 
@@ -818,7 +838,7 @@ export class DashboardUi {
       this.dialogBox.hide();
     }
     if (r.kind === 'send') {
-      const result = sendSignal(this.opts.procRoot, r.target, r.signal);
+      const result = sendSignal(this.sampler.probe, r.target, r.signal);
       this.setNotice(result.text, !result.ok);
       if (result.ok) this.watchForEnd(r.target);
     }
@@ -834,7 +854,7 @@ export class DashboardUi {
     const target = { pid: row.pid, start: row.start, command: row.command ?? row.name, user: row.user ?? '' };
     const view: DetailView = { detail: null, cpu: new History(), mem: new History(), seconds: 0 };
     this.detail = { target, view, at: this.opts.now(), box };
-    this.detailBoot = bootTime(this.opts.procRoot);
+    this.detailBoot = this.sampler.bootTime();
     this.pollDetail();
   }
 
@@ -844,19 +864,18 @@ export class DashboardUi {
     const d = this.detail;
     if (!d || this.done) return;
     const now = this.opts.now();
-    const src = { procRoot: this.opts.procRoot, ...this.sampler.units, boot: this.detailBoot };
     const before: ProcDetail | null = d.view.detail;
-    const next = readProcDetail(src, d.target);
-    if (next) {
-      d.view.cpu.push(cpuBetween(before, next, (now - d.at) / 1000, src.clkTck));
-      d.view.mem.push(next.rssBytes);
+    const read = this.sampler.readDetail(d.target, before, (now - d.at) / 1000, this.detailBoot);
+    if (read) {
+      d.view.cpu.push(read.cpu);
+      d.view.mem.push(read.detail.rssBytes);
       if (before) d.view.seconds += (now - d.at) / 1000;
-      d.view.detail = next;
+      d.view.detail = read.detail;
       d.at = now;
     } else if (!d.view.gone) d.view.gone = `PID ${d.target.pid} has ended: the figures are its last`;
     clearTimeout(this.detailTimer);
     // Nothing more to read once it has ended.
-    if (next) this.detailTimer = setTimeout(() => this.pollDetail(), 1000);
+    if (read) this.detailTimer = setTimeout(() => this.pollDetail(), 1000);
     this.frame();
   }
 
@@ -895,7 +914,7 @@ export class DashboardUi {
     clearTimeout(this.endWatch);
     this.endWatch = setTimeout(() => {
       if (this.done) return;
-      if (startTimeOf(this.opts.procRoot, target.pid) !== target.start) {
+      if (this.sampler.probe.gone(target.pid, target.start)) {
         this.setNotice(`PID ${target.pid} (${target.name}) has ended`, false);
         this.sampleProcs();
         this.frame();

@@ -9,12 +9,14 @@
  *
  * Everything here is exact (money.ts); rounding is the renderers' business (report.ts).
  */
+import { join } from 'node:path';
 import { loadCatalog, suggestTypes, type Arch, type Catalog } from './catalog.js';
-import { archOf, readHostSize, readTraffic, readUptime, type HostSize } from './host.js';
+import { archOf, readHostSize, readTraffic, readUptimeFrom, type HostSize, type Traffic, UPTIME_FROM_WORDS, type UptimeSource } from './host.js';
+import { hereCounters, offLinux, readHereOffLinux } from './ledger/record.js';
 import { EstimateError } from './errors.js';
 import { identify, type Identity } from './identify.js';
 import { computeCost, hourlyTotal, projectThirtyDays, type Cost, type CostInput } from './model.js';
-import { dec, type Q } from './money.js';
+import { dec, int, type Q } from './money.js';
 import { cheapestFits } from './offhost.js';
 import { readRefreshedPrices, refreshedEgress } from './price-cache.js';
 import { quotePrice, type PriceQuote } from './prices.js';
@@ -85,7 +87,7 @@ export interface Estimate {
   identity: Identity;
   region: string;
   transfer: TransferRates;
-  uptimeFrom: 'proc' | 'option';
+  uptimeFrom: UptimeSource | 'option';
   trafficFrom: 'proc' | 'option' | 'mixed';
   interfaces: string[];
   missingInterfaces: string[];
@@ -128,9 +130,15 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
     req.identity ?? (await identify({ sysRoot: req.sysRoot, procRoot: req.procRoot, env: req.env, signal: req.signal, timeoutMs: req.imdsTimeoutMs }));
   const notes: string[] = [];
 
-  const uptimeSeconds = req.uptimeSeconds ?? runtime(() => readUptime(req.procRoot));
+  const uptimeRead = req.uptimeSeconds === undefined ? runtime(() => readUptimeFrom(req.procRoot)) : null;
+  const uptimeSeconds = req.uptimeSeconds ?? uptimeRead!.seconds;
   const needProc = req.txBytes === undefined || req.rxBytes === undefined;
-  const traffic = needProc ? runtime(() => readTraffic(req.procRoot, req.interfaces ?? [])) : null;
+  // Without /proc (macOS, the BSDs): the counters the host reader gives, as the ledger records them.
+  const traffic = !needProc
+    ? null
+    : offLinux(req.procRoot)
+      ? await trafficOffLinux(req, req.interfaces ?? [])
+      : runtime(() => readTraffic(req.procRoot, req.interfaces ?? []));
   if (traffic && req.interfaces?.length && traffic.missing.length > 0) {
     // Named by the user: a typo must not quietly count nothing.
     usage(`--interfaces: no interface ${traffic.missing.join(', ')} on this host (there: ${traffic.listed.join(', ') || 'none'})`);
@@ -232,7 +240,7 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
     identity,
     region,
     transfer,
-    uptimeFrom: req.uptimeSeconds !== undefined ? 'option' : 'proc',
+    uptimeFrom: uptimeRead?.from ?? 'option',
     trafficFrom: !traffic ? 'option' : req.txBytes === undefined && req.rxBytes === undefined ? 'proc' : 'mixed',
     interfaces: traffic?.interfaces ?? [],
     missingInterfaces: traffic?.missing ?? [],
@@ -242,7 +250,15 @@ export async function estimate(asked: EstimateRequest): Promise<Estimate> {
     fit,
     notModelled: outside,
     notes,
-    assumptions: assumptions({ freeTier, region: transfer.region, interfaces: traffic?.interfaces ?? [], trafficFromProc: traffic !== null, catalog, main }),
+    assumptions: assumptions({
+      freeTier,
+      region: transfer.region,
+      interfaces: traffic?.interfaces ?? [],
+      trafficFromProc: traffic !== null,
+      uptimeFrom: uptimeRead?.from ?? 'option',
+      catalog,
+      main,
+    }),
   };
 }
 
@@ -256,11 +272,52 @@ async function spotLookup(req: EstimateRequest, identity: Identity, region: stri
   return lookUpSpotPrice(req.env, identity, (req.now ?? (() => new Date()))(), mode);
 }
 
-function assumptions(a: { freeTier: boolean; region: string; interfaces: string[]; trafficFromProc: boolean; catalog: Catalog; main: Priced }): string[] {
+/**
+ * Off Linux, the byte counters of the interfaces named, else the default route's, from the host
+ * reader (ledger/record.ts reads them, once for the estimate and the recording); none counted,
+ * and a note saying so, when it gives none for the default route.
+ */
+export async function trafficOffLinux(
+  req: { env: NodeJS.ProcessEnv; procRoot: string; sysRoot: string },
+  named: string[],
+  platform: string = process.platform,
+): Promise<Traffic> {
+  await readHereOffLinux(req.env, req.procRoot, req.sysRoot, named, undefined, platform);
+  const counters = hereCounters(named) ?? new Map<string, { rx: bigint; tx: bigint }>();
+  const counted = [...counters.keys()];
+  const unavailable =
+    counted.length === 0 && named.length === 0
+      ? `no network counters to read on ${platform} (no ${join(req.procRoot, 'net/dev')}, and the system gave none): no traffic counted (give --tx-bytes and --rx-bytes)`
+      : undefined;
+  let tx = 0n;
+  let rx = 0n;
+  for (const c of counters.values()) {
+    tx += c.tx;
+    rx += c.rx;
+  }
+  return {
+    interfaces: counted,
+    txBytes: int(tx),
+    rxBytes: int(rx),
+    missing: named.filter((n) => !counters.has(n)),
+    listed: counted,
+    ...(unavailable ? { unavailable } : {}),
+  };
+}
+
+function assumptions(a: {
+  freeTier: boolean;
+  region: string;
+  interfaces: string[];
+  trafficFromProc: boolean;
+  uptimeFrom: UptimeSource | 'option';
+  catalog: Catalog;
+  main: Priced;
+}): string[] {
   const where = a.trafficFromProc ? (a.interfaces.length > 0 ? ` on ${a.interfaces.join(', ')}` : '') : ' (as given)';
   return [
     '"GB" means 2^30 bytes (GiB) throughout: bytes / 1,073,741,824.',
-    'Since boot, from /proc/uptime: an OS reboot does not restart EC2 billing, so time before the last reboot is not counted; stopped time is not billed.',
+    `Since boot (${UPTIME_FROM_WORDS[a.uptimeFrom]}): an OS reboot does not restart EC2 billing, so time before the last reboot is not counted; stopped time is not billed.`,
     'Linux on-demand or spot billing: per second with a 60-second minimum. SUSE (hourly), Windows, RHEL and Marketplace software fees, and Dedicated tenancy are not modelled.',
     `Every byte sent${where} is counted as internet egress at ${a.region} rates: an upper bound (same-AZ traffic, S3 gateway endpoints and the metadata service are free; inter-AZ at $0.01/GB each way and inter-region transfer are not modelled separately).`,
     'Inbound data transfer is free.',

@@ -29,17 +29,32 @@ const NODE_OS: OsSize = { platform: process.platform, cpus: () => os.cpus().leng
  * procRoot has no uptime file, os.uptime() (kern.boottime on macOS and the BSDs).
  */
 export function readUptime(procRoot: string, host: Pick<OsSize, 'platform' | 'uptime'> = NODE_OS): Q {
+  return readUptimeFrom(procRoot, host).seconds;
+}
+
+/** Where the uptime came from, as the report says it: /proc/uptime, or the system's boot time (Node's os.uptime()). */
+export type UptimeSource = 'proc' | 'system';
+
+/** readUptime's seconds, and where they came from. */
+export function readUptimeFrom(procRoot: string, host: Pick<OsSize, 'platform' | 'uptime'> = NODE_OS): { seconds: Q; from: UptimeSource } {
   const path = join(procRoot, 'uptime');
   const text = readText(path);
   if (text === null && host.platform !== 'linux') {
     const up = host.uptime();
     if (!(up >= 0)) throw new HostReadError(`cannot read the uptime: the system gives none (${host.platform})`);
-    return dec(up.toFixed(2));
+    return { seconds: dec(up.toFixed(2)), from: 'system' };
   }
   const first = text?.trim().split(/\s+/)[0];
   if (!first || !/^\d+(\.\d+)?$/.test(first)) throw new HostReadError(`cannot read the uptime from ${path}`);
-  return dec(first);
+  return { seconds: dec(first), from: 'proc' };
 }
+
+/** Where the report says the uptime came from (--detail's "s from /proc/uptime", the assumptions' "Since boot (from ...)"). */
+export const UPTIME_FROM_WORDS: Record<UptimeSource | 'option', string> = {
+  proc: 'from /proc/uptime',
+  system: "from the system's boot time",
+  option: 'given',
+};
 
 export interface Traffic {
   interfaces: string[];

@@ -1,6 +1,7 @@
 /**
  * The metadata service's answer, kept for the rest of the boot: the instance type can only
- * change while the instance is stopped, which means a new boot (a new kernel boot id).
+ * change while the instance is stopped, which means a new boot (a new kernel boot id; where there
+ * is none, macOS and the BSDs, the boot's start to the second: src/core/boot-id.ts).
  * Negative answers ("no metadata service here") are kept too, so a host that is not EC2 but
  * could not be ruled out from its files pays the short timeout once per boot, not per call;
  * transient failures (an HTTP error, an answer that is not a valid type or region) are not.
@@ -11,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
+import { bootIdFromUptime, sameBoot } from '../core/boot-id.js';
 import { cacheDir } from '../core/paths.js';
 import { readLine } from '../core/read.js';
 import { isTrustedFolder } from '../core/trust.js';
@@ -25,9 +27,11 @@ interface Saved {
   result: ImdsResult;
 }
 
-export function bootIdOf(procRoot: string): string | null {
+/** The kernel's boot_id; off Linux, where there is none, the boot's start from Node's uptime; null on a Linux without one. */
+export function bootIdOf(procRoot: string, platform: string = process.platform): string | null {
   const id = readLine(join(procRoot, 'sys/kernel/random/boot_id'));
-  return id ? id : null;
+  if (id) return id;
+  return platform === 'linux' ? null : bootIdFromUptime();
 }
 
 export function imdsCacheFile(env: NodeJS.ProcessEnv): string {
@@ -47,7 +51,7 @@ export function readImdsCache(env: NodeJS.ProcessEnv, bootId: string | null, end
   } catch {
     return null; // none yet, unreadable or corrupt: ask again
   }
-  if (saved?.format !== 1 || saved.bootId !== bootId || saved.endpoint !== endpoint) return null;
+  if (saved?.format !== 1 || typeof saved.bootId !== 'string' || !sameBoot(saved.bootId, bootId) || saved.endpoint !== endpoint) return null;
   return validResult(saved.result);
 }
 

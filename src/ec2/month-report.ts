@@ -37,7 +37,7 @@ function period(bill: MonthBill): string {
 }
 
 /** The since-boot assumptions that do not hold for a month, by how they begin (estimate.ts writes them). */
-const SINCE_BOOT_ONLY = ['Since boot,', 'Bytes since boot', 'EBS storage:'];
+const SINCE_BOOT_ONLY = ['Since boot (', 'Bytes since boot', 'EBS storage:'];
 
 export function monthAssumptions(sinceBoot: readonly string[]): string[] {
   return [

@@ -4,6 +4,7 @@
  * assumptions) and --json. Money is rounded here and only here.
  */
 import type { Estimate, Priced } from './estimate.js';
+import { UPTIME_FROM_WORDS } from './host.js';
 import { BYTES_PER_GB, type TierLine } from './model.js';
 import { cmp, div, groupThousands, int, isZero, toFixed, toNumber, toPlain, usd, ZERO, type Q } from './money.js';
 import { PUBLIC_IPV4_USD_PER_HOUR } from './rates.js';
@@ -158,7 +159,7 @@ export function renderDetail(e: Estimate, here: readonly string[] = [], fit: rea
   out.push(
     row(
       'Uptime',
-      `${hours(up, 1)} h since boot (${groupThousands(toPlain(up, 2))} s ${e.uptimeFrom === 'option' ? 'given' : 'from /proc/uptime'}; billed ${groupThousands(String(m.cost.billedSeconds))} s)`,
+      `${hours(up, 1)} h since boot (${groupThousands(toPlain(up, 2))} s ${UPTIME_FROM_WORDS[e.uptimeFrom]}; billed ${groupThousands(String(m.cost.billedSeconds))} s)`,
     ),
   );
   const from = e.trafficFrom === 'option' ? 'as given' : e.interfaces.length > 0 ? `on ${e.interfaces.join(', ')}` : 'no interface';

@@ -148,7 +148,7 @@ export async function runEc2Cost(args: ParsedArgs, io: Io = defaultIo(), opts: R
     const est = await estimate(requestFromArgs(args, io.env));
     // What this run read of the host goes into the ledger for --month (what-if runs record nothing).
     const counted = await ledgerInterfaces(args, io.env, opts.loadConfig);
-    recordRun(args, io, counted);
+    await recordRun(args, io, counted);
     if (monthRun && monthAsked) {
       const r = monthRun.monthReport(est, monthAsked, args, io.env, monthRun.ledgerUpToNow(monthAsked, counted));
       io.out(r.format === 'json' ? jsonForTerminal(r.text, io.env) : r.format === 'detail' ? forTerminal(r.text, io.env) : oneLineForTerminal(r.text, io.env));

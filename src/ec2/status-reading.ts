@@ -9,7 +9,7 @@ import type { Collected, DetailLine, ModuleContext } from '../core/contract.js';
 import { estimate } from './estimate.js';
 import { checkIdentity, type Identity } from './identify.js';
 import { loadCatalog } from './catalog.js';
-import { recordFromCollect } from './ledger/collect.js';
+import { readyForRecording, recordFromCollect } from './ledger/collect.js';
 import { hourlyTotal } from './model.js';
 import { dec, toNumber, ZERO, type Q } from './money.js';
 import type { Ec2CostData } from './data.js';
@@ -50,6 +50,7 @@ export async function collectEc2Cost(ctx: ModuleContext<Ec2CostOptions>, memo: E
   // Every collect records what it sees for the month bill (`ec2-cost --month`): a few small file
   // reads and one small write, at least once a minute in a long-lived process; a failure to
   // record never costs the reading.
+  if (process.platform !== 'linux') await readyForRecording(ctx); // off Linux: the byte counters first (ledger/record.ts)
   recordFromCollect(ctx);
   const e = await estimate({
     procRoot: ctx.procRoot,

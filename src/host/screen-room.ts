@@ -14,7 +14,8 @@
  *   renamed longer than its program makes the estimate short: screen then cuts the start of
  *   the line ("..."), keeping the right side whole; renamed shorter, a few cells stay blank.
  * Widths are counted as screen counts them: in bytes (src/render/screen.ts).
- * Without /proc the room is unknown and the right side is not fitted.
+ * Without /proc the room is unknown and the right side is not fitted: docs/platforms.md says why
+ * (no cheap and safe way to learn the displays' widths and the windows there).
  */
 import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';

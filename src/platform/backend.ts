@@ -96,6 +96,7 @@ const METHODS = Object.keys({
   sessions: true,
   processCount: true,
   sensors: true,
+  processes: true,
 } satisfies Record<Method, true>) as Method[];
 
 const lazySysteminformation = Object.fromEntries([

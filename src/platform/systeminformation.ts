@@ -12,10 +12,11 @@
  * that currentLoad starts on Linux to read /proc/stat. What each call costs on each platform
  * (which start a process): docs/platforms.md.
  */
-import { type CpuInfo, cpus, hostname, loadavg, uptime } from 'node:os';
+import { type CpuInfo, cpus, hostname, loadavg, totalmem, uptime } from 'node:os';
 import type { Systeminformation } from 'systeminformation';
 import { plausible } from './linux/sensors.js';
-import type { CpuTicks, HostReader, InterfaceBytes, LoginSession, Sensors } from './types.js';
+import { sameStart, startSecond } from './process-start.js';
+import type { CpuTicks, HostReader, InterfaceBytes, LoginSession, ProcessEntry, ProcessList, Sensors } from './types.js';
 
 /** os.cpus() counts milliseconds; the interface counts USER_HZ ticks (10 ms), as /proc/stat does. */
 const MS_PER_TICK = 10;
@@ -69,6 +70,75 @@ const NO_DISK_IO: readonly NodeJS.Platform[] = ['freebsd', 'openbsd', 'netbsd', 
 export function diskIoWhyNot(platform: NodeJS.Platform): string | null {
   return NO_DISK_IO.includes(platform) ? `systeminformation counts no disk I/O on ${platform}` : null;
 }
+
+/** processes()'s state words back to the letter ps and /proc write, which the table shows. */
+const STATE_LETTERS: Record<string, string> = { running: 'R', sleeping: 'S', blocked: 'D', stopped: 'T', zombie: 'Z', paging: 'W', dead: 'X' };
+
+/**
+ * A kernel thread in ps's list: the kernel's own (PID 0: macOS' kernel_task, FreeBSD's
+ * [kernel]), a process whose parent is 0 other than init (FreeBSD's [idle], Linux's kthreadd),
+ * and on Linux kthreadd's children.
+ */
+export function kernelThreadOf(pid: number, ppid: number, platform: NodeJS.Platform): boolean {
+  return pid === 0 || (ppid === 0 && pid !== 1) || (platform === 'linux' && ppid === 2);
+}
+
+/**
+ * The interface's process list from processes()'s. Its %CPU is all that it gives (no CPU time):
+ * ps's own average on macOS and the BSDs, already a share of one core there; on Linux its share
+ * of the whole machine since its previous call, made one core's here. `starts` is the previous
+ * list's starts by PID, so a start that moved by processes()'s rounding stays the same.
+ */
+export function processListFrom(
+  list: readonly Systeminformation.ProcessesProcessData[],
+  memTotal: number,
+  cpuCount: number,
+  platform: NodeJS.Platform,
+  starts: Map<number, string>,
+): ProcessList {
+  const clean = (text: string | undefined) => (text ?? '').replace(CONTROL, '');
+  const perCore = platform === 'linux' ? Math.max(1, cpuCount) : 1;
+  const entries: ProcessEntry[] = [];
+  const described = new Map<number, { user: string; command: string }>();
+  const seen = new Map<number, string>();
+  for (const p of list) {
+    if (!Number.isInteger(p.pid) || p.pid < 0) continue;
+    const ppid = Number.isInteger(p.parentPid) ? p.parentPid : 0;
+    const kernelThread = kernelThreadOf(p.pid, ppid, platform);
+    const name = clean(p.name || p.command) || '?';
+    let start = startSecond(p.started ?? '');
+    const before = starts.get(p.pid);
+    if (before !== undefined && sameStart(before, start)) start = before;
+    seen.set(p.pid, start);
+    // ps's command column, split by processes() into path, command and parameters: put back together.
+    const command = clean([p.path ? `${p.path}/${p.command}` : p.command, p.params].filter(Boolean).join(' '));
+    described.set(p.pid, { user: clean(p.user) || '?', command: kernelThread || command === '' ? `[${clean(p.command) || name}]` : command });
+    entries.push({
+      pid: p.pid,
+      ppid,
+      name,
+      state: STATE_LETTERS[p.state] ?? '?',
+      ticks: null,
+      cpuPercent: known(p.cpu) && p.cpu >= 0 ? p.cpu * perCore : null,
+      rssBytes: known(p.memRss) && p.memRss > 0 ? p.memRss * 1024 : 0,
+      threads: null,
+      start,
+      kernelThread,
+      ...described.get(p.pid),
+    });
+  }
+  starts.clear();
+  for (const [pid, start] of seen) starts.set(pid, start);
+  return {
+    entries,
+    memTotal,
+    ticksPerSecond: 100,
+    describe: (e) => described.get(e.pid) ?? { user: '?', command: `[${e.name}]` },
+  };
+}
+
+/** The starts of the last list processes() gave, by PID (see processListFrom). */
+const lastStarts = new Map<number, string>();
 
 export const systeminformationReader: HostReader = {
   name: 'systeminformation',
@@ -126,5 +196,11 @@ export const systeminformationReader: HostReader = {
   async sensors() {
     const { cpuTemperature } = await import('systeminformation/lib/cpu.js');
     return sensorsFrom(await cpuTemperature());
+  },
+  async processes() {
+    const { processes } = await import('systeminformation/lib/processes.js');
+    const { list } = await processes();
+    if (list.length === 0) throw new Error('systeminformation lists no processes (ps answered nothing)');
+    return processListFrom(list, totalmem(), cpus().length, process.platform, lastStarts);
   },
 };

@@ -1,6 +1,7 @@
 /**
  * The host interface: what the modules that read the machine (cpu, load, memory, swap, uptime,
- * hostname, diskio, network, users, processes, temperature) need from it, as counters and
+ * hostname, diskio, network, users, processes, temperature) and the dashboard's process table
+ * need from it, as counters and
  * facts, never ready-made rates. Two readers implement it: src/platform/linux.ts (the direct
  * /proc and /sys readers, synchronous) and src/platform/systeminformation.ts (macOS, the BSDs,
  * anywhere without /proc; asynchronous, loaded only when chosen). src/platform/backend.ts picks
@@ -61,6 +62,42 @@ export interface InterfaceBytes {
   txBytes: number;
 }
 
+/** One process as the host lists it, for the dashboard's process table. */
+export interface ProcessEntry {
+  pid: number;
+  /** The parent's PID (0 for none): the tree view and kernel threads. */
+  ppid: number;
+  /** Short name (on Linux the kernel's comm, 15 characters at most). */
+  name: string;
+  /** One letter, as /proc/PID/stat and ps write it (R, S, D, Z, T, I...); '?' when unknown. */
+  state: string;
+  /** CPU time used so far (user + system) in the list's `ticksPerSecond`; null where the system gives a percentage instead. */
+  ticks: number | null;
+  /** % of one core, where the system gives that instead of counters (ps's own average); null with counters. */
+  cpuPercent: number | null;
+  rssBytes: number;
+  /** Threads, or null where the list does not say. */
+  threads: number | null;
+  /** With the PID, names one process for good: clock ticks since boot (/proc), or the start's epoch second (ps). */
+  start: string;
+  /** A kernel thread: no command line, nobody's work (hidden unless the table is asked to show them). */
+  kernelThread: boolean;
+  /** Owner and command line where the list carries them (ps); the direct reader reads them only for the rows shown. */
+  user?: string;
+  command?: string;
+}
+
+/** Every process at one moment, and how to read what the list leaves out. */
+export interface ProcessList {
+  entries: ProcessEntry[];
+  /** The machine's memory in bytes, for each process's share (0 when unknown). */
+  memTotal: number;
+  /** Clock ticks per second of the entries' `ticks`. */
+  ticksPerSecond: number;
+  /** Owner and command line of an entry (the direct reader reads /proc/PID here: only rows on screen are asked). */
+  describe(entry: Pick<ProcessEntry, 'pid' | 'name'>): { user: string; command: string };
+}
+
 export interface HostReader {
   readonly name: BackendName;
   /** CPU time per line; throws when the system gives none. */
@@ -97,4 +134,6 @@ export interface HostReader {
   processCount(roots: HostRoots): MaybePromise<ProcessCount | null>;
   /** Temperature sensors, hottest first. */
   sensors(roots: HostRoots): MaybePromise<Sensors>;
+  /** Every process, for the dashboard's table; throws when the system lists none. */
+  processes(roots: HostRoots): MaybePromise<ProcessList>;
 }

@@ -2,10 +2,11 @@
  * `ec2-cost` off EC2 on a Mac: the built command run with process.platform (and, for Apple
  * silicon, process.arch) forced by a preloaded file, against an empty /proc and /sys, as a Mac
  * has neither. It answers "what would this machine cost on EC2" with this machine's vCPUs and
- * memory (Node's os module) and the forced architecture, and says no traffic was counted.
+ * memory (Node's os module) and the forced architecture, and says no traffic was counted. Its
+ * runs are recorded in the ledger under a boot named by its start, so `--month` has history.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,4 +64,24 @@ describe('ec2-cost on a Mac (platform forced)', () => {
     expect(types.length).toBeGreaterThan(0);
     for (const t of types) expect(t).toMatch(/^[a-z]+\d+[a-z]*g[a-z]*\./);
   });
+});
+
+describe('the ledger on a Mac (platform forced)', () => {
+  it('records each run under the boot named by its start, so --month has history; --detail says where the uptime came from', async () => {
+    const first = await ec2CostOn('darwin.cjs', ['--detail']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/h since boot \([\d,.]+ s from the system's boot time; billed/);
+    expect(first.stdout).toContain("Since boot (from the system's boot time): an OS reboot");
+    expect(first.stdout).not.toContain('/proc/uptime');
+    const ledger = () => JSON.parse(readFileSync(join(dir, 'state', 'ec2', 'ledger.json'), 'utf8')) as { boots: { bootId: string; samples: number }[] };
+    const [boot] = ledger().boots;
+    expect(boot.bootId).toMatch(/^boottime-\d+$/);
+    // The ledger takes a write at most every 10 s: the next run's sample comes after that.
+    await new Promise((r) => setTimeout(r, 11_000));
+    const month = await ec2CostOn('darwin.cjs', ['--month', '--detail']);
+    expect(month.code).toBe(0);
+    expect(month.stdout).toMatch(/^Boots +1 counted/m);
+    expect(month.stdout).toContain(`1. ${boot.bootId}: booted `);
+    expect(ledger().boots.map((b) => [b.bootId, b.samples])).toEqual([[boot.bootId, 2]]);
+  }, 60_000);
 });

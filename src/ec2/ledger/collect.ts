@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import type { ModuleContext } from '../../core/contract.js';
 import type { Ec2CostOptions } from '../options.js';
 import type { UsageOutcome } from '../usage/store.js';
-import { takeSample } from './record.js';
+import { offLinux, readHereOffLinux, takeSample } from './record.js';
 import { type RecordOutcome, recordSample } from './store.js';
 
 export const MINUTE_MS = 60_000;
@@ -62,7 +62,7 @@ async function recordUsageLater(
 ): Promise<UsageOutcome | null> {
   try {
     const { recordUsageSample } = await import('../usage/record.js');
-    const outcome = recordUsageSample(env, ctx.procRoot, ctx.sysRoot, taken.sample, taken.statText);
+    const outcome = recordUsageSample(env, ctx.procRoot, ctx.sysRoot, taken.sample, taken.statText, taken.usage);
     const problem = outcome.status === 'failed' ? outcome.reason : null;
     if (problem !== null && problem !== recorder?.lastUsageProblem) ctx.longLived?.log(`ec2-cost: host usage not recorded: ${problem}`);
     if (recorder) recorder.lastUsageProblem = problem;
@@ -83,7 +83,26 @@ export function usageRecorded(): Promise<UsageOutcome | null> {
  * here-versus-EC2 comparison on any host. Called from the module's availability check.
  */
 export function keepRecording(ctx: ModuleContext<Ec2CostOptions>): void {
-  if (ctx.longLived) recordFromCollect(ctx);
+  if (!ctx.longLived) return;
+  if (process.platform === 'linux') recordFromCollect(ctx);
+  else void readyForRecording(ctx).then(() => recordFromCollect(ctx));
+}
+
+/**
+ * Off Linux, what a recording needs that its host reader gives only later (the byte counters:
+ * ledger/record.ts), read first; callers ask only where process.platform is not Linux, so
+ * Linux's collect does exactly what it did.
+ */
+export function readyForRecording(ctx: ModuleContext<Ec2CostOptions>): Promise<void> {
+  return readHereOffLinux(
+    ctx.env,
+    ctx.procRoot,
+    ctx.sysRoot,
+    ctx.options.interfaces ?? [],
+    () => ctx.wallNow() / 1000,
+    process.platform,
+    ctx.longLived !== undefined,
+  );
 }
 
 /** Record from a collect (ctx as the collect got it); in a long-lived process, keep a minute timer going. */
@@ -112,7 +131,13 @@ export function minuteTick(nowMs: number = Date.now()): RecordOutcome | null {
     return null;
   }
   recorder.lastMs = nowMs;
-  return recordNow(recorder.ctx);
+  const ctx = recorder.ctx;
+  if (process.platform !== 'linux' && offLinux(ctx.procRoot)) {
+    // The counters first, then the recording (its outcome is logged as any other's).
+    void readyForRecording(ctx).then(() => recordNow(ctx));
+    return null;
+  }
+  return recordNow(ctx);
 }
 
 /** Stop the minute timer (tests; a host that stops its modules). */

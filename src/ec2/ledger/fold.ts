@@ -22,6 +22,7 @@
  *   boot's times in the clock as it now reads (see shiftedBoot), so a clock set back keeps
  *   counting from the next sample instead of answering "older" until it catches up.
  */
+import { sameBoot } from '../../core/boot-id.js';
 import { type BootRecord, CLOCK_STEP_S, type Gap, type HostSample, type MonthTraffic } from './types.js';
 
 /** A stretch without a sample longer than this is kept as a gap. */
@@ -248,7 +249,8 @@ export function pruneBoots(boots: LedgerBoot[], now: number): LedgerBoot[] {
  * new boot id; then pruned at the sample's time.
  */
 export function foldIntoLedger(boots: LedgerBoot[], sample: HostSample): { boots: LedgerBoot[]; result: FoldResult } {
-  const i = boots.findIndex((b) => b.bootId === sample.bootId);
+  // Off Linux a boot's id is its start to the second, which may read one second off (src/core/boot-id.ts).
+  const i = boots.findIndex((b) => sameBoot(b.bootId, sample.bootId));
   const result = foldSample(i < 0 ? undefined : boots[i], sample);
   if (result.kind === 'older') return { boots, result };
   const next = i < 0 ? [...boots, result.boot] : boots.map((b, j) => (j === i ? result.boot : b));

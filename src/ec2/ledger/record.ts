@@ -8,8 +8,15 @@
  * (boot_id, stat, uptime, net/dev, net/route, an ifindex per counted interface), the ledger read
  * and written once under its lock. It never throws into its caller: a sample that cannot be taken
  * or recorded is an outcome, and the reading or the report goes on without it.
+ *
+ * Off Linux (macOS, the BSDs: no boot_id and the platform is not Linux) the boot is named by its
+ * start from Node's uptime (src/core/boot-id.ts) and the byte counters come from the host reader
+ * (src/platform: systeminformation's networkStats there). That reader answers later, so the
+ * counters are read first, by readHereOffLinux, which the callers await (the ec2-cost command,
+ * the module's collect); the sample is then taken at the moment they were read.
  */
 import { join } from 'node:path';
+import { bootSecond } from '../../core/boot-id.js';
 import { forLocale } from '../../core/locale.js';
 import { defaultRouteInterfaces } from '../../core/net.js';
 import { hostRoots } from '../../core/paths.js';
@@ -20,6 +27,8 @@ import type { ConfigLoader } from '../here-inputs.js';
 import { configText } from '../here-wanted.js';
 import type { Io } from '../io.js';
 import { type Recorder, recordSample, type RecordOutcome } from './store.js';
+import type { HostReader, HostRoots } from '../../platform/types.js';
+import type { UsageReading } from '../usage/sample.js';
 import type { HostSample } from './types.js';
 import { validInterfaceName } from './validate.js';
 
@@ -50,9 +59,11 @@ export function takeSample(
   sysRoot: string,
   interfaces: string[],
   now: number = Date.now() / 1000,
-): { sample: HostSample; statText: string | null } {
+  platform: string = process.platform,
+): { sample: HostSample; statText: string | null; usage?: HereUsage | null } {
   const idPath = join(procRoot, 'sys/kernel/random/boot_id');
   const bootId = readLine(idPath);
+  if (!bootId && platform !== 'linux') return { sample: sampleOffLinux(interfaces), statText: null, usage: here?.usage ?? null };
   if (!bootId) throw new HostReadError(`cannot read the boot id from ${idPath}`);
   const uptimePath = join(procRoot, 'uptime');
   const uptimeText = readText(uptimePath)?.trim().split(/\s+/)[0] ?? '';
@@ -79,6 +90,94 @@ export function takeSample(
   return { sample: { bootId, bootTime, at, counters }, statText };
 }
 
+/** Byte counters read off Linux by readHereOffLinux: for which interfaces, and when. */
+interface HereCounters {
+  interfaces: string;
+  at: number;
+  counters: HostSample['counters'];
+  /** CPU time and memory, for the long-lived processes' hourly usage record (../usage/), when asked and read. */
+  usage: HereUsage | null;
+}
+
+/** What the hourly usage record reads off Linux, from the host reader: its CPU time and memory. */
+export type HereUsage = Omit<UsageReading, 'rapl' | 'batteryWatts'>;
+let here: HereCounters | null = null;
+
+/** Whether this host is one where the ledger reads no /proc (not Linux, and no boot_id under procRoot). */
+export function offLinux(procRoot: string, platform: string = process.platform): boolean {
+  return platform !== 'linux' && readLine(join(procRoot, 'sys/kernel/random/boot_id')) === null;
+}
+
+/**
+ * Off Linux, read the byte counters of the interfaces a sample counts (those named, else the
+ * default route's) from the host reader, for the next takeSample; nothing on Linux, where
+ * takeSample reads net/dev itself. An interface the reader cannot count is left out, and a
+ * reader that fails leaves none: the boot and its uptime are still recorded. `withUsage` (the
+ * long-lived processes) reads the CPU time and memory the usage record keeps, too.
+ */
+export async function readHereOffLinux(
+  env: NodeJS.ProcessEnv,
+  procRoot: string,
+  sysRoot: string,
+  interfaces: string[],
+  now: () => number = () => Date.now() / 1000,
+  platform: string = process.platform,
+  withUsage = false,
+): Promise<void> {
+  if (platform === 'linux' || !offLinux(procRoot, platform)) return;
+  // Read a moment ago for the same interfaces (the estimate, then the recording, in one run): once is enough.
+  if (here !== null && here.interfaces === interfaces.join(',') && Math.abs(now() - here.at) < 1 && (here.usage !== null || !withUsage)) return;
+  const counters: HostSample['counters'] = new Map();
+  let usage: HereUsage | null = null;
+  try {
+    const roots = { procRoot, sysRoot, root: '/' };
+    // Loaded here, off Linux only: Linux's ec2-cost bundles stay without the host readers.
+    const { hostFor } = await import('../../platform/backend.js');
+    const host = hostFor({ ...roots, env });
+    const wanted = interfaces.length > 0 ? interfaces : await host.defaultInterfaces(roots);
+    const bytes = await host.interfaceBytes(roots, wanted);
+    for (const name of wanted) {
+      const c = bytes?.get(name);
+      if (c && validInterfaceName(name) && Number.isSafeInteger(c.rxBytes) && Number.isSafeInteger(c.txBytes) && c.rxBytes >= 0 && c.txBytes >= 0) {
+        counters.set(name, { rx: BigInt(c.rxBytes), tx: BigInt(c.txBytes) });
+      }
+    }
+    if (withUsage) usage = await usageFrom(host, roots);
+  } catch {
+    // no counters this time
+  }
+  here = { interfaces: interfaces.join(','), at: now(), counters, usage };
+}
+
+/** CPU time (whole ticks: the record keeps counts) and memory in use from the host reader; null when it gives none. */
+async function usageFrom(host: HostReader, roots: HostRoots): Promise<HereUsage | null> {
+  try {
+    const ticks = await host.cpuTicks(roots);
+    const mem = await host.memory(roots);
+    const vcpus = Object.keys(ticks).filter((line) => line !== 'cpu').length;
+    const [busy, idle] = ticks.cpu.map(Math.round);
+    if (vcpus < 1 || !(mem.total > 0)) return null;
+    return { busyTicks: busy, totalTicks: busy + idle, vcpus, memUsedBytes: Math.max(0, mem.total - mem.available), memTotalBytes: mem.total };
+  } catch {
+    return null;
+  }
+}
+
+/** The counters readHereOffLinux read for these interfaces, or null when it read none for them. */
+export function hereCounters(interfaces: string[]): HostSample['counters'] | null {
+  return here !== null && here.interfaces === interfaces.join(',') ? here.counters : null;
+}
+
+/**
+ * The sample off Linux: the boot from Node's uptime, its time the moment readHereOffLinux read
+ * the counters (never later than them). Throws when they were not read for these interfaces.
+ */
+function sampleOffLinux(interfaces: string[]): HostSample {
+  if (here === null || here.interfaces !== interfaces.join(',')) throw new HostReadError('the network counters were not read yet (no /proc here)');
+  const bootTime = bootSecond();
+  return { bootId: `boottime-${bootTime}`, bootTime, at: Math.max(here.at, bootTime), counters: here.counters };
+}
+
 /** Take a sample and record it; never throws. */
 export function recordHost(env: NodeJS.ProcessEnv, procRoot: string, sysRoot: string, interfaces: string[] = [], now?: number, by?: Recorder): RecordOutcome {
   try {
@@ -97,9 +196,10 @@ export const WHAT_IF_OPTIONS = ['uptime', 'tx-bytes', 'rx-bytes', 'now'] as cons
  * `interfaces` are ledgerInterfaces'. A failure is shown only with SHOJI_DEBUG: the report does
  * not depend on it.
  */
-export function recordRun(args: Readonly<Record<string, unknown>>, io: Io, interfaces: string[]): RecordOutcome | null {
+export async function recordRun(args: Readonly<Record<string, unknown>>, io: Io, interfaces: string[]): Promise<RecordOutcome | null> {
   if (WHAT_IF_OPTIONS.some((name) => args[name] !== undefined)) return null;
   const { procRoot, sysRoot } = hostRoots(io.env);
+  await readHereOffLinux(io.env, procRoot, sysRoot, interfaces);
   const outcome = recordHost(io.env, procRoot, sysRoot, interfaces, undefined, 'one-shot');
   if (outcome.status === 'failed' && io.env.SHOJI_DEBUG) io.err(`${forLocale(`ec2-cost: ledger: ${escapeControl(outcome.reason)}`, io.env)}\n`);
   return outcome;

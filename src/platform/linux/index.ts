@@ -9,6 +9,7 @@ import { defaultRouteInterfaces, readNetDev } from '../../core/net.js';
 import { readText } from '../../core/read.js';
 import type { HostReader } from '../types.js';
 import { diskSectors } from './disks.js';
+import { listProcesses } from './processes.js';
 import { cpuTicks, loadAverages, memory, onlineCpus, processCount, swap, uptimeSeconds } from './proc.js';
 import { readSensors } from './sensors.js';
 import { sessions, utmpPath } from './utmp.js';
@@ -44,4 +45,5 @@ export const linuxReader: HostReader = {
   sessions: (r) => sessions(r.root),
   processCount: (r) => processCount(r.procRoot),
   sensors: (r) => readSensors(r.sysRoot),
+  processes: (r) => listProcesses(r),
 };

@@ -9,8 +9,15 @@ import {
   userMenuLines,
   usersPresent,
 } from '../../../src/dashboard/proc-filter.js';
-import { ProcSampler, sortProcs } from '../../../src/dashboard/procs.js';
+import { type ProcRow, ProcSampler, sortProcs } from '../../../src/dashboard/procs.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
+
+/** The direct reader's rows, which it gives at once (a promise would be systeminformation's). */
+function sampleNow(sampler: ProcSampler): ProcRow[] {
+  const rows = sampler.sample();
+  if (rows instanceof Promise) throw new Error('expected the direct reader');
+  return rows;
+}
 
 /** A /proc/PID/stat line as the kernel writes it (ppid field 4, starttime field 22). */
 function statLine(pid: number, comm: string, ppid: number): string {
@@ -41,8 +48,8 @@ function rows() {
     tree.write(`proc/${pid}/stat`, statLine(pid, comm, ppid));
     tree.write(`proc/${pid}/cmdline`, cmdline);
   }
-  const sampler = new ProcSampler({ procRoot: tree.procRoot, root: tree.root, now: () => 0, clkTck: 100, pageSize: 4096 });
-  return sampler.describe(sortProcs(sampler.sample(), 'pid'));
+  const sampler = new ProcSampler({ env: {}, procRoot: tree.procRoot, sysRoot: tree.sysRoot, root: tree.root, now: () => 0 });
+  return sampler.describe(sortProcs(sampleNow(sampler), 'pid'));
 }
 
 describe('which processes the table shows', () => {

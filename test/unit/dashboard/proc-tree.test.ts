@@ -13,6 +13,7 @@ const row = (pid: number, ppid: number, name = `p${pid}`): ProcRow => ({
   threads: 1,
   cpuSeconds: 0,
   start: '1',
+  kernelThread: false,
 });
 
 describe('the process tree', () => {

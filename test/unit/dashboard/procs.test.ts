@@ -1,8 +1,15 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseProcStat, ProcSampler, sortProcs } from '../../../src/dashboard/procs.js';
+import { parseProcStat, type ProcRow, ProcSampler, sortProcs } from '../../../src/dashboard/procs.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
+
+/** The direct reader's rows, which it gives at once (a promise would be systeminformation's). */
+function sampleNow(sampler: ProcSampler): ProcRow[] {
+  const rows = sampler.sample();
+  if (rows instanceof Promise) throw new Error('expected the direct reader');
+  return rows;
+}
 
 /** A /proc/PID/stat line; fields after the comm as the kernel writes them (utime 14, stime 15, starttime 22, rss 24). */
 function statLine(pid: number, comm: string, utime: number, stime: number, start = 1000, rssPages = 256, state = 'S'): string {
@@ -25,7 +32,7 @@ function setup() {
   tree.write('proc/meminfo', 'MemTotal:        1024000 kB\nMemFree: 1 kB\n');
   tree.write('root/etc/passwd', `root:x:0:0::/root:/bin/sh\nme:x:${process.getuid?.() ?? 0}:1000::/home/me:/bin/sh\n`);
   const clock = { ms: 50_000 };
-  const sampler = new ProcSampler({ procRoot: tree.procRoot, root: tree.root, now: () => clock.ms, clkTck: 100, pageSize: 4096 });
+  const sampler = new ProcSampler({ env: {}, procRoot: tree.procRoot, sysRoot: tree.sysRoot, root: tree.root, now: () => clock.ms });
   return { sampler, clock };
 }
 
@@ -41,7 +48,7 @@ describe('process table from /proc', () => {
     tree.write('proc/10/stat', statLine(10, 'busy', 1000, 500));
     tree.write('proc/11/stat', statLine(11, 'idle', 7, 3));
     tree.write('proc/self/stat', statLine(99, 'not a pid dir', 0, 0));
-    const first = sampler.sample();
+    const first = sampleNow(sampler);
     expect(first.map((r) => [r.pid, r.cpu])).toEqual(
       expect.arrayContaining([
         [10, null],
@@ -54,7 +61,7 @@ describe('process table from /proc', () => {
     clock.ms += 2500;
     tree.write('proc/10/stat', statLine(10, 'busy', 1100, 550));
     tree.write('proc/11/stat', statLine(11, 'idle', 7, 3));
-    const second = sampler.sample();
+    const second = sampleNow(sampler);
     const busy = second.find((r) => r.pid === 10)!;
     expect(busy.cpu).toBeCloseTo(60, 6);
     expect(second.find((r) => r.pid === 11)!.cpu).toBe(0);
@@ -66,21 +73,21 @@ describe('process table from /proc', () => {
     const { sampler, clock } = setup();
     tree.write('proc/20/stat', statLine(20, 'old', 500, 0, 1000));
     tree.write('proc/21/stat', statLine(21, 'gone', 1, 1));
-    sampler.sample();
+    sampleNow(sampler);
     clock.ms += 1000;
     tree.write('proc/20/stat', statLine(20, 'new', 503, 0, 9000));
     rmSync(join(tree.procRoot, '21'), { recursive: true });
-    const rows = sampler.sample();
+    const rows = sampleNow(sampler);
     expect(rows.map((r) => [r.pid, r.name, r.cpu])).toEqual([[20, 'new', null]]);
   });
 
   it('counter going backwards gives no value rather than a negative one', () => {
     const { sampler, clock } = setup();
     tree.write('proc/30/stat', statLine(30, 'x', 100, 0));
-    sampler.sample();
+    sampleNow(sampler);
     clock.ms += 1000;
     tree.write('proc/30/stat', statLine(30, 'x', 50, 0));
-    expect(sampler.sample()[0].cpu).toBeNull();
+    expect(sampleNow(sampler)[0].cpu).toBeNull();
   });
 
   it('describes shown rows with user and command line; kernel threads in brackets', () => {
@@ -89,7 +96,7 @@ describe('process table from /proc', () => {
     tree.write('proc/40/cmdline', 'sh\0-c\0echo hi\0');
     tree.write('proc/41/stat', statLine(41, 'kworker/0:1', 1, 1));
     tree.write('proc/41/cmdline', '');
-    const rows = sampler.describe(sortProcs(sampler.sample(), 'pid'));
+    const rows = sampler.describe(sortProcs(sampleNow(sampler), 'pid'));
     expect(rows.map((r) => r.command)).toEqual(['sh -c echo hi', '[kworker/0:1]']);
     expect(rows[0].user).toBe('me');
   });
@@ -106,6 +113,7 @@ describe('process table from /proc', () => {
       cpuSeconds: 0,
       ppid: 1,
       start: '1',
+      kernelThread: false,
     });
     const rows = [row(3, 1, 10), row(1, null, 30), row(2, 50, 20)];
     expect(sortProcs(rows, 'cpu').map((r) => r.pid)).toEqual([2, 3, 1]);

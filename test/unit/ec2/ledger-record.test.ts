@@ -53,9 +53,9 @@ describe('the ec2-cost command', () => {
 
   it('--now is a what-if clock: a run given it records nothing; --interfaces records the interfaces named', async () => {
     const io = { env: envFor(tree), out: () => {}, err: () => {}, stderrIsTTY: false };
-    expect(recordRun({ _: [], now: '2026-11-20T00:00:00Z' }, io, [])).toBeNull();
+    expect(await recordRun({ _: [], now: '2026-11-20T00:00:00Z' }, io, [])).toBeNull();
     expect(existsSync(join(tree.dir, 'state', 'ec2'))).toBe(false);
-    expect(recordRun({ _: [], interfaces: 'eth1, lo' }, io, await ledgerInterfaces({ _: [], interfaces: 'eth1, lo' }, io.env))).toEqual({
+    expect(await recordRun({ _: [], interfaces: 'eth1, lo' }, io, await ledgerInterfaces({ _: [], interfaces: 'eth1, lo' }, io.env))).toEqual({
       status: 'recorded',
       newBoot: true,
     });
