@@ -118,7 +118,19 @@ describe('acting on a process without /proc', () => {
   });
 
   it('the detail view shows what the list gives and says what it cannot read', () => {
-    const row: ProcRow = { pid: 5, name: 'x', state: 'S', cpu: 1, rssBytes: 10, mem: 0, threads: null, cpuSeconds: null, ppid: 1, start: '1796169309', kernelThread: false };
+    const row: ProcRow = {
+      pid: 5,
+      name: 'x',
+      state: 'S',
+      cpu: 1,
+      rssBytes: 10,
+      mem: 0,
+      threads: null,
+      cpuSeconds: null,
+      ppid: 1,
+      start: '1796169309',
+      kernelThread: false,
+    };
     const d = detailFromRow(row, { pid: 5, command: 'x --y', user: 'me' })!;
     expect(d).toMatchObject({ command: 'x --y', startedAt: 1796169309000, rssBytes: 10, unread: UNREAD_WITHOUT_PROC });
     expect(detailFromRow(undefined, { pid: 5, command: '', user: '' })).toBeNull();

@@ -98,7 +98,19 @@ describe('process table columns at each width', () => {
   });
 
   it('right-aligns numbers under their names and draws the COMMAND in what is left', () => {
-    const row = { pid: 1480, name: 'java', state: 'S', cpu: 12.5, rssBytes: 1_700_000_000, mem: 0.21, threads: 57, cpuSeconds: 3725, ppid: 1, start: '1', kernelThread: false };
+    const row = {
+      pid: 1480,
+      name: 'java',
+      state: 'S',
+      cpu: 12.5,
+      rssBytes: 1_700_000_000,
+      mem: 0.21,
+      threads: 57,
+      cpuSeconds: 3725,
+      ppid: 1,
+      start: '1',
+      kernelThread: false,
+    };
     const rows = [{ ...row, user: 'root', command: '/usr/lib/jvm/java-17/bin/java -jar /opt/app/inventory.jar' }];
     const lines = procsPanel({ rows, total: 1, sort: 'cpu', offset: 0, selected: 0, focused: false }, { ...ctx, width: 114 }).lines.map(plain);
     const [head, first] = lines;
