@@ -46,7 +46,9 @@ export function sandbox(extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extraEnv,
   };
-  return { dir, configDir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // Retried: a shoji the test just stopped (a tmux kill-server hangs up on it) may still be writing
+  // its state or log as it exits, and a removal racing it fails with ENOTEMPTY.
+  return { dir, configDir, env, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }) };
 }
 
 export interface RunResult {
