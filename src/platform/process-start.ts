@@ -16,8 +16,14 @@ export function sameStart(a: string, b: string): boolean {
   return a !== '' && b !== '' && Math.abs(Number(a) - Number(b)) <= START_JITTER_S;
 }
 
-/** processes()'s local start time as epoch seconds, or '' when it gives none. */
-export function startSecond(started: string): string {
-  const ms = new Date(started.replace(' ', 'T')).getTime();
-  return Number.isFinite(ms) ? String(Math.floor(ms / 1000)) : '';
+/**
+ * processes()'s start time as epoch seconds, or '' when it gives none. systeminformation writes it
+ * as now minus ps's elapsed time, shifted by the zone's offset NOW (lib/processes.js,
+ * parseElapsedTime), not the offset in force on the start's date; read as a local time, a start
+ * from before a daylight-saving change would come out an hour off, and the check before a signal
+ * (`now - etime`) would take the process for another one. So the same offset is taken off here.
+ */
+export function startSecond(started: string, now: Date = new Date()): string {
+  const shiftedMs = Date.parse(`${started.replace(' ', 'T')}Z`);
+  return Number.isFinite(shiftedMs) ? String(Math.floor(shiftedMs / 1000) + now.getTimezoneOffset() * 60) : '';
 }

@@ -79,6 +79,24 @@ describe("systeminformation's process list", () => {
     expect(sameStart('', '')).toBe(false);
   });
 
+  it("reads a start from before a daylight-saving change as ps's elapsed time gives it, not an hour off", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      // A process started in summer (UTC+2), listed in winter (UTC+1).
+      const start = Date.parse('2026-07-15T12:00:00Z');
+      const now = new Date('2026-12-02T00:00:00Z');
+      expect(now.getTimezoneOffset()).toBe(-60);
+      // systeminformation's started text: now shifted by the offset in force now, less the elapsed time.
+      const shifted = new Date(now.getTime() - now.getTimezoneOffset() * 60_000 - (now.getTime() - start));
+      const started = `${shifted.toISOString().slice(0, 10)} ${shifted.toISOString().slice(11, 19)}`;
+      expect(startSecond(started, now)).toBe(String(start / 1000));
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('marks kernel threads: PID 0, children of 0 other than init, and on Linux kthreadd children', () => {
     expect(kernelThreadOf(0, 0, 'darwin')).toBe(true);
     expect(kernelThreadOf(1, 0, 'darwin')).toBe(false);
