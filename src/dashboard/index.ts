@@ -92,21 +92,28 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
   // Modules start collecting first, while blessed loads: their first readings (and the first
   // of the two CPU samples a percentage needs) are under way before the screen exists.
   const liveStarted = live.start();
-  ui = new DashboardUi({
-    env,
-    app,
-    refreshSeconds: opts.refresh ?? app.config.dashboard.refresh,
-    processSeconds: opts.processInterval ?? app.config.dashboard.process_interval,
-    charset: chooseCharset(app.config.icons, env),
-    os: osName(roots.root, roots.procRoot),
-    statuses: () => live.statuses(),
-    refresh: (id) => live.refresh(id),
-    currentApp: () => live.app ?? app,
-    procRoot: roots.procRoot,
-    sysRoot: roots.sysRoot,
-    root: roots.root,
-    now: monotonicMs,
-  });
+  // A UI that cannot be built (SHOJI_BACKEND naming no reader, say) ends the run with its reason:
+  // the modules just started are stopped first, or their timers would keep the process alive.
+  try {
+    ui = new DashboardUi({
+      env,
+      app,
+      refreshSeconds: opts.refresh ?? app.config.dashboard.refresh,
+      processSeconds: opts.processInterval ?? app.config.dashboard.process_interval,
+      charset: chooseCharset(app.config.icons, env),
+      os: osName(roots.root, roots.procRoot),
+      statuses: () => live.statuses(),
+      refresh: (id) => live.refresh(id),
+      currentApp: () => live.app ?? app,
+      procRoot: roots.procRoot,
+      sysRoot: roots.sysRoot,
+      root: roots.root,
+      now: monotonicMs,
+    });
+  } catch (err) {
+    live.stop();
+    throw err;
+  }
 
   const ending = (signal: NodeJS.Signals) => () => {
     log(env, `dashboard: ${signal}`);

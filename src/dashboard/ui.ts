@@ -67,6 +67,8 @@ export const REFRESH_STEPS = [0.25, 0.5, 1, 2, 3, 5, 10, 30];
 const TICK_MODULES = ['cpu', 'memory', 'swap', 'network', 'diskio'];
 /** The longest a tick waits for its collects (plain /proc reads, normally a few ms) before drawing. */
 const SETTLE_MS = 200;
+/** The least time a process list from systeminformation (ps) is waited for before it is given up on. */
+const PROC_LIST_WAIT_MIN_MS = 30_000;
 
 export interface UiOptions {
   env: NodeJS.ProcessEnv;
@@ -363,6 +365,8 @@ export class DashboardUi {
 
   /** A list still being read (systeminformation's ps): the table keeps the last one meanwhile, and no second is asked for. */
   private procPending = false;
+  /** Which list is awaited: one that comes after it was given up on is dropped. */
+  private procAsked = 0;
 
   private sampleProcs(): void {
     if (this.procPending) return;
@@ -371,9 +375,13 @@ export class DashboardUi {
       this.logOnce(`process table: ${this.procError}`);
     };
     const take = (rows: ProcRow[]) => {
-      this.allProcs = sortProcs(rows, this.procSort);
-      this.applyProcView();
-      this.procError = undefined;
+      try {
+        this.allProcs = sortProcs(rows, this.procSort);
+        this.applyProcView();
+        this.procError = undefined;
+      } catch (err) {
+        failed(err);
+      }
     };
     try {
       const rows = this.sampler.sample();
@@ -382,10 +390,29 @@ export class DashboardUi {
         return;
       }
       this.procPending = true;
-      rows.then(take, failed).finally(() => {
+      const asked = ++this.procAsked;
+      // A ps that never answers must not stop the table for good: it is given up on (and said so),
+      // and the next turn asks again.
+      const waitMs = Math.max(PROC_LIST_WAIT_MIN_MS, this.opts.processSeconds * 5000);
+      const giveUp = setTimeout(() => {
+        if (asked !== this.procAsked) return;
+        this.procAsked++;
         this.procPending = false;
+        failed(new Error(`the process list did not come in ${Math.round(waitMs / 1000)} s`));
         this.frame();
-      });
+      }, waitMs);
+      giveUp.unref?.();
+      rows
+        .then(
+          (list) => asked === this.procAsked && take(list),
+          (err) => asked === this.procAsked && failed(err),
+        )
+        .finally(() => {
+          clearTimeout(giveUp);
+          if (asked !== this.procAsked) return;
+          this.procPending = false;
+          this.frame();
+        });
     } catch (err) {
       failed(err);
     }

@@ -1,13 +1,15 @@
 /**
  * Text from outside (hostnames, SSIDs, script output, file contents, IMDS answers, interface
  * names) must reach the terminal as text. Control characters — C0 (ESC, BEL, screen's \005,
- * newlines), DEL and C1 — are removed for every status-line back end; each renderer then escapes
+ * newlines), DEL, C1 and the bidirectional overrides — are removed for every status-line back end
+ * and the dashboard; each renderer then escapes
  * its own markup characters. Messages printed to a terminal (errors, `--explain`, `shoji
  * modules`, reports) show them instead, escaped, so a user can see what a file really held.
  */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-// Also the bidirectional overrides and isolates, which reorder what a terminal shows.
-const SHOWN_ESCAPED = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// Control characters, and the bidirectional overrides and isolates, which reorder what a terminal
+// shows (another user's process name could make its row read as a neighbour's).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const SHOWN_ESCAPED = CONTROL;
 
 export function stripControl(text: string): string {
   return text.replace(CONTROL, '');

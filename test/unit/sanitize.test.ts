@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { escapeControl, escapeControlLines, stripControl } from '../../src/render/sanitize.js';
 
 describe('stripControl', () => {
-  it('removes C0, DEL and C1 controls, and only those', () => {
+  it('removes C0, DEL and C1 controls and the bidirectional overrides and isolates, and only those', () => {
     expect(stripControl('\u0000a\u001fb\u007fc\u0080d\u009fe')).toBe('abcde');
+    // A process named to read right-to-left would make its row show a neighbour's text.
+    expect(stripControl('a\u202ab\u202ec\u2066d\u2069e')).toBe('abcde');
     // The neighbours of each range stay.
-    expect(stripControl(' ~\u00a0é中\u{1f600}')).toBe(' ~\u00a0é中\u{1f600}');
+    expect(stripControl(' ~\u00a0é中\u2029\u202f\u2065\u206a\u{1f600}')).toBe(' ~\u00a0é中\u2029\u202f\u2065\u206a\u{1f600}');
     expect(stripControl('\u001b[31mred\u001b[0m\n')).toBe('[31mred[0m');
   });
 });
