@@ -250,9 +250,36 @@ export function pruneBoots(boots: LedgerBoot[], now: number): LedgerBoot[] {
  */
 export function foldIntoLedger(boots: LedgerBoot[], sample: HostSample): { boots: LedgerBoot[]; result: FoldResult } {
   // Off Linux a boot's id is its start to the second, which may read one second off (src/core/boot-id.ts).
-  const i = boots.findIndex((b) => sameBoot(b.bootId, sample.bootId));
+  let i = boots.findIndex((b) => sameBoot(b.bootId, sample.bootId));
+  const stepped = i < 0 ? steppedBootIndex(boots, sample) : -1;
+  if (stepped >= 0) i = stepped;
   const result = foldSample(i < 0 ? undefined : boots[i], sample);
   if (result.kind === 'older') return { boots, result };
-  const next = i < 0 ? [...boots, result.boot] : boots.map((b, j) => (j === i ? result.boot : b));
-  return { boots: pruneBoots(next, sample.at), result };
+  // A boot found again under a stepped clock goes on under the id the clock now gives it.
+  const boot = stepped >= 0 ? { ...result.boot, bootId: sample.bootId } : result.boot;
+  const next = i < 0 ? [...boots, boot] : boots.map((b, j) => (j === i ? boot : b));
+  return { boots: pruneBoots(next, sample.at), result: { ...result, boot } };
+}
+
+/**
+ * Off Linux a boot is named by the clock less the uptime (`boottime-SECONDS`), so a step of the
+ * clock (ntpd, a resumed VM) renames it; counted as a new boot, its bytes since boot and its
+ * hours would count twice. The latest `boottime-` boot is this one's when this "boot" began before
+ * that boot was last seen running (a real reboot begins after) and no interface's counters went
+ * backwards (a reboot starts them from zero). Its index, or -1.
+ */
+function steppedBootIndex(boots: LedgerBoot[], sample: HostSample): number {
+  if (!sample.bootId.startsWith('boottime-')) return -1;
+  let latest = -1;
+  for (let j = 0; j < boots.length; j++) {
+    if (boots[j].bootId.startsWith('boottime-') && (latest < 0 || boots[j].lastSeen > boots[latest].lastSeen)) latest = j;
+  }
+  if (latest < 0) return -1;
+  const boot = boots[latest];
+  if (!(sample.bootTime < boot.lastSeen)) return -1;
+  for (const [name, cur] of sample.counters) {
+    const last = boot.last[name];
+    if (last !== undefined && (cur.tx < last.tx || cur.rx < last.rx)) return -1;
+  }
+  return latest;
 }

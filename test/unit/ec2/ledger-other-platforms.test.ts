@@ -83,6 +83,46 @@ describe("the ledger's sample off Linux", () => {
     expect(second.boots.map((b) => [b.bootId, b.samples])).toEqual([['boottime-1799990000', 2]]);
   });
 
+  it('keeps one boot when the clock is stepped (the id moves with it), and starts another at a real reboot', () => {
+    const at = 1_800_000_000;
+    const first = foldIntoLedger([], { bootId: 'boottime-1799990000', bootTime: 1_799_990_000, at, counters: new Map([['en0', { rx: 10n, tx: 20n }]]) });
+    // ntpd steps the clock 30 s forward: the same boot now reads as having started 30 s later.
+    const stepped = foldIntoLedger(first.boots, {
+      bootId: 'boottime-1799990030',
+      bootTime: 1_799_990_030,
+      at: at + 90,
+      counters: new Map([['en0', { rx: 30n, tx: 50n }]]),
+    });
+    expect(stepped.boots.map((b) => [b.bootId, b.samples])).toEqual([['boottime-1799990030', 2]]);
+    // Set back 5 minutes: the boot's times are re-expressed in the new clock, still one boot.
+    const back = foldIntoLedger(stepped.boots, {
+      bootId: 'boottime-1799989730',
+      bootTime: 1_799_989_730,
+      at: at + 150 - 300,
+      counters: new Map([['en0', { rx: 40n, tx: 60n }]]),
+    });
+    expect(back.boots.map((b) => [b.bootId, b.samples])).toEqual([['boottime-1799989730', 3]]);
+    // A reboot: begins after the boot was last seen, counters from zero.
+    const rebooted = foldIntoLedger(back.boots, {
+      bootId: 'boottime-1800000500',
+      bootTime: 1_800_000_500,
+      at: 1_800_000_600,
+      counters: new Map([['en0', { rx: 1n, tx: 2n }]]),
+    });
+    expect(rebooted.boots.map((b) => [b.bootId, b.samples])).toEqual([
+      ['boottime-1799989730', 3],
+      ['boottime-1800000500', 1],
+    ]);
+    // Counters that went backwards are a reboot too, even with a start that reads earlier.
+    const reset = foldIntoLedger(rebooted.boots, {
+      bootId: 'boottime-1800000400',
+      bootTime: 1_800_000_400,
+      at: 1_800_000_700,
+      counters: new Map([['en0', { rx: 0n, tx: 0n }]]),
+    });
+    expect(reset.boots).toHaveLength(3);
+  });
+
   it("gives the since-boot estimate the same counters: the default route's, those named, or a note when there are none", async () => {
     const t = await trafficOffLinux({ env: {}, ...tree }, [], 'darwin');
     expect([t.interfaces, String(t.txBytes.n), String(t.rxBytes.n), t.unavailable]).toEqual([['eth0'], '5000', '7000', undefined]);
