@@ -171,8 +171,19 @@ export function psProbe(run: (pid: number) => string | null = psEtime, nowMs: ()
 function psEtime(pid: number): string | null {
   try {
     return execFileSync('ps', ['-o', 'etime=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
-  } catch {
-    return null; // ps exits 1 when there is no such process
+  } catch (err) {
+    // ps exits 1 when there is no such process; a ps that is missing, killed or too slow says nothing about it.
+    if ((err as { status?: number | null }).status === 1) return null;
+    throw new Error(`ps could not say whether PID ${pid} is the same process (${(err as NodeJS.ErrnoException).code ?? 'no answer in 5 s'})`);
+  }
+}
+
+/** The probe's answer, or the reason it has none as the action's message. */
+function probed<T>(ask: () => T): { answer: T } | { text: string } {
+  try {
+    return { answer: ask() };
+  } catch (err) {
+    return { text: (err as Error).message };
   }
 }
 
@@ -205,7 +216,9 @@ export function sendSignal(
 ): SendResult {
   if (!Number.isInteger(target.pid) || target.pid < 1) return { ok: false, text: `PID ${target.pid} is not a process: nothing sent` };
   const p = probeOf(probe);
-  const now = p.startOf(target.pid);
+  const asked = probed(() => p.startOf(target.pid));
+  if ('text' in asked) return { ok: false, text: `${asked.text}: nothing sent` };
+  const now = asked.answer;
   if (now === null) return { ok: false, text: killErrorText('ESRCH', signal, target) };
   if (!p.same(now, target.start)) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing sent` };
   try {
@@ -250,7 +263,9 @@ export function renice(
 ): SendResult {
   if (!Number.isInteger(target.pid) || target.pid < 1) return { ok: false, text: `PID ${target.pid} is not a process: nothing changed` };
   const p = probeOf(probe);
-  const now = p.niceOf(target.pid);
+  const asked = probed(() => p.niceOf(target.pid));
+  if ('text' in asked) return { ok: false, text: `${asked.text}: nothing changed` };
+  const now = asked.answer;
   if (now === null) return { ok: false, text: reniceErrorText('ESRCH', target, 0) };
   if (!p.same(now.start, target.start)) return { ok: false, text: `PID ${target.pid} is another process now (${target.name} ended): nothing changed` };
   const to = Math.max(-20, Math.min(19, now.nice + delta));

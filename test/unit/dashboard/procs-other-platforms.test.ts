@@ -4,8 +4,11 @@
  * processes as /proc's list when both run here at once (the forced backend, on this Linux).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEtime, psProbe, sendSignal } from '../../../src/dashboard/proc-actions.js';
+import { parseEtime, psProbe, renice, sendSignal } from '../../../src/dashboard/proc-actions.js';
 import { bootTime, detailFromRow, UNREAD_WITHOUT_PROC } from '../../../src/dashboard/proc-detail.js';
 import { type ProcRow, ProcSampler } from '../../../src/dashboard/procs.js';
 import { processUnits } from '../../../src/platform/linux/processes.js';
@@ -133,6 +136,25 @@ describe('acting on a process without /proc', () => {
     expect(await ended).toBe('SIGTERM');
     expect(probe.gone(pid, target.start)).toBe(true);
     expect(sendSignal(probe, target, 'TERM').text).toMatch(/has ended/);
+  });
+
+  it('acts on nothing when ps cannot answer, and says so rather than that the process ended', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shoji-ps-'));
+    const path = process.env.PATH;
+    try {
+      // A ps that fails for its own reasons (exit 2), as a broken or foreign ps would.
+      writeFileSync(join(dir, 'ps'), '#!/bin/sh\nexit 2\n');
+      chmodSync(join(dir, 'ps'), 0o755);
+      process.env.PATH = dir;
+      const target = { pid: process.pid, start: '1', name: 'node', command: 'node', user: 'me' };
+      const sent = sendSignal(psProbe(), target, 'CONT');
+      expect(sent.ok).toBe(false);
+      expect(sent.text).toMatch(/^ps could not say whether PID \d+ is the same process .*: nothing sent$/);
+      expect(renice(psProbe(), target, 1).text).toMatch(/^ps could not say .*: nothing changed$/);
+    } finally {
+      process.env.PATH = path;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the detail view shows what the list gives and says what it cannot read', () => {
