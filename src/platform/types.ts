@@ -2,7 +2,7 @@
  * The host interface: what the modules that read the machine (cpu, load, memory, swap, uptime,
  * hostname, diskio, network, users, processes, temperature) and the dashboard's process table
  * need from it, as counters and
- * facts, never ready-made rates. Two readers implement it: src/platform/linux.ts (the direct
+ * facts, never ready-made rates. Two readers implement it: src/platform/linux/ (the direct
  * /proc and /sys readers, synchronous) and src/platform/systeminformation.ts (macOS, the BSDs,
  * anywhere without /proc; asynchronous, loaded only when chosen). src/platform/backend.ts picks
  * one; docs/platforms.md says what each reads on each platform and what it costs.
