@@ -53,7 +53,8 @@ export const EXPORTER_MIN_INTERVAL_MS = 15_000;
 
 /**
  * How often the exporter looks for a config edit. The status line's 2 s would be the idle
- * exporter's most frequent wake-up; its reader scrapes every 15-60 s, so an edit may take 15 s.
+ * exporter's most frequent wake-up; its reader scrapes every 15-60 s, so an edit may take 15 s
+ * (75 s on a host where no reading changes: LiveOptions.configCheckOnChange).
  */
 export const EXPORTER_CONFIG_POLL_MS = 15_000;
 
@@ -171,7 +172,9 @@ export async function textfileOnce(env: NodeJS.ProcessEnv, dir: string): Promise
 async function startLive(env: NodeJS.ProcessEnv): Promise<LiveStatus> {
   // Every module on the wall-clock multiples of its interval: those sharing the 15 s pace are
   // collected in one wake-up, not each on a timer of its own.
-  const live = new LiveStatus({ env, modules: exportedModules, onRender: () => {}, alignIntervals: true, configPollMs: EXPORTER_CONFIG_POLL_MS });
+  // Nothing drawn and the config looked at in the collects' wake-ups: an exporter between
+  // scrapes wakes for its collects and little else.
+  const live = new LiveStatus({ env, modules: exportedModules, alignIntervals: true, configPollMs: EXPORTER_CONFIG_POLL_MS, configCheckOnChange: true });
   await live.start();
   reportAppConfig(live.app);
   return live;
