@@ -31,7 +31,7 @@ export interface LiveOptions {
   /** How often to look for config changes (ms). */
   configPollMs?: number;
   /**
-   * Look for a config change when a module's reading changes (at most once per `configPollMs`),
+   * Look for a config change when a module's reading changes (about once per `configPollMs`),
    * in the wake-up its collect already costs, rather than on a stat poll of its own; a timer
    * every five `configPollMs` still looks on a host whose readings do not change. For a host
    * that is idle between collects (the exporter): each wake-up of an idle Node process costs
@@ -55,8 +55,8 @@ export class LiveStatus {
   private renderTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
   private fingerprint = '';
-  /** When checkConfigNowAndThen last looked (performance.now()). */
-  private lastConfigCheck = 0;
+  /** When checkConfigNowAndThen last looked (performance.now()); the first change looks at once. */
+  private lastConfigCheck = -Infinity;
   private stopped = false;
   private alerts?: AlertWatch;
 
@@ -74,7 +74,6 @@ export class LiveStatus {
   async start(): Promise<void> {
     this.app = this.opts.app ?? (await loadApp(this.opts.env));
     this.fingerprint = this.configFingerprint();
-    this.lastConfigCheck = performance.now();
     await this.startScheduler();
     if (!this.opts.configCheckOnChange) {
       // watchFile polls with stat: it works for a file that does not exist yet and on every filesystem.
@@ -120,10 +119,14 @@ export class LiveStatus {
     this.scheduleRender();
   }
 
-  /** maybeReload at most once per configPollMs (configCheckOnChange). */
+  /**
+   * maybeReload at most once per half configPollMs (configCheckOnChange): one round of collects
+   * changes within milliseconds, once; and a round every configPollMs (the exporter's modules on
+   * its 15 s multiples) that comes a millisecond early must not wait for the next.
+   */
   private checkConfigNowAndThen(): void {
     const now = performance.now();
-    if (now - this.lastConfigCheck < (this.opts.configPollMs ?? 2000)) return;
+    if (now - this.lastConfigCheck < (this.opts.configPollMs ?? 2000) / 2) return;
     this.lastConfigCheck = now;
     void this.maybeReload();
   }

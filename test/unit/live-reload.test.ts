@@ -132,7 +132,7 @@ describe('a host that draws nothing and looks at its config when a reading chang
   });
 
   it('reloads an edit at the next change once configPollMs has passed, well before its fallback timer', async () => {
-    // Looks at most every 3 s on a change, else every 15 s: an edit seen within 10 s was seen on a change.
+    // Looks on a change at most every 1.5 s, else every 15 s: an edit seen within 10 s was seen on a change.
     live = new LiveStatus({ env, modules: () => [ticker(true)], configPollMs: 3_000, configCheckOnChange: true });
     await live.start();
     writeFileSync(join(dir, 'cfg', 'config.yaml'), 'right: [load]\nmax_width: 50\n');
