@@ -71,7 +71,12 @@ export async function runWithTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   let promise: Promise<T>;
   try {
-    promise = Promise.resolve(work(controller.signal));
+    const answer = work(controller.signal);
+    // A module that answered at once (most read /proc synchronously) needs no timer: a cleared
+    // timer still wakes an idle process when it would have fired (Node does not re-arm its one
+    // OS timer later), half a millisecond of CPU each time in a long-lived host.
+    if (typeof (answer as PromiseLike<T> | undefined)?.then !== 'function') return { ok: true, value: answer as T, durationMs: monotonicMs() - started };
+    promise = Promise.resolve(answer);
   } catch (err) {
     return { ok: false, error: errorText(err), timedOut: false, durationMs: monotonicMs() - started };
   }

@@ -36,6 +36,7 @@ import type { TlsMaterial } from './web-config.js';
 export const LIMITS = {
   MAX_HEADER_BYTES: 8 * 1024,
   HEADERS_TIMEOUT_MS: 5_000,
+  CONNECTIONS_CHECK_MS: 15_000,
   REQUEST_TIMEOUT_MS: 10_000,
   HANDSHAKE_TIMEOUT_MS: 5_000,
   IDLE_TIMEOUT_MS: 30_000,
@@ -92,9 +93,11 @@ export function startServer(o: ServerOptions): Promise<RunningServer> {
     requestTimeout: LIMITS.REQUEST_TIMEOUT_MS,
     keepAliveTimeout: LIMITS.KEEP_ALIVE_MS,
     // How often Node looks for requests past headersTimeout/requestTimeout (default 30 s). Each
-    // look wakes the process, scraped or not, so not every second: a client that never finishes
-    // its headers holds one of the MAX_CONNECTIONS slots for at most twice HEADERS_TIMEOUT_MS.
-    connectionsCheckingInterval: LIMITS.HEADERS_TIMEOUT_MS,
+    // look wakes the process, scraped or not (half a millisecond of CPU on an idle one), so not
+    // every few seconds: a client that never finishes its headers holds one of the
+    // MAX_CONNECTIONS slots for at most HEADERS_TIMEOUT_MS + CONNECTIONS_CHECK_MS, unless a
+    // newcomer needs its slot first (Connections closes the oldest such one).
+    connectionsCheckingInterval: LIMITS.CONNECTIONS_CHECK_MS,
   };
   const server: Server = o.tls
     ? createHttpsServer({ ...serverOptions, ...tlsServerOptions(o.tls), handshakeTimeout: LIMITS.HANDSHAKE_TIMEOUT_MS })

@@ -22,11 +22,22 @@ export interface LiveOptions {
   env: NodeJS.ProcessEnv;
   /** Which modules to run, given the app (e.g. the status line's left and right sides). */
   modules(app: App): ResolvedModule[];
-  /** Called at most once per `coalesceMs` with the current statuses. */
-  onRender(app: App, statuses: Map<string, ModuleStatus>): void;
+  /**
+   * Called at most once per `coalesceMs` with the current statuses. A host that draws nothing
+   * (the exporter) gives none, and a burst of changes then sets no timer.
+   */
+  onRender?(app: App, statuses: Map<string, ModuleStatus>): void;
   coalesceMs?: number;
   /** How often to look for config changes (ms). */
   configPollMs?: number;
+  /**
+   * Look for a config change when a module's reading changes (about once per `configPollMs`),
+   * in the wake-up its collect already costs, rather than on a stat poll of its own; a timer
+   * every five `configPollMs` still looks on a host whose readings do not change. For a host
+   * that is idle between collects (the exporter): each wake-up of an idle Node process costs
+   * about half a millisecond of CPU (docs/benchmarks.md), the poll's stat two of them.
+   */
+  configCheckOnChange?: boolean;
   /** Modules on a fixed interval run on its wall-clock multiples (core/scheduler.ts's SchedulerOptions). */
   alignIntervals?: boolean;
   /** The app, when the caller has loaded it already (it is loaded again only on config changes). */
@@ -44,6 +55,8 @@ export class LiveStatus {
   private renderTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
   private fingerprint = '';
+  /** When checkConfigNowAndThen last looked (performance.now()); the first change looks at once. */
+  private lastConfigCheck = -Infinity;
   private stopped = false;
   private alerts?: AlertWatch;
 
@@ -62,9 +75,10 @@ export class LiveStatus {
     this.app = this.opts.app ?? (await loadApp(this.opts.env));
     this.fingerprint = this.configFingerprint();
     await this.startScheduler();
-    const file = configFile(this.opts.env);
-    // watchFile polls with stat: it works for a file that does not exist yet and on every filesystem.
-    watchFile(file, { interval: this.opts.configPollMs ?? 2000, persistent: false }, () => void this.maybeReload());
+    if (!this.opts.configCheckOnChange) {
+      // watchFile polls with stat: it works for a file that does not exist yet and on every filesystem.
+      watchFile(configFile(this.opts.env), { interval: this.opts.configPollMs ?? 2000, persistent: false }, () => void this.maybeReload());
+    }
     this.pollTimer = setInterval(() => void this.maybeReload(), (this.opts.configPollMs ?? 2000) * 5);
   }
 
@@ -74,7 +88,7 @@ export class LiveStatus {
     this.alerts?.stop();
     clearTimeout(this.renderTimer);
     clearInterval(this.pollTimer);
-    unwatchFile(configFile(this.opts.env));
+    if (!this.opts.configCheckOnChange) unwatchFile(configFile(this.opts.env));
   }
 
   statuses(): Map<string, ModuleStatus> {
@@ -96,14 +110,29 @@ export class LiveStatus {
         alignIntervals: this.opts.alignIntervals,
       },
     );
-    scheduler.on('change', () => this.scheduleRender());
+    scheduler.on('change', () => {
+      this.scheduleRender();
+      if (this.opts.configCheckOnChange) this.checkConfigNowAndThen();
+    });
     this.scheduler = scheduler;
     await scheduler.start();
     this.scheduleRender();
   }
 
+  /**
+   * maybeReload at most once per half configPollMs (configCheckOnChange): one round of collects
+   * changes within milliseconds, once; and a round every configPollMs (the exporter's modules on
+   * its 15 s multiples) that comes a millisecond early must not wait for the next.
+   */
+  private checkConfigNowAndThen(): void {
+    const now = performance.now();
+    if (now - this.lastConfigCheck < (this.opts.configPollMs ?? 2000) / 2) return;
+    this.lastConfigCheck = now;
+    void this.maybeReload();
+  }
+
   private scheduleRender(): void {
-    if (this.renderTimer || this.stopped) return;
+    if (this.renderTimer || this.stopped || (this.opts.onRender === undefined && this.alerts === undefined)) return;
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
       try {
@@ -112,7 +141,7 @@ export class LiveStatus {
         log(this.opts.env, `alerts failed: ${(err as Error).stack ?? err}`);
       }
       try {
-        this.opts.onRender(this.app, this.statuses());
+        this.opts.onRender?.(this.app, this.statuses());
       } catch (err) {
         log(this.opts.env, `render failed: ${(err as Error).stack ?? err}`);
       }

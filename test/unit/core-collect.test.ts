@@ -68,6 +68,22 @@ describe('runWithTimeout', () => {
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('sets no timer for work that answers at once, one for work that answers later (a thenable too)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const now = runWithTimeout(() => 42, 60_000);
+    // A cleared timer would still wake an idle process when due: none for an answer in hand.
+    expect(timers()).toBe(before);
+    expect(await now).toMatchObject({ ok: true, value: 42 });
+    // A thenable that is no native Promise: what another realm's promise looks like.
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose
+    const thenable = { then: (resolve: (v: number) => void) => setImmediate(() => resolve(7)) };
+    const later = runWithTimeout(() => thenable as unknown as Promise<number>, 60_000);
+    expect(timers()).toBe(before + 1);
+    expect(await later).toMatchObject({ ok: true, value: 7 });
+    expect(timers()).toBe(before);
+  });
+
   it('an error keeps its first line, at most 300 characters; an empty one reads "failed"', async () => {
     expect(
       await runWithTimeout(() => {

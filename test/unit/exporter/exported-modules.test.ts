@@ -49,7 +49,7 @@ describe('the modules the exporter runs', () => {
     expect(exportedModules(app).map((m) => m.id)).not.toContain('fleet');
   });
 
-  it('collects no module more often than every 15 s unless the config sets its interval', async () => {
+  it('collects no module more often than every 15 s, and each on a multiple of 15 s, unless the config sets its interval', async () => {
     writeFileSync(join(env.SHOJI_CONFIG_DIR!, 'config.yaml'), 'modules:\n  memory: { interval: 1 }\n  updates: { interval: "0 */6 * * *" }\n');
     const app = await loadApp(env);
     const pace = new Map(exportedModules(app).map((m) => [m.id, m.interval]));
@@ -58,9 +58,14 @@ describe('the modules the exporter runs', () => {
     expect(app.modules.all.get('cpu')!.interval).toEqual({ kind: 'every', ms: 2000 });
     expect(pace.get('cpu')).toEqual({ kind: 'every', ms: EXPORTER_MIN_INTERVAL_MS });
     expect(pace.get('network')).toEqual({ kind: 'every', ms: EXPORTER_MIN_INTERVAL_MS });
-    // The user's own interval stands, as does a slower module's, a cron and 'once'.
-    expect(pace.get('memory')).toEqual({ kind: 'every', ms: 1000 });
+    // A slower module's on the multiple nearest its own: reboot-required's 17 s on 15 s; disk's 30 s as it is.
+    expect(app.modules.all.get('reboot-required')!.interval).toEqual({ kind: 'every', ms: 17_000 });
+    expect(pace.get('reboot-required')).toEqual({ kind: 'every', ms: EXPORTER_MIN_INTERVAL_MS });
+    expect(pace.get('disk')).toEqual({ kind: 'every', ms: 30_000 });
     expect(pace.get('disk')).toEqual(app.modules.all.get('disk')!.interval);
+    for (const [id, interval] of pace) if (interval.kind === 'every' && id !== 'memory') expect(interval.ms % EXPORTER_MIN_INTERVAL_MS, id).toBe(0);
+    // The user's own interval stands, as does a cron and 'once'.
+    expect(pace.get('memory')).toEqual({ kind: 'every', ms: 1000 });
     expect(pace.get('updates')).toEqual({ kind: 'cron', expr: '0 */6 * * *' });
     // Everything else about the module is as resolved.
     const cpu = exportedModules(app).find((m) => m.id === 'cpu')!;
