@@ -46,9 +46,23 @@ export function sandbox(extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extraEnv,
   };
-  // Retried: a shoji the test just stopped (a tmux kill-server hangs up on it) may still be writing
-  // its state or log as it exits, and a removal racing it fails with ENOTEMPTY.
-  return { dir, configDir, env, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }) };
+  return { dir, configDir, env, cleanup: () => removeSandbox(dir) };
+}
+
+/**
+ * Remove a sandbox, retried: a shoji the test just stopped (a tmux kill-server hangs up on it)
+ * may still be writing its state or log as it exits, and a removal racing it fails with
+ * ENOTEMPTY. Should something still be writing after that, the folder is left and what is in it
+ * named on stderr (to find the writer), rather than failing tests that passed.
+ */
+function removeSandbox(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw err;
+    const left = spawnSync('find', [dir, '-newermt', '-10 seconds'], { encoding: 'utf8' }).stdout.trim();
+    process.stderr.write(`sandbox ${dir} left behind: still written to after the test (recent: ${left || 'none'})\n`);
+  }
 }
 
 export interface RunResult {
