@@ -1,0 +1,133 @@
+/**
+ * platform/linux/processes.ts: /proc/PID/stat parsed from its bytes, and the stat files kept
+ * open between lists, against the real /proc (what keeping them open depends on is procfs's own
+ * behaviour: a file of an ended process fails to read) and a fixture tree (where none is kept).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listProcesses, parseProcStat, StatFiles } from '../../../src/platform/linux/processes.js';
+import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
+
+let child: ChildProcess | undefined;
+let tree: FixtureTree | undefined;
+afterEach(() => {
+  child?.kill('SIGKILL');
+  tree?.cleanup();
+  child = tree = undefined;
+});
+
+/** A process of our own that waits to be ended, and a way to end it and wait until it is reaped. */
+function sleeper(): { pid: number; end(): Promise<void> } {
+  const c = spawn('sleep', ['60'], { stdio: 'ignore' });
+  child = c;
+  const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+  return {
+    pid: c.pid!,
+    end: () => {
+      c.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** This process's descriptors open on /proc/PID/stat. */
+function openStatFiles(pid: number): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === `/proc/${pid}/stat`) n++;
+    } catch {
+      // the descriptor readdir itself used, closed by now
+    }
+  }
+  return n;
+}
+
+/** What the parser gave before it read bytes: the line split on spaces after the comm. */
+function splitParse(text: string) {
+  const close = text.lastIndexOf(')');
+  const f = text.slice(close + 2).split(' ');
+  return {
+    name: text.slice(text.indexOf('(') + 1, close),
+    state: f[0],
+    ppid: Number(f[1]) || 0,
+    ticks: Number(f[11]) + Number(f[12]),
+    start: f[19],
+    rssPages: Number(f[21]),
+    threads: Number(f[17]) || 1,
+  };
+}
+
+describe.runIf(process.platform === 'linux')('stat files under the real /proc', () => {
+  it('every stat line of this machine parses as the split line does', () => {
+    let compared = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let text: string;
+      try {
+        text = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      } catch {
+        continue; // ended meanwhile
+      }
+      expect(parseProcStat(text)).toEqual(splitParse(text));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(2);
+  });
+
+  it("a list keeps each process's stat file open, and closes it once the process has ended", async () => {
+    const s = sleeper();
+    const first = listProcesses({ procRoot: '/proc', root: '/' });
+    expect(first.entries.find((e) => e.pid === s.pid)?.name).toBe('sleep');
+    expect(openStatFiles(s.pid)).toBe(1);
+    // Kept open, the file still gives this moment's values: the list is complete and current.
+    const again = listProcesses({ procRoot: '/proc', root: '/' });
+    expect(again.entries.find((e) => e.pid === s.pid)?.start).toBe(first.entries.find((e) => e.pid === s.pid)?.start);
+    expect(openStatFiles(s.pid)).toBe(1);
+    await s.end();
+    const after = listProcesses({ procRoot: '/proc', root: '/' });
+    expect(after.entries.find((e) => e.pid === s.pid)).toBeUndefined();
+    expect(openStatFiles(s.pid)).toBe(0);
+  });
+
+  it('a kept file of a process that ended is never read for its PID: it is closed and the PID opened afresh', async () => {
+    const s = sleeper();
+    const files = new StatFiles('/proc');
+    files.beginList();
+    expect(files.read(String(s.pid), s.pid)?.name).toBe('sleep');
+    expect(files.size).toBe(1);
+    await s.end();
+    // Read by PID while still known (as when readdir listed it just before it ended, or a new
+    // process has its PID): the old file fails, and the PID has no process now.
+    expect(files.read(String(s.pid), s.pid)).toBeNull();
+    expect(files.size).toBe(0);
+    expect(openStatFiles(s.pid)).toBe(0);
+  });
+
+  it('keeps at most its cap open, and still reads every process', () => {
+    const files = new StatFiles('/proc', 1);
+    files.beginList();
+    const pids = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    const read = pids.filter((e) => files.read(e, Number(e)) !== null);
+    files.endList();
+    expect(read.length).toBeGreaterThan(2);
+    expect(files.size).toBe(1);
+  });
+});
+
+describe('stat files under a fixture tree', () => {
+  it('are opened afresh each list (a plain file replaced would otherwise be read stale)', () => {
+    tree = fixtureTree();
+    const line = (comm: string) => `7 (${comm}) S 1 ${Array(46).fill('0').join(' ')}\n`;
+    tree.write('proc/7/stat', line('before'));
+    const files = new StatFiles(tree.procRoot);
+    files.beginList();
+    expect(files.read('7', 7)?.name).toBe('before');
+    expect(files.size).toBe(0);
+    rmSync(join(tree.procRoot, '7'), { recursive: true });
+    tree.write('proc/7/stat', line('after'));
+    expect(files.read('7', 7)?.name).toBe('after');
+  });
+});
