@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listProcesses, parseProcStat, StatFiles } from '../../../src/platform/linux/processes.js';
+import { listProcesses, memTotal, parseProcStat, StatFiles } from '../../../src/platform/linux/processes.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 
 let child: ChildProcess | undefined;
@@ -129,5 +129,16 @@ describe('stat files under a fixture tree', () => {
     rmSync(join(tree.procRoot, '7'), { recursive: true });
     tree.write('proc/7/stat', line('after'));
     expect(files.read('7', 7)?.name).toBe('after');
+  });
+});
+
+describe("the machine's memory for the %MEM column", () => {
+  it('is read once a minute, not for every list', () => {
+    tree = fixtureTree();
+    tree.write('proc/meminfo', 'MemTotal:        1000 kB\n');
+    expect(memTotal(tree.procRoot, 5_000)).toBe(1000 * 1024);
+    tree.write('proc/meminfo', 'MemTotal:        2000 kB\n');
+    expect(memTotal(tree.procRoot, 64_999)).toBe(1000 * 1024);
+    expect(memTotal(tree.procRoot, 65_000)).toBe(2000 * 1024);
   });
 });
