@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listProcesses, memTotal, parseProcStat, StatFiles } from '../../../src/platform/linux/processes.js';
+import { waitFor } from '../../helpers/cli.js';
 import { fixtureTree, type FixtureTree } from '../../helpers/context.js';
 
 let child: ChildProcess | undefined;
@@ -18,13 +19,15 @@ afterEach(() => {
   child = tree = undefined;
 });
 
-/** A process of our own that waits to be ended, and a way to end it and wait until it is reaped. */
-function sleeper(): { pid: number; end(): Promise<void> } {
+/** A process of our own running `sleep` (exec'd, not still node's fork), and a way to end it and wait until it is reaped. */
+async function sleeper(): Promise<{ pid: number; end(): Promise<void> }> {
   const c = spawn('sleep', ['60'], { stdio: 'ignore' });
   child = c;
   const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+  const pid = c.pid!;
+  await waitFor('sleep to start', () => readFileSync(`/proc/${pid}/comm`, 'latin1') === 'sleep\n');
   return {
-    pid: c.pid!,
+    pid,
     end: () => {
       c.kill('SIGKILL');
       return exited;
@@ -78,7 +81,7 @@ describe.runIf(process.platform === 'linux')('stat files under the real /proc', 
   });
 
   it("a list keeps each process's stat file open, and closes it once the process has ended", async () => {
-    const s = sleeper();
+    const s = await sleeper();
     const first = listProcesses({ procRoot: '/proc', root: '/' });
     expect(first.entries.find((e) => e.pid === s.pid)?.name).toBe('sleep');
     expect(openStatFiles(s.pid)).toBe(1);
@@ -93,7 +96,7 @@ describe.runIf(process.platform === 'linux')('stat files under the real /proc', 
   });
 
   it('a kept file of a process that ended is never read for its PID: it is closed and the PID opened afresh', async () => {
-    const s = sleeper();
+    const s = await sleeper();
     const files = new StatFiles('/proc');
     files.beginList();
     expect(files.read(String(s.pid), s.pid)?.name).toBe('sleep');
