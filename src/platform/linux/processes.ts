@@ -129,13 +129,15 @@ const PROC_SUPER_MAGIC = 0x9fa0;
  * process fails to read (ESRCH) once that process has ended, even when its PID is used again, so
  * a failed read means reopen, and an old process is never read in a new one's place. (A
  * fixture tree of plain files under SHOJI_PROC_ROOT would go on reading a replaced file's old
- * content, so it is opened afresh each time.) At most `cap` files are kept: beyond that, or when
- * the process is out of descriptors, a file is opened and closed as before.
+ * content, so it is opened afresh each time.) At most `cap` files are kept, and beyond that a
+ * file is opened and closed as before; should the process run out of descriptors all the same
+ * (a low limit), every kept file is given back and none is kept from then on, so that the list,
+ * and everything else shoji opens, still gets its descriptors.
  */
 export class StatFiles {
   private readonly open = new Map<number, { fd: number; seen: number }>();
   private generation = 0;
-  private readonly keep: boolean;
+  private keep: boolean;
 
   constructor(
     private readonly procRoot: string,
@@ -172,11 +174,21 @@ export class StatFiles {
       // That process ended (its PID may be another's now): reopen by name below.
       this.forget(pid, kept.fd);
     }
+    const path = `${this.procRoot}/${entry}/stat`;
     let fd: number;
     try {
-      fd = openSync(`${this.procRoot}/${entry}/stat`, 'r');
-    } catch {
-      return null; // it ended between readdir and open
+      fd = openSync(path, 'r');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (this.open.size === 0 || (code !== 'EMFILE' && code !== 'ENFILE')) return null; // it ended between readdir and open
+      // Out of descriptors: give back every kept one and keep none from now on.
+      this.keep = false;
+      for (const [kept, { fd: open }] of this.open) this.forget(kept, open);
+      try {
+        fd = openSync(path, 'r');
+      } catch {
+        return null;
+      }
     }
     const n = readAt(fd);
     if (n >= 0 && this.keep && this.open.size < this.cap) this.open.set(pid, { fd, seen: this.generation });

@@ -3,9 +3,11 @@
  * open between lists, against the real /proc (what keeping them open depends on is procfs's own
  * behaviour: a file of an ended process fails to read) and a fixture tree (where none is kept).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { transformSync } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listProcesses, memTotal, parseProcStat, StatFiles } from '../../../src/platform/linux/processes.js';
 import { waitFor } from '../../helpers/cli.js';
@@ -107,6 +109,33 @@ describe.runIf(process.platform === 'linux')('stat files under the real /proc', 
     expect(files.read(String(s.pid), s.pid)).toBeNull();
     expect(files.size).toBe(0);
     expect(openStatFiles(s.pid)).toBe(0);
+  });
+
+  it('out of descriptors, gives back the files it kept and still reads every process', () => {
+    // A node process of its own with fewer descriptors than there are processes (40 of ours at least).
+    const limit = 40;
+    const extra = Array.from({ length: limit }, () => spawn('sleep', ['60'], { stdio: 'ignore' }));
+    const dir = mkdtempSync(join(tmpdir(), 'shoji-statfiles-'));
+    try {
+      const lib = join(dir, 'processes.cjs');
+      const source = readFileSync(new URL('../../../src/platform/linux/processes.ts', import.meta.url), 'utf8');
+      writeFileSync(lib, transformSync(source, { loader: 'ts', format: 'cjs' }).code);
+      const script = `
+        const { StatFiles } = require(${JSON.stringify(lib)});
+        const files = new StatFiles('/proc');
+        files.beginList();
+        const pids = require('node:fs').readdirSync('/proc').filter((e) => /^\\d+$/.test(e));
+        const read = pids.filter((e) => files.read(e, Number(e)) !== null).length;
+        process.stdout.write(JSON.stringify({ pids: pids.length, read, kept: files.size }));
+      `;
+      const out = JSON.parse(execFileSync('bash', ['-c', `ulimit -n ${limit} && exec "$0" -e "$1"`, process.execPath, script], { encoding: 'utf8' }));
+      expect(out.pids).toBeGreaterThan(limit); // else the limit was never reached
+      expect(out.read).toBeGreaterThan(out.pids - 5); // a few may end meanwhile
+      expect(out.kept).toBe(0);
+    } finally {
+      for (const c of extra) c.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps at most its cap open, and still reads every process', () => {
