@@ -20,7 +20,8 @@ TM="tmux -L shoji-dash-pair"
 HZ=$(getconf CLK_TCK)
 WORK=$(mktemp -d /tmp/shoji-dash-pair.XXXX)
 EXTRA_PIDS=()
-trap '[ ${#EXTRA_PIDS[@]} -eq 0 ] || kill "${EXTRA_PIDS[@]}" 2>/dev/null; $TM kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+# The dashboards write their state as they end: give them a moment before their folders go.
+trap '[ ${#EXTRA_PIDS[@]} -eq 0 ] || kill "${EXTRA_PIDS[@]}" 2>/dev/null; $TM kill-server 2>/dev/null; sleep 1; rm -rf "$WORK"' EXIT
 
 own_ticks() { # utime + stime of one process
   local l; l=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
