@@ -61,11 +61,13 @@ export function areaGraph(
   const padded: (number | null)[] = [...Array(slots - recent.length).fill(null), ...recent];
   const levels = padded.map((v) => level(v, max, height * up));
   const rows: string[] = [];
+  // Each row's characters as codes, made into one string at its end: the graphs are drawn again
+  // every frame, and adding a character at a time made a string per cell.
+  const codes: number[] = new Array(width);
   for (let r = 0; r < height; r++) {
     const down = direction === 'down';
     // Levels between this row and the edge the bars start from.
     const floor = (down ? r : height - 1 - r) * up;
-    let line = '';
     for (let c = 0; c < width; c++) {
       if (charset === 'braille') {
         let bits = 0;
@@ -74,14 +76,14 @@ export function areaGraph(
           for (let d = 0; d < fill; d++) bits |= DOTS[k][down ? d : 3 - d];
         }
         // An empty cell is a space, not the blank braille pattern: a third of the bytes to send.
-        line += bits === 0 ? ' ' : String.fromCharCode(0x2800 + bits);
+        codes[c] = bits === 0 ? 0x20 : 0x2800 + bits;
       } else {
         const fill = Math.max(0, Math.min(up, levels[c] - floor));
-        if (charset === 'block') line += down ? HANGING_BLOCKS[fill] : BLOCKS[fill];
-        else line += fill === 0 ? ' ' : fill === 2 ? '|' : down ? "'" : '.';
+        if (charset === 'block') codes[c] = (down ? HANGING_BLOCKS[fill] : BLOCKS[fill]).charCodeAt(0);
+        else codes[c] = (fill === 0 ? ' ' : fill === 2 ? '|' : down ? "'" : '.').charCodeAt(0);
       }
     }
-    rows.push(line);
+    rows.push(String.fromCharCode(...codes));
   }
   return rows;
 }

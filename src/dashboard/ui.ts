@@ -18,7 +18,7 @@ import type { ModuleStatus } from '../core/scheduler.js';
 import { BUILTIN_THEMES, loadTheme, type Theme } from '../core/theme.js';
 import { formatDuration } from '../core/units.js';
 import { blessedWidgetStyle } from '../render/blessed.js';
-import { loadBlessed, type Box, type Screen } from './blessed-load.js';
+import { loadBlessed, type Box, type Screen, withoutResizeRender } from './blessed-load.js';
 import { FleetPage, fleetSettings } from './fleet-page.js';
 import type { Charset } from './graph.js';
 import { computeLayout, type Layout, type LayoutInput, type ModuleWant, modulesToPlace, type Rect } from './layout.js';
@@ -277,7 +277,10 @@ export class DashboardUi {
   private box(id: string): Box {
     let b = this.boxes.get(id);
     if (!b) {
-      b = this.paintable(this.blessed.box({ parent: this.screen, tags: true, border: { type: 'line' }, label: ` ${id} `, hidden: true }), 1);
+      b = this.paintable(
+        withoutResizeRender(this.blessed.box({ parent: this.screen, tags: true, border: { type: 'line' }, label: ` ${id} `, hidden: true })),
+        1,
+      );
       b.on('click', () => {
         const i = this.focusOrder.indexOf(id);
         if (i >= 0) this.setFocus(i);
