@@ -220,8 +220,16 @@ export class DashboardUi {
     clearTimeout(this.endWatch);
     clearTimeout(this.detailTimer);
     this.fleet.stop();
-    this.screen.destroy();
-    this.resolveDone(code);
+    try {
+      // Restoring a terminal that has gone (its tmux killed, its ssh dropped) fails with EIO; the
+      // dashboard must end all the same. It did not: `done` was set, the run never finished, and
+      // the process went on collecting with no terminal, for good.
+      this.screen.destroy();
+    } catch (err) {
+      log(this.opts.env, `dashboard: the terminal could not be restored: ${(err as Error).message}`);
+    } finally {
+      this.resolveDone(code);
+    }
   }
 
   // ------------------------------------------------------------ screen

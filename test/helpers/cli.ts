@@ -3,7 +3,7 @@
  * its own config, state and runtime folders, so tests never touch the user's.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,19 @@ export function sandbox(extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
     ...extraEnv,
   };
   return { dir, configDir, env, cleanup: () => removeSandbox(dir) };
+}
+
+/** The PIDs of the processes that run with this sandbox's folders in their environment (shoji started in it). */
+export function processesOf(sb: Pick<Sandbox, 'dir'>): number[] {
+  const mark = `SHOJI_STATE_DIR=${join(sb.dir, 'state')}\0`;
+  return readdirSync('/proc').flatMap((e) => {
+    if (!/^\d+$/.test(e)) return [];
+    try {
+      return readFileSync(`/proc/${e}/environ`, 'latin1').includes(mark) ? [Number(e)] : [];
+    } catch {
+      return []; // ended, or another user's
+    }
+  });
 }
 
 /**

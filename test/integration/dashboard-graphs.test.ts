@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuild, requireProgram, sandbox, SHOJI, waitFor, type Sandbox } from '../helpers/cli.js';
+import { processesOf, requireBuild, requireProgram, sandbox, SHOJI, waitFor, type Sandbox } from '../helpers/cli.js';
 import { tmux, tmuxOk } from '../helpers/tmux.js';
 
 const SOCKET = `shoji-dash-graphs-${process.pid}`;
@@ -66,8 +66,11 @@ beforeAll(() => {
   tm(['-f', join(sb.dir, 'tmux.conf'), 'start-server']);
 });
 
-afterAll(() => {
+afterAll(async () => {
   tmuxOk(SOCKET, ['kill-server'], sb?.env);
+  // A dashboard whose terminal went away ends: one whose restoring of the terminal failed (EIO)
+  // used to run on with no terminal, for good.
+  if (sb) await waitFor('the dashboards to end with their terminals', () => processesOf(sb).length === 0, 20_000);
   sb?.cleanup();
 });
 
