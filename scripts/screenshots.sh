@@ -89,6 +89,12 @@ theme: default
 icons: unicode
 left: [hostname]
 right: [uptime, load, cpu, memory, swap, disk, network, updates, datetime]
+# The dashboard shows every module, not only the line's: those that name addresses or users are off.
+modules:
+  ip: { enabled: false }
+  external-ip: { enabled: false }
+  whoami: { enabled: false }
+  users: { enabled: false }
 YAML
 
 shoji() { env -i "${vars[@]}" node "$root/bin/shoji" "$@"; }
