@@ -33,7 +33,10 @@ function youngGenerationAfterWork(keep: boolean): number {
 
 describe('the dashboard process', () => {
   it('keeps the young generation at its starting size, where V8 would grow it', () => {
-    expect(youngGenerationAfterWork(false)).toBeGreaterThan(4);
-    expect(youngGenerationAfterWork(true)).toBeLessThanOrEqual(2);
+    // Left alone it grows to 32 MiB (Node 20, 22) or 64-128 (Node 24); kept, 2 MiB, though one
+    // run of Node 24 in a loaded CI had grown it to 7.75: a quarter is the bound, far from both.
+    const grown = youngGenerationAfterWork(false);
+    expect(grown).toBeGreaterThan(4);
+    expect(youngGenerationAfterWork(true)).toBeLessThanOrEqual(grown / 4);
   });
 });
