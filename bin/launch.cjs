@@ -19,6 +19,28 @@ const vm = require('node:vm');
 const Module = module.constructor;
 
 const dist = path.join(__dirname, '..', 'dist');
+
+/**
+ * The V8 flags a command runs with, set here before anything is compiled. V8 stamps a code cache
+ * with the flags in force when it was made and rejects it under any others; when the dashboard set
+ * its flag from its own code, every cache written at its exit carried it, so its next start, still
+ * under V8's defaults when it compiled shoji.cjs and lazy/dashboard.cjs, rejected both and
+ * compiled ~900 KB afresh (~100 ms of a ~600 ms first frame, in a CPU profile). A cache's name
+ * carries the flags too, so the bundles the dashboard shares with other commands keep one cache
+ * for each set of flags.
+ *
+ * dashboard: keep V8's young generation at its starting size (1 MiB a half) for the dashboard's
+ * life. Left to grow, it reached 16 MiB a half within the first second (start-up allocates a lot)
+ * and stayed there until V8 found the allocation rate low, often a minute later, and with
+ * thousands of processes never: 30 MiB of the dashboard's ~105 MiB resident memory, for ~1 MiB of
+ * garbage a second. Kept small, that garbage costs a small scavenge about every second (~1 ms
+ * each, measured). The status line and the other commands keep V8's defaults.
+ */
+const V8_FLAGS = { dashboard: ['--semi-space-growth-factor=1'] };
+exports.V8_FLAGS = V8_FLAGS;
+/** What the flags in force add to a cache's name ('' under V8's defaults). */
+let flagsTag = '';
+
 const blessedDir = `${path.sep}node_modules${path.sep}blessed${path.sep}`;
 
 let cacheDirectory;
@@ -78,7 +100,7 @@ function compile(file, name, source) {
   const folder = cacheDir();
   if (folder === null) return new vm.Script(Module.wrap(source), { filename: file }).runInThisContext();
   const stat = fs.statSync(file);
-  const prefix = `${name}-${process.version}-${process.arch}-`;
+  const prefix = `${name}${flagsTag}-${process.version}-${process.arch}-`;
   const cacheFile = path.join(folder, `${prefix}${stat.size}-${Math.floor(stat.mtimeMs)}.bin`);
   let cachedData;
   try {
@@ -159,6 +181,11 @@ exports.launch = function launch(bundle, command) {
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   const variant = commandWord(process.argv.slice(2));
+  const flags = Object.hasOwn(V8_FLAGS, variant) ? V8_FLAGS[variant] : [];
+  if (flags.length > 0) {
+    require('node:v8').setFlagsFromString(flags.join(' '));
+    flagsTag = `~${flags.join('').replace(/[^A-Za-z0-9]/g, '')}`;
+  }
   const name = distName(file);
   run(compile(file, variant ? `${name}@${variant}` : name, source), mod, file);
 };

@@ -16,7 +16,6 @@ import { loadTheme, resolveIconSetName } from '../core/theme.js';
 import { LiveStatus } from '../host/live.js';
 import { log } from '../host/log.js';
 import type { Charset } from './graph.js';
-import { keepYoungGenerationSmall } from './heap.js';
 import { DashboardUi } from './ui.js';
 
 export interface DashboardOptions {
@@ -70,7 +69,6 @@ export function osName(root: string, procRoot: string): string {
 }
 
 export async function runDashboard(opts: DashboardOptions): Promise<number> {
-  keepYoungGenerationSmall();
   const { env } = opts;
   const app = await loadApp(env);
   if (opts.theme) app.theme = loadTheme(opts.theme, configDir(env), env);

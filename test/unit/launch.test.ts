@@ -3,7 +3,7 @@
  * with V8 code caches, and a cache never outlives the file it was made from.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,32 @@ describe('launch', () => {
     // Not a command word: shares the bundle's plain cache.
     expect(runWith('m7i.large')).toBe('m7i.large');
     expect(caches().map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['tool', 'tool@help', 'tool@status', 'tool@tmux-conf']);
+  });
+
+  it('runs a command under its V8 flags from the start, with caches of their own that its next run takes', () => {
+    // The dashboard's flag keeps the young generation at its starting size where work would grow it.
+    const work = `let kept = []; for (let i = 0; i < 4e6; i++) { const o = { i, text: 'row ' + i }; if (i % 10 === 0) kept.push(o); if (kept.length > 5e4) kept = []; }`;
+    const young = "require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2 ** 20";
+    write(join(dir, 'dist', 'tool.cjs'), `require('./lazy/part.cjs'); ${work}; console.log(${young});\n`, 1_000);
+    write(join(dir, 'dist', 'lazy', 'part.cjs'), "exports.word = 'lazy';\n", 1_000);
+    const runWith = (arg: string) => Number(execFileSync(process.execPath, [join(dir, 'bin', 'tool'), arg], { encoding: 'utf8' }));
+    const grown = runWith('status');
+    expect(grown).toBeGreaterThan(4);
+    expect(runWith('dashboard')).toBeLessThanOrEqual(grown / 4);
+    const files = caches();
+    // One cache of the shared lazy bundle for each set of flags: V8 rejects a cache made under other flags.
+    expect(files.map((f) => f.replace(/-v\d.*$/, ''))).toEqual([
+      'lazy-part',
+      'lazy-part~semispacegrowthfactor1',
+      'tool@dashboard~semispacegrowthfactor1',
+      'tool@status',
+    ]);
+    const made = files.map((f) => statSync(join(dir, 'dist', '.v8-cache', f)).ino);
+    // Taken as they are: a cache V8 rejected would be written again (a new file) at exit.
+    runWith('dashboard');
+    runWith('status');
+    expect(caches()).toEqual(files);
+    expect(caches().map((f) => statSync(join(dir, 'dist', '.v8-cache', f)).ino)).toEqual(made);
   });
 
   it('says how to build when the bundle is missing', () => {

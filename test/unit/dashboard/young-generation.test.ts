@@ -1,24 +1,17 @@
 /**
- * dashboard/heap.ts: the dashboard keeps V8's young generation small. Measured in a fresh node
- * process (a heap that has not grown yet), allocating as a busy start-up does.
+ * The dashboard's V8 flags (bin/launch.cjs sets them) keep V8's young generation small. Measured
+ * in a fresh node process (a heap that has not grown yet), allocating as a busy start-up does.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { transformSync } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-const dir = mkdtempSync(join(tmpdir(), 'shoji-heap-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const LAUNCH = join(__dirname, '..', '..', '..', 'bin', 'launch.cjs');
 
-/** The young generation's size in MiB after ~4 million objects, some kept a while; `keep` calls the dashboard's setting first. */
+/** The young generation's size in MiB after ~4 million objects, some kept a while; `keep` sets the dashboard's flags first. */
 function youngGenerationAfterWork(keep: boolean): number {
-  const heap = join(dir, 'heap.cjs');
-  const source = readFileSync(new URL('../../../src/dashboard/heap.ts', import.meta.url), 'utf8');
-  writeFileSync(heap, transformSync(source, { loader: 'ts', format: 'cjs' }).code);
   const script = `
-    if (${keep}) require(${JSON.stringify(heap)}).keepYoungGenerationSmall();
+    if (${keep}) require('node:v8').setFlagsFromString(require(${JSON.stringify(LAUNCH)}).V8_FLAGS.dashboard.join(' '));
     let kept = [];
     for (let i = 0; i < 4e6; i++) {
       const o = { i, text: 'row ' + i };
