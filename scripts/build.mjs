@@ -9,7 +9,8 @@
 // The options every bundle shares, and the packages left in node_modules, are in
 // esbuild-options.mjs, with those of the bundles bin/launch.cjs runs. Everything here is
 // esbuild's own options and one resolve plugin: the output is written as esbuild makes it.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { checkRequirable, common, launched } from './esbuild-options.mjs';
@@ -53,8 +54,27 @@ function splitDynamicImports(fromLazyDir, inline = new Set()) {
   };
 }
 
+// The config's schema validator, compiled by ajv now rather than at each first read of a config
+// (src/core/config-prebuilt.ts says why): src/app/config-standalone.ts writes it, and it takes
+// config-prebuilt.ts's place in every bundle. dist/.gen is removed once the bundles are built.
+const GENERATED = resolve('dist/.gen');
+const PREBUILT_STUB = resolve('src/core/config-prebuilt.ts');
+const PREBUILT = resolve(GENERATED, 'config-prebuilt.cjs');
+mkdirSync(GENERATED, { recursive: true });
+await build({ ...common, entryPoints: ['src/app/config-standalone.ts'], outfile: resolve(GENERATED, 'config-standalone.cjs') });
+const { prebuiltValidatorSource } = createRequire(import.meta.url)(resolve(GENERATED, 'config-standalone.cjs'));
+writeFileSync(PREBUILT, prebuiltValidatorSource());
+const prebuiltValidator = {
+  name: 'prebuilt-config-validator',
+  setup(b) {
+    b.onResolve({ filter: /config-prebuilt\.js$/ }, (args) =>
+      resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts') === PREBUILT_STUB ? { path: PREBUILT } : undefined,
+    );
+  },
+};
+
 async function buildLaunched(entry, outfile, plugin) {
-  const result = await build({ ...launched, entryPoints: [entry], outfile, plugins: [plugin] });
+  const result = await build({ ...launched, entryPoints: [entry], outfile, plugins: [plugin, prebuiltValidator] });
   checkRequirable(result.metafile, process.cwd());
 }
 
@@ -93,3 +113,5 @@ for (;;) {
     await buildLaunched(key, `dist/lazy/${name}.cjs`, splitDynamicImports(true));
   }
 }
+
+rmSync(GENERATED, { recursive: true, force: true });

@@ -7,7 +7,7 @@
  * to the YAML node it came from, and the checks ajv cannot do (intervals that never fire or
  * overflow a timer, aliases that expand without bound) at the node they are about.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import {
   CONFIG_KEYS,
@@ -23,6 +23,7 @@ import {
   type ModuleSchemas,
   type ShojiConfig,
 } from './config-schema.js';
+import { prebuilt } from './config-prebuilt.js';
 import { compileFormat, FormatError } from './format.js';
 import { templateProblems } from './format-fields.js';
 import { intervalProblem } from './interval.js';
@@ -41,6 +42,16 @@ const MAX_PROBLEMS = 20;
 const MAX_LOCATED = 10 * MAX_PROBLEMS;
 /** A layout longer than this is not a status line (and each entry costs every render). */
 const MAX_LAYOUT_ITEMS = 100;
+
+/** How ajv checks a config: at run time and when shoji is built (src/app/config-standalone.ts) alike. */
+export const AJV_OPTIONS: Options = { allErrors: true, strict: false, strictNumbers: true };
+
+/** The validator for this schema: the one compiled at build time when it is for this very schema. */
+async function validatorFor(schema: JsonSchema): Promise<ValidateFunction> {
+  if (prebuilt && prebuilt.schema === JSON.stringify(schema)) return prebuilt.validate;
+  const { default: Ajv } = await import('ajv');
+  return new Ajv(AJV_OPTIONS).compile(schema);
+}
 
 /** The whole config's schema: the declared keys (config.ts), with the modules installed here. */
 export function buildSchema(modules: ModuleSchemas): JsonSchema {
@@ -114,9 +125,8 @@ export async function validateConfigText(text: string, file: string, modules: Mo
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([{ file, line: 1, message: 'the config must be a mapping of keys (theme, right, modules, ...)' }]);
   }
-  const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true });
   const schema = buildSchema(modules);
-  const validate = ajv.compile(schema);
+  const validate = await validatorFor(schema);
   let unlocated = 0;
   if (!validate(data)) {
     // Locating costs a search per error: a file of thousands of bad keys gets the first few.
