@@ -20,13 +20,14 @@ import type { ResolvedModule } from '../core/resolve.js';
 import { LiveStatus } from '../host/live.js';
 import { log } from '../host/log.js';
 import { escapeControl, escapeControlLines } from '../render/sanitize.js';
-import { BasicAuth } from './basic-auth.js';
 import { exposition, formatFor } from './exposition.js';
 import { exposureWarning } from './exposure.js';
 import { startServer } from './server.js';
 import { sharedRender } from './shared-render.js';
 import { TEXTFILE_NAME, writeTextfile } from './textfile.js';
-import { loadTlsMaterial, readWebConfig, type WebConfig } from './web-config.js';
+// The web config's reader (with the YAML parser) and bcrypt load only for --web-config-file: an
+// exporter without one, the usual case, keeps their ~300 KB of code out of its memory.
+import type { WebConfig } from './web-config.js';
 
 /** The module that reads the fleet back from Prometheus: never exported. */
 const FLEET_MODULE = 'fleet';
@@ -88,18 +89,19 @@ export interface ServeOptions {
 }
 
 export async function serveMetrics(o: ServeOptions): Promise<number> {
-  const web = o.webConfigFile === undefined ? undefined : checkedWebConfig(o.webConfigFile);
+  const web = o.webConfigFile === undefined ? undefined : await checkedWebConfig(o.webConfigFile);
   if (web === null) return 1;
-  let tls: ReturnType<typeof loadTlsMaterial> | undefined;
+  let tls: ReturnType<typeof import('./web-config.js').loadTlsMaterial> | undefined;
   if (web?.tls) {
     try {
+      const { loadTlsMaterial } = await import('./web-config.js');
       tls = loadTlsMaterial(web);
     } catch (err) {
       return reportConfigError(err, 'web config problem');
     }
   }
   const live = await startLive(o.env);
-  const auth = web && web.users.size > 0 ? new BasicAuth(web.users) : undefined;
+  const auth = web && web.users.size > 0 ? new (await import('./basic-auth.js')).BasicAuth(web.users) : undefined;
   const render = sharedRender((format) => exposition({ modules: exportedModules(live.app), statuses: live.statuses() }, format));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -195,8 +197,9 @@ function reportAppConfig(app: App): void {
 }
 
 /** The web config, or null after printing its problems. */
-function checkedWebConfig(file: string): WebConfig | null {
+async function checkedWebConfig(file: string): Promise<WebConfig | null> {
   try {
+    const { readWebConfig } = await import('./web-config.js');
     return readWebConfig(file);
   } catch (err) {
     reportConfigError(err, 'web config problem');
