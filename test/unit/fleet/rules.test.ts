@@ -36,7 +36,10 @@ async function serve(figures: readonly RecordedFigure[]): Promise<FakePrometheus
       res,
       vector([
         [{ figure: 'up', host: 'web-3' }, 1],
-        ...figures.map((f): [Record<string, string>, number] => [{ figure: f, host: 'web-3', ...(f === 'disk' ? { mountpoint: '/' } : {}) }, 0.5]),
+        ...figures.map((f): [Record<string, string>, number] => [
+          { figure: f, host: 'web-3', ...(f === 'disk' ? { mountpoint: '/' } : {}), ...(f === 'exporter' ? { exporter: 'shoji' } : {}) },
+          0.5,
+        ]),
       ]),
     );
   });
@@ -54,7 +57,7 @@ describe('the rules', () => {
     expect(groups.map((g) => g.name)).toEqual(['shoji-fleet']);
     const figures = new FleetQueries().figures();
     expect(groups[0].rules).toEqual(ALL.map((f) => ({ record: RECORDED[f], expr: figures[f] })));
-    expect(ALL).toEqual(['cpu', 'memory', 'load', 'receive', 'transmit', 'disk']);
+    expect(ALL).toEqual(['cpu', 'memory', 'load', 'receive', 'transmit', 'disk', 'cost_hour', 'cost_boot', 'exporter']);
     const names = Object.values(RECORDED);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(new RegExp(`^(?:${RECORDED_NAME_PATTERN})$`));
@@ -70,12 +73,30 @@ describe('a refresh', () => {
     const q = snapshotQuery(fake);
     for (const f of ALL) expect(q).toContain(RECORDED[f]);
     expect(q).toContain(`max by (host, mountpoint) (${RECORDED.disk})`);
-    // The costly selectors are gone; the cheap raw figures stay.
-    for (const raw of ['node_cpu_seconds_total', 'node_network_receive_bytes_total', 'node_filesystem_avail_bytes', 'shoji_memory_used_bytes']) {
+    expect(q).toContain(`max by (host, exporter) (${RECORDED.exporter})`);
+    // The costly selectors are gone; up and the down targets stay raw.
+    for (const raw of [
+      'node_cpu_seconds_total',
+      'node_network_receive_bytes_total',
+      'node_filesystem_avail_bytes',
+      'shoji_memory_used_bytes',
+      'shoji_ec2_cost_info',
+      'node_total_hourly_cost',
+      'node_exporter_build_info',
+      'last_over_time',
+    ]) {
       expect(q).not.toContain(raw);
     }
-    for (const raw of ['up', 'shoji_ec2_hourly_cost_usd', 'node_exporter_build_info']) expect(q).toContain(raw);
-    expect(s.rows[0]).toMatchObject({ host: 'web-3', cpuRatio: 0.5, memoryRatio: 0.5, fullestDisk: { mountpoint: '/', ratio: 0.5 } });
+    expect(q).toContain('label_replace(up == 0, "host"');
+    expect(s.rows[0]).toMatchObject({
+      host: 'web-3',
+      cpuRatio: 0.5,
+      memoryRatio: 0.5,
+      fullestDisk: { mountpoint: '/', ratio: 0.5 },
+      costPerHourUsd: 0.5,
+      costSinceBootUsd: 0.5,
+      exporters: ['shoji'],
+    });
   });
 
   it('with some figures recorded, reads those recorded and the rest raw', async () => {
