@@ -43,13 +43,18 @@ function width(ch: string): number {
 export function parseTagged(text: string, base: number, unicode = false): Row {
   const row: Row = { attrs: [], chars: [] };
   let attr = base;
+  // Called for every character of every changed line (the graphs' every frame): no array or
+  // iterator made per character.
   const put = (s: string) => {
     for (const ch of s) {
       const w = width(ch);
-      if (w === 0) continue;
-      for (const c of w === 2 ? (unicode ? [ch, ''] : '??') : ch) {
+      if (w === 1) {
         row.attrs.push(attr);
-        row.chars.push(c);
+        row.chars.push(ch);
+      } else if (w === 2) {
+        row.attrs.push(attr, attr);
+        if (unicode) row.chars.push(ch, '');
+        else row.chars.push('?', '?');
       }
     }
   };
