@@ -184,7 +184,9 @@ exports.launch = function launch(bundle, command) {
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   const variant = commandWord(process.argv.slice(2));
-  const flags = Object.hasOwn(V8_FLAGS, variant) ? V8_FLAGS[variant] : [];
+  // The command word may follow options (`shoji --refresh 1 dashboard`, as yargs allows).
+  const flagged = process.argv.slice(2).find((arg) => Object.hasOwn(V8_FLAGS, arg));
+  const flags = flagged === undefined ? [] : V8_FLAGS[flagged];
   if (flags.length > 0) {
     require('node:v8').setFlagsFromString(flags.join(' '));
     flagsTag = `~${flags.join('').replace(/[^A-Za-z0-9]/g, '')}`;

@@ -56,8 +56,9 @@ function splitDynamicImports(fromLazyDir, inline = new Set()) {
 
 // The config's schema validator, compiled by ajv now rather than at each first read of a config
 // (src/core/config-prebuilt.ts says why): src/app/config-standalone.ts writes it, and it takes
-// config-prebuilt.ts's place in every bundle. dist/.gen is removed once the bundles are built.
+// config-prebuilt.ts's place in every bundle. dist/.gen is removed when the build ends, as it may.
 const GENERATED = resolve('dist/.gen');
+process.on('exit', () => rmSync(GENERATED, { recursive: true, force: true }));
 const PREBUILT_STUB = resolve('src/core/config-prebuilt.ts');
 const PREBUILT = resolve(GENERATED, 'config-prebuilt.cjs');
 mkdirSync(GENERATED, { recursive: true });
@@ -113,5 +114,3 @@ for (;;) {
     await buildLaunched(key, `dist/lazy/${name}.cjs`, splitDynamicImports(true));
   }
 }
-
-rmSync(GENERATED, { recursive: true, force: true });

@@ -83,6 +83,10 @@ describe('launch', () => {
     const grown = runWith('status');
     expect(grown).toBeGreaterThan(4);
     expect(runWith('dashboard')).toBeLessThanOrEqual(grown / 4);
+    // Options before the command word, as yargs takes them.
+    expect(Number(execFileSync(process.execPath, [join(dir, 'bin', 'tool'), '--refresh', '1', 'dashboard'], { encoding: 'utf8' }))).toBeLessThanOrEqual(
+      grown / 4,
+    );
     const files = caches();
     // One cache of the shared lazy bundle for each set of flags: V8 rejects a cache made under other flags.
     expect(files.map((f) => f.replace(/-v\d.*$/, ''))).toEqual([
@@ -90,6 +94,7 @@ describe('launch', () => {
       'lazy-part~semispacegrowthfactor1',
       'tool@dashboard~semispacegrowthfactor1',
       'tool@status',
+      'tool~semispacegrowthfactor1',
     ]);
     const made = files.map((f) => statSync(join(dir, 'dist', '.v8-cache', f)).ino);
     // Taken as they are: a cache V8 rejected would be written again (a new file) at exit.
