@@ -104,6 +104,15 @@ describe('launch', () => {
     expect(caches().map((f) => statSync(join(dir, 'dist', '.v8-cache', f)).ino)).toEqual(made);
   });
 
+  it("loads Node's own modules a command needs before its flags, so that Node's code cache for them holds", () => {
+    write(join(dir, 'dist', 'tool.cjs'), "require('node:net'); console.log(process.moduleLoadList.join(','));\n", 1_000);
+    const loaded = execFileSync(process.execPath, [join(dir, 'bin', 'tool'), 'dashboard'], { encoding: 'utf8' })
+      .trim()
+      .split(',');
+    expect(loaded.indexOf('NativeModule net')).toBeGreaterThan(0);
+    expect(loaded.indexOf('NativeModule net')).toBeLessThan(loaded.indexOf('NativeModule v8'));
+  });
+
   it('says how to build when the bundle is missing', () => {
     expect(() => execFileSync(process.execPath, [join(dir, 'bin', 'tool')], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
       /tool: cannot read .*tool\.cjs \(ENOENT\): run `npm install` or `npm run build`/,
