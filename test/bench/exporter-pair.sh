@@ -30,7 +30,7 @@ start() {
   rm -rf "$dir" && mkdir -p "$dir/config" "$dir/state" "$dir/cache" "$dir/run" && chmod 700 "$dir/run"
   env -i HOME="$dir" PATH="$PATH" LANG=C.UTF-8 XDG_CONFIG_HOME="$dir/config" XDG_STATE_HOME="$dir/state" \
     XDG_CACHE_HOME="$dir/cache" XDG_RUNTIME_DIR="$dir/run" AWS_EC2_METADATA_DISABLED=true \
-    node "$2/bin/shoji" exporter --listen 127.0.0.1:0 2>"$dir/err" &
+    node "$2/bin/shoji" exporter --listen 127.0.0.1:0 >"$dir/out" 2>"$dir/err" &
   echo $!
 }
 address() { # the address an exporter said it listens on
