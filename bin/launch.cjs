@@ -25,9 +25,9 @@ const dist = path.join(__dirname, '..', 'dist');
  * with the flags in force when it was made and rejects it under any others; when the dashboard set
  * its flag from its own code, every cache written at its exit carried it, so its next start, still
  * under V8's defaults when it compiled shoji.cjs and lazy/dashboard.cjs, rejected both and
- * compiled ~900 KB afresh (~100 ms of a ~600 ms first frame, in a CPU profile). A cache's name
- * carries the flags too, so the bundles the dashboard shares with other commands keep one cache
- * for each set of flags.
+ * compiled ~900 KB afresh (compiling took 80–114 ms of its start in CPU profiles, 35–42 ms with
+ * the caches taken). A cache's name carries the flags too, so the bundles the dashboard shares
+ * with other commands keep one cache for each set of flags.
  *
  * dashboard: keep V8's young generation at its starting size (1 MiB a half) for the dashboard's
  * life. Left to grow, it reached 16 MiB a half within the first second (start-up allocates a lot)
