@@ -161,8 +161,11 @@ const SEVERITY: Record<State, number> = { critical: 4, warning: 3, info: 2, good
 /** A host's figures before its state and order are worked out. */
 export type FleetFigures = Omit<FleetHost, 'state' | 'worst'>;
 
-/** A host known by name only: down, no exporter answering, every figure unknown. */
-export function hostWithoutFigures(host: string): FleetFigures {
+/**
+ * A host known by name only: down, no exporter answering, every figure unknown, not yet judged
+ * (judgeHost sets its state and worst figure in place).
+ */
+export function hostWithoutFigures(host: string): FleetHost {
   return {
     host,
     up: false,
@@ -176,23 +179,33 @@ export function hostWithoutFigures(host: string): FleetFigures {
     costPerHourUsd: null,
     costSinceBootUsd: null,
     exporters: [],
+    state: 'good',
+    worst: null,
   };
 }
 
-/** A host with its worst figure and the state it puts the host in. */
+/** The worst of a figure so far and the next one: the higher share wins; an unknown one never does. */
+function worse(worst: FleetHost['worst'], figure: FleetFigure, ratio: number | null): FleetHost['worst'] {
+  return ratio !== null && Number.isFinite(ratio) && (worst === null || ratio > (worst.ratio ?? -1)) ? { figure, ratio } : worst;
+}
+
+/**
+ * The host's worst figure and the state it puts the host in, set on the host itself and returned
+ * as a FleetHost. In place, not on a copy: readFleet's hosts are its own, and copying 1,000 of
+ * them, while V8's young generation held Prometheus's whole answer, cost 10-20 ms of CPU
+ * (measured).
+ */
 export function judgeHost(figures: FleetFigures, thresholds: Thresholds): FleetHost {
-  if (!figures.up) return { ...figures, state: 'critical', worst: { figure: 'down', ratio: null } };
-  const candidates: [FleetFigure, number | null][] = [
-    ['cpu', figures.cpuRatio],
-    ['memory', figures.memoryRatio],
-    ['disk', figures.fullestDisk?.ratio ?? null],
-  ];
-  let worst: FleetHost['worst'] = null;
-  for (const [figure, ratio] of candidates) {
-    if (ratio !== null && Number.isFinite(ratio) && (worst === null || ratio > (worst.ratio ?? -1))) worst = { figure, ratio };
+  const host = figures as FleetHost;
+  if (!host.up) {
+    host.state = 'critical';
+    host.worst = { figure: 'down', ratio: null };
+    return host;
   }
-  const state = worst?.ratio == null ? 'good' : stateFor(worst.ratio * 100, thresholds);
-  return { ...figures, state, worst };
+  const worst = worse(worse(worse(null, 'cpu', host.cpuRatio), 'memory', host.memoryRatio), 'disk', host.fullestDisk?.ratio ?? null);
+  host.state = worst?.ratio == null ? 'good' : stateFor(worst.ratio * 100, thresholds);
+  host.worst = worst;
+  return host;
 }
 
 /**

@@ -14,7 +14,8 @@
  * recorded too: few series, but their `last_over_time` over an hour and their `label_replace` of
  * every target were most of what the snapshot still cost Prometheus with the other figures
  * recorded (at 1,000 hosts, 259 ms of a snapshot against 80 without them; docs/benchmarks.md).
- * Up and the down targets stay raw: the rows and the "down since" are read live.
+ * Up stays raw, as does the last scrape of a host that is down: the rows and the "down since" are
+ * read live.
  */
 import type { PrometheusClient } from './prometheus.js';
 import { FleetQueries, type Matcher, RATE_WINDOW, type SnapshotFigure } from './queries.js';
@@ -115,10 +116,16 @@ export class RecordedRulesProbe {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async figures(client: PrometheusClient, time?: number): Promise<Set<RecordedFigure>> {
-    const t = this.now();
+  /** The answer remembered for this client's Prometheus, while it is trusted; else undefined. */
+  remembered(client: PrometheusClient): Set<RecordedFigure> | undefined {
     const k = this.known;
-    if (k && k.url === client.url && t - k.at < this.rememberMs) return k.figures;
+    return k && k.url === client.url && this.now() - k.at < this.rememberMs ? k.figures : undefined;
+  }
+
+  async figures(client: PrometheusClient, time?: number): Promise<Set<RecordedFigure>> {
+    const remembered = this.remembered(client);
+    if (remembered) return remembered;
+    const t = this.now();
     const names = (await client.query(RECORDED_PROBE, time)).map((s) => s.metric.__name__ ?? '');
     const figures = recordedFiguresOf(names);
     this.known = { url: client.url, at: t, figures };

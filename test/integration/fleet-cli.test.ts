@@ -277,8 +277,9 @@ describe('shoji fleet against a real Prometheus', () => {
       hostsWithCost: 1,
       hostsDownWithCost: 0,
     });
-    // The probe for recorded figures (none here), the snapshot, and when the down hosts last answered.
-    expect([s.prometheus, s.match, s.omitted, s.requests]).toEqual([prom.url, null, 0, 3]);
+    // The probe for recorded figures (none here) and beside it the snapshot as if every figure were,
+    // the snapshot of raw figures, and when the down hosts last answered.
+    expect([s.prometheus, s.match, s.omitted, s.requests]).toEqual([prom.url, null, 0, 4]);
   });
 
   it('--match narrows the fleet by any label, and host= by the instance without its port', async () => {
@@ -287,8 +288,8 @@ describe('shoji fleet against a real Prometheus', () => {
     expect(shojiOnly.rows.find((r) => r.host === 'mix-1')?.exporters).toEqual(['shoji']);
     const one = await fleetJson(['--prometheus', prom.url, '--match', 'host="db-1"']);
     expect(one.rows.map((r) => [r.host, r.exporters, r.cpuRatio])).toEqual([['db-1', ['node'], expect.closeTo(0.25, 9)]]);
-    // The probe (a host matcher may read recorded series) and the snapshot.
-    expect(one.requests).toBe(2);
+    // The probe (a host matcher may read recorded series), the guess beside it, the raw snapshot.
+    expect(one.requests).toBe(3);
   });
 
   it('prints a table, worst first, ASCII only under LANG=C', async () => {
@@ -396,9 +397,9 @@ describe('credentials', () => {
       expect((await runShoji(['fleet', '--prometheus', `http://${other.address}`], env)).code).toBe(0);
       expect((await runShoji(['fleet', '--prometheus', `http://${other.address}`, '--bearer-token-file', flagToken], env)).code).toBe(0);
       expect((await runShoji(['fleet', '--prometheus', `http://${other.address}`], { ...env, SHOJI_PROMETHEUS_TOKEN: 'env-token' })).code).toBe(0);
-      // Twice each: the probe for recorded figures, then the snapshot.
+      // Three times each: the probe for recorded figures and the guess beside it, then the snapshot.
       expect(seen).toEqual(
-        ['Bearer config-token', 'other: undefined', 'other: Bearer flag-token', 'other: Bearer env-token'].flatMap((header) => [header, header]),
+        ['Bearer config-token', 'other: undefined', 'other: Bearer flag-token', 'other: Bearer env-token'].flatMap((header) => [header, header, header]),
       );
     } finally {
       await configured.close();

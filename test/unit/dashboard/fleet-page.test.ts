@@ -141,7 +141,8 @@ describe('reads', () => {
     hold = true;
     const { page: p } = page();
     p.show();
-    await waitFor('the first read', () => prom.asked.length === 5);
+    // The probe, the snapshot guessed beside it, the four range queries.
+    await waitFor('the first read', () => prom.asked.length === 6);
     expect(prom.asked.filter((a) => a.path.startsWith('/api/v1/query_range'))).toHaveLength(4);
     // In flight: showing again and refreshing start nothing.
     p.refresh();
@@ -155,15 +156,16 @@ describe('reads', () => {
     p.refresh();
     await waitFor('the rows', () => text(p).some((l) => l.startsWith('db-1 ')));
     expect(p.readsStarted).toBe(2);
-    // Each read asked which figures Prometheus has recorded (the first got no answer), then the snapshot and the history.
+    // Each read asked which figures Prometheus has recorded (the first got no answer) and guessed the
+    // snapshot beside it; the second asked the snapshot again with none recorded; each the history.
     const probes = () => prom.asked.filter((a) => a.form.get('query')!.startsWith('count by (__name__)')).length;
-    expect([prom.asked.length, probes()]).toEqual([11, 2]);
+    expect([prom.asked.length, probes()]).toEqual([13, 2]);
     const lines = text(p);
     expect(lines[0]).toMatch(/^HOST +STATE\*/);
     expect(lines.slice(1, 3).map((l) => l.split(' ')[0])).toEqual(['db-1', 'web-1']);
     // The probe's answer is remembered: the next read is the snapshot and the history only.
     p.refresh();
-    await waitFor('the third read', () => prom.asked.length === 16);
+    await waitFor('the third read', () => prom.asked.length === 18);
     expect(probes()).toBe(2);
   });
 
@@ -188,8 +190,8 @@ describe('reads', () => {
     p.show();
     await waitFor('three reads on the interval', () => p.readsStarted >= 3);
     p.hide();
-    // Five requests a read, and the probe for recorded figures once (remembered for minutes).
-    await waitFor('the read in flight to end', () => prom.asked.length === p.readsStarted * 5 + 1);
+    // Five requests a read, and the probe for recorded figures and its guess once (remembered for minutes).
+    await waitFor('the read in flight to end', () => prom.asked.length === p.readsStarted * 5 + 2);
     const after = p.readsStarted;
     await new Promise((r) => setTimeout(r, 200));
     expect(p.readsStarted).toBe(after);

@@ -44,10 +44,11 @@ async function serve(figures: readonly RecordedFigure[]): Promise<FakePrometheus
     );
   });
 }
+/** The snapshot a refresh read: its last query but the probe (the first, beside the probe, guesses every figure recorded). */
 const snapshotQuery = (f: FakePrometheus) =>
   f.asked
     .filter((a) => a.form.get('query') !== RECORDED_PROBE)
-    .at(0)!
+    .at(-1)!
     .form.get('query')!;
 const probes = (f: FakePrometheus) => f.asked.filter((a) => a.form.get('query') === RECORDED_PROBE).length;
 
@@ -74,7 +75,7 @@ describe('a refresh', () => {
     for (const f of ALL) expect(q).toContain(RECORDED[f]);
     expect(q).toContain(`max by (host, mountpoint) (${RECORDED.disk})`);
     expect(q).toContain(`max by (host, exporter) (${RECORDED.exporter})`);
-    // The costly selectors are gone; up and the down targets stay raw.
+    // The costly selectors are gone.
     for (const raw of [
       'node_cpu_seconds_total',
       'node_network_receive_bytes_total',
@@ -87,7 +88,8 @@ describe('a refresh', () => {
     ]) {
       expect(q).not.toContain(raw);
     }
-    expect(q).toContain('label_replace(up == 0, "host"');
+    // Up stays raw: whether a host answers is read live.
+    expect(q).toContain('max by (host) (label_replace(up, "host"');
     expect(s.rows[0]).toMatchObject({
       host: 'web-3',
       cpuRatio: 0.5,
@@ -99,9 +101,32 @@ describe('a refresh', () => {
     });
   });
 
-  it('with some figures recorded, reads those recorded and the rest raw', async () => {
+  it('asks for the snapshot beside the probe, not after its answer', async () => {
+    fake = await serve(ALL);
+    const answer = fake.handle;
+    const events: string[] = [];
+    // The probe is answered only once the snapshot has been asked for (or after 2 s, to fail rather than hang).
+    fake.handle = (asked, res) => {
+      const probe = asked.form.get('query') === RECORDED_PROBE;
+      events.push(probe ? 'probe asked' : 'snapshot asked');
+      if (!probe) return answer(asked, res);
+      const started = Date.now();
+      const wait = setInterval(() => {
+        if (!events.includes('snapshot asked') && Date.now() - started < 2000) return;
+        clearInterval(wait);
+        events.push('probe answered');
+        answer(asked, res);
+      }, 5);
+    };
+    const s = await readFleet({ target: { url: fake.url } });
+    expect(events).toEqual(['probe asked', 'snapshot asked', 'probe answered']);
+    expect([s.requests, s.rows[0].cpuRatio]).toEqual([2, 0.5]);
+  });
+
+  it('with some figures recorded, reads those recorded and the rest raw, once the probe beside the first guess has said which', async () => {
     fake = await serve(['cpu', 'receive']);
-    await readFleet({ target: { url: fake.url } });
+    const s = await readFleet({ target: { url: fake.url } });
+    expect([s.requests, probes(fake)]).toEqual([3, 1]);
     const q = snapshotQuery(fake);
     expect([q.includes(RECORDED.cpu), q.includes(RECORDED.receive), q.includes(RECORDED.memory)]).toEqual([true, true, false]);
     expect(q).not.toContain('node_cpu_seconds_total{mode=~"idle|iowait"}');
@@ -111,8 +136,10 @@ describe('a refresh', () => {
 
   it('without recording rules in Prometheus, reads every figure raw, as the snapshot query has it', async () => {
     fake = await serve([]);
-    await readFleet({ target: { url: fake.url } });
+    const s = await readFleet({ target: { url: fake.url } });
     expect(snapshotQuery(fake)).toBe(new FleetQueries().snapshot());
+    // The probe, the guess that every figure is recorded (asked at the same time), the raw snapshot.
+    expect(s.requests).toBe(3);
   });
 
   it('with a matcher on any label but host, reads raw without asking: recorded series have no such label', async () => {
@@ -164,7 +191,8 @@ describe("a long-lived reader's probe", () => {
     const probe = new RecordedRulesProbe(300_000);
     fake = await serve([]);
     for (let i = 0; i < 3; i++) await readFleet({ target: { url: fake.url }, recorded: probe });
-    expect([fake.asked.length, probes(fake)]).toEqual([4, 1]);
+    // The first refresh: the probe, the guess beside it, the raw snapshot; then one snapshot each.
+    expect([fake.asked.length, probes(fake)]).toEqual([5, 1]);
     await fake.close();
     // Every figure recorded, but no host has a disk: the answer has no disk series.
     const other = new RecordedRulesProbe(300_000);
