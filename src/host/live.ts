@@ -40,6 +40,8 @@ export interface LiveOptions {
   configCheckOnChange?: boolean;
   /** Modules on a fixed interval run on its wall-clock multiples (core/scheduler.ts's SchedulerOptions). */
   alignIntervals?: boolean;
+  /** The first collect of a background module waits this long (core/scheduler.ts's SchedulerOptions). */
+  deferBackgroundMs?: number;
   /** The app, when the caller has loaded it already (it is loaded again only on config changes). */
   app?: App;
   /**
@@ -108,6 +110,7 @@ export class LiveStatus {
       { log: (message) => log(this.opts.env, message) },
       {
         alignIntervals: this.opts.alignIntervals,
+        deferBackgroundMs: this.opts.deferBackgroundMs,
       },
     );
     scheduler.on('change', () => {

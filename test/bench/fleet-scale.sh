@@ -171,7 +171,9 @@ print(rows[0][1], rows[0][2], rows[1][1], rows[2][1], rows[2][2])' "paired-$size
   DAEMON_CPU[$size]=$cpu; DAEMON_RSS[$size]=$rss_med
   # The line as it changed: shown (fleet ...) or failed (!fleet ...).
   DAEMON_LINES[$size]="$(grep -c '^fleet' "stream-$size.out") shown, $(grep -c '^!fleet' "stream-$size.out") failed"
-  DAEMON_REFRESHES[$size]=$("$PY" -c "r = int('${REQ_PROM[$size]}'); print(round(($a - $b) / r, 1) if r else '-')")
+  # The module's requests per refresh: the one-shot's, less the probe it remembers for 5 minutes
+  # and, without the rules, the snapshot guessed beside the probe (src/fleet/read.ts).
+  DAEMON_REFRESHES[$size]=$("$PY" -c "r = int('${REQ_PROM[$size]}') - (1 if '$RULES' == '1' else 2); print(round(($a - $b) / r, 1) if r > 0 else '-')")
   kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
   echo "   last line: $(tail -1 "stream-$size.out" | cut -c1-100)" >&2
   [ "${FAILS[$size]}" -gt 0 ] && echo "   shoji fleet failed ${FAILS[$size]} times, e.g.: $(head -1 "failures-$size.log")" >&2

@@ -236,6 +236,21 @@ describe('Scheduler', () => {
     s.stop();
   });
 
+  it('deferBackgroundMs: a background module first runs that long after start, the others at once', async () => {
+    const slow = scripted('slow', 300, () => reading('apt'), { background: true });
+    const fast = scripted('fast', 300, () => reading('cpu'));
+    const s = new Scheduler(resolvedIds(['slow', 'fast'], registryOf(slow, fast)), {}, undefined, undefined, { deferBackgroundMs: 1500 });
+    await s.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect([slow.calls, fast.calls]).toEqual([0, 1]);
+    expect(s.statuses().get('slow')!.nextRunWall).toBe(START + 1500);
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(slow.calls).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect([slow.calls, fast.calls]).toEqual([1, 1]);
+    s.stop();
+  });
+
   it('alignIntervals: modules that share an interval run together on its wall-clock multiples (the exporter wakes once for all)', async () => {
     await import('cron'); // loaded once for real, so that the scheduler's import is not a wait on the disk
     vi.setSystemTime(START + 3_210);
