@@ -317,8 +317,8 @@ export class FleetQueries {
  * The figures joined by `or` in a balanced tree rather than a chain: Prometheus copies an `or`'s
  * left operand into its result, so a chain of the figures (eleven when it was measured) copied the
  * first ones ten times (at 1,000 hosts that was 8 % of what the snapshot allocated, measured with
- * go_memstats in docs/benchmarks.md). `on (figure)`: no two operands share a figure, so every series is kept,
- * and Prometheus matches them on that one label rather than on all of them.
+ * go_memstats in docs/benchmarks.md). `on (figure)`: no two operands share a figure, so every
+ * series is kept, and Prometheus matches them on that one label rather than on all of them.
  */
 function orTree(exprs: readonly string[]): string {
   if (exprs.length === 1) return exprs[0];
