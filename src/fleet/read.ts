@@ -25,7 +25,7 @@ import {
 } from './model.js';
 import { type PrometheusClient, prometheusClient, type VectorSample } from './prometheus.js';
 import { FleetQueries, historyQueries, hostMatcher, MAX_DOWN_LOOKUPS, type Matcher, parseSelector, type SnapshotFigure } from './queries.js';
-import { RECORDED, type RecordedFigure, RecordedRulesProbe, REMEMBER_PROBE_MS, recordedApplies, recordedExpr } from './rules.js';
+import { RECORDED_FIGURES, type RecordedFigure, RecordedRulesProbe, REMEMBER_PROBE_MS, recordedApplies, recordedExpr } from './rules.js';
 
 /** A figure as shoji shows it: a finite number, else null (NaN from 0/0, ±Inf). */
 function finite(v: number): number | null {
@@ -121,9 +121,6 @@ export interface FleetRefreshOptions extends FleetReadOptions {
   recorded?: RecordedRulesProbe | false;
 }
 
-/** Every figure that has a recorded series. */
-const RECORDABLE = Object.keys(RECORDED) as RecordedFigure[];
-
 /**
  * The snapshot with Prometheus's answer to which figures are recorded: the remembered answer when
  * the probe has one; else the probe and, at the same time, the snapshot as if every figure were
@@ -145,8 +142,8 @@ async function snapshotSamples(
   if (!probe) return { samples: await snapshotReading([]), recorded: new Set() };
   const remembered = probe.remembered(client);
   if (remembered) return { samples: await snapshotReading(remembered), recorded: remembered };
-  const [recorded, guess] = await Promise.all([probe.figures(client, at), snapshotReading(RECORDABLE)]);
-  return { samples: recorded.size === RECORDABLE.length ? guess : await snapshotReading(recorded), recorded };
+  const [recorded, guess] = await Promise.all([probe.figures(client, at), snapshotReading(RECORDED_FIGURES)]);
+  return { samples: recorded.size === RECORDED_FIGURES.length ? guess : await snapshotReading(recorded), recorded };
 }
 
 /**

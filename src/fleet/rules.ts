@@ -38,6 +38,9 @@ export const RECORDED = {
 
 export type RecordedFigure = keyof typeof RECORDED;
 
+/** Every figure that has a recorded series, in RECORDED's order. */
+export const RECORDED_FIGURES = Object.keys(RECORDED) as RecordedFigure[];
+
 /** Every recorded series' name matches this, and nothing else of the fleet's does: the probe's selector. */
 export const RECORDED_NAME_PATTERN = 'host:shoji_fleet_.+';
 
@@ -52,7 +55,7 @@ export interface RecordingRule {
 /** The rule group, from the snapshot's own expressions (no matchers: every target Prometheus has). */
 export function recordingRules(): { groups: { name: string; rules: RecordingRule[] }[] } {
   const figures = new FleetQueries().figures();
-  const rules = (Object.keys(RECORDED) as RecordedFigure[]).map((figure) => ({ record: RECORDED[figure], expr: figures[figure] }));
+  const rules = RECORDED_FIGURES.map((figure) => ({ record: RECORDED[figure], expr: figures[figure] }));
   return { groups: [{ name: RULE_GROUP, rules }] };
 }
 
@@ -75,7 +78,7 @@ export async function recordingRulesYaml(): Promise<string> {
 /** Which figures a probe's answer (the names of the recorded series Prometheus has) can be read recorded. */
 export function recordedFiguresOf(names: Iterable<string>): Set<RecordedFigure> {
   const have = new Set(names);
-  return new Set((Object.keys(RECORDED) as RecordedFigure[]).filter((f) => have.has(RECORDED[f])));
+  return new Set(RECORDED_FIGURES.filter((f) => have.has(RECORDED[f])));
 }
 
 /** The probe: one series per recorded name Prometheus holds, whatever the size of the fleet. */

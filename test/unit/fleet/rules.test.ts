@@ -12,6 +12,7 @@ import { readFleet } from '../../../src/fleet/read.js';
 import {
   RECORDED,
   RECORDED_NAME_PATTERN,
+  RECORDED_FIGURES,
   RECORDED_PROBE,
   type RecordedFigure,
   RecordedRulesProbe,
@@ -26,7 +27,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const ALL = Object.keys(RECORDED) as RecordedFigure[];
+const ALL = RECORDED_FIGURES;
 
 /** A Prometheus holding the recorded series of `figures` (what the probe answers); every snapshot gets one host up. */
 async function serve(figures: readonly RecordedFigure[]): Promise<FakePrometheus> {
